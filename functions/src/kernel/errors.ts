@@ -1,0 +1,36 @@
+/**
+ * Error mapping: every failure leaving a callable is an HttpsError with a stable code.
+ * Expected failures are thrown with `fail()`; anything else is logged and surfaced as `internal`
+ * without leaking its message to the client.
+ */
+import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import { log } from "./logger.js";
+
+export type ErrorCode = FunctionsErrorCode;
+
+export function fail(code: ErrorCode, message: string, details?: Record<string, unknown>): never {
+  throw new HttpsError(code, message, details);
+}
+
+/** Firestore/gRPC status codes that callers can act on, mapped to the callable vocabulary. */
+const GRPC_TO_HTTPS: Record<number, ErrorCode> = {
+  4: "deadline-exceeded",
+  5: "not-found",
+  6: "already-exists",
+  8: "resource-exhausted",
+  9: "failed-precondition",
+  10: "aborted",
+  14: "unavailable",
+};
+
+export function toHttpsError(err: unknown, context: Record<string, unknown> = {}): HttpsError {
+  if (err instanceof HttpsError) return err;
+  const grpcCode = typeof (err as { code?: unknown })?.code === "number" ? (err as { code: number }).code : undefined;
+  const mapped = grpcCode !== undefined ? GRPC_TO_HTTPS[grpcCode] : undefined;
+  if (mapped === "aborted" || mapped === "unavailable" || mapped === "deadline-exceeded") {
+    log.warn("transient backend error", { ...context, grpcCode, error: String(err) });
+    return new HttpsError(mapped, "The service is busy, please retry.");
+  }
+  log.error("unexpected error", { ...context, grpcCode, error: err instanceof Error ? err.stack : String(err) });
+  return new HttpsError("internal", "Internal error.");
+}

@@ -1,0 +1,60 @@
+/**
+ * Rate limits with @upstash/ratelimit (sliding windows in Redis), per uid and per client IP.
+ * Exceeding a limit is resource-exhausted with a retry hint. A Redis outage fails open and is logged:
+ * limits protect capacity, while money safety comes from transactions and idempotency, not from here.
+ */
+import type { Ratelimit } from "@upstash/ratelimit";
+import { fail } from "./errors.js";
+import { log } from "./logger.js";
+import { redis } from "./redis.js";
+
+export interface RateLimitRule {
+  /** Stable name: the Redis key prefix, so two callables may share one budget on purpose. */
+  name: string;
+  tokens: number;
+  windowSeconds: number;
+}
+
+const limiters = new Map<string, Ratelimit>();
+
+function limiterFor(rule: RateLimitRule): Ratelimit | null {
+  const client = redis();
+  if (!client) return null;
+  const cacheKey = `${rule.name}:${rule.tokens}:${rule.windowSeconds}`;
+  let limiter = limiters.get(cacheKey);
+  if (!limiter) {
+    const { Ratelimit: RatelimitClass } = require("@upstash/ratelimit") as typeof import("@upstash/ratelimit");
+    limiter = new RatelimitClass({
+      redis: client,
+      limiter: RatelimitClass.slidingWindow(rule.tokens, `${rule.windowSeconds} s`),
+      prefix: `rl:${rule.name}`,
+      timeout: 1000,
+    });
+    limiters.set(cacheKey, limiter);
+  }
+  return limiter;
+}
+
+/** Consumes one token for `identifier` under `rule`; throws resource-exhausted when the budget is spent. */
+export async function enforceRateLimit(rule: RateLimitRule, identifier: string): Promise<void> {
+  const limiter = limiterFor(rule);
+  if (!limiter) return;
+  let outcome: Awaited<ReturnType<Ratelimit["limit"]>>;
+  try {
+    outcome = await limiter.limit(identifier);
+  } catch (err) {
+    log.error("rate limiter unavailable; allowing request", { rule: rule.name, error: String(err) });
+    return;
+  }
+  if (!outcome.success) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((outcome.reset - Date.now()) / 1000));
+    fail("resource-exhausted", `Too many requests. Retry in ${retryAfterSeconds} s.`, {
+      rule: rule.name,
+      retryAfterSeconds,
+    });
+  }
+}
+
+export function clearRateLimiterCache(): void {
+  limiters.clear();
+}

@@ -1,0 +1,16 @@
+/**
+ * Platform roles, carried as the `roles` custom claim (set only by admins) and mirrored into users/{uid}
+ * so that rules and queries can use them. Every signed-in user is implicitly a viewer.
+ */
+import { z } from "zod";
+
+export const ROLES = ["viewer", "host", "player", "reseller", "agencyOwner", "moderator", "admin"] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Reads the roles claim defensively: tokens minted before roles existed, or by hand, may lack it. */
+export function rolesFromClaims(claims: Record<string, unknown> | undefined): Role[] {
+  const raw = claims?.roles;
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((r): r is Role => RoleSchema.safeParse(r).success);
+}

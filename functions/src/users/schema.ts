@@ -1,0 +1,47 @@
+/** The users domain's API contract: request and response shapes of its callables (importable by clients). */
+import { z } from "zod";
+import { RequestIdSchema } from "../kernel/idempotency.js";
+import { RoleSchema } from "../kernel/roles.js";
+
+/** Callables that take no input accept null (what the client SDKs send) or an empty object. */
+export const EmptyRequestSchema = z.object({}).strict().nullish();
+
+export const GetMyProfileRequestSchema = EmptyRequestSchema;
+
+export const SetUserRolesRequestSchema = z
+  .object({
+    uid: z.string().min(1).max(128),
+    roles: z
+      .array(RoleSchema)
+      .max(7)
+      .refine((roles) => new Set(roles).size === roles.length, "roles must not repeat"),
+    reason: z.string().trim().min(3, "reason is required for the audit log").max(500),
+    requestId: RequestIdSchema,
+  })
+  .strict();
+export type SetUserRolesRequest = z.infer<typeof SetUserRolesRequestSchema>;
+
+export interface PublicProfile {
+  uid: string;
+  displayName: string;
+  photoURL: string | null;
+  roles: string[];
+  createdAt: string | null;
+}
+
+export interface WalletBalances {
+  coins: number;
+  diamonds: number;
+}
+
+export interface GetMyProfileResponse {
+  profile: PublicProfile;
+  wallet: WalletBalances;
+}
+
+export interface SetUserRolesResponse {
+  uid: string;
+  roles: string[];
+  /** Claims reach the user's ID token at its next refresh (at most an hour, or on demand). */
+  takesEffect: "next-token-refresh";
+}

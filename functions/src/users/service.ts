@@ -1,0 +1,166 @@
+/**
+ * Users: the records every account needs (public profile, private account data, an empty wallet),
+ * created idempotently whoever gets there first (the Auth trigger or the user's first call), and roles.
+ */
+import type { Transaction } from "firebase-admin/firestore";
+import { auth, db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
+import { log } from "../kernel/logger.js";
+import { rolesFromClaims } from "../kernel/roles.js";
+import type { GetMyProfileResponse, PublicProfile, SetUserRolesRequest, SetUserRolesResponse } from "./schema.js";
+
+/** The subset of an Auth user record that bootstrap needs (Auth trigger payloads and getUser() both fit). */
+export interface AuthUserSnapshot {
+  uid: string;
+  displayName?: string | null;
+  photoURL?: string | null;
+  email?: string | null;
+  phoneNumber?: string | null;
+  customClaims?: Record<string, unknown> | null;
+}
+
+export function defaultDisplayName(uid: string): string {
+  return `user-${uid.slice(0, 6).toLowerCase()}`;
+}
+
+function refs(uid: string) {
+  const users = db().collection(Collections.users);
+  return {
+    profile: users.doc(uid),
+    account: users.doc(uid).collection(Collections.userPrivate).doc("account"),
+    wallet: db().collection(Collections.wallets).doc(uid),
+  };
+}
+
+export interface BootstrapResult {
+  createdProfile: boolean;
+  createdWallet: boolean;
+}
+
+/** Creates whichever of the user's records are missing; never overwrites existing ones. */
+async function createMissingRecords(tx: Transaction, user: AuthUserSnapshot): Promise<BootstrapResult> {
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const { profile, account, wallet } = refs(user.uid);
+  const [profileSnap, accountSnap, walletSnap] = await tx.getAll(profile, account, wallet);
+  const now = FieldValue.serverTimestamp();
+  if (!profileSnap.exists) {
+    tx.create(profile, {
+      uid: user.uid,
+      displayName: user.displayName?.trim() || defaultDisplayName(user.uid),
+      photoURL: user.photoURL ?? null,
+      roles: rolesFromClaims(user.customClaims ?? undefined),
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  if (!accountSnap.exists) {
+    tx.create(account, { email: user.email ?? null, phoneNumber: user.phoneNumber ?? null, createdAt: now });
+  }
+  if (!walletSnap.exists) {
+    tx.create(wallet, { uid: user.uid, coins: 0, diamonds: 0, createdAt: now, updatedAt: now });
+  }
+  return { createdProfile: !profileSnap.exists, createdWallet: !walletSnap.exists };
+}
+
+/** Auth onCreate: runs once per event id, and is harmless if the user's first call already bootstrapped. */
+export async function bootstrapUserOnCreate(user: AuthUserSnapshot, eventId: string): Promise<BootstrapResult> {
+  const { result, replayed } = await runOncePerEvent("users.bootstrap", eventId, (tx) => createMissingRecords(tx, user));
+  log.info("user bootstrap", { uid: user.uid, eventId, replayed, ...result });
+  return result;
+}
+
+/** For callers that may arrive before the Auth trigger has run (a fresh sign-up's first request). */
+export async function ensureUserRecords(uid: string): Promise<BootstrapResult> {
+  const user = await auth()
+    .getUser(uid)
+    .catch(() => fail("not-found", "No such account."));
+  return db().runTransaction((tx) => createMissingRecords(tx, user));
+}
+
+function toPublicProfile(data: FirebaseFirestore.DocumentData): PublicProfile {
+  return {
+    uid: data.uid,
+    displayName: data.displayName,
+    photoURL: data.photoURL ?? null,
+    roles: data.roles ?? [],
+    createdAt: data.createdAt?.toDate?.().toISOString() ?? null,
+  };
+}
+
+export async function getMyProfile(caller: Caller): Promise<GetMyProfileResponse> {
+  const { profile, wallet } = refs(caller.uid);
+  let [profileSnap, walletSnap] = await db().getAll(profile, wallet);
+  if (!profileSnap.exists || !walletSnap.exists) {
+    await ensureUserRecords(caller.uid);
+    [profileSnap, walletSnap] = await db().getAll(profile, wallet);
+  }
+  const balances = walletSnap.data() ?? {};
+  return {
+    profile: toPublicProfile(profileSnap.data() ?? {}),
+    wallet: { coins: balances.coins ?? 0, diamonds: balances.diamonds ?? 0 },
+  };
+}
+
+/**
+ * Replaces a user's roles. Claims are set first (idempotent by nature); the mirror on the profile and
+ * the audit entry are written once per request id, so a retried request neither duplicates the audit
+ * trail nor leaves claims and mirror apart.
+ */
+export async function setUserRoles(actor: Caller, request: SetUserRolesRequest): Promise<SetUserRolesResponse> {
+  if (request.uid === actor.uid && !request.roles.includes("admin")) {
+    fail("failed-precondition", "Admins cannot remove their own admin role.");
+  }
+  const target = await auth()
+    .getUser(request.uid)
+    .catch(() => fail("not-found", "No such user."));
+  const previousRoles = rolesFromClaims(target.customClaims);
+  await auth().setCustomUserClaims(request.uid, { ...(target.customClaims ?? {}), roles: request.roles });
+
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const { result } = await runIdempotent(
+    { scope: "users.setRoles", key: request.requestId, owner: actor.uid, payload: request },
+    async (tx) => {
+      const { profile } = refs(request.uid);
+      const profileSnap = await tx.get(profile);
+      if (profileSnap.exists) {
+        tx.update(profile, { roles: request.roles, updatedAt: FieldValue.serverTimestamp() });
+      }
+      tx.create(db().collection(Collections.auditLog).doc(), {
+        action: "users.setRoles",
+        actorUid: actor.uid,
+        targetUid: request.uid,
+        before: previousRoles,
+        after: request.roles,
+        reason: request.reason,
+        requestId: request.requestId,
+        at: FieldValue.serverTimestamp(),
+      });
+      return { uid: request.uid, roles: request.roles, takesEffect: "next-token-refresh" as const };
+    },
+  );
+  log.info("roles set", { actorUid: actor.uid, targetUid: request.uid, roles: request.roles });
+  return result;
+}
+
+/** New-user counter, sharded so a sign-up wave does not serialise on one document. */
+export const USER_COUNTER_SHARDS = 10;
+
+export async function countNewUser(eventId: string): Promise<void> {
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const shard = db()
+    .collection(Collections.platformStats)
+    .doc("users")
+    .collection("shards")
+    .doc(String(Math.floor(Math.random() * USER_COUNTER_SHARDS)));
+  await runOncePerEvent("users.countNewUser", eventId, async (tx) => {
+    tx.set(shard, { count: FieldValue.increment(1) }, { merge: true });
+  });
+}
+
+export async function totalUsers(): Promise<number> {
+  const shards = await db().collection(Collections.platformStats).doc("users").collection("shards").get();
+  return shards.docs.reduce((sum, doc) => sum + (doc.get("count") ?? 0), 0);
+}
