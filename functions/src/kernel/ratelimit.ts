@@ -37,6 +37,10 @@ function limiterFor(rule: RateLimitRule): Ratelimit | null {
 
 /** Consumes one token for `identifier` under `rule`; throws resource-exhausted when the budget is spent. */
 export async function enforceRateLimit(rule: RateLimitRule, identifier: string): Promise<void> {
+  // A missing or mistyped param reads as NaN, which would block every request: refuse it loudly instead.
+  if (!Number.isInteger(rule.tokens) || rule.tokens < 1 || !(rule.windowSeconds > 0)) {
+    throw new Error(`rate limit ${rule.name} is misconfigured: ${rule.tokens} per ${rule.windowSeconds} s`);
+  }
   const limiter = limiterFor(rule);
   if (!limiter) return;
   let outcome: Awaited<ReturnType<Ratelimit["limit"]>>;

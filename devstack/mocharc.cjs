@@ -1,0 +1,11 @@
+// One mocha run for the whole suite: devstack conformance tests, then the functions' unit, emulator,
+// rules and end-to-end tests. functions/test/support/global.ts starts (or reuses) the local stack.
+module.exports = {
+  require: ["tsx/cjs", "functions/test/support/global.ts"],
+  spec: ["devstack/test/**/*.test.ts", "functions/test/**/*.test.ts"],
+  timeout: 30000,
+  slow: 2000,
+  reporter: require.resolve("./summary-reporter.cjs"),
+  // Emulator SDK clients (gRPC channels, websockets) keep sockets open after the last test.
+  exit: true,
+};

@@ -1,0 +1,142 @@
+/**
+ * The developer's commands: start (the local stack with the demo world), test (everything CI runs),
+ * smoke (prove a running stack works as a mobile app uses it), export (refresh the demo world).
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { adminAppFor } from "./admin.js";
+import { applySeed, exportSeed, readSeed } from "./seed.js";
+import { MissingDependencyError } from "./system.js";
+import { readRunningStack, type Stack, startStack } from "./stack.js";
+
+const ROOT = join(__dirname, "..", "..");
+export const DEV_PROJECT_ID = "demo-live";
+
+function run(label: string, command: string, args: string[], cwd = ROOT): boolean {
+  const started = Date.now();
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { cwd, stdio: "inherit" });
+  const ok = result.status === 0;
+  console.log(`${ok ? "✔" : "✖"} ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+
+export function buildFunctions(): boolean {
+  return run("build functions (tsc)", bin("tsc"), ["-p", join(ROOT, "functions", "tsconfig.json")]);
+}
+
+function printEndpoints(stack: Stack) {
+  const e = stack.endpoints;
+  const rows: [string, string][] = [
+    ["Auth emulator", `http://${e.auth}`],
+    ["Functions emulator", `http://${e.functions}/${e.projectId}/us-central1/<function>`],
+    ["Firestore emulator", `http://${e.firestore}`],
+    ["Realtime Database", `http://${e.database}/?ns=${e.databaseNamespace}  (${e.databaseKind === "official" ? "official emulator" : "offline server"})`],
+    ["Cloud Tasks emulator", `http://${e.tasks}`],
+    ["Redis (Upstash REST)", `${e.redisRestUrl}  token: ${e.redisRestToken}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\nLocal stack for project ${e.projectId} is up:`);
+  for (const [name, url] of rows) console.log(`  ${name.padEnd(width)}  ${url}`);
+  console.log("\nDemo accounts: admin@demo.live, luna@demo.live, mia@demo.live, ... (password: demo-password)");
+  console.log("Point the apps' SDKs here: see README.md › 'Connect an app'. Rules reload on save.");
+  console.log("Stop with Ctrl-C.\n");
+}
+
+function onShutdown(stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack ...`);
+    stop()
+      .then(() => {
+        console.log("Stopped.");
+        process.exit(0);
+      })
+      .catch((err) => {
+        console.error(err);
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => handler("SIGINT"));
+  process.on("SIGTERM", () => handler("SIGTERM"));
+}
+
+async function start() {
+  if (!buildFunctions()) process.exit(1);
+  const verbose = process.argv.includes("--verbose");
+  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks)");
+  const stack = await startStack({
+    rootDir: ROOT,
+    projectId: DEV_PROJECT_ID,
+    ports: "fixed",
+    functions: true,
+    watchRules: true,
+    log: (source, line) => {
+      // Function executions, their logs, errors and rule reloads are what a developer watches;
+      // the rest of the emulators' chatter only with --verbose.
+      const interesting = /Beginning execution|Finished "|^>|⚠|✖|[Ee]rror|functions\[/.test(line);
+      if (verbose || source === "rules" || source === "triggers" || (source === "functions" && interesting)) {
+        console.log(`[${source}] ${line}`);
+      }
+    },
+  });
+  onShutdown(() => stack.stop());
+  const admin = adminAppFor(stack.endpoints);
+  await applySeed(admin.app, stack.endpoints, readSeed(join(ROOT, "emulator-data")));
+  await admin.close();
+  console.log("✔ demo world loaded from emulator-data/");
+  printEndpoints(stack);
+}
+
+async function exportRunning() {
+  const endpoints = readRunningStack(ROOT, DEV_PROJECT_ID);
+  if (!endpoints) throw new Error("No running local stack: start it with `npm start` first.");
+  const admin = adminAppFor(endpoints);
+  const counts = await exportSeed(admin.app, endpoints, join(ROOT, "emulator-data"));
+  await admin.close();
+  console.log(`✔ exported ${counts.users} users and ${counts.documents} documents to emulator-data/`);
+}
+
+function test(): number {
+  const passArgs = process.argv.slice(3);
+  const steps: [string, string, string[]][] = [
+    ["typecheck functions", bin("tsc"), ["-p", "functions/tsconfig.test.json"]],
+    ["typecheck devstack", bin("tsc"), ["-p", "devstack/tsconfig.json"]],
+    ["lint (biome)", bin("biome"), ["lint", "--error-on-warnings"]],
+  ];
+  for (const [label, command, args] of steps) if (!run(label, command, args)) return 1;
+  if (!buildFunctions()) return 1;
+  const ok = run("tests (mocha: unit, emulator, rules, end-to-end)", bin("mocha"), ["--config", "devstack/mocharc.cjs", ...passArgs]);
+  return ok ? 0 : 1;
+}
+
+async function main() {
+  const command = process.argv[2];
+  switch (command) {
+    case "start":
+      return start();
+    case "test":
+      process.exit(test());
+      break;
+    case "smoke": {
+      const { smoke } = await import("./smoke.js");
+      process.exit(await smoke(ROOT, DEV_PROJECT_ID));
+      break;
+    }
+    case "export":
+      return exportRunning();
+    default:
+      console.error("usage: run.cjs start|test|smoke|export");
+      process.exit(2);
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof MissingDependencyError) console.error(`\n✖ ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+/**
+ * firebase-tools' pure-Node emulators (Auth, Functions, Cloud Tasks), run from the project's own
+ * firebase-tools with a generated config so ports can be chosen per run. Firestore and the RTDB are
+ * not theirs to start here (their jars cannot be downloaded); the functions runtime reaches ours
+ * through the emulator host variables it inherits.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { httpOk, waitFor } from "./net.js";
+
+export interface FirebaseEmulatorPorts {
+  auth: number;
+  functions: number;
+  tasks: number;
+  hub: number;
+  logging: number;
+}
+
+export interface FirebaseEmulators {
+  authHost: string;
+  functionsHost: string;
+  functionsBaseUrl: string;
+  tasksHost: string;
+  hubHost: string;
+  stop(): Promise<void>;
+}
+
+export interface StartFirebaseEmulatorsOptions {
+  rootDir: string;
+  projectId: string;
+  host?: string;
+  ports: FirebaseEmulatorPorts;
+  /** Variables the functions runtime inherits (emulator hosts, Redis endpoint). */
+  env: Record<string, string>;
+  /** Values of the functions' params and secrets for this local project. */
+  params: Record<string, string>;
+  secrets: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+function writeEnvFile(path: string, values: Record<string, string>, header: string) {
+  const lines = Object.entries(values).map(([k, v]) => `${k}=${v}`);
+  writeFileSync(path, `# ${header}\n${lines.join("\n")}\n`);
+}
+
+export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOptions): Promise<FirebaseEmulators> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? (() => {});
+  const workDir = join(options.rootDir, ".devstack", options.projectId);
+  mkdirSync(workDir, { recursive: true });
+  const functionsDir = join(options.rootDir, "functions");
+  const endpoint = (port: number) => ({ host, port });
+  writeFileSync(
+    join(workDir, "firebase.json"),
+    JSON.stringify(
+      {
+        functions: [{ source: relative(workDir, functionsDir), codebase: "default", runtime: "nodejs20" }],
+        emulators: {
+          // Tests also use the Auth emulator under a second project id (see envFor).
+          singleProjectMode: false,
+          auth: endpoint(options.ports.auth),
+          functions: endpoint(options.ports.functions),
+          tasks: endpoint(options.ports.tasks),
+          hub: endpoint(options.ports.hub),
+          logging: endpoint(options.ports.logging),
+          ui: { enabled: false },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  // firebase-tools reads params from .env.<project> and secrets from .secret.local (both git-ignored).
+  writeEnvFile(join(functionsDir, `.env.${options.projectId}`), options.params, "written by the local stack (devstack); git-ignored");
+  writeEnvFile(join(functionsDir, ".secret.local"), options.secrets, "local emulator secrets, written by devstack; git-ignored");
+
+  const firebaseBin = join(options.rootDir, "node_modules", "firebase-tools", "lib", "bin", "firebase.js");
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [firebaseBin, "emulators:start", "--only", "auth,functions,tasks", "--project", options.projectId],
+    {
+      cwd: workDir,
+      env: { ...process.env, ...options.env, FORCE_COLOR: "0", CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Own process group: stop() can end firebase-tools together with its function workers.
+      detached: true,
+    },
+  );
+  const recent: string[] = [];
+  const onOutput = (chunk: Buffer) => {
+    // firebase-tools colours its output even when told not to; plain text reads better in logs.
+    for (const line of chunk.toString().replace(/\x1b\[[0-9;]*m/g, "").split("\n")) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > 80) recent.shift();
+      log(line);
+    }
+  };
+  child.stdout?.on("data", onOutput);
+  child.stderr?.on("data", onOutput);
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const killOnExit = () => killGroup("SIGKILL");
+  process.on("exit", killOnExit);
+
+  const functionsBaseUrl = `http://${host}:${options.ports.functions}`;
+  try {
+    await waitFor(
+      "firebase-tools emulators (auth, functions, tasks)",
+      async () => {
+        if (exited) throw new Error(`firebase-tools exited early:\n${recent.join("\n")}`);
+        if (!(await httpOk(`http://${host}:${options.ports.auth}/`))) return false;
+        const response = await fetch(`${functionsBaseUrl}/backends`);
+        if (!response.ok) return false;
+        const { backends } = (await response.json()) as { backends: { functionTriggers: unknown[] }[] };
+        return backends.some((b) => b.functionTriggers.length > 0);
+      },
+      120_000,
+      300,
+    );
+  } catch (err) {
+    killGroup("SIGKILL");
+    throw err;
+  }
+
+  return {
+    authHost: `${host}:${options.ports.auth}`,
+    functionsHost: `${host}:${options.ports.functions}`,
+    functionsBaseUrl,
+    tasksHost: `${host}:${options.ports.tasks}`,
+    hubHost: `${host}:${options.ports.hub}`,
+    async stop() {
+      process.off("exit", killOnExit);
+      if (exited) return;
+      killGroup("SIGINT");
+      const timer = setTimeout(() => killGroup("SIGKILL"), 8000);
+      await exitPromise;
+      clearTimeout(timer);
+      killGroup("SIGKILL"); // function workers left behind by a slow shutdown
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The demo world (emulator-data/*.json): loaded into a running stack, and exported back from one.
+ * JSON rather than the emulators' binary export formats, so the demo world reviews well in git.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { App } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { type DocumentReference, type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
+import type { StackEndpoints } from "./stack.js";
+
+export interface SeedUser {
+  uid: string;
+  email?: string;
+  password?: string;
+  displayName?: string;
+  emailVerified?: boolean;
+  phoneNumber?: string;
+  customClaims?: Record<string, unknown>;
+}
+
+export interface Seed {
+  users: SeedUser[];
+  documents: Record<string, Record<string, unknown>>;
+  database: unknown;
+}
+
+export function readSeed(dir: string): Seed {
+  const read = (name: string) => JSON.parse(readFileSync(join(dir, name), "utf8"));
+  return { users: read("auth.json").users, documents: read("firestore.json"), database: read("database.json") };
+}
+
+/** JSON → Firestore values: { "$timestamp": ISO } becomes a Timestamp, recursively. */
+export function decodeValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeValue);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (typeof record.$timestamp === "string" && Object.keys(record).length === 1) {
+      return Timestamp.fromDate(new Date(record.$timestamp));
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeValue(v)]));
+  }
+  return value;
+}
+
+export function encodeValue(value: unknown): unknown {
+  if (value instanceof Timestamp) return { $timestamp: value.toDate().toISOString() };
+  if (Array.isArray(value)) return value.map(encodeValue);
+  if (value && typeof value === "object" && "path" in value && "firestore" in value) {
+    return { $ref: (value as DocumentReference).path };
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, encodeValue(v)]));
+  }
+  return value;
+}
+
+async function ownerFetch(url: string, init: RequestInit = {}) {
+  const response = await fetch(url, { ...init, headers: { authorization: "Bearer owner", "content-type": "application/json" } });
+  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${url}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+export async function applySeed(app: App, endpoints: StackEndpoints, seed: Seed): Promise<void> {
+  if (endpoints.auth) {
+    const auth = getAuth(app);
+    for (const user of seed.users) {
+      const { customClaims, ...record } = user;
+      await auth.createUser(record);
+      if (customClaims) await auth.setCustomUserClaims(user.uid, customClaims);
+    }
+  }
+  const firestore = getFirestore(app);
+  const writer = firestore.bulkWriter();
+  for (const [path, data] of Object.entries(seed.documents)) {
+    void writer.set(firestore.doc(path), decodeValue(data) as Record<string, unknown>);
+  }
+  await writer.close();
+  await ownerFetch(`http://${endpoints.database}/.json?ns=${endpoints.databaseNamespace}`, {
+    method: "PUT",
+    body: JSON.stringify(seed.database ?? null),
+  });
+}
+
+export async function allDocuments(firestore: Firestore): Promise<Record<string, Record<string, unknown>>> {
+  const documents: Record<string, Record<string, unknown>> = {};
+  const visit = async (collections: FirebaseFirestore.CollectionReference[]) => {
+    for (const collection of collections) {
+      // listDocuments also finds "missing" parents that only hold subcollections.
+      for (const ref of await collection.listDocuments()) {
+        const snapshot = await ref.get();
+        if (snapshot.exists) documents[ref.path] = encodeValue(snapshot.data()) as Record<string, unknown>;
+        await visit(await ref.listCollections());
+      }
+    }
+  };
+  await visit(await firestore.listCollections());
+  return Object.fromEntries(Object.entries(documents).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The Auth emulator keeps passwords in a fake hash that spells them out: "fakeHash:salt=...:password=...". */
+function passwordFromFakeHash(hash: string | undefined): string | undefined {
+  return hash?.match(/password=(.*)$/)?.[1];
+}
+
+export async function exportSeed(app: App, endpoints: StackEndpoints, dir: string): Promise<{ users: number; documents: number }> {
+  const users: SeedUser[] = [];
+  if (endpoints.auth) {
+    let pageToken: string | undefined;
+    do {
+      const page = await getAuth(app).listUsers(1000, pageToken);
+      for (const user of page.users) {
+        users.push({
+          uid: user.uid,
+          email: user.email,
+          password: passwordFromFakeHash(user.passwordHash),
+          displayName: user.displayName,
+          emailVerified: user.emailVerified,
+          phoneNumber: user.phoneNumber,
+          customClaims: user.customClaims,
+        });
+      }
+      pageToken = page.pageToken;
+    } while (pageToken);
+  }
+  const documents = await allDocuments(getFirestore(app));
+  const database = await (await ownerFetch(`http://${endpoints.database}/.json?ns=${endpoints.databaseNamespace}`)).json();
+  const write = (name: string, value: unknown) => writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+  write("auth.json", { users });
+  write("firestore.json", documents);
+  write("database.json", database);
+  return { users: users.length, documents: Object.keys(documents).length };
+}

@@ -1,0 +1,115 @@
+/**
+ * `npm run smoke`: proves a running local stack works the way a mobile app uses it, over HTTP only
+ * (Auth emulator REST, the callable protocol) plus an Admin SDK read of the resulting documents.
+ */
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore } from "firebase-admin/firestore";
+import { adminAppFor } from "./admin.js";
+import { sleep } from "./net.js";
+import { readRunningStack, type StackEndpoints } from "./stack.js";
+
+interface CallableReply {
+  status: number;
+  result?: Record<string, unknown>;
+  error?: { status: string; message: string };
+}
+
+export async function signUpWithPassword(authHost: string, email: string, password: string) {
+  const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=local-api-key`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password, returnSecureToken: true }),
+  });
+  if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { idToken: string; localId: string };
+}
+
+export async function signInWithPassword(authHost: string, email: string, password: string) {
+  const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local-api-key`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password, returnSecureToken: true }),
+  });
+  if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { idToken: string; localId: string };
+}
+
+/** The callable wire protocol, as the Firebase client SDKs speak it. */
+export async function callOverHttp(endpoints: StackEndpoints, name: string, data: unknown, idToken?: string): Promise<CallableReply> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (idToken) headers.authorization = `Bearer ${idToken}`;
+  const response = await fetch(`http://${endpoints.functions}/${endpoints.projectId}/us-central1/${name}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ data }),
+  });
+  const body = (await response.json()) as Omit<CallableReply, "status">;
+  return { status: response.status, ...body };
+}
+
+export async function smoke(rootDir: string, projectId: string): Promise<number> {
+  const endpoints = readRunningStack(rootDir, projectId);
+  if (!endpoints?.auth || !endpoints.functions) {
+    console.error("✖ No running local stack: start it with `npm start` (in another terminal) first.");
+    return 1;
+  }
+  const admin = adminAppFor(endpoints);
+  const firestore = getFirestore(admin.app);
+  let passed = 0;
+  let failed = 0;
+  const check = (label: string, ok: boolean, detail = "") => {
+    console.log(`${ok ? "✔" : "✖"} ${label}${ok || !detail ? "" : `: ${detail}`}`);
+    if (ok) passed++;
+    else failed++;
+  };
+  try {
+    const email = `smoke-${Date.now()}@example.test`;
+    const user = await signUpWithPassword(endpoints.auth, email, "smoke-password");
+    check("sign up through the Auth emulator", !!user.idToken && !!user.localId);
+
+    let profileDoc = await firestore.doc(`users/${user.localId}`).get();
+    for (let i = 0; i < 50 && !profileDoc.exists; i++) {
+      await sleep(200);
+      profileDoc = await firestore.doc(`users/${user.localId}`).get();
+    }
+    const walletDoc = await firestore.doc(`wallets/${user.localId}`).get();
+    check("Auth trigger created users/{uid} and wallets/{uid}", profileDoc.exists && walletDoc.exists);
+
+    const reply = await callOverHttp(endpoints, "getMyProfile", null, user.idToken);
+    const profile = reply.result?.profile as { uid?: string; displayName?: string } | undefined;
+    const wallet = reply.result?.wallet as { coins?: number; diamonds?: number } | undefined;
+    check(
+      "getMyProfile over HTTP with the ID token returns the Firestore profile",
+      reply.status === 200 && profile?.uid === user.localId && profile?.displayName === profileDoc.get("displayName"),
+      JSON.stringify(reply),
+    );
+    check("the new wallet is empty", wallet?.coins === 0 && wallet?.diamonds === 0, JSON.stringify(wallet));
+
+    const anonymous = await callOverHttp(endpoints, "getMyProfile", null);
+    check("getMyProfile without a token is refused (unauthenticated)", anonymous.error?.status === "UNAUTHENTICATED", JSON.stringify(anonymous));
+
+    const denied = await callOverHttp(endpoints, "setUserRoles", { uid: user.localId, roles: ["admin"], reason: "self-promotion", requestId: `smoke-${Date.now()}` }, user.idToken);
+    check("a viewer cannot grant roles (permission-denied)", denied.error?.status === "PERMISSION_DENIED", JSON.stringify(denied));
+
+    const adminUser = await signInWithPassword(endpoints.auth, "admin@demo.live", "demo-password");
+    const granted = await callOverHttp(
+      endpoints,
+      "setUserRoles",
+      { uid: user.localId, roles: ["host"], reason: "smoke test: make host", requestId: `smoke-grant-${Date.now()}` },
+      adminUser.idToken,
+    );
+    const claims = (await getAuth(admin.app).getUser(user.localId)).customClaims;
+    const mirrored = (await firestore.doc(`users/${user.localId}`).get()).get("roles");
+    check(
+      "the demo admin grants the host role: claim set and mirrored on the profile",
+      granted.status === 200 && JSON.stringify(claims?.roles) === '["host"]' && JSON.stringify(mirrored) === '["host"]',
+      JSON.stringify({ granted, claims, mirrored }),
+    );
+  } catch (err) {
+    check("smoke run", false, String(err));
+  } finally {
+    await admin.close();
+  }
+  console.log(`\nsmoke: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}

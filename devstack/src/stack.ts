@@ -1,0 +1,270 @@
+/**
+ * The local stack: Firestore (Google's emulator jar), the Realtime Database (official jar or our offline
+ * server), Redis behind an Upstash REST bridge, and firebase-tools' Auth/Functions/Tasks emulators,
+ * wired so that functions see every emulator and Firestore triggers fire. One implementation serves
+ * `npm start` (fixed ports, seeded demo world) and the tests (free ports, empty data).
+ */
+import { mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FirebaseEmulators, startFirebaseEmulators } from "./firebase-emulators.js";
+import { type FirestoreHandle, startFirestore } from "./firestore.js";
+import { freePort, portIsFree } from "./net.js";
+import { DEV_PORTS, type StackPorts } from "./ports.js";
+import { findRedisServer, type RedisHandle, startRedis } from "./redis/index.js";
+import { type RtdbHandle, startRtdb } from "./rtdb/index.js";
+import { ensureFirestoreJar, ensureJava, ensureRedisServer } from "./system.js";
+import { listFirestoreTriggers, registerFirestoreTriggers, startTriggerRelay, type TriggerRelay } from "./triggers.js";
+
+export const REDIS_REST_TOKEN = "local-dev-token";
+
+export interface StackOptions {
+  rootDir: string;
+  projectId: string;
+  /** "fixed": the ports in ports.ts (the developer stack); "free": any free ports (tests). */
+  ports: "fixed" | "free";
+  /** Start firebase-tools' auth/functions/tasks emulators (needs functions/lib built). */
+  functions: boolean;
+  /** Re-push firestore.rules / database.rules.json when they change. */
+  watchRules?: boolean;
+  log?: (source: string, line: string) => void;
+}
+
+/** What a client (test, script, app) needs to reach the stack; also written to .devstack/<project>.json. */
+export interface StackEndpoints {
+  projectId: string;
+  pid: number;
+  firestore: string;
+  database: string;
+  databaseNamespace: string;
+  databaseKind: "official" | "offline";
+  redisRestUrl: string;
+  redisRestToken: string;
+  auth: string | null;
+  functions: string | null;
+  tasks: string | null;
+}
+
+export interface Stack {
+  endpoints: StackEndpoints;
+  /** Environment variables that point SDKs (admin, functions code) at this stack. */
+  env: Record<string, string>;
+  firestore: FirestoreHandle;
+  rtdb: RtdbHandle;
+  redis: RedisHandle;
+  firebase: FirebaseEmulators | null;
+  /** Empties Firestore, the RTDB, Redis and (if running) Auth. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function databaseNamespace(projectId: string): string {
+  return `${projectId}-default-rtdb`;
+}
+
+async function choosePorts(kind: "fixed" | "free"): Promise<StackPorts> {
+  if (kind === "free") {
+    const entries = await Promise.all(Object.keys(DEV_PORTS).map(async (k) => [k, await freePort()] as const));
+    return Object.fromEntries(entries) as StackPorts;
+  }
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(DEV_PORTS)) {
+    if (!(await portIsFree(port))) busy.push(`${name} ${port}`);
+  }
+  if (busy.length) {
+    throw new Error(`Ports in use: ${busy.join(", ")}. Is another local stack running? Stop it first (Ctrl-C in its terminal).`);
+  }
+  return { ...DEV_PORTS };
+}
+
+export function stackStatePath(rootDir: string, projectId: string): string {
+  return join(rootDir, ".devstack", `${projectId}.json`);
+}
+
+/** The endpoints of a stack started by another process, if it is still alive. */
+export function readRunningStack(rootDir: string, projectId: string): StackEndpoints | null {
+  try {
+    const state = JSON.parse(readFileSync(stackStatePath(rootDir, projectId), "utf8")) as StackEndpoints;
+    process.kill(state.pid, 0);
+    return state;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Variables that point the Admin SDK and the functions' code at a stack. `projectId` may differ from
+ * the stack's: tests that run functions in-process use their own project, so the emulator-hosted
+ * triggers (registered for the stack's project) do not fire on their writes.
+ */
+export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectId): Record<string, string> {
+  const env: Record<string, string> = {
+    GCLOUD_PROJECT: projectId,
+    GOOGLE_CLOUD_PROJECT: projectId,
+    FIREBASE_CONFIG: JSON.stringify({
+      projectId,
+      databaseURL: `http://${endpoints.database}?ns=${endpoints.databaseNamespace}`,
+      storageBucket: `${projectId}.appspot.com`,
+    }),
+    FIRESTORE_EMULATOR_HOST: endpoints.firestore,
+    FIREBASE_DATABASE_EMULATOR_HOST: endpoints.database,
+    UPSTASH_REDIS_REST_URL: endpoints.redisRestUrl,
+    UPSTASH_REDIS_REST_TOKEN: endpoints.redisRestToken,
+  };
+  if (endpoints.auth) env.FIREBASE_AUTH_EMULATOR_HOST = endpoints.auth;
+  if (endpoints.tasks) env.CLOUD_TASKS_EMULATOR_HOST = endpoints.tasks;
+  return env;
+}
+
+/** Empties every store of a stack through its endpoints (works for a stack run by another process). */
+export async function resetEndpoints(endpoints: StackEndpoints, projectId = endpoints.projectId): Promise<void> {
+  const expectOk = (what: string) => async (response: Response) => {
+    if (!response.ok) throw new Error(`${what} reset failed: ${response.status} ${await response.text()}`);
+  };
+  const resets = [
+    fetch(`http://${endpoints.firestore}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: "DELETE" }).then(
+      expectOk("Firestore"),
+    ),
+    fetch(`http://${endpoints.database}/.json?ns=${endpoints.databaseNamespace}`, {
+      method: "PUT",
+      headers: { authorization: "Bearer owner" },
+      body: "null",
+    }).then(expectOk("Realtime Database")),
+    fetch(endpoints.redisRestUrl, {
+      method: "POST",
+      headers: { authorization: `Bearer ${endpoints.redisRestToken}` },
+      body: JSON.stringify(["FLUSHALL"]),
+    }).then(expectOk("Redis")),
+  ];
+  if (endpoints.auth) {
+    resets.push(fetch(`http://${endpoints.auth}/emulator/v1/projects/${projectId}/accounts`, { method: "DELETE" }).then(expectOk("Auth")));
+  }
+  await Promise.all(resets);
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => {});
+  const say = (source: string) => (line: string) => log(source, line);
+  const java = ensureJava(say("stack"));
+  const firestoreJar = ensureFirestoreJar(say("stack"));
+  const redisServerPath = ensureRedisServer(findRedisServer, say("stack"));
+  const ports = await choosePorts(options.ports);
+  const host = "127.0.0.1";
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.splice(0).reverse()) await stop().catch((err) => log("stack", `stop: ${String(err)}`));
+  };
+
+  try {
+    let firebase: FirebaseEmulators | null = null;
+    let relay: TriggerRelay | null = null;
+    if (options.functions) {
+      relay = await startTriggerRelay({ functionsBaseUrl: () => firebase?.functionsBaseUrl ?? null, port: ports.triggerRelay, log: say("triggers") });
+      stoppers.push(() => relay?.close() ?? Promise.resolve());
+    }
+    const [firestore, rtdb, redis] = await Promise.all([
+      startFirestore({ java: java.bin, jar: firestoreJar, host, port: ports.firestore, functionsEmulator: relay?.address, log: say("firestore") }),
+      startRtdb({
+        host,
+        port: ports.database,
+        namespace: databaseNamespace(options.projectId),
+        rulesPath: join(options.rootDir, "database.rules.json"),
+        java: java.bin,
+        log: say("database"),
+      }),
+      startRedis({ host, redisPort: ports.redis, bridgePort: ports.redisRest, token: REDIS_REST_TOKEN, redisServerPath, log: say("redis") }),
+    ]);
+    stoppers.push(() => firestore.stop(), () => rtdb.stop(), () => redis.stop());
+
+    const firestoreRulesPath = join(options.rootDir, "firestore.rules");
+    await firestore.setRules(options.projectId, readFileSync(firestoreRulesPath, "utf8"));
+
+    const endpoints: StackEndpoints = {
+      projectId: options.projectId,
+      pid: process.pid,
+      firestore: firestore.emulatorHost,
+      database: rtdb.emulatorHost,
+      databaseNamespace: rtdb.namespace,
+      databaseKind: rtdb.kind,
+      redisRestUrl: redis.restUrl,
+      redisRestToken: redis.restToken,
+      auth: null,
+      functions: null,
+      tasks: null,
+    };
+
+    if (options.functions) {
+      const functionPorts = { auth: ports.auth, functions: ports.functions, tasks: ports.tasks, hub: ports.hub, logging: ports.logging };
+      endpoints.auth = `${host}:${ports.auth}`;
+      endpoints.tasks = `${host}:${ports.tasks}`;
+      const env = envFor(endpoints);
+      firebase = await startFirebaseEmulators({
+        rootDir: options.rootDir,
+        projectId: options.projectId,
+        host,
+        ports: functionPorts,
+        env,
+        // Params without a value in functions/.env* make firebase-tools prompt (and write .env.local).
+        params: { UPSTASH_REDIS_REST_URL: redis.restUrl },
+        secrets: { UPSTASH_REDIS_REST_TOKEN: redis.restToken },
+        log: say("functions"),
+      });
+      stoppers.push(() => firebase?.stop() ?? Promise.resolve());
+      endpoints.functions = firebase.functionsHost;
+      await registerFirestoreTriggers(firestore.baseUrl, options.projectId, await listFirestoreTriggers(firebase.functionsBaseUrl));
+      if (options.watchRules) {
+        // Functions hot-reload when functions/lib changes; keep trigger registrations in step.
+        const functionsBaseUrl = firebase.functionsBaseUrl;
+        let registered = "";
+        const timer = setInterval(async () => {
+          try {
+            const triggers = await listFirestoreTriggers(functionsBaseUrl);
+            const signature = JSON.stringify(triggers);
+            if (signature === registered) return;
+            await registerFirestoreTriggers(firestore.baseUrl, options.projectId, triggers);
+            if (registered) log("triggers", `re-registered ${triggers.length} Firestore trigger(s)`);
+            registered = signature;
+          } catch {
+            // functions emulator mid-reload: next tick
+          }
+        }, 3000);
+        stoppers.push(async () => clearInterval(timer));
+      }
+    }
+
+    if (options.watchRules) {
+      const watchFile = (path: string, apply: (text: string) => Promise<void>, label: string) => {
+        let pending: NodeJS.Timeout | undefined;
+        const watcher = watch(path, () => {
+          clearTimeout(pending);
+          pending = setTimeout(() => {
+            apply(readFileSync(path, "utf8"))
+              .then(() => log("rules", `reloaded ${label}`))
+              .catch((err) => log("rules", `${label} rejected: ${String(err)}`));
+          }, 200);
+        });
+        stoppers.push(async () => watcher.close());
+      };
+      watchFile(firestoreRulesPath, (text) => firestore.setRules(options.projectId, text), "firestore.rules");
+      watchFile(join(options.rootDir, "database.rules.json"), (text) => rtdb.setRules(text), "database.rules.json");
+    }
+
+    const statePath = stackStatePath(options.rootDir, options.projectId);
+    mkdirSync(join(options.rootDir, ".devstack"), { recursive: true });
+    writeFileSync(statePath, JSON.stringify(endpoints, null, 2));
+    stoppers.unshift(async () => rmSync(statePath, { force: true }));
+
+    return {
+      endpoints,
+      env: envFor(endpoints),
+      firestore,
+      rtdb,
+      redis,
+      firebase,
+      reset: () => resetEndpoints(endpoints),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
