@@ -1,0 +1,57 @@
+/**
+ * Delivering trigger events in-process: firebase-functions-test (offline mode) builds the payloads;
+ * the handlers run against the real emulators. Event ids are chosen by the test so replays can be
+ * simulated exactly as Cloud Functions' at-least-once delivery produces them.
+ */
+import functionsTest from "firebase-functions-test";
+import type { CloudFunction as CloudFunctionV1 } from "firebase-functions/v1";
+import type { UserRecord } from "firebase-functions/v1/auth";
+import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
+
+let harness: ReturnType<typeof functionsTest> | undefined;
+
+function fft() {
+  harness ??= functionsTest({ projectId: process.env.GCLOUD_PROJECT });
+  return harness;
+}
+
+export interface AuthUserFields {
+  uid: string;
+  email?: string;
+  displayName?: string;
+  phoneNumber?: string;
+  customClaims?: Record<string, unknown>;
+}
+
+export function deliverAuthUserCreated(fn: CloudFunctionV1<UserRecord>, user: AuthUserFields, eventId: string): Promise<unknown> {
+  const record = fft().auth.makeUserRecord(user as unknown as Record<string, string>);
+  return fn.run(record, {
+    eventId,
+    eventType: "providers/firebase.auth/eventTypes/user.create",
+    resource: { service: "firebaseauth.googleapis.com", name: `projects/${process.env.GCLOUD_PROJECT}` },
+    timestamp: new Date().toISOString(),
+    params: {},
+  }) as Promise<unknown>;
+}
+
+export function deliverDocumentCreated<E extends CloudEvent<unknown>>(
+  fn: CloudFunction<E>,
+  path: string,
+  data: Record<string, unknown>,
+  eventId: string,
+  params: Record<string, string> = {},
+): Promise<unknown> {
+  const snapshot = fft().firestore.makeDocumentSnapshot(data, path);
+  const event = {
+    specversion: "1.0",
+    id: eventId,
+    source: `//firestore.googleapis.com/projects/${process.env.GCLOUD_PROJECT}/databases/(default)`,
+    type: "google.cloud.firestore.document.v1.created",
+    time: new Date().toISOString(),
+    subject: `documents/${path}`,
+    data: snapshot,
+    params,
+    document: path,
+  } as unknown as E;
+  return fn.run(event) as Promise<unknown>;
+}

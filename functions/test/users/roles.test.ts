@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { auth, db } from "../../src/kernel/app.js";
+import { setUserRoles } from "../../src/users/callables.js";
+import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { allPaths, docData } from "../support/firestore.js";
+import { useCleanStack } from "../support/stack.js";
+import { createTestUser, type TestUser } from "../support/users.js";
+import { deliverAuthUserCreated } from "../support/triggers.js";
+import { onAuthUserCreated } from "../../src/users/triggers.js";
+
+describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
+  useCleanStack();
+  let admin: TestUser;
+  let target: TestUser;
+
+  beforeEach(async () => {
+    admin = await createTestUser({ roles: ["admin"] });
+    target = await createTestUser({ claims: { vipTier: 2 } });
+    await deliverAuthUserCreated(onAuthUserCreated, { uid: target.uid }, `evt-${target.uid}`);
+  });
+
+  const request = (overrides: Record<string, unknown> = {}) => ({
+    uid: target.uid,
+    roles: ["host", "player"],
+    reason: "approved host application #42",
+    requestId: randomUUID(),
+    ...overrides,
+  });
+
+  it("sets the roles claim (keeping other claims), mirrors it on the profile and writes an audit entry", async () => {
+    const data = request();
+    const result = await callInProcess(setUserRoles, { user: admin, data });
+    assert.deepEqual(result, { uid: target.uid, roles: ["host", "player"], takesEffect: "next-token-refresh" });
+    const claims = (await auth().getUser(target.uid)).customClaims;
+    assert.deepEqual(claims, { vipTier: 2, roles: ["host", "player"] });
+    assert.deepEqual((await docData(`users/${target.uid}`))?.roles, ["host", "player"]);
+    const audit = await db().collection("auditLog").get();
+    assert.equal(audit.size, 1);
+    const entry = audit.docs[0]?.data();
+    assert.equal(entry?.actorUid, admin.uid);
+    assert.equal(entry?.targetUid, target.uid);
+    assert.deepEqual(entry?.before, []);
+    assert.deepEqual(entry?.after, ["host", "player"]);
+    assert.equal(entry?.reason, "approved host application #42");
+  });
+
+  it("replays a repeated request id: one audit entry, same result", async () => {
+    const data = request();
+    const results = await Promise.all(Array.from({ length: 5 }, () => callInProcess(setUserRoles, { user: admin, data })));
+    for (const r of results) assert.deepEqual(r.roles, ["host", "player"]);
+    assert.equal((await db().collection("auditLog").get()).size, 1);
+  });
+
+  it("refuses non-admins, including moderators, and changes nothing", async () => {
+    const before = await allPaths();
+    const moderator = await createTestUser({ roles: ["moderator"] });
+    await expectHttpsError(callInProcess(setUserRoles, { user: moderator, data: request({ roles: ["admin"] }) }), "permission-denied");
+    await expectHttpsError(callInProcess(setUserRoles, { user: target, data: request({ uid: target.uid, roles: ["admin"] }) }), "permission-denied");
+    await expectHttpsError(callInProcess(setUserRoles, { data: request() }), "unauthenticated");
+    assert.deepEqual(await allPaths(), before);
+    assert.deepEqual((await auth().getUser(target.uid)).customClaims, { vipTier: 2 });
+  });
+
+  it("rejects malformed input with invalid-argument and writes nothing", async () => {
+    const before = await allPaths();
+    const bad: unknown[] = [
+      null,
+      {},
+      request({ roles: ["superuser"] }),
+      request({ roles: ["host", "host"] }),
+      request({ reason: "" }),
+      request({ requestId: "x" }),
+      request({ uid: "" }),
+      request({ extra: "field" }),
+      request({ roles: "host" }),
+    ];
+    for (const data of bad) await expectHttpsError(callInProcess(setUserRoles, { user: admin, data }), "invalid-argument");
+    assert.deepEqual(await allPaths(), before);
+    assert.deepEqual((await auth().getUser(target.uid)).customClaims, { vipTier: 2 });
+  });
+
+  it("does not let an admin remove their own admin role", async () => {
+    await expectHttpsError(callInProcess(setUserRoles, { user: admin, data: request({ uid: admin.uid, roles: ["host"] }) }), "failed-precondition");
+    assert.deepEqual((await auth().getUser(admin.uid)).customClaims, { roles: ["admin"] });
+  });
+
+  it("answers not-found for an unknown user", async () => {
+    await expectHttpsError(callInProcess(setUserRoles, { user: admin, data: request({ uid: "no-such-user" }) }), "not-found");
+    assert.equal((await db().collection("auditLog").get()).size, 0);
+  });
+});
