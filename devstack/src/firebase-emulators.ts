@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { httpOk, waitFor } from "./net.js";
 
 export interface FirebaseEmulatorPorts {
@@ -90,7 +91,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
   const recent: string[] = [];
   const onOutput = (chunk: Buffer) => {
     // firebase-tools colours its output even when told not to; plain text reads better in logs.
-    for (const line of chunk.toString().replace(/\x1b\[[0-9;]*m/g, "").split("\n")) {
+    for (const line of stripVTControlCharacters(chunk.toString()).split("\n")) {
       if (!line.trim()) continue;
       recent.push(line);
       if (recent.length > 80) recent.shift();
