@@ -37,7 +37,16 @@ export function rtdbClient(uid: string | null, claims: Record<string, unknown> =
     { projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` },
     `rtdb-rules-${++appCounter}`,
   );
-  const db = getDatabase(app);
+  // In Node the client SDK also honours FIREBASE_DATABASE_EMULATOR_HOST, and connects as the admin
+  // ("owner") when it is set at creation: hide it for that moment, then connect as this user.
+  const hidden = process.env.FIREBASE_DATABASE_EMULATOR_HOST;
+  delete process.env.FIREBASE_DATABASE_EMULATOR_HOST;
+  let db: Database;
+  try {
+    db = getDatabase(app);
+  } finally {
+    if (hidden !== undefined) process.env.FIREBASE_DATABASE_EMULATOR_HOST = hidden;
+  }
   const [host, port] = stack.database.split(":");
   connectDatabaseEmulator(db, host as string, Number(port), uid ? { mockUserToken: { sub: uid, user_id: uid, ...claims } } : {});
   return { db, close: () => deleteApp(app) };
