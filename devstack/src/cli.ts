@@ -79,7 +79,7 @@ async function start() {
       // Function executions, their logs, errors and rule reloads are what a developer watches;
       // the rest of the emulators' chatter only with --verbose.
       const interesting = /Beginning execution|Finished "|^>|⚠|✖|[Ee]rror|functions\[/.test(line);
-      if (verbose || source === "rules" || source === "triggers" || (source === "functions" && interesting)) {
+      if (verbose || source === "stack" || source === "rules" || source === "triggers" || (source === "functions" && interesting)) {
         console.log(`[${source}] ${line}`);
       }
     },
