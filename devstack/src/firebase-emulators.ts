@@ -7,8 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { stripVTControlCharacters } from "node:util";
-import { httpOk, waitFor } from "./net.js";
+import { collectOutput, httpOk, waitFor } from "./net.js";
 
 export interface FirebaseEmulatorPorts {
   auth: number;
@@ -88,18 +87,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
       detached: true,
     },
   );
-  const recent: string[] = [];
-  const onOutput = (chunk: Buffer) => {
-    // firebase-tools colours its output even when told not to; plain text reads better in logs.
-    for (const line of stripVTControlCharacters(chunk.toString()).split("\n")) {
-      if (!line.trim()) continue;
-      recent.push(line);
-      if (recent.length > 80) recent.shift();
-      log(line);
-    }
-  };
-  child.stdout?.on("data", onOutput);
-  child.stderr?.on("data", onOutput);
+  const recent = collectOutput(child, log);
   let exited = false;
   const exitPromise = new Promise<void>((resolve) =>
     child.once("exit", () => {

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { freePort, httpOk, waitFor } from "./net.js";
+import { collectOutput, freePort, httpOk, waitFor } from "./net.js";
 
 export interface FirestoreHandle {
   host: string;
@@ -44,17 +44,7 @@ export async function startFirestore(options: StartFirestoreOptions): Promise<Fi
   ];
   if (options.functionsEmulator) args.push("--functions_emulator", options.functionsEmulator);
   const child: ChildProcess = spawn(options.java, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) {
-      if (!line.trim()) continue;
-      output.push(line);
-      if (output.length > 50) output.shift();
-      log(line);
-    }
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
+  const output = collectOutput(child, log, 50);
   const killOnExit = () => child.kill("SIGKILL");
   process.on("exit", killOnExit);
 

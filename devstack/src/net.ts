@@ -1,5 +1,6 @@
 /** Ports and readiness probes for the local stack. */
 import { createServer } from "node:net";
+import { stripVTControlCharacters } from "node:util";
 
 export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,4 +39,21 @@ export async function httpOk(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
   await response.arrayBuffer();
   return response.ok;
+}
+
+/** Forwards a child's output line by line to `log` and keeps its last lines for error messages. */
+export function collectOutput(child: { stdout?: NodeJS.ReadableStream | null; stderr?: NodeJS.ReadableStream | null }, log: (line: string) => void, keep = 80): string[] {
+  const recent: string[] = [];
+  const onChunk = (chunk: Buffer) => {
+    // Some tools colour their output even when told not to; plain text reads better in logs.
+    for (const line of stripVTControlCharacters(chunk.toString()).split("\n")) {
+      if (!line.trim()) continue;
+      recent.push(line);
+      if (recent.length > keep) recent.shift();
+      log(line);
+    }
+  };
+  child.stdout?.on("data", onChunk);
+  child.stderr?.on("data", onChunk);
+  return recent;
 }

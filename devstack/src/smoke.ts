@@ -14,25 +14,20 @@ interface CallableReply {
   error?: { status: string; message: string };
 }
 
-export async function signUpWithPassword(authHost: string, email: string, password: string) {
-  const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=local-api-key`, {
+/** Email/password sign-up or sign-in through the Auth emulator's REST API, as the client SDKs do it. */
+async function passwordAuth(authHost: string, action: "signUp" | "signInWithPassword", email: string, password: string) {
+  const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:${action}?key=local-api-key`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password, returnSecureToken: true }),
   });
-  if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+  if (!response.ok) throw new Error(`${action} failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { idToken: string; localId: string };
 }
 
-export async function signInWithPassword(authHost: string, email: string, password: string) {
-  const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local-api-key`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password, returnSecureToken: true }),
-  });
-  if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { idToken: string; localId: string };
-}
+export const signUpWithPassword = (authHost: string, email: string, password: string) => passwordAuth(authHost, "signUp", email, password);
+export const signInWithPassword = (authHost: string, email: string, password: string) =>
+  passwordAuth(authHost, "signInWithPassword", email, password);
 
 /** The callable wire protocol, as the Firebase client SDKs speak it. */
 export async function callOverHttp(endpoints: StackEndpoints, name: string, data: unknown, idToken?: string): Promise<CallableReply> {

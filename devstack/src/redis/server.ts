@@ -4,9 +4,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants as fsConstants, statSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { freePort } from "../net.js";
 
 export interface RedisServerProcess {
   host: string;
@@ -52,20 +53,6 @@ export function findRedisServer(): string | null {
   }
   candidates.push("/usr/bin/redis-server", "/usr/sbin/redis-server");
   return candidates.find(isExecutableFile) ?? null;
-}
-
-/** Asks the OS for a currently free TCP port on `host`. */
-export function findFreePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.once("error", reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error("could not determine a free port"))));
-    });
-  });
 }
 
 /** One PING over a raw socket; true only for a +PONG answer (not LOADING or auth errors). */
@@ -196,7 +183,7 @@ export async function startRedisServer(options: StartRedisServerOptions): Promis
   if (options.port) return launchOnce(binary, host, options.port, log);
   // A free port can be taken between probing and Redis binding it; retry on that race only.
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort(host);
+    const port = await freePort(host);
     try {
       return await launchOnce(binary, host, port, log);
     } catch (error) {

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
 import { findRedisServer, type RedisHandle, startRedis } from "../../src/redis/index.js";
-import { findFreePort, pingRedis } from "../../src/redis/server.js";
+import { freePort as findFreePort } from "../../src/net.js";
+import { pingRedis } from "../../src/redis/server.js";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

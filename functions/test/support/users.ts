@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { auth } from "../../src/kernel/app.js";
 import type { Role } from "../../src/kernel/roles.js";
+import { signInWithPassword } from "../../../devstack/src/smoke.js";
 import { testStack } from "./stack.js";
 
 export interface TestUser {
@@ -31,14 +32,5 @@ export async function createTestUser(options: { roles?: Role[]; claims?: Record<
 
 /** A real ID token from the Auth emulator (carries the user's custom claims). */
 export async function idTokenFor(user: Pick<TestUser, "email" | "password">): Promise<string> {
-  const response = await fetch(
-    `http://${testStack().auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local-api-key`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: user.email, password: user.password, returnSecureToken: true }),
-    },
-  );
-  if (!response.ok) throw new Error(`sign-in failed: ${await response.text()}`);
-  return ((await response.json()) as { idToken: string }).idToken;
+  return (await signInWithPassword(testStack().auth as string, user.email, user.password)).idToken;
 }
