@@ -1,0 +1,54 @@
+/**
+ * Ledger accounts. Users and agencies hold balances in wallets/{walletId} (plus credit shards for hot
+ * recipients); system accounts exist only in the ledger: their balance is the sum of their entries, so
+ * no hot system document serialises every gift or purchase.
+ */
+import type { DocumentReference } from "firebase-admin/firestore";
+import { z } from "zod";
+import { db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+
+export const CURRENCIES = ["coins", "diamonds"] as const;
+export const CurrencySchema = z.enum(CURRENCIES);
+export type Currency = z.infer<typeof CurrencySchema>;
+
+/** Counterparties of every movement: where coins come from and where value goes. */
+export const SYSTEM_ACCOUNTS = {
+  /** Source of purchased and granted coins (store/Stripe purchases, admin grants, rewards). */
+  mint: "system:mint",
+  /** The platform's share of gifts, exchange fees, withdrawal fees. */
+  platform: "system:platform",
+  /** Games: stakes in, payouts out. */
+  house: "system:house",
+  /** Diamonds frozen by pending withdrawals, until paid out or refunded. */
+  payable: "system:payable",
+  /** Coins spent on gifts and diamonds paid out leave circulation here. */
+  burn: "system:burn",
+} as const;
+export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[keyof typeof SYSTEM_ACCOUNTS];
+
+export type WalletAccount = `user:${string}` | `agency:${string}`;
+export type AccountId = WalletAccount | SystemAccount;
+
+export const userAccount = (uid: string): WalletAccount => `user:${uid}`;
+export const agencyAccount = (agencyId: string): WalletAccount => `agency:${agencyId}`;
+
+export function isWalletAccount(account: AccountId): account is WalletAccount {
+  return account.startsWith("user:") || account.startsWith("agency:");
+}
+
+/** wallets/{uid} for users (the id the apps know), wallets/agency:{id} for agencies. */
+export function walletDocId(account: WalletAccount): string {
+  return account.startsWith("user:") ? account.slice("user:".length) : account;
+}
+
+export function walletRef(account: WalletAccount): DocumentReference {
+  return db().collection(Collections.wallets).doc(walletDocId(account));
+}
+
+/** Hot recipients are credited on one of N shards, folded into the wallet on spend or by a job. */
+export const CREDIT_SHARDS = 16;
+
+export function walletShardRef(account: WalletAccount, shard: number): DocumentReference {
+  return walletRef(account).collection(Collections.walletShards).doc(String(shard));
+}
