@@ -10,6 +10,8 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { rolesFromClaims } from "../kernel/roles.js";
+import { userAccount } from "../wallet/accounts.js";
+import { readBalances } from "../wallet/ledger.js";
 import type { GetMyProfileResponse, PublicProfile, SetUserRolesRequest, SetUserRolesResponse } from "./schema.js";
 
 /** The subset of an Auth user record that bootstrap needs (Auth trigger payloads and getUser() both fit). */
@@ -97,11 +99,9 @@ export async function getMyProfile(caller: Caller): Promise<GetMyProfileResponse
     await ensureUserRecords(caller.uid);
     [profileSnap, walletSnap] = await db().getAll(profile, wallet);
   }
-  const balances = walletSnap.data() ?? {};
-  return {
-    profile: toPublicProfile(profileSnap.data() ?? {}),
-    wallet: { coins: balances.coins ?? 0, diamonds: balances.diamonds ?? 0 },
-  };
+  // Hosts' gift earnings may still sit on credit shards: show the balance they can spend.
+  const { coins, diamonds } = await readBalances(userAccount(caller.uid));
+  return { profile: toPublicProfile(profileSnap.data() ?? {}), wallet: { coins, diamonds } };
 }
 
 /**
