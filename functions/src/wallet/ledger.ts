@@ -156,10 +156,10 @@ export async function postLedgerTransaction<Result>(
         return { result: existing.get("result") as Result, replayed: true, transactionId };
       }
 
-      const wallets = new Map<WalletAccount, WalletSnapshot & { shardRefs: DocumentReference[] }>();
+      const wallets = new Map<WalletAccount, WalletSnapshot & { shardRefs: DocumentReference[]; shardsRead: boolean }>();
       const readWallet = async (account: WalletAccount, includeShards = false) => {
         const known = wallets.get(account);
-        if (known && (!includeShards || known.shardRefs.length)) return known;
+        if (known && (!includeShards || known.shardsRead)) return known;
         const snapshot = known ? null : await tx.get(walletRef(account));
         const data = known?.data ?? snapshot?.data() ?? {};
         const wallet = known ?? {
@@ -171,12 +171,14 @@ export async function postLedgerTransaction<Result>(
           frozen: data.frozen === true,
           data,
           shardRefs: [] as DocumentReference[],
+          shardsRead: false,
         };
         if (includeShards) {
           const shardRefs = Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
           const shards = await tx.getAll(...shardRefs);
           wallet.shardDiamonds = shards.reduce((sum, s) => sum + (s.exists ? numberField(s.data() ?? {}, "diamonds") : 0), 0);
           wallet.shardRefs = shards.filter((s) => s.exists).map((s) => s.ref);
+          wallet.shardsRead = true;
         }
         wallets.set(account, wallet);
         return wallet;
