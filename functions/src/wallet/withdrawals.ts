@@ -1,0 +1,185 @@
+/**
+ * Withdrawals of diamonds. A request freezes the diamonds on the payable account (user → payable) and
+ * records withdrawals/{id} in the same transaction; an admin then pays it (payable → burn, fee to the
+ * platform) or rejects it (payable → user, an exact refund). The withdrawal id is the request's ledger
+ * transaction id, so a retried request finds its own record.
+ */
+import type { Query, Transaction } from "firebase-admin/firestore";
+import { db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { log } from "../kernel/logger.js";
+import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
+import { economyConfig, shareOf } from "./config.js";
+import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "./ledger.js";
+import type {
+  RequestWithdrawalRequest,
+  RequestWithdrawalResponse,
+  ReviewWithdrawalRequest,
+  ReviewWithdrawalResponse,
+  WithdrawalStatus,
+} from "./schema.js";
+import { balancesAfter, nonZero, refuseKeyUsedByOtherType } from "./service.js";
+
+function withdrawalRef(id: string) {
+  return db().collection(Collections.withdrawals).doc(id);
+}
+
+function startOfUtcDay(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+/** Diamonds the user has asked to withdraw since UTC midnight, rejected requests excepted. */
+async function withdrawnToday(tx: Transaction, uid: string): Promise<number> {
+  const { Timestamp } = await import("firebase-admin/firestore");
+  const today: Query = db()
+    .collection(Collections.withdrawals)
+    .where("uid", "==", uid)
+    .where("createdAt", ">=", Timestamp.fromDate(startOfUtcDay()));
+  const snapshot = await tx.get(today);
+  return snapshot.docs.reduce((sum, doc) => (doc.get("status") === "rejected" ? sum : sum + (doc.get("diamonds") ?? 0)), 0);
+}
+
+/** For logs: enough to tell two destinations apart, never the reference itself. */
+function maskedRef(accountRef: string): string {
+  return `…${accountRef.slice(-4)}`;
+}
+
+export async function requestWithdrawal(caller: Caller, request: RequestWithdrawalRequest): Promise<RequestWithdrawalResponse> {
+  const account = userAccount(caller.uid);
+  const withdrawalId = ledgerTransactionId("withdrawal.request", caller.uid, request.requestId);
+  const { FieldValue } = await import("firebase-admin/firestore");
+
+  const outcome = await postLedgerTransaction<RequestWithdrawalResponse>(
+    { type: "withdrawal.request", owner: caller.uid, key: request.requestId, payload: request },
+    async (ctx) => {
+      const config = await economyConfig();
+      const kyc = await ctx.get(db().collection(Collections.kyc).doc(caller.uid));
+      if (kyc.get("status") !== "approved") {
+        fail("failed-precondition", "Identity verification (KYC) must be approved before withdrawing.", { reason: "kyc" });
+      }
+      if (request.diamonds < config.withdrawMinDiamonds) {
+        fail("failed-precondition", `The minimum withdrawal is ${config.withdrawMinDiamonds} diamonds.`, { reason: "below-minimum" });
+      }
+      if (request.diamonds > config.withdrawMaxDiamondsPerRequest) {
+        fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerRequest} diamonds per withdrawal.`, { reason: "above-maximum" });
+      }
+      const alreadyToday = await withdrawnToday(ctx.tx, caller.uid);
+      if (alreadyToday + request.diamonds > config.withdrawMaxDiamondsPerDay) {
+        fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerDay} diamonds per day can be withdrawn.`, {
+          reason: "daily-limit",
+          remainingToday: Math.max(0, config.withdrawMaxDiamondsPerDay - alreadyToday),
+        });
+      }
+      const wallet = await ctx.wallet(account, { includeShards: true });
+      const feeDiamonds = shareOf(request.diamonds, config.withdrawFeeBps);
+      const payoutCents = (request.diamonds - feeDiamonds) * config.withdrawCentsPerDiamond;
+      const entries: EntryInput[] = [
+        { account, currency: "diamonds", amount: -request.diamonds },
+        { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds", amount: request.diamonds },
+      ];
+      const status: WithdrawalStatus = "pending";
+      return {
+        entries,
+        meta: { withdrawalId, payoutType: request.payoutMethod.type },
+        result: { withdrawalId, diamonds: request.diamonds, feeDiamonds, payoutCents, status, balances: balancesAfter(wallet, entries) },
+        writes: (tx) => {
+          const now = FieldValue.serverTimestamp();
+          tx.create(withdrawalRef(withdrawalId), {
+            id: withdrawalId,
+            uid: caller.uid,
+            diamonds: request.diamonds,
+            feeDiamonds,
+            payoutCents,
+            currency: "USD",
+            payoutMethod: request.payoutMethod,
+            status,
+            requestId: request.requestId,
+            requestTransactionId: withdrawalId,
+            createdAt: now,
+            updatedAt: now,
+            reviewedBy: null,
+            reviewedAt: null,
+            reviewReason: null,
+            decisionTransactionId: null,
+          });
+        },
+      };
+    },
+  );
+  if (!outcome.replayed) {
+    log.info("withdrawal requested", {
+      uid: caller.uid,
+      withdrawalId,
+      diamonds: request.diamonds,
+      payoutType: request.payoutMethod.type,
+      accountRef: maskedRef(request.payoutMethod.accountRef),
+    });
+  }
+  return outcome.result;
+}
+
+export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawalRequest): Promise<ReviewWithdrawalResponse> {
+  const approve = request.decision === "approve";
+  const type = approve ? "withdrawal.payout" : "withdrawal.refund";
+  const status = approve ? "paid" : "rejected";
+  const decisionTransactionId = ledgerTransactionId(type, caller.uid, request.requestId);
+  const { FieldValue } = await import("firebase-admin/firestore");
+
+  const outcome = await postLedgerTransaction<Omit<ReviewWithdrawalResponse, "transactionId">>(
+    { type, owner: caller.uid, key: request.requestId, payload: request, actor: caller.uid },
+    async (ctx) => {
+      await refuseKeyUsedByOtherType(ctx, [approve ? "withdrawal.refund" : "withdrawal.payout"], caller.uid, request.requestId);
+      const ref = withdrawalRef(request.withdrawalId);
+      const withdrawal = await ctx.get(ref);
+      if (!withdrawal.exists) fail("not-found", "No such withdrawal.");
+      const current = withdrawal.get("status") as WithdrawalStatus;
+      if (current !== "pending") fail("failed-precondition", `This withdrawal was already decided (${current}).`, { status: current });
+      const uid = withdrawal.get("uid") as string;
+      if (uid === caller.uid) fail("failed-precondition", "Admins cannot review their own withdrawals.");
+      const diamonds = withdrawal.get("diamonds") as number;
+      const feeDiamonds = withdrawal.get("feeDiamonds") as number;
+      const entries = approve
+        ? nonZero([
+            { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds", amount: -diamonds },
+            { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: diamonds - feeDiamonds },
+            { account: SYSTEM_ACCOUNTS.platform, currency: "diamonds", amount: feeDiamonds },
+          ])
+        : [
+            { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds" as const, amount: -diamonds },
+            { account: userAccount(uid), currency: "diamonds" as const, amount: diamonds },
+          ];
+      return {
+        entries,
+        meta: { withdrawalId: request.withdrawalId, uid, decision: request.decision },
+        result: { withdrawalId: request.withdrawalId, status, diamonds, feeDiamonds, payoutCents: withdrawal.get("payoutCents") as number },
+        writes: (tx) => {
+          const now = FieldValue.serverTimestamp();
+          tx.update(ref, {
+            status,
+            reviewedBy: caller.uid,
+            reviewedAt: now,
+            reviewReason: request.reason,
+            decisionTransactionId,
+            updatedAt: now,
+          });
+          tx.create(db().collection(Collections.auditLog).doc(), {
+            action: `wallet.withdrawal.${request.decision}`,
+            actorUid: caller.uid,
+            targetUid: uid,
+            withdrawalId: request.withdrawalId,
+            currency: "diamonds",
+            amount: diamonds,
+            reason: request.reason,
+            requestId: request.requestId,
+            transactionId: decisionTransactionId,
+            at: now,
+          });
+        },
+      };
+    },
+  );
+  if (!outcome.replayed) log.info("withdrawal reviewed", { actorUid: caller.uid, withdrawalId: request.withdrawalId, status });
+  return { ...outcome.result, transactionId: outcome.transactionId };
+}

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { db } from "../../src/kernel/app.js";
+import { exchangeDiamonds } from "../../src/wallet/callables.js";
+import { runReconciliation } from "../../src/wallet/reconciliation.js";
+import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { allPaths } from "../support/firestore.js";
+import { useCleanStack } from "../support/stack.js";
+import type { TestUser } from "../support/users.js";
+import { balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
+
+describe("wallet: exchangeDiamonds", () => {
+  useCleanStack();
+  let user: TestUser;
+
+  beforeEach(async () => {
+    await setEconomy({ exchangeCoinsPerDiamond: 2, exchangeFeeBps: 500 });
+    user = await walletUser();
+  });
+
+  it("burns the diamonds, mints the coins, keeps the fee for the platform, folding the shards", async () => {
+    await fund(user.uid, { diamonds: 100, shardDiamonds: [30, 20] });
+    const result = await callInProcess(exchangeDiamonds, { user, data: { diamonds: 120, requestId: requestId() } });
+
+    // 120 diamonds × 2 = 240 coins gross; 5 % fee = 12; 228 to the user.
+    assert.equal(result.diamondsSpent, 120);
+    assert.equal(result.coinsReceived, 228);
+    assert.equal(result.feeCoins, 12);
+    assert.deepEqual(result.balances, { coins: 228, diamonds: 30 });
+    assert.deepEqual(await balancesOf(user.uid), { coins: 228, diamonds: 30 });
+    assert.equal((await db().collection(`wallets/${user.uid}/shards`).get()).size, 0, "shards were folded");
+
+    const [tx] = await ledgerOfType("exchange");
+    assert.ok(tx);
+    assert.equal(tx.id, result.transactionId);
+    assert.deepEqual(
+      entrySet(tx),
+      [
+        `user:${user.uid} diamonds -120`,
+        "system:burn diamonds 120",
+        "system:mint coins -240",
+        `user:${user.uid} coins 228`,
+        "system:platform coins 12",
+      ].sort(),
+    );
+    assert.equal(await ledgerBalance("system:platform", "coins"), 12);
+    assert.equal(await ledgerBalance("system:burn", "diamonds"), 120);
+    assert.equal((await runReconciliation("admin")).ok, true);
+  });
+
+  it("moves value once for 5 concurrent calls with the same requestId, and all get the same result", async () => {
+    await fund(user.uid, { diamonds: 1000 });
+    const data = { diamonds: 100, requestId: requestId() };
+    const results = await Promise.all(Array.from({ length: 5 }, () => callInProcess(exchangeDiamonds, { user, data })));
+    for (const r of results) assert.deepEqual(r, results[0]);
+    assert.deepEqual(await balancesOf(user.uid), { coins: 190, diamonds: 900 });
+    assert.equal((await ledgerOfType("exchange")).length, 1);
+  });
+
+  it("refuses more diamonds than the caller holds, and moves nothing", async () => {
+    await fund(user.uid, { diamonds: 50 });
+    const before = await allPaths();
+    const err = await expectHttpsError(callInProcess(exchangeDiamonds, { user, data: { diamonds: 51, requestId: requestId() } }), "failed-precondition");
+    assert.match(err.message, /Insufficient diamonds/);
+    assert.deepEqual(await allPaths(), before);
+    assert.deepEqual(await balancesOf(user.uid), { coins: 0, diamonds: 50 });
+  });
+
+  it("refuses a reused requestId with another amount", async () => {
+    await fund(user.uid, { diamonds: 500 });
+    const id = requestId();
+    await callInProcess(exchangeDiamonds, { user, data: { diamonds: 100, requestId: id } });
+    await expectHttpsError(callInProcess(exchangeDiamonds, { user, data: { diamonds: 200, requestId: id } }), "failed-precondition");
+    assert.deepEqual(await balancesOf(user.uid), { coins: 190, diamonds: 400 });
+  });
+
+  it("refuses an exchange whose fee would take every coin", async () => {
+    await setEconomy({ exchangeCoinsPerDiamond: 1, exchangeFeeBps: 10_000 });
+    await fund(user.uid, { diamonds: 10 });
+    await expectHttpsError(callInProcess(exchangeDiamonds, { user, data: { diamonds: 10, requestId: requestId() } }), "failed-precondition");
+    assert.deepEqual(await balancesOf(user.uid), { coins: 0, diamonds: 10 });
+  });
+
+  it("posts no platform entry when the fee is zero", async () => {
+    await setEconomy({ exchangeCoinsPerDiamond: 3, exchangeFeeBps: 0 });
+    await fund(user.uid, { diamonds: 10 });
+    const result = await callInProcess(exchangeDiamonds, { user, data: { diamonds: 10, requestId: requestId() } });
+    assert.equal(result.coinsReceived, 30);
+    const [tx] = await ledgerOfType("exchange");
+    assert.ok(tx);
+    assert.deepEqual(entrySet(tx), [`user:${user.uid} diamonds -10`, "system:burn diamonds 10", "system:mint coins -30", `user:${user.uid} coins 30`].sort());
+  });
+});

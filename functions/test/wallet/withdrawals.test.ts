@@ -1,0 +1,227 @@
+import assert from "node:assert/strict";
+import { db } from "../../src/kernel/app.js";
+import { requestWithdrawal, reviewWithdrawal } from "../../src/wallet/callables.js";
+import { runReconciliation } from "../../src/wallet/reconciliation.js";
+import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { allPaths, docData } from "../support/firestore.js";
+import { useCleanStack } from "../support/stack.js";
+import type { TestUser } from "../support/users.js";
+import { approveKyc, balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
+
+const payoutMethod = { type: "paypal", accountRef: "host@example.test" };
+
+describe("wallet: withdrawals", () => {
+  useCleanStack();
+  let host: TestUser;
+  let admin: TestUser;
+
+  beforeEach(async () => {
+    await setEconomy({
+      withdrawMinDiamonds: 100,
+      withdrawMaxDiamondsPerRequest: 5000,
+      withdrawMaxDiamondsPerDay: 8000,
+      withdrawFeeBps: 200,
+      withdrawCentsPerDiamond: 1,
+    });
+    [host, admin] = await Promise.all([walletUser(["host"]), walletUser(["admin"])]);
+  });
+
+  const request = (diamonds: number, overrides: Record<string, unknown> = {}) => ({ diamonds, payoutMethod, requestId: requestId(), ...overrides });
+  const withdraw = (diamonds: number, user: TestUser = host) => callInProcess(requestWithdrawal, { user, data: request(diamonds) });
+  const review = (withdrawalId: string, decision: "approve" | "reject", id = requestId(), user: TestUser = admin) =>
+    callInProcess(reviewWithdrawal, { user, data: { withdrawalId, decision, reason: "payout checked", requestId: id } });
+
+  describe("requestWithdrawal", () => {
+    it("freezes the diamonds on the payable account and records the pending withdrawal in the same transaction", async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 2000, shardDiamonds: [500] });
+      const result = await withdraw(1500);
+      // 2 % fee = 30 diamonds; 1470 diamonds × 1 cent.
+      assert.deepEqual({ ...result, withdrawalId: undefined }, {
+        withdrawalId: undefined,
+        diamonds: 1500,
+        feeDiamonds: 30,
+        payoutCents: 1470,
+        status: "pending",
+        balances: { coins: 0, diamonds: 1000 },
+      });
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 1000 });
+      const [tx] = await ledgerOfType("withdrawal.request");
+      assert.ok(tx);
+      assert.equal(tx.id, result.withdrawalId);
+      assert.deepEqual(entrySet(tx), [`user:${host.uid} diamonds -1500`, "system:payable diamonds 1500"].sort());
+      const record = await docData(`withdrawals/${result.withdrawalId}`);
+      assert.equal(record?.uid, host.uid);
+      assert.equal(record?.diamonds, 1500);
+      assert.equal(record?.feeDiamonds, 30);
+      assert.equal(record?.payoutCents, 1470);
+      assert.equal(record?.status, "pending");
+      assert.deepEqual(record?.payoutMethod, payoutMethod);
+    });
+
+    it("moves value once for 5 concurrent identical requests", async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 3000 });
+      const data = request(1000);
+      const results = await Promise.all(Array.from({ length: 5 }, () => callInProcess(requestWithdrawal, { user: host, data })));
+      for (const r of results) assert.deepEqual(r, results[0]);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 2000 });
+      assert.equal((await db().collection("withdrawals").get()).size, 1);
+      assert.equal((await ledgerOfType("withdrawal.request")).length, 1);
+    });
+
+    it("requires approved KYC: none, pending or rejected → failed-precondition, nothing moved", async () => {
+      await fund(host.uid, { diamonds: 2000 });
+      for (const status of [undefined, "pending", "rejected"] as const) {
+        if (status) await approveKyc(host.uid, status);
+        const before = await allPaths();
+        const err = await expectHttpsError(withdraw(500), "failed-precondition");
+        assert.match(err.message, /KYC/);
+        assert.deepEqual(await allPaths(), before);
+      }
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 2000 });
+    });
+
+    it("enforces the minimum and the maximum per request", async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 10_000 });
+      const before = await allPaths();
+      await expectHttpsError(withdraw(99), "failed-precondition");
+      await expectHttpsError(withdraw(5001), "failed-precondition");
+      assert.deepEqual(await allPaths(), before);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 10_000 });
+    });
+
+    it("enforces the daily maximum over today's non-rejected withdrawals", async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 20_000 });
+      const first = await withdraw(5000);
+      await withdraw(3000); // 8000 today: the daily cap
+      const before = await allPaths();
+      const err = await expectHttpsError(withdraw(100), "failed-precondition");
+      assert.equal((err.details as { reason: string }).reason, "daily-limit");
+      assert.deepEqual(await allPaths(), before);
+      // A rejected withdrawal no longer counts against the day.
+      await review(first.withdrawalId, "reject");
+      await withdraw(5000);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 12_000 });
+    });
+
+    it("counts concurrent requests against the daily maximum (read inside the transaction)", async () => {
+      await setEconomy({ withdrawMinDiamonds: 100, withdrawMaxDiamondsPerRequest: 5000, withdrawMaxDiamondsPerDay: 8000 });
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 20_000 });
+      const outcomes = await Promise.allSettled(Array.from({ length: 3 }, () => withdraw(3000)));
+      assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 2);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 14_000 });
+    });
+
+    it("refuses more diamonds than the wallet holds, and moves nothing", async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 400 });
+      const before = await allPaths();
+      const err = await expectHttpsError(withdraw(500), "failed-precondition");
+      assert.match(err.message, /Insufficient diamonds/);
+      assert.deepEqual(await allPaths(), before);
+    });
+
+    it("refuses raw account numbers as payout references", async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 1000 });
+      const before = await allPaths();
+      for (const accountRef of ["DE89370400440532013000", "4111111111111111", "acct 1"]) {
+        const data = request(500, { payoutMethod: { type: "bank_transfer", accountRef } });
+        await expectHttpsError(callInProcess(requestWithdrawal, { user: host, data }), "invalid-argument");
+      }
+      assert.deepEqual(await allPaths(), before);
+    });
+  });
+
+  describe("reviewWithdrawal", () => {
+    let withdrawalId: string;
+
+    beforeEach(async () => {
+      await approveKyc(host.uid);
+      await fund(host.uid, { diamonds: 3000 });
+      ({ withdrawalId } = await withdraw(2000));
+    });
+
+    it("approve: pays out from payable to burn, the fee to the platform, status paid, audited", async () => {
+      const result = await review(withdrawalId, "approve");
+      assert.equal(result.status, "paid");
+      assert.equal(result.payoutCents, 1960);
+      const [tx] = await ledgerOfType("withdrawal.payout");
+      assert.ok(tx);
+      assert.deepEqual(entrySet(tx), ["system:payable diamonds -2000", "system:burn diamonds 1960", "system:platform diamonds 40"].sort());
+      assert.equal(await ledgerBalance("system:payable", "diamonds"), 0);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 1000 });
+      const record = await docData(`withdrawals/${withdrawalId}`);
+      assert.equal(record?.status, "paid");
+      assert.equal(record?.reviewedBy, admin.uid);
+      assert.equal(record?.decisionTransactionId, tx.id);
+      const audit = await db().collection("auditLog").get();
+      assert.equal(audit.size, 1);
+      assert.equal(audit.docs[0]?.get("action"), "wallet.withdrawal.approve");
+      assert.equal((await runReconciliation("admin")).ok, true);
+    });
+
+    it("reject: refunds the diamonds exactly, status rejected", async () => {
+      const result = await review(withdrawalId, "reject");
+      assert.equal(result.status, "rejected");
+      const [tx] = await ledgerOfType("withdrawal.refund");
+      assert.ok(tx);
+      assert.deepEqual(entrySet(tx), ["system:payable diamonds -2000", `user:${host.uid} diamonds 2000`].sort());
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 3000 });
+      assert.equal(await ledgerBalance("system:payable", "diamonds"), 0);
+      assert.equal((await docData(`withdrawals/${withdrawalId}`))?.status, "rejected");
+      assert.equal((await runReconciliation("admin")).ok, true);
+    });
+
+    it("is idempotent: 5 concurrent identical decisions move value once", async () => {
+      const id = requestId();
+      const results = await Promise.all(Array.from({ length: 5 }, () => review(withdrawalId, "reject", id)));
+      for (const r of results) assert.deepEqual(r, results[0]);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 3000 });
+      assert.equal((await ledgerOfType("withdrawal.refund")).length, 1);
+      assert.equal((await db().collection("auditLog").get()).size, 1);
+    });
+
+    it("a second decision on a decided withdrawal is failed-precondition and moves nothing", async () => {
+      await review(withdrawalId, "approve");
+      const before = await allPaths();
+      await expectHttpsError(review(withdrawalId, "reject"), "failed-precondition");
+      await expectHttpsError(review(withdrawalId, "approve"), "failed-precondition");
+      assert.deepEqual(await allPaths(), before);
+      assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 1000 });
+    });
+
+    it("concurrent approve and reject: exactly one wins", async () => {
+      const outcomes = await Promise.allSettled([review(withdrawalId, "approve"), review(withdrawalId, "reject")]);
+      assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1);
+      assert.equal(await ledgerBalance("system:payable", "diamonds"), 0);
+      assert.equal((await runReconciliation("admin")).ok, true);
+    });
+
+    it("refuses a request id already used for the other decision", async () => {
+      const id = requestId();
+      await review(withdrawalId, "approve", id);
+      await expectHttpsError(review(withdrawalId, "reject", id), "failed-precondition");
+      assert.equal((await ledgerOfType("withdrawal.refund")).length, 0);
+    });
+
+    it("is admin-only, refuses unknown withdrawals and an admin's own withdrawal", async () => {
+      const before = await allPaths();
+      const moderator = await walletUser(["moderator"]);
+      await expectHttpsError(review(withdrawalId, "approve", requestId(), host), "permission-denied");
+      await expectHttpsError(review(withdrawalId, "approve", requestId(), moderator), "permission-denied");
+      await expectHttpsError(review("no-such-withdrawal", "approve"), "not-found");
+      const after = (await allPaths()).filter((p) => !p.includes(moderator.uid));
+      assert.deepEqual(after, before);
+
+      await approveKyc(admin.uid);
+      await fund(admin.uid, { diamonds: 500 });
+      const own = await withdraw(500, admin);
+      await expectHttpsError(review(own.withdrawalId, "approve"), "failed-precondition");
+    });
+  });
+});
