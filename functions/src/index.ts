@@ -1,3 +1,20 @@
 /** Wiring only: one export per deployed function. Logic lives in the domain folders. */
+
+// users
 export { getMyProfile, setUserRoles } from "./users/callables.js";
 export { onAuthUserCreated, onUserProfileCreated } from "./users/triggers.js";
+
+// wallet
+export {
+  adminAdjustBalance,
+  exchangeDiamonds,
+  getLedgerHistory,
+  requestWithdrawal,
+  resellerTransfer,
+  reviewWithdrawal,
+  runReconciliation,
+} from "./wallet/callables.js";
+export { foldWalletShardsHourly, reconcileLedgerDaily } from "./wallet/jobs.js";
+
+// payments
+export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";

@@ -76,8 +76,9 @@ export function defineCallable<S extends z.ZodType, Result>(spec: CallableSpec<S
   return onCall(
     {
       region: REGION,
-      secrets: [UPSTASH_REDIS_REST_TOKEN],
       ...spec.options,
+      // The rate limiter's Redis token is needed by every callable, plus whatever the domain declares.
+      secrets: [UPSTASH_REDIS_REST_TOKEN, ...(spec.options?.secrets ?? [])],
     },
     (request: CallableRequest<unknown>) => runCallable(spec, request),
   );

@@ -1,0 +1,3 @@
+/** The payments domain's deployable functions (wired into functions/src/index.ts). */
+export { revenuecatWebhook } from "./revenuecat.js";
+export { createCheckoutSession, stripeWebhook } from "./stripe.js";

@@ -1,0 +1,338 @@
+/**
+ * Stripe web payments: a Checkout Session per recharge (callable) and the webhook that credits and
+ * claws back coins.
+ *
+ * - createCheckoutSession: the amount is the package's server-side price, never the client's; the
+ *   session is created once per (uid, requestId) at Stripe (idempotency key) and here (idempotency
+ *   record + checkoutSessions/{sessionId}).
+ * - Webhook: the signature is verified on the raw body (stripe.webhooks.constructEvent). Answers: 400
+ *   for a missing/invalid signature or an unusable event id (Stripe's documented answer; nothing is
+ *   written), 200 once recorded (processed, ignored, duplicate), 500 when processing failed (Stripe
+ *   retries for up to three days; the ledger keys make retries safe).
+ * - checkout.session.completed / async_payment_succeeded with payment_status "paid": credit, keyed by
+ *   the session id. charge.refunded / charge.dispute.created: claw back coins in proportion to the
+ *   amount refunded or disputed (rounded up), keyed by the refund/dispute id, and never more than the
+ *   session granted in total (tracked on checkoutSessions/{id} inside the same transaction).
+ */
+import type { Response } from "express";
+import type { Transaction } from "firebase-admin/firestore";
+import { onRequest, type Request } from "firebase-functions/v2/https";
+import type Stripe from "stripe";
+import { db } from "../kernel/app.js";
+import { defineCallable } from "../kernel/callable.js";
+import { Collections } from "../kernel/collections.js";
+import { REGION } from "../kernel/config.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { runIdempotent } from "../kernel/idempotency.js";
+import { log } from "../kernel/logger.js";
+import { ledgerTransactionId } from "../wallet/ledger.js";
+import { STRIPE_CANCEL_URL, STRIPE_SECRET_KEY, STRIPE_SUCCESS_URL, STRIPE_WEBHOOK_SECRET } from "./config.js";
+import { type HandledEvent, IgnoredEvent, processDelivery } from "./deliveries.js";
+import { clawBackPurchase, grantPurchase } from "./grants.js";
+import { loadPurchasablePackage } from "./packages.js";
+import {
+  CheckoutMetadataSchema,
+  type CreateCheckoutSessionRequest,
+  CreateCheckoutSessionRequestSchema,
+  type CreateCheckoutSessionResponse,
+  packageCoins,
+  StoredCheckoutSessionSchema,
+  StripeChargeSchema,
+  StripeCheckoutSessionSchema,
+  StripeDisputeSchema,
+  StripeEventIdSchema,
+} from "./schema.js";
+import { stripeClient, stripeWebhooks } from "./stripeClient.js";
+import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
+
+const PROVIDER = "stripe";
+
+function checkoutSessionRef(sessionId: string) {
+  return db().collection(Collections.checkoutSessions).doc(sessionId);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checkout
+
+/** Stripe SDK errors as callable errors: transient ones are retryable, a reused key is the caller's mistake. */
+function stripeFailure(err: unknown): never {
+  const type = (err as { type?: unknown })?.type;
+  if (type === "StripeIdempotencyError") {
+    fail("failed-precondition", "This request id was already used for a different request.");
+  }
+  if (type === "StripeConnectionError" || type === "StripeAPIError" || type === "StripeRateLimitError") {
+    log.warn("Stripe unavailable", { type, error: String(err) });
+    fail("unavailable", "The payment service is unavailable, please retry.");
+  }
+  throw err;
+}
+
+export async function createCheckoutSessionFor(caller: Caller, request: CreateCheckoutSessionRequest): Promise<CreateCheckoutSessionResponse> {
+  const pkg = await loadPurchasablePackage(request.packageId);
+  const amount = pkg.prices[request.currency];
+  if (!amount) fail("failed-precondition", `This package is not sold in ${request.currency}.`, { packageId: pkg.id, currency: request.currency });
+  const coins = packageCoins(pkg);
+  const metadata = { uid: caller.uid, packageId: pkg.id, coins: String(coins) };
+
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripeClient().checkout.sessions.create(
+      {
+        mode: "payment",
+        line_items: [
+          {
+            quantity: 1,
+            price_data: { currency: request.currency.toLowerCase(), unit_amount: amount, product_data: { name: `${coins} coins`, metadata: { packageId: pkg.id } } },
+          },
+        ],
+        client_reference_id: caller.uid,
+        metadata,
+        // Copied to the PaymentIntent so refunds and disputes of this payment are recognisable as ours.
+        payment_intent_data: { metadata },
+        success_url: STRIPE_SUCCESS_URL.value(),
+        cancel_url: STRIPE_CANCEL_URL.value(),
+      },
+      // Stripe's keys are account-wide: scoped by uid so two users' request ids never collide.
+      { idempotencyKey: `checkout:${caller.uid}:${request.requestId}` },
+    );
+  } catch (err) {
+    stripeFailure(err);
+  }
+  if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a url`);
+  const url = session.url;
+
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const { result } = await runIdempotent(
+    { scope: "payments.createCheckoutSession", key: request.requestId, owner: caller.uid, payload: request },
+    async (tx) => {
+      const ref = checkoutSessionRef(session.id);
+      // Already there if a previous attempt stored it and then failed: never reset a paid session.
+      if (!(await tx.get(ref)).exists) {
+        const now = FieldValue.serverTimestamp();
+        tx.create(ref, {
+          uid: caller.uid,
+          packageId: pkg.id,
+          coins,
+          amount,
+          currency: request.currency,
+          status: "open",
+          requestId: request.requestId,
+          livemode: session.livemode ?? false,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      return { sessionId: session.id, url, packageId: pkg.id, coins, amount, currency: request.currency };
+    },
+  );
+  log.info("checkout session created", { uid: caller.uid, sessionId: result.sessionId, packageId: pkg.id, amount });
+  return result;
+}
+
+export const createCheckoutSession = defineCallable({
+  name: "payments.createCheckoutSession",
+  input: CreateCheckoutSessionRequestSchema,
+  rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
+  options: { secrets: [STRIPE_SECRET_KEY] },
+  handler: ({ caller, data }) => createCheckoutSessionFor(caller, data),
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Webhook: credits
+
+async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
+  const session = StripeCheckoutSessionSchema.parse(object);
+  if (session.mode !== "payment") throw new IgnoredEvent("not-a-payment-session", { sessionId: session.id, mode: session.mode });
+  // Delayed methods (bank debits) complete "unpaid" and send async_payment_succeeded later.
+  if (session.payment_status !== "paid") throw new IgnoredEvent("awaiting-payment", { sessionId: session.id, paymentStatus: session.payment_status });
+  const ref = checkoutSessionRef(session.id);
+  const { FieldValue } = await import("firebase-admin/firestore");
+
+  const outcome = await grantPurchase(PROVIDER, session.id, { sessionId: session.id }, {
+    decide: async (context) => {
+      const snapshot = await context.get(ref);
+      const stored = snapshot.exists ? StoredCheckoutSessionSchema.parse(snapshot.data()) : null;
+      let buyer: { uid: string; packageId: string; coins: number };
+      if (stored) {
+        buyer = { uid: stored.uid, packageId: stored.packageId, coins: stored.coins };
+      } else {
+        // The session was created (Stripe answered) but storing it failed: its metadata is ours too
+        // (set server-side, delivered under Stripe's signature), so the buyer is still credited.
+        const metadata = CheckoutMetadataSchema.safeParse(session.metadata ?? {});
+        if (!metadata.success) throw new IgnoredEvent("unknown-session", { sessionId: session.id });
+        log.warn("crediting a Checkout Session from its metadata: no stored record", { sessionId: session.id });
+        buyer = metadata.data;
+      }
+      if (session.client_reference_id && session.client_reference_id !== buyer.uid) {
+        throw new Error(`Checkout Session ${session.id}: client_reference_id does not match the stored buyer`);
+      }
+      const now = FieldValue.serverTimestamp();
+      const writes = (tx: Transaction) =>
+        tx.set(
+          ref,
+          {
+            ...(stored
+              ? {}
+              : { uid: buyer.uid, packageId: buyer.packageId, coins: buyer.coins, amount: session.amount_total ?? 0, currency: (session.currency ?? "").toUpperCase(), createdAt: now }),
+            status: "paid",
+            grantedCoins: buyer.coins,
+            clawedBackCoins: stored?.clawedBackCoins ?? 0,
+            paymentIntentId: session.payment_intent,
+            amountPaid: session.amount_total ?? null,
+            ledgerTransactionId: ledgerTransactionId("purchase", PROVIDER, session.id),
+            paidAt: now,
+            updatedAt: now,
+          },
+          { merge: true },
+        );
+      return { ...buyer, meta: { sessionId: session.id, paymentIntentId: session.payment_intent, amountPaid: session.amount_total ?? null }, writes };
+    },
+  });
+  const review = await checkPurchaseVelocity(outcome.result.uid);
+  return {
+    status: "processed",
+    details: { action: "grant", ...outcome.result, ledgerTransactionId: outcome.transactionId, replayed: outcome.replayed, review: review?.reason ?? null },
+  };
+}
+
+async function markSessionExpired(object: unknown): Promise<HandledEvent> {
+  const session = StripeCheckoutSessionSchema.parse(object);
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const changed = await db().runTransaction(async (tx) => {
+    const snapshot = await tx.get(checkoutSessionRef(session.id));
+    if (!snapshot.exists || snapshot.get("status") !== "open") return false;
+    tx.update(snapshot.ref, { status: "expired", updatedAt: FieldValue.serverTimestamp() });
+    return true;
+  });
+  if (!changed) throw new IgnoredEvent("session-not-open", { sessionId: session.id });
+  return { status: "processed", details: { action: "expire", sessionId: session.id } };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Webhook: clawbacks
+
+interface Reversal {
+  kind: "refund" | "dispute";
+  /** The ledger key: the refund or dispute id. */
+  key: string;
+  paymentIntentId: string | null;
+  /** Refunds: the charge's cumulative amount refunded. Disputes: the disputed amount. Minor units. */
+  cents: number;
+  /** Our metadata reached the charge (the payment is ours even if its grant is not recorded yet). */
+  ours: boolean;
+}
+
+async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
+  if (!reversal.paymentIntentId) {
+    log.error("Stripe reversal without a payment intent", { ...reversal });
+    throw new IgnoredEvent("no-payment-intent", { key: reversal.key });
+  }
+  const found = await db().collection(Collections.checkoutSessions).where("paymentIntentId", "==", reversal.paymentIntentId).limit(1).get();
+  const sessionDoc = found.docs[0];
+  if (!sessionDoc) {
+    // Ours but not yet credited (the completion event is late): fail so Stripe retries after the grant.
+    if (reversal.ours) throw new Error(`reversal ${reversal.key} for payment ${reversal.paymentIntentId} arrived before its grant`);
+    throw new IgnoredEvent("unknown-payment", { paymentIntentId: reversal.paymentIntentId });
+  }
+  const ref = sessionDoc.ref;
+  const { FieldValue } = await import("firebase-admin/firestore");
+
+  const outcome = await clawBackPurchase(PROVIDER, reversal.key, sessionDoc.id, {
+    decide: async (context) => {
+      const snapshot = await context.get(ref);
+      const session = StoredCheckoutSessionSchema.parse(snapshot.data());
+      const granted = session.grantedCoins ?? 0;
+      if (!granted) throw new IgnoredEvent("purchase-not-granted", { sessionId: sessionDoc.id });
+      const clawedBack = session.clawedBackCoins ?? 0;
+      const refundClawedBack = session.refundClawedBackCoins ?? 0;
+      const paid = (snapshot.get("amountPaid") as number | null) || session.amount;
+      const proportional = Math.min(granted, Math.ceil((granted * reversal.cents) / paid));
+      // Refund amounts are cumulative per charge: take what the refunds so far have not yet taken.
+      const wanted = reversal.kind === "refund" ? proportional - refundClawedBack : proportional;
+      const coins = Math.min(wanted, granted - clawedBack);
+      const total = clawedBack + coins;
+      const status = reversal.kind === "dispute" ? "disputed" : total >= granted ? "refunded" : "partially_refunded";
+      const writes = (tx: Transaction) =>
+        tx.update(ref, {
+          clawedBackCoins: total,
+          ...(reversal.kind === "refund" ? { refundClawedBackCoins: refundClawedBack + coins } : { disputedCoins: FieldValue.increment(coins) }),
+          status,
+          updatedAt: FieldValue.serverTimestamp(),
+        });
+      return { uid: session.uid, coins, meta: { kind: reversal.kind, sessionId: sessionDoc.id, paymentIntentId: reversal.paymentIntentId, cents: reversal.cents }, writes };
+    },
+  });
+  const review = await checkRefundRatio(outcome.result.uid);
+  return {
+    status: "processed",
+    details: { action: reversal.kind, ...outcome.result, ledgerTransactionId: outcome.transactionId, replayed: outcome.replayed, review: review?.reason ?? null },
+  };
+}
+
+function refundReversal(object: unknown): Reversal {
+  const charge = StripeChargeSchema.parse(object);
+  // The newest refund's id when the list is included; otherwise the cumulative state identifies it.
+  const key = charge.refunds?.data[0]?.id ?? `${charge.id}:refunded:${charge.amount_refunded}`;
+  return { kind: "refund", key, paymentIntentId: charge.payment_intent, cents: charge.amount_refunded, ours: Boolean(charge.metadata?.packageId) };
+}
+
+function disputeReversal(object: unknown): Reversal {
+  const dispute = StripeDisputeSchema.parse(object);
+  return { kind: "dispute", key: dispute.id, paymentIntentId: dispute.payment_intent, cents: dispute.amount, ours: Boolean(dispute.metadata?.packageId) };
+}
+
+export function handleStripeEvent(event: Pick<Stripe.Event, "type"> & { data: { object: unknown } }): Promise<HandledEvent> {
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded":
+      return creditCheckoutSession(event.data.object);
+    case "checkout.session.expired":
+      return markSessionExpired(event.data.object);
+    case "charge.refunded":
+      return clawBackPayment(refundReversal(event.data.object));
+    case "charge.dispute.created":
+      return clawBackPayment(disputeReversal(event.data.object));
+    default:
+      return Promise.reject(new IgnoredEvent("unhandled-type"));
+  }
+}
+
+/** The request handler (exported for tests). Needs the raw body exactly as received: req.rawBody. */
+export async function handleStripeWebhook(req: Request, res: Response): Promise<void> {
+  if (req.method !== "POST") {
+    res.status(405).set("Allow", "POST").json({ error: "method not allowed" });
+    return;
+  }
+  const secret = STRIPE_WEBHOOK_SECRET.value();
+  if (!secret) {
+    // A deployment mistake, not the sender's: 500 keeps Stripe retrying until it is fixed.
+    log.error("STRIPE_WEBHOOK_SECRET is not set: cannot verify Stripe deliveries");
+    res.status(500).json({ error: "not configured" });
+    return;
+  }
+  const signature = req.get("stripe-signature");
+  let event: Stripe.Event;
+  try {
+    if (!signature || !req.rawBody?.length) throw new Error("missing signature or body");
+    event = stripeWebhooks().constructEvent(req.rawBody, signature, secret);
+  } catch (err) {
+    log.warn("Stripe webhook refused: signature verification failed", { ip: req.ip, error: String(err) });
+    res.status(400).json({ error: "invalid signature" });
+    return;
+  }
+  if (!StripeEventIdSchema.safeParse(event.id).success || typeof event.type !== "string") {
+    log.error("Stripe webhook refused: unusable event id", { eventId: String(event.id).slice(0, 100) });
+    res.status(400).json({ error: "invalid event" });
+    return;
+  }
+  try {
+    const outcome = await processDelivery(PROVIDER, event.id, event.type, () => handleStripeEvent(event as Parameters<typeof handleStripeEvent>[0]));
+    res.status(outcome.status === "failed" ? 500 : 200).json({ status: outcome.status, duplicate: outcome.duplicate });
+  } catch (err) {
+    log.error("Stripe webhook: could not record the delivery", { eventId: event.id, error: String(err) });
+    res.status(500).json({ status: "failed" });
+  }
+}
+
+export const stripeWebhook = onRequest({ region: REGION, secrets: [STRIPE_WEBHOOK_SECRET] }, handleStripeWebhook);
