@@ -129,8 +129,19 @@ async function main() {
     }
     case "export":
       return exportRunning();
+    case "bench": {
+      // Benchmarks are scripts that print their figures (functions/bench/<name>.ts), not tests.
+      const name = process.argv[3] ?? "";
+      if (!/^[a-z-]+$/.test(name)) throw new Error("usage: run.cjs bench <name> (a file in functions/bench)");
+      const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "bench", `${name}.ts`)], {
+        cwd: ROOT,
+        stdio: "inherit",
+      });
+      process.exit(result.status ?? 1);
+      break;
+    }
     default:
-      console.error("usage: run.cjs start|test|smoke|export");
+      console.error("usage: run.cjs start|test|smoke|export|bench <name>");
       process.exit(2);
   }
 }

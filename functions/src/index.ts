@@ -14,7 +14,10 @@ export {
   reviewWithdrawal,
   runReconciliation,
 } from "./wallet/callables.js";
-export { foldWalletShardsHourly, reconcileLedgerDaily } from "./wallet/jobs.js";
+export { foldWalletShards, reconcileLedgerDaily } from "./wallet/jobs.js";
+
+// gifts
+export { sendGift } from "./gifts/callables.js";
 
 // payments
 export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import { foldWalletShardsHourly } from "../../src/wallet/jobs.js";
+import { foldWalletShards } from "../../src/wallet/jobs.js";
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
 import { useCleanStack } from "../support/stack.js";
 import { balancesOf, fund, walletUser } from "./support.js";
@@ -14,7 +14,7 @@ describe("wallet: shard folding job", () => {
     await fund(kai.uid, { shardDiamonds: [9] });
     await db().doc("platformStats/users/shards/0").set({ count: 3 });
 
-    await (foldWalletShardsHourly as unknown as { run(e: unknown): Promise<unknown> }).run({ scheduleTime: new Date().toISOString(), jobName: "test" });
+    await (foldWalletShards as unknown as { run(e: unknown): Promise<unknown> }).run({ scheduleTime: new Date().toISOString(), jobName: "test" });
 
     assert.equal((await db().collection(`wallets/${luna.uid}/shards`).get()).size, 0);
     assert.equal((await db().collection(`wallets/${kai.uid}/shards`).get()).size, 0);

@@ -1,0 +1,12 @@
+/** How the gifts domain is reached by the apps. */
+import { defineCallable } from "../kernel/callable.js";
+import { SendGiftRequestSchema } from "./schema.js";
+import * as service from "./service.js";
+
+export const sendGift = defineCallable({
+  name: "gifts.sendGift",
+  input: SendGiftRequestSchema,
+  // Gifting is the hot path: combos arrive as one request with a count, but taps still come fast.
+  rateLimit: { perUid: { tokens: 300, windowSeconds: 60 }, perIp: { tokens: 3000, windowSeconds: 60 } },
+  handler: ({ caller, data }) => service.sendGift(caller.uid, data),
+});
