@@ -100,6 +100,21 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       granted.status === 200 && JSON.stringify(claims?.roles) === '["host"]' && JSON.stringify(mirrored) === '["host"]',
       JSON.stringify({ granted, claims, mirrored }),
     );
+
+    const giftSent = await callOverHttp(
+      endpoints,
+      "sendGift",
+      { giftId: "heart", recipientUid: "demo-host-luna", count: 1, context: { type: "stream", id: "smoke" }, requestId: `smoke-gift-${Date.now()}` },
+      user.idToken,
+    );
+    check("a user without coins cannot send a gift (failed-precondition)", giftSent.error?.status === "FAILED_PRECONDITION", JSON.stringify(giftSent));
+
+    const reconciliation = await callOverHttp(endpoints, "runReconciliation", null, adminUser.idToken);
+    check(
+      "the demo world's ledger reconciles (every wallet equals its entries, every currency sums to zero)",
+      reconciliation.status === 200 && (reconciliation.result as { ok?: boolean } | undefined)?.ok === true,
+      JSON.stringify(reconciliation),
+    );
   } catch (err) {
     check("smoke run", false, String(err));
   } finally {
