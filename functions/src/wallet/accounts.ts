@@ -42,6 +42,11 @@ export function walletDocId(account: WalletAccount): string {
   return account.startsWith("user:") ? account.slice("user:".length) : account;
 }
 
+/** The inverse of walletDocId: which account a wallets/{id} document belongs to. */
+export function accountOfWalletDoc(walletDocId: string): WalletAccount {
+  return walletDocId.startsWith("agency:") ? (walletDocId as WalletAccount) : userAccount(walletDocId);
+}
+
 export function walletRef(account: WalletAccount): DocumentReference {
   return db().collection(Collections.wallets).doc(walletDocId(account));
 }

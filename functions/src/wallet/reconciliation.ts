@@ -11,7 +11,7 @@ import type { DocumentData, Query, QueryDocumentSnapshot, Transaction } from "fi
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { CURRENCIES, type Currency, isWalletAccount, type AccountId } from "./accounts.js";
+import { type AccountId, accountOfWalletDoc, CURRENCIES, type Currency, isWalletAccount } from "./accounts.js";
 import type { ReconciliationMismatch, ReconciliationReport } from "./schema.js";
 
 const PAGE_SIZE = 500;
@@ -38,11 +38,6 @@ function amountOf(data: DocumentData, currency: Currency): number {
   return typeof value === "number" ? value : 0;
 }
 
-/** wallets/{uid} belongs to user:{uid}; agency wallets are stored under their account id. */
-function accountOfWallet(walletId: string): AccountId {
-  return (walletId.startsWith("agency:") ? walletId : `user:${walletId}`) as AccountId;
-}
-
 interface Snapshot {
   wallets: Map<AccountId, Sums>;
   ledger: Map<AccountId, Sums>;
@@ -59,14 +54,14 @@ async function readWorld(tx: Transaction): Promise<Snapshot> {
   };
 
   for await (const docs of pagesOf(tx, db().collection(Collections.wallets))) {
-    for (const doc of docs) for (const currency of CURRENCIES) add(world.wallets, accountOfWallet(doc.id), currency, amountOf(doc.data(), currency));
+    for (const doc of docs) for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(doc.id), currency, amountOf(doc.data(), currency));
   }
   // "shards" also names other counters' subcollections (platformStats): keep those under wallets/ only.
   for await (const docs of pagesOf(tx, db().collectionGroup(Collections.walletShards))) {
     for (const doc of docs) {
       const wallet = doc.ref.parent.parent;
       if (!wallet || wallet.parent.id !== Collections.wallets || wallet.parent.parent) continue;
-      for (const currency of CURRENCIES) add(world.wallets, accountOfWallet(wallet.id), currency, amountOf(doc.data(), currency));
+      for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(wallet.id), currency, amountOf(doc.data(), currency));
     }
   }
 

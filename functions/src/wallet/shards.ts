@@ -8,13 +8,8 @@
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { agencyAccount, userAccount, type WalletAccount } from "./accounts.js";
+import { accountOfWalletDoc } from "./accounts.js";
 import { foldShards } from "./ledger.js";
-
-/** wallets/{uid} is a user; wallets/agency:{id} an agency (see walletDocId). */
-export function accountOfWalletDoc(walletDocId: string): WalletAccount {
-  return walletDocId.startsWith("agency:") ? agencyAccount(walletDocId.slice("agency:".length)) : userAccount(walletDocId);
-}
 
 export interface FoldSummary {
   /** Wallets that had shards. */
