@@ -122,7 +122,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
     );
   } catch (err) {
     killGroup("SIGKILL");
-    throw err;
+    throw new Error(`${(err as Error).message}\nlast output of firebase-tools:\n${recent.slice(-25).join("\n")}`);
   }
 
   return {
