@@ -18,13 +18,15 @@ import { listFirestoreTriggers, registerFirestoreTriggers, startTriggerRelay, ty
 export const REDIS_REST_TOKEN = "local-dev-token";
 
 /**
- * Local stand-ins for the payment secrets (never real keys): a developer can post signed test events
- * to the emulated webhooks with them (README › Payments locally).
+ * Local stand-ins for the functions' secrets (never real keys): a developer can post signed test
+ * events to the emulated webhooks with them (README › Payments locally).
  */
-export const LOCAL_PAYMENT_SECRETS = {
+export const LOCAL_SECRETS = {
   REVENUECAT_WEBHOOK_AUTH: "Bearer local-revenuecat-webhook",
   STRIPE_SECRET_KEY: "sk_test_local_offline",
   STRIPE_WEBHOOK_SECRET: "whsec_local_offline",
+  /** 32 bytes, base64: "KYC-test-key-not-for-production!". */
+  KYC_ENCRYPTION_KEY: "S1lDLXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
 };
 
 export interface StackOptions {
@@ -215,7 +217,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         env,
         // Params without a value in functions/.env* make firebase-tools prompt (and write .env.local).
         params: { UPSTASH_REDIS_REST_URL: redis.restUrl },
-        secrets: { UPSTASH_REDIS_REST_TOKEN: redis.restToken, ...LOCAL_PAYMENT_SECRETS },
+        secrets: { UPSTASH_REDIS_REST_TOKEN: redis.restToken, ...LOCAL_SECRETS },
         log: say("functions"),
       });
       stoppers.push(() => firebase?.stop() ?? Promise.resolve());

@@ -21,3 +21,21 @@ export { sendGift } from "./gifts/callables.js";
 
 // payments
 export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";
+
+// social graph and profiles
+export {
+  blockUser,
+  followUser,
+  getFollowSuggestions,
+  listFollowers,
+  listFollowing,
+  reportContent,
+  setUsername,
+  unblockUser,
+  unfollowUser,
+  updateProfile,
+} from "./social/callables.js";
+
+// KYC and GDPR
+export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
+export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";

@@ -1,0 +1,33 @@
+/** How the GDPR domain is reached by the apps, and the job that finishes interrupted deletions. */
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { defineCallable } from "../kernel/callable.js";
+import { REGION } from "../kernel/config.js";
+import { log } from "../kernel/logger.js";
+import { KYC_ENCRYPTION_KEY } from "../kyc/config.js";
+import { resumeStaleDeletions, runAccountDeletion } from "./deletion.js";
+import { exportMyData as buildAndDeliverExport } from "./export.js";
+import { DeleteMyAccountRequestSchema, ExportMyDataRequestSchema } from "./schema.js";
+
+export const exportMyData = defineCallable({
+  name: "gdpr.exportMyData",
+  input: ExportMyDataRequestSchema,
+  // An export reads everything the user has: a few per hour is plenty.
+  rateLimit: { perUid: { tokens: 5, windowSeconds: 3600 } },
+  // The export decrypts the caller's own KYC data.
+  options: { secrets: [KYC_ENCRYPTION_KEY], timeoutSeconds: 120, memory: "512MiB" },
+  handler: ({ caller }) => buildAndDeliverExport(caller),
+});
+
+export const deleteMyAccount = defineCallable({
+  name: "gdpr.deleteMyAccount",
+  input: DeleteMyAccountRequestSchema,
+  rateLimit: { perUid: { tokens: 10, windowSeconds: 3600 } },
+  options: { timeoutSeconds: 300 },
+  handler: ({ caller }) => runAccountDeletion(caller.uid),
+});
+
+/** Deletions interrupted by a crash or timeout are finished here, even if the user never returns. */
+export const resumeAccountDeletions = onSchedule({ schedule: "every 30 minutes", region: REGION, timeoutSeconds: 540 }, async () => {
+  const resumed = await resumeStaleDeletions();
+  if (resumed) log.info("account deletions resumed", { resumed });
+});

@@ -1,0 +1,19 @@
+/**
+ * Where personal data lives, as other domains write it. Names are local to this domain (the kernel's
+ * Collections does not list them yet); the report asks the lead to move them there.
+ */
+export const PersonalDataLocations = {
+  /** gdprDeletions/{uid}: the account-deletion state machine (server only). */
+  gdprDeletions: "gdprDeletions",
+  /** usernames/{lowercase}: { uid, username } (social domain). */
+  usernames: "usernames",
+  /** reports/{id}: { reporterUid, ... } (social domain). */
+  reports: "reports",
+  /** users/{uid}/following/{target} and users/{target}/followers/{uid} (social domain). */
+  following: "following",
+  followers: "followers",
+  /** users/{uid}/devices/{deviceId} (identity domain). */
+  devices: "devices",
+  /** users/{uid}/notifications/{id} (notify domain). */
+  notifications: "notifications",
+} as const;

@@ -1,0 +1,303 @@
+/**
+ * Account deletion (GDPR Art. 17) as a resumable state machine in gdprDeletions/{uid}:
+ * { uid, step, status, startedAt, updatedAt, forfeitTransactionId }. Each step is idempotent and the
+ * record advances only after a step has finished, so a crash (timeout, deploy, quota) resumes at the
+ * recorded step: by the user calling again, or by the resumeAccountDeletions job.
+ *
+ * What is kept, and why:
+ * - ledger/{txId}, wallets/{uid} (frozen, zero balance), withdrawals, checkoutSessions: financial
+ *   records the platform must retain (accounting, tax, anti-money-laundering). They name the user only
+ *   as `user:{uid}` / uid, a random pseudonymous id; once the Auth user, profile and private data are
+ *   gone nothing links it to a person.
+ * - auditLog entries (privileged actions about the account) and bans/{uid}: legitimate interest, uid only.
+ * - kyc/{uid}: status only (the encrypted personal data and document paths are removed). Production
+ *   also deletes the uploaded images (Storage prefix kyc/{uid}/); Storage is not emulated here.
+ * - reports the user filed: moderation records about other users; they reference the uid only.
+ *
+ * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
+ * transaction with meta.reason "account-deletion" (a refund would need a payout identity we are
+ * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
+ */
+import type { DocumentReference, Query } from "firebase-admin/firestore";
+import { auth, db, rtdb } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import { log } from "../kernel/logger.js";
+import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
+import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
+import { PersonalDataLocations as L } from "./collections.js";
+import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
+
+export const DELETED_DISPLAY_NAME = "deleted-user";
+const BATCH = 200;
+/** A popular host's profile takes many counter writes: follow-edge transactions retry generously. */
+const EDGE_TX_ATTEMPTS = 30;
+
+export function deletionRef(uid: string): DocumentReference {
+  return db().collection(L.gdprDeletions).doc(uid);
+}
+const userRef = (uid: string) => db().collection(Collections.users).doc(uid);
+
+function nextStep(step: DeletionStep): DeletionStep {
+  return DELETION_STEPS[Math.min(DELETION_STEPS.indexOf(step) + 1, DELETION_STEPS.length - 1)] as DeletionStep;
+}
+
+async function firestoreValues() {
+  return import("firebase-admin/firestore");
+}
+
+/** Deletes every document a query returns, in bounded batches (idempotent: re-running finds fewer). */
+async function deleteQuery(query: Query): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const page = await query.limit(BATCH).get();
+    if (page.empty) return deleted;
+    const batch = db().batch();
+    for (const doc of page.docs) batch.delete(doc.ref);
+    await batch.commit();
+    deleted += page.size;
+  }
+}
+
+/**
+ * Opens the deletion: refuses while a withdrawal is pending, freezes the wallet (no debit, hence no
+ * new withdrawal, can pass a frozen wallet, and requestWithdrawal reads it in its own transaction, so
+ * the two cannot interleave) and creates the record. A no-op when the record exists (resume).
+ */
+async function begin(uid: string): Promise<void> {
+  const { FieldValue } = await firestoreValues();
+  await db().runTransaction(async (tx) => {
+    const record = await tx.get(deletionRef(uid));
+    if (record.exists) return;
+    const pending = await tx.get(
+      db().collection(Collections.withdrawals).where("uid", "==", uid).where("status", "==", "pending").limit(1),
+    );
+    if (!pending.empty) {
+      fail("failed-precondition", "A withdrawal is still pending: wait until it is paid or rejected, then delete the account.", {
+        reason: "pending-withdrawal",
+      });
+    }
+    const wallet = await tx.get(db().collection(Collections.wallets).doc(uid));
+    const now = FieldValue.serverTimestamp();
+    if (wallet.exists) tx.update(wallet.ref, { frozen: true, frozenReason: "account-deletion", updatedAt: now });
+    tx.create(deletionRef(uid), { uid, step: DELETION_STEPS[0], status: "running", startedAt: now, updatedAt: now, forfeitTransactionId: null });
+  });
+}
+
+type StepRunner = (uid: string) => Promise<void>;
+
+const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
+  /** No new sign-ins, and refresh tokens stop working (ID tokens expire within the hour). */
+  async lock(uid) {
+    try {
+      await auth().updateUser(uid, { disabled: true });
+      await auth().revokeRefreshTokens(uid);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "auth/user-not-found") throw err;
+    }
+  },
+
+  async forfeitBalance(uid) {
+    const account = userAccount(uid);
+    const balances = await readBalances(account);
+    if (balances.coins <= 0 && balances.diamonds <= 0) return;
+    const { FieldValue } = await firestoreValues();
+    // Keyed by the uid: a retry finds the posted transaction and moves nothing twice.
+    const operation = { type: "admin.adjust", owner: "system:gdpr", key: `account-deletion:${uid}` } as const;
+    const transactionId = ledgerTransactionId(operation.type, operation.owner, operation.key);
+    await postLedgerTransaction(
+      { ...operation, payload: { uid, reason: "account-deletion" }, actor: "system:gdpr" },
+      async (ctx) => {
+        const wallet = await ctx.wallet(account, { includeShards: true });
+        const coins = wallet.coins;
+        const diamonds = wallet.diamonds + wallet.shardDiamonds;
+        const entries: EntryInput[] = [];
+        if (coins > 0) entries.push({ account, currency: "coins", amount: -coins }, { account: SYSTEM_ACCOUNTS.burn, currency: "coins", amount: coins });
+        if (diamonds > 0) {
+          entries.push({ account, currency: "diamonds", amount: -diamonds }, { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: diamonds });
+        }
+        return {
+          entries,
+          meta: { reason: "account-deletion", targetUid: uid },
+          // The wallet was frozen by begin(); the forfeit must still pass.
+          ignoreSpendingLock: true,
+          // Only positive balances are taken; a debt (negative balance after a clawback) stays on the
+          // ledger as it was, and must not block the deletion of the other currency.
+          allowNegative: [account],
+          result: { uid, coins: Math.max(coins, 0), diamonds: Math.max(diamonds, 0) },
+          // Recorded in the same transaction as the posting: the record never misses the forfeit.
+          writes: (tx) => tx.update(deletionRef(uid), { forfeitTransactionId: transactionId, updatedAt: FieldValue.serverTimestamp() }),
+        };
+      },
+    );
+  },
+
+  /** Both halves of every edge, and the other side's counter only when its half really disappears. */
+  async followEdges(uid) {
+    const { FieldValue } = await firestoreValues();
+    const directions = [
+      { own: L.following, mirror: L.followers, counter: "followersCount" },
+      { own: L.followers, mirror: L.following, counter: "followingCount" },
+    ] as const;
+    for (const direction of directions) {
+      for (;;) {
+        const page = await userRef(uid).collection(direction.own).limit(BATCH).get();
+        if (page.empty) break;
+        await Promise.all(
+          page.docs.map((edge) =>
+            db().runTransaction(
+              async (tx) => {
+                const other = edge.id;
+                const mirrorRef = userRef(other).collection(direction.mirror).doc(uid);
+                const [mirror, otherProfile] = await tx.getAll(mirrorRef, userRef(other));
+                if (mirror?.exists) {
+                  tx.delete(mirrorRef);
+                  const count = otherProfile?.get(direction.counter);
+                  if (typeof count === "number" && count > 0) tx.update(userRef(other), { [direction.counter]: FieldValue.increment(-1) });
+                }
+                tx.delete(edge.ref);
+              },
+              { maxAttempts: EDGE_TX_ATTEMPTS },
+            ),
+          ),
+        );
+      }
+    }
+  },
+
+  async blocks(uid) {
+    const blocks = db().collection(Collections.blocks);
+    await deleteQuery(blocks.where("blockerUid", "==", uid));
+    await deleteQuery(blocks.where("blockedUid", "==", uid));
+    const { FieldPath } = await firestoreValues();
+    await deleteQuery(blocks.where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`));
+  },
+
+  async devices(uid) {
+    await deleteQuery(userRef(uid).collection(L.devices));
+  },
+
+  async notifications(uid) {
+    await deleteQuery(userRef(uid).collection(L.notifications));
+  },
+
+  /** users/{uid}/private/* (account: email, phone; sessions) and idempotency records the user owns (their stored results may echo personal data). */
+  async privateData(uid) {
+    await deleteQuery(userRef(uid).collection(Collections.userPrivate));
+    await deleteQuery(db().collection(Collections.idempotency).where("owner", "==", uid));
+  },
+
+  async username(uid) {
+    const claimed = new Set<string>();
+    const lower = (await userRef(uid).get()).get("usernameLower");
+    if (typeof lower === "string" && lower) claimed.add(lower);
+    for (const doc of (await db().collection(L.usernames).where("uid", "==", uid).get()).docs) claimed.add(doc.id);
+    await Promise.all(
+      [...claimed].map((id) =>
+        db().runTransaction(async (tx) => {
+          const ref = db().collection(L.usernames).doc(id);
+          const claim = await tx.get(ref);
+          // Someone else may have claimed a name this user released earlier: never delete theirs.
+          if (claim.exists && claim.get("uid") === uid) tx.delete(ref);
+        }),
+      ),
+    );
+  },
+
+  /** Keeps the verification status only (withdrawal history stays explainable); production also deletes Storage kyc/{uid}/. */
+  async kyc(uid) {
+    const { FieldValue } = await firestoreValues();
+    const ref = db().collection(Collections.kyc).doc(uid);
+    await db().runTransaction(async (tx) => {
+      const snapshot = await tx.get(ref);
+      if (!snapshot.exists || snapshot.get("deleted") === true) return;
+      tx.set(ref, { uid, status: snapshot.get("status") ?? null, deleted: true, deletedAt: FieldValue.serverTimestamp() });
+    });
+  },
+
+  async presence(uid) {
+    await rtdb().ref(`status/${uid}`).remove();
+  },
+
+  /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */
+  async profile(uid) {
+    const { FieldValue } = await firestoreValues();
+    await db().runTransaction(async (tx) => {
+      const snapshot = await tx.get(userRef(uid));
+      if (!snapshot.exists || snapshot.get("deleted") === true) return;
+      tx.set(userRef(uid), { uid, displayName: DELETED_DISPLAY_NAME, photoURL: null, deleted: true, deletedAt: FieldValue.serverTimestamp() });
+    });
+  },
+
+  /** Last: until here the user can still call deleteMyAccount to resume with their current ID token. */
+  async authUser(uid) {
+    try {
+      await auth().deleteUser(uid);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "auth/user-not-found") throw err;
+    }
+  },
+};
+
+async function advance(uid: string, from: DeletionStep): Promise<DeletionStep> {
+  const { FieldValue } = await firestoreValues();
+  const to = nextStep(from);
+  await db().runTransaction(async (tx) => {
+    const record = await tx.get(deletionRef(uid));
+    const current = record.get("step") as DeletionStep;
+    // Two runners may race on one deletion: the record only ever moves forward.
+    if (DELETION_STEPS.indexOf(current) >= DELETION_STEPS.indexOf(to)) return;
+    tx.update(deletionRef(uid), {
+      step: to,
+      updatedAt: FieldValue.serverTimestamp(),
+      ...(to === "done" ? { status: "done", completedAt: FieldValue.serverTimestamp() } : {}),
+    });
+  });
+  return to;
+}
+
+export interface RunDeletionOptions {
+  /** Tests: stop (as a crash would) when this step is reached, before running it. */
+  stopAt?: DeletionStep;
+}
+
+/** Starts or resumes the deletion of `uid` and runs it to the end (or to options.stopAt). */
+export async function runAccountDeletion(uid: string, options: RunDeletionOptions = {}): Promise<DeleteMyAccountResponse> {
+  await begin(uid);
+  let step = (await deletionRef(uid).get()).get("step") as DeletionStep;
+  while (step !== "done" && step !== options.stopAt) {
+    const began = Date.now();
+    await steps[step](uid);
+    log.info("account deletion step", { uid, step, ms: Date.now() - began });
+    step = await advance(uid, step);
+  }
+  const record = (await deletionRef(uid).get()).data() ?? {};
+  if (step === "done") log.info("account deleted", { uid });
+  return {
+    uid,
+    step,
+    status: step === "done" ? "done" : "running",
+    forfeitTransactionId: (record.forfeitTransactionId as string | null) ?? null,
+  };
+}
+
+/** Deletions left unfinished (crash, timeout) for longer than `staleMinutes`: the job resumes them. */
+export async function resumeStaleDeletions(staleMinutes = 15, limit = 20): Promise<number> {
+  const { Timestamp } = await firestoreValues();
+  const stale = await db()
+    .collection(L.gdprDeletions)
+    .where("status", "==", "running")
+    .where("updatedAt", "<", Timestamp.fromMillis(Date.now() - staleMinutes * 60_000))
+    .limit(limit)
+    .get();
+  let resumed = 0;
+  for (const doc of stale.docs) {
+    try {
+      await runAccountDeletion(doc.id);
+      resumed += 1;
+    } catch (err) {
+      log.error("account deletion could not resume", { uid: doc.id, error: String(err) });
+    }
+  }
+  return resumed;
+}

@@ -1,0 +1,145 @@
+/**
+ * Data export (GDPR Art. 15 and 20): everything the platform holds about the caller, as one JSON
+ * bundle. Financial records (ledger, withdrawals, checkout sessions) are included; other users'
+ * personal data is not (follow edges list uids only, as the app shows them).
+ *
+ * Delivery: inline when the serialized bundle is under 1 MB (the callable's response limit is 10 MB,
+ * 1 MB keeps mobile clients comfortable). Larger bundles in production would be written to Cloud
+ * Storage at gdprExports/{uid}/{timestamp}.json (bucket with a 7-day lifecycle rule) and returned as a
+ * V4 signed URL (getStorage().bucket().file(path).getSignedUrl({ action: "read", expires: +24 h })).
+ * Storage is not emulated in the local stack, so that branch refuses with resource-exhausted for now.
+ */
+import type { DocumentSnapshot, Query } from "firebase-admin/firestore";
+import { auth, db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { log } from "../kernel/logger.js";
+import { decryptKycDocument } from "../kyc/service.js";
+import { userAccount } from "../wallet/accounts.js";
+import { readBalances } from "../wallet/ledger.js";
+import { PersonalDataLocations as L } from "./collections.js";
+import type { DataExportBundle, ExportMyDataResponse, JsonRecord, JsonValue } from "./schema.js";
+
+export const INLINE_EXPORT_LIMIT_BYTES = 1_000_000;
+/** Paging size for the larger collections (ledger): bounded memory per read. */
+const PAGE = 500;
+
+/** Firestore values → JSON: Timestamps to ISO strings, references to paths, bytes to base64. */
+export function toJson(value: unknown): JsonValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return value.map(toJson);
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    if (typeof v.toDate === "function") return (v.toDate as () => Date)().toISOString();
+    if (typeof v.path === "string" && typeof v.firestore === "object") return v.path;
+    if (typeof v.latitude === "number" && typeof v.longitude === "number") return { latitude: v.latitude, longitude: v.longitude };
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, toJson(inner)]));
+  }
+  return String(value);
+}
+
+function record(snapshot: DocumentSnapshot): JsonRecord {
+  return { ...(toJson(snapshot.data() ?? {}) as Record<string, JsonValue>), id: snapshot.id };
+}
+
+/** All documents of a query, paged by document id (no composite index needed). */
+async function readAll(query: Query): Promise<JsonRecord[]> {
+  const { FieldPath } = await import("firebase-admin/firestore");
+  const out: JsonRecord[] = [];
+  let page = query.orderBy(FieldPath.documentId()).limit(PAGE);
+  for (;;) {
+    const snapshot = await page.get();
+    out.push(...snapshot.docs.map(record));
+    if (snapshot.size < PAGE) return out;
+    page = query.orderBy(FieldPath.documentId()).startAfter(snapshot.docs[snapshot.size - 1]?.id).limit(PAGE);
+  }
+}
+
+const byCreatedAt = (a: JsonRecord, b: JsonRecord) => String(a.createdAt ?? "").localeCompare(String(b.createdAt ?? ""));
+
+export async function buildExport(uid: string): Promise<DataExportBundle> {
+  const { FieldPath } = await import("firebase-admin/firestore");
+  const users = db().collection(Collections.users);
+  const profileRef = users.doc(uid);
+  const account = userAccount(uid);
+
+  const [authUser, profile, walletDoc, balances, kycDoc] = await Promise.all([
+    auth()
+      .getUser(uid)
+      .catch(() => null),
+    profileRef.get(),
+    db().collection(Collections.wallets).doc(uid).get(),
+    readBalances(account),
+    db().collection(Collections.kyc).doc(uid).get(),
+  ]);
+  const [privateDocs, ledger, withdrawals, checkoutSessions, following, followers, blocks, devices, notifications, reportsFiled] =
+    await Promise.all([
+      readAll(profileRef.collection(Collections.userPrivate)),
+      readAll(db().collection(Collections.ledger).where("accounts", "array-contains", account)),
+      readAll(db().collection(Collections.withdrawals).where("uid", "==", uid)),
+      readAll(db().collection(Collections.checkoutSessions).where("uid", "==", uid)),
+      readAll(profileRef.collection(L.following)),
+      readAll(profileRef.collection(L.followers)),
+      // blocks/{blockerUid}__{blockedUid}: the caller's own blocks, by id prefix.
+      readAll(
+        db()
+          .collection(Collections.blocks)
+          .where(FieldPath.documentId(), ">=", `${uid}__`)
+          .where(FieldPath.documentId(), "<", `${uid}__\uf8ff`),
+      ),
+      readAll(profileRef.collection(L.devices)),
+      readAll(profileRef.collection(L.notifications)),
+      readAll(db().collection(L.reports).where("reporterUid", "==", uid)),
+    ]);
+
+  let kyc: DataExportBundle["kyc"] = null;
+  if (kycDoc.exists) {
+    const { encrypted, ...rest } = kycDoc.data() ?? {};
+    kyc = {
+      ...(toJson(rest) as Record<string, JsonValue>),
+      id: kycDoc.id,
+      details: encrypted ? decryptKycDocument(uid, { encrypted }) : null,
+    };
+  }
+
+  return {
+    format: "live-platform.user-export.v1",
+    uid,
+    generatedAt: new Date().toISOString(),
+    auth: authUser
+      ? {
+          email: authUser.email ?? null,
+          phoneNumber: authUser.phoneNumber ?? null,
+          displayName: authUser.displayName ?? null,
+          createdAt: authUser.metadata.creationTime ? new Date(authUser.metadata.creationTime).toISOString() : null,
+        }
+      : null,
+    profile: profile.exists ? record(profile) : null,
+    private: privateDocs,
+    wallet: { ...balances, record: walletDoc.exists ? record(walletDoc) : null },
+    ledger: ledger.sort(byCreatedAt),
+    withdrawals: withdrawals.sort(byCreatedAt),
+    checkoutSessions,
+    following,
+    followers,
+    blocks,
+    devices,
+    notifications,
+    reportsFiled,
+    kyc,
+  };
+}
+
+export async function exportMyData(caller: Caller): Promise<ExportMyDataResponse> {
+  const bundle = await buildExport(caller.uid);
+  const sizeBytes = Buffer.byteLength(JSON.stringify(bundle), "utf8");
+  log.info("data export built", { uid: caller.uid, sizeBytes, ledger: bundle.ledger.length });
+  if (sizeBytes >= INLINE_EXPORT_LIMIT_BYTES) {
+    // Production: upload to Storage and return a signed URL (see the module comment).
+    fail("resource-exhausted", "Your export is too large to deliver inline; contact support.", { sizeBytes });
+  }
+  return { delivery: "inline", sizeBytes, bundle };
+}

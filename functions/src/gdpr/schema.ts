@@ -1,0 +1,72 @@
+/** The GDPR domain's API contract: data export (Art. 15/20) and account deletion (Art. 17). */
+import { z } from "zod";
+import type { KycPersonalDetails } from "../kyc/schema.js";
+
+export const ExportMyDataRequestSchema = z.object({}).strict().nullish();
+
+export const DeleteMyAccountRequestSchema = z
+  .object({
+    /** Typed by the user in the app: deletion cannot be undone. */
+    confirm: z.literal("DELETE", { error: 'confirm must be the string "DELETE"' }),
+  })
+  .strict();
+export type DeleteMyAccountRequest = z.infer<typeof DeleteMyAccountRequestSchema>;
+
+/** Firestore values in the bundle are plain JSON: timestamps become ISO strings, references paths. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonRecord = { id: string } & { [key: string]: JsonValue };
+
+export interface DataExportBundle {
+  format: "live-platform.user-export.v1";
+  uid: string;
+  generatedAt: string;
+  auth: { email: string | null; phoneNumber: string | null; displayName: string | null; createdAt: string | null } | null;
+  profile: JsonRecord | null;
+  /** users/{uid}/private/*: account (email, phone), sessions. */
+  private: JsonRecord[];
+  wallet: { coins: number; diamonds: number; inDebt: boolean; frozen: boolean; record: JsonRecord | null };
+  /** Every ledger transaction naming user:{uid}, oldest first. */
+  ledger: JsonRecord[];
+  withdrawals: JsonRecord[];
+  checkoutSessions: JsonRecord[];
+  following: JsonRecord[];
+  followers: JsonRecord[];
+  blocks: JsonRecord[];
+  devices: JsonRecord[];
+  notifications: JsonRecord[];
+  reportsFiled: JsonRecord[];
+  kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
+}
+
+/** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
+export interface ExportMyDataResponse {
+  delivery: "inline";
+  sizeBytes: number;
+  bundle: DataExportBundle;
+}
+
+export const DELETION_STEPS = [
+  "lock",
+  "forfeitBalance",
+  "followEdges",
+  "blocks",
+  "devices",
+  "notifications",
+  "privateData",
+  "username",
+  "kyc",
+  "presence",
+  "profile",
+  "authUser",
+  "done",
+] as const;
+export type DeletionStep = (typeof DELETION_STEPS)[number];
+
+export interface DeleteMyAccountResponse {
+  uid: string;
+  step: DeletionStep;
+  /** "running" only when a run stopped early; calling again resumes. */
+  status: "running" | "done";
+  /** Ledger transaction of the forfeited balance, when there was one. */
+  forfeitTransactionId: string | null;
+}

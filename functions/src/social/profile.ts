@@ -1,0 +1,90 @@
+/** Profile fields and usernames. users/{uid} is written only here (rules forbid client writes). */
+import type { Timestamp } from "firebase-admin/firestore";
+import { db } from "../kernel/app.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { ensureUserRecords } from "../users/service.js";
+import { firestoreValues, usernameRef, userRef } from "./refs.js";
+import {
+  type PrivacySettings,
+  type SetUsernameRequest,
+  type SetUsernameResponse,
+  type UpdateProfileRequest,
+  type UpdateProfileResponse,
+  USERNAME_COOLDOWN_DAYS,
+} from "./schema.js";
+
+const DAY_MS = 86_400_000;
+
+export function privacyOf(data: FirebaseFirestore.DocumentData | undefined): PrivacySettings {
+  const p = (data?.privacy ?? {}) as Partial<PrivacySettings>;
+  return { followers: p.followers ?? "everyone", messages: p.messages ?? "everyone", activity: p.activity ?? "everyone" };
+}
+
+/** A fresh sign-up may call before the Auth trigger has created its profile. */
+export async function ensureProfile(uid: string): Promise<void> {
+  if (!(await userRef(uid).get()).exists) await ensureUserRecords(uid);
+}
+
+export async function updateProfile(caller: Caller, request: UpdateProfileRequest): Promise<UpdateProfileResponse> {
+  // Ownership of the avatar object: the Storage rules let a user write only under avatars/{uid}/.
+  if (request.avatarPath !== undefined && !request.avatarPath.startsWith(`avatars/${caller.uid}/`)) {
+    fail("invalid-argument", "Invalid request: avatarPath: must be under avatars/{your uid}/", {
+      issues: [{ path: "avatarPath", message: "must be under avatars/{your uid}/", code: "custom" }],
+    });
+  }
+  await ensureProfile(caller.uid);
+  const { FieldValue } = firestoreValues();
+  const { privacy, ...fields } = request;
+  const update: Record<string, unknown> = { ...fields, updatedAt: FieldValue.serverTimestamp() };
+  // Dotted paths: a partial privacy change keeps the other settings.
+  for (const [key, value] of Object.entries(privacy ?? {})) update[`privacy.${key}`] = value;
+  await userRef(caller.uid).update(update);
+  return { uid: caller.uid, updated: Object.keys(request).sort() };
+}
+
+/**
+ * Claims usernames/{lowercase} and releases the previous claim in one transaction, so two users racing
+ * for "Luna" and "luna" cannot both win and a user never holds two names.
+ */
+export async function setUsername(caller: Caller, request: SetUsernameRequest): Promise<SetUsernameResponse> {
+  await ensureProfile(caller.uid);
+  const display = request.username;
+  const lower = display.toLowerCase();
+  const { FieldValue, Timestamp } = firestoreValues();
+  return db().runTransaction(
+    async (tx) => {
+      const profile = await tx.get(userRef(caller.uid));
+      const claim = await tx.get(usernameRef(lower));
+      const owner = claim.get("uid") as string | undefined;
+      if (claim.exists && owner !== caller.uid) fail("already-exists", `The username "${display}" is taken.`);
+
+      const previousLower = profile.get("usernameLower") as string | undefined;
+      const changedAt = profile.get("usernameChangedAt") as Timestamp | undefined;
+      const now = Date.now();
+      // A case-only change of one's own name is cosmetic: no cool-down, no new claim.
+      const caseOnly = previousLower === lower;
+      if (!caseOnly && changedAt) {
+        const nextAllowed = changedAt.toMillis() + USERNAME_COOLDOWN_DAYS * DAY_MS;
+        if (now < nextAllowed) {
+          const iso = new Date(nextAllowed).toISOString();
+          fail("failed-precondition", `The username can be changed again from ${iso}.`, { nextChangeAllowedAt: iso });
+        }
+      }
+      if (previousLower && !caseOnly) tx.delete(usernameRef(previousLower));
+      tx.set(usernameRef(lower), { uid: caller.uid, username: display, claimedAt: FieldValue.serverTimestamp() });
+      const effectiveChangedAt = caseOnly && changedAt ? changedAt : Timestamp.fromMillis(now);
+      tx.update(userRef(caller.uid), {
+        username: display,
+        usernameLower: lower,
+        usernameChangedAt: effectiveChangedAt,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      return {
+        username: display,
+        nextChangeAllowedAt: new Date(effectiveChangedAt.toMillis() + USERNAME_COOLDOWN_DAYS * DAY_MS).toISOString(),
+      };
+    },
+    { maxAttempts: 20 },
+  );
+}

@@ -1,0 +1,177 @@
+/** The social domain's API contract: request schemas and response types of its callables. */
+import { z } from "zod";
+import { RequestIdSchema } from "../kernel/idempotency.js";
+
+const UidSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, "uid may contain letters, digits, _ and - only");
+
+/** A Storage object path: relative, no empty or dot segments. Ownership (prefix) is checked in the service. */
+const StoragePathSchema = z
+  .string()
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/, "must be a Storage object path like folder/uid/file.jpg")
+  .refine((p) => !p.split("/").some((s) => s === "." || s === ".."), "must not contain . or .. segments");
+
+export const VISIBILITIES = ["everyone", "friends", "nobody"] as const;
+export const VisibilitySchema = z.enum(VISIBILITIES);
+export type Visibility = z.infer<typeof VisibilitySchema>;
+
+export const PrivacySchema = z
+  .object({ followers: VisibilitySchema, messages: VisibilitySchema, activity: VisibilitySchema })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, "privacy needs at least one setting");
+
+/** Stored on users/{uid}.privacy; a missing setting means "everyone". */
+export interface PrivacySettings {
+  followers: Visibility;
+  messages: Visibility;
+  activity: Visibility;
+}
+
+const isBcp47 = (tag: string) => {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+};
+
+export const UpdateProfileRequestSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(40),
+    bio: z.string().trim().max(300),
+    avatarPath: StoragePathSchema.refine((p) => p.startsWith("avatars/"), "avatarPath must be under avatars/{uid}/"),
+    interests: z
+      .array(z.string().trim().min(1).max(30))
+      .max(10)
+      .refine((list) => new Set(list.map((s) => s.toLowerCase())).size === list.length, "interests must not repeat"),
+    country: z.string().regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. BR)"),
+    language: z.string().min(2).max(35).refine(isBcp47, "language must be a BCP-47 tag (e.g. pt-BR)"),
+    privacy: PrivacySchema,
+  })
+  .partial()
+  .strict()
+  .refine((r) => Object.keys(r).length > 0, "nothing to update");
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequestSchema>;
+
+export interface UpdateProfileResponse {
+  uid: string;
+  updated: string[];
+}
+
+export const USERNAME_PATTERN = /^[a-z0-9_.]{3,20}$/;
+export const USERNAME_COOLDOWN_DAYS = 30;
+
+/** Case is kept for display; uniqueness and the format are on the lowercase form. */
+export const SetUsernameRequestSchema = z
+  .object({
+    username: z
+      .string()
+      .refine((u) => USERNAME_PATTERN.test(u.toLowerCase()), "username must be 3-20 of a-z, 0-9, _ and ."),
+  })
+  .strict();
+export type SetUsernameRequest = z.infer<typeof SetUsernameRequestSchema>;
+
+export interface SetUsernameResponse {
+  username: string;
+  /** ISO time from which the next change is allowed. */
+  nextChangeAllowedAt: string;
+}
+
+export const TargetUserRequestSchema = z.object({ uid: UidSchema }).strict();
+export type TargetUserRequest = z.infer<typeof TargetUserRequestSchema>;
+
+export interface FollowResponse {
+  /** false when the call found the graph already in the requested state (nothing written). */
+  changed: boolean;
+}
+
+export interface BlockResponse {
+  changed: boolean;
+}
+
+export const ListEdgesRequestSchema = z
+  .object({
+    uid: UidSchema,
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(500).nullish(),
+  })
+  .strict();
+export type ListEdgesRequest = z.infer<typeof ListEdgesRequestSchema>;
+
+export interface UserListItem {
+  uid: string;
+  displayName: string | null;
+  username: string | null;
+  avatarPath: string | null;
+  /** Both follow each other ("friends"), seen from the owner of the list. */
+  mutual: boolean;
+  followedAt: string | null;
+}
+
+export interface ListEdgesResponse {
+  items: UserListItem[];
+  /** Pass back to get the next page; null at the end. A page may be shorter than limit (hidden users). */
+  nextCursor: string | null;
+}
+
+export const SuggestionsRequestSchema = z
+  .object({ limit: z.number().int().min(1).max(50).default(20) })
+  .strict()
+  .nullish();
+export type SuggestionsRequest = z.infer<typeof SuggestionsRequestSchema>;
+
+export interface Suggestion {
+  uid: string;
+  displayName: string | null;
+  username: string | null;
+  avatarPath: string | null;
+  reason: "friends-of-friends" | "popular-host";
+  /** How many of the people I follow follow this user (friends of friends only). */
+  mutualCount: number;
+  followersCount: number;
+}
+
+export interface SuggestionsResponse {
+  items: Suggestion[];
+}
+
+export const REPORT_TARGET_TYPES = ["user", "stream", "room", "post", "message"] as const;
+export const REPORT_REASONS = [
+  "spam",
+  "harassment",
+  "hate",
+  "nudity",
+  "violence",
+  "self_harm",
+  "minor_safety",
+  "scam",
+  "impersonation",
+  "copyright",
+  "other",
+] as const;
+
+export const ReportRequestSchema = z
+  .object({
+    targetType: z.enum(REPORT_TARGET_TYPES),
+    targetId: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[A-Za-z0-9_.:/-]+$/, "targetId has invalid characters"),
+    reason: z.enum(REPORT_REASONS),
+    details: z.string().trim().max(2000).optional(),
+    evidencePaths: z.array(StoragePathSchema).max(10).optional(),
+    requestId: RequestIdSchema,
+  })
+  .strict();
+export type ReportRequest = z.infer<typeof ReportRequestSchema>;
+
+export interface ReportResponse {
+  reportId: string;
+  status: "open";
+}
