@@ -151,7 +151,8 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
         ),
         wallet(userAccount(senderUid)),
       ]);
-      if (!recipientSnap.exists) fail("not-found", "The recipient does not exist.");
+      // A deleted account (GDPR) keeps a pseudonymous profile stub: it can no longer receive gifts.
+      if (!recipientSnap.exists || recipientSnap.get("deleted") === true) fail("not-found", "The recipient does not exist.");
       const gift = sendableGift(giftSnap, nowMs);
       if (blockedByRecipient.exists || blockedBySender.exists) fail("permission-denied", "Gifts between these users are blocked.");
       if (gift.vipOnly && !isVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");

@@ -168,6 +168,11 @@ describe("gifts: sendGift", () => {
       await expectRefused(sender, request({ giftId: "no-such-gift" }), "not-found");
     });
 
+    it("a recipient whose account was deleted (GDPR stub)", async () => {
+      await createProfile("deleted-host", { deleted: true, displayName: "deleted-user" });
+      await expectRefused(sender, request({ recipientUid: "deleted-host" }), "not-found");
+    });
+
     it("an inactive or out-of-window gift", async () => {
       for (const giftId of ["retired", "future", "expired"]) await expectRefused(sender, request({ giftId }), "failed-precondition");
     });
