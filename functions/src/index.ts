@@ -39,3 +39,6 @@ export {
 // KYC and GDPR
 export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
 export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";
+
+// identity: sign-up/sign-in policy (blocking functions), devices and sessions
+export { identityBeforeUserCreated, identityBeforeUserSignedIn, listDevices, registerDevice, removeDevice, signOutEverywhere } from "./identity/index.js";

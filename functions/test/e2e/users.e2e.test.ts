@@ -25,7 +25,7 @@ describe("e2e: users over HTTP on the emulator stack", function () {
   });
   after(() => deleteApp(app));
 
-  it("sign-up fires the Auth trigger, the profile's creation fires the Firestore trigger, and getMyProfile answers over HTTP", async () => {
+  it("sign-up runs the blocking function and fires the Auth trigger, the profile's creation fires the Firestore trigger, and getMyProfile answers over HTTP", async () => {
     const user = await signUpWithPassword(testStack().auth as string, `e2e-${Date.now()}@example.test`, "e2e-password");
     const profile = await waitUntil("users/{uid} from the Auth trigger", async () => {
       const snap = await firestore.doc(`users/${user.localId}`).get();
@@ -47,7 +47,8 @@ describe("e2e: users over HTTP on the emulator stack", function () {
         uid: user.localId,
         displayName: profile.get("displayName"),
         photoURL: null,
-        roles: [],
+        // Stamped by the beforeUserCreated blocking function, which the Auth emulator runs on sign-up.
+        roles: ["viewer"],
         createdAt: profile.get("createdAt").toDate().toISOString(),
       },
       wallet: { coins: 0, diamonds: 0 },

@@ -2,8 +2,6 @@
 import { randomUUID } from "node:crypto";
 import { auth } from "../../src/kernel/app.js";
 import type { Role } from "../../src/kernel/roles.js";
-import { signInWithPassword } from "../../../devstack/src/smoke.js";
-import { testStack } from "./stack.js";
 
 export interface TestUser {
   uid: string;
@@ -30,7 +28,29 @@ export async function createTestUser(options: { roles?: Role[]; claims?: Record<
   };
 }
 
-/** A real ID token from the Auth emulator (carries the user's custom claims). */
-export async function idTokenFor(user: Pick<TestUser, "email" | "password">): Promise<string> {
-  return (await signInWithPassword(testStack().auth as string, user.email, user.password)).idToken;
+/**
+ * An ID token for a user of the in-process project, in the Auth emulator's own format (unsigned,
+ * which the Admin SDK accepts only when FIREBASE_AUTH_EMULATOR_HOST is set). Signing in through the
+ * Auth emulator's REST API is not an option: API-key requests go to its default project (the stack's),
+ * while createTestUser creates users in IN_PROCESS_PROJECT. Revocation is still
+ * checked for real: verifyIdToken(token, true) reads the user's tokensValidAfterTime from the emulator.
+ */
+export function idTokenFor(user: Pick<TestUser, "uid" | "email">, authTimeSeconds = Math.floor(Date.now() / 1000)): string {
+  const project = process.env.GCLOUD_PROJECT as string;
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const payload = {
+    iss: `https://securetoken.google.com/${project}`,
+    aud: project,
+    auth_time: authTimeSeconds,
+    user_id: user.uid,
+    sub: user.uid,
+    iat: now,
+    exp: now + 3600,
+    email: user.email,
+    email_verified: false,
+    firebase: { identities: { email: [user.email] }, sign_in_provider: "password" },
+  };
+  return `${encode({ alg: "none", typ: "JWT" })}.${encode(payload)}.`;
 }
+

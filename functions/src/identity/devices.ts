@@ -1,0 +1,143 @@
+/**
+ * Devices: an account's app installations (users/{uid}/devices/{deviceId}), capped per account, with
+ * a "new device" notification record for the notify domain, and signOutEverywhere.
+ * All writes are keyed by the caller's uid and the client's deviceId, so retries converge.
+ */
+import type { DocumentData, Transaction } from "firebase-admin/firestore";
+import { auth, db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { runIdempotent } from "../kernel/idempotency.js";
+import { log } from "../kernel/logger.js";
+import { accessConfig } from "./access-config.js";
+import {
+  type DeviceView,
+  IdentityCollections,
+  type ListDevicesResponse,
+  type RegisterDeviceRequest,
+  type RegisterDeviceResponse,
+  type RemoveDeviceRequest,
+  type RemoveDeviceResponse,
+  type SignOutEverywhereResponse,
+} from "./schema.js";
+
+function refs(uid: string) {
+  const user = db().collection(Collections.users).doc(uid);
+  return {
+    devices: user.collection(IdentityCollections.devices),
+    notifications: user.collection(IdentityCollections.notifications),
+    sessions: user.collection(Collections.userPrivate).doc(IdentityCollections.sessionsDoc),
+  };
+}
+
+function iso(value: unknown): string | null {
+  return (value as { toDate?: () => Date } | null)?.toDate?.().toISOString() ?? null;
+}
+
+function toDeviceView(data: DocumentData): DeviceView {
+  return {
+    deviceId: data.deviceId,
+    platform: data.platform,
+    appVersion: data.appVersion,
+    hasPushToken: typeof data.fcmToken === "string",
+    createdAt: iso(data.createdAt),
+    lastSeenAt: iso(data.lastSeenAt),
+  };
+}
+
+/**
+ * One transaction: the device count is read inside it, so two new devices registering at once cannot
+ * both take the last slot. The account's very first device (its sign-up) raises no notification.
+ */
+async function registerInTransaction(
+  tx: Transaction,
+  uid: string,
+  request: RegisterDeviceRequest,
+  maxDevices: number,
+): Promise<RegisterDeviceResponse> {
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const { devices, notifications, sessions } = refs(uid);
+  const deviceRef = devices.doc(request.deviceId);
+  const [deviceSnap, sessionsSnap] = await tx.getAll(deviceRef, sessions);
+  const registered = await tx.get(devices.select());
+  const now = FieldValue.serverTimestamp();
+  const fields = {
+    platform: request.platform,
+    appVersion: request.appVersion,
+    // An omitted token removes a stale one: the app sends its current token on every registration.
+    fcmToken: request.fcmToken ?? null,
+    lastSeenAt: now,
+  };
+  if (deviceSnap.exists) {
+    tx.update(deviceRef, fields);
+    return { deviceId: request.deviceId, created: false, deviceCount: registered.size, maxDevices };
+  }
+  if (registered.size >= maxDevices) {
+    fail("failed-precondition", `This account already has ${registered.size} devices (limit ${maxDevices}). Remove one first.`, {
+      maxDevices,
+    });
+  }
+  tx.create(deviceRef, { deviceId: request.deviceId, ...fields, createdAt: now });
+  if (sessionsSnap.get("firstDeviceAt")) {
+    tx.create(notifications.doc(), {
+      type: "new-device",
+      deviceId: request.deviceId,
+      platform: request.platform,
+      at: now,
+      delivered: false,
+    });
+  } else {
+    tx.set(sessions, { firstDeviceAt: now }, { merge: true });
+  }
+  return { deviceId: request.deviceId, created: true, deviceCount: registered.size + 1, maxDevices };
+}
+
+export async function registerDevice(caller: Caller, request: RegisterDeviceRequest): Promise<RegisterDeviceResponse> {
+  const { maxDevices } = await accessConfig();
+  const { requestId, ...payload } = request;
+  if (requestId) {
+    const { result } = await runIdempotent({ scope: "identity.registerDevice", key: requestId, owner: caller.uid, payload }, (tx) =>
+      registerInTransaction(tx, caller.uid, request, maxDevices),
+    );
+    return result;
+  }
+  return db().runTransaction((tx) => registerInTransaction(tx, caller.uid, request, maxDevices), { maxAttempts: 10 });
+}
+
+export async function listDevices(caller: Caller): Promise<ListDevicesResponse> {
+  const [{ maxDevices }, snap] = await Promise.all([accessConfig(), refs(caller.uid).devices.orderBy("lastSeenAt", "desc").get()]);
+  return { devices: snap.docs.map((doc) => toDeviceView(doc.data())), maxDevices };
+}
+
+/** Only the caller's own devices are addressable: another account's deviceId is simply not found. */
+export async function removeDevice(caller: Caller, request: RemoveDeviceRequest): Promise<RemoveDeviceResponse> {
+  const deviceRef = refs(caller.uid).devices.doc(request.deviceId);
+  await db().runTransaction(async (tx) => {
+    const snap = await tx.get(deviceRef);
+    if (!snap.exists) fail("not-found", "No such device on this account.");
+    tx.delete(deviceRef);
+  });
+  return { deviceId: request.deviceId, removed: true };
+}
+
+/**
+ * Revokes every refresh token first (the security-relevant step), then clears the device list and
+ * records revokedAt. The caller's own token is revoked too, so a retry needs a new sign-in; clearing
+ * again then is harmless.
+ */
+export async function signOutEverywhere(caller: Caller): Promise<SignOutEverywhereResponse> {
+  const { FieldValue, Timestamp } = await import("firebase-admin/firestore");
+  await auth().revokeRefreshTokens(caller.uid);
+  // tokensValidAfterTime is what verifyIdToken(token, true) compares against: record the same instant.
+  const { tokensValidAfterTime } = await auth().getUser(caller.uid);
+  const revokedAt = tokensValidAfterTime ? new Date(tokensValidAfterTime) : new Date();
+  const { devices, sessions } = refs(caller.uid);
+  const registered = await devices.select().get();
+  const writer = db().bulkWriter();
+  for (const doc of registered.docs) void writer.delete(doc.ref);
+  void writer.set(sessions, { revokedAt: Timestamp.fromDate(revokedAt), updatedAt: FieldValue.serverTimestamp() }, { merge: true });
+  await writer.close();
+  log.info("signed out everywhere", { uid: caller.uid, devicesRemoved: registered.size });
+  return { revokedAt: revokedAt.toISOString(), devicesRemoved: registered.size };
+}

@@ -1,0 +1,116 @@
+/**
+ * The identity domain's API contract: the access configuration document (config/access), the device
+ * callables' requests (zod) and their response types (importable by clients).
+ */
+import { z } from "zod";
+import { RequestIdSchema } from "../kernel/idempotency.js";
+
+/** Collections owned by this domain (kept local until the lead moves them into kernel/collections.ts). */
+export const IdentityCollections = {
+  /** bans/{uid}: { reason, bannedAt, expiresAt? }; the account may not sign in while it stands. Server only. */
+  bans: "bans",
+  /** users/{uid}/devices/{deviceId}: the account's registered app installations (owner reads). */
+  devices: "devices",
+  /** users/{uid}/notifications/{id}: records the notify domain delivers (owner reads). */
+  notifications: "notifications",
+  /** users/{uid}/private/sessions: { firstDeviceAt, revokedAt } (owner and staff read). */
+  sessionsDoc: "sessions",
+  /** config/access: the document holding AccessConfig. */
+  accessConfigDoc: "access",
+} as const;
+
+/** A few well-known throwaway-mail providers; config/access.disposableEmailDomains replaces this list. */
+export const DEFAULT_DISPOSABLE_EMAIL_DOMAINS = [
+  "mailinator.com",
+  "guerrillamail.com",
+  "10minutemail.com",
+  "temp-mail.org",
+  "yopmail.com",
+  "trashmail.com",
+  "sharklasers.com",
+  "dispostable.com",
+] as const;
+
+export const DEFAULT_MAX_DEVICES = 5;
+
+const CountryCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "country codes are ISO 3166-1 alpha-2 (e.g. KP)");
+
+const DomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a bare domain such as mailinator.com");
+
+/** config/access. Every field is optional in the document; missing ones take these defaults. */
+export const AccessConfigSchema = z.object({
+  blockedCountries: z.array(CountryCodeSchema).max(300).default([]),
+  disposableEmailDomains: z.array(DomainSchema).max(10_000).default([...DEFAULT_DISPOSABLE_EMAIL_DOMAINS]),
+  maxDevices: z.number().int().min(1).max(50).default(DEFAULT_MAX_DEVICES),
+});
+export type AccessConfig = z.output<typeof AccessConfigSchema>;
+
+export const PLATFORMS = ["ios", "android", "web"] as const;
+export const PlatformSchema = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+/** Client-generated installation id (e.g. a UUID kept in app storage). Path-safe: it is a document id. */
+export const DeviceIdSchema = z
+  .string()
+  .min(8, "deviceId must be at least 8 characters")
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "deviceId may contain letters, digits and _ . : - only");
+
+export const RegisterDeviceRequestSchema = z
+  .object({
+    deviceId: DeviceIdSchema,
+    platform: PlatformSchema,
+    appVersion: z.string().trim().min(1).max(32),
+    fcmToken: z.string().min(1).max(4096).optional(),
+    requestId: RequestIdSchema.optional(),
+  })
+  .strict();
+export type RegisterDeviceRequest = z.infer<typeof RegisterDeviceRequestSchema>;
+
+export const ListDevicesRequestSchema = z.object({}).strict().nullish();
+
+export const RemoveDeviceRequestSchema = z.object({ deviceId: DeviceIdSchema }).strict();
+export type RemoveDeviceRequest = z.infer<typeof RemoveDeviceRequestSchema>;
+
+export const SignOutEverywhereRequestSchema = z.object({}).strict().nullish();
+
+export interface DeviceView {
+  deviceId: string;
+  platform: Platform;
+  appVersion: string;
+  /** Whether a push token is on file (the token itself is never echoed back). */
+  hasPushToken: boolean;
+  createdAt: string | null;
+  lastSeenAt: string | null;
+}
+
+export interface RegisterDeviceResponse {
+  deviceId: string;
+  /** true for a device new to the account, false when an existing registration was updated. */
+  created: boolean;
+  deviceCount: number;
+  maxDevices: number;
+}
+
+export interface ListDevicesResponse {
+  devices: DeviceView[];
+  maxDevices: number;
+}
+
+export interface RemoveDeviceResponse {
+  deviceId: string;
+  removed: true;
+}
+
+export interface SignOutEverywhereResponse {
+  revokedAt: string;
+  devicesRemoved: number;
+}

@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { clearAccessConfigCache } from "../../src/identity/access-config.js";
+import { listDevices, registerDevice, removeDevice, signOutEverywhere } from "../../src/identity/callables.js";
+import { auth, db } from "../../src/kernel/app.js";
+import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { allPaths, docData } from "../support/firestore.js";
+import { useCleanStack } from "../support/stack.js";
+import { createTestUser, idTokenFor, type TestUser } from "../support/users.js";
+import { callWithToken, setAccessConfig } from "./support.js";
+
+const device = (deviceId: string, overrides: Record<string, unknown> = {}) => ({
+  deviceId,
+  platform: "android",
+  appVersion: "1.4.0",
+  fcmToken: `fcm-${deviceId}`,
+  ...overrides,
+});
+
+async function deviceIds(uid: string): Promise<string[]> {
+  return (await db().collection(`users/${uid}/devices`).get()).docs.map((d) => d.id).sort();
+}
+
+async function notifications(uid: string) {
+  return (await db().collection(`users/${uid}/notifications`).get()).docs.map((d) => d.data());
+}
+
+describe("identity: devices", () => {
+  useCleanStack();
+  let alice: TestUser;
+  let bob: TestUser;
+
+  beforeEach(async () => {
+    // config/access was just emptied: drop what the previous test cached.
+    clearAccessConfigCache();
+    alice = await createTestUser({ roles: ["viewer"] });
+    bob = await createTestUser({ roles: ["viewer"] });
+  });
+
+  it("registers a device privately under the user, notifying new devices after the first", async () => {
+    const first = await callInProcess(registerDevice, { user: alice, data: device("phone-0001") });
+    assert.deepEqual(first, { deviceId: "phone-0001", created: true, deviceCount: 1, maxDevices: 5 });
+    const stored = await docData(`users/${alice.uid}/devices/phone-0001`);
+    assert.equal(stored?.platform, "android");
+    assert.equal(stored?.fcmToken, "fcm-phone-0001");
+    // The sign-up device is not "new" to anyone.
+    assert.deepEqual(await notifications(alice.uid), []);
+
+    await callInProcess(registerDevice, { user: alice, data: device("tablet-0002", { platform: "ios" }) });
+    const notes = await notifications(alice.uid);
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.type, "new-device");
+    assert.equal(notes[0]?.deviceId, "tablet-0002");
+    assert.equal(notes[0]?.platform, "ios");
+    assert.ok(notes[0]?.at);
+  });
+
+  it("re-registering an existing device updates it: no new slot, no notification", async () => {
+    await callInProcess(registerDevice, { user: alice, data: device("phone-0001") });
+    await callInProcess(registerDevice, { user: alice, data: device("phone-0002") });
+    const again = await callInProcess(registerDevice, {
+      user: alice,
+      data: device("phone-0001", { appVersion: "1.5.0", fcmToken: "fcm-rotated" }),
+    });
+    assert.deepEqual(again, { deviceId: "phone-0001", created: false, deviceCount: 2, maxDevices: 5 });
+    const stored = await docData(`users/${alice.uid}/devices/phone-0001`);
+    assert.equal(stored?.appVersion, "1.5.0");
+    assert.equal(stored?.fcmToken, "fcm-rotated");
+    assert.equal((await notifications(alice.uid)).length, 1);
+  });
+
+  it("refuses a 6th distinct device (default limit 5) but still updates registered ones", async () => {
+    for (let i = 1; i <= 5; i++) await callInProcess(registerDevice, { user: alice, data: device(`device-000${i}`) });
+    const err = await expectHttpsError(callInProcess(registerDevice, { user: alice, data: device("device-0006") }), "failed-precondition");
+    assert.match(err.message, /limit 5/);
+    assert.equal((await deviceIds(alice.uid)).length, 5);
+    const update = await callInProcess(registerDevice, { user: alice, data: device("device-0003", { appVersion: "2.0.0" }) });
+    assert.equal(update.created, false);
+  });
+
+  it("holds the limit under concurrent registrations and follows config/access.maxDevices", async () => {
+    await setAccessConfig({ maxDevices: 2 });
+    const attempts = await Promise.allSettled(
+      ["race-0001", "race-0002", "race-0003", "race-0004"].map((id) => callInProcess(registerDevice, { user: alice, data: device(id) })),
+    );
+    assert.equal(attempts.filter((a) => a.status === "fulfilled").length, 2);
+    assert.equal((await deviceIds(alice.uid)).length, 2);
+  });
+
+  it("replays a repeated requestId without a second write", async () => {
+    const data = device("phone-0001", { requestId: randomUUID() });
+    const [a, b] = await Promise.all([
+      callInProcess(registerDevice, { user: alice, data }),
+      callInProcess(registerDevice, { user: alice, data }),
+    ]);
+    assert.deepEqual(a, b);
+    assert.equal(a.created, true);
+  });
+
+  it("lists only the caller's devices, without push tokens", async () => {
+    await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
+    await callInProcess(registerDevice, { user: bob, data: device("bob-phone-01", { platform: "web", fcmToken: undefined }) });
+    const mine = await callInProcess(listDevices, { user: alice });
+    assert.deepEqual(
+      mine.devices.map((d) => [d.deviceId, d.platform, d.hasPushToken]),
+      [["alice-phone1", "android", true]],
+    );
+    assert.equal(mine.maxDevices, 5);
+    assert.ok(!JSON.stringify(mine).includes("fcm-"));
+    const bobs = await callInProcess(listDevices, { user: bob });
+    assert.deepEqual(bobs.devices.map((d) => [d.deviceId, d.hasPushToken]), [["bob-phone-01", false]]);
+  });
+
+  it("removes the caller's own device (fresh token required); another user's device is not-found", async () => {
+    await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
+    await callInProcess(registerDevice, { user: bob, data: device("bob-phone-01") });
+    const aliceToken = idTokenFor(alice);
+
+    await expectHttpsError(callWithToken(removeDevice, alice, aliceToken, { deviceId: "bob-phone-01" }), "not-found");
+    assert.deepEqual(await deviceIds(bob.uid), ["bob-phone-01"]);
+    // Without the raw token the fresh-token check cannot run.
+    await expectHttpsError(callWithToken(removeDevice, alice, undefined, { deviceId: "alice-phone1" }), "unauthenticated");
+    // Bob's token does not authorise acting as Alice.
+    await expectHttpsError(callWithToken(removeDevice, alice, idTokenFor(bob), { deviceId: "alice-phone1" }), "unauthenticated");
+
+    assert.deepEqual(await callWithToken(removeDevice, alice, aliceToken, { deviceId: "alice-phone1" }), {
+      deviceId: "alice-phone1",
+      removed: true,
+    });
+    assert.deepEqual(await deviceIds(alice.uid), []);
+    await expectHttpsError(callWithToken(removeDevice, alice, aliceToken, { deviceId: "alice-phone1" }), "not-found");
+  });
+
+  it("signOutEverywhere revokes sessions: earlier tokens are refused, devices cleared, revokedAt recorded", async () => {
+    await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
+    await callInProcess(registerDevice, { user: alice, data: device("alice-laptop", { platform: "web" }) });
+    await callInProcess(registerDevice, { user: bob, data: device("bob-phone-01") });
+    const before = idTokenFor(alice);
+    // Revocation has one-second resolution (auth_time vs tokensValidAfterTime).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const result = await callWithToken(signOutEverywhere, alice, before, null);
+    assert.equal(result.devicesRemoved, 2);
+    assert.deepEqual(await deviceIds(alice.uid), []);
+    assert.deepEqual(await deviceIds(bob.uid), ["bob-phone-01"]);
+    const revokedAt = (await docData(`users/${alice.uid}/private/sessions`))?.revokedAt as { toDate(): Date } | undefined;
+    assert.equal(revokedAt?.toDate().toISOString(), result.revokedAt);
+
+    await assert.rejects(auth().verifyIdToken(before, true), (err: { code?: string }) => err.code === "auth/id-token-revoked");
+    // The sensitive callables refuse the revoked token, including signOutEverywhere itself.
+    await expectHttpsError(callWithToken(signOutEverywhere, alice, before, null), "unauthenticated");
+    await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
+    await expectHttpsError(callWithToken(removeDevice, alice, before, { deviceId: "alice-phone1" }), "unauthenticated");
+
+    // A new sign-in works again.
+    const after = idTokenFor(alice);
+    assert.equal((await auth().verifyIdToken(after, true)).uid, alice.uid);
+    await callWithToken(removeDevice, alice, after, { deviceId: "alice-phone1" });
+  });
+
+  it("rejects malformed input with invalid-argument and writes nothing", async () => {
+    const token = idTokenFor(alice);
+    const before = await allPaths();
+    const bad: unknown[] = [
+      null,
+      { deviceId: "short", platform: "android", appVersion: "1" },
+      { deviceId: "phone-0001", platform: "symbian", appVersion: "1" },
+      { deviceId: "phone/../x1", platform: "ios", appVersion: "1" },
+      { deviceId: "phone-0001", platform: "ios", appVersion: "" },
+      { deviceId: "phone-0001", platform: "ios", appVersion: "1", extra: true },
+      { deviceId: "phone-0001", platform: "ios", appVersion: "1", requestId: "x" },
+    ];
+    for (const data of bad) await expectHttpsError(callInProcess(registerDevice, { user: alice, data }), "invalid-argument");
+    await expectHttpsError(callWithToken(removeDevice, alice, token, {}), "invalid-argument");
+    await expectHttpsError(callWithToken(removeDevice, alice, token, { deviceId: 42 }), "invalid-argument");
+    await expectHttpsError(callWithToken(signOutEverywhere, alice, token, { everything: true }), "invalid-argument");
+    await expectHttpsError(callInProcess(listDevices, { user: alice, data: { cursor: 1 } }), "invalid-argument");
+    await expectHttpsError(callInProcess(registerDevice, { data: device("phone-0001") }), "unauthenticated");
+    assert.deepEqual(await allPaths(), before);
+    // Nothing was revoked either: the token still verifies.
+    assert.equal((await auth().verifyIdToken(token, true)).uid, alice.uid);
+  });
+});
