@@ -42,3 +42,8 @@ export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/in
 
 // identity: sign-up/sign-in policy (blocking functions), devices and sessions
 export { identityBeforeUserCreated, identityBeforeUserSignedIn, listDevices, registerDevice, removeDevice, signOutEverywhere } from "./identity/index.js";
+
+// progression: levels and badges from the ledger, VIP tiers
+export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
+export { adminGrantVip, purchaseVip } from "./progression/vipCallables.js";
+export { expireVipMembershipsJob } from "./progression/vipJobs.js";

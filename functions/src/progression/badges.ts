@@ -1,0 +1,79 @@
+/**
+ * Badges: awarded by the server when a rule first holds, once per user and badge. An awarded badge is
+ * users/{uid}/badges/{badgeId} { awardedAt, source }, created only after reading that it is missing
+ * inside the same transaction (so a second award, a re-run or a race is a no-op, never an overwrite).
+ */
+import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
+import { db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { runOncePerEvent } from "../kernel/idempotency.js";
+import { BADGES, type BadgeId } from "./schema.js";
+
+export const GENEROUS_COINS = 1000;
+export const FOLLOWERS_BADGE_AT = 100;
+
+export function badgeRef(uid: string, badgeId: BadgeId): DocumentReference {
+  return db().collection(Collections.users).doc(uid).collection(BADGES).doc(badgeId);
+}
+
+/** What one ledger transaction did for a user, as far as badge rules care. */
+export interface LedgerBadgeFacts {
+  sentGift: boolean;
+  receivedGift: boolean;
+  /** coinsSpent after this transaction. */
+  coinsSpent: number;
+}
+
+/** Badge rules evaluated on ledger events. */
+export function ledgerBadgeCandidates(facts: LedgerBadgeFacts): BadgeId[] {
+  const badges: BadgeId[] = [];
+  if (facts.sentGift) badges.push("first-gift-sent");
+  if (facts.receivedGift) badges.push("first-gift-received");
+  if (facts.coinsSpent >= GENEROUS_COINS) badges.push("generous-1000");
+  return badges;
+}
+
+/**
+ * Creates the badges among `candidates` whose snapshots (read earlier in `tx`) are missing.
+ * Returns the ids actually awarded.
+ */
+export function awardMissingBadges(
+  tx: Transaction,
+  uid: string,
+  candidates: BadgeId[],
+  snapshots: DocumentSnapshot[],
+  source: string,
+  awardedAt: unknown,
+): BadgeId[] {
+  const awarded: BadgeId[] = [];
+  candidates.forEach((badgeId, i) => {
+    if (snapshots[i]?.exists) return;
+    tx.create(badgeRef(uid, badgeId), { awardedAt, source });
+    awarded.push(badgeId);
+  });
+  return awarded;
+}
+
+function followersOf(data: Record<string, unknown> | undefined): number {
+  const value = data?.followersCount;
+  return typeof value === "number" ? value : 0;
+}
+
+/**
+ * users/{uid} updated: award "followers-100" when followersCount crosses the mark. Most profile updates
+ * (including the level mirror) do not cross it and return without any read or write.
+ */
+export async function awardFollowersBadgeOnUpdate(
+  eventId: string,
+  uid: string,
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+): Promise<BadgeId[]> {
+  if (!after || followersOf(before) >= FOLLOWERS_BADGE_AT || followersOf(after) < FOLLOWERS_BADGE_AT) return [];
+  const { FieldValue } = await import("firebase-admin/firestore");
+  const { result } = await runOncePerEvent("progression.followersBadge", eventId, async (tx) => {
+    const snapshot = await tx.get(badgeRef(uid, "followers-100"));
+    return awardMissingBadges(tx, uid, ["followers-100"], [snapshot], `followers:${eventId}`, FieldValue.serverTimestamp());
+  });
+  return result;
+}

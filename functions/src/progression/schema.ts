@@ -1,0 +1,45 @@
+/** The progression domain's API contract: request and response shapes (importable by clients). */
+import { z } from "zod";
+
+/** Where progression lives: progression/{uid} (points and levels), users/{uid}/badges/{badgeId}. */
+export const PROGRESSION = "progression";
+export const BADGES = "badges";
+/** users/{uid}/notifications/{id}: shared with the identity domain (owner-readable). */
+export const NOTIFICATIONS = "notifications";
+
+export const BADGE_IDS = ["first-gift-sent", "first-gift-received", "generous-1000", "followers-100"] as const;
+export type BadgeId = (typeof BADGE_IDS)[number];
+
+/** Takes no input: null (what the client SDKs send) or an empty object. */
+export const ListMyProgressionRequestSchema = z.object({}).strict().nullish();
+export type ListMyProgressionRequest = z.infer<typeof ListMyProgressionRequestSchema>;
+
+/** progression/{uid}: derived from the ledger by the onLedgerTransactionCreated trigger only. */
+export interface ProgressionDoc {
+  uid: string;
+  coinsSpent: number;
+  diamondsReceived: number;
+  wealthLevel: number;
+  charmLevel: number;
+}
+
+export interface TrackProgress {
+  level: number;
+  points: number;
+  /** Points at which the next level starts; null at the top level. */
+  nextLevelAt: number | null;
+}
+
+export interface BadgeView {
+  id: string;
+  awardedAt: string | null;
+  source: string;
+}
+
+export interface ListMyProgressionResponse {
+  /** Points: coins spent on gifts, VIP and room entries. */
+  wealth: TrackProgress;
+  /** Points: diamonds received from gifts. */
+  charm: TrackProgress;
+  badges: BadgeView[];
+}

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { db } from "../../src/kernel/app.js";
+import { listMyProgression } from "../../src/progression/triggers.js";
+import { userAccount } from "../../src/wallet/accounts.js";
+import { readBalances } from "../../src/wallet/ledger.js";
+import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { allPaths, docData } from "../support/firestore.js";
+import { useCleanStack } from "../support/stack.js";
+import { createTestUser } from "../support/users.js";
+import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, setProgressionConfig, spend } from "./levels.support.js";
+
+const coinsOf = async (uid: string) => (await readBalances(userAccount(uid))).coins;
+
+async function rewardLedgerDocs(): Promise<Posted[]> {
+  const snapshot = await db().collection("ledger").where("type", "==", "reward").where("owner", "==", "progression").get();
+  return snapshot.docs.map((d) => ({ id: d.id, data: d.data() }));
+}
+
+describe("progression: levels from the ledger", () => {
+  useCleanStack();
+
+  beforeEach(async () => {
+    await setProgressionConfig();
+    await Promise.all([profile("alice"), profile("bob")]);
+  });
+
+  it("counts coins spent (gift, VIP, room entry) and diamonds received, with exact levels mirrored on the profile", async () => {
+    const funding = await fundCoins("alice", 5000);
+    await deliverLedger(funding);
+    assert.equal(await docData("progression/alice"), undefined, "a grant is not spending");
+
+    await deliverLedger(await giftPosting("alice", "bob", 150));
+    const { updatedAt, ...alice150 } = (await docData("progression/alice")) ?? {};
+    assert.ok(updatedAt);
+    assert.deepEqual(alice150, { uid: "alice", coinsSpent: 150, diamondsReceived: 0, wealthLevel: 1, charmLevel: 0 });
+    const bob = await docData("progression/bob");
+    assert.equal(bob?.coinsSpent, 0);
+    assert.equal(bob?.diamondsReceived, 75, "the shard credit counts");
+    assert.equal(bob?.charmLevel, 1);
+    assert.equal(bob?.wealthLevel, 0);
+
+    await deliverLedger(await spend("vip.purchase", "alice", 700));
+    await deliverLedger(await spend("room.entry", "alice", 150, userAccount("bob")));
+    const alice = await docData("progression/alice");
+    assert.equal(alice?.coinsSpent, 1000);
+    assert.equal(alice?.wealthLevel, 2);
+    assert.equal((await docData("progression/bob"))?.diamondsReceived, 75, "coins received for a room entry are not charm");
+
+    const aliceProfile = await docData("users/alice");
+    assert.equal(aliceProfile?.wealthLevel, 2);
+    assert.equal(aliceProfile?.charmLevel, 0);
+    assert.equal((await docData("users/bob"))?.charmLevel, 1);
+  });
+
+  it("a redelivered event counts once; another event for another transaction counts", async () => {
+    await fundCoins("alice", 1000);
+    const gift = await giftPosting("alice", "bob", 40);
+    await Promise.all([deliverLedger(gift, "evt-1"), deliverLedger(gift, "evt-1"), deliverLedger(gift, "evt-1")]);
+    await deliverLedger(gift, "evt-1");
+    assert.equal((await docData("progression/alice"))?.coinsSpent, 40);
+    assert.equal((await docData("progression/bob"))?.diamondsReceived, 20);
+    await deliverLedger(await giftPosting("alice", "bob", 40), "evt-2");
+    assert.equal((await docData("progression/alice"))?.coinsSpent, 80);
+  });
+
+  it("a level-up notifies and grants the configured reward once, for every level crossed", async () => {
+    await fundCoins("alice", 5000);
+    const gift = await giftPosting("alice", "bob", 150);
+    await deliverLedger(gift, "evt-gift");
+    assert.equal(await coinsOf("alice"), 5000 - 150 + 10);
+    assert.equal(await coinsOf("bob"), 5, "charm level 1 reward");
+    const note = await docData("users/alice/notifications/level-up-wealth-1");
+    assert.equal(note?.type, "level-up");
+    assert.equal(note?.track, "wealth");
+    assert.equal(note?.level, 1);
+    assert.ok(note?.at, "notification has a time");
+    assert.equal((await docData("users/bob/notifications/level-up-charm-1"))?.level, 1);
+
+    // The same event again, and the same level-up reached through a replay: nothing more.
+    await deliverLedger(gift, "evt-gift");
+    assert.equal(await coinsOf("alice"), 5000 - 150 + 10);
+    assert.equal((await rewardLedgerDocs()).length, 2);
+
+    // Jumping from level 1 to 3 grants level 2's reward (level 3 has none) and notifies level 3.
+    await deliverLedger(await spend("vip.purchase", "alice", 4850));
+    const progress = await docData("progression/alice");
+    assert.equal(progress?.coinsSpent, 5000);
+    assert.equal(progress?.wealthLevel, 3);
+    assert.equal(await coinsOf("alice"), 5000 - 150 + 10 - 4850 + 100);
+    assert.equal((await docData("users/alice/notifications/level-up-wealth-3"))?.level, 3);
+    assert.equal(await docData("users/alice/notifications/level-up-wealth-2"), undefined);
+    assert.equal((await rewardLedgerDocs()).length, 3);
+  });
+
+  it("the reward's own ledger document does not count (no feedback loop)", async () => {
+    await fundCoins("alice", 1000);
+    await deliverLedger(await giftPosting("alice", "bob", 150));
+    const before = await docData("progression/alice");
+    const rewards = await rewardLedgerDocs();
+    assert.equal(rewards.length, 2);
+    const pathsBefore = await allPaths();
+    for (const reward of rewards) await deliverLedger(reward);
+    assert.deepEqual(await docData("progression/alice"), before);
+    assert.deepEqual(await allPaths(), pathsBefore, "nothing written: no idempotency record, no progression, no ledger");
+  });
+
+  it("never creates a profile stub for a user without one; a malformed ledger document is ignored", async () => {
+    await fundCoins("carol", 500);
+    await deliverLedger(await spend("room.entry", "carol", 200));
+    assert.equal((await docData("progression/carol"))?.wealthLevel, 1);
+    assert.equal(await docData("users/carol"), undefined);
+    const pathsBefore = await allPaths();
+    await deliverLedger({ id: "bogus", data: { type: "gift", entries: "nonsense" } });
+    await deliverLedger({ id: "bogus2", data: { type: "gift", entries: [{ account: "user:x", currency: "coins", amount: 1.5 }] } });
+    assert.deepEqual(await allPaths(), pathsBefore);
+  });
+
+  it("listMyProgression returns levels, points, next thresholds and badges; refuses bad input", async () => {
+    const user = await createTestUser({ uid: "dora" });
+    await profile("dora");
+    await fundCoins("dora", 2000);
+    await deliverLedger(await giftPosting("dora", "bob", 1200));
+    const mine = await callInProcess(listMyProgression, { user });
+    assert.deepEqual(mine.wealth, { level: 2, points: 1200, nextLevelAt: 5000 });
+    assert.deepEqual(mine.charm, { level: 0, points: 0, nextLevelAt: 50 });
+    assert.deepEqual(
+      mine.badges.map((b) => b.id),
+      ["first-gift-sent", "generous-1000"],
+    );
+    assert.match(mine.badges[0]?.awardedAt ?? "", /^\d{4}-\d\d-\d\dT/);
+
+    const fresh = await createTestUser();
+    assert.deepEqual(await callInProcess(listMyProgression, { user: fresh, data: {} }), {
+      wealth: { level: 0, points: 0, nextLevelAt: 100 },
+      charm: { level: 0, points: 0, nextLevelAt: 50 },
+      badges: [],
+    });
+
+    const pathsBefore = await allPaths();
+    await expectHttpsError(callInProcess(listMyProgression, { user, data: { uid: "bob" } }), "invalid-argument");
+    await expectHttpsError(callInProcess(listMyProgression, { user, data: "all" }), "invalid-argument");
+    await expectHttpsError(callInProcess(listMyProgression, {}), "unauthenticated");
+    assert.deepEqual(await allPaths(), pathsBefore);
+  });
+
+  it("an invalid config/progression is refused loudly; a missing one means the defaults", async () => {
+    await setProgressionConfig({ wealthThresholds: [5, 1] });
+    const user = await createTestUser();
+    await expectHttpsError(callInProcess(listMyProgression, { user }), "failed-precondition");
+    await db().doc("config/progression").delete();
+    await setProgressionConfig({});
+    const mine = await callInProcess(listMyProgression, { user });
+    assert.equal(mine.wealth.nextLevelAt, 100);
+  });
+});
+
+// Posting helper kept honest: a plain purchase is not counted either.
+describe("progression: uncounted ledger types", () => {
+  useCleanStack();
+  it("purchases, exchanges and grants earn no points", async () => {
+    await setProgressionConfig();
+    await deliverLedger(await fundCoins("erin", 300));
+    await deliverLedger(await post("exchange", [
+      { account: userAccount("erin"), currency: "coins", amount: -100 },
+      { account: "system:platform", currency: "coins", amount: 100 },
+    ]));
+    assert.equal(await docData("progression/erin"), undefined);
+  });
+});
