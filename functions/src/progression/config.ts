@@ -4,9 +4,7 @@
  * defaults; cached briefly per instance because every counted ledger transaction reads it.
  */
 import { z } from "zod";
-import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { configDocument } from "../kernel/config-document.js";
 
 /** thresholds[i] = points needed for level i; level 0 starts at 0 points. */
 const ThresholdsSchema = z
@@ -34,26 +32,10 @@ export type ProgressionConfig = z.infer<typeof ProgressionConfigSchema>;
 export const TRACKS = ["wealth", "charm"] as const;
 export type Track = (typeof TRACKS)[number];
 
-const CACHE_MS = 30_000;
-let cached: { value: ProgressionConfig; at: number } | undefined;
+const progression = configDocument("progression", ProgressionConfigSchema);
 
-export async function progressionConfig(): Promise<ProgressionConfig> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
-  const snapshot = await db().collection(Collections.config).doc("progression").get();
-  const parsed = ProgressionConfigSchema.safeParse(snapshot.data() ?? {});
-  if (!parsed.success) {
-    fail("failed-precondition", "The progression configuration is invalid; an admin must fix config/progression.", {
-      issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-    });
-  }
-  cached = { value: parsed.data, at: Date.now() };
-  return parsed.data;
-}
-
-/** Tests change the configuration between cases. */
-export function clearProgressionConfigCache(): void {
-  cached = undefined;
-}
+export const progressionConfig = (): Promise<ProgressionConfig> => progression.get();
+export const clearProgressionConfigCache = (): void => progression.clearCache();
 
 export function thresholdsOf(config: ProgressionConfig, track: Track): number[] {
   return track === "wealth" ? config.wealthThresholds : config.charmThresholds;

@@ -13,6 +13,7 @@
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { auth, db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { configDocument } from "../kernel/config-document.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
@@ -46,27 +47,11 @@ const DAY_MS = 86_400_000;
 // Configuration
 // ---------------------------------------------------------------------------------------------------
 
-const CONFIG_CACHE_MS = 30_000;
-let cachedConfig: { value: VipConfig; at: number } | undefined;
+const vip = configDocument("vip", VipConfigSchema);
 
 /** config/vip, zod-validated with defaults, cached 30 s per instance (tier prices rarely change). */
-export async function vipConfig(): Promise<VipConfig> {
-  if (cachedConfig && Date.now() - cachedConfig.at < CONFIG_CACHE_MS) return cachedConfig.value;
-  const snapshot = await db().collection(Collections.config).doc("vip").get();
-  const parsed = VipConfigSchema.safeParse(snapshot.data() ?? {});
-  if (!parsed.success) {
-    fail("failed-precondition", "The VIP configuration is invalid; an admin must fix config/vip.", {
-      issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-    });
-  }
-  cachedConfig = { value: parsed.data, at: Date.now() };
-  return parsed.data;
-}
-
-/** Tests change the configuration between cases. */
-export function clearVipConfigCache(): void {
-  cachedConfig = undefined;
-}
+export const vipConfig = (): Promise<VipConfig> => vip.get();
+export const clearVipConfigCache = (): void => vip.clearCache();
 
 /** The defaults alone, for callers without a config read (pure code, tests). */
 export const DEFAULT_VIP_CONFIG: VipConfig = VipConfigSchema.parse({});

@@ -4,9 +4,7 @@
  * reads it. All shares are basis points (1/100 of a percent) so amounts stay integers.
  */
 import { z } from "zod";
-import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { configDocument } from "../kernel/config-document.js";
 
 export const EconomyConfigSchema = z
   .object({
@@ -33,26 +31,10 @@ export const EconomyConfigSchema = z
   .refine((c) => c.hostShareBps + c.agencyShareBps <= 10_000, "host and agency shares exceed 100%");
 export type EconomyConfig = z.infer<typeof EconomyConfigSchema>;
 
-const CACHE_MS = 30_000;
-let cached: { value: EconomyConfig; at: number } | undefined;
+const economy = configDocument("economy", EconomyConfigSchema);
 
-export async function economyConfig(): Promise<EconomyConfig> {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
-  const snapshot = await db().collection(Collections.config).doc("economy").get();
-  const parsed = EconomyConfigSchema.safeParse(snapshot.data() ?? {});
-  if (!parsed.success) {
-    fail("failed-precondition", "The economy configuration is invalid; an admin must fix config/economy.", {
-      issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-    });
-  }
-  cached = { value: parsed.data, at: Date.now() };
-  return parsed.data;
-}
-
-/** Tests change the configuration between cases. */
-export function clearEconomyConfigCache(): void {
-  cached = undefined;
-}
+export const economyConfig = (): Promise<EconomyConfig> => economy.get();
+export const clearEconomyConfigCache = (): void => economy.clearCache();
 
 /** floor(amount × bps / 10000), exact for the integers involved. */
 export function shareOf(amount: number, bps: number): number {
