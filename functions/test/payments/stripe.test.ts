@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { db } from "../../src/kernel/app.js";
 import { STRIPE_API_VERSION } from "../../src/payments/config.js";
+import type { CreateCheckoutSessionResponse } from "../../src/payments/schema.js";
 import { createCheckoutSession, stripeWebhook } from "../../src/payments/stripe.js";
 import { setStripeEndpointForTests } from "../../src/payments/stripeClient.js";
 import { SYSTEM_ACCOUNTS } from "../../src/wallet/accounts.js";
@@ -26,15 +27,6 @@ import {
   usePaymentSecrets,
   type WebhookServer,
 } from "./support.js";
-
-interface CheckoutResult {
-  sessionId: string;
-  url: string;
-  packageId: string;
-  coins: number;
-  amount: number;
-  currency: string;
-}
 
 describe("payments: Stripe Checkout and webhook", () => {
   useCleanStack();
@@ -60,7 +52,7 @@ describe("payments: Stripe Checkout and webhook", () => {
   });
 
   const checkout = (data: Record<string, unknown>, user: TestUser | null = buyer) =>
-    callInProcess(createCheckoutSession, { user, data }) as Promise<CheckoutResult>;
+    callInProcess(createCheckoutSession, { user, data }) as Promise<CreateCheckoutSessionResponse>;
 
   // --- webhook helpers -------------------------------------------------------------------------
 
@@ -85,7 +77,7 @@ describe("payments: Stripe Checkout and webhook", () => {
     return post(`${server.url}/stripe`, payload, { "stripe-signature": sign(payload) });
   };
 
-  const completed = (session: CheckoutResult, paymentIntent: string, fields: Record<string, unknown> = {}) =>
+  const completed = (session: CreateCheckoutSessionResponse, paymentIntent: string, fields: Record<string, unknown> = {}) =>
     stripeEvent("checkout.session.completed", {
       ...(fakeStripe.sessions.get(session.sessionId) as Record<string, unknown>),
       status: "complete",
@@ -111,7 +103,7 @@ describe("payments: Stripe Checkout and webhook", () => {
     stripeEvent("charge.dispute.created", { id: disputeId, object: "dispute", amount, currency: "usd", charge: `ch_${paymentIntent}`, payment_intent: paymentIntent, metadata: {} });
 
   /** A paid purchase of coins-300 (330 coins for 499 cents). */
-  async function paidPurchase(): Promise<{ session: CheckoutResult; paymentIntent: string }> {
+  async function paidPurchase(): Promise<{ session: CreateCheckoutSessionResponse; paymentIntent: string }> {
     const session = await checkout({ packageId: "coins-300", requestId: randomUUID() });
     const paymentIntent = `pi_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
     assert.equal((await deliver(completed(session, paymentIntent))).status, 200);
