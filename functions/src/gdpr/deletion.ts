@@ -19,7 +19,7 @@
  * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
-import { auth, db, rtdb } from "../kernel/app.js";
+import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
@@ -42,10 +42,6 @@ function nextStep(step: DeletionStep): DeletionStep {
   return DELETION_STEPS[Math.min(DELETION_STEPS.indexOf(step) + 1, DELETION_STEPS.length - 1)] as DeletionStep;
 }
 
-async function firestoreValues() {
-  return import("firebase-admin/firestore");
-}
-
 /** Deletes every document a query returns, in bounded batches (idempotent: re-running finds fewer). */
 async function deleteQuery(query: Query): Promise<number> {
   let deleted = 0;
@@ -65,7 +61,7 @@ async function deleteQuery(query: Query): Promise<number> {
  * the two cannot interleave) and creates the record. A no-op when the record exists (resume).
  */
 async function begin(uid: string): Promise<void> {
-  const { FieldValue } = await firestoreValues();
+  const { FieldValue } = firestoreValues();
   await db().runTransaction(async (tx) => {
     const record = await tx.get(deletionRef(uid));
     if (record.exists) return;
@@ -101,7 +97,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     const account = userAccount(uid);
     const balances = await readBalances(account);
     if (balances.coins <= 0 && balances.diamonds <= 0) return;
-    const { FieldValue } = await firestoreValues();
+    const { FieldValue } = firestoreValues();
     // Keyed by the uid: a retry finds the posted transaction and moves nothing twice.
     const operation = { type: "admin.adjust", owner: "system:gdpr", key: `account-deletion:${uid}` } as const;
     const transactionId = ledgerTransactionId(operation.type, operation.owner, operation.key);
@@ -134,7 +130,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 
   /** Both halves of every edge, and the other side's counter only when its half really disappears. */
   async followEdges(uid) {
-    const { FieldValue } = await firestoreValues();
+    const { FieldValue } = firestoreValues();
     const directions = [
       { own: L.following, mirror: L.followers, counter: "followersCount" },
       { own: L.followers, mirror: L.following, counter: "followingCount" },
@@ -169,7 +165,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     const blocks = db().collection(Collections.blocks);
     await deleteQuery(blocks.where("blockerUid", "==", uid));
     await deleteQuery(blocks.where("blockedUid", "==", uid));
-    const { FieldPath } = await firestoreValues();
+    const { FieldPath } = firestoreValues();
     await deleteQuery(blocks.where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`));
   },
 
@@ -206,7 +202,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 
   /** Keeps the verification status only (withdrawal history stays explainable); production also deletes Storage kyc/{uid}/. */
   async kyc(uid) {
-    const { FieldValue } = await firestoreValues();
+    const { FieldValue } = firestoreValues();
     const ref = db().collection(Collections.kyc).doc(uid);
     await db().runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
@@ -221,7 +217,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */
   async profile(uid) {
-    const { FieldValue } = await firestoreValues();
+    const { FieldValue } = firestoreValues();
     await db().runTransaction(async (tx) => {
       const snapshot = await tx.get(userRef(uid));
       if (!snapshot.exists || snapshot.get("deleted") === true) return;
@@ -240,7 +236,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 };
 
 async function advance(uid: string, from: DeletionStep): Promise<DeletionStep> {
-  const { FieldValue } = await firestoreValues();
+  const { FieldValue } = firestoreValues();
   const to = nextStep(from);
   await db().runTransaction(async (tx) => {
     const record = await tx.get(deletionRef(uid));
@@ -283,7 +279,7 @@ export async function runAccountDeletion(uid: string, options: RunDeletionOption
 
 /** Deletions left unfinished (crash, timeout) for longer than `staleMinutes`: the job resumes them. */
 export async function resumeStaleDeletions(staleMinutes = 15, limit = 20): Promise<number> {
-  const { Timestamp } = await firestoreValues();
+  const { Timestamp } = firestoreValues();
   const stale = await db()
     .collection(L.gdprDeletions)
     .where("status", "==", "running")

@@ -10,7 +10,7 @@
  * Storage is not emulated in the local stack, so that branch refuses with resource-exhausted for now.
  */
 import type { DocumentSnapshot, Query } from "firebase-admin/firestore";
-import { auth, db } from "../kernel/app.js";
+import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -47,7 +47,7 @@ function record(snapshot: DocumentSnapshot): JsonRecord {
 
 /** All documents of a query, paged by document id (no composite index needed). */
 async function readAll(query: Query): Promise<JsonRecord[]> {
-  const { FieldPath } = await import("firebase-admin/firestore");
+  const { FieldPath } = firestoreValues();
   const out: JsonRecord[] = [];
   let page = query.orderBy(FieldPath.documentId()).limit(PAGE);
   for (;;) {
@@ -61,7 +61,7 @@ async function readAll(query: Query): Promise<JsonRecord[]> {
 const byCreatedAt = (a: JsonRecord, b: JsonRecord) => String(a.createdAt ?? "").localeCompare(String(b.createdAt ?? ""));
 
 export async function buildExport(uid: string): Promise<DataExportBundle> {
-  const { FieldPath } = await import("firebase-admin/firestore");
+  const { FieldPath } = firestoreValues();
   const users = db().collection(Collections.users);
   const profileRef = users.doc(uid);
   const account = userAccount(uid);

@@ -4,7 +4,7 @@
  * All writes are keyed by the caller's uid and the client's deviceId, so retries converge.
  */
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
-import { auth, db } from "../kernel/app.js";
+import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -56,7 +56,7 @@ async function registerInTransaction(
   request: RegisterDeviceRequest,
   maxDevices: number,
 ): Promise<RegisterDeviceResponse> {
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const { devices, notifications, sessions } = refs(uid);
   const deviceRef = devices.doc(request.deviceId);
   const [deviceSnap, sessionsSnap] = await tx.getAll(deviceRef, sessions);
@@ -127,7 +127,7 @@ export async function removeDevice(caller: Caller, request: RemoveDeviceRequest)
  * again then is harmless.
  */
 export async function signOutEverywhere(caller: Caller): Promise<SignOutEverywhereResponse> {
-  const { FieldValue, Timestamp } = await import("firebase-admin/firestore");
+  const { FieldValue, Timestamp } = firestoreValues();
   await auth().revokeRefreshTokens(caller.uid);
   // tokensValidAfterTime is what verifyIdToken(token, true) compares against: record the same instant.
   const { tokensValidAfterTime } = await auth().getUser(caller.uid);

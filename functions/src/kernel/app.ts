@@ -28,6 +28,14 @@ export function db(): Firestore {
   return firestore;
 }
 
+/**
+ * Firestore's value classes (FieldValue, Timestamp, FieldPath): loaded on first use like the services
+ * above, and by then already in memory, since any caller has gone through db().
+ */
+export function firestoreValues(): typeof import("firebase-admin/firestore") {
+  return require("firebase-admin/firestore") as typeof import("firebase-admin/firestore");
+}
+
 export function auth(): Auth {
   const { getAuth } = require("firebase-admin/auth") as typeof import("firebase-admin/auth");
   return getAuth(adminApp());

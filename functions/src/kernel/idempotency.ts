@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Transaction } from "firebase-admin/firestore";
 import { z } from "zod";
-import { db } from "./app.js";
+import { db, firestoreValues } from "./app.js";
 import { Collections } from "./collections.js";
 import { fail } from "./errors.js";
 
@@ -82,7 +82,7 @@ export async function runIdempotent<T>(
         return { result: record.result, replayed: true };
       }
       const result = await work(tx);
-      const { FieldValue, Timestamp } = await import("firebase-admin/firestore");
+      const { FieldValue, Timestamp } = firestoreValues();
       const retainMs = (options.retainDays ?? DEFAULT_RETAIN_DAYS) * 86_400_000;
       tx.create(ref, {
         scope: options.scope,

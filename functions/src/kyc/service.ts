@@ -5,7 +5,7 @@
  * staff is written to the audit log before the data is returned.
  */
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -85,7 +85,7 @@ export async function submitKyc(caller: Caller, request: SubmitKycRequest): Prom
   };
   // Encrypted outside the transaction: fresh IVs on a transaction retry would be harmless anyway.
   const encrypted = encryptPersonalData(key, caller.uid, personal);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   const { result } = await runIdempotent(
     {
@@ -127,7 +127,7 @@ export async function submitKyc(caller: Caller, request: SubmitKycRequest): Prom
 
 export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promise<ReviewKycResponse> {
   if (request.uid === actor.uid) fail("permission-denied", "You cannot review your own verification.");
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const status = request.decision === "approve" ? ("approved" as const) : ("rejected" as const);
   const { result, replayed } = await runIdempotent(
     { scope: "kyc.review", key: request.requestId, owner: actor.uid, payload: request },
@@ -161,7 +161,7 @@ export async function getKycDetails(actor: Caller, request: GetKycDetailsRequest
   const snapshot = await kycRef(request.uid).get();
   if (!snapshot.exists || !snapshot.get("encrypted")) fail("not-found", "No verification data for this user.");
   const details = toDetails(request.uid, snapshot.data() ?? {});
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   await db().collection(Collections.auditLog).add({
     action: "kyc.viewed",
     actorUid: actor.uid,

@@ -5,7 +5,7 @@
  * comes from the ledger keys (store transaction id, Checkout Session id, refund/dispute id), not from
  * this record.
  */
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 
@@ -51,7 +51,7 @@ async function record(
   outcome: Omit<DeliveryOutcome, "duplicate"> & { error?: string },
   firstSeen: boolean,
 ) {
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const ref = webhookEventRef(provider, eventId);
   const now = FieldValue.serverTimestamp();
   const fields = {
@@ -90,7 +90,7 @@ export async function processDelivery(
 ): Promise<DeliveryOutcome> {
   const previous = await webhookEventRef(provider, eventId).get();
   if (previous.exists && FINAL.has(previous.get("status"))) {
-    const { FieldValue } = await import("firebase-admin/firestore");
+    const { FieldValue } = firestoreValues();
     await webhookEventRef(provider, eventId).update({ deliveries: FieldValue.increment(1), lastReceivedAt: FieldValue.serverTimestamp() });
     return { status: previous.get("status"), reason: previous.get("reason") ?? undefined, duplicate: true };
   }

@@ -18,7 +18,7 @@ import type { Response } from "express";
 import type { Transaction } from "firebase-admin/firestore";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { defineCallable } from "../kernel/callable.js";
 import { Collections } from "../kernel/collections.js";
 import { REGION } from "../kernel/config.js";
@@ -102,7 +102,7 @@ export async function createCheckoutSessionFor(caller: Caller, request: CreateCh
   if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a url`);
   const url = session.url;
 
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const { result } = await runIdempotent(
     { scope: "payments.createCheckoutSession", key: request.requestId, owner: caller.uid, payload: request },
     async (tx) => {
@@ -147,7 +147,7 @@ async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
   // Delayed methods (bank debits) complete "unpaid" and send async_payment_succeeded later.
   if (session.payment_status !== "paid") throw new IgnoredEvent("awaiting-payment", { sessionId: session.id, paymentStatus: session.payment_status });
   const ref = checkoutSessionRef(session.id);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   const outcome = await grantPurchase(PROVIDER, session.id, { sessionId: session.id }, {
     decide: async (context) => {
@@ -198,7 +198,7 @@ async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
 
 async function markSessionExpired(object: unknown): Promise<HandledEvent> {
   const session = StripeCheckoutSessionSchema.parse(object);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const changed = await db().runTransaction(async (tx) => {
     const snapshot = await tx.get(checkoutSessionRef(session.id));
     if (!snapshot.exists || snapshot.get("status") !== "open") return false;
@@ -236,7 +236,7 @@ async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
     throw new IgnoredEvent("unknown-payment", { paymentIntentId: reversal.paymentIntentId });
   }
   const ref = sessionDoc.ref;
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   const outcome = await clawBackPurchase(PROVIDER, reversal.key, sessionDoc.id, {
     decide: async (context) => {

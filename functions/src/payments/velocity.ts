@@ -13,7 +13,7 @@
  * Counts come from the ledger (purchase and purchase.clawback documents naming user:{uid}), the
  * authoritative record, rather than from counters that could drift.
  */
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { userAccount, walletRef } from "../wallet/accounts.js";
@@ -34,7 +34,7 @@ export interface ReviewFlag {
 const HOUR_MS = 3_600_000;
 
 async function countLedger(uid: string, type: LedgerType, sinceMs?: number): Promise<number> {
-  const { Timestamp } = await import("firebase-admin/firestore");
+  const { Timestamp } = firestoreValues();
   let query = db().collection(Collections.ledger).where("accounts", "array-contains", userAccount(uid)).where("type", "==", type);
   // Ordered newest first so the ledger's (accounts, type, createdAt desc) index serves the query.
   if (sinceMs !== undefined) query = query.where("createdAt", ">=", Timestamp.fromMillis(sinceMs)).orderBy("createdAt", "desc");
@@ -47,7 +47,7 @@ export function reviewEntryRef(uid: string, reason: ReviewReason) {
 }
 
 async function openReview(uid: string, reason: ReviewReason, metrics: Record<string, number>, freeze: boolean): Promise<ReviewFlag> {
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const ref = reviewEntryRef(uid, reason);
   const wallet = walletRef(userAccount(uid));
   const created = await db().runTransaction(async (tx) => {

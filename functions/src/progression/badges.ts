@@ -4,7 +4,7 @@
  * inside the same transaction (so a second award, a re-run or a race is a no-op, never an overwrite).
  */
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { BADGES, type BadgeId } from "./schema.js";
@@ -70,7 +70,7 @@ export async function awardFollowersBadgeOnUpdate(
   after: Record<string, unknown> | undefined,
 ): Promise<BadgeId[]> {
   if (!after || followersOf(before) >= FOLLOWERS_BADGE_AT || followersOf(after) < FOLLOWERS_BADGE_AT) return [];
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const { result } = await runOncePerEvent("progression.followersBadge", eventId, async (tx) => {
     const snapshot = await tx.get(badgeRef(uid, "followers-100"));
     return awardMissingBadges(tx, uid, ["followers-100"], [snapshot], `followers:${eventId}`, FieldValue.serverTimestamp());

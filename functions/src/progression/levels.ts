@@ -9,7 +9,7 @@
  * and every other type are not counted: the reward's own ledger document cannot feed back into levels.
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
@@ -85,7 +85,7 @@ export async function applyLedgerTransaction(eventId: string, transactionId: str
   const deltas = pointsOfTransaction(ledger);
   if (deltas.size === 0) return { levelUps: [], badges: [] };
   const config = await progressionConfig();
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const isGift = ledger.type === "gift";
 
   const { result } = await runOncePerEvent("progression.ledger", eventId, async (tx) => {

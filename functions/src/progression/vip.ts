@@ -11,7 +11,7 @@
  *                                  silently turn into higher-tier time the user did not pay for.
  */
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
-import { auth, db } from "../kernel/app.js";
+import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { configDocument } from "../kernel/config-document.js";
 import { fail } from "../kernel/errors.js";
@@ -153,7 +153,7 @@ function writeMembership(
   change: VipChange,
   history: { id: string; source: "purchase" | "admin-grant"; [field: string]: unknown },
 ): void {
-  const { FieldValue, Timestamp } = require("firebase-admin/firestore") as typeof import("firebase-admin/firestore");
+  const { FieldValue, Timestamp } = firestoreValues();
   const now = FieldValue.serverTimestamp();
   const expiresAt = Timestamp.fromMillis(change.expiresAtMs);
   // update(), not set-merge: the whole vip map is replaced, keeping exactly { tier, expiresAt }.
@@ -245,7 +245,7 @@ export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest
   await auth()
     .getUser(request.uid)
     .catch(() => fail("not-found", "No such user."));
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const { result, replayed } = await runIdempotent(
     { scope: "progression.adminGrantVip", key: request.requestId, owner: actor.uid, payload: request },
     async (tx) => {
@@ -306,7 +306,7 @@ const EXPIRY_PAGE = 200;
  * Query: users where vip.expiresAt <= now, ordered by vip.expiresAt (single-field index, automatic).
  */
 export async function expireVipMemberships(now: Date = new Date()): Promise<ExpirySummary> {
-  const { FieldValue, Timestamp } = await import("firebase-admin/firestore");
+  const { FieldValue, Timestamp } = firestoreValues();
   const nowMs = now.getTime();
   const summary: ExpirySummary = { expired: 0, scanned: 0 };
   for (;;) {

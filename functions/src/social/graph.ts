@@ -6,12 +6,12 @@
  * followers of one host contend only on their own edges, not on the host's document.
  */
 import type { Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { ensureProfile } from "./profile.js";
-import { blockRef, firestoreValues, followerRef, followingRef, GRAPH_TX_ATTEMPTS, userRef } from "./refs.js";
+import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS, userRef } from "./refs.js";
 import type { BlockResponse, FollowResponse, TargetUserRequest } from "./schema.js";
 
 async function requireUsers(...uids: string[]): Promise<void> {

@@ -3,11 +3,11 @@
  * privacy.followers, and follow suggestions. Users in a block with the viewer are filtered out.
  */
 import type { DocumentData, Query, Timestamp } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { privacyOf } from "./profile.js";
-import { blockedAmong, FOLLOWERS, FOLLOWING, firestoreValues, followerRef, followingRef, isBlockedPair, userRef } from "./refs.js";
+import { blockedAmong, FOLLOWERS, FOLLOWING, followerRef, followingRef, isBlockedPair, userRef } from "./refs.js";
 import type { ListEdgesRequest, ListEdgesResponse, Suggestion, SuggestionsResponse, UserListItem } from "./schema.js";
 
 type Direction = typeof FOLLOWERS | typeof FOLLOWING;
@@ -62,7 +62,7 @@ export async function listEdges(caller: Caller, direction: Direction, request: L
   await assertMayViewLists(caller.uid, owner, ownerSnap.data());
 
   const { Timestamp: Ts } = firestoreValues();
-  const { FieldPath } = require("firebase-admin/firestore") as typeof import("firebase-admin/firestore");
+  const { FieldPath } = firestoreValues();
   let query: Query = userRef(owner)
     .collection(direction)
     .orderBy("createdAt", "desc")

@@ -1,10 +1,10 @@
 /** Profile fields and usernames. users/{uid} is written only here (rules forbid client writes). */
 import type { Timestamp } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { ensureUserRecords } from "../users/service.js";
-import { firestoreValues, usernameRef, userRef } from "./refs.js";
+import { usernameRef, userRef } from "./refs.js";
 import {
   type PrivacySettings,
   type SetUsernameRequest,

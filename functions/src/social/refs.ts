@@ -40,8 +40,3 @@ export async function blockedAmong(me: string, uids: string[]): Promise<Set<stri
   return blocked;
 }
 
-/** firebase-admin/firestore loaded on first use (kernel convention: no cold-start cost at import). */
-export function firestoreValues() {
-  const { FieldValue, Timestamp } = require("firebase-admin/firestore") as typeof import("firebase-admin/firestore");
-  return { FieldValue, Timestamp };
-}

@@ -1,10 +1,10 @@
 /** User reports: the moderation queue (reports/{id}), one report per (reporter, requestId). */
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
-import { firestoreValues, REPORTS } from "./refs.js";
+import { REPORTS } from "./refs.js";
 import type { ReportRequest, ReportResponse } from "./schema.js";
 
 export async function report(caller: Caller, request: ReportRequest): Promise<ReportResponse> {

@@ -3,7 +3,7 @@
  * created idempotently whoever gets there first (the Auth trigger or the user's first call), and roles.
  */
 import type { Transaction } from "firebase-admin/firestore";
-import { auth, db } from "../kernel/app.js";
+import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -44,7 +44,7 @@ export interface BootstrapResult {
 
 /** Creates whichever of the user's records are missing; never overwrites existing ones. */
 async function createMissingRecords(tx: Transaction, user: AuthUserSnapshot): Promise<BootstrapResult> {
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const { profile, account, wallet } = refs(user.uid);
   const [profileSnap, accountSnap, walletSnap] = await tx.getAll(profile, account, wallet);
   const now = FieldValue.serverTimestamp();
@@ -119,7 +119,7 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
   const previousRoles = rolesFromClaims(target.customClaims);
   await auth().setCustomUserClaims(request.uid, { ...(target.customClaims ?? {}), roles: request.roles });
 
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const { result } = await runIdempotent(
     { scope: "users.setRoles", key: request.requestId, owner: actor.uid, payload: request },
     async (tx) => {
@@ -149,7 +149,7 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
 export const USER_COUNTER_SHARDS = 10;
 
 export async function countNewUser(eventId: string): Promise<void> {
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   const shard = db()
     .collection(Collections.platformStats)
     .doc("users")

@@ -3,7 +3,7 @@
  * debit burns it. Both are audited in the same transaction as the movement, and a debit never takes a
  * wallet below zero (it may reach a frozen or indebted wallet: that is what corrections are for).
  */
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -20,7 +20,7 @@ export async function adminAdjustBalance(caller: Caller, request: AdminAdjustBal
   const type = grant ? "admin.grant" : "admin.adjust";
   const account = userAccount(request.uid);
   const transactionId = ledgerTransactionId(type, caller.uid, request.requestId);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   const outcome = await postLedgerTransaction<Omit<AdminAdjustBalanceResponse, "transactionId">>(
     { type, owner: caller.uid, key: request.requestId, payload: request, actor: caller.uid },

@@ -6,7 +6,7 @@
  */
 import type { DocumentData, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -62,7 +62,7 @@ function toItem(doc: QueryDocumentSnapshot<DocumentData>, account: string): Ledg
 }
 
 export async function getLedgerHistory(caller: Caller, request: GetLedgerHistoryRequest): Promise<GetLedgerHistoryResponse> {
-  const { FieldPath, Timestamp } = await import("firebase-admin/firestore");
+  const { FieldPath, Timestamp } = firestoreValues();
   const account = userAccount(caller.uid);
   let query = request.currency
     ? db().collection(Collections.ledger).where("accountCurrencies", "array-contains", `${account}|${request.currency}`)

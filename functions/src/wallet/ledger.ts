@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { fingerprint } from "../kernel/idempotency.js";
@@ -144,7 +144,7 @@ export async function postLedgerTransaction<Result>(
   const transactionId = ledgerTransactionId(operation.type, operation.owner, operation.key);
   const ledgerRef = db().collection(Collections.ledger).doc(transactionId);
   const payloadHash = fingerprint(operation.payload ?? null);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   return db().runTransaction(
     async (tx) => {
@@ -272,7 +272,7 @@ export async function postLedgerTransaction<Result>(
 
 /** Moves a wallet's shard credits into the wallet document (no ledger entry: same account). */
 export async function foldShards(account: WalletAccount): Promise<number> {
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
   return db().runTransaction(async (tx) => {
     const shardRefs = Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
     const shards = (await tx.getAll(...shardRefs)).filter((s) => s.exists);

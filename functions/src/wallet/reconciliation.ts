@@ -8,7 +8,7 @@
  * each mismatch is logged with log.error (alerting hooks on it).
  */
 import type { DocumentData, Query, QueryDocumentSnapshot, Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { type AccountId, accountOfWalletDoc, CURRENCIES, type Currency, isWalletAccount } from "./accounts.js";
@@ -22,7 +22,7 @@ type Sums = Record<Currency, number>;
 const zero = (): Sums => ({ coins: 0, diamonds: 0 });
 
 async function* pagesOf(tx: Transaction, query: Query): AsyncGenerator<QueryDocumentSnapshot<DocumentData>[]> {
-  const { FieldPath } = await import("firebase-admin/firestore");
+  const { FieldPath } = firestoreValues();
   let page = query.orderBy(FieldPath.documentId()).limit(PAGE_SIZE);
   for (;;) {
     const snapshot = await tx.get(page);
@@ -111,7 +111,7 @@ function compare(world: Snapshot): { checkedWallets: number; mismatches: Reconci
 }
 
 export async function runReconciliation(trigger: ReconciliationReport["trigger"], actorUid?: string): Promise<ReconciliationReport> {
-  const { FieldValue, Timestamp } = await import("firebase-admin/firestore");
+  const { FieldValue, Timestamp } = firestoreValues();
   const startedAt = new Date();
   const world = await db().runTransaction((tx) => readWorld(tx), { readOnly: true });
   const { checkedWallets, mismatches } = compare(world);

@@ -5,7 +5,7 @@
  * transaction id, so a retried request finds its own record.
  */
 import type { Query, Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -32,7 +32,7 @@ function startOfUtcDay(now = new Date()): Date {
 
 /** Diamonds the user has asked to withdraw since UTC midnight, rejected requests excepted. */
 async function withdrawnToday(tx: Transaction, uid: string): Promise<number> {
-  const { Timestamp } = await import("firebase-admin/firestore");
+  const { Timestamp } = firestoreValues();
   const today: Query = db()
     .collection(Collections.withdrawals)
     .where("uid", "==", uid)
@@ -49,7 +49,7 @@ function maskedRef(accountRef: string): string {
 export async function requestWithdrawal(caller: Caller, request: RequestWithdrawalRequest): Promise<RequestWithdrawalResponse> {
   const account = userAccount(caller.uid);
   const withdrawalId = ledgerTransactionId("withdrawal.request", caller.uid, request.requestId);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   const outcome = await postLedgerTransaction<RequestWithdrawalResponse>(
     { type: "withdrawal.request", owner: caller.uid, key: request.requestId, payload: request },
@@ -125,7 +125,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
   const type = approve ? "withdrawal.payout" : "withdrawal.refund";
   const status = approve ? "paid" : "rejected";
   const decisionTransactionId = ledgerTransactionId(type, caller.uid, request.requestId);
-  const { FieldValue } = await import("firebase-admin/firestore");
+  const { FieldValue } = firestoreValues();
 
   const outcome = await postLedgerTransaction<Omit<ReviewWithdrawalResponse, "transactionId">>(
     { type, owner: caller.uid, key: request.requestId, payload: request, actor: caller.uid },
