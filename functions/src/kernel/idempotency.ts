@@ -9,6 +9,7 @@ import { z } from "zod";
 import { db, firestoreValues } from "./app.js";
 import { Collections } from "./collections.js";
 import { fail } from "./errors.js";
+import { runTransaction } from "./transactions.js";
 
 /** Client-generated request ids (a UUID is typical). Bounded and path-safe. */
 export const RequestIdSchema = z
@@ -69,7 +70,7 @@ export async function runIdempotent<T>(
   const owner = options.owner ?? "-";
   const ref = db().collection(Collections.idempotency).doc(idempotencyDocId(options.scope, owner, options.key));
   const payloadHash = fingerprint(options.payload ?? null);
-  return db().runTransaction(
+  return runTransaction(
     async (tx) => {
       const existing = await tx.get(ref);
       if (existing.exists) {

@@ -16,6 +16,7 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { fingerprint } from "../kernel/idempotency.js";
+import { runTransaction } from "../kernel/transactions.js";
 import {
   type AccountId,
   CREDIT_SHARDS,
@@ -146,7 +147,7 @@ export async function postLedgerTransaction<Result>(
   const payloadHash = fingerprint(operation.payload ?? null);
   const { FieldValue } = firestoreValues();
 
-  return db().runTransaction(
+  return runTransaction(
     async (tx) => {
       const existing = await tx.get(ledgerRef);
       if (existing.exists) {
