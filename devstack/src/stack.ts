@@ -27,6 +27,8 @@ export const LOCAL_SECRETS = {
   STRIPE_WEBHOOK_SECRET: "whsec_local_offline",
   /** 32 bytes, base64: "KYC-test-key-not-for-production!". */
   KYC_ENCRYPTION_KEY: "S1lDLXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
+  /** LiveKit's dev-mode secret (livekit-server --dev uses devkey/secret); at least 32 chars. */
+  LIVEKIT_API_SECRET: "local-livekit-secret-not-for-production",
 };
 
 export interface StackOptions {
