@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { adminAppFor } from "../../../devstack/src/admin.js";
 import { applySeed, readSeed } from "../../../devstack/src/seed.js";
-import { envFor, readRunningStack, resetEndpoints, type Stack, startStack } from "../../../devstack/src/stack.js";
+import { envFor, LOCAL_SECRETS, readRunningStack, resetEndpoints, type Stack, startStack } from "../../../devstack/src/stack.js";
 import { IN_PROCESS_PROJECT, setTestStack } from "./stack.js";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -17,10 +17,13 @@ const DEV_PROJECT_ID = "demo-live";
 let started: Stack | null = null;
 let reused: Stack["endpoints"] | null = null;
 
-/** Deployed functions get their params from functions/.env; in-process runs need the same values. */
+/**
+ * Deployed functions get their params from functions/.env and their secrets from Secret Manager;
+ * in-process runs get the same params and the stack's local stand-ins for the secrets.
+ */
 function loadFunctionParams() {
   const params = parseEnv(readFileSync(join(ROOT, "functions", ".env"), "utf8"));
-  for (const [key, value] of Object.entries(params)) process.env[key] ??= value;
+  for (const [key, value] of Object.entries({ ...params, ...LOCAL_SECRETS })) process.env[key] ??= value;
 }
 
 export async function mochaGlobalSetup() {
