@@ -5,7 +5,7 @@
  * through the emulator host variables it inherits.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { collectOutput, httpOk, waitFor } from "./net.js";
 
@@ -47,7 +47,8 @@ function writeEnvFile(path: string, values: Record<string, string>, header: stri
 export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOptions): Promise<FirebaseEmulators> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => {});
-  const workDir = join(options.rootDir, ".devstack", options.projectId);
+  // One directory per run: two stacks of one project (two test runs at once) must not share a config.
+  const workDir = join(options.rootDir, ".devstack", options.projectId, `firebase-${process.pid}`);
   mkdirSync(workDir, { recursive: true });
   const functionsDir = join(options.rootDir, "functions");
   const endpoint = (port: number) => ({ host, port });
@@ -139,6 +140,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
       await exitPromise;
       clearTimeout(timer);
       killGroup("SIGKILL"); // function workers left behind by a slow shutdown
+      rmSync(workDir, { recursive: true, force: true });
     },
   };
 }

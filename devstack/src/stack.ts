@@ -1,7 +1,8 @@
 /**
  * The local stack: Firestore (Google's emulator jar), the Realtime Database (official jar or our offline
  * server), Redis behind an Upstash REST bridge, and firebase-tools' Auth/Functions/Tasks emulators,
- * wired so that functions see every emulator and Firestore triggers fire. One implementation serves
+ * wired so that functions see every emulator and Firestore and Realtime Database triggers fire (the
+ * latter on the offline RTDB server). One implementation serves
  * `npm start` (fixed ports, seeded demo world) and the tests (free ports, empty data).
  */
 import { mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
@@ -13,7 +14,16 @@ import { DEV_PORTS, type StackPorts } from "./ports.js";
 import { findRedisServer, type RedisHandle, startRedis } from "./redis/index.js";
 import { type RtdbHandle, startRtdb } from "./rtdb/index.js";
 import { ensureFirestoreJar, ensureJava, ensureRedisServer } from "./system.js";
-import { listFirestoreTriggers, registerFirestoreTriggers, startTriggerRelay, type TriggerRelay } from "./triggers.js";
+import {
+  type DatabaseTriggers,
+  deliverDatabaseEvent,
+  FunctionsForwarder,
+  listEventTriggers,
+  registerFirestoreTriggers,
+  startDatabaseTriggers,
+  startTriggerRelay,
+  type TriggerRelay,
+} from "./triggers.js";
 
 export const REDIS_REST_TOKEN = "local-dev-token";
 
@@ -66,6 +76,8 @@ export interface Stack {
   rtdb: RtdbHandle;
   redis: RedisHandle;
   firebase: FirebaseEmulators | null;
+  /** The Realtime Database triggers being delivered (offline RTDB server with functions), else null. */
+  databaseTriggers: DatabaseTriggers | null;
   /** Empties Firestore, the RTDB, Redis and (if running) Auth. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -105,10 +117,16 @@ export function readRunningStack(rootDir: string, projectId: string): StackEndpo
   }
 }
 
+/** The RTDB namespace a project's code addresses on a stack: the stack's own, or that project's default. */
+function namespaceFor(endpoints: StackEndpoints, projectId: string): string {
+  return projectId === endpoints.projectId ? endpoints.databaseNamespace : databaseNamespace(projectId);
+}
+
 /**
  * Variables that point the Admin SDK and the functions' code at a stack. `projectId` may differ from
- * the stack's: tests that run functions in-process use their own project, so the emulator-hosted
- * triggers (registered for the stack's project) do not fire on their writes.
+ * the stack's: tests that run functions in-process use their own project (and its RTDB namespace), so
+ * the emulator-hosted triggers (registered for the stack's project and namespace) do not fire on their
+ * writes. The offline RTDB server keeps one tree for all namespaces: only the triggers tell them apart.
  */
 export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectId): Record<string, string> {
   const env: Record<string, string> = {
@@ -116,7 +134,7 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
     GOOGLE_CLOUD_PROJECT: projectId,
     FIREBASE_CONFIG: JSON.stringify({
       projectId,
-      databaseURL: `http://${endpoints.database}?ns=${endpoints.databaseNamespace}`,
+      databaseURL: `http://${endpoints.database}?ns=${namespaceFor(endpoints, projectId)}`,
       storageBucket: `${projectId}.appspot.com`,
     }),
     FIRESTORE_EMULATOR_HOST: endpoints.firestore,
@@ -138,7 +156,8 @@ export async function resetEndpoints(endpoints: StackEndpoints, projectId = endp
     fetch(`http://${endpoints.firestore}/emulator/v1/projects/${projectId}/databases/(default)/documents`, { method: "DELETE" }).then(
       expectOk("Firestore"),
     ),
-    fetch(`http://${endpoints.database}/.json?ns=${endpoints.databaseNamespace}`, {
+    // triggers=off: a reset, like the Firestore emulator's, fires no triggers (the offline server's flag).
+    fetch(`http://${endpoints.database}/.json?ns=${namespaceFor(endpoints, projectId)}&triggers=off`, {
       method: "PUT",
       headers: { authorization: "Bearer owner" },
       body: "null",
@@ -170,9 +189,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     let firebase: FirebaseEmulators | null = null;
+    let databaseTriggers: DatabaseTriggers | null = null;
     let relay: TriggerRelay | null = null;
+    const forwarder = new FunctionsForwarder(() => firebase?.functionsBaseUrl ?? null);
     if (options.functions) {
-      relay = await startTriggerRelay({ functionsBaseUrl: () => firebase?.functionsBaseUrl ?? null, port: ports.triggerRelay, log: say("triggers") });
+      relay = await startTriggerRelay({ forwarder, port: ports.triggerRelay, log: say("triggers") });
       stoppers.push(() => relay?.close() ?? Promise.resolve());
     }
     const [firestore, rtdb, redis] = await Promise.all([
@@ -224,19 +245,42 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       stoppers.push(() => firebase?.stop() ?? Promise.resolve());
       endpoints.functions = firebase.functionsHost;
-      await registerFirestoreTriggers(firestore.baseUrl, options.projectId, await listFirestoreTriggers(firebase.functionsBaseUrl));
+      const loaded = await listEventTriggers(firebase.functionsBaseUrl);
+      await registerFirestoreTriggers(firestore.baseUrl, options.projectId, loaded.firestore);
+      if (rtdb.observeWrites) {
+        const started = startDatabaseTriggers({
+          observeWrites: rtdb.observeWrites,
+          namespace: rtdb.namespace,
+          deliver: deliverDatabaseEvent(forwarder, options.projectId),
+          log: say("triggers"),
+        });
+        started.setTriggers(loaded.database);
+        if (loaded.database.length > 0) log("triggers", `delivering ${loaded.database.length} Realtime Database trigger(s) from the offline RTDB server`);
+        stoppers.push(async () => started.stop());
+        databaseTriggers = started;
+      } else if (loaded.database.length > 0) {
+        log("triggers", `${loaded.database.length} Realtime Database trigger(s) will not fire: only the offline RTDB server delivers them`);
+      }
       if (options.watchRules) {
         // Functions hot-reload when functions/lib changes; keep trigger registrations in step.
         const functionsBaseUrl = firebase.functionsBaseUrl;
-        let registered = "";
+        let registeredFirestore = JSON.stringify(loaded.firestore);
+        let registeredDatabase = JSON.stringify(loaded.database);
         const timer = setInterval(async () => {
           try {
-            const triggers = await listFirestoreTriggers(functionsBaseUrl);
-            const signature = JSON.stringify(triggers);
-            if (signature === registered) return;
-            await registerFirestoreTriggers(firestore.baseUrl, options.projectId, triggers);
-            if (registered) log("triggers", `re-registered ${triggers.length} Firestore trigger(s)`);
-            registered = signature;
+            const triggers = await listEventTriggers(functionsBaseUrl);
+            const firestoreSignature = JSON.stringify(triggers.firestore);
+            if (firestoreSignature !== registeredFirestore) {
+              await registerFirestoreTriggers(firestore.baseUrl, options.projectId, triggers.firestore);
+              log("triggers", `re-registered ${triggers.firestore.length} Firestore trigger(s)`);
+              registeredFirestore = firestoreSignature;
+            }
+            const databaseSignature = JSON.stringify(triggers.database);
+            if (databaseTriggers && databaseSignature !== registeredDatabase) {
+              databaseTriggers.setTriggers(triggers.database);
+              log("triggers", `now delivering ${triggers.database.length} Realtime Database trigger(s)`);
+              registeredDatabase = databaseSignature;
+            }
           } catch {
             // functions emulator mid-reload: next tick
           }
@@ -274,6 +318,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       rtdb,
       redis,
       firebase,
+      databaseTriggers,
       reset: () => resetEndpoints(endpoints),
       stop: stopAll,
     };

@@ -1,13 +1,22 @@
 /**
- * Firestore triggers without firebase-tools owning the Firestore emulator (it refuses Java < 21):
- * the Firestore emulator delivers events to this relay under a stable trigger id, and the relay
- * forwards them to the functions emulator under that function's current key. firebase-tools suffixes
- * event-trigger keys with a generation number that grows on every hot reload, so the relay resolves
- * the key again whenever the functions emulator answers 404 with its list of valid keys.
- * A registrar keeps the Firestore emulator's trigger registrations in step with the loaded functions.
+ * Event triggers without firebase-tools owning the emulators that raise the events (it refuses
+ * Java < 21 for Firestore, and there is no RTDB emulator to download):
+ *
+ * - Firestore: the Firestore emulator delivers events to a relay under a stable trigger id.
+ * - Realtime Database: the offline server reports every applied write; the events it makes for the
+ *   loaded database triggers are posted from here (rtdb/events.ts shapes them).
+ *
+ * Both reach the functions emulator through one forwarder: firebase-tools suffixes event-trigger keys
+ * with a generation number that grows on every hot reload, so the forwarder resolves the key again
+ * whenever the functions emulator answers 404 with its list of valid keys. The stack keeps the
+ * registrations in step with the loaded functions (their /backends listing).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { freePort } from "./net.js";
+import { CompiledDatabaseTrigger, DATABASE_EVENT_TYPES, type DatabaseCloudEvent, type DatabaseEventType, type DatabaseTrigger } from "./rtdb/events.js";
+import type { AppliedWrite, WriteObserver } from "./rtdb/index.js";
+
+export type { DatabaseTrigger };
 
 export interface FirestoreTriggerDefinition {
   /** region-name, e.g. us-central1-onUserProfileCreated: stable across reloads. */
@@ -28,27 +37,79 @@ interface BackendTrigger {
   };
 }
 
-/** The v2 Firestore triggers the functions emulator has loaded (its /backends listing). */
-export async function listFirestoreTriggers(functionsBaseUrl: string): Promise<FirestoreTriggerDefinition[]> {
+export interface EventTriggers {
+  firestore: FirestoreTriggerDefinition[];
+  database: DatabaseTrigger[];
+}
+
+function isDatabaseEventType(eventType: string): eventType is DatabaseEventType {
+  return (DATABASE_EVENT_TYPES as readonly string[]).includes(eventType);
+}
+
+/** The v2 Firestore and Realtime Database triggers the functions emulator has loaded (its /backends listing). */
+export async function listEventTriggers(functionsBaseUrl: string): Promise<EventTriggers> {
   const response = await fetch(`${functionsBaseUrl}/backends`);
   if (!response.ok) throw new Error(`functions emulator /backends: ${response.status}`);
   const { backends } = (await response.json()) as { backends: { functionTriggers: BackendTrigger[] }[] };
-  const triggers: FirestoreTriggerDefinition[] = [];
+  const triggers: EventTriggers = { firestore: [], database: [] };
   for (const trigger of backends.flatMap((b) => b.functionTriggers)) {
     const event = trigger.eventTrigger;
-    if (!event?.eventType.startsWith("google.cloud.firestore.document.v1.")) continue;
-    const pattern = event.eventFilterPathPatterns?.document;
-    const exact = event.eventFilters?.document;
-    triggers.push({
-      id: trigger.id,
-      eventType: event.eventType,
-      database: event.eventFilters?.database ?? "(default)",
-      namespace: event.eventFilters?.namespace ?? "(default)",
-      document: (pattern ?? exact) as string,
-      matchType: pattern ? "PATH_PATTERN" : "EXACT",
-    });
+    if (!event) continue;
+    if (event.eventType.startsWith("google.cloud.firestore.document.v1.")) {
+      const pattern = event.eventFilterPathPatterns?.document;
+      const exact = event.eventFilters?.document;
+      triggers.firestore.push({
+        id: trigger.id,
+        eventType: event.eventType,
+        database: event.eventFilters?.database ?? "(default)",
+        namespace: event.eventFilters?.namespace ?? "(default)",
+        document: (pattern ?? exact) as string,
+        matchType: pattern ? "PATH_PATTERN" : "EXACT",
+      });
+    } else if (isDatabaseEventType(event.eventType)) {
+      const ref = event.eventFilterPathPatterns?.ref ?? event.eventFilters?.ref;
+      if (ref === undefined) continue;
+      const instance = event.eventFilters?.instance ?? event.eventFilterPathPatterns?.instance ?? "*";
+      triggers.database.push({ id: trigger.id, eventType: event.eventType, ref, instance });
+    }
   }
   return triggers;
+}
+
+/** The v2 Firestore triggers the functions emulator has loaded. */
+export async function listFirestoreTriggers(functionsBaseUrl: string): Promise<FirestoreTriggerDefinition[]> {
+  return (await listEventTriggers(functionsBaseUrl)).firestore;
+}
+
+const VALID_KEYS = /valid functions are: (.*)$/s;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Posts events to the functions emulator under each trigger's current key. */
+export class FunctionsForwarder {
+  private readonly currentKey = new Map<string, string>();
+
+  constructor(private readonly functionsBaseUrl: () => string | null) {}
+
+  /** Delivers one event to the trigger `triggerId` (region-name) and returns the emulator's answer. */
+  async post(projectId: string, triggerId: string, headers: Headers, body: Uint8Array<ArrayBuffer> | string): Promise<Response> {
+    const base = this.functionsBaseUrl();
+    if (!base) return new Response("functions emulator not running", { status: 503 });
+    const send = (key: string) => fetch(`${base}/functions/projects/${projectId}/triggers/${key}`, { method: "POST", headers, body });
+    const response = await send(this.currentKey.get(triggerId) ?? `${triggerId}-0`);
+    if (response.status !== 404) return response;
+    const listing = VALID_KEYS.exec(await response.text())?.[1] ?? "";
+    const keyPattern = new RegExp(`^${escapeRegExp(triggerId)}-\\d+$`);
+    const resolved = listing
+      .split(",")
+      .map((key) => key.trim())
+      .find((key) => keyPattern.test(key));
+    if (!resolved) return new Response(`no function ${triggerId} is loaded`, { status: 404 });
+    this.currentKey.set(triggerId, resolved);
+    return send(resolved);
+  }
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -61,7 +122,6 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 const TRIGGER_PATH = /^\/functions\/projects\/([^/]+)\/triggers\/([^/?]+)/;
-const VALID_KEYS = /valid functions are: (.*)$/s;
 
 export interface TriggerRelay {
   /** host:port to give the Firestore emulator as --functions_emulator. */
@@ -69,21 +129,11 @@ export interface TriggerRelay {
   close(): Promise<void>;
 }
 
-export async function startTriggerRelay(options: { functionsBaseUrl: () => string | null; host?: string; port?: number; log?: (line: string) => void }): Promise<TriggerRelay> {
+/** The address the Firestore emulator delivers to: each event goes on to the functions emulator. */
+export async function startTriggerRelay(options: { forwarder: FunctionsForwarder; host?: string; port?: number; log?: (line: string) => void }): Promise<TriggerRelay> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port || (await freePort(host));
   const log = options.log ?? (() => {});
-  const currentKey = new Map<string, string>();
-
-  async function forward(projectId: string, key: string, request: IncomingMessage, body: Buffer) {
-    const base = options.functionsBaseUrl();
-    if (!base) return new Response("functions emulator not running", { status: 503 });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === "string" && name !== "host" && name !== "content-length") headers.set(name, value);
-    }
-    return fetch(`${base}/functions/projects/${projectId}/triggers/${key}`, { method: "POST", headers, body: new Uint8Array(body) });
-  }
 
   const server: Server = createServer(async (request, response) => {
     try {
@@ -94,18 +144,11 @@ export async function startTriggerRelay(options: { functionsBaseUrl: () => strin
       }
       const [, projectId, triggerId] = match as unknown as [string, string, string];
       const body = await readBody(request);
-      let upstream = await forward(projectId, currentKey.get(triggerId) ?? `${triggerId}-0`, request, body);
-      if (upstream.status === 404) {
-        const listing = VALID_KEYS.exec(await upstream.text())?.[1] ?? "";
-        const resolved = listing
-          .split(",")
-          .map((k) => k.trim())
-          .find((k) => new RegExp(`^${triggerId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d+$`).test(k));
-        if (resolved) {
-          currentKey.set(triggerId, resolved);
-          upstream = await forward(projectId, resolved, request, body);
-        }
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === "string" && name !== "host" && name !== "content-length") headers.set(name, value);
       }
+      const upstream = await options.forwarder.post(projectId, triggerId, headers, new Uint8Array(body));
       response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "text/plain" });
       response.end(Buffer.from(await upstream.arrayBuffer()));
     } catch (err) {
@@ -143,4 +186,115 @@ export async function registerFirestoreTriggers(firestoreBaseUrl: string, projec
     );
     if (!response.ok) throw new Error(`registering trigger ${trigger.id}: ${response.status} ${await response.text()}`);
   }
+}
+
+export interface DatabaseTriggerOptions {
+  /** The offline server's write feed (RtdbHandle.observeWrites). */
+  observeWrites: (observer: WriteObserver) => () => void;
+  /** The stack's namespace: only writes addressed to it (or to no namespace) fire triggers. */
+  namespace: string;
+  /** Where events go; tests may pass their own sender instead of the functions emulator. */
+  deliver: (triggerId: string, event: DatabaseCloudEvent) => Promise<Response>;
+  /**
+   * Deliveries in flight at once (default 4): the functions emulator starts one worker process per
+   * concurrent call, so a burst of 30 chat messages would otherwise start 30 of them.
+   */
+  maxInFlight?: number;
+  log?: (line: string) => void;
+}
+
+export interface DatabaseTriggers {
+  /** Replaces the triggers that writes are matched against (after a hot reload). */
+  setTriggers(triggers: readonly DatabaseTrigger[]): void;
+  readonly triggers: readonly DatabaseTrigger[];
+  /** Resolves once every event raised so far has been delivered (or failed). */
+  settled(): Promise<void>;
+  stop(): void;
+}
+
+/** Posts a database event to the functions emulator in structured CloudEvents JSON. */
+export function deliverDatabaseEvent(forwarder: FunctionsForwarder, projectId: string): DatabaseTriggerOptions["deliver"] {
+  return (triggerId, event) =>
+    forwarder.post(projectId, triggerId, new Headers({ "content-type": "application/cloudevents+json; charset=utf-8" }), JSON.stringify(event));
+}
+
+/**
+ * Realtime Database triggers on the offline server: each applied write is matched against the loaded
+ * triggers while it is applied (so before/after are exactly that write's), and the events are sent
+ * afterwards without holding up the write. Events for one trigger and ref go one at a time, in write
+ * order; a failing function or an unreachable emulator is logged, never reported to the writer.
+ */
+export function startDatabaseTriggers(options: DatabaseTriggerOptions): DatabaseTriggers {
+  const log = options.log ?? (() => {});
+  const maxInFlight = options.maxInFlight ?? 4;
+  let compiled: CompiledDatabaseTrigger[] = [];
+  let definitions: readonly DatabaseTrigger[] = [];
+  const queues = new Map<string, Promise<void>>();
+  const pending = new Set<Promise<void>>();
+  let inFlight = 0;
+  const waitingForSlot: (() => void)[] = [];
+
+  /** A finished delivery hands its slot straight to the next waiting one. */
+  const acquireSlot = async () => {
+    if (inFlight < maxInFlight) inFlight++;
+    else await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  };
+  const releaseSlot = () => {
+    const next = waitingForSlot.shift();
+    if (next) next();
+    else inFlight--;
+  };
+
+  const send = async (triggerId: string, event: DatabaseCloudEvent) => {
+    await acquireSlot();
+    try {
+      const response = await options.deliver(triggerId, event);
+      if (!response.ok) log(`${triggerId} at /${event.ref}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+      else await response.arrayBuffer();
+    } catch (err) {
+      log(`${triggerId} at /${event.ref}: ${String(err)}`);
+    } finally {
+      releaseSlot();
+    }
+  };
+
+  const enqueue = (triggerId: string, event: DatabaseCloudEvent) => {
+    const queueKey = `${triggerId} ${event.ref}`;
+    const delivery = (queues.get(queueKey) ?? Promise.resolve()).then(() => send(triggerId, event));
+    queues.set(queueKey, delivery);
+    pending.add(delivery);
+    void delivery.then(() => {
+      pending.delete(delivery);
+      if (queues.get(queueKey) === delivery) queues.delete(queueKey);
+    });
+  };
+
+  const onWrite = (write: AppliedWrite) => {
+    const origin = write.origin;
+    if (origin && !origin.triggers) return;
+    const namespace = origin?.namespace ?? options.namespace;
+    if (namespace !== options.namespace) return;
+    for (const trigger of compiled) {
+      try {
+        for (const event of trigger.eventsFor(write, namespace)) enqueue(trigger.definition.id, event);
+      } catch (err) {
+        log(`${trigger.definition.id}: could not compute events: ${String(err)}`);
+      }
+    }
+  };
+  const unsubscribe = options.observeWrites(onWrite);
+
+  return {
+    setTriggers(triggers) {
+      definitions = [...triggers];
+      compiled = definitions.map((definition) => new CompiledDatabaseTrigger(definition));
+    },
+    get triggers() {
+      return definitions;
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    stop: unsubscribe,
+  };
 }

@@ -19,7 +19,7 @@ import { applyWireQuery, firebaseHash, type WireQuery } from "./ordering.js";
 import type { RulesEngine, RulesEvaluator } from "./rules.js";
 import { nextMacrotask, type SerialQueue } from "./serial-queue.js";
 import { resolveServerValues, resolveServerValuesInPatch } from "./server-values.js";
-import type { RealtimeStore } from "./store.js";
+import type { RealtimeStore, WriteOrigin } from "./store.js";
 import { InvalidDataError, normalizeValue, parsePath, splitPath } from "./tree.js";
 
 /** The ws 7 WebSocket API we use. */
@@ -37,6 +37,8 @@ export interface ConnectionContext {
   readonly rules: RulesEngine;
   readonly queue: SerialQueue;
   readonly log: (line: string) => void;
+  /** The namespace the client asked for (?ns= of its websocket URL), or null: database triggers see it. */
+  readonly namespace: string | null;
   /** While the server stops, closing sockets must not run their onDisconnect operations. */
   isStopping(): boolean;
 }
@@ -256,10 +258,19 @@ export class ClientConnection {
     const forwardedBody: RequestBody = { ...body, d: data };
     delete forwardedBody.h; // checked above (upstream's own hash sorts keys differently from the SDK)
     this.operationTime = now;
-    this.passUpstream(request, () => this.upstreamReceive?.(JSON.stringify({ t: "d", d: { ...request, b: forwardedBody } })));
-    // Upstream acknowledges a put at the end of a promise chain; merges synchronously.
-    if (request.a === "p") await nextMacrotask();
+    this.context.store.origin = this.writeOrigin();
+    try {
+      this.passUpstream(request, () => this.upstreamReceive?.(JSON.stringify({ t: "d", d: { ...request, b: forwardedBody } })));
+      // Upstream acknowledges a put at the end of a promise chain; merges synchronously.
+      if (request.a === "p") await nextMacrotask();
+    } finally {
+      this.context.store.origin = undefined;
+    }
     this.answerIfUpstreamDidNot(request.r);
+  }
+
+  private writeOrigin(): WriteOrigin {
+    return { namespace: this.context.namespace, identity: this.identity, triggers: true };
   }
 
   private registerOnDisconnect(requestId: number | undefined, action: "o" | "om", body: RequestBody): void {
@@ -298,6 +309,7 @@ export class ClientConnection {
     const operations = this.onDisconnectOperations;
     this.onDisconnectOperations = [];
     if (this.context.isStopping()) return;
+    this.context.store.origin = this.writeOrigin();
     for (const { action, path, data } of operations) {
       try {
         const now = Date.now();
@@ -308,6 +320,7 @@ export class ClientConnection {
         this.context.log(`onDisconnect at /${path} failed: ${(error as Error).message}`);
       }
     }
+    this.context.store.origin = undefined;
   }
 
   private passUpstream(request: DataRequest, pass: () => void): void {

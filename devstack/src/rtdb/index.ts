@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs";
 import { findOfficialRtdbJar, startOfficialRtdb } from "./official.js";
 import { startOfflineRtdb } from "./server.js";
+import type { WriteObserver } from "./store.js";
 
 export { findOfficialRtdbJar };
+export type { AppliedWrite, WriteObserver, WriteOrigin } from "./store.js";
 
 export interface RtdbHandle {
   kind: "official" | "offline";
@@ -18,7 +20,13 @@ export interface RtdbHandle {
   url: string;
   /** "127.0.0.1:9000", for FIREBASE_DATABASE_EMULATOR_HOST */
   emulatorHost: string;
-  /** Deletes all data; the rules stay. */
+  /**
+   * The offline server only: calls `observer` after every applied write, with the trees before and
+   * after it and its writer (database triggers are built on it, see ../triggers.ts). Returns the
+   * function that stops the calls.
+   */
+  observeWrites?: (observer: WriteObserver) => () => void;
+  /** Deletes all data, firing no triggers; the rules stay. */
   reset(): Promise<void>;
   setRules(rulesJsonText: string): Promise<void>;
   /** Closes all sockets and frees the port. */
@@ -57,6 +65,7 @@ export async function startRtdb(options: StartRtdbOptions): Promise<RtdbHandle> 
 
   const emulatorHost = hostPort(host, server.port);
   return {
+    ...("observeWrites" in server ? { observeWrites: server.observeWrites } : {}),
     kind: server.kind,
     host,
     port: server.port,

@@ -2,14 +2,15 @@
  * The REST surface of the official emulator that our tooling uses: GET/PUT/PATCH/DELETE on
  * /path.json (the whole tree at /.json), and GET/PUT /.settings/rules.json. "Authorization: Bearer
  * owner" (or ?auth=owner / ?access_token=owner) is the admin; a JWT is a user; nothing is anonymous.
- * Rules apply as they do for sockets. The ns query parameter is accepted and ignored.
+ * Rules apply as they do for sockets. The ns query parameter only tells database triggers which
+ * namespace was written; ?triggers=off makes a write (the stack's reset) fire none.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ANONYMOUS, type Identity, identityFromCredential } from "./auth.js";
 import type { RulesEngine } from "./rules.js";
 import type { SerialQueue } from "./serial-queue.js";
 import { resolveServerValues, resolveServerValuesInPatch } from "./server-values.js";
-import type { RealtimeStore } from "./store.js";
+import type { RealtimeStore, WriteOrigin } from "./store.js";
 import { InvalidDataError, normalizeValue, parsePath, toPlainValue } from "./tree.js";
 
 export interface RestContext {
@@ -99,7 +100,15 @@ export async function handleRestRequest(context: RestContext, request: IncomingM
     }
 
     const path = parsePath(rawPath).join("/");
-    const result = await runInQueue(context, () => applyRestOperation(context, identity, method, path, body));
+    const origin: WriteOrigin = { namespace: url.searchParams.get("ns"), identity, triggers: url.searchParams.get("triggers") !== "off" };
+    const result = await runInQueue(context, () => {
+      context.store.origin = origin;
+      try {
+        return applyRestOperation(context, identity, method, path, body);
+      } finally {
+        context.store.origin = undefined;
+      }
+    });
     reply(response, 200, JSON.stringify(result ?? null));
   } catch (error) {
     if (error instanceof InvalidDataError) return reply(response, 400, JSON.stringify({ error: error.message }));

@@ -5,11 +5,13 @@
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ADMIN } from "./auth.js";
 import { createFirebaseServer } from "./compat.js";
 import { ClientConnection, type ServerSocket } from "./connection.js";
 import { handleRestRequest } from "./rest.js";
 import { OPEN_RULES_TEXT, RulesEngine } from "./rules.js";
 import { SerialQueue } from "./serial-queue.js";
+import type { WriteObserver } from "./store.js";
 
 export interface OfflineRtdbOptions {
   host: string;
@@ -24,6 +26,9 @@ export interface OfflineRtdbOptions {
 export interface OfflineRtdb {
   readonly host: string;
   readonly port: number;
+  /** Every applied write, with its writer (see store.ts); returns the function that stops the calls. */
+  observeWrites(observer: WriteObserver): () => void;
+  /** Deletes everything, firing no triggers. */
   reset(): Promise<void>;
   setRules(rulesText: string): Promise<void>;
   stop(): Promise<void>;
@@ -56,7 +61,7 @@ export async function startOfflineRtdb(options: OfflineRtdbOptions): Promise<Off
       warnedNamespaces.add(namespace);
       log(`a client asked for namespace "${namespace}"; this server has one namespace ("${options.namespace}") and serves its data to every client`);
     }
-    const connection = new ClientConnection(socket as ServerSocket, { store, rules, queue, log, isStopping: () => stopping });
+    const connection = new ClientConnection(socket as ServerSocket, { store, rules, queue, log, namespace, isStopping: () => stopping });
     connection.start(startUpstreamHandler);
   });
   const { store } = firebaseServer;
@@ -66,7 +71,16 @@ export async function startOfflineRtdb(options: OfflineRtdbOptions): Promise<Off
   return {
     host: options.host,
     port,
-    reset: () => queue.run(() => store.set("", null)),
+    observeWrites: (observer) => store.observeWrites(observer),
+    reset: () =>
+      queue.run(() => {
+        store.origin = { namespace: options.namespace, identity: ADMIN, triggers: false };
+        try {
+          store.set("", null);
+        } finally {
+          store.origin = undefined;
+        }
+      }),
     setRules: async (rulesText) => rules.setRulesText(rulesText),
     async stop() {
       if (stopping) return;

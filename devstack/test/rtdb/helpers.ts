@@ -35,9 +35,13 @@ export class TestClients {
     return { app, db };
   }
 
-  /** firebase-admin 13 on its own connection (credential "owner"); `authOverride` makes it act as that auth. */
-  admin(authOverride?: object): AdminDatabase {
-    const options = { projectId: PROJECT_ID, databaseURL: this.rtdb.url, ...(authOverride ? { databaseAuthVariableOverride: authOverride } : {}) };
+  /**
+   * firebase-admin 13 on its own connection (credential "owner"); `authOverride` makes it act as that
+   * auth; `namespace` is the ?ns= it addresses (the server has one tree for all).
+   */
+  admin(authOverride?: object, namespace = NAMESPACE): AdminDatabase {
+    const databaseURL = `http://${this.rtdb.emulatorHost}?ns=${namespace}`;
+    const options = { projectId: PROJECT_ID, databaseURL, ...(authOverride ? { databaseAuthVariableOverride: authOverride } : {}) };
     const app = initializeAdminApp(options, `admin-${++appCounter}`);
     this.adminApps.push(app);
     // The SDKs read FIREBASE_DATABASE_EMULATOR_HOST when the database instance is created. Set it only

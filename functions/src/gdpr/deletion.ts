@@ -27,6 +27,7 @@ import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalanc
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { PersonalDataLocations as L } from "./collections.js";
 import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 export const DELETED_DISPLAY_NAME = "deleted-user";
 const BATCH = 200;
@@ -62,7 +63,7 @@ async function deleteQuery(query: Query): Promise<number> {
  */
 async function begin(uid: string): Promise<void> {
   const { FieldValue } = firestoreValues();
-  await db().runTransaction(async (tx) => {
+  await runTransaction(async (tx) => {
     const record = await tx.get(deletionRef(uid));
     if (record.exists) return;
     const pending = await tx.get(
@@ -141,7 +142,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
         if (page.empty) break;
         await Promise.all(
           page.docs.map((edge) =>
-            db().runTransaction(
+            runTransaction(
               async (tx) => {
                 const other = edge.id;
                 const mirrorRef = userRef(other).collection(direction.mirror).doc(uid);
@@ -190,7 +191,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     for (const doc of (await db().collection(L.usernames).where("uid", "==", uid).get()).docs) claimed.add(doc.id);
     await Promise.all(
       [...claimed].map((id) =>
-        db().runTransaction(async (tx) => {
+        runTransaction(async (tx) => {
           const ref = db().collection(L.usernames).doc(id);
           const claim = await tx.get(ref);
           // Someone else may have claimed a name this user released earlier: never delete theirs.
@@ -204,7 +205,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   async kyc(uid) {
     const { FieldValue } = firestoreValues();
     const ref = db().collection(Collections.kyc).doc(uid);
-    await db().runTransaction(async (tx) => {
+    await runTransaction(async (tx) => {
       const snapshot = await tx.get(ref);
       if (!snapshot.exists || snapshot.get("deleted") === true) return;
       tx.set(ref, { uid, status: snapshot.get("status") ?? null, deleted: true, deletedAt: FieldValue.serverTimestamp() });
@@ -218,7 +219,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */
   async profile(uid) {
     const { FieldValue } = firestoreValues();
-    await db().runTransaction(async (tx) => {
+    await runTransaction(async (tx) => {
       const snapshot = await tx.get(userRef(uid));
       if (!snapshot.exists || snapshot.get("deleted") === true) return;
       tx.set(userRef(uid), { uid, displayName: DELETED_DISPLAY_NAME, photoURL: null, deleted: true, deletedAt: FieldValue.serverTimestamp() });
@@ -238,7 +239,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 async function advance(uid: string, from: DeletionStep): Promise<DeletionStep> {
   const { FieldValue } = firestoreValues();
   const to = nextStep(from);
-  await db().runTransaction(async (tx) => {
+  await runTransaction(async (tx) => {
     const record = await tx.get(deletionRef(uid));
     const current = record.get("step") as DeletionStep;
     // Two runners may race on one deletion: the record only ever moves forward.

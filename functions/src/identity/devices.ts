@@ -21,6 +21,7 @@ import {
   type RemoveDeviceResponse,
   type SignOutEverywhereResponse,
 } from "./schema.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 function refs(uid: string) {
   const user = db().collection(Collections.users).doc(uid);
@@ -102,7 +103,7 @@ export async function registerDevice(caller: Caller, request: RegisterDeviceRequ
     );
     return result;
   }
-  return db().runTransaction((tx) => registerInTransaction(tx, caller.uid, request, maxDevices), { maxAttempts: 10 });
+  return runTransaction((tx) => registerInTransaction(tx, caller.uid, request, maxDevices), { maxAttempts: 10 });
 }
 
 export async function listDevices(caller: Caller): Promise<ListDevicesResponse> {
@@ -113,7 +114,7 @@ export async function listDevices(caller: Caller): Promise<ListDevicesResponse> 
 /** Only the caller's own devices are addressable: another account's deviceId is simply not found. */
 export async function removeDevice(caller: Caller, request: RemoveDeviceRequest): Promise<RemoveDeviceResponse> {
   const deviceRef = refs(caller.uid).devices.doc(request.deviceId);
-  await db().runTransaction(async (tx) => {
+  await runTransaction(async (tx) => {
     const snap = await tx.get(deviceRef);
     if (!snap.exists) fail("not-found", "No such device on this account.");
     tx.delete(deviceRef);

@@ -8,6 +8,7 @@
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 export type PaymentProvider = "revenuecat" | "stripe";
 export type DeliveryStatus = "processed" | "ignored" | "failed";
@@ -71,7 +72,7 @@ async function record(
     await ref.set(fields, { merge: true });
     return;
   }
-  await db().runTransaction(async (tx) => {
+  await runTransaction(async (tx) => {
     const existing = await tx.get(ref);
     if (existing.exists && FINAL.has(existing.get("status"))) tx.update(ref, { deliveries: FieldValue.increment(1), lastReceivedAt: now });
     else tx.set(ref, { ...fields, ...(existing.exists ? {} : { receivedAt: now }) }, { merge: true });

@@ -45,6 +45,7 @@ import {
 } from "./schema.js";
 import { stripeClient, stripeWebhooks } from "./stripeClient.js";
 import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 const PROVIDER = "stripe";
 
@@ -199,7 +200,7 @@ async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
 async function markSessionExpired(object: unknown): Promise<HandledEvent> {
   const session = StripeCheckoutSessionSchema.parse(object);
   const { FieldValue } = firestoreValues();
-  const changed = await db().runTransaction(async (tx) => {
+  const changed = await runTransaction(async (tx) => {
     const snapshot = await tx.get(checkoutSessionRef(session.id));
     if (!snapshot.exists || snapshot.get("status") !== "open") return false;
     tx.update(snapshot.ref, { status: "expired", updatedAt: FieldValue.serverTimestamp() });

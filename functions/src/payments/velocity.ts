@@ -19,6 +19,7 @@ import { log } from "../kernel/logger.js";
 import { userAccount, walletRef } from "../wallet/accounts.js";
 import { economyConfig } from "../wallet/config.js";
 import type { LedgerType } from "../wallet/ledger.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 export type ReviewReason = "purchase-velocity" | "refund-ratio";
 
@@ -50,7 +51,7 @@ async function openReview(uid: string, reason: ReviewReason, metrics: Record<str
   const { FieldValue } = firestoreValues();
   const ref = reviewEntryRef(uid, reason);
   const wallet = walletRef(userAccount(uid));
-  const created = await db().runTransaction(async (tx) => {
+  const created = await runTransaction(async (tx) => {
     const existing = await tx.get(ref);
     const now = FieldValue.serverTimestamp();
     if (existing.exists && existing.get("status") === "open") return false;

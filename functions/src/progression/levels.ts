@@ -1,28 +1,40 @@
 /**
- * Wealth and charm levels, derived from the ledger only. Each ledger transaction is read once (per
+ * Wealth and charm levels, derived from the ledger only. Each ledger transaction is counted once (per
  * trigger event id): coins a user spent (gifts, VIP, room entries) raise wealth; diamonds a user
- * received from gifts (shard credits included) raise charm. progression/{uid} holds the points and
- * levels; users/{uid} mirrors the levels for display, in the same transaction.
+ * received from gifts (shard credits included) raise charm.
+ *
+ * A popular host receives many gifts at once, so counting must not serialise on one document (the
+ * wallet's lesson, see wallet/shards.ts): points are blind increments on progression/{uid}/points/{n}
+ * (no read, random shard), in the same transaction as the event's idempotency record. Then the levels
+ * are settled: one aggregate read of the points against progression/{uid} (levels, rewarded levels,
+ * ledger badges held); only when a threshold is crossed, a reward is owed or a badge is due does a
+ * transaction run, re-reading the points inside it. So the hot path writes one shard and reads two
+ * things, and writes to progression/{uid} happen once per level, not once per gift.
  *
  * Level-ups notify the user and grant the configured coin reward through the ledger (type "reward",
- * keyed by uid/track/level, so it is granted once however often this runs). Rewards, purchases, grants
- * and every other type are not counted: the reward's own ledger document cannot feed back into levels.
+ * keyed by uid/track/level, so it is granted once however often this runs); `rewarded` records what was
+ * granted, so a crash between the level-up and its reward is repaired by the next settle. Rewards,
+ * purchases, grants and every other type are not counted: a reward cannot feed back into levels.
  */
-import type { DocumentSnapshot } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type LedgerType, postLedgerTransaction } from "../wallet/ledger.js";
 import { awardMissingBadges, badgeRef, ledgerBadgeCandidates } from "./badges.js";
-import { levelFor, nextThreshold, type ProgressionConfig, progressionConfig, rewardFor, type Track, thresholdsOf } from "./config.js";
-import { BADGES, type ListMyProgressionResponse, NOTIFICATIONS, PROGRESSION, type TrackProgress } from "./schema.js";
+import { levelFor, nextThreshold, type ProgressionConfig, progressionConfig, rewardFor, TRACKS, type Track, thresholdsOf } from "./config.js";
+import { BADGES, type BadgeId, type ListMyProgressionResponse, NOTIFICATIONS, POINT_SHARDS, PROGRESSION, type TrackProgress } from "./schema.js";
 
 /** Spending that earns wealth points (coins debited from the user). */
 const SPENDING_TYPES: ReadonlySet<string> = new Set<LedgerType>(["gift", "vip.purchase", "room.entry"]);
 /** Receiving that earns charm points (diamonds credited to the user). */
 const RECEIVING_TYPES: ReadonlySet<string> = new Set<LedgerType>(["gift"]);
+
+/** Enough to spread a top host's concurrent gifts (the wallet uses as many credit shards). */
+export const POINT_SHARD_COUNT = 16;
 
 interface LedgerEntry {
   account: string;
@@ -57,6 +69,21 @@ export function progressionRef(uid: string) {
   return db().collection(PROGRESSION).doc(uid);
 }
 
+function pointShards(uid: string) {
+  return progressionRef(uid).collection(POINT_SHARDS);
+}
+
+/** A user's points: the sum of their point shards (one aggregate query; inside `tx` when given). */
+export async function readPoints(uid: string, tx?: Transaction): Promise<PointsDelta> {
+  const { AggregateField } = firestoreValues();
+  const query = pointShards(uid).aggregate({ coinsSpent: AggregateField.sum("coinsSpent"), diamondsReceived: AggregateField.sum("diamondsReceived") });
+  const totals = (tx ? await tx.get(query) : await query.get()).data();
+  return { coinsSpent: Number(totals.coinsSpent ?? 0), diamondsReceived: Number(totals.diamondsReceived ?? 0) };
+}
+
+const POINT_FIELDS: Record<Track, keyof PointsDelta> = { wealth: "coinsSpent", charm: "diamondsReceived" };
+const LEVEL_FIELDS: Record<Track, "wealthLevel" | "charmLevel"> = { wealth: "wealthLevel", charm: "charmLevel" };
+
 export interface LevelUp {
   uid: string;
   track: Track;
@@ -76,74 +103,139 @@ function numberOf(snapshot: DocumentSnapshot, field: string): number {
   return typeof value === "number" ? value : 0;
 }
 
-/**
- * Applies one ledger transaction to its users' progression, once per event id, then grants level
- * rewards. A redelivered event replays the stored result: the rewards are (re)posted idempotently, so a
- * crash between the two steps is repaired by the retry.
- */
+/** What one counted transaction did for a user, for the badge rules. */
+interface GiftFacts {
+  sentGift: boolean;
+  receivedGift: boolean;
+}
+
+/** The state progression/{uid} records: levels, the levels whose rewards were granted, ledger badges held. */
+interface Standing {
+  levels: Record<Track, number>;
+  rewarded: Record<Track, number>;
+  badges: Set<string>;
+}
+
+function standingOf(snapshot: DocumentSnapshot): Standing {
+  const rewarded = (snapshot.get("rewarded") ?? {}) as Partial<Record<Track, unknown>>;
+  const levels = { wealth: numberOf(snapshot, "wealthLevel"), charm: numberOf(snapshot, "charmLevel") };
+  const badges = snapshot.get("badges");
+  return {
+    levels,
+    // Documents written before `rewarded` existed granted their rewards in the same step: all are paid.
+    rewarded: {
+      wealth: typeof rewarded.wealth === "number" ? rewarded.wealth : levels.wealth,
+      charm: typeof rewarded.charm === "number" ? rewarded.charm : levels.charm,
+    },
+    badges: new Set(Array.isArray(badges) ? badges.filter((b): b is string => typeof b === "string") : []),
+  };
+}
+
+/** Counts one ledger transaction once per event id, then settles each user's levels, rewards and badges. */
 export async function applyLedgerTransaction(eventId: string, transactionId: string, ledger: { type?: unknown; entries?: unknown }): Promise<LedgerProgressResult> {
   const deltas = pointsOfTransaction(ledger);
   if (deltas.size === 0) return { levelUps: [], badges: [] };
-  const config = await progressionConfig();
   const { FieldValue } = firestoreValues();
   const isGift = ledger.type === "gift";
 
-  const { result } = await runOncePerEvent("progression.ledger", eventId, async (tx) => {
-    const uids = [...deltas.keys()];
-    // All reads first: per user the progression doc, the public profile (mirror target) and candidate badges.
-    const plans = uids.map((uid) => {
-      const delta = deltas.get(uid) as PointsDelta;
-      return { uid, delta, sentGift: isGift && delta.coinsSpent > 0, receivedGift: isGift && delta.diamondsReceived > 0 };
-    });
-    const snapshots = await tx.getAll(...uids.flatMap((uid) => [progressionRef(uid), db().collection(Collections.users).doc(uid)]));
-    const now = FieldValue.serverTimestamp();
-    const levelUps: LevelUp[] = [];
-    const awarded: { uid: string; badgeId: string }[] = [];
-    const writes: (() => void)[] = [];
-
-    for (const [i, plan] of plans.entries()) {
-      const progress = snapshots[2 * i] as DocumentSnapshot;
-      const profile = snapshots[2 * i + 1] as DocumentSnapshot;
-      const coinsSpent = numberOf(progress, "coinsSpent") + plan.delta.coinsSpent;
-      const diamondsReceived = numberOf(progress, "diamondsReceived") + plan.delta.diamondsReceived;
-      const previous = { wealth: numberOf(progress, "wealthLevel"), charm: numberOf(progress, "charmLevel") };
-      const levels = {
-        wealth: Math.max(previous.wealth, levelFor(coinsSpent, thresholdsOf(config, "wealth"))),
-        charm: Math.max(previous.charm, levelFor(diamondsReceived, thresholdsOf(config, "charm"))),
-      };
-      const candidates = ledgerBadgeCandidates({ sentGift: plan.sentGift, receivedGift: plan.receivedGift, coinsSpent });
-      const badgeSnapshots = candidates.length ? await tx.getAll(...candidates.map((b) => badgeRef(plan.uid, b))) : [];
-
-      writes.push(() => {
-        tx.set(progressionRef(plan.uid), {
-          uid: plan.uid,
-          coinsSpent,
-          diamondsReceived,
-          wealthLevel: levels.wealth,
-          charmLevel: levels.charm,
-          updatedAt: now,
-        });
-        // The mirror only updates an existing profile: a stub would look like a new user to other triggers.
-        if (profile.exists && (profile.get("wealthLevel") !== levels.wealth || profile.get("charmLevel") !== levels.charm)) {
-          tx.update(profile.ref, { wealthLevel: levels.wealth, charmLevel: levels.charm });
-        }
-        for (const track of ["wealth", "charm"] as const) {
-          if (levels[track] <= previous[track]) continue;
-          levelUps.push({ uid: plan.uid, track, from: previous[track], to: levels[track] });
-          const notification = db().collection(Collections.users).doc(plan.uid).collection(NOTIFICATIONS).doc(`level-up-${track}-${levels[track]}`);
-          tx.set(notification, { type: "level-up", track, level: levels[track], at: now });
-        }
-        for (const badgeId of awardMissingBadges(tx, plan.uid, candidates, badgeSnapshots, `ledger:${transactionId}`, now)) {
-          awarded.push({ uid: plan.uid, badgeId });
-        }
-      });
+  await runOncePerEvent("progression.ledger", eventId, async (tx) => {
+    for (const [uid, delta] of deltas) {
+      const shard = pointShards(uid).doc(String(Math.floor(Math.random() * POINT_SHARD_COUNT)));
+      tx.set(shard, { coinsSpent: FieldValue.increment(delta.coinsSpent), diamondsReceived: FieldValue.increment(delta.diamondsReceived) }, { merge: true });
     }
-    for (const write of writes) write();
-    return { levelUps, badges: awarded };
+    return null;
   });
 
-  for (const levelUp of result.levelUps) await grantLevelRewards(levelUp, config);
+  const config = await progressionConfig();
+  const result: LedgerProgressResult = { levelUps: [], badges: [] };
+  // Settling runs on every delivery, first or not: a redelivery after a crash finishes what was left.
+  for (const [uid, delta] of deltas) {
+    const facts = { sentGift: isGift && delta.coinsSpent > 0, receivedGift: isGift && delta.diamondsReceived > 0 };
+    const settled = await settleProgression(uid, facts, `ledger:${transactionId}`, config);
+    result.levelUps.push(...settled.levelUps);
+    result.badges.push(...settled.badges.map((badgeId) => ({ uid, badgeId })));
+  }
   return result;
+}
+
+function dueLevels(points: PointsDelta, standing: Standing, config: ProgressionConfig): Record<Track, number> {
+  const due = { wealth: 0, charm: 0 };
+  for (const track of TRACKS) due[track] = Math.max(standing.levels[track], levelFor(points[POINT_FIELDS[track]], thresholdsOf(config, track)));
+  return due;
+}
+
+function missingBadges(points: PointsDelta, facts: GiftFacts, standing: Standing): BadgeId[] {
+  return ledgerBadgeCandidates({ ...facts, coinsSpent: points.coinsSpent }).filter((badge) => !standing.badges.has(badge));
+}
+
+/**
+ * Brings progression/{uid} in line with the user's points: levels (never down), level-up notifications,
+ * owed rewards, ledger badges. Reads only, unless something is due.
+ */
+async function settleProgression(uid: string, facts: GiftFacts, source: string, config: ProgressionConfig): Promise<{ levelUps: LevelUp[]; badges: BadgeId[] }> {
+  const [points, snapshot] = await Promise.all([readPoints(uid), progressionRef(uid).get()]);
+  const standing = standingOf(snapshot);
+  const due = dueLevels(points, standing, config);
+  const levelsDue = TRACKS.some((t) => due[t] > standing.levels[t]);
+  const rewardsDue = TRACKS.some((t) => standing.rewarded[t] < standing.levels[t]);
+  if (!levelsDue && !rewardsDue && missingBadges(points, facts, standing).length === 0) return { levelUps: [], badges: [] };
+
+  const { FieldValue } = firestoreValues();
+  // Points only grow and levels never fall, so the total read above is a safe lower bound: the
+  // transaction locks progression/{uid} (and the badges it creates), never the point shards that
+  // concurrent gifts are incrementing. A level the next gift's settle sees is settled by that one.
+  const changed = await runTransaction(
+    async (tx) => {
+      const [fresh, profile] = await tx.getAll(progressionRef(uid), db().collection(Collections.users).doc(uid));
+      const current = standingOf(fresh as DocumentSnapshot);
+      const levels = dueLevels(points, current, config);
+      const candidates = missingBadges(points, facts, current);
+      const levelUps: LevelUp[] = [];
+      const unchanged = TRACKS.every((t) => levels[t] <= current.levels[t]) && candidates.length === 0;
+      // A concurrent settle got here first: nothing to write (a read-only transaction never conflicts).
+      if (unchanged) return { levelUps, awarded: [] as BadgeId[], levels, rewarded: current.rewarded };
+
+      const badgeSnapshots = candidates.length ? await tx.getAll(...candidates.map((b) => badgeRef(uid, b))) : [];
+      const now = FieldValue.serverTimestamp();
+      for (const track of TRACKS) {
+        if (levels[track] <= current.levels[track]) continue;
+        levelUps.push({ uid, track, from: current.levels[track], to: levels[track] });
+        const notification = db().collection(Collections.users).doc(uid).collection(NOTIFICATIONS).doc(`level-up-${track}-${levels[track]}`);
+        tx.set(notification, { type: "level-up", track, level: levels[track], at: now });
+      }
+      const awarded = awardMissingBadges(tx, uid, candidates, badgeSnapshots, source, now);
+      tx.set(
+        progressionRef(uid),
+        {
+          uid,
+          wealthLevel: levels.wealth,
+          charmLevel: levels.charm,
+          // Set once; afterwards only the reward step below moves it (a stale copy here could move it back).
+          ...((fresh as DocumentSnapshot).get("rewarded") === undefined ? { rewarded: current.rewarded } : {}),
+          // Held badges (awarded now or before) are remembered, so the settle skips them without a read.
+          badges: [...new Set([...current.badges, ...candidates])],
+          updatedAt: now,
+        },
+        { merge: true },
+      );
+      // The mirror only updates an existing profile: a stub would look like a new user to other triggers.
+      const user = profile as DocumentSnapshot;
+      if (user.exists && (user.get("wealthLevel") !== levels.wealth || user.get("charmLevel") !== levels.charm)) {
+        tx.update(user.ref, { wealthLevel: levels.wealth, charmLevel: levels.charm });
+      }
+      return { levelUps, awarded, levels, rewarded: current.rewarded };
+    },
+    // Only a burst at a threshold (or a first gift) contends here, and the losers' retries are read-only.
+    { maxAttempts: 20 },
+  );
+
+  // Rewards for every level not yet rewarded (this level-up's, or one a crash left unpaid).
+  for (const track of TRACKS) {
+    if (changed.rewarded[track] >= changed.levels[track]) continue;
+    await grantLevelRewards({ uid, track, from: changed.rewarded[track], to: changed.levels[track] }, config);
+    await progressionRef(uid).set({ rewarded: { [track]: changed.levels[track] } }, { merge: true });
+  }
+  return { levelUps: changed.levelUps, badges: changed.awarded };
 }
 
 /** The coin rewards of every level reached by a level-up (several when points jump past more than one). */
@@ -179,18 +271,20 @@ interface TimestampLike {
 
 /** listMyProgression: the caller's levels, points, next thresholds and badges. */
 export async function readMyProgression(uid: string): Promise<ListMyProgressionResponse> {
-  const [config, progress, badges] = await Promise.all([
+  const [config, progress, points, badges] = await Promise.all([
     progressionConfig(),
     progressionRef(uid).get(),
+    readPoints(uid),
     db().collection(Collections.users).doc(uid).collection(BADGES).get(),
   ]);
-  const track = (name: Track, pointsField: string, levelField: string): TrackProgress => {
-    const level = numberOf(progress, levelField);
-    return { level, points: numberOf(progress, pointsField), nextLevelAt: nextThreshold(level, thresholdsOf(config, name)) };
+  const track = (name: Track): TrackProgress => {
+    // Levels are settled just after the points land; until then the points already show the new total.
+    const level = numberOf(progress, LEVEL_FIELDS[name]);
+    return { level, points: points[POINT_FIELDS[name]], nextLevelAt: nextThreshold(level, thresholdsOf(config, name)) };
   };
   return {
-    wealth: track("wealth", "coinsSpent", "wealthLevel"),
-    charm: track("charm", "diamondsReceived", "charmLevel"),
+    wealth: track("wealth"),
+    charm: track("charm"),
     badges: badges.docs
       .map((badge) => {
         const at = badge.get("awardedAt") as TimestampLike | undefined;

@@ -4,6 +4,8 @@ import { z } from "zod";
 /** Where progression lives: progression/{uid} (points and levels), users/{uid}/badges/{badgeId}. */
 export const PROGRESSION = "progression";
 export const BADGES = "badges";
+/** progression/{uid}/points/{n}: point shards (blind increments per counted ledger transaction). */
+export const POINT_SHARDS = "points";
 /** users/{uid}/notifications/{id}: shared with the identity domain (owner-readable). */
 export const NOTIFICATIONS = "notifications";
 
@@ -14,13 +16,15 @@ export type BadgeId = (typeof BADGE_IDS)[number];
 export const ListMyProgressionRequestSchema = z.object({}).strict().nullish();
 export type ListMyProgressionRequest = z.infer<typeof ListMyProgressionRequestSchema>;
 
-/** progression/{uid}: derived from the ledger by the onLedgerTransactionCreated trigger only. */
+/** progression/{uid}: levels settled from the point shards by the ledger trigger only. */
 export interface ProgressionDoc {
   uid: string;
-  coinsSpent: number;
-  diamondsReceived: number;
   wealthLevel: number;
   charmLevel: number;
+  /** Highest level per track whose rewards were granted. */
+  rewarded: { wealth: number; charm: number };
+  /** Ledger badges held (a cache of users/{uid}/badges, so settling skips them without reads). */
+  badges: string[];
 }
 
 export interface TrackProgress {

@@ -32,6 +32,7 @@ import {
   type VipPrivileges,
   type VipTierConfig,
 } from "./vipSchema.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 /** Sub-collections owned by this module (not in the kernel's Collections). */
 export const VipCollections = {
@@ -319,7 +320,7 @@ export async function expireVipMemberships(now: Date = new Date()): Promise<Expi
     summary.scanned += page.size;
     let expiredThisPage = 0;
     for (const candidate of page.docs) {
-      const expired = await db().runTransaction(async (tx) => {
+      const expired = await runTransaction(async (tx) => {
         const snapshot = await tx.get(candidate.ref);
         const vip = snapshot.get("vip") as Partial<StoredVip> | undefined;
         const expiresAtMs = millis(vip?.expiresAt);

@@ -13,6 +13,7 @@ import { log } from "../kernel/logger.js";
 import { ensureProfile } from "./profile.js";
 import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS, userRef } from "./refs.js";
 import type { BlockResponse, FollowResponse, TargetUserRequest } from "./schema.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 async function requireUsers(...uids: string[]): Promise<void> {
   const snaps = await db().getAll(...uids.map(userRef));
@@ -33,7 +34,7 @@ export async function follow(caller: Caller, { uid: target }: TargetUserRequest)
   if (target === me) fail("failed-precondition", "You cannot follow yourself.");
   // Profiles are never deleted, so existence is checked outside the transaction (keeps hot docs unlocked).
   await Promise.all([ensureProfile(me), requireUsers(target)]);
-  const changed = await db().runTransaction(
+  const changed = await runTransaction(
     async (tx) => {
       const [edge, blockedByMe, blockedMe] = await tx.getAll(followingRef(me, target), blockRef(me, target), blockRef(target, me));
       // The block documents are read here, so a concurrent block() serialises with this follow.
@@ -56,7 +57,7 @@ export async function follow(caller: Caller, { uid: target }: TargetUserRequest)
 export async function unfollow(caller: Caller, { uid: target }: TargetUserRequest): Promise<FollowResponse> {
   const me = caller.uid;
   if (target === me) fail("failed-precondition", "You cannot unfollow yourself.");
-  const changed = await db().runTransaction(
+  const changed = await runTransaction(
     async (tx) => {
       const edge = await tx.get(followingRef(me, target));
       if (!edge.exists) return false;
@@ -74,7 +75,7 @@ export async function block(caller: Caller, { uid: target }: TargetUserRequest):
   const me = caller.uid;
   if (target === me) fail("failed-precondition", "You cannot block yourself.");
   await requireUsers(target);
-  const changed = await db().runTransaction(
+  const changed = await runTransaction(
     async (tx) => {
       const [existing, mine, theirs] = await tx.getAll(blockRef(me, target), followingRef(me, target), followingRef(target, me));
       if (existing?.exists) return false;
@@ -93,7 +94,7 @@ export async function block(caller: Caller, { uid: target }: TargetUserRequest):
 /** Lifts only the caller's own block; a block the other user placed stands. Edges are not restored. */
 export async function unblock(caller: Caller, { uid: target }: TargetUserRequest): Promise<BlockResponse> {
   const me = caller.uid;
-  const changed = await db().runTransaction(async (tx) => {
+  const changed = await runTransaction(async (tx) => {
     const existing = await tx.get(blockRef(me, target));
     if (!existing.exists) return false;
     tx.delete(blockRef(me, target));

@@ -1,6 +1,6 @@
 /** Profile fields and usernames. users/{uid} is written only here (rules forbid client writes). */
 import type { Timestamp } from "firebase-admin/firestore";
-import { db, firestoreValues } from "../kernel/app.js";
+import { firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { ensureUserRecords } from "../users/service.js";
@@ -13,6 +13,7 @@ import {
   type UpdateProfileResponse,
   USERNAME_COOLDOWN_DAYS,
 } from "./schema.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 const DAY_MS = 86_400_000;
 
@@ -52,7 +53,7 @@ export async function setUsername(caller: Caller, request: SetUsernameRequest): 
   const display = request.username;
   const lower = display.toLowerCase();
   const { FieldValue, Timestamp } = firestoreValues();
-  return db().runTransaction(
+  return runTransaction(
     async (tx) => {
       const profile = await tx.get(userRef(caller.uid));
       const claim = await tx.get(usernameRef(lower));

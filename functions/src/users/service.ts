@@ -13,6 +13,7 @@ import { rolesFromClaims } from "../kernel/roles.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
 import type { GetMyProfileResponse, PublicProfile, SetUserRolesRequest, SetUserRolesResponse } from "./schema.js";
+import { runTransaction } from "../kernel/transactions.js";
 
 /** The subset of an Auth user record that bootstrap needs (Auth trigger payloads and getUser() both fit). */
 export interface AuthUserSnapshot {
@@ -79,7 +80,7 @@ export async function ensureUserRecords(uid: string): Promise<BootstrapResult> {
   const user = await auth()
     .getUser(uid)
     .catch(() => fail("not-found", "No such account."));
-  return db().runTransaction((tx) => createMissingRecords(tx, user));
+  return runTransaction((tx) => createMissingRecords(tx, user));
 }
 
 function toPublicProfile(data: FirebaseFirestore.DocumentData): PublicProfile {

@@ -274,7 +274,7 @@ export async function postLedgerTransaction<Result>(
 /** Moves a wallet's shard credits into the wallet document (no ledger entry: same account). */
 export async function foldShards(account: WalletAccount): Promise<number> {
   const { FieldValue } = firestoreValues();
-  return db().runTransaction(async (tx) => {
+  return runTransaction(async (tx) => {
     const shardRefs = Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
     const shards = (await tx.getAll(...shardRefs)).filter((s) => s.exists);
     const folded = shards.reduce((sum, s) => sum + numberField(s.data() ?? {}, "diamonds"), 0);

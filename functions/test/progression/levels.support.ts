@@ -4,6 +4,7 @@ import functionsTest from "firebase-functions-test";
 import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
 import { db } from "../../src/kernel/app.js";
 import { clearProgressionConfigCache } from "../../src/progression/config.js";
+import { readPoints } from "../../src/progression/levels.js";
 import { onLedgerTransactionCreated } from "../../src/progression/triggers.js";
 import { type AccountId, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { type EntryInput, type LedgerType, postLedgerTransaction } from "../../src/wallet/ledger.js";
@@ -92,4 +93,11 @@ export function deliverDocumentUpdated<E extends CloudEvent<unknown>>(
     document: path,
   } as unknown as E;
   return fn.run(event) as Promise<unknown>;
+}
+
+/** A user's points (summed over the point shards) and settled levels; undefined when nothing was ever counted. */
+export async function progressOf(uid: string): Promise<{ coinsSpent: number; diamondsReceived: number; wealthLevel?: number; charmLevel?: number } | undefined> {
+  const [points, levels] = await Promise.all([readPoints(uid), db().doc(`progression/${uid}`).get()]);
+  if (!levels.exists && points.coinsSpent === 0 && points.diamondsReceived === 0) return undefined;
+  return { ...points, wealthLevel: levels.get("wealthLevel"), charmLevel: levels.get("charmLevel") };
 }

@@ -7,7 +7,7 @@ import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser } from "../support/users.js";
-import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, setProgressionConfig, spend } from "./levels.support.js";
+import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, progressOf, setProgressionConfig, spend } from "./levels.support.js";
 
 const coinsOf = async (uid: string) => (await readBalances(userAccount(uid))).coins;
 
@@ -27,13 +27,12 @@ describe("progression: levels from the ledger", () => {
   it("counts coins spent (gift, VIP, room entry) and diamonds received, with exact levels mirrored on the profile", async () => {
     const funding = await fundCoins("alice", 5000);
     await deliverLedger(funding);
-    assert.equal(await docData("progression/alice"), undefined, "a grant is not spending");
+    assert.equal(await progressOf("alice"), undefined, "a grant is not spending");
 
     await deliverLedger(await giftPosting("alice", "bob", 150));
-    const { updatedAt, ...alice150 } = (await docData("progression/alice")) ?? {};
-    assert.ok(updatedAt);
-    assert.deepEqual(alice150, { uid: "alice", coinsSpent: 150, diamondsReceived: 0, wealthLevel: 1, charmLevel: 0 });
-    const bob = await docData("progression/bob");
+    assert.deepEqual(await progressOf("alice"), { coinsSpent: 150, diamondsReceived: 0, wealthLevel: 1, charmLevel: 0 });
+    assert.ok((await docData("progression/alice"))?.updatedAt);
+    const bob = await progressOf("bob");
     assert.equal(bob?.coinsSpent, 0);
     assert.equal(bob?.diamondsReceived, 75, "the shard credit counts");
     assert.equal(bob?.charmLevel, 1);
@@ -41,10 +40,10 @@ describe("progression: levels from the ledger", () => {
 
     await deliverLedger(await spend("vip.purchase", "alice", 700));
     await deliverLedger(await spend("room.entry", "alice", 150, userAccount("bob")));
-    const alice = await docData("progression/alice");
+    const alice = await progressOf("alice");
     assert.equal(alice?.coinsSpent, 1000);
     assert.equal(alice?.wealthLevel, 2);
-    assert.equal((await docData("progression/bob"))?.diamondsReceived, 75, "coins received for a room entry are not charm");
+    assert.equal((await progressOf("bob"))?.diamondsReceived, 75, "coins received for a room entry are not charm");
 
     const aliceProfile = await docData("users/alice");
     assert.equal(aliceProfile?.wealthLevel, 2);
@@ -57,10 +56,10 @@ describe("progression: levels from the ledger", () => {
     const gift = await giftPosting("alice", "bob", 40);
     await Promise.all([deliverLedger(gift, "evt-1"), deliverLedger(gift, "evt-1"), deliverLedger(gift, "evt-1")]);
     await deliverLedger(gift, "evt-1");
-    assert.equal((await docData("progression/alice"))?.coinsSpent, 40);
-    assert.equal((await docData("progression/bob"))?.diamondsReceived, 20);
+    assert.equal((await progressOf("alice"))?.coinsSpent, 40);
+    assert.equal((await progressOf("bob"))?.diamondsReceived, 20);
     await deliverLedger(await giftPosting("alice", "bob", 40), "evt-2");
-    assert.equal((await docData("progression/alice"))?.coinsSpent, 80);
+    assert.equal((await progressOf("alice"))?.coinsSpent, 80);
   });
 
   it("a level-up notifies and grants the configured reward once, for every level crossed", async () => {
@@ -83,7 +82,7 @@ describe("progression: levels from the ledger", () => {
 
     // Jumping from level 1 to 3 grants level 2's reward (level 3 has none) and notifies level 3.
     await deliverLedger(await spend("vip.purchase", "alice", 4850));
-    const progress = await docData("progression/alice");
+    const progress = await progressOf("alice");
     assert.equal(progress?.coinsSpent, 5000);
     assert.equal(progress?.wealthLevel, 3);
     assert.equal(await coinsOf("alice"), 5000 - 150 + 10 - 4850 + 100);
@@ -95,19 +94,19 @@ describe("progression: levels from the ledger", () => {
   it("the reward's own ledger document does not count (no feedback loop)", async () => {
     await fundCoins("alice", 1000);
     await deliverLedger(await giftPosting("alice", "bob", 150));
-    const before = await docData("progression/alice");
+    const before = await progressOf("alice");
     const rewards = await rewardLedgerDocs();
     assert.equal(rewards.length, 2);
     const pathsBefore = await allPaths();
     for (const reward of rewards) await deliverLedger(reward);
-    assert.deepEqual(await docData("progression/alice"), before);
+    assert.deepEqual(await progressOf("alice"), before);
     assert.deepEqual(await allPaths(), pathsBefore, "nothing written: no idempotency record, no progression, no ledger");
   });
 
   it("never creates a profile stub for a user without one; a malformed ledger document is ignored", async () => {
     await fundCoins("carol", 500);
     await deliverLedger(await spend("room.entry", "carol", 200));
-    assert.equal((await docData("progression/carol"))?.wealthLevel, 1);
+    assert.equal((await progressOf("carol"))?.wealthLevel, 1);
     assert.equal(await docData("users/carol"), undefined);
     const pathsBefore = await allPaths();
     await deliverLedger({ id: "bogus", data: { type: "gift", entries: "nonsense" } });
@@ -164,6 +163,30 @@ describe("progression: uncounted ledger types", () => {
       { account: userAccount("erin"), currency: "coins", amount: -100 },
       { account: "system:platform", currency: "coins", amount: 100 },
     ]));
-    assert.equal(await docData("progression/erin"), undefined);
+    assert.equal(await progressOf("erin"), undefined);
+  });
+});
+
+describe("progression: a popular host", () => {
+  useCleanStack();
+
+  it("40 concurrent gifts to one host: every point counted once over several shards, one level-up and its reward once", async () => {
+    await setProgressionConfig({ charmThresholds: [0, 100, 100_000], wealthThresholds: [0, 1_000_000], levelRewards: { charm: { "1": 7 } } });
+    await profile("host");
+    const senders = Array.from({ length: 40 }, (_, i) => `fan${i}`);
+    await Promise.all(senders.map((uid) => fundCoins(uid, 100)));
+    const gifts = await Promise.all(senders.map((uid) => giftPosting(uid, "host", 10)));
+    await Promise.all(gifts.map((gift) => deliverLedger(gift)));
+    // And every event delivered a second time, concurrently, as at-least-once delivery may.
+    await Promise.all(gifts.map((gift) => deliverLedger(gift)));
+
+    const host = await progressOf("host");
+    assert.equal(host?.diamondsReceived, 40 * 5, "half of each 10-coin gift reaches the host");
+    assert.equal(host?.charmLevel, 1);
+    assert.equal(await coinsOf("host"), 7, "the level reward once");
+    const shards = await db().collection("progression/host/points").get();
+    assert.ok(shards.size > 1, "points spread over several shards");
+    const badge = await docData("users/host/badges/first-gift-received");
+    assert.ok(badge?.source, "first gift received awarded once");
   });
 });
