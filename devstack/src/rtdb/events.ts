@@ -85,7 +85,10 @@ export function touchedRefs(pattern: PathPattern, write: Pick<AppliedWrite, "bef
   const found = new Map<string, string[]>();
   const add = (ref: string[]) => found.set(ref.join("/"), ref);
   const descend = (ref: string[]) => {
-    if (pattern.matches(ref)) return add(ref);
+    if (pattern.matches(ref)) {
+      add(ref);
+      return;
+    }
     if (!pattern.couldMatchBelow(ref)) return;
     for (const key of childKeysOfEither(valueAt(write.before, ref), valueAt(write.after, ref))) descend([...ref, key]);
   };

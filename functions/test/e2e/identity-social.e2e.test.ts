@@ -46,7 +46,7 @@ describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", fun
     const [ana, ben] = await Promise.all([signUp("ana"), signUp("ben")]);
     const handle = `ana_${randomUUID().slice(0, 6)}`;
 
-    assert.deepEqual((await call("updateProfile", { displayName: "Ana", bio: "hi", country: "BR", language: "pt-BR" }, ana)).updated.sort(), [
+    assert.deepEqual((await call<{ updated: string[] }>("updateProfile", { displayName: "Ana", bio: "hi", country: "BR", language: "pt-BR" }, ana)).updated.sort(), [
       "bio",
       "country",
       "displayName",
