@@ -47,3 +47,63 @@ export { identityBeforeUserCreated, identityBeforeUserSignedIn, listDevices, reg
 export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
 export { adminGrantVip, purchaseVip } from "./progression/vipCallables.js";
 export { expireVipMembershipsJob } from "./progression/vipJobs.js";
+
+// live streams: lifecycle, discovery, entry, guests, moderation, rankings; PK battles
+export {
+  answerGuestInvite,
+  answerGuestRequest,
+  endStream,
+  getStreamMediaToken,
+  getStreamRanking,
+  inviteGuest,
+  joinStream,
+  kickFromStream,
+  leaveGuestSlot,
+  leaveStream,
+  listLiveStreams,
+  pinStreamMessage,
+  removeGuest,
+  requestGuestSlot,
+  startStream,
+  sweepLiveStreamsJob,
+  unbanFromStream,
+  updateStreamInvites,
+} from "./live/index.js";
+export { cancelPk, challengePk, respondPk } from "./live/pk-callables.js";
+export { pkBattleTimer, sweepPkBattles } from "./live/pk-jobs.js";
+
+// voice rooms: settings, entry, seats, moderation, activity, levels
+export {
+  closeRoom,
+  createRoom,
+  enterRoom,
+  getRoom,
+  getRoomMediaToken,
+  inviteToSeat,
+  kickFromRoom,
+  kickFromSeat,
+  leaveRoom,
+  leaveSeat,
+  listRoomActivity,
+  listRooms,
+  lockSeat,
+  moveSeat,
+  muteMic,
+  respondToSeatInvite,
+  roomsMaintenanceJob,
+  setRoomAdmin,
+  setRoomAnnouncement,
+  takeSeat,
+  trimRoomActivityJob,
+  unbanFromRoom,
+  unlockSeat,
+  unmuteMic,
+  updateRoom,
+} from "./rooms/index.js";
+
+// venues (streams and rooms alike): presence, chat moderation, gift effects
+export { onGiftPostedToVenue } from "./venues/gift-effects.js";
+export { sweepVenuePresenceJob } from "./venues/jobs.js";
+export { onVenueMemberAdmitted, onVenuePresenceRemoved } from "./venues/triggers.js";
+export { deleteChatMessage, muteInVenue, unmuteInVenue } from "./chat/callables.js";
+export { onChatMessageCreated } from "./chat/triggers.js";

@@ -36,4 +36,18 @@ export const Collections = {
   checkoutSessions: "checkoutSessions",
   /** reconciliationReports/{id}: results of conservation checks. */
   reconciliationReports: "reconciliationReports",
+  /** streams/{streamId}: live streams (functions/src/live); streams/{id}/ranking/{uid}: final top gifters. */
+  streams: "streams",
+  /** streamSecrets/{streamId}: { passwordHash, invitedUids } of password/private streams. Server only. */
+  streamSecrets: "streamSecrets",
+  /** liveHosts/{hostUid}: { streamId } while the host is live (one live stream per host). Server only. */
+  liveHosts: "liveHosts",
+  /** pkBattles/{battleId}: PK battles between two live streams (functions/src/live/pk*.ts); /pkCountedGifts/{txId}: live-score markers. */
+  pkBattles: "pkBattles",
+  /** chatArchive/{venueKey}/messages/{messageId} (every chat message with its moderation outcome), /senders/{uid}, /actions/{id}. Staff read. */
+  chatArchive: "chatArchive",
+  /** rooms/{roomId}: voice rooms (functions/src/rooms; sub-collections listed in rooms/schema.ts). */
+  rooms: "rooms",
+  /** roomOwners/{uid}: { openRoomIds } — the per-owner cap on open rooms. Server only. */
+  roomOwners: "roomOwners",
 } as const;

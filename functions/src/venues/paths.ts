@@ -15,6 +15,8 @@
  *   chat/{venueKey}/{messageId}          CLIENT-written (own, members not muted; see database.rules.json)
  *   chatRate/{venueKey}/{uid}            CLIENT-written with each message (server time), for the rate rule
  *   giftEvents/{venueKey}/{pushId}       compact gift feed (gifts/service.ts)
+ *   venueIndex/{venueKey}                { lastJoinAt }  venues with members: the presence sweep's work list
+ *   absences/{venueKey}/{uid}            sinceMs  a member without presence since then (joined, or presence removed)
  *   status/{uid}                         CLIENT-written app-wide online/offline flag
  */
 export type VenueType = "stream" | "room";
@@ -47,4 +49,8 @@ export const VenuePaths = {
   chat: (venue: Venue) => `chat/${venueKey(venue)}`,
   chatRateOf: (venue: Venue, uid: string) => `chatRate/${venueKey(venue)}/${uid}`,
   giftFeed: (venue: Venue) => `giftEvents/${venueKey(venue)}`,
+  venueIndex: () => "venueIndex",
+  venueIndexOf: (venue: Venue) => `venueIndex/${venueKey(venue)}`,
+  absences: (venue: Venue) => `absences/${venueKey(venue)}`,
+  absenceOf: (venue: Venue, uid: string) => `absences/${venueKey(venue)}/${uid}`,
 } as const;

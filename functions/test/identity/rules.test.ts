@@ -53,10 +53,11 @@ describe("rules: identity (devices, notifications, sessions, bans, config/access
     await assertFails(setDoc(doc(alice(), "users/alice/private/sessions"), { revokedAt: null }));
   });
 
-  it("bans are server-only; config/access is readable when signed in and never writable", async () => {
+  it("bans are server-only; config/access is readable by admins only and never writable", async () => {
     await assertFails(getDoc(doc(alice(), "bans/alice")));
     await assertFails(deleteDoc(doc(alice(), "bans/alice")));
-    await assertSucceeds(getDoc(doc(alice(), "config/access")));
+    await assertFails(getDoc(doc(alice(), "config/access")));
+    await assertSucceeds(getDoc(doc(env.authenticatedContext("root", { roles: ["admin"] }).firestore(), "config/access")));
     await assertFails(setDoc(doc(alice(), "config/access"), { blockedCountries: [] }));
   });
 });

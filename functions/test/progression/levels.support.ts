@@ -1,6 +1,5 @@
 /** Progression test helpers: ledger postings as the wallet and gift domains write them, and event delivery. */
 import { randomUUID } from "node:crypto";
-import functionsTest from "firebase-functions-test";
 import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
 import { db } from "../../src/kernel/app.js";
 import { clearProgressionConfigCache } from "../../src/progression/config.js";
@@ -8,7 +7,7 @@ import { readPoints } from "../../src/progression/levels.js";
 import { onLedgerTransactionCreated } from "../../src/progression/triggers.js";
 import { type AccountId, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { type EntryInput, type LedgerType, postLedgerTransaction } from "../../src/wallet/ledger.js";
-import { deliverDocumentCreated } from "../support/triggers.js";
+import { deliverDocumentCreated, fft } from "../support/triggers.js";
 
 export interface Posted {
   id: string;
@@ -68,7 +67,6 @@ export async function profile(uid: string, fields: Record<string, unknown> = {})
   await db().doc(`users/${uid}`).set({ uid, displayName: uid, roles: [], ...fields });
 }
 
-let harness: ReturnType<typeof functionsTest> | undefined;
 
 /** An onDocumentUpdated event built like deliverDocumentCreated builds a created one. */
 export function deliverDocumentUpdated<E extends CloudEvent<unknown>>(
@@ -79,7 +77,7 @@ export function deliverDocumentUpdated<E extends CloudEvent<unknown>>(
   eventId: string,
   params: Record<string, string> = {},
 ): Promise<unknown> {
-  harness ??= functionsTest({ projectId: process.env.GCLOUD_PROJECT });
+  const harness = fft();
   const change = harness.makeChange(harness.firestore.makeDocumentSnapshot(before, path), harness.firestore.makeDocumentSnapshot(after, path));
   const event = {
     specversion: "1.0",

@@ -156,9 +156,10 @@ describe("rules: wallet, ledger and back-office collections", () => {
   }
 
   describe("config and KYC", () => {
-    it("config is readable (get and list) when signed in, by nobody anonymous, written by no client", async () => {
+    it("config is readable by id when signed in (listing: admins), by nobody anonymous, written by no client", async () => {
       await assertSucceeds(getDoc(doc(bob(), "config/economy")));
-      await assertSucceeds(getDocs(collection(bob(), "config")));
+      await assertFails(getDocs(collection(bob(), "config")));
+      await assertSucceeds(getDocs(collection(admin(), "config")));
       await assertFails(getDocs(collection(anonymous(), "config")));
       await assertNoClientWrites("config/economy");
     });

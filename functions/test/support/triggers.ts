@@ -10,8 +10,12 @@ import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
 
 let harness: ReturnType<typeof functionsTest> | undefined;
 
-function fft() {
-  harness ??= functionsTest({ projectId: process.env.GCLOUD_PROJECT });
+/**
+ * firebase-functions-test replaces FIREBASE_CONFIG with the options given here: pass the stack's whole
+ * config (database URL included), or admin apps created after this would not find the RTDB.
+ */
+export function fft(): ReturnType<typeof functionsTest> {
+  harness ??= functionsTest(JSON.parse(process.env.FIREBASE_CONFIG ?? "{}"));
   return harness;
 }
 

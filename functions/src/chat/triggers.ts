@@ -1,0 +1,13 @@
+/** Chat moderation on every message a client writes (see service.ts); idempotent on the event id. */
+import { onValueCreated } from "firebase-functions/v2/database";
+import { REGION } from "../kernel/config.js";
+import { moderateChatMessage } from "./service.js";
+
+export const onChatMessageCreated = onValueCreated({ ref: "chat/{venueKey}/{messageId}", region: REGION }, async (event) => {
+  await moderateChatMessage({
+    eventId: event.id,
+    venueKey: event.params.venueKey,
+    messageId: event.params.messageId,
+    value: event.data.val(),
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * PK timers: the task function that acts on one battle when its step is due (enqueued by pk-timers.ts),
+ * and the scheduled sweep that catches up on tasks that were lost or never enqueued.
+ */
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { REGION } from "../kernel/config.js";
+import { log } from "../kernel/logger.js";
+import { parse } from "../kernel/validation.js";
+import { advancePkBattle, pendingStep, sweepDuePkBattles } from "./pk.js";
+import { PkTimerTaskSchema } from "./pk-schema.js";
+import { schedulePkTimer } from "./pk-timers.js";
+
+/** Exported in index.ts as pkBattleTimer (the queue name pk-timers.ts enqueues to). */
+export const pkBattleTimer = onTaskDispatched(
+  {
+    region: REGION,
+    retryConfig: { maxAttempts: 5, minBackoffSeconds: 2, maxBackoffSeconds: 60 },
+    rateLimits: { maxConcurrentDispatches: 50 },
+    timeoutSeconds: 120,
+  },
+  async (request) => {
+    const { battleId } = parse(PkTimerTaskSchema, request.data);
+    const now = Date.now();
+    const { outcome, battle } = await advancePkBattle(battleId, now);
+    // A task that fired before its step was due (clock skew) asks again at the due time; once the
+    // battle has moved on, there is nothing to reschedule.
+    const step = battle && pendingStep(battle);
+    if (outcome === "not-due" && step && battle.nextActionAt !== null && battle.nextActionAt > now) {
+      await schedulePkTimer(battleId, step, battle.nextActionAt, { named: false });
+    }
+  },
+);
+
+/** Safety net: every minute, advances battles whose timers were lost (enqueue failures, dropped tasks). */
+export const sweepPkBattles = onSchedule(
+  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0 },
+  async () => {
+    const summary = await sweepDuePkBattles(Date.now());
+    if (summary.due > 0) log.info("PK sweep", { ...summary });
+  },
+);

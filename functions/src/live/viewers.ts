@@ -1,0 +1,222 @@
+/**
+ * Viewers: entry (joinStream), exit (leaveStream, kicks, the presence sweep through viewerLeft),
+ * viewer counts and media tokens.
+ *
+ * Counting: a viewer is counted when their marker streams/{id}/audience/{uid} is created and
+ * uncounted when it is removed, each decided by an RTDB transaction on the marker; the counter
+ * streams/{id}/state/viewers = { current, peak } moves only with a marker that really appeared or
+ * disappeared. So a rejoin, a double leave, or the shared removeFromVenue calling viewerLeft after
+ * the member node is already gone, never counts twice. The host is a member but not a viewer.
+ */
+import { db, rtdb } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { log } from "../kernel/logger.js";
+import { type MediaToken, mintMediaToken } from "../media/tokens.js";
+import { vipConfig, vipPrivileges } from "../progression/vip.js";
+import { trimToLast } from "../venues/feeds.js";
+import type { RemovalReason } from "../venues/membership.js";
+import { VenuePaths } from "../venues/paths.js";
+import { assertMayEnter } from "./access.js";
+import { guestSlotOf } from "./guests.js";
+import { addUniqueViewer } from "./ranking.js";
+import type {
+  EntranceEvent,
+  JoinStreamRequest,
+  JoinStreamResponse,
+  LeaveStreamResponse,
+  StreamMediaTokenResponse,
+  StreamMemberRole,
+  StreamLiveState,
+  StreamRefRequest,
+} from "./schema.js";
+import {
+  bounded,
+  isStaff,
+  LivePaths,
+  liveConfig,
+  loadLiveStream,
+  loadStream,
+  readValue,
+  type StoredStream,
+  serverTimestamp,
+  streamVenue,
+  summaryOf,
+  transact,
+  updateTree,
+} from "./store.js";
+
+/** Clients animate entrances as they arrive; a few recent ones cover a late subscriber. */
+const ENTRANCES_KEPT = 20;
+
+interface ViewerCounts {
+  current: number;
+  peak: number;
+}
+
+async function moveViewerCount(streamId: string, delta: 1 | -1): Promise<ViewerCounts | null> {
+  return transact<ViewerCounts>(LivePaths.viewers(streamId), (counts) => {
+    const current = Math.max(0, (counts?.current ?? 0) + delta);
+    return { current, peak: Math.max(counts?.peak ?? 0, current) };
+  });
+}
+
+/** Counts `uid` as a viewer unless already counted; true when this call counted them. */
+async function viewerArrived(streamId: string, uid: string): Promise<boolean> {
+  let counted = false;
+  await transact<number>(LivePaths.audienceOf(streamId, uid), (marker) => {
+    counted = marker === null;
+    return marker ?? Date.now();
+  });
+  if (counted) await moveViewerCount(streamId, 1);
+  return counted;
+}
+
+/**
+ * Uncounts `uid` if they were counted (idempotent). The shared venue clean-up (venues/membership.ts
+ * removeFromVenue) calls it for streams; leave, kick and ban reach it through removeStreamMember.
+ */
+export async function viewerLeft(streamId: string, uid: string): Promise<void> {
+  let uncounted = false;
+  await transact<number>(LivePaths.audienceOf(streamId, uid), (marker) => {
+    uncounted = marker !== null;
+    return null;
+  });
+  if (uncounted) await moveViewerCount(streamId, -1);
+}
+
+// The shared clean-up (CHAT/PRESENCE part), loaded on first use like the other venue contracts.
+const membership = () => require("../venues/membership.js") as typeof import("../venues/membership.js");
+
+/**
+ * Takes `uid` out of the stream through the shared venue clean-up: member, presence and typing nodes,
+ * guest slot and pending ask (releaseGuestSlot), viewer count (viewerLeft). Returns whether the user
+ * was a member.
+ */
+export async function removeStreamMember(streamId: string, uid: string, reason: RemovalReason): Promise<boolean> {
+  const { wasMember } = await membership().removeFromVenue(streamVenue(streamId), uid, reason);
+  return wasMember;
+}
+
+/** The host's member node (chat and presence rules require membership). */
+export async function admitHost(stream: StoredStream): Promise<void> {
+  await updateTree({ [VenuePaths.member(streamVenue(stream.id), stream.hostUid)]: { role: "host", at: serverTimestamp() } });
+}
+
+/** The RTDB live state of a live stream, created if missing (a crash after the Firestore commit heals on retry). */
+export async function publishLiveState(stream: StoredStream): Promise<void> {
+  const initial: StreamLiveState = {
+    hostUid: stream.hostUid,
+    title: stream.title,
+    category: stream.category,
+    visibility: stream.visibility,
+    status: "live",
+    startedAt: stream.startedAt.toMillis(),
+    viewers: { current: 0, peak: 0 },
+    guestSlots: stream.guestSlots,
+  };
+  // Children written meanwhile (a viewer count) are kept; a state with a status is left alone.
+  await transact<StreamLiveState>(`streams/${stream.id}/state`, (current) => (current?.status ? current : { ...initial, ...(current ?? {}) }));
+  await admitHost(stream);
+}
+
+async function profileOf(uid: string): Promise<Record<string, unknown> | undefined> {
+  return (await db().collection(Collections.users).doc(uid).get()).data();
+}
+
+function displayNameOf(profile: Record<string, unknown> | undefined): string | undefined {
+  return typeof profile?.displayName === "string" ? profile.displayName : undefined;
+}
+
+export async function streamMediaToken(
+  stream: StoredStream,
+  uid: string,
+  role: StreamMemberRole,
+  canPublish: boolean,
+  profile: Record<string, unknown> | undefined,
+  vipTier = 0,
+): Promise<MediaToken> {
+  return mintMediaToken({
+    venue: streamVenue(stream.id),
+    uid,
+    canPublish,
+    displayName: displayNameOf(profile),
+    metadata: { role, ...(vipTier ? { vipTier } : {}) },
+  });
+}
+
+export async function joinStream(caller: Caller, request: JoinStreamRequest): Promise<JoinStreamResponse> {
+  const [stream, config] = await Promise.all([loadLiveStream(request.streamId), liveConfig()]);
+  const role: StreamMemberRole = caller.uid === stream.hostUid ? "host" : isStaff(caller.roles) ? "moderator" : "viewer";
+  await assertMayEnter(caller, stream, request.password, config);
+  const [profile, vip] = await Promise.all([profileOf(caller.uid), vipConfig()]);
+
+  if (role === "host") {
+    await admitHost(stream);
+    const media = await streamMediaToken(stream, caller.uid, role, true, profile);
+    return { stream: summaryOf(stream), role, isGuest: false, media, entrance: null };
+  }
+
+  const privileges = vipPrivileges(profile, Date.now(), vip);
+  const venue = streamVenue(stream.id);
+  await updateTree({
+    [VenuePaths.member(venue, caller.uid)]: { role, at: serverTimestamp(), ...(privileges.tier ? { vipTier: privileges.tier } : {}) },
+  });
+  const counted = await viewerArrived(stream.id, caller.uid);
+  await addUniqueViewer(stream.id, caller.uid);
+
+  let status = await readValue<string>(LivePaths.status(stream.id));
+  if (status === null) {
+    // The start crashed between its Firestore commit and the live state: publish it now.
+    await publishLiveState(stream);
+    status = await readValue<string>(LivePaths.status(stream.id));
+  }
+  // The end may have swept the members between the checks and the write above: undo and refuse.
+  if (status !== "live") {
+    await removeStreamMember(stream.id, caller.uid, "ended");
+    fail("failed-precondition", "This stream has ended.", { streamId: stream.id });
+  }
+
+  let entrance: JoinStreamResponse["entrance"] = null;
+  if (counted && privileges.entranceEffect) {
+    entrance = { effect: privileges.entranceEffect, tier: privileges.tier };
+    const event: EntranceEvent = { u: caller.uid, n: displayNameOf(profile) ?? null, e: entrance.effect, v: entrance.tier, t: serverTimestamp() };
+    try {
+      await bounded(Promise.resolve(rtdb().ref(LivePaths.entrances(stream.id)).push(event)), "entrance");
+      await bounded(trimToLast(LivePaths.entrances(stream.id), ENTRANCES_KEPT), "entrance trim");
+    } catch (err) {
+      log.warn("entrance effect not announced", { streamId: stream.id, uid: caller.uid, error: String(err) });
+    }
+  }
+
+  const isGuest = (await guestSlotOf(stream.id, caller.uid)) !== null;
+  const media = await streamMediaToken(stream, caller.uid, role, isGuest, profile, privileges.tier);
+  return { stream: summaryOf(stream), role, isGuest, media, entrance };
+}
+
+export async function leaveStream(caller: Caller, { streamId }: StreamRefRequest): Promise<LeaveStreamResponse> {
+  const stream = await loadStream(streamId);
+  if (caller.uid === stream.hostUid) fail("failed-precondition", "The host ends the stream instead of leaving it.");
+  // The end already cleared everyone out.
+  if (stream.status !== "live") return { left: false };
+  return { left: await removeStreamMember(streamId, caller.uid, "left") };
+}
+
+/**
+ * A fresh media token: publish rights for the host and seated guests only; subscribe for any other
+ * admitted member; nothing for anyone who has not passed joinStream's checks.
+ */
+export async function getStreamMediaToken(caller: Caller, { streamId }: StreamRefRequest): Promise<StreamMediaTokenResponse> {
+  const stream = await loadLiveStream(streamId);
+  const profile = await profileOf(caller.uid);
+  if (caller.uid === stream.hostUid) {
+    return { media: await streamMediaToken(stream, caller.uid, "host", true, profile), role: "host", isGuest: false };
+  }
+  const member = await readValue<{ role?: StreamMemberRole; vipTier?: number }>(VenuePaths.member(streamVenue(streamId), caller.uid));
+  if (!member) fail("permission-denied", "Join the stream first.");
+  const role: StreamMemberRole = member.role === "moderator" ? "moderator" : "viewer";
+  const isGuest = (await guestSlotOf(streamId, caller.uid)) !== null;
+  const media = await streamMediaToken(stream, caller.uid, role, isGuest, profile, member.vipTier ?? 0);
+  return { media, role, isGuest };
+}

@@ -1,0 +1,18 @@
+/** Scheduled jobs of the venues: the presence sweep. */
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { REGION } from "../kernel/config.js";
+import { log } from "../kernel/logger.js";
+import { sweepVenuePresence } from "./presence.js";
+
+/**
+ * Frees seats, guest slots and viewer counts held by clients whose onDisconnect never fired, and trims
+ * gift feeds. Idempotent, so an overlapping or retried run is harmless.
+ */
+export const sweepVenuePresenceJob = onSchedule(
+  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0 },
+  async () => {
+    const summary = await sweepVenuePresence();
+    if (summary.failures > 0) log.warn("venue presence sweep finished with failures", { ...summary });
+    else log.info("venue presence sweep", { ...summary });
+  },
+);

@@ -1,0 +1,63 @@
+/**
+ * Leaving a venue, for every reason (left, kicked, banned, stale presence, stream ended): one function
+ * so that whatever the user held there — membership, a seat, a guest slot, a viewer count, presence
+ * and typing flags — is released the same way. Entry callables (live, rooms) admit members; only this
+ * module removes them.
+ */
+import { rtdb } from "../kernel/app.js";
+import { log } from "../kernel/logger.js";
+import { type Venue, VenuePaths, venueKey } from "./paths.js";
+
+export type RemovalReason = "left" | "kicked" | "banned" | "stale" | "ended";
+
+// The other parts' clean-ups (the venue contract), loaded on first use: they load their whole domain,
+// and live/viewers.ts loads this module the same way.
+const roomSeats = () => require("../rooms/seats.js") as typeof import("../rooms/seats.js");
+const liveGuests = () => require("../live/guests.js") as typeof import("../live/guests.js");
+const liveViewers = () => require("../live/viewers.js") as typeof import("../live/viewers.js");
+
+export interface RemovalOutcome {
+  /** This call ended the membership (false: it had already ended, e.g. a retry or a concurrent removal). */
+  wasMember: boolean;
+  /** Seats released (rooms) or guest slots released (streams, 0 or 1). */
+  released: number;
+}
+
+/** Ends the membership; true when it existed, so exactly one of concurrent removals sees true. */
+async function endMembership(venue: Venue, uid: string): Promise<boolean> {
+  let existed = false;
+  await rtdb()
+    .ref(VenuePaths.member(venue, uid))
+    .transaction((current) => {
+      existed = current !== null;
+      return null;
+    });
+  return existed;
+}
+
+/**
+ * Removes `uid` from `venue` and frees what they held. Idempotent: a second call finds nothing to
+ * free. Order matters for crashes: membership goes first (a non-member can no longer take a seat,
+ * chat or write presence), the presence traces the sweep finds users by go last, so a failure in
+ * between leaves them for the next sweep to retry.
+ */
+export async function removeFromVenue(venue: Venue, uid: string, reason: RemovalReason): Promise<RemovalOutcome> {
+  const wasMember = await endMembership(venue, uid);
+  let released: number;
+  if (venue.type === "room") {
+    released = await roomSeats().releaseSeatsOf(venue.id, uid, reason);
+  } else {
+    released = (await liveGuests().releaseGuestSlot(venue.id, uid, reason)) ? 1 : 0;
+    // Idempotent (its own audience marker decides), so a retry after a crash still uncounts once.
+    await liveViewers().viewerLeft(venue.id, uid);
+  }
+  await rtdb()
+    .ref()
+    .update({
+      [VenuePaths.presenceOf(venue, uid)]: null,
+      [VenuePaths.typingOf(venue, uid)]: null,
+      [VenuePaths.absenceOf(venue, uid)]: null,
+    });
+  if (wasMember || released > 0) log.info("removed from venue", { venue: venueKey(venue), uid, reason, wasMember, released });
+  return { wasMember, released };
+}

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { db, rtdb } from "../../src/kernel/app.js";
+import { sweepLiveStreams, sweepLiveStreamsJob } from "../../src/live/jobs.js";
+import { useCleanStack } from "../support/stack.js";
+import { clearConfigCaches, host, join, liveState, people, rtdbValue, setLiveConfig, start, streamDoc, viewer } from "./live-support.js";
+
+const MINUTE = 60_000;
+
+describe("live: the sweep", () => {
+  useCleanStack();
+  beforeEach(async () => {
+    clearConfigCaches();
+    await setLiveConfig({ hostAbsentMinutes: 3 });
+  });
+
+  it("ends a stream whose host's presence went stale, keeps one whose host is present", async () => {
+    const [gone, here] = [await host(), await host()];
+    const goneStream = (await start(gone)).streamId;
+    const hereStream = (await start(here)).streamId;
+    const now = Date.now() + 10 * MINUTE;
+    await rtdb().ref(`presence/stream_${goneStream}/${gone.uid}`).set({ lastSeen: now - 4 * MINUTE });
+    await rtdb().ref(`presence/stream_${hereStream}/${here.uid}`).set({ lastSeen: now - MINUTE });
+
+    const summary = await sweepLiveStreams(now);
+    assert.equal(summary.ended, 1);
+    const ended = await streamDoc(goneStream);
+    assert.equal(ended.status, "ended");
+    assert.equal(ended.endReason, "host-absent");
+    assert.equal(ended.endedBy, null);
+    assert.equal(ended.finalized, true);
+    assert.equal((await liveState(goneStream))?.status, "ended");
+    assert.equal((await streamDoc(hereStream)).status, "live");
+    assert.equal((await db().collection("auditLog").get()).size, 0, "the platform's own end is not an audited staff action");
+  });
+
+  it("a missing presence counts from when the sweep first saw it missing; a return clears the mark", async () => {
+    const luna = await host();
+    const { streamId } = await start(luna);
+    const t0 = Date.now();
+    assert.equal((await sweepLiveStreams(t0)).ended, 0);
+    assert.equal(await rtdbValue(`streams/${streamId}/state/hostAbsentSince`), t0);
+    assert.equal((await sweepLiveStreams(t0 + 2 * MINUTE)).ended, 0);
+
+    // The host comes back: the mark goes, and the clock restarts from their presence.
+    await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).set({ lastSeen: t0 + 2 * MINUTE });
+    assert.equal((await sweepLiveStreams(t0 + 4 * MINUTE)).ended, 0);
+    assert.equal(await rtdbValue(`streams/${streamId}/state/hostAbsentSince`), null);
+
+    await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).remove();
+    assert.equal((await sweepLiveStreams(t0 + 5 * MINUTE)).ended, 0);
+    assert.equal((await sweepLiveStreams(t0 + 7 * MINUTE)).ended, 0);
+    assert.equal((await sweepLiveStreams(t0 + 8 * MINUTE + 1)).ended, 1);
+    assert.equal((await streamDoc(streamId)).status, "ended");
+  });
+
+  it("refreshes the approximate viewer count of stream documents", async () => {
+    const luna = await host();
+    const crowd = await people(3);
+    const { streamId } = await start(luna);
+    await Promise.all(crowd.map((p) => join(p, streamId)));
+    await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).set({ lastSeen: Date.now() });
+    assert.equal((await streamDoc(streamId)).viewerCount, 0);
+    const summary = await sweepLiveStreams(Date.now());
+    assert.equal(summary.refreshed, 1);
+    assert.equal((await streamDoc(streamId)).viewerCount, 3);
+    assert.equal((await sweepLiveStreams(Date.now())).refreshed, 0);
+  });
+
+  it("finishes the finalisation of a stream whose end was interrupted", async () => {
+    const luna = await host();
+    const mia = await viewer();
+    const { streamId } = await start(luna);
+    await join(mia, streamId);
+    // As if endStream crashed right after marking the stream ended.
+    await db().doc(`streams/${streamId}`).update({ status: "ended", endedAt: new Date(), endedBy: luna.uid });
+    const summary = await sweepLiveStreams(Date.now());
+    assert.equal(summary.finalized, 1);
+    const stream = await streamDoc(streamId);
+    assert.equal(stream.finalized, true);
+    assert.equal(stream.analytics?.peakViewers, 1);
+    assert.equal(await rtdbValue(`members/stream_${streamId}`), null);
+    assert.equal((await sweepLiveStreams(Date.now())).finalized, 0);
+  });
+
+  it("runs as a scheduled function", async () => {
+    const luna = await host();
+    const { streamId } = await start(luna);
+    const scheduleTime = Date.now() + 10 * MINUTE;
+    await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).set({ lastSeen: scheduleTime - 5 * MINUTE });
+    await sweepLiveStreamsJob.run({ scheduleTime: new Date(scheduleTime).toISOString(), jobName: "sweepLiveStreams" } as never);
+    assert.equal((await streamDoc(streamId)).status, "ended");
+  });
+});

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { rtdb } from "../../src/kernel/app.js";
+import { removeFromVenue } from "../../src/venues/membership.js";
+import { useCleanStack } from "../support/stack.js";
+
+const ROOM = { type: "room", id: "r1" } as const;
+const STREAM = { type: "stream", id: "s1" } as const;
+
+const exists = async (path: string) => (await rtdb().ref(path).get()).exists();
+
+async function seedRoomMember(uid: string, seat: number) {
+  const seats = Array.from({ length: 4 }, (_, i) => (i === seat ? { uid, locked: false, micMuted: false, at: Date.now() } : { locked: false, micMuted: false }));
+  await rtdb()
+    .ref()
+    .update({
+      "rooms/r1/seats": seats,
+      [`members/room_r1/${uid}`]: { role: "member", at: Date.now() },
+      [`presence/room_r1/${uid}`]: { lastSeen: Date.now() },
+      [`typing/room_r1/${uid}`]: true,
+      [`absences/room_r1/${uid}`]: Date.now(),
+    });
+}
+
+describe("venues: removeFromVenue", () => {
+  useCleanStack();
+
+  it("removes membership, presence, typing and the absence marker, and frees the seat; a repeat is a no-op", async () => {
+    await seedRoomMember("alice", 2);
+    assert.deepEqual(await removeFromVenue(ROOM, "alice", "kicked"), { wasMember: true, released: 1 });
+    for (const path of ["members/room_r1/alice", "presence/room_r1/alice", "typing/room_r1/alice", "absences/room_r1/alice", "rooms/r1/seats/2/uid"]) {
+      assert.equal(await exists(path), false, `${path} should be gone`);
+    }
+    assert.deepEqual(await removeFromVenue(ROOM, "alice", "kicked"), { wasMember: false, released: 0 });
+  });
+
+  it("concurrent removals of one member: exactly one ends the membership", async () => {
+    await seedRoomMember("bob", 0);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => removeFromVenue(ROOM, "bob", "stale")));
+    assert.equal(outcomes.filter((o) => o.wasMember).length, 1);
+    assert.equal(outcomes.reduce((sum, o) => sum + o.released, 0), 1);
+    assert.equal(await exists("rooms/r1/seats/0/uid"), false);
+  });
+
+  it("in a stream, releases the guest slot and uncounts the viewer once", async () => {
+    await rtdb()
+      .ref()
+      .update({
+        "members/stream_s1/carol": { role: "viewer", at: Date.now() },
+        "streams/s1/state/guests": { 1: { uid: "carol", at: Date.now() } },
+        "streams/s1/audience/carol": Date.now(),
+        "streams/s1/state/viewers": { current: 2, peak: 2 },
+      });
+    assert.deepEqual(await removeFromVenue(STREAM, "carol", "ended"), { wasMember: true, released: 1 });
+    await removeFromVenue(STREAM, "carol", "ended");
+    assert.equal(await exists("streams/s1/state/guests/1"), false);
+    assert.equal(await exists("members/stream_s1/carol"), false);
+    assert.deepEqual((await rtdb().ref("streams/s1/state/viewers").get()).val(), { current: 1, peak: 2 });
+  });
+});

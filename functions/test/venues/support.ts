@@ -1,0 +1,91 @@
+/** Shared by the venues and chat tests: an admin handle on the rules clients' RTDB namespace, client helpers. */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { type App, deleteApp, initializeApp } from "firebase-admin/app";
+import { setLogLevel } from "firebase/app";
+import { type Database, getDatabase } from "firebase-admin/database";
+import { type Database as ClientDatabase, push, ref, serverTimestamp, update } from "firebase/database";
+import type { CloudFunction } from "firebase-functions/v2";
+import type { DatabaseEvent, DataSnapshot } from "firebase-functions/v2/database";
+import { makeDataSnapshot } from "firebase-functions-test/lib/providers/database.js";
+import { adminApp } from "../../src/kernel/app.js";
+import { rtdbClient, type RtdbClient } from "../support/rules.js";
+import { testStack } from "../support/stack.js";
+
+/**
+ * Rules clients connect to the stack's own namespace; in-process code writes to demo-unit's. Seeds for
+ * a rules test go through this admin app on the stack's namespace (the emulator variables are already
+ * in process.env, so it connects as the owner, past the rules).
+ */
+export function stackAdmin(): { db: Database; close(): Promise<void> } {
+  const stack = testStack();
+  const app: App = initializeApp(
+    { projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` },
+    `venues-admin-${randomUUID()}`,
+  );
+  return { db: getDatabase(app), close: () => deleteApp(app) };
+}
+
+/** Opens rules clients and closes them after each test of the suite. */
+export function useRtdbClients(): (uid: string | null) => ClientDatabase {
+  // Denied writes are the point of these tests; the SDK would log each one as a warning.
+  setLogLevel("silent");
+  const open: RtdbClient[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((client) => client.close()));
+  });
+  return (uid) => {
+    const client = rtdbClient(uid);
+    open.push(client);
+    return client.db;
+  };
+}
+
+export async function denied(operation: Promise<unknown>): Promise<void> {
+  await assert.rejects(operation, /permission|PERMISSION_DENIED/i);
+}
+
+/** A chat message as the app writes it: the message and the sender's rate stamp in one update. */
+export function sendChat(
+  db: ClientDatabase,
+  venueKey: string,
+  uid: string,
+  message: Record<string, unknown>,
+  options: { rateUid?: string; withRate?: boolean } = {},
+): Promise<string> {
+  const key = push(ref(db, `chat/${venueKey}`)).key as string;
+  const paths: Record<string, unknown> = { [`chat/${venueKey}/${key}`]: { uid, createdAt: serverTimestamp(), ...message } };
+  if (options.withRate !== false) paths[`chatRate/${venueKey}/${options.rateUid ?? uid}`] = serverTimestamp();
+  return update(ref(db), paths).then(() => key);
+}
+
+/**
+ * Delivers an RTDB event in-process, as Cloud Functions would (at least once: pick the event id to
+ * simulate a redelivery). The snapshot is firebase-functions-test's makeDataSnapshot over the kernel's
+ * admin app, so handlers reading `event.data.ref` reach the same database as the rest of the code.
+ */
+export function deliverDatabaseEvent<Params extends Record<string, string>>(
+  fn: CloudFunction<DatabaseEvent<DataSnapshot, Params>>,
+  kind: "created" | "deleted",
+  path: string,
+  value: unknown,
+  eventId: string,
+  params: Params,
+): Promise<unknown> {
+  const instance = testStack().databaseNamespace;
+  const event = {
+    specversion: "1.0",
+    id: eventId,
+    source: `//firebasedatabase.googleapis.com/projects/_/locations/us-central1/instances/${instance}`,
+    type: `google.firebase.database.ref.v1.${kind}`,
+    time: new Date().toISOString(),
+    data: makeDataSnapshot(value as object | null, path, adminApp() as unknown as Parameters<typeof makeDataSnapshot>[2]),
+    params,
+    ref: path,
+    instance,
+    firebaseDatabaseHost: "firebaseio.com",
+    location: "us-central1",
+    authType: "admin",
+  } as unknown as DatabaseEvent<DataSnapshot, Params>;
+  return fn.run(event) as Promise<unknown>;
+}
