@@ -16,4 +16,6 @@ export const PersonalDataLocations = {
   devices: "devices",
   /** users/{uid}/notifications/{id} (notify domain). */
   notifications: "notifications",
+  /** chatArchive/{venueKey}/messages/{messageId}: { uid, venueKey, text, createdAt, moderation } (chat domain). */
+  chatMessages: "messages",
 } as const;

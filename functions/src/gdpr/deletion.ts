@@ -13,6 +13,8 @@
  * - kyc/{uid}: status only (the encrypted personal data and document paths are removed). Production
  *   also deletes the uploaded images (Storage prefix kyc/{uid}/); Storage is not emulated here.
  * - reports the user filed: moderation records about other users; they reference the uid only.
+ * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
+ *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
  * transaction with meta.reason "account-deletion" (a refund would need a payout identity we are
@@ -214,6 +216,47 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 
   async presence(uid) {
     await rtdb().ref(`status/${uid}`).remove();
+  },
+
+  /** Ends the user's live streams, closes their rooms, and takes them out of every venue they are in. */
+  async venues(uid) {
+    const { endStreamAs } = require("../live/streams.js") as typeof import("../live/streams.js");
+    const { closeRoom } = require("../rooms/rooms.js") as typeof import("../rooms/rooms.js");
+    const { removeFromVenue } = require("../venues/membership.js") as typeof import("../venues/membership.js");
+    const { VenuePaths, parseVenueKey } = require("../venues/paths.js") as typeof import("../venues/paths.js");
+    const [streams, rooms, venues] = await Promise.all([
+      db().collection(Collections.streams).where("hostUid", "==", uid).where("status", "==", "live").get(),
+      db().collection(Collections.rooms).where("ownerUid", "==", uid).where("status", "==", "open").get(),
+      rtdb().ref(VenuePaths.venueIndex()).get(),
+    ]);
+    for (const stream of streams.docs) await endStreamAs({ uid: null, staff: true }, { streamId: stream.id, reason: "account deleted" });
+    for (const room of rooms.docs) await closeRoom({ uid, roles: [], claims: {} }, { roomId: room.id });
+    for (const key of Object.keys((venues.val() ?? {}) as Record<string, unknown>)) {
+      const venue = parseVenueKey(key);
+      if (venue && (await rtdb().ref(VenuePaths.member(venue, uid)).get()).exists()) await removeFromVenue(venue, uid, "left");
+    }
+  },
+
+  /**
+   * Chat messages: the text goes (from the archive and from the live chat); the archive keeps the
+   * moderation outcome under the pseudonymous uid, as the ledger does, for moderation history.
+   */
+  async chatMessages(uid) {
+    const { FieldPath, FieldValue } = firestoreValues();
+    const query = db().collectionGroup(L.chatMessages).where("uid", "==", uid).orderBy(FieldPath.documentId()).limit(200);
+    let page = await query.get();
+    while (!page.empty) {
+      const batch = db().batch();
+      const live: Record<string, null> = {};
+      for (const message of page.docs) {
+        if (typeof message.get("venueKey") !== "string") continue; // another domain's "messages"
+        if (message.get("redacted") !== true) batch.update(message.ref, { text: null, redacted: true, redactedAt: FieldValue.serverTimestamp() });
+        live[`chat/${message.get("venueKey")}/${message.id}`] = null;
+      }
+      await batch.commit();
+      if (Object.keys(live).length) await rtdb().ref().update(live);
+      page = await query.startAfter(page.docs[page.docs.length - 1]).get();
+    }
   },
 
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */

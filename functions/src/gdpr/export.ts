@@ -1,7 +1,10 @@
 /**
  * Data export (GDPR Art. 15 and 20): everything the platform holds about the caller, as one JSON
  * bundle. Financial records (ledger, withdrawals, checkout sessions) are included; other users'
- * personal data is not (follow edges list uids only, as the app shows them).
+ * personal data is not (follow edges list uids only, as the app shows them). Chat messages the user
+ * sent are exported from the moderation archive with their venue, time and moderation outcome; the
+ * streams they hosted, the rooms they own and their PK battles come with them. (Posts join the bundle
+ * when the posts domain exists.)
  *
  * Delivery: inline when the serialized bundle is under 1 MB (the callable's response limit is 10 MB,
  * 1 MB keeps mobile clients comfortable). Larger bundles in production would be written to Cloud
@@ -94,6 +97,13 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       readAll(profileRef.collection(L.notifications)),
       readAll(db().collection(L.reports).where("reporterUid", "==", uid)),
     ]);
+  const [messagesSent, streamsHosted, roomsOwned, pkBattles] = await Promise.all([
+    // chatArchive/{venueKey}/messages/{id}: a collection-group query on uid (index override declared).
+    readAll(db().collectionGroup(L.chatMessages).where("uid", "==", uid)).then((docs) => docs.filter((m) => typeof m.venueKey === "string")),
+    readAll(db().collection(Collections.streams).where("hostUid", "==", uid)),
+    readAll(db().collection(Collections.rooms).where("ownerUid", "==", uid)),
+    readAll(db().collection(Collections.pkBattles).where("participants", "array-contains", uid)),
+  ]);
 
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
@@ -129,6 +139,10 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     devices,
     notifications,
     reportsFiled,
+    messagesSent: messagesSent.sort(byCreatedAt),
+    streamsHosted: streamsHosted.sort((a, b) => String(a.startedAt ?? "").localeCompare(String(b.startedAt ?? ""))),
+    roomsOwned,
+    pkBattles: pkBattles.sort(byCreatedAt),
     kyc,
   };
 }

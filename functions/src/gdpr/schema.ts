@@ -35,6 +35,11 @@ export interface DataExportBundle {
   devices: JsonRecord[];
   notifications: JsonRecord[];
   reportsFiled: JsonRecord[];
+  /** Chat messages sent (from the moderation archive): venue, time, text, moderation outcome. */
+  messagesSent: JsonRecord[];
+  streamsHosted: JsonRecord[];
+  roomsOwned: JsonRecord[];
+  pkBattles: JsonRecord[];
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
 }
 
@@ -56,6 +61,8 @@ export const DELETION_STEPS = [
   "username",
   "kyc",
   "presence",
+  "venues",
+  "chatMessages",
   "profile",
   "authUser",
   "done",
