@@ -11,6 +11,8 @@ import { advancePkBattle, pendingStep, sweepDuePkBattles } from "./pk.js";
 import { PkTimerTaskSchema } from "./pk-schema.js";
 import { schedulePkTimer } from "./pk-timers.js";
 
+const EARLY_WAIT_MS = 60_000;
+
 /** Exported in index.ts as pkBattleTimer (the queue name pk-timers.ts enqueues to). */
 export const pkBattleTimer = onTaskDispatched(
   {
@@ -21,12 +23,18 @@ export const pkBattleTimer = onTaskDispatched(
   },
   async (request) => {
     const { battleId } = parse(PkTimerTaskSchema, request.data);
-    const now = Date.now();
-    const { outcome, battle } = await advancePkBattle(battleId, now);
-    // A task that fired before its step was due (clock skew) asks again at the due time; once the
-    // battle has moved on, there is nothing to reschedule.
+    let { outcome, battle } = await advancePkBattle(battleId, Date.now());
+    // A task that arrives before its step is due (clock skew in production; always in the local Cloud
+    // Tasks emulator, which ignores scheduleTime) waits here — at most EARLY_WAIT_MS, well inside the
+    // timeout — and then asks again, instead of re-enqueueing itself in a tight loop.
+    const dueIn = battle?.nextActionAt != null ? battle.nextActionAt - Date.now() : 0;
+    if (outcome === "not-due" && dueIn > 0) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(dueIn, EARLY_WAIT_MS)));
+      ({ outcome, battle } = await advancePkBattle(battleId, Date.now()));
+    }
+    // Still early (a long wait): one more task for the due time. Once the battle has moved on, nothing.
     const step = battle && pendingStep(battle);
-    if (outcome === "not-due" && step && battle.nextActionAt !== null && battle.nextActionAt > now) {
+    if (outcome === "not-due" && step && battle?.nextActionAt != null && battle.nextActionAt > Date.now()) {
       await schedulePkTimer(battleId, step, battle.nextActionAt, { named: false });
     }
   },

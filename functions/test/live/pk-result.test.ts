@@ -222,7 +222,6 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 5, winnerRewardCoins: 0 });
     const battleId = await activeBattle(a, b);
     assert.equal((await advancePkBattle(battleId)).outcome, "not-due");
-    await timerTask(battleId);
     assert.equal((await battle(battleId)).status, "active");
 
     const now = Date.now();
