@@ -73,7 +73,8 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
     ),
   );
   // firebase-tools reads params from .env.<project> and secrets from .secret.local (both git-ignored).
-  writeEnvFile(join(functionsDir, `.env.${options.projectId}`), options.params, "written by the local stack (devstack); git-ignored");
+  const envFile = join(functionsDir, `.env.${options.projectId}`);
+  writeEnvFile(envFile, options.params, "written by the local stack (devstack); git-ignored");
   writeEnvFile(join(functionsDir, ".secret.local"), options.secrets, "local emulator secrets, written by devstack; git-ignored");
 
   const firebaseBin = join(options.rootDir, "node_modules", "firebase-tools", "lib", "bin", "firebase.js");
@@ -141,6 +142,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
       clearTimeout(timer);
       killGroup("SIGKILL"); // function workers left behind by a slow shutdown
       rmSync(workDir, { recursive: true, force: true });
+      rmSync(envFile, { force: true });
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * mocha global fixtures: start the local stack on free ports for this run (project demo-test), or,
+ * mocha global fixtures: start the local stack on free ports for this run (project demo-test-<pid>), or,
  * with LIVE_STACK=reuse, use the developer stack already running from `npm start` (the tests reset its
  * data, and the demo world is loaded again at the end). Either way the emulator variables are in
  * process.env before any test touches an SDK, and whatever was started here is stopped here.
@@ -39,7 +39,9 @@ export async function mochaGlobalSetup() {
   }
   started = await startStack({
     rootDir: ROOT,
-    projectId: "demo-test",
+    // One project id per run: firebase-tools reads params from functions/.env.<project>, so two test
+    // runs in one checkout would otherwise hand each other's Redis endpoint to their functions.
+    projectId: `demo-test-${process.pid}`,
     ports: "free",
     functions: true,
     log: process.env.STACK_VERBOSE ? (source, line) => console.log(`  [${source}] ${line}`) : undefined,
