@@ -4,6 +4,7 @@ import { defineCallable } from "../kernel/callable.js";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { KYC_ENCRYPTION_KEY } from "../kyc/config.js";
+import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import { resumeStaleDeletions, runAccountDeletion } from "./deletion.js";
 import { exportMyData as buildAndDeliverExport } from "./export.js";
 import { DeleteMyAccountRequestSchema, ExportMyDataRequestSchema } from "./schema.js";
@@ -22,12 +23,13 @@ export const deleteMyAccount = defineCallable({
   name: "gdpr.deleteMyAccount",
   input: DeleteMyAccountRequestSchema,
   rateLimit: { perUid: { tokens: 10, windowSeconds: 3600 } },
-  options: { timeoutSeconds: 300 },
+  // Deletion ends the user's streams, closes their rooms and removes them from venues (media sessions too).
+  options: { secrets: [LIVEKIT_API_SECRET], timeoutSeconds: 300 },
   handler: ({ caller }) => runAccountDeletion(caller.uid),
 });
 
 /** Deletions interrupted by a crash or timeout are finished here, even if the user never returns. */
-export const resumeAccountDeletions = onSchedule({ schedule: "every 30 minutes", region: REGION, timeoutSeconds: 540 }, async () => {
+export const resumeAccountDeletions = onSchedule({ schedule: "every 30 minutes", region: REGION, timeoutSeconds: 540, secrets: [LIVEKIT_API_SECRET] }, async () => {
   const resumed = await resumeStaleDeletions();
   if (resumed) log.info("account deletions resumed", { resumed });
 });

@@ -29,7 +29,7 @@ import {
 import { endStream as end, startStream as start, updateStreamInvites as updateInvites } from "./streams.js";
 import { getStreamMediaToken as mediaToken, joinStream as join, leaveStream as leave } from "./viewers.js";
 
-/** Callables that sign media tokens need the LiveKit secret. */
+/** Callables that sign media tokens, or remove and demote joined media sessions (media/sessions.ts), need the LiveKit secret. */
 const MEDIA = { secrets: [LIVEKIT_API_SECRET] };
 /** Stage and moderation actions: a human taps, a script floods. */
 const ACTIONS = { perUid: { tokens: 60, windowSeconds: 60 } };
@@ -47,6 +47,7 @@ export const endStream = defineCallable({
   name: "live.endStream",
   input: EndStreamRequestSchema,
   rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
+  options: MEDIA,
   handler: ({ caller, data }) => end(caller, data),
 });
 
@@ -75,6 +76,7 @@ export const joinStream = defineCallable({
 export const leaveStream = defineCallable({
   name: "live.leaveStream",
   input: StreamRefRequestSchema,
+  options: MEDIA,
   handler: ({ caller, data }) => leave(caller, data),
 });
 
@@ -117,6 +119,7 @@ export const answerGuestInvite = defineCallable({
 export const leaveGuestSlot = defineCallable({
   name: "live.leaveGuestSlot",
   input: StreamRefRequestSchema,
+  options: MEDIA,
   handler: ({ caller, data }) => leaveSlot(caller, data),
 });
 
@@ -124,6 +127,7 @@ export const removeGuest = defineCallable({
   name: "live.removeGuest",
   input: StreamUserRequestSchema,
   rateLimit: ACTIONS,
+  options: MEDIA,
   handler: ({ caller, data }) => remove(caller, data),
 });
 
@@ -131,6 +135,7 @@ export const kickFromStream = defineCallable({
   name: "live.kickFromStream",
   input: KickFromStreamRequestSchema,
   rateLimit: ACTIONS,
+  options: MEDIA,
   handler: ({ caller, data }) => kick(caller, data),
 });
 

@@ -9,6 +9,7 @@ import { firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { demoteMediaPublisher } from "../media/sessions.js";
 import { VenuePaths } from "../venues/paths.js";
 import type { AnswerGuestInvite, AnswerGuestRequest, GuestActionResponse, StreamRefRequest, StreamUserRequest } from "./schema.js";
 import {
@@ -182,6 +183,8 @@ export async function leaveGuestSlot(caller: Caller, { streamId }: StreamRefRequ
   // Any status: the end clears the stage anyway, and leaving must not fail for a client catching up.
   await loadStream(streamId);
   const freed = await releaseGuestSlot(streamId, caller.uid, "left");
+  // Publish rights go with the slot, which may now seat someone else.
+  if (freed) await demoteMediaPublisher(streamVenue(streamId), caller.uid);
   return { status: freed ? "removed" : "none", slot: null };
 }
 
@@ -190,5 +193,7 @@ export async function removeGuest(caller: Caller, { streamId, uid }: StreamUserR
   const stream = await loadLiveStream(streamId);
   if (caller.uid !== stream.hostUid && !isStaff(caller.roles)) fail("permission-denied", "Only the host or a moderator removes guests.");
   const freed = await releaseGuestSlot(streamId, uid, "removed");
+  // Even when nothing was freed (a retry): a joined session may still publish. Never the host's.
+  if (uid !== stream.hostUid) await demoteMediaPublisher(streamVenue(streamId), uid);
   return { status: freed ? "removed" : "none", slot: null };
 }

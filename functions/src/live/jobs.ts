@@ -14,6 +14,7 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
+import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import { VenuePaths } from "../venues/paths.js";
 import { LivePaths, liveConfig, readValue, type StoredStream, streamRef, streamVenue, updateTree } from "./store.js";
 import { endStreamAs, finalizeStream } from "./streams.js";
@@ -92,7 +93,8 @@ export async function sweepLiveStreams(nowMs = Date.now()): Promise<SweepSummary
 }
 
 export const sweepLiveStreamsJob = onSchedule(
-  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 300, retryCount: 0 },
+  // The secret: ending a stream closes its media room (media/sessions.ts).
+  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 300, retryCount: 0, secrets: [LIVEKIT_API_SECRET] },
   async (event) => {
     const summary = await sweepLiveStreams(event.scheduleTime ? Date.parse(event.scheduleTime) : Date.now());
     log.info("live sweep", { ...summary });

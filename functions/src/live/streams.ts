@@ -14,6 +14,7 @@ import { runTransaction } from "../kernel/transactions.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { readBan } from "../identity/blocking.js";
+import { closeMediaRoom } from "../media/sessions.js";
 import { isBanActive } from "../identity/policy.js";
 import { userRef } from "../social/refs.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
@@ -225,6 +226,8 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
 export async function endStreamAs(actor: EndActor, request: EndStreamRequest): Promise<EndStreamResponse> {
   const changed = await closeStream(request.streamId, actor, request.reason ?? (actor.uid === null ? "system" : "ended"));
   const analytics = await finalizeStream(request.streamId);
+  // The members went in bulk: their media sessions go with the media room.
+  if (changed) await closeMediaRoom(streamVenue(request.streamId));
   if (changed) log.info("stream ended", { streamId: request.streamId, by: actor.uid, reason: request.reason });
   return { streamId: request.streamId, status: "ended", changed, analytics };
 }

@@ -26,6 +26,8 @@ import * as seats from "./seats.js";
 
 const SEAT_LIMIT = { perUid: { tokens: 60, windowSeconds: 60 } };
 const SETTINGS_LIMIT = { perUid: { tokens: 30, windowSeconds: 60 } };
+/** Signing media tokens, or removing and demoting joined media sessions (media/sessions.ts). */
+const MEDIA = { secrets: [LIVEKIT_API_SECRET] };
 
 // Rooms and their settings
 
@@ -40,6 +42,7 @@ export const updateRoom = defineCallable({
   name: "rooms.updateRoom",
   input: UpdateRoomRequestSchema,
   rateLimit: SETTINGS_LIMIT,
+  options: MEDIA,
   handler: ({ caller, data }) => rooms.updateRoom(caller, data),
 });
 
@@ -61,6 +64,7 @@ export const closeRoom = defineCallable({
   name: "rooms.closeRoom",
   input: RoomRequestSchema,
   rateLimit: SETTINGS_LIMIT,
+  options: MEDIA,
   handler: ({ caller, data }) => rooms.closeRoom(caller, data),
 });
 
@@ -88,13 +92,14 @@ export const enterRoom = defineCallable({
   name: "rooms.enterRoom",
   input: EnterRoomRequestSchema,
   rateLimit: { perUid: { tokens: 30, windowSeconds: 60 } },
-  options: { secrets: [LIVEKIT_API_SECRET] },
+  options: MEDIA,
   handler: ({ caller, data }) => entry.enterRoom(caller, data),
 });
 
 export const leaveRoom = defineCallable({
   name: "rooms.leaveRoom",
   input: RoomRequestSchema,
+  options: MEDIA,
   handler: ({ caller, data }) => entry.leaveRoom(caller, data),
 });
 
@@ -102,7 +107,7 @@ export const getRoomMediaToken = defineCallable({
   name: "rooms.getRoomMediaToken",
   input: RoomRequestSchema,
   rateLimit: SEAT_LIMIT,
-  options: { secrets: [LIVEKIT_API_SECRET] },
+  options: MEDIA,
   handler: ({ caller, data }) => entry.getRoomMediaToken(caller, data),
 });
 
@@ -112,6 +117,7 @@ export const kickFromRoom = defineCallable({
   name: "rooms.kickFromRoom",
   input: KickFromRoomRequestSchema,
   rateLimit: SEAT_LIMIT,
+  options: MEDIA,
   handler: ({ caller, data }) => moderation.kickFromRoom(caller, data),
 });
 
@@ -135,6 +141,7 @@ export const leaveSeat = defineCallable({
   name: "rooms.leaveSeat",
   input: RoomRequestSchema,
   rateLimit: SEAT_LIMIT,
+  options: MEDIA,
   handler: ({ caller, data }) => seats.leaveSeat(caller, data),
 });
 
@@ -177,6 +184,7 @@ export const kickFromSeat = defineCallable({
   name: "rooms.kickFromSeat",
   input: TargetUserRequestSchema,
   rateLimit: SEAT_LIMIT,
+  options: MEDIA,
   handler: ({ caller, data }) => seats.kickFromSeat(caller, data),
 });
 
@@ -184,6 +192,7 @@ export const muteMic = defineCallable({
   name: "rooms.muteMic",
   input: MicRequestSchema,
   rateLimit: SEAT_LIMIT,
+  options: MEDIA,
   handler: ({ caller, data }) => seats.muteMic(caller, data),
 });
 

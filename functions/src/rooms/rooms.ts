@@ -14,6 +14,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { closeMediaRoom, demoteMediaPublisher } from "../media/sessions.js";
 import { blockedAmong } from "../social/refs.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
@@ -172,6 +173,8 @@ export async function updateRoom(caller: Caller, request: UpdateRoomRequest): Pr
   if (resized.moved.length || resized.unseated.length) {
     await recordActivity(room.id, { type: "seats.resized", actorUid: caller.uid, details: { seatCount: room.seatCount, ...resized } });
   }
+  // Speakers left without a seat lose publish rights in their joined media sessions too.
+  await Promise.all(resized.unseated.map((uid) => demoteMediaPublisher(roomVenue(room.id), uid)));
   return { room: roomView(room), ...resized };
 }
 
@@ -245,6 +248,8 @@ export async function closeRoom(caller: Caller, request: RoomRequest): Promise<{
       [VenuePaths.absences(venue)]: null,
     });
   await syncRoomState(request.roomId);
+  // The members went in bulk: their media sessions go with the media room.
+  if (!alreadyClosed) await closeMediaRoom(venue);
   if (!alreadyClosed) await recordActivity(request.roomId, { type: "room.closed", actorUid: caller.uid });
   return { roomId: request.roomId, alreadyClosed };
 }

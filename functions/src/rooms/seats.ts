@@ -15,6 +15,7 @@ import { rtdb } from "../kernel/app.js";
 import { type ErrorCode, fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { demoteMediaPublisher } from "../media/sessions.js";
 import { VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
@@ -25,6 +26,7 @@ import {
   requireAuthorityOver,
   requireMember,
   requireRoomModerator,
+  roomVenue,
 } from "./room.js";
 import {
   type InviteToSeatRequest,
@@ -311,6 +313,8 @@ export async function leaveSeat(caller: Caller, request: RoomRequest): Promise<S
   const left = await applySeatPlan(request.roomId, (seats) => planVacate(seats, caller.uid), { ifMissing: "null" });
   if (left && left.index !== null) {
     await recordActivity(request.roomId, { type: "seat.left", actorUid: caller.uid, details: { index: left.index } });
+    // Publish rights go with the seat (a joined session keeps its token's rights otherwise).
+    await demoteMediaPublisher(roomVenue(request.roomId), caller.uid);
   }
   return { roomId: request.roomId, index: null };
 }
@@ -340,6 +344,8 @@ export async function kickFromSeat(caller: Caller, request: TargetUserRequest): 
   if (kicked && kicked.index !== null) {
     await recordActivity(request.roomId, { type: "seat.kicked", actorUid: caller.uid, targetUid: request.uid, details: { index: kicked.index } });
   }
+  // Also when no seat was freed (a retry): a joined session may still publish.
+  await demoteMediaPublisher(roomVenue(request.roomId), request.uid);
   return { roomId: request.roomId, index: null };
 }
 
@@ -403,6 +409,9 @@ async function setMic(caller: Caller, request: MicRequest, muted: boolean): Prom
   else await muteRef.remove();
   const changed = (await applySeatPlan(request.roomId, (seats) => planMic(seats, target, muted, "admin"))) as { index: number | null };
   await recordActivity(request.roomId, { type: muted ? "mic.muted" : "mic.unmuted", actorUid: caller.uid, targetUid: target, details: { index: changed.index } });
+  // An admin mute takes publish rights from a joined session; an unmute gives them back only through a
+  // fresh token (getRoomMediaToken), which the app fetches.
+  if (muted) await demoteMediaPublisher(roomVenue(request.roomId), target);
   return { roomId: request.roomId, index: changed.index };
 }
 

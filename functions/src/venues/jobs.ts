@@ -2,14 +2,16 @@
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
+import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import { sweepVenuePresence } from "./presence.js";
 
 /**
  * Frees seats, guest slots and viewer counts held by clients whose onDisconnect never fired, and trims
- * gift feeds. Idempotent, so an overlapping or retried run is harmless.
+ * gift feeds. Idempotent, so an overlapping or retried run is harmless. The LiveKit secret: removals also
+ * end joined media sessions (media/sessions.ts).
  */
 export const sweepVenuePresenceJob = onSchedule(
-  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0 },
+  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0, secrets: [LIVEKIT_API_SECRET] },
   async () => {
     const summary = await sweepVenuePresence();
     if (summary.failures > 0) log.warn("venue presence sweep finished with failures", { ...summary });

@@ -6,6 +6,7 @@
  */
 import { rtdb } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
+import { revokeMediaSession } from "../media/sessions.js";
 import { type Venue, VenuePaths, venueKey } from "./paths.js";
 
 export type RemovalReason = "left" | "kicked" | "banned" | "stale" | "ended";
@@ -58,6 +59,9 @@ export async function removeFromVenue(venue: Venue, uid: string, reason: Removal
       [VenuePaths.typingOf(venue, uid)]: null,
       [VenuePaths.absenceOf(venue, uid)]: null,
     });
+  // A joined media session outlives its token: end it too (best effort; every call, so a retry after a
+  // crash here still ends it).
+  await revokeMediaSession(venue, uid);
   if (wasMember || released > 0) log.info("removed from venue", { venue: venueKey(venue), uid, reason, wasMember, released });
   return { wasMember, released };
 }
