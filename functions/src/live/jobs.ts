@@ -5,7 +5,10 @@
  *    that long (state.hostAbsentSince records when the sweep first saw it missing, so a short network
  *    drop of a long-running stream does not end it);
  *  - refreshes streams/{id}.viewerCount (approximate, for discovery) from the live state;
- *  - finalises ended streams whose finalisation was interrupted.
+ *  - finalises ended streams whose finalisation was interrupted;
+ *  - after config/live endedStateRetentionHours, removes an ended stream's RTDB data (state, chat, gift
+ *    feed, entrances, mutes, bans): the chat archive and analytics in Firestore keep its history, and the
+ *    RTDB (priced by stored gigabytes) never accumulates dead venues.
  * Every step is idempotent: overlapping or retried runs are harmless.
  */
 import type { Query } from "firebase-admin/firestore";
@@ -15,7 +18,7 @@ import { Collections } from "../kernel/collections.js";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { LIVEKIT_API_SECRET } from "../media/tokens.js";
-import { VenuePaths } from "../venues/paths.js";
+import { VenuePaths, venueKey } from "../venues/paths.js";
 import { LivePaths, liveConfig, readValue, type StoredStream, streamRef, streamVenue, updateTree } from "./store.js";
 import { endStreamAs, finalizeStream } from "./streams.js";
 
@@ -26,6 +29,7 @@ export interface SweepSummary {
   ended: number;
   refreshed: number;
   finalized: number;
+  cleared: number;
 }
 
 async function forEachDoc(base: Query, visit: (stream: StoredStream) => Promise<void>): Promise<void> {
@@ -68,7 +72,7 @@ async function hostGone(stream: StoredStream, nowMs: number, absentMs: number): 
 export async function sweepLiveStreams(nowMs = Date.now()): Promise<SweepSummary> {
   const config = await liveConfig();
   const absentMs = config.hostAbsentMinutes * 60_000;
-  const summary: SweepSummary = { scanned: 0, ended: 0, refreshed: 0, finalized: 0 };
+  const summary: SweepSummary = { scanned: 0, ended: 0, refreshed: 0, finalized: 0, cleared: 0 };
   const streams = db().collection(Collections.streams);
 
   await forEachDoc(streams.where("status", "==", "live"), async (stream) => {
@@ -89,6 +93,24 @@ export async function sweepLiveStreams(nowMs = Date.now()): Promise<SweepSummary
     await finalizeStream(stream.id);
     summary.finalized++;
   });
+
+  const { Timestamp } = firestoreValues();
+  const cutoff = Timestamp.fromMillis(nowMs - config.endedStateRetentionHours * 3_600_000);
+  const expired = await streams.where("liveStateCleared", "==", false).where("endedAt", "<", cutoff).limit(PAGE).get();
+  for (const doc of expired.docs) {
+    const venue = streamVenue(doc.id);
+    const key = venueKey(venue);
+    await updateTree({
+      [LivePaths.stream(doc.id)]: null,
+      [VenuePaths.chat(venue)]: null,
+      [`chatRate/${key}`]: null,
+      [VenuePaths.giftFeed(venue)]: null,
+      [`mutes/${key}`]: null,
+      [`bans/${key}`]: null,
+    });
+    await doc.ref.update({ liveStateCleared: true });
+    summary.cleared++;
+  }
   return summary;
 }
 

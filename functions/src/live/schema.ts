@@ -76,6 +76,8 @@ export const LiveConfigSchema = z.object({
   rankingPersistLimit: z.number().int().min(1).max(500).default(100),
   /** Longest stream ban a host or moderator may give (minutes). */
   maxBanMinutes: z.number().int().min(1).max(525_600).default(43_200),
+  /** How long an ended stream's RTDB state, chat and gift feed stay readable (replay, "stream ended" screens). */
+  endedStateRetentionHours: z.number().int().min(0).max(720).default(24),
 });
 export type LiveConfig = z.infer<typeof LiveConfigSchema>;
 

@@ -214,6 +214,8 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
       analytics,
       finalized: true,
       finalizedAt: FieldValue.serverTimestamp(),
+      // The sweep removes the stream's RTDB data after the retention period, then sets this.
+      liveStateCleared: false,
       viewerCount: 0,
     });
     return analytics;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { db, rtdb } from "../../src/kernel/app.js";
 import { sweepLiveStreams, sweepLiveStreamsJob } from "../../src/live/jobs.js";
 import { useCleanStack } from "../support/stack.js";
-import { clearConfigCaches, host, join, liveState, people, rtdbValue, setLiveConfig, start, streamDoc, viewer } from "./live-support.js";
+import { clearConfigCaches, end, host, join, liveState, people, rtdbValue, setLiveConfig, start, streamDoc, viewer } from "./live-support.js";
 
 const MINUTE = 60_000;
 
@@ -89,5 +89,34 @@ describe("live: the sweep", () => {
     await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).set({ lastSeen: scheduleTime - 5 * MINUTE });
     await sweepLiveStreamsJob.run({ scheduleTime: new Date(scheduleTime).toISOString(), jobName: "sweepLiveStreams" } as never);
     assert.equal((await streamDoc(streamId)).status, "ended");
+  });
+});
+
+describe("live: ended streams' realtime data", () => {
+  useCleanStack();
+
+  it("stays for the retention period, then the sweep removes it once (Firestore keeps the history)", async () => {
+    clearConfigCaches();
+    await setLiveConfig({ endedStateRetentionHours: 1 });
+    const star = await host();
+    const { streamId } = await start(star);
+    const key = `stream_${streamId}`;
+    await rtdb().ref(`chat/${key}/m1`).set({ uid: star.uid, text: "bye", createdAt: Date.now() });
+    await rtdb().ref(`giftEvents/${key}/g1`).set({ g: "rose", n: 1, f: "x", r: star.uid, v: 10, t: Date.now() });
+    await end(star, streamId);
+    const endedAt = (await streamDoc(streamId)).endedAt?.toMillis() as number;
+
+    assert.equal((await sweepLiveStreams(endedAt + 30 * MINUTE)).cleared, 0, "within the retention period");
+    assert.equal((await liveState(streamId))?.status, "ended");
+    assert.ok(await rtdbValue(`chat/${key}/m1`));
+
+    assert.equal((await sweepLiveStreams(endedAt + 61 * MINUTE)).cleared, 1);
+    assert.equal(await rtdbValue(`streams/${streamId}`), null);
+    assert.equal(await rtdbValue(`chat/${key}`), null);
+    assert.equal(await rtdbValue(`giftEvents/${key}`), null);
+    const stream = await streamDoc(streamId);
+    assert.equal(stream.status, "ended");
+    assert.ok(stream.analytics, "analytics stay");
+    assert.equal((await sweepLiveStreams(endedAt + 62 * MINUTE)).cleared, 0, "once");
   });
 });
