@@ -246,6 +246,10 @@ export async function closeRoom(caller: Caller, request: RoomRequest): Promise<{
       [`typing/${venueKey(venue)}`]: null,
       [RoomPaths.entrances(request.roomId)]: null,
       [VenuePaths.absences(venue)]: null,
+      // A closed room is not watched any more: its chat (archived in Firestore) and gift feed go too.
+      [VenuePaths.chat(venue)]: null,
+      [`chatRate/${venueKey(venue)}`]: null,
+      [VenuePaths.giftFeed(venue)]: null,
     });
   await syncRoomState(request.roomId);
   // The members went in bulk: their media sessions go with the media room.

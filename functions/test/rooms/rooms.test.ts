@@ -179,6 +179,8 @@ describe("rooms: lifecycle, settings and discovery", () => {
     await callInProcess(setRoomAdmin, { user: owner, data: { roomId, uid: admin.uid, admin: true } });
     await enter(member, roomId);
     await callInProcess(takeSeat, { user: member, data: { roomId } });
+    await rtdb().ref(`chat/room_${roomId}/m1`).set({ uid: member.uid, text: "hi", createdAt: Date.now() });
+    await rtdb().ref(`giftEvents/room_${roomId}/g1`).set({ g: "rose", n: 1, f: member.uid, r: owner.uid, v: 10, t: Date.now() });
     await expectHttpsError(callInProcess(closeRoom, { user: admin, data: { roomId } }), "permission-denied");
     await expectHttpsError(callInProcess(closeRoom, { user: member, data: { roomId } }), "permission-denied");
 
@@ -188,6 +190,8 @@ describe("rooms: lifecycle, settings and discovery", () => {
     assert.equal((await rtdbValue<{ status: string }>(`rooms/${roomId}/state`))?.status, "closed");
     assert.equal(await rtdbValue(`rooms/${roomId}/seats`), null);
     assert.equal(await rtdbValue(`members/room_${roomId}`), null);
+    assert.equal(await rtdbValue(`chat/room_${roomId}`), null, "the chat goes (it is archived in Firestore)");
+    assert.equal(await rtdbValue(`giftEvents/room_${roomId}`), null);
     assert.equal(reasonOf(await expectHttpsError(enter(member, roomId), "failed-precondition")), "room-closed");
     await expectHttpsError(callInProcess(takeSeat, { user: member, data: { roomId } }), "failed-precondition");
   });
