@@ -76,7 +76,10 @@ export async function applySeed(app: App, endpoints: StackEndpoints, seed: Seed)
     void writer.set(firestore.doc(path), decodeValue(data) as Record<string, unknown>);
   }
   await writer.close();
-  await ownerFetch(`http://${endpoints.database}/.json?ns=${endpoints.databaseNamespace}`, {
+  // triggers=off (the offline server's flag, as the stack's reset uses it): the tree already holds what
+  // the database triggers wrote when it was made (venueIndex, absences), so loading it runs none again
+  // and `npm run export` gives back the same tree.
+  await ownerFetch(`http://${endpoints.database}/.json?ns=${endpoints.databaseNamespace}&triggers=off`, {
     method: "PUT",
     body: JSON.stringify(seed.database ?? null),
   });

@@ -1,6 +1,7 @@
 /**
  * `npm run smoke`: proves a running local stack works the way a mobile app uses it, over HTTP only
- * (Auth emulator REST, the callable protocol) plus an Admin SDK read of the resulting documents.
+ * (Auth emulator REST, the callable protocol) plus Admin SDK reads of the resulting documents and REST
+ * reads of the Realtime Database.
  */
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
@@ -40,6 +41,24 @@ export async function callOverHttp(endpoints: StackEndpoints, name: string, data
   });
   const body = (await response.json()) as Omit<CallableReply, "status">;
   return { status: response.status, ...body };
+}
+
+/** The demo world's voice room (emulator-data): Luna's, open, 8 seats, Luna on seat 0. */
+export const DEMO_ROOM_ID = "demo-room-lounge";
+
+/** A Realtime Database value read over REST with the emulators' admin credential. */
+async function rtdbValue(endpoints: StackEndpoints, path: string): Promise<unknown> {
+  const response = await fetch(`http://${endpoints.database}/${path}.json?ns=${endpoints.databaseNamespace}`, {
+    headers: { authorization: "Bearer owner" },
+  });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** RTDB returns a dense seats list as an array, a sparse one as an object: both index by seat number. */
+async function seatHolder(endpoints: StackEndpoints, roomId: string, index: number): Promise<string | null> {
+  const seats = (await rtdbValue(endpoints, `rooms/${roomId}/seats`)) as Record<string, { uid?: string } | null> | null;
+  return seats?.[String(index)]?.uid ?? null;
 }
 
 export async function smoke(rootDir: string, projectId: string): Promise<number> {
@@ -108,6 +127,44 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       user.idToken,
     );
     check("a user without coins cannot send a gift (failed-precondition)", giftSent.error?.status === "FAILED_PRECONDITION", JSON.stringify(giftSent));
+
+    // The real-time layer: the new user enters the demo voice room, sits down and leaves, as an app does.
+    const demoRoom = await callOverHttp(endpoints, "getRoom", { roomId: DEMO_ROOM_ID }, user.idToken);
+    const found = (demoRoom.result?.room as { status?: string } | undefined)?.status === "open";
+    const host = await seatHolder(endpoints, DEMO_ROOM_ID, 0);
+    check(
+      `getRoom over HTTP returns the demo room ${DEMO_ROOM_ID}, open, its host on seat 0 (RTDB)`,
+      demoRoom.status === 200 && found && host === "demo-host-luna",
+      found ? `seat 0: ${host}` : `not found (is emulator-data's demo world loaded?): ${JSON.stringify(demoRoom)}`,
+    );
+    if (found) {
+      const memberPath = `members/room_${DEMO_ROOM_ID}/${user.localId}`;
+      const entered = await callOverHttp(endpoints, "enterRoom", { roomId: DEMO_ROOM_ID, visitId: `smoke-visit-${Date.now()}` }, user.idToken);
+      const member = (await rtdbValue(endpoints, memberPath)) as { role?: string } | null;
+      check(
+        "enterRoom over HTTP admits the user (RTDB members/room_{id}/{uid})",
+        entered.status === 200 && entered.result?.role === "member" && member?.role === "member",
+        JSON.stringify({ entered, member }),
+      );
+
+      const seated = await callOverHttp(endpoints, "takeSeat", { roomId: DEMO_ROOM_ID }, user.idToken);
+      const index = seated.result?.index;
+      const holder = typeof index === "number" ? await seatHolder(endpoints, DEMO_ROOM_ID, index) : null;
+      check(
+        `takeSeat over HTTP: a free seat (${String(index)}) is the user's in RTDB rooms/{id}/seats`,
+        seated.status === 200 && typeof index === "number" && index > 0 && holder === user.localId,
+        JSON.stringify({ seated, holder }),
+      );
+
+      const left = await callOverHttp(endpoints, "leaveRoom", { roomId: DEMO_ROOM_ID }, user.idToken);
+      const freed = typeof index === "number" ? await seatHolder(endpoints, DEMO_ROOM_ID, index) : "?";
+      const stillMember = await rtdbValue(endpoints, memberPath);
+      check(
+        "leaveRoom over HTTP frees the seat and ends the membership (RTDB)",
+        left.status === 200 && left.result?.seatsFreed === 1 && freed === null && stillMember === null,
+        JSON.stringify({ left, seatHolder: freed, member: stillMember }),
+      );
+    }
 
     const reconciliation = await callOverHttp(endpoints, "runReconciliation", null, adminUser.idToken);
     check(

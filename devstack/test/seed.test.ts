@@ -1,13 +1,25 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
+import { rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
+import { endStream, joinStream, listLiveStreams, startStream } from "../../functions/src/live/callables.js";
+import type { EndStreamResponse, JoinStreamResponse, ListLiveStreamsResponse, StartStreamResponse } from "../../functions/src/live/schema.js";
+import { clearLiveConfigCache } from "../../functions/src/live/store.js";
+import { createRoom, enterRoom, getRoom, listRooms, takeSeat } from "../../functions/src/rooms/callables.js";
+import { clearRoomsConfigCache } from "../../functions/src/rooms/config.js";
+import type { CreateRoomResponse, EnterRoomResponse, ListRoomsResponse, RoomView, SeatResponse } from "../../functions/src/rooms/schema.js";
+import { readSeats } from "../../functions/src/rooms/seats.js";
+import { noteMemberAdmitted } from "../../functions/src/venues/presence.js";
+import { callInProcess, expectHttpsError } from "../../functions/test/support/callables.js";
+import { IN_PROCESS_PROJECT, resetStack, testStack, useCleanStack } from "../../functions/test/support/stack.js";
 import { adminAppFor } from "../src/admin.js";
 import { type FirestoreHandle, startFirestore } from "../src/firestore.js";
 import { type RtdbHandle, startRtdb } from "../src/rtdb/index.js";
-import { applySeed, decodeValue, encodeValue, exportSeed, readSeed } from "../src/seed.js";
-import type { StackEndpoints } from "../src/stack.js";
+import { applySeed, decodeValue, encodeValue, exportSeed, readSeed, type Seed } from "../src/seed.js";
+import { databaseNamespace, type StackEndpoints } from "../src/stack.js";
 import { ensureFirestoreJar, ensureJava } from "../src/system.js";
 
 const ROOT = join(__dirname, "..", "..");
@@ -67,5 +79,243 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
     } finally {
       await admin.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The demo world's real-time layer: a voice room and a live stream, checked against the real code
+// ---------------------------------------------------------------------------------------------------
+
+/** What emulator-data holds for the real-time layer (README: emulator-data/README.md). */
+const DEMO = {
+  roomId: "demo-room-lounge",
+  roomOwner: "demo-host-luna",
+  streamId: "demo-stream-kai",
+  streamHost: "demo-host-kai",
+  /** The request the room was created with, and the stream started with (their stored shape follows). */
+  roomRequest: {
+    name: "Luna's Lounge",
+    topic: "Acoustic covers and late-night chat. Take a seat and say hi!",
+    seatCount: 8,
+    lock: { mode: "open" },
+    country: "US",
+    language: "en",
+  },
+  streamRequest: {
+    requestId: "demo-world-stream-kai",
+    title: "Kai live: lo-fi beats to chat to",
+    category: "music",
+    visibility: "public",
+    country: "US",
+    region: "north-america",
+    language: "en",
+  },
+} as const;
+
+/** Firestore collections and RTDB nodes that hold the real-time layer's records (and nothing else of the demo world). */
+const REALTIME_COLLECTIONS = ["rooms", "roomOwners", "streams", "liveHosts"];
+const REALTIME_NODES = ["rooms", "streams", "members", "venueIndex", "absences"];
+
+interface WorldPart {
+  documents: Record<string, Record<string, unknown>>;
+  database: Record<string, unknown>;
+}
+
+function realtimePart(documents: Seed["documents"], database: unknown): WorldPart {
+  const tree = (database ?? {}) as Record<string, unknown>;
+  return {
+    documents: Object.fromEntries(Object.entries(documents).filter(([path]) => REALTIME_COLLECTIONS.includes(path.split("/")[0] as string))),
+    database: Object.fromEntries(REALTIME_NODES.filter((node) => tree[node] !== undefined).map((node) => [node, tree[node]])),
+  };
+}
+
+function withoutRealtime(seed: Seed): Seed {
+  const realtime = realtimePart(seed.documents, seed.database);
+  const database = Object.fromEntries(Object.entries((seed.database ?? {}) as Record<string, unknown>).filter(([node]) => !REALTIME_NODES.includes(node)));
+  return {
+    users: seed.users,
+    documents: Object.fromEntries(Object.entries(seed.documents).filter(([path]) => !(path in realtime.documents))),
+    database: Object.keys(database).length ? database : null,
+  };
+}
+
+/**
+ * A part of the world with generated ids renamed (`ids`), times as "<time>" (Firestore timestamps and
+ * epoch milliseconds: their values differ by run, their agreement is checked separately) and room
+ * activity keyed by type (its ids are automatic).
+ */
+function comparable(part: WorldPart, ids: Record<string, string> = {}): unknown {
+  let text = JSON.stringify(part);
+  for (const [from, to] of Object.entries(ids)) text = text.replaceAll(from, to);
+  const times = (value: unknown): unknown => {
+    if (typeof value === "number") return value >= 1e12 ? "<time>" : value;
+    if (Array.isArray(value)) return value.map(times);
+    if (value && typeof value === "object") {
+      if ("$timestamp" in value) return "<time>";
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, times(v)]));
+    }
+    return value;
+  };
+  const renamed = JSON.parse(text) as WorldPart;
+  const documents = Object.entries(renamed.documents).map(([path, data]) => {
+    const activity = /^(rooms\/[^/]+\/activity)\/[^/]+$/.exec(path);
+    return [activity ? `${activity[1]}/<${String(data.type)}>` : path, data] as const;
+  });
+  return times({ documents: Object.fromEntries(documents.sort(([a], [b]) => a.localeCompare(b))), database: renamed.database });
+}
+
+describe("devstack: the demo world's voice room and live stream are what the code writes, and work with the real services", function () {
+  this.timeout(60_000);
+  useCleanStack();
+  const seed = readSeed(join(ROOT, "emulator-data"));
+  // The stack's in-process project: no emulator-hosted trigger fires on its writes, so what is found is
+  // exactly what the seed and the called services wrote.
+  const unit = (): StackEndpoints => ({ ...testStack(), projectId: IN_PROCESS_PROJECT, databaseNamespace: databaseNamespace(IN_PROCESS_PROJECT) });
+
+  /** A demo account as callables see it (its custom claims from auth.json). */
+  const demo = (uid: string) => {
+    const user = seed.users.find((u) => u.uid === uid);
+    assert.ok(user, `${uid} is a demo account`);
+    const token = { uid, sub: uid, email: user.email, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
+    return { callAuth: { uid, token } };
+  };
+
+  async function load(world: Seed): Promise<void> {
+    const admin = adminAppFor(unit());
+    try {
+      await applySeed(admin.app, unit(), world);
+    } finally {
+      await admin.close();
+    }
+  }
+
+  /** The real-time records now in the in-process project, in the export's format. */
+  async function exportedRealtime(): Promise<WorldPart> {
+    const admin = adminAppFor(unit());
+    try {
+      const out = mkdtempSync(join(tmpdir(), "seed-realtime-"));
+      await exportSeed(admin.app, { ...unit(), auth: null }, out);
+      const read = (name: string) => JSON.parse(readFileSync(join(out, name), "utf8"));
+      return realtimePart(read("firestore.json"), read("database.json"));
+    } finally {
+      await admin.close();
+    }
+  }
+
+  before(() => {
+    // Media-token params (functions/.env does not list them; deploys have defaults): as the rooms and live tests set them.
+    process.env.LIVEKIT_API_KEY ??= "devkey";
+    process.env.LIVEKIT_URL ??= "wss://media.example.invalid";
+    process.env.MEDIA_TOKEN_TTL_SECONDS ??= "300";
+  });
+  beforeEach(() => {
+    clearRoomsConfigCache();
+    clearLiveConfigCache();
+  });
+  // The RTDB tree is shared by every namespace of the stack: leave it empty for the suites that follow.
+  after(() => resetStack());
+
+  it("holds what createRoom, enterRoom, takeSeat (seat 0), startStream and the admission trigger write — ids and times aside", async () => {
+    await load(withoutRealtime(seed));
+    const luna = demo(DEMO.roomOwner);
+    const kai = demo(DEMO.streamHost);
+    const { room } = await callInProcess<CreateRoomResponse>(createRoom, { user: luna, data: { ...DEMO.roomRequest, requestId: randomUUID() } });
+    await callInProcess(enterRoom, { user: luna, data: { roomId: room.id, visitId: randomUUID() } });
+    await callInProcess(takeSeat, { user: luna, data: { roomId: room.id, index: 0 } });
+    const { streamId } = await callInProcess<StartStreamResponse>(startStream, { user: kai, data: DEMO.streamRequest });
+    // onVenueMemberAdmitted (venueIndex, absences) does not fire for in-process writes: run its body per member.
+    const members = (await inProcessRtdb().ref("members").get()).val() as Record<string, Record<string, unknown>>;
+    for (const [key, byUid] of Object.entries(members)) {
+      for (const [uid, member] of Object.entries(byUid)) await noteMemberAdmitted(key, uid, member, Date.now());
+    }
+
+    const generated = await exportedRealtime();
+    // DEMO_WORLD_PRINT=1 shows what the code wrote, to refresh emulator-data after a change of the schemas.
+    if (process.env.DEMO_WORLD_PRINT) console.log(JSON.stringify({ roomId: room.id, streamId, ...generated }, null, 2));
+    assert.deepEqual(comparable(generated, { [room.id]: DEMO.roomId, [streamId]: DEMO.streamId }), comparable(realtimePart(seed.documents, seed.database)));
+  });
+
+  it("keeps its times consistent: one start time per stream, seats taken after entering, markers at admission", () => {
+    const { documents, database } = realtimePart(seed.documents, seed.database);
+    const ms = (value: unknown) => Date.parse((value as { $timestamp: string }).$timestamp);
+    const tree = database as {
+      rooms: Record<string, { seats: { uid?: string; at?: number }[] }>;
+      streams: Record<string, { state: { startedAt: number } }>;
+      members: Record<string, Record<string, { at: number }>>;
+      venueIndex: Record<string, { lastJoinAt: number }>;
+      absences: Record<string, Record<string, number>>;
+    };
+    const stream = documents[`streams/${DEMO.streamId}`] as Record<string, unknown>;
+    const startedAt = ms(stream.startedAt);
+    assert.equal(ms(stream.createdAt), startedAt);
+    assert.equal(ms(documents[`liveHosts/${DEMO.streamHost}`]?.startedAt), startedAt);
+    assert.equal(tree.streams[DEMO.streamId]?.state.startedAt, startedAt);
+    const room = documents[`rooms/${DEMO.roomId}`] as Record<string, unknown>;
+    const seat = tree.rooms[DEMO.roomId]?.seats[0];
+    const entered = tree.members[`room_${DEMO.roomId}`]?.[DEMO.roomOwner]?.at as number;
+    assert.equal(seat?.uid, DEMO.roomOwner);
+    assert.ok(ms(room.createdAt) <= entered && entered <= (seat?.at as number), "created, entered, then seated");
+    for (const [key, byUid] of Object.entries(tree.members)) {
+      for (const [uid, member] of Object.entries(byUid)) {
+        assert.equal(tree.absences[key]?.[uid], member.at, `absences/${key}/${uid}: since admission`);
+        assert.ok((tree.venueIndex[key]?.lastJoinAt as number) >= member.at, `venueIndex/${key}: after the last admission`);
+      }
+    }
+    for (const [path, entry] of Object.entries(documents).filter(([path]) => path.includes("/activity/"))) {
+      assert.match(path.split("/").pop() as string, /^[A-Za-z0-9]+$/, "activity ids are cursor-safe (listRoomActivity)");
+      assert.equal(ms(entry.at), entry.atMs);
+    }
+  });
+
+  it("works: getRoom and listRooms show the room with its host on seat 0, listLiveStreams the stream; a viewer enters and sits; the host ends the stream", async () => {
+    await load(seed);
+    const luna = demo(DEMO.roomOwner);
+    const kai = demo(DEMO.streamHost);
+    const mia = demo("demo-viewer-mia");
+    const noah = demo("demo-viewer-noah");
+
+    const { room } = await callInProcess<{ room: RoomView }>(getRoom, { user: mia, data: { roomId: DEMO.roomId } });
+    assert.deepEqual(
+      [room.name, room.ownerUid, room.status, room.lockMode, room.seatCount, room.country],
+      ["Luna's Lounge", DEMO.roomOwner, "open", "open", 8, "US"],
+    );
+    assert.deepEqual(
+      (await readSeats(DEMO.roomId)).map((s) => s.uid ?? null),
+      [DEMO.roomOwner, null, null, null, null, null, null, null],
+    );
+    for (const data of [{}, { sort: "recent" }, { country: "US" }]) {
+      const listed = await callInProcess<ListRoomsResponse>(listRooms, { user: mia, data });
+      assert.ok(listed.rooms.some((r) => r.id === DEMO.roomId), `listRooms ${JSON.stringify(data)} finds the room`);
+    }
+    for (const data of [{ by: "live" }, { by: "category", category: "music" }, { by: "country", country: "US" }]) {
+      const listed = await callInProcess<ListLiveStreamsResponse>(listLiveStreams, { user: mia, data });
+      const found = listed.items.find((s) => s.id === DEMO.streamId);
+      assert.ok(found, `listLiveStreams ${JSON.stringify(data)} finds the stream`);
+      assert.deepEqual([found.category, found.visibility, found.status, found.hostName], ["music", "public", "live", "Kai"]);
+      assert.equal(found.hostUid, DEMO.streamHost);
+    }
+
+    const entered = await callInProcess<EnterRoomResponse>(enterRoom, { user: mia, data: { roomId: DEMO.roomId, visitId: randomUUID() } });
+    assert.deepEqual([entered.role, entered.alreadyMember, entered.entryFee], ["member", false, null]);
+    const seated = await callInProcess<SeatResponse>(takeSeat, { user: mia, data: { roomId: DEMO.roomId } });
+    assert.equal(seated.index, 1, "the first free seat");
+    assert.deepEqual((await readSeats(DEMO.roomId)).slice(0, 3).map((s) => s.uid ?? null), [DEMO.roomOwner, "demo-viewer-mia", null]);
+    const hostBack = await callInProcess<EnterRoomResponse>(enterRoom, { user: luna, data: { roomId: DEMO.roomId, visitId: randomUUID() } });
+    assert.deepEqual([hostBack.role, hostBack.alreadyMember], ["owner", true], "the host is inside already");
+
+    const joined = await callInProcess<JoinStreamResponse>(joinStream, { user: noah, data: { streamId: DEMO.streamId } });
+    assert.equal(joined.role, "viewer");
+    assert.deepEqual((await inProcessRtdb().ref(`streams/${DEMO.streamId}/state/viewers`).get()).val(), { current: 1, peak: 1 });
+
+    // The side records hold: one open room per owner (roomOwners), one live stream per host (liveHosts).
+    await expectHttpsError(callInProcess(createRoom, { user: luna, data: { name: "Second room", requestId: randomUUID() } }), "failed-precondition");
+    await expectHttpsError(callInProcess(startStream, { user: kai, data: { ...DEMO.streamRequest, requestId: randomUUID() } }), "failed-precondition");
+
+    const ended = await callInProcess<EndStreamResponse>(endStream, { user: kai, data: { streamId: DEMO.streamId } });
+    assert.deepEqual([ended.status, ended.changed, ended.analytics?.peakViewers], ["ended", true, 1]);
+    assert.equal((await inProcessRtdb().ref(`streams/${DEMO.streamId}/state/status`).get()).val(), "ended");
+    assert.equal((await inProcessRtdb().ref(`members/stream_${DEMO.streamId}`).get()).exists(), false, "the venue is cleared");
+    const afterEnd = await callInProcess<ListLiveStreamsResponse>(listLiveStreams, { user: mia, data: { by: "live" } });
+    assert.ok(!afterEnd.items.some((s) => s.id === DEMO.streamId), "no longer listed");
   });
 });
