@@ -273,10 +273,13 @@ export function startDatabaseTriggers(options: DatabaseTriggerOptions): Database
     const origin = write.origin;
     if (origin && !origin.triggers) return;
     const namespace = origin?.namespace ?? options.namespace;
-    if (namespace !== options.namespace) return;
+    // Functions in the emulator get databaseURL https://<project>.firebaseio.com from firebase-tools
+    // (it does not know this server), so their admin writes name the namespace "<project>": the same
+    // database as "<project>-default-rtdb" here, and their writes must fire triggers like any other.
+    if (namespace !== options.namespace && `${namespace}-default-rtdb` !== options.namespace) return;
     for (const trigger of compiled) {
       try {
-        for (const event of trigger.eventsFor(write, namespace)) enqueue(trigger.definition.id, event);
+        for (const event of trigger.eventsFor(write, options.namespace)) enqueue(trigger.definition.id, event);
       } catch (err) {
         log(`${trigger.definition.id}: could not compute events: ${String(err)}`);
       }

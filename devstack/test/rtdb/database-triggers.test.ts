@@ -194,6 +194,16 @@ describe("offline RTDB: database triggers", () => {
     );
   });
 
+  it("writes addressed to the bare project id (what functions in the emulator use) fire like the stack's own", async () => {
+    const project = NAMESPACE.replace(/-default-rtdb$/, "");
+    await clients.admin(undefined, project).ref("public/chat/v7/m1").set({ text: "from a function" });
+    assert.deepEqual(
+      (await events()).map((event) => event.ref),
+      ["public/chat/v7/m1"],
+    );
+    assert.equal(raw[0]?.instance, NAMESPACE, "delivered as the stack's database instance");
+  });
+
   it("denied writes and writes that change nothing fire nothing", async () => {
     const { db } = clients.user("rule-breaker");
     await assert.rejects(set(ref(db, "presence/someone-else"), { state: "online" }));

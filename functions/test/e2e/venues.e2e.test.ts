@@ -64,6 +64,8 @@ describe("e2e: a voice room over HTTP, with chat moderation and gift effects fir
     assert.equal(entered.media.canPublish, false, "a listener subscribes only");
     const venueKey = `room_${room.id}`;
     assert.ok((await database.ref(`members/${venueKey}/${fan.localId}`).get()).exists(), "admitted by the server");
+    // The server's own RTDB write fires the admission trigger, which lists the venue for the presence sweep.
+    await waitUntil("onVenueMemberAdmitted records the venue", async () => (await database.ref(`venueIndex/${venueKey}`).get()).exists());
 
     // The client writes its message under the rules; the trigger moderates it.
     const messageId = await sendChat(client(fan.localId), venueKey, fan.localId, { text: "you are a fucking legend" });
