@@ -4,6 +4,7 @@
  * and the moderation callables' requests and responses.
  */
 import { z } from "zod";
+import { KeySafeIdSchema } from "../kernel/validation.js";
 
 /** database.rules.json: chat/$venueKey/$messageId/text. */
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
@@ -12,11 +13,6 @@ export const CHAT_MIN_INTERVAL_MS = 1_000;
 /** Longest mute a host or moderator can set in one call (30 days). */
 export const MAX_MUTE_SECONDS = 30 * 86_400;
 
-const KeySafeIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "may contain letters, digits, _ and - only");
 
 /** Firebase uids: up to 128 characters, none of which may break an RTDB path. */
 export const UidSchema = z

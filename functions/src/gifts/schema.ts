@@ -1,16 +1,11 @@
 /** The gifts domain's API contract: request and response shapes of its callables (importable by clients). */
 import { z } from "zod";
+import { KeySafeIdSchema } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 
 /** Combos are sent as one request with a count, so a 99× burst is one transaction, not 99. */
 export const MAX_GIFT_COUNT = 999;
 
-/** Ids that are safe both as Firestore document ids and as Realtime Database keys (no . $ # [ ] /). */
-const KeySafeIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "may contain letters, digits, _ and - only");
 
 export const GiftContextSchema = z
   .object({

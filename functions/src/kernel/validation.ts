@@ -1,5 +1,5 @@
 /** zod at the edge: bad input becomes invalid-argument with per-field details, before any I/O. */
-import type { z } from "zod";
+import { z } from "zod";
 import { fail } from "./errors.js";
 
 export interface FieldIssue {
@@ -19,3 +19,21 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown): z.output<S
   const summary = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
   return fail("invalid-argument", `Invalid request: ${summary}`, { issues });
 }
+
+/**
+ * Ids safe both as Firestore document ids and as Realtime Database keys (no . $ # [ ] /): letters,
+ * digits, _ and -. `label` names the field in the message ("uid may contain ...").
+ */
+export function keySafeId(options: { max?: number; label?: string } = {}) {
+  const subject = options.label ? `${options.label} may` : "may";
+  return z
+    .string()
+    .min(1)
+    .max(options.max ?? 128)
+    .regex(/^[A-Za-z0-9_-]+$/, `${subject} contain letters, digits, _ and - only`);
+}
+
+/** A key-safe id of up to 128 characters (gift, stream, battle, venue ids). */
+export const KeySafeIdSchema = keySafeId();
+/** A Firebase uid that is also key-safe (it becomes RTDB keys and document ids). */
+export const KeySafeUidSchema = keySafeId({ label: "uid" });

@@ -4,6 +4,7 @@
  * RTDB (streams/{streamId}/state/pk), importable by clients.
  */
 import { z } from "zod";
+import { KeySafeIdSchema } from "../kernel/validation.js";
 import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 
@@ -15,11 +16,7 @@ export const PK_COUNTED_GIFTS = "pkCountedGifts";
 export const STREAMS = Collections.streams;
 
 /** Stream and battle ids: safe as Firestore ids, RTDB keys and Cloud Tasks ids. */
-export const PkIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "may contain letters, digits, _ and - only");
+export const PkIdSchema = KeySafeIdSchema;
 
 export const ChallengePkRequestSchema = z
   .object({

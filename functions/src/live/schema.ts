@@ -11,21 +11,14 @@
  *   streams/{streamId}/audience/{uid}     at: counted viewers, the marker that keeps viewer counts exact (no client access)
  */
 import { z } from "zod";
+import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import type { MediaToken } from "../media/tokens.js";
 
 /** Ids safe as Firestore document ids, RTDB keys and venue keys (venues/paths.ts parseVenueKey). */
-export const StreamIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "streamId may contain letters, digits, _ and - only");
+export const StreamIdSchema = keySafeId({ label: "streamId" });
 
-export const UidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "uid may contain letters, digits, _ and - only");
+export const UidSchema = KeySafeUidSchema;
 
 export const STREAM_VISIBILITIES = ["public", "private", "followers", "password"] as const;
 export const StreamVisibilitySchema = z.enum(STREAM_VISIBILITIES);

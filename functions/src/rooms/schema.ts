@@ -16,6 +16,7 @@
  *                                        (members read; events older than entranceFeedSeconds trimmed on publish)
  */
 import { z } from "zod";
+import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import type { MediaToken } from "../media/tokens.js";
@@ -43,17 +44,8 @@ export const MIN_SEATS = 2;
 export const MAX_SEATS = 15;
 export const GIFT_SHARDS = 16;
 
-const KeySafeId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "may contain letters, digits, _ and - only");
-export const RoomIdSchema = KeySafeId;
-export const UidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "uid may contain letters, digits, _ and - only");
+export const RoomIdSchema = keySafeId({ max: 64 });
+export const UidSchema = KeySafeUidSchema;
 const SeatIndexSchema = z.number().int().min(0).max(MAX_SEATS - 1);
 const SeatCountSchema = z.number().int().min(MIN_SEATS).max(MAX_SEATS);
 const CountrySchema = z.string().regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. BR)");

@@ -1,12 +1,9 @@
 /** The social domain's API contract: request schemas and response types of its callables. */
 import { z } from "zod";
+import { KeySafeUidSchema } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 
-const UidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_-]+$/, "uid may contain letters, digits, _ and - only");
+const UidSchema = KeySafeUidSchema;
 
 /** A Storage object path: relative, no empty or dot segments. Ownership (prefix) is checked in the service. */
 const StoragePathSchema = z
