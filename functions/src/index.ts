@@ -65,10 +65,10 @@ export {
   removeGuest,
   requestGuestSlot,
   startStream,
-  sweepLiveStreamsJob,
   unbanFromStream,
   updateStreamInvites,
-} from "./live/index.js";
+} from "./live/callables.js";
+export { sweepLiveStreamsJob } from "./live/jobs.js";
 export { cancelPk, challengePk, respondPk } from "./live/pk-callables.js";
 export { pkBattleTimer, sweepPkBattles } from "./live/pk-jobs.js";
 
@@ -90,16 +90,15 @@ export {
   moveSeat,
   muteMic,
   respondToSeatInvite,
-  roomsMaintenanceJob,
   setRoomAdmin,
   setRoomAnnouncement,
   takeSeat,
-  trimRoomActivityJob,
   unbanFromRoom,
   unlockSeat,
   unmuteMic,
   updateRoom,
-} from "./rooms/index.js";
+} from "./rooms/callables.js";
+export { roomsMaintenanceJob, trimRoomActivityJob } from "./rooms/jobs.js";
 
 // venues (streams and rooms alike): presence, chat moderation, gift effects
 export { onGiftPostedToVenue } from "./venues/gift-effects.js";
