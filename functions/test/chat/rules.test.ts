@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { get, ref, remove, serverTimestamp, set, update } from "firebase/database";
 import { useCleanStack } from "../support/stack.js";
-import { denied, sendChat, stackAdmin, useRtdbClients } from "../venues/support.js";
+import { denied, useRtdbClients } from "../support/rules.js";
+import { stackAdmin } from "../support/stack.js";
+import { sendChat } from "../venues/support.js";
 
 const VENUE = "stream_s1";
 

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
-import { getDatabase } from "firebase-admin/database";
 import { get, ref, set, update } from "firebase/database";
 import { collection, deleteDoc, doc, getDoc, getDocs, query, setDoc, updateDoc, where } from "firebase/firestore";
-import { adminAppFor } from "../../../devstack/src/admin.js";
-import { firestoreRulesEnvironment, type RtdbClient, rtdbClient } from "../support/rules.js";
-import { testStack, useCleanStack } from "../support/stack.js";
+import { denied, firestoreRulesEnvironment, useRtdbClients } from "../support/rules.js";
+import { stackAdmin, useCleanStack } from "../support/stack.js";
 
 describe("rules: PK battles (firestore.rules)", () => {
   let env: RulesTestEnvironment;
@@ -54,30 +52,18 @@ describe("rules: PK battles (firestore.rules)", () => {
 
 describe("rules: PK mirror streams/{id}/state/pk (database.rules.json)", () => {
   useCleanStack();
-  const clients: RtdbClient[] = [];
-  const client = (uid: string | null) => {
-    const c = rtdbClient(uid);
-    clients.push(c);
-    return c.db;
-  };
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  const client = useRtdbClients();
 
   beforeEach(async () => {
-    const admin = adminAppFor(testStack());
+    const admin = stackAdmin();
     try {
-      await getDatabase(admin.app)
+      await admin.db
         .ref("streams/s1/state")
         .set({ hostUid: "alice", status: "live", pk: { battleId: "pk1", rev: 1, phase: "battle", scores: { s1: 100, s2: 0 } } });
     } finally {
       await admin.close();
     }
   });
-
-  async function denied(operation: Promise<unknown>) {
-    await assert.rejects(operation, /permission|PERMISSION_DENIED/i);
-  }
 
   it("signed-in viewers read the PK state; nobody but functions writes it, not even the host", async () => {
     const viewer = client("viewer");

@@ -4,7 +4,8 @@ import { get, push, ref, remove, set, update } from "firebase/database";
 import { collection, deleteDoc, doc, getDoc, getDocs, orderBy, query, setDoc, updateDoc, where } from "firebase/firestore";
 import { firestoreRulesEnvironment } from "../support/rules.js";
 import { useCleanStack } from "../support/stack.js";
-import { denied, stackAdmin, useRtdbClients } from "../venues/support.js";
+import { denied, useRtdbClients } from "../support/rules.js";
+import { stackAdmin } from "../support/stack.js";
 
 describe("rules: live streams (firestore.rules)", () => {
   let env: RulesTestEnvironment;

@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
-import { getDatabase } from "firebase-admin/database";
 import { get, push, ref, remove, set, update } from "firebase/database";
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, query, setDoc } from "firebase/firestore";
-import { adminAppFor } from "../../../devstack/src/admin.js";
-import { firestoreRulesEnvironment, rtdbClient, type RtdbClient } from "../support/rules.js";
-import { testStack, useCleanStack } from "../support/stack.js";
-
-async function denied(operation: Promise<unknown>) {
-  await assert.rejects(operation, /permission|PERMISSION_DENIED/i);
-}
+import { denied, firestoreRulesEnvironment, useRtdbClients } from "../support/rules.js";
+import { stackAdmin, useCleanStack } from "../support/stack.js";
 
 describe("rules: voice rooms (firestore.rules)", () => {
   let env: RulesTestEnvironment;
@@ -64,21 +58,13 @@ describe("rules: voice rooms (firestore.rules)", () => {
 
 describe("rules: voice rooms (database.rules.json)", () => {
   useCleanStack();
-  const clients: RtdbClient[] = [];
-  const client = (uid: string | null) => {
-    const c = rtdbClient(uid);
-    clients.push(c);
-    return c.db;
-  };
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  const client = useRtdbClients();
 
   /** Seeds through an admin connection on the namespace the clients use. */
   async function seed(values: Record<string, unknown>) {
-    const admin = adminAppFor(testStack());
+    const admin = stackAdmin();
     try {
-      await getDatabase(admin.app).ref().update(values);
+      await admin.db.ref().update(values);
     } finally {
       await admin.close();
     }

@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
 import { get, ref, set, update } from "firebase/database";
-import { rtdbClient, type RtdbClient } from "../support/rules.js";
+import { denied, useRtdbClients } from "../support/rules.js";
 import { useCleanStack } from "../support/stack.js";
-
-/** Succeeds or fails like assertSucceeds/assertFails, for RTDB operations. */
-async function denied(operation: Promise<unknown>) {
-  await assert.rejects(operation, /permission|PERMISSION_DENIED/i);
-}
 
 describe("rules: database.rules.json", () => {
   useCleanStack();
-  const clients: RtdbClient[] = [];
-  const client = (uid: string | null) => {
-    const c = rtdbClient(uid);
-    clients.push(c);
-    return c.db;
-  };
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  const client = useRtdbClients();
 
   const presence = { state: "online", lastChanged: 1_700_000_000_000 };
 

@@ -3,10 +3,11 @@
  * so rules and data stay apart from the other tests), and client SDK connections to the RTDB with
  * mock user tokens, exactly as the apps connect.
  */
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { initializeTestEnvironment, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
-import { deleteApp, type FirebaseApp, initializeApp } from "firebase/app";
+import { deleteApp, type FirebaseApp, initializeApp, setLogLevel as setAppLogLevel } from "firebase/app";
 import { connectDatabaseEmulator, type Database, getDatabase } from "firebase/database";
 import { setLogLevel } from "firebase/firestore";
 import { testStack } from "./stack.js";
@@ -50,4 +51,24 @@ export function rtdbClient(uid: string | null, claims: Record<string, unknown> =
   const [host, port] = stack.database.split(":");
   connectDatabaseEmulator(db, host as string, Number(port), uid ? { mockUserToken: { sub: uid, user_id: uid, ...claims } } : {});
   return { db, close: () => deleteApp(app) };
+}
+
+/** RTDB rules clients for a suite: client(uid) opens one, and every one opened is closed after each test. */
+export function useRtdbClients(): (uid: string | null) => Database {
+  // Denied writes are the point of these tests; the SDK would log each one as a warning.
+  setAppLogLevel("silent");
+  const open: RtdbClient[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((client) => client.close()));
+  });
+  return (uid) => {
+    const client = rtdbClient(uid);
+    open.push(client);
+    return client.db;
+  };
+}
+
+/** The RTDB counterpart of assertFails: the operation is refused by the rules. */
+export async function denied(operation: Promise<unknown>): Promise<void> {
+  await assert.rejects(operation, /permission|PERMISSION_DENIED/i);
 }

@@ -3,6 +3,11 @@
  * (served by the functions emulator: end-to-end tests) and IN_PROCESS_PROJECT (functions run inside
  * mocha: their writes fire no emulator-hosted triggers, so each test controls exactly what runs).
  */
+import { randomUUID } from "node:crypto";
+import { type App, deleteApp, initializeApp } from "firebase-admin/app";
+import { type Auth, getAuth } from "firebase-admin/auth";
+import { type Database, getDatabase } from "firebase-admin/database";
+import { type Firestore, getFirestore } from "firebase-admin/firestore";
 import { resetEndpoints, type StackEndpoints } from "../../../devstack/src/stack.js";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 
@@ -34,4 +39,24 @@ export function useCleanStack(): void {
     // Limiters keep an in-memory cache of blocked identifiers: it must not outlive the Redis data.
     clearRateLimiterCache();
   });
+}
+
+export interface StackAdmin {
+  app: App;
+  /** The RTDB namespace the rules clients and the emulator-hosted functions use. */
+  db: Database;
+  firestore: Firestore;
+  auth: Auth;
+  close(): Promise<void>;
+}
+
+/**
+ * An Admin SDK app on the stack's own project (not IN_PROCESS_PROJECT): what the emulator-hosted
+ * functions and the rules clients see. The emulator variables are already in process.env, so it
+ * connects as the owner, past the rules.
+ */
+export function stackAdmin(): StackAdmin {
+  const stack = testStack();
+  const app = initializeApp({ projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` }, `stack-admin-${randomUUID()}`);
+  return { app, db: getDatabase(app), firestore: getFirestore(app), auth: getAuth(app), close: () => deleteApp(app) };
 }

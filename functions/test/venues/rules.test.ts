@@ -3,7 +3,8 @@ import { get, onDisconnect, ref, remove, serverTimestamp, set, update } from "fi
 import { waitUntil } from "../support/firestore.js";
 import { rtdbClient } from "../support/rules.js";
 import { useCleanStack } from "../support/stack.js";
-import { denied, stackAdmin, useRtdbClients } from "./support.js";
+import { denied, useRtdbClients } from "../support/rules.js";
+import { stackAdmin } from "../support/stack.js";
 
 const VENUE = "room_r1";
 

@@ -1,49 +1,10 @@
-/** Shared by the venues and chat tests: an admin handle on the rules clients' RTDB namespace, client helpers. */
-import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { type App, deleteApp, initializeApp } from "firebase-admin/app";
-import { setLogLevel } from "firebase/app";
-import { type Database, getDatabase } from "firebase-admin/database";
+/** Shared by the venues and chat tests: chat messages as the app writes them, RTDB events delivered in-process. */
 import { type Database as ClientDatabase, push, ref, serverTimestamp, update } from "firebase/database";
 import type { CloudFunction } from "firebase-functions/v2";
 import type { DatabaseEvent, DataSnapshot } from "firebase-functions/v2/database";
 import { makeDataSnapshot } from "firebase-functions-test/lib/providers/database.js";
 import { adminApp } from "../../src/kernel/app.js";
-import { rtdbClient, type RtdbClient } from "../support/rules.js";
 import { testStack } from "../support/stack.js";
-
-/**
- * Rules clients connect to the stack's own namespace; in-process code writes to demo-unit's. Seeds for
- * a rules test go through this admin app on the stack's namespace (the emulator variables are already
- * in process.env, so it connects as the owner, past the rules).
- */
-export function stackAdmin(): { db: Database; close(): Promise<void> } {
-  const stack = testStack();
-  const app: App = initializeApp(
-    { projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` },
-    `venues-admin-${randomUUID()}`,
-  );
-  return { db: getDatabase(app), close: () => deleteApp(app) };
-}
-
-/** Opens rules clients and closes them after each test of the suite. */
-export function useRtdbClients(): (uid: string | null) => ClientDatabase {
-  // Denied writes are the point of these tests; the SDK would log each one as a warning.
-  setLogLevel("silent");
-  const open: RtdbClient[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((client) => client.close()));
-  });
-  return (uid) => {
-    const client = rtdbClient(uid);
-    open.push(client);
-    return client.db;
-  };
-}
-
-export async function denied(operation: Promise<unknown>): Promise<void> {
-  await assert.rejects(operation, /permission|PERMISSION_DENIED/i);
-}
 
 /** A chat message as the app writes it: the message and the sender's rate stamp in one update. */
 export function sendChat(
