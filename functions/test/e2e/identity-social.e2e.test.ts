@@ -5,86 +5,58 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { type App, deleteApp, initializeApp } from "firebase-admin/app";
-import { type Firestore, getFirestore } from "firebase-admin/firestore";
-import { signUpWithPassword } from "../../../devstack/src/smoke.js";
 import { callOverHttp } from "../support/callables.js";
-import { waitUntil } from "../support/firestore.js";
-import { testStack, useCleanStack } from "../support/stack.js";
-
-interface SignedUp {
-  localId: string;
-  idToken: string;
-}
+import { callOk, signUp, useStackAdmin } from "../support/e2e.js";
+import { useCleanStack } from "../support/stack.js";
 
 describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", function () {
   this.timeout(90_000);
   useCleanStack();
-  let app: App;
-  let firestore: Firestore;
-
-  before(() => {
-    app = initializeApp({ projectId: testStack().projectId }, `e2e-social-${randomUUID()}`);
-    firestore = getFirestore(app);
-  });
-  after(() => deleteApp(app));
-
-  /** A new account whose sign-up triggers have created its records. */
-  async function signUp(label: string): Promise<SignedUp> {
-    const user = await signUpWithPassword(testStack().auth as string, `${label}-${randomUUID().slice(0, 8)}@example.test`, "e2e-password");
-    await waitUntil(`users/${user.localId}`, async () => (await firestore.doc(`users/${user.localId}`).get()).exists);
-    return user;
-  }
-
-  async function call<T = Record<string, unknown>>(name: string, data: unknown, user: SignedUp): Promise<T> {
-    const reply = await callOverHttp(name, data, user.idToken);
-    assert.equal(reply.status, 200, `${name}: ${JSON.stringify(reply)}`);
-    return reply.result as T;
-  }
+  const stack = useStackAdmin();
 
   it("profile, username, follow (friends), lists, block and report", async () => {
-    const [ana, ben] = await Promise.all([signUp("ana"), signUp("ben")]);
+    const [ana, ben] = await Promise.all([signUp(stack, "ana"), signUp(stack, "ben")]);
     const handle = `ana_${randomUUID().slice(0, 6)}`;
 
-    assert.deepEqual((await call<{ updated: string[] }>("updateProfile", { displayName: "Ana", bio: "hi", country: "BR", language: "pt-BR" }, ana)).updated.sort(), [
+    assert.deepEqual((await callOk<{ updated: string[] }>("updateProfile", { displayName: "Ana", bio: "hi", country: "BR", language: "pt-BR" }, ana)).updated.sort(), [
       "bio",
       "country",
       "displayName",
       "language",
     ]);
-    assert.equal((await call<{ username: string }>("setUsername", { username: handle.toUpperCase() }, ana)).username, handle.toUpperCase());
+    assert.equal((await callOk<{ username: string }>("setUsername", { username: handle.toUpperCase() }, ana)).username, handle.toUpperCase());
     const taken = await callOverHttp("setUsername", { username: handle }, ben.idToken);
     assert.equal(taken.error?.status, "ALREADY_EXISTS", JSON.stringify(taken));
 
-    assert.equal((await call("followUser", { uid: ben.localId }, ana)).changed, true);
-    assert.equal((await call("followUser", { uid: ana.localId }, ben)).changed, true);
-    const followers = await call<{ items: { uid: string; mutual: boolean; username: string | null }[] }>("listFollowers", { uid: ben.localId }, ben);
+    assert.equal((await callOk("followUser", { uid: ben.localId }, ana)).changed, true);
+    assert.equal((await callOk("followUser", { uid: ana.localId }, ben)).changed, true);
+    const followers = await callOk<{ items: { uid: string; mutual: boolean; username: string | null }[] }>("listFollowers", { uid: ben.localId }, ben);
     assert.deepEqual(
       followers.items.map((i) => [i.uid, i.mutual, i.username]),
       [[ana.localId, true, handle.toUpperCase()]],
     );
-    assert.equal((await firestore.doc(`users/${ben.localId}`).get()).get("followersCount"), 1);
+    assert.equal((await stack.firestore.doc(`users/${ben.localId}`).get()).get("followersCount"), 1);
 
-    assert.equal((await call("blockUser", { uid: ben.localId }, ana)).changed, true);
-    assert.equal((await firestore.doc(`users/${ben.localId}`).get()).get("followersCount"), 0, "the block cut the follow both ways");
+    assert.equal((await callOk("blockUser", { uid: ben.localId }, ana)).changed, true);
+    assert.equal((await stack.firestore.doc(`users/${ben.localId}`).get()).get("followersCount"), 0, "the block cut the follow both ways");
     const refused = await callOverHttp("followUser", { uid: ana.localId }, ben.idToken);
     assert.equal(refused.error?.status, "PERMISSION_DENIED", JSON.stringify(refused));
 
-    const report = await call<{ reportId: string }>("reportContent", { targetType: "user", targetId: ben.localId, reason: "spam", details: "e2e", requestId: randomUUID() }, ana);
+    const report = await callOk<{ reportId: string }>("reportContent", { targetType: "user", targetId: ben.localId, reason: "spam", details: "e2e", requestId: randomUUID() }, ana);
     assert.ok(report.reportId);
   });
 
   it("devices (limit, list, remove), KYC submission, progression and the GDPR export", async () => {
-    const cai = await signUp("cai");
+    const cai = await signUp(stack, "cai");
     for (const n of [1, 2]) {
-      await call("registerDevice", { deviceId: `device-000${n}`, platform: "android", appVersion: "1.0.0" }, cai);
+      await callOk("registerDevice", { deviceId: `device-000${n}`, platform: "android", appVersion: "1.0.0" }, cai);
     }
-    const devices = await call<{ devices: { deviceId: string }[] }>("listDevices", null, cai);
+    const devices = await callOk<{ devices: { deviceId: string }[] }>("listDevices", null, cai);
     assert.deepEqual(devices.devices.map((d) => d.deviceId).sort(), ["device-0001", "device-0002"]);
-    await call("removeDevice", { deviceId: "device-0001" }, cai);
-    assert.deepEqual((await call<{ devices: { deviceId: string }[] }>("listDevices", {}, cai)).devices.map((d) => d.deviceId), ["device-0002"]);
+    await callOk("removeDevice", { deviceId: "device-0001" }, cai);
+    assert.deepEqual((await callOk<{ devices: { deviceId: string }[] }>("listDevices", {}, cai)).devices.map((d) => d.deviceId), ["device-0002"]);
 
-    const kyc = await call<{ status: string }>(
+    const kyc = await callOk<{ status: string }>(
       "submitKyc",
       {
         documentType: "passport",
@@ -97,13 +69,13 @@ describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", fun
       cai,
     );
     assert.equal(kyc.status, "pending");
-    const stored = await firestore.collection("kyc").doc(cai.localId).get();
+    const stored = await stack.firestore.collection("kyc").doc(cai.localId).get();
     assert.ok(!JSON.stringify(stored.data()).includes("Cai Example"), "the legal name is stored encrypted");
 
-    const progression = await call<{ wealth: { level: number } }>("listMyProgression", null, cai);
+    const progression = await callOk<{ wealth: { level: number } }>("listMyProgression", null, cai);
     assert.equal(progression.wealth.level, 0);
 
-    const exported = await call<{ delivery: string; bundle: { format: string; profile: { id: string }; devices: { id: string }[] } }>("exportMyData", null, cai);
+    const exported = await callOk<{ delivery: string; bundle: { format: string; profile: { id: string }; devices: { id: string }[] } }>("exportMyData", null, cai);
     assert.equal(exported.delivery, "inline");
     const { bundle } = exported;
     assert.equal(bundle.format, "live-platform.user-export.v1");

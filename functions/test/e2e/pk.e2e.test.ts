@@ -8,23 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { type App, deleteApp, initializeApp } from "firebase-admin/app";
-import { getAuth } from "firebase-admin/auth";
-import { type Database, getDatabase } from "firebase-admin/database";
-import { type Firestore, getFirestore } from "firebase-admin/firestore";
-import { signInWithPassword, signUpWithPassword } from "../../../devstack/src/smoke.js";
 import type { PkConfig } from "../../src/live/pk-config.js";
 import { pkMirrorPath } from "../../src/live/pk-mirror.js";
 import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../src/live/pk-schema.js";
 import { PK_TIMER_FUNCTION } from "../../src/live/pk-timers.js";
 import { callOverHttp } from "../support/callables.js";
+import { callOk, type SignedUp, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
 import { testStack, useCleanStack } from "../support/stack.js";
-
-interface SignedUp {
-  localId: string;
-  idToken: string;
-}
 
 /** The shortest durations config/pk allows, with a short punishment phase so its timer runs too. */
 const FAST_PK: Pick<PkConfig, "challengeTimeoutSeconds" | "battleSeconds" | "resultGraceSeconds" | "punishmentSeconds"> = {
@@ -37,51 +28,24 @@ const FAST_PK: Pick<PkConfig, "challengeTimeoutSeconds" | "battleSeconds" | "res
 describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", function () {
   this.timeout(90_000);
   useCleanStack();
-  let app: App;
-  let firestore: Firestore;
-  let database: Database;
-
-  before(() => {
-    const stack = testStack();
-    app = initializeApp({ projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` }, `e2e-pk-${randomUUID()}`);
-    firestore = getFirestore(app);
-    database = getDatabase(app);
-  });
-  after(() => deleteApp(app));
-
-  async function signUp(label: string, claims?: Record<string, unknown>): Promise<SignedUp> {
-    const email = `${label}-${randomUUID().slice(0, 8)}@example.test`;
-    const user = await signUpWithPassword(testStack().auth as string, email, "e2e-password");
-    await waitUntil(`users/${user.localId}`, async () => (await firestore.doc(`users/${user.localId}`).get()).exists);
-    if (!claims) return user;
-    await getAuth(app).setCustomUserClaims(user.localId, claims);
-    // Claims reach a token at its next refresh: sign in again.
-    const fresh = await signInWithPassword(testStack().auth as string, email, "e2e-password");
-    return { localId: user.localId, idToken: fresh.idToken };
-  }
-
-  async function call<T = Record<string, unknown>>(name: string, data: unknown, user: SignedUp): Promise<T> {
-    const reply = await callOverHttp(name, data, user.idToken);
-    assert.equal(reply.status, 200, `${name}: ${JSON.stringify(reply)}`);
-    return reply.result as T;
-  }
+  const stack = useStackAdmin();
 
   async function goLive(host: SignedUp, title: string): Promise<string> {
     const request = { requestId: randomUUID(), title, category: "chat", visibility: "public", country: "BR", region: "latam" };
-    return (await call<{ streamId: string }>("startStream", request, host)).streamId;
+    return (await callOk<{ streamId: string }>("startStream", request, host)).streamId;
   }
 
   /** Two live hosts; config/pk is written first, so no function instance has cached another one. */
   async function twoLiveHosts() {
-    await firestore.doc("config/pk").set(FAST_PK);
-    const [hostA, hostB] = await Promise.all([signUp("host-a", { roles: ["host"] }), signUp("host-b", { roles: ["host"] })]);
+    await stack.firestore.doc("config/pk").set(FAST_PK);
+    const [hostA, hostB] = await Promise.all([signUp(stack, "host-a", { roles: ["host"] }), signUp(stack, "host-b", { roles: ["host"] })]);
     const [streamA, streamB] = await Promise.all([goLive(hostA, "A's stream"), goLive(hostB, "B's stream")]);
     return { hostA, hostB, streamA, streamB };
   }
 
-  const battleDoc = async (battleId: string) => (await firestore.doc(`pkBattles/${battleId}`).get()).data();
-  const streamPkBattleId = async (streamId: string) => (await firestore.doc(`streams/${streamId}`).get()).get("pkBattleId") as unknown;
-  const mirror = async (streamId: string) => (await database.ref(pkMirrorPath(streamId)).get()).val() as PkMirror | null;
+  const battleDoc = async (battleId: string) => (await stack.firestore.doc(`pkBattles/${battleId}`).get()).data();
+  const streamPkBattleId = async (streamId: string) => (await stack.firestore.doc(`streams/${streamId}`).get()).get("pkBattleId") as unknown;
+  const mirror = async (streamId: string) => (await stack.db.ref(pkMirrorPath(streamId)).get()).val() as PkMirror | null;
 
   /** Tasks the emulator has accepted on the PK timer queue (its /queueStats counts the last five minutes). */
   async function timerTasksAdded(): Promise<number> {
@@ -97,7 +61,7 @@ describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", functio
     const { hostA, hostB, streamA, streamB } = await twoLiveHosts();
     const tasksBefore = await timerTasksAdded();
 
-    const challenged = await call<ChallengePkResponse>("challengePk", { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() }, hostA);
+    const challenged = await callOk<ChallengePkResponse>("challengePk", { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() }, hostA);
     assert.equal(challenged.status, "pending");
     assert.equal((await mirror(streamB))?.phase, "pending", "B's viewers see the challenge");
     assert.ok((await timerTasksAdded()) > tasksBefore, "the expiry timer went to the Cloud Tasks emulator");
@@ -127,17 +91,17 @@ describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", functio
   });
 
   it("an accepted battle is decided from the ledger by its timer at endsAt + grace, then closed after the punishment", async () => {
-    await firestore.doc("gifts/rose").set({ name: "Rose", priceCoins: 10, vipOnly: false, active: true });
-    const [{ hostA, hostB, streamA, streamB }, fan, admin] = await Promise.all([twoLiveHosts(), signUp("fan"), signUp("admin", { roles: ["admin"] })]);
-    await call("adminAdjustBalance", { uid: fan.localId, currency: "coins", amount: 100, reason: "e2e PK gifts", requestId: randomUUID() }, admin);
+    await stack.firestore.doc("gifts/rose").set({ name: "Rose", priceCoins: 10, vipOnly: false, active: true });
+    const [{ hostA, hostB, streamA, streamB }, fan, admin] = await Promise.all([twoLiveHosts(), signUp(stack, "fan"), signUp(stack, "admin", { roles: ["admin"] })]);
+    await callOk("adminAdjustBalance", { uid: fan.localId, currency: "coins", amount: 100, reason: "e2e PK gifts", requestId: randomUUID() }, admin);
     const gift = (recipient: SignedUp, streamId: string, count: number) =>
-      call<{ coins: number }>("sendGift", { giftId: "rose", recipientUid: recipient.localId, count, context: { type: "stream", id: streamId }, requestId: randomUUID() }, fan);
+      callOk<{ coins: number }>("sendGift", { giftId: "rose", recipientUid: recipient.localId, count, context: { type: "stream", id: streamId }, requestId: randomUUID() }, fan);
     // A gift before the battle: not part of its score (and the gift path's function instances are warm
     // before the 10 s battle starts).
     await gift(hostA, streamA, 1);
 
-    const challenged = await call<ChallengePkResponse>("challengePk", { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() }, hostA);
-    const accepted = await call<RespondPkResponse>("respondPk", { battleId: challenged.battleId, accept: true, requestId: randomUUID() }, hostB);
+    const challenged = await callOk<ChallengePkResponse>("challengePk", { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() }, hostA);
+    const accepted = await callOk<RespondPkResponse>("respondPk", { battleId: challenged.battleId, accept: true, requestId: randomUUID() }, hostB);
     assert.equal(accepted.status, "active");
     assert.equal((accepted.endsAt as number) - (accepted.startedAt as number), FAST_PK.battleSeconds * 1000);
     const { battleId } = challenged;
@@ -171,9 +135,9 @@ describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", functio
       reason: "score",
       forfeitedStreamId: null,
     });
-    const lastPk = (await firestore.doc(`streams/${streamA}`).get()).get("lastPk");
+    const lastPk = (await stack.firestore.doc(`streams/${streamA}`).get()).get("lastPk");
     assert.equal(lastPk?.outcome, "won");
-    assert.equal((await firestore.doc(`streams/${streamB}`).get()).get("lastPk")?.outcome, "lost");
+    assert.equal((await stack.firestore.doc(`streams/${streamB}`).get()).get("lastPk")?.outcome, "lost");
 
     const closed = await waitUntil(
       "the timer task closes the punishment phase",

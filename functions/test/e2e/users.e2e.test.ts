@@ -4,37 +4,28 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { type App, deleteApp, initializeApp } from "firebase-admin/app";
-import { getAuth } from "firebase-admin/auth";
-import { type Firestore, getFirestore } from "firebase-admin/firestore";
 import { signUpWithPassword } from "../../../devstack/src/smoke.js";
 import { callOverHttp } from "../support/callables.js";
+import { useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
 import { useCleanStack, testStack } from "../support/stack.js";
 
 describe("e2e: users over HTTP on the emulator stack", function () {
   this.timeout(60_000);
   useCleanStack();
-  let app: App;
-  let firestore: Firestore;
-
-  before(() => {
-    // An Admin SDK app for the stack's own project (the in-process tests use another one).
-    app = initializeApp({ projectId: testStack().projectId }, `e2e-${randomUUID()}`);
-    firestore = getFirestore(app);
-  });
-  after(() => deleteApp(app));
+  // An Admin SDK app for the stack's own project (the in-process tests use another one).
+  const stack = useStackAdmin();
 
   it("sign-up runs the blocking function and fires the Auth trigger, the profile's creation fires the Firestore trigger, and getMyProfile answers over HTTP", async () => {
     const user = await signUpWithPassword(testStack().auth as string, `e2e-${Date.now()}@example.test`, "e2e-password");
     const profile = await waitUntil("users/{uid} from the Auth trigger", async () => {
-      const snap = await firestore.doc(`users/${user.localId}`).get();
+      const snap = await stack.firestore.doc(`users/${user.localId}`).get();
       return snap.exists ? snap : null;
     });
-    assert.ok((await firestore.doc(`wallets/${user.localId}`).get()).exists);
+    assert.ok((await stack.firestore.doc(`wallets/${user.localId}`).get()).exists);
 
     const counted = await waitUntil("the new-user counter from the Firestore trigger", async () => {
-      const shards = await firestore.collection("platformStats/users/shards").get();
+      const shards = await stack.firestore.collection("platformStats/users/shards").get();
       const total = shards.docs.reduce((sum, d) => sum + (d.get("count") ?? 0), 0);
       return total === 1 ? total : null;
     });
@@ -66,7 +57,7 @@ describe("e2e: users over HTTP on the emulator stack", function () {
   });
 
   it("an admin's ID token (custom claims from the Auth emulator) grants a role over HTTP", async () => {
-    const auth = getAuth(app);
+    const auth = stack.auth;
     const adminUser = await signUpWithPassword(testStack().auth as string, `e2e-admin-${Date.now()}@example.test`, "e2e-password");
     await auth.setCustomUserClaims(adminUser.localId, { roles: ["admin"] });
     const target = await signUpWithPassword(testStack().auth as string, `e2e-target-${Date.now()}@example.test`, "e2e-password");
@@ -86,7 +77,7 @@ describe("e2e: users over HTTP on the emulator stack", function () {
     assert.equal(granted.status, 200, JSON.stringify(granted));
     assert.deepEqual((await auth.getUser(target.localId)).customClaims, { roles: ["host"] });
     await waitUntil("the role mirror", async () => {
-      const snap = await firestore.doc(`users/${target.localId}`).get();
+      const snap = await stack.firestore.doc(`users/${target.localId}`).get();
       return JSON.stringify(snap.get("roles")) === '["host"]';
     });
   });
