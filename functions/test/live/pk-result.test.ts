@@ -10,12 +10,13 @@ import { ledgerTransactionId, readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { assertConservation, createProfile, grantCoins, ledgerTotals, seedCatalog } from "../gifts/world.js";
+import { assertConservation, createProfile, ledgerTotals } from "../gifts/world.js";
 import {
   activeBattle,
   battle,
   challenge,
   createHost,
+  fundedSenders,
   endStreamDoc,
   type Host,
   mirrorOf,
@@ -60,10 +61,7 @@ describe("live PK: result from the ledger, decided and paid once", () => {
 
   beforeEach(async () => {
     [a, b] = await Promise.all([createHost(), createHost()]);
-    senders = await Promise.all(Array.from({ length: 8 }, () => createTestUser()));
-    await seedCatalog();
-    await Promise.all(senders.map((s) => createProfile(s.uid)));
-    await Promise.all(senders.map((s) => grantCoins(s.uid, 20_000)));
+    senders = await fundedSenders(8, 20_000);
     await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 0 });
   });
 

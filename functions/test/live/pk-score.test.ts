@@ -10,8 +10,8 @@ import type { VenueGift } from "../../src/venues/gifts.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
-import { activeBattle, battle, challenge, createHost, type Host, mirrorOf, setBattleTimes, setPkConfig } from "./pk-support.js";
+import { createProfile } from "../gifts/world.js";
+import { activeBattle, battle, challenge, createHost, fundedSenders, type Host, mirrorOf, setBattleTimes, setPkConfig } from "./pk-support.js";
 
 /** The VenueGift the ledger trigger derives from a gift transaction. */
 async function venueGiftOf(transactionId: string): Promise<VenueGift> {
@@ -38,10 +38,7 @@ describe("live PK: live scores from gifts (recordPkGift)", () => {
 
   beforeEach(async () => {
     [a, b] = await Promise.all([createHost(), createHost()]);
-    senders = await Promise.all(Array.from({ length: 6 }, () => createTestUser()));
-    await seedCatalog();
-    await Promise.all(senders.map((s) => createProfile(s.uid)));
-    await Promise.all(senders.map((s) => grantCoins(s.uid, 10_000)));
+    senders = await fundedSenders(6, 10_000);
     await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0 });
   });
 

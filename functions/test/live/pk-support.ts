@@ -12,7 +12,7 @@ import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../src
 import { battleRef, readBattle } from "../../src/live/pk-store.js";
 import { callInProcess } from "../support/callables.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { createProfile } from "../gifts/world.js";
+import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
 
 export interface Host {
   user: TestUser;
@@ -48,6 +48,15 @@ export async function createLiveStream(hostUid: string, streamId = `s-${randomUU
     });
   await rtdb().ref(`streams/${streamId}/state`).set({ hostUid, status: "live", startedAt: now, viewers: { current: 0, peak: 0 }, guestSlots: 2 });
   return streamId;
+}
+
+/** The gift catalog, and `count` users with a profile and `coins` each, ready to send gifts. */
+export async function fundedSenders(count: number, coins: number): Promise<TestUser[]> {
+  const senders = await Promise.all(Array.from({ length: count }, () => createTestUser()));
+  await seedCatalog();
+  await Promise.all(senders.map((s) => createProfile(s.uid)));
+  await Promise.all(senders.map((s) => grantCoins(s.uid, coins)));
+  return senders;
 }
 
 export async function createHost(): Promise<Host> {
