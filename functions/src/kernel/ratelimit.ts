@@ -2,6 +2,7 @@
  * Rate limits with @upstash/ratelimit (sliding windows in Redis), per uid and per client IP.
  * Exceeding a limit is resource-exhausted with a retry hint. A Redis outage fails open and is logged:
  * limits protect capacity, while money safety comes from transactions and idempotency, not from here.
+ * Limits that guard a secret (password attempts) pass `failClosed`: without Redis they refuse.
  */
 import type { Ratelimit } from "@upstash/ratelimit";
 import { fail } from "./errors.js";
@@ -36,17 +37,24 @@ function limiterFor(rule: RateLimitRule): Ratelimit | null {
 }
 
 /** Consumes one token for `identifier` under `rule`; throws resource-exhausted when the budget is spent. */
-export async function enforceRateLimit(rule: RateLimitRule, identifier: string): Promise<void> {
+export async function enforceRateLimit(rule: RateLimitRule, identifier: string, options: { failClosed?: boolean } = {}): Promise<void> {
   // A missing or mistyped param reads as NaN, which would block every request: refuse it loudly instead.
   if (!Number.isInteger(rule.tokens) || rule.tokens < 1 || !(rule.windowSeconds > 0)) {
     throw new Error(`rate limit ${rule.name} is misconfigured: ${rule.tokens} per ${rule.windowSeconds} s`);
   }
   const limiter = limiterFor(rule);
-  if (!limiter) return;
+  if (!limiter) {
+    if (options.failClosed) fail("unavailable", "This check is unavailable right now, please retry.", { rule: rule.name });
+    return;
+  }
   let outcome: Awaited<ReturnType<Ratelimit["limit"]>>;
   try {
     outcome = await limiter.limit(identifier);
   } catch (err) {
+    if (options.failClosed) {
+      log.error("rate limiter unavailable; refusing a fail-closed check", { rule: rule.name, error: String(err) });
+      fail("unavailable", "This check is unavailable right now, please retry.", { rule: rule.name });
+    }
     log.error("rate limiter unavailable; allowing request", { rule: rule.name, error: String(err) });
     return;
   }
