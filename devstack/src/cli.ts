@@ -1,6 +1,7 @@
 /**
  * The developer's commands: start (the local stack with the demo world), test (everything CI runs),
- * smoke (prove a running stack works as a mobile app uses it), export (refresh the demo world).
+ * smoke (prove a running stack works as a mobile app uses it), export (refresh the demo world), bench and
+ * sim (scripts that print their figures: functions/bench, functions/sim).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -140,8 +141,20 @@ async function main() {
       process.exit(result.status ?? 1);
       break;
     }
+    case "sim": {
+      // Simulations start their own stack with the functions emulator, which serves functions/lib: build first.
+      const name = process.argv[3] ?? "";
+      if (!/^[a-z-]+$/.test(name)) throw new Error("usage: run.cjs sim <name> (a file in functions/sim)");
+      if (!buildFunctions()) process.exit(1);
+      const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "sim", `${name}.ts`)], {
+        cwd: ROOT,
+        stdio: "inherit",
+      });
+      process.exit(result.status ?? 1);
+      break;
+    }
     default:
-      console.error("usage: run.cjs start|test|smoke|export|bench <name>");
+      console.error("usage: run.cjs start|test|smoke|export|bench <name>|sim <name>");
       process.exit(2);
   }
 }
