@@ -50,4 +50,8 @@ export const Collections = {
   rooms: "rooms",
   /** roomOwners/{uid}: { openRoomIds } — the per-owner cap on open rooms. Server only. */
   roomOwners: "roomOwners",
+  /** bans/{uid}: { reason, bannedBy, bannedAt, expiresAt? }: a ban (no expiry) or a suspension. Server only. */
+  bans: "bans",
+  /** customClaims/{uid}: { claims, version }: the account's custom claims, changed only by compare-and-set (kernel/claims.ts). Server only. */
+  customClaims: "customClaims",
 } as const;
