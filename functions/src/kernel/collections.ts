@@ -50,4 +50,10 @@ export const Collections = {
   rooms: "rooms",
   /** roomOwners/{uid}: { openRoomIds } — the per-owner cap on open rooms. Server only. */
   roomOwners: "roomOwners",
+  /** unmatchedPurchases/{provider}:{purchaseKey}: paid purchases credited to nobody (no grantable account, unknown product). Admins read. */
+  unmatchedPurchases: "unmatchedPurchases",
+  /** pendingRefunds/{provider}:{purchaseKey}: a store refund that arrived before its purchase; the grant applies it. Admins read. */
+  pendingRefunds: "pendingRefunds",
+  /** revenuecatTransfers/{eventId}: RevenueCat TRANSFER events (store purchases moved between app user ids). Admins read. */
+  revenuecatTransfers: "revenuecatTransfers",
 } as const;
