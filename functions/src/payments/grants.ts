@@ -5,7 +5,9 @@
  *
  * Keys: a purchase is keyed by the provider's payment identity (store transaction id, Checkout Session
  * id), so redeliveries and the same purchase under several event ids credit once. Clawbacks are keyed
- * by the refund identity and capped by what the purchase granted.
+ * by the refund identity and capped by what the purchase granted, and always debit the account the
+ * purchase credited. Who may be credited at all is decided by each provider's `decide` with
+ * recipients.ts; a paid purchase nobody may receive is recorded (records.ts), not credited.
  */
 import type { Transaction } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/https";
