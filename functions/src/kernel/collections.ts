@@ -54,4 +54,10 @@ export const Collections = {
   bans: "bans",
   /** customClaims/{uid}: { claims, version }: the account's custom claims, changed only by compare-and-set (kernel/claims.ts). Server only. */
   customClaims: "customClaims",
+  /** unmatchedPurchases/{provider}:{purchaseKey}: paid purchases credited to nobody (no grantable account, unknown product). Admins read. */
+  unmatchedPurchases: "unmatchedPurchases",
+  /** pendingRefunds/{provider}:{purchaseKey}: a store refund that arrived before its purchase; the grant applies it. Admins read. */
+  pendingRefunds: "pendingRefunds",
+  /** revenuecatTransfers/{eventId}: RevenueCat TRANSFER events (store purchases moved between app user ids). Admins read. */
+  revenuecatTransfers: "revenuecatTransfers",
 } as const;
