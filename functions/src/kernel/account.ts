@@ -4,8 +4,9 @@
  * once, not when its ID token expires an hour later. Both documents are read together and cached per
  * instance for a few seconds, so a busy user costs one read per few seconds, not one per call.
  *
- * Sensitive callables (money, staff actions) also ask Auth itself: a disabled account, or refresh
- * tokens revoked outside this code (a password change, the console), refuse the session too.
+ * Sensitive callables (money, staff actions) also ask Auth itself (cached the same few seconds): a
+ * disabled account, or refresh tokens revoked outside this code (a password change, the console),
+ * refuse the session too.
  */
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { auth, db, firestoreValues } from "./app.js";
@@ -62,10 +63,39 @@ async function standingOf(uid: string): Promise<Standing> {
   return standing;
 }
 
+interface AuthRecord {
+  disabled: boolean;
+  validSinceMs?: number;
+}
+
+const authCache = new Map<string, { at: number; record: AuthRecord | null }>();
+
+/** Auth's view of the account (disabled, tokens valid since), cached like the standing: hot paths (gifts) pay one lookup per few seconds. */
+async function authRecordOf(uid: string): Promise<AuthRecord | null> {
+  const cached = authCache.get(uid);
+  if (cached && Date.now() - cached.at < STANDING_CACHE_MS) return cached.record;
+  const user = await auth()
+    .getUser(uid)
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === "auth/user-not-found") return null;
+      throw err;
+    });
+  const validSince = user?.tokensValidAfterTime ? Date.parse(user.tokensValidAfterTime) : Number.NaN;
+  const record = user ? { disabled: user.disabled, validSinceMs: Number.isFinite(validSince) ? validSince : undefined } : null;
+  if (authCache.size > 10_000) authCache.clear();
+  authCache.set(uid, { at: Date.now(), record });
+  return record;
+}
+
 /** This instance's changes to a standing take effect here at once (tests, and the admin's own instance). */
 export function forgetStanding(uid?: string): void {
-  if (uid === undefined) cache.clear();
-  else cache.delete(uid);
+  if (uid === undefined) {
+    cache.clear();
+    authCache.clear();
+  } else {
+    cache.delete(uid);
+    authCache.delete(uid);
+  }
 }
 
 /** When the session signed in (ID tokens carry auth_time in seconds; refreshes keep it). */
@@ -76,7 +106,7 @@ function signedInAtMs(token: Record<string, unknown>): number | undefined {
 
 /**
  * Refuses a banned or suspended account and a signed-out session. With `verifyWithAuth`, also a
- * disabled account and tokens revoked by Auth (the authoritative record, read uncached).
+ * disabled account and tokens revoked by Auth (the authoritative record).
  */
 export async function requireGoodStanding(
   request: Pick<CallableRequest, "auth">,
@@ -99,13 +129,11 @@ export async function requireGoodStanding(
     fail("unauthenticated", "Your session was signed out. Sign in again.", { reason: "session-revoked" });
   }
   if (!options.verifyWithAuth) return;
-  const user = await auth()
-    .getUser(uid)
-    .catch(() => fail("unauthenticated", "Sign in again to do this.", { reason: "account-missing" }));
-  if (user.disabled) fail("permission-denied", "This account is disabled.", { reason: "account-disabled" });
-  const validSince = user.tokensValidAfterTime ? Date.parse(user.tokensValidAfterTime) : Number.NaN;
+  const record = await authRecordOf(uid);
+  if (!record) fail("unauthenticated", "Sign in again to do this.", { reason: "account-missing" });
+  if (record.disabled) fail("permission-denied", "This account is disabled.", { reason: "account-disabled" });
   // Auth keeps validSince in whole seconds, like auth_time.
-  if (Number.isFinite(validSince) && signedInAt < validSince) {
+  if (record.validSinceMs !== undefined && signedInAt < record.validSinceMs) {
     fail("unauthenticated", "Your session was signed out. Sign in again.", { reason: "session-revoked" });
   }
 }

@@ -35,7 +35,7 @@ export interface CallableSpec<S extends z.ZodType, Result> {
   roles?: Role[];
   /**
    * Money movements and staff actions: also ask Auth whether the account is disabled or its sessions
-   * were revoked (one uncached lookup per call). Defaults to true when `roles` names admin or moderator.
+   * were revoked (kernel/account.ts). Defaults to true when `roles` names admin or moderator.
    */
   verifySession?: boolean;
   /** Overrides the default per-minute budgets; false turns limits off for this callable. */

@@ -142,6 +142,7 @@ export async function createCheckoutSessionFor(caller: Caller, request: CreateCh
 export const createCheckoutSession = defineCallable({
   name: "payments.createCheckoutSession",
   input: CreateCheckoutSessionRequestSchema,
+  verifySession: true,
   rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
   options: { secrets: [STRIPE_SECRET_KEY] },
   handler: ({ caller, data }) => createCheckoutSessionFor(caller, data),
