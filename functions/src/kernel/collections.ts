@@ -50,4 +50,12 @@ export const Collections = {
   rooms: "rooms",
   /** roomOwners/{uid}: { openRoomIds } — the per-owner cap on open rooms. Server only. */
   roomOwners: "roomOwners",
+  /** resellerDays/{uid}_{yyyymmdd}: a reseller's coins transferred and commission paid that UTC day. Server only. */
+  resellerDays: "resellerDays",
+  /** resellerEdges/{fromUid}__{toUid}: the last reseller transfer of an ordered pair (ring detection). Server only. */
+  resellerEdges: "resellerEdges",
+  /** balanceAdjustments/{id}: admin adjustments at or above the approval threshold, pending a second admin. */
+  balanceAdjustments: "balanceAdjustments",
+  /** adminInteractions/{targetUid}__{adminUid}: when an admin last adjusted, KYC-approved or VIP-granted an account. */
+  adminInteractions: "adminInteractions",
 } as const;
