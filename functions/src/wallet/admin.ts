@@ -10,7 +10,7 @@
  * the requester and the approver are recorded as having favoured the account (see interactions.ts).
  */
 import { createHash } from "node:crypto";
-import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
+import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -271,8 +271,7 @@ async function approveAdjustment(
 async function rejectAdjustment(caller: Caller, request: ReviewBalanceAdjustmentRequest): Promise<ReviewBalanceAdjustmentResponse> {
   const ref = adjustmentRef(request.adjustmentId);
   return runTransaction(async (tx) => {
-    const snapshot: DocumentSnapshot = await tx.get(ref);
-    const current = snapshot.data() as StoredAdjustment;
+    const current = (await tx.get(ref)).data() as StoredAdjustment;
     const response = { adjustmentId: request.adjustmentId, status: "rejected" as const, uid: current.uid, currency: current.currency, amount: current.amount };
     if (current.status === "rejected" && isOwnDecision(current, caller, request)) return response;
     if (current.status !== "pending") alreadyDecided(current.status);
