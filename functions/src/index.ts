@@ -11,6 +11,7 @@ export {
   getLedgerHistory,
   requestWithdrawal,
   resellerTransfer,
+  reviewBalanceAdjustment,
   reviewWithdrawal,
   runReconciliation,
 } from "./wallet/callables.js";

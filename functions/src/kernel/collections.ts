@@ -60,4 +60,12 @@ export const Collections = {
   pendingRefunds: "pendingRefunds",
   /** revenuecatTransfers/{eventId}: RevenueCat TRANSFER events (store purchases moved between app user ids). Admins read. */
   revenuecatTransfers: "revenuecatTransfers",
+  /** resellerDays/{uid}_{yyyymmdd}: a reseller's coins transferred and commission paid that UTC day. Server only. */
+  resellerDays: "resellerDays",
+  /** resellerEdges/{fromUid}__{toUid}: the last reseller transfer of an ordered pair (ring detection). Server only. */
+  resellerEdges: "resellerEdges",
+  /** balanceAdjustments/{id}: admin adjustments at or above the approval threshold, pending a second admin. */
+  balanceAdjustments: "balanceAdjustments",
+  /** adminInteractions/{targetUid}__{adminUid}: when an admin last adjusted, KYC-approved or VIP-granted an account. */
+  adminInteractions: "adminInteractions",
 } as const;

@@ -20,6 +20,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
+import { recordAdminInteraction } from "../wallet/interactions.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import {
   type AdminGrantVipRequest,
@@ -246,6 +247,7 @@ export async function purchaseVip(caller: Caller, request: PurchaseVipRequest): 
 
 /** Admin grant: no coins move; same membership rules; audited; once per (admin, requestId). */
 export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest): Promise<AdminGrantVipResponse> {
+  if (request.uid === actor.uid) fail("failed-precondition", "Admins cannot grant VIP to themselves.", { reason: "self-grant" });
   tierConfig(await vipConfig(), request.tier);
   await auth()
     .getUser(request.uid)
@@ -266,6 +268,8 @@ export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest
         reason: request.reason,
         requestId: request.requestId,
       });
+      // The granter may not then approve this user's withdrawals (four eyes, wallet/interactions.ts).
+      recordAdminInteraction(tx, request.uid, actor.uid, "vipGranted");
       tx.create(db().collection(Collections.auditLog).doc(), {
         action: "progression.adminGrantVip",
         actorUid: actor.uid,
