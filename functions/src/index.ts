@@ -11,6 +11,7 @@ export {
   getLedgerHistory,
   requestWithdrawal,
   resellerTransfer,
+  reviewBalanceAdjustment,
   reviewWithdrawal,
   runReconciliation,
 } from "./wallet/callables.js";
@@ -41,7 +42,16 @@ export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
 export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";
 
 // identity: sign-up/sign-in policy (blocking functions), devices and sessions
-export { identityBeforeUserCreated, identityBeforeUserSignedIn, listDevices, registerDevice, removeDevice, signOutEverywhere } from "./identity/index.js";
+export {
+  banAccount,
+  identityBeforeUserCreated,
+  identityBeforeUserSignedIn,
+  liftBan,
+  listDevices,
+  registerDevice,
+  removeDevice,
+  signOutEverywhere,
+} from "./identity/index.js";
 
 // progression: levels and badges from the ledger, VIP tiers
 export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";

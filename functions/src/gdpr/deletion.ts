@@ -271,6 +271,8 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 
   /** Last: until here the user can still call deleteMyAccount to resume with their current ID token. */
   async authUser(uid) {
+    // The claims' compare-and-set record (roles, VIP) goes with the account.
+    await db().collection(Collections.customClaims).doc(uid).delete();
     try {
       await auth().deleteUser(uid);
     } catch (err) {

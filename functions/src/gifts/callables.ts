@@ -6,6 +6,7 @@ import * as service from "./service.js";
 export const sendGift = defineCallable({
   name: "gifts.sendGift",
   input: SendGiftRequestSchema,
+  verifySession: true,
   // Gifting is the hot path: combos arrive as one request with a count, but taps still come fast.
   rateLimit: { perUid: { tokens: 300, windowSeconds: 60 }, perIp: { tokens: 3000, windowSeconds: 60 } },
   handler: ({ caller, data }) => service.sendGift(caller.uid, data),

@@ -1,6 +1,6 @@
 /** The gifts domain's API contract: request and response shapes of its callables (importable by clients). */
 import { z } from "zod";
-import { KeySafeIdSchema } from "../kernel/validation.js";
+import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 
 /** Combos are sent as one request with a count, so a 99× burst is one transaction, not 99. */
@@ -19,7 +19,7 @@ export type GiftContext = z.infer<typeof GiftContextSchema>;
 export const SendGiftRequestSchema = z
   .object({
     giftId: KeySafeIdSchema,
-    recipientUid: z.string().min(1).max(128).regex(/^[^/]+$/, "must not contain /"),
+    recipientUid: KeySafeUidSchema,
     count: z.number().int().min(1).max(MAX_GIFT_COUNT),
     context: GiftContextSchema,
     requestId: RequestIdSchema,

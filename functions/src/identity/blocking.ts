@@ -8,19 +8,13 @@
  */
 import type { AuthBlockingEvent } from "firebase-functions/v2/identity";
 import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
-import { db } from "../kernel/app.js";
+import { readBan } from "../kernel/account.js";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { accessConfig } from "./access-config.js";
-import { type BanRecord, type Decision, decideSignIn, decideSignUp, initialClaims } from "./policy.js";
-import { IdentityCollections } from "./schema.js";
+import { type Decision, decideSignIn, decideSignUp, initialClaims } from "./policy.js";
 
-export async function readBan(uid: string): Promise<BanRecord | null> {
-  const snap = await db().collection(IdentityCollections.bans).doc(uid).get();
-  if (!snap.exists) return null;
-  const expiresAt = snap.get("expiresAt") as { toMillis?: () => number } | null | undefined;
-  return { reason: snap.get("reason") ?? undefined, expiresAtMs: expiresAt?.toMillis?.() };
-}
+export { readBan };
 
 function refuse(decision: Exclude<Decision, { allow: true }>, event: AuthBlockingEvent, stage: string): never {
   log.warn("auth blocked", { stage, reason: decision.reason, uid: event.data?.uid, ip: event.ipAddress });

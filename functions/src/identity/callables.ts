@@ -1,8 +1,10 @@
-/** How the identity domain is reached by the apps. */
+/** How the identity domain is reached by the apps and by moderators. */
 import { defineCallable } from "../kernel/callable.js";
+import * as bans from "./bans.js";
 import * as devices from "./devices.js";
-import { requireFreshToken } from "./fresh-token.js";
 import {
+  BanAccountRequestSchema,
+  LiftBanRequestSchema,
   ListDevicesRequestSchema,
   RegisterDeviceRequestSchema,
   RemoveDeviceRequestSchema,
@@ -22,22 +24,34 @@ export const listDevices = defineCallable({
   handler: ({ caller }) => devices.listDevices(caller),
 });
 
-/** Sensitive: removing a device must not work with a token from a session that was signed out. */
+/** Sensitive: removing a device must not work from a session that was signed out. */
 export const removeDevice = defineCallable({
   name: "identity.removeDevice",
   input: RemoveDeviceRequestSchema,
-  handler: async ({ caller, data, request }) => {
-    await requireFreshToken(request);
-    return devices.removeDevice(caller, data);
-  },
+  verifySession: true,
+  handler: ({ caller, data }) => devices.removeDevice(caller, data),
 });
 
 export const signOutEverywhere = defineCallable({
   name: "identity.signOutEverywhere",
   input: SignOutEverywhereRequestSchema,
+  verifySession: true,
   rateLimit: { perUid: { tokens: 5, windowSeconds: 60 } },
-  handler: async ({ caller, request }) => {
-    await requireFreshToken(request);
-    return devices.signOutEverywhere(caller);
-  },
+  handler: ({ caller }) => devices.signOutEverywhere(caller),
+});
+
+export const banAccount = defineCallable({
+  name: "identity.banAccount",
+  input: BanAccountRequestSchema,
+  roles: ["moderator"],
+  rateLimit: { perUid: { tokens: 30, windowSeconds: 60 } },
+  handler: ({ caller, data }) => bans.banAccount(caller, data),
+});
+
+export const liftBan = defineCallable({
+  name: "identity.liftBan",
+  input: LiftBanRequestSchema,
+  roles: ["moderator"],
+  rateLimit: { perUid: { tokens: 30, windowSeconds: 60 } },
+  handler: ({ caller, data }) => bans.liftBan(caller, data),
 });

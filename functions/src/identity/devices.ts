@@ -4,7 +4,8 @@
  * All writes are keyed by the caller's uid and the client's deviceId, so retries converge.
  */
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
-import { auth, db, firestoreValues } from "../kernel/app.js";
+import { revokeSessions } from "../kernel/account.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -128,16 +129,11 @@ export async function removeDevice(caller: Caller, request: RemoveDeviceRequest)
  * again then is harmless.
  */
 export async function signOutEverywhere(caller: Caller): Promise<SignOutEverywhereResponse> {
-  const { FieldValue, Timestamp } = firestoreValues();
-  await auth().revokeRefreshTokens(caller.uid);
-  // tokensValidAfterTime is what verifyIdToken(token, true) compares against: record the same instant.
-  const { tokensValidAfterTime } = await auth().getUser(caller.uid);
-  const revokedAt = tokensValidAfterTime ? new Date(tokensValidAfterTime) : new Date();
-  const { devices, sessions } = refs(caller.uid);
+  const revokedAt = await revokeSessions(caller.uid);
+  const { devices } = refs(caller.uid);
   const registered = await devices.select().get();
   const writer = db().bulkWriter();
   for (const doc of registered.docs) void writer.delete(doc.ref);
-  void writer.set(sessions, { revokedAt: Timestamp.fromDate(revokedAt), updatedAt: FieldValue.serverTimestamp() }, { merge: true });
   await writer.close();
   log.info("signed out everywhere", { uid: caller.uid, devicesRemoved: registered.size });
   return { revokedAt: revokedAt.toISOString(), devicesRemoved: registered.size };

@@ -2,6 +2,7 @@
  * Sign-up and sign-in policy as pure functions of the facts (no I/O), so every rule is testable and
  * the blocking functions only gather facts and translate a refusal into an HttpsError.
  */
+import { type BanRecord, isBanActive } from "../kernel/account.js";
 import { countryOfPhoneNumber } from "./calling-codes.js";
 import type { AccessConfig } from "./schema.js";
 
@@ -19,11 +20,7 @@ export interface SignUpFacts {
   ipCountry?: string;
 }
 
-export interface BanRecord {
-  reason?: string;
-  /** Milliseconds since the epoch; absent for a permanent ban. */
-  expiresAtMs?: number;
-}
+export { type BanRecord, isBanActive };
 
 export interface SignInFacts {
   customClaims?: Record<string, unknown> | null;
@@ -59,10 +56,6 @@ export function decideSignUp(facts: SignUpFacts, config: AccessConfig): Decision
     return { allow: false, reason: "blocked-region", message: "Sign-up is not available in your region." };
   }
   return ALLOW;
-}
-
-export function isBanActive(ban: BanRecord | null | undefined, nowMs: number): boolean {
-  return !!ban && (ban.expiresAtMs === undefined || ban.expiresAtMs > nowMs);
 }
 
 export function decideSignIn(facts: SignInFacts): Decision {

@@ -3,12 +3,14 @@
  * callables' requests (zod) and their response types (importable by clients).
  */
 import { z } from "zod";
+import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeUidSchema } from "../kernel/validation.js";
 
 /** Collections owned by this domain (kept local until the lead moves them into kernel/collections.ts). */
 export const IdentityCollections = {
-  /** bans/{uid}: { reason, bannedAt, expiresAt? }; the account may not sign in while it stands. Server only. */
-  bans: "bans",
+  /** bans/{uid}: see kernel/collections.ts (callables check it on every call, kernel/account.ts). */
+  bans: Collections.bans,
   /** users/{uid}/devices/{deviceId}: the account's registered app installations (owner reads). */
   devices: "devices",
   /** users/{uid}/notifications/{id}: records the notify domain delivers (owner reads). */
@@ -113,4 +115,41 @@ export interface RemoveDeviceResponse {
 export interface SignOutEverywhereResponse {
   revokedAt: string;
   devicesRemoved: number;
+}
+
+// ---------- bans and suspensions (moderators and admins) ----------
+
+/** A suspension lasts at most a year; a ban (no duration) lasts until lifted. */
+export const MAX_SUSPENSION_HOURS = 24 * 365;
+
+const AuditReasonSchema = z.string().trim().min(3, "reason is required for the audit log").max(500);
+
+export const BanAccountRequestSchema = z
+  .object({
+    uid: KeySafeUidSchema,
+    reason: AuditReasonSchema,
+    /** Omit for a ban; a suspension ends by itself after this many hours. */
+    durationHours: z.number().int().min(1).max(MAX_SUSPENSION_HOURS).optional(),
+    requestId: RequestIdSchema,
+  })
+  .strict();
+export type BanAccountRequest = z.infer<typeof BanAccountRequestSchema>;
+
+export const LiftBanRequestSchema = z.object({ uid: KeySafeUidSchema, reason: AuditReasonSchema, requestId: RequestIdSchema }).strict();
+export type LiftBanRequest = z.infer<typeof LiftBanRequestSchema>;
+
+export type BanRefusalReason = "self" | "target-is-admin" | "target-is-staff" | "not-banned";
+
+export interface BanAccountResponse {
+  uid: string;
+  kind: "ban" | "suspension";
+  /** ISO time a suspension ends; null for a ban. */
+  expiresAt: string | null;
+  /** Every session of the account was signed out; callables refuse it within seconds. */
+  sessionsRevokedAt: string;
+}
+
+export interface LiftBanResponse {
+  uid: string;
+  lifted: true;
 }

@@ -1,15 +1,18 @@
 /**
  * The one way callables are built. Every callable gets, in this order: App Check (when enforced),
- * authentication and role guards, per-uid and per-IP rate limits, zod validation of the payload,
- * then the handler; any error leaves as an HttpsError with a meaningful code.
+ * authentication and role guards, the account's standing (bans, suspensions, signed-out sessions),
+ * per-uid and per-IP rate limits, zod validation of the payload, then the handler; any error leaves as
+ * an HttpsError with a meaningful code.
  */
 import { type CallableOptions, type CallableRequest, onCall } from "firebase-functions/v2/https";
 import type { z } from "zod";
+import { requireGoodStanding } from "./account.js";
 import {
   ENFORCE_APP_CHECK,
   RATE_LIMIT_PER_IP_PER_MINUTE,
   RATE_LIMIT_PER_UID_PER_MINUTE,
   REGION,
+  TRUSTED_PROXY_HOPS,
   UPSTASH_REDIS_REST_TOKEN,
 } from "./config.js";
 import { toHttpsError } from "./errors.js";
@@ -30,18 +33,34 @@ export interface CallableSpec<S extends z.ZodType, Result> {
   input: S;
   /** Roles allowed to call (admins always pass). Omit for any signed-in user. */
   roles?: Role[];
+  /**
+   * Money movements and staff actions: also ask Auth whether the account is disabled or its sessions
+   * were revoked (kernel/account.ts). Defaults to true when `roles` names admin or moderator.
+   */
+  verifySession?: boolean;
   /** Overrides the default per-minute budgets; false turns limits off for this callable. */
   rateLimit?: { perUid?: Omit<RateLimitRule, "name">; perIp?: Omit<RateLimitRule, "name"> } | false;
   options?: Omit<CallableOptions, "region" | "enforceAppCheck">;
   handler: (context: CallableContext<z.output<S>>) => Promise<Result>;
 }
 
-function clientIp(request: CallableRequest<unknown>): string | undefined {
+/**
+ * The caller's IP as the platform saw it. X-Forwarded-For is "<whatever the client sent>, <client>,
+ * <proxies>": only the entries appended by our own front ends can be trusted, so the client is the
+ * TRUSTED_PROXY_HOPS-th entry from the right (1 on Cloud Functions/Cloud Run, whose front end appends
+ * the connecting address), never the first, which the client controls.
+ */
+export function clientIp(request: Pick<CallableRequest<unknown>, "rawRequest">, trustedHops = TRUSTED_PROXY_HOPS.value()): string | undefined {
   const raw = request.rawRequest as { ip?: string; headers?: Record<string, unknown> } | undefined;
   const forwarded = raw?.headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  return first || raw?.ip || undefined;
+  const entries = typeof forwarded === "string" ? forwarded.split(",").map((entry) => entry.trim()).filter(Boolean) : [];
+  // 0 trusts no entry (no proxy of ours in front); an unset param reads as NaN: assume the platform's one.
+  const hops = Number.isInteger(trustedHops) && trustedHops >= 0 ? trustedHops : 1;
+  const trusted = hops >= 1 && entries.length >= hops ? entries[entries.length - hops] : undefined;
+  return trusted || raw?.ip || undefined;
 }
+
+const STAFF_ROLES: readonly Role[] = ["admin", "moderator"];
 
 async function applyRateLimits(spec: CallableSpec<z.ZodType, unknown>, request: CallableRequest<unknown>, caller: Caller) {
   if (spec.rateLimit === false) return;
@@ -64,6 +83,8 @@ export async function runCallable<S extends z.ZodType, Result>(
     // module load (deploy time); here it is read per request, and in-process runs behave the same.
     if (ENFORCE_APP_CHECK.value()) requireAppCheck(request);
     const caller = spec.roles ? requireRole(request, ...spec.roles) : requireAuth(request);
+    const verifyWithAuth = spec.verifySession ?? spec.roles?.some((role) => STAFF_ROLES.includes(role)) ?? false;
+    await requireGoodStanding(request, { verifyWithAuth });
     await applyRateLimits(spec as CallableSpec<z.ZodType, unknown>, request, caller);
     const data = parse(spec.input, request.data);
     return await spec.handler({ caller, data, request });

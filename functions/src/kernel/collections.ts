@@ -50,4 +50,22 @@ export const Collections = {
   rooms: "rooms",
   /** roomOwners/{uid}: { openRoomIds } — the per-owner cap on open rooms. Server only. */
   roomOwners: "roomOwners",
+  /** bans/{uid}: { reason, bannedBy, bannedAt, expiresAt? }: a ban (no expiry) or a suspension. Server only. */
+  bans: "bans",
+  /** customClaims/{uid}: { claims, version }: the account's custom claims, changed only by compare-and-set (kernel/claims.ts). Server only. */
+  customClaims: "customClaims",
+  /** unmatchedPurchases/{provider}:{purchaseKey}: paid purchases credited to nobody (no grantable account, unknown product). Admins read. */
+  unmatchedPurchases: "unmatchedPurchases",
+  /** pendingRefunds/{provider}:{purchaseKey}: a store refund that arrived before its purchase; the grant applies it. Admins read. */
+  pendingRefunds: "pendingRefunds",
+  /** revenuecatTransfers/{eventId}: RevenueCat TRANSFER events (store purchases moved between app user ids). Admins read. */
+  revenuecatTransfers: "revenuecatTransfers",
+  /** resellerDays/{uid}_{yyyymmdd}: a reseller's coins transferred and commission paid that UTC day. Server only. */
+  resellerDays: "resellerDays",
+  /** resellerEdges/{fromUid}__{toUid}: the last reseller transfer of an ordered pair (ring detection). Server only. */
+  resellerEdges: "resellerEdges",
+  /** balanceAdjustments/{id}: admin adjustments at or above the approval threshold, pending a second admin. */
+  balanceAdjustments: "balanceAdjustments",
+  /** adminInteractions/{targetUid}__{adminUid}: when an admin last adjusted, KYC-approved or VIP-granted an account. */
+  adminInteractions: "adminInteractions",
 } as const;

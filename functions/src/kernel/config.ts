@@ -22,3 +22,6 @@ export const UPSTASH_REDIS_REST_TOKEN = defineSecret("UPSTASH_REDIS_REST_TOKEN")
 /** Per-uid and per-IP budgets for ordinary callables; hot paths set their own. */
 export const RATE_LIMIT_PER_UID_PER_MINUTE = defineInt("RATE_LIMIT_PER_UID_PER_MINUTE", { default: 120 });
 export const RATE_LIMIT_PER_IP_PER_MINUTE = defineInt("RATE_LIMIT_PER_IP_PER_MINUTE", { default: 600 });
+
+/** Proxies of ours that append to X-Forwarded-For in front of the functions (kernel/callable.ts clientIp). */
+export const TRUSTED_PROXY_HOPS = defineInt("TRUSTED_PROXY_HOPS", { default: 1 });

@@ -37,3 +37,14 @@ export function keySafeId(options: { max?: number; label?: string } = {}) {
 export const KeySafeIdSchema = keySafeId();
 /** A Firebase uid that is also key-safe (it becomes RTDB keys and document ids). */
 export const KeySafeUidSchema = keySafeId({ label: "uid" });
+
+/** A pagination cursor the server handed out: never empty (omit it for the first page). */
+export const CursorSchema = z.string().min(1, "cursor must not be empty: omit it for the first page").max(512);
+
+/**
+ * A request whose fields are all optional: null and undefined (what the client SDKs send when a
+ * callable is called with no argument) mean "all defaults", so defaults apply either way.
+ */
+export function nullMeansDefaults<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => value ?? {}, schema);
+}

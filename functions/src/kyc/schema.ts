@@ -1,6 +1,7 @@
 /** The KYC domain's API contract: request and response shapes of its callables (importable by clients). */
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeUidSchema } from "../kernel/validation.js";
 
 export const KYC_STATUSES = ["pending", "approved", "rejected"] as const;
 export type KycStatus = (typeof KYC_STATUSES)[number];
@@ -66,7 +67,7 @@ export type SubmitKycRequest = z.infer<typeof SubmitKycRequestSchema>;
 
 export const ReviewKycRequestSchema = z
   .object({
-    uid: z.string().min(1).max(128),
+    uid: KeySafeUidSchema,
     decision: z.enum(["approve", "reject"]),
     reason: z.string().trim().min(3, "reason is required for the audit log").max(500),
     requestId: RequestIdSchema,
@@ -74,7 +75,7 @@ export const ReviewKycRequestSchema = z
   .strict();
 export type ReviewKycRequest = z.infer<typeof ReviewKycRequestSchema>;
 
-export const GetKycDetailsRequestSchema = z.object({ uid: z.string().min(1).max(128) }).strict();
+export const GetKycDetailsRequestSchema = z.object({ uid: KeySafeUidSchema }).strict();
 export type GetKycDetailsRequest = z.infer<typeof GetKycDetailsRequestSchema>;
 
 /** Callables that take no input accept null (what the client SDKs send) or an empty object. */

@@ -11,6 +11,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { recordAdminInteraction } from "../wallet/interactions.js";
 import { KYC_ENCRYPTION_KEY } from "./config.js";
 import { DecryptionError, decryptPersonalData, encryptPersonalData, type KycPersonalData, parseKey, personalDataDigest } from "./crypto.js";
 import type {
@@ -139,6 +140,8 @@ export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promi
       if (previous !== "pending") fail("failed-precondition", `This verification was already decided (${previous}).`, { status: previous });
       const now = FieldValue.serverTimestamp();
       tx.update(ref, { status, reviewedBy: actor.uid, reviewedAt: now, reviewReason: request.reason });
+      // The approver may not then approve this user's withdrawals (four eyes, wallet/interactions.ts).
+      if (status === "approved") recordAdminInteraction(tx, request.uid, actor.uid, "kycApproved");
       tx.create(db().collection(Collections.auditLog).doc(), {
         action: "kyc.reviewed",
         actorUid: actor.uid,

@@ -5,14 +5,19 @@
  *
  * Keys: a purchase is keyed by the provider's payment identity (store transaction id, Checkout Session
  * id), so redeliveries and the same purchase under several event ids credit once. Clawbacks are keyed
- * by the refund identity and capped by what the purchase granted.
+ * by the refund identity and capped by what the purchase granted, and always debit the account the
+ * purchase credited. Who may be credited at all is decided by each provider's `decide` with
+ * recipients.ts; a paid purchase nobody may receive is recorded (records.ts), not credited.
  */
 import type { Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+import { HttpsError } from "firebase-functions/v2/https";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { fingerprint } from "../kernel/idempotency.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type LedgerContext, ledgerTransactionId, type PostedOutcome, postLedgerTransaction } from "../wallet/ledger.js";
 import { IgnoredEvent, type PaymentProvider } from "./deliveries.js";
+import { openPurchaseReview, recordUnmatchedPurchase, UnmatchedPurchase, type UnmatchedRecord, unmatchedPurchaseRef } from "./records.js";
 
 /** Stored as the purchase ledger document's result: what a later clawback may take back. */
 export interface PurchaseGrant {
@@ -39,32 +44,70 @@ export function purchaseLedgerRef(provider: PaymentProvider, purchaseKey: string
 }
 
 export interface GrantSpec {
-  /** Read inside the ledger transaction: who is credited and how much (throw IgnoredEvent to abort). */
+  /**
+   * Read inside the ledger transaction: who is credited and how much. Throw IgnoredEvent to abort, or
+   * UnmatchedPurchase when the purchase is paid but may not be credited to whom it names.
+   */
   decide: (context: LedgerContext) => Promise<{ uid: string; packageId: string; coins: number; meta?: Record<string, unknown>; writes?: (tx: Transaction) => void }>;
+  /** What an operator needs to resolve the purchase if it turns out unmatched, and the provider's own writes then. */
+  unmatched: (refusal: UnmatchedPurchase) => { record: Omit<UnmatchedRecord, "provider" | "purchaseKey" | "cause">; writes?: (tx: Transaction) => void };
 }
 
 /**
- * Credits a purchase once per (provider, purchaseKey). `payload` is the purchase's identity: the same
- * key arriving with another identity (another user, another product) is refused, not credited.
+ * Credits a purchase once per (provider, purchaseKey). `payload` is the purchase's identity.
+ *
+ * Outcomes that no redelivery can change are IgnoredEvent (the webhook acknowledges them) with a
+ * record and a review for an operator: "unmatched-purchase" (nobody may be credited) and
+ * "purchase-identity-mismatch" (the key was already credited under another identity: another user or
+ * product; nothing more is credited).
  */
-export function grantPurchase(
+export async function grantPurchase(
   provider: PaymentProvider,
   purchaseKey: string,
   payload: Record<string, unknown>,
   spec: GrantSpec,
 ): Promise<PostedOutcome<PurchaseGrant>> {
-  return postLedgerTransaction<PurchaseGrant>({ type: "purchase", owner: provider, key: purchaseKey, payload, actor: provider }, async (context) => {
-    const { uid, packageId, coins, meta, writes } = await spec.decide(context);
-    return {
-      entries: [
-        { account: SYSTEM_ACCOUNTS.mint, currency: "coins", amount: -coins },
-        { account: userAccount(uid), currency: "coins", amount: coins },
-      ],
-      result: { provider, purchaseKey, uid, packageId, coins },
-      meta: { provider, purchaseKey, packageId, ...meta },
-      writes,
-    };
-  });
+  const unmatchedRef = unmatchedPurchaseRef(provider, purchaseKey);
+  try {
+    return await postLedgerTransaction<PurchaseGrant>({ type: "purchase", owner: provider, key: purchaseKey, payload, actor: provider }, async (context) => {
+      const [decision, unmatched] = await Promise.all([spec.decide(context), context.get(unmatchedRef)]);
+      const { uid, packageId, coins, meta, writes } = decision;
+      const transactionId = ledgerTransactionId("purchase", provider, purchaseKey);
+      return {
+        entries: [
+          { account: SYSTEM_ACCOUNTS.mint, currency: "coins", amount: -coins },
+          { account: userAccount(uid), currency: "coins", amount: coins },
+        ],
+        result: { provider, purchaseKey, uid, packageId, coins },
+        meta: { provider, purchaseKey, packageId, ...meta },
+        writes: (tx) => {
+          // Recorded unmatched by an earlier delivery, credited now (the account became grantable).
+          if (unmatched.exists && unmatched.get("status") === "open") {
+            tx.update(unmatchedRef, { status: "granted", grantedTo: uid, ledgerTransactionId: transactionId, resolvedAt: firestoreValues().FieldValue.serverTimestamp() });
+          }
+          writes?.(tx);
+        },
+      };
+    });
+  } catch (err) {
+    if (err instanceof UnmatchedPurchase) {
+      const { record, writes } = spec.unmatched(err);
+      const unmatchedPurchaseId = await recordUnmatchedPurchase({ ...record, provider, purchaseKey, cause: err.refusal }, writes);
+      throw new IgnoredEvent("unmatched-purchase", { cause: err.refusal, unmatchedPurchaseId, ...err.details });
+    }
+    if (err instanceof HttpsError && err.code === "failed-precondition") await refuseIdentityMismatch(provider, purchaseKey, payload);
+    throw err;
+  }
+}
+
+/** After the ledger refused the key: if it is credited under another identity, that is final (IgnoredEvent). */
+async function refuseIdentityMismatch(provider: PaymentProvider, purchaseKey: string, payload: Record<string, unknown>): Promise<void> {
+  const existing = await purchaseLedgerRef(provider, purchaseKey).get();
+  if (!existing.exists || existing.get("fingerprint") === fingerprint(payload)) return;
+  const granted = (existing.get("result") ?? {}) as Partial<PurchaseGrant>;
+  const details = { grantedTo: granted.uid ?? null, grantedPackageId: granted.packageId ?? null, claimed: payload };
+  await openPurchaseReview("purchase-identity-mismatch", provider, purchaseKey, { uid: granted.uid ?? null, ...details });
+  throw new IgnoredEvent("purchase-identity-mismatch", details);
 }
 
 export interface ClawbackSpec {
@@ -106,10 +149,10 @@ export function clawBackPurchase(
   );
 }
 
-/** The grant recorded by a purchase's ledger document, read inside a ledger transaction. */
-export async function readGrant(context: LedgerContext, provider: PaymentProvider, purchaseKey: string): Promise<PurchaseGrant | null> {
+/** The grant recorded by a purchase's ledger document (with the posting's meta), read inside a ledger transaction. */
+export async function readGrant(context: LedgerContext, provider: PaymentProvider, purchaseKey: string): Promise<(PurchaseGrant & { meta: Record<string, unknown> }) | null> {
   const snapshot = await context.get(purchaseLedgerRef(provider, purchaseKey));
   if (!snapshot.exists) return null;
   const grant = snapshot.get("result") as PurchaseGrant | null;
-  return grant && Number.isSafeInteger(grant.coins) && grant.coins > 0 ? grant : null;
+  return grant && Number.isSafeInteger(grant.coins) && grant.coins > 0 ? { ...grant, meta: (snapshot.get("meta") ?? {}) as Record<string, unknown> } : null;
 }

@@ -73,7 +73,8 @@ export const StoredCheckoutSessionSchema = z.looseObject({
   coins: z.number().int().min(1),
   amount: z.number().int().min(1),
   currency: CurrencyCodeSchema,
-  status: z.enum(["open", "paid", "expired", "partially_refunded", "refunded", "disputed"]),
+  /** unmatched: paid, but the buyer could no longer be credited (see unmatchedPurchases/stripe:{sessionId}). */
+  status: z.enum(["open", "paid", "unmatched", "expired", "partially_refunded", "refunded", "disputed"]),
   paymentIntentId: z.string().optional(),
   grantedCoins: z.number().int().min(0).optional(),
   /** Coins taken back so far by refunds and disputes together (never above grantedCoins). */
@@ -96,12 +97,28 @@ export const CheckoutMetadataSchema = z.looseObject({
 /** Types that move coins; they must name the user, product and store transaction. */
 export const REVENUECAT_MONEY_TYPES = ["INITIAL_PURCHASE", "NON_RENEWING_PURCHASE", "RENEWAL", "CANCELLATION"] as const;
 
+/**
+ * An app user id as RevenueCat reports it. Any non-empty string is accepted here: whether it names an
+ * account that may be credited is decided later (payments/recipients.ts), and a purchase naming
+ * anything else is recorded as unmatched rather than refused, so that the paid purchase is not lost.
+ */
+const AppUserIdSchema = z.string().min(1).max(1000);
+const AppUserIdListSchema = z.array(AppUserIdSchema).max(1000);
+
 export const RevenueCatEventSchema = z
   .looseObject({
     id: PathSafeIdSchema,
     /** Any type is accepted (RevenueCat adds types over time): unknown ones are recorded and acknowledged. */
     type: z.string().regex(/^[A-Z][A-Z_]{0,63}$/, "an upper-case event type"),
-    app_user_id: UidSchema.optional(),
+    /** The customer's last seen app user id: whom the event is about. */
+    app_user_id: AppUserIdSchema.optional(),
+    /** The first app user id the customer (the store account's history in RevenueCat) used. */
+    original_app_user_id: AppUserIdSchema.nullish(),
+    /** Every app user id the customer has used (anonymous ids included). */
+    aliases: AppUserIdListSchema.nullish(),
+    /** TRANSFER: purchases moved from these app user ids to those. */
+    transferred_from: AppUserIdListSchema.nullish(),
+    transferred_to: AppUserIdListSchema.nullish(),
     product_id: z.string().min(1).max(200).optional(),
     store: z.string().max(40).nullish(),
     environment: z.string().max(20).nullish(),

@@ -10,7 +10,12 @@
  *   written), 200 once recorded (processed, ignored, duplicate), 500 when processing failed (Stripe
  *   retries for up to three days; the ledger keys make retries safe).
  * - checkout.session.completed / async_payment_succeeded with payment_status "paid": credit, keyed by
- *   the session id. charge.refunded / charge.dispute.created: claw back coins in proportion to the
+ *   the session id, the account that created the session, if it may still be credited (not banned,
+ *   disabled or deleted since: recipients.ts); otherwise nothing is credited, the purchase is recorded
+ *   in unmatchedPurchases with a review entry and the session marked "unmatched", and the delivery is
+ *   acknowledged. So is a signed event that can never be processed (an object of the wrong shape, a
+ *   session naming another buyer than the one stored): a 500 is kept for failures a retry can fix.
+ * - charge.refunded / charge.dispute.created: claw back coins in proportion to the
  *   amount refunded or disputed (rounded up), keyed by the refund/dispute id, and never more than the
  *   session granted in total (tracked on checkoutSessions/{id} inside the same transaction).
  */
@@ -31,6 +36,8 @@ import { STRIPE_CANCEL_URL, STRIPE_SECRET_KEY, STRIPE_SUCCESS_URL, STRIPE_WEBHOO
 import { type HandledEvent, IgnoredEvent, processDelivery } from "./deliveries.js";
 import { clawBackPurchase, grantPurchase } from "./grants.js";
 import { loadPurchasablePackage } from "./packages.js";
+import { grantRefusal } from "./recipients.js";
+import { UnmatchedPurchase, unmatchedPurchaseRef } from "./records.js";
 import {
   CheckoutMetadataSchema,
   type CreateCheckoutSessionRequest,
@@ -44,6 +51,7 @@ import {
   StripeEventIdSchema,
 } from "./schema.js";
 import { stripeClient, stripeWebhooks } from "./stripeClient.js";
+import type { z } from "zod";
 import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
 import { runTransaction } from "../kernel/transactions.js";
 
@@ -134,6 +142,7 @@ export async function createCheckoutSessionFor(caller: Caller, request: CreateCh
 export const createCheckoutSession = defineCallable({
   name: "payments.createCheckoutSession",
   input: CreateCheckoutSessionRequestSchema,
+  verifySession: true,
   rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
   options: { secrets: [STRIPE_SECRET_KEY] },
   handler: ({ caller, data }) => createCheckoutSessionFor(caller, data),
@@ -142,32 +151,50 @@ export const createCheckoutSession = defineCallable({
 // ---------------------------------------------------------------------------------------------------
 // Webhook: credits
 
-async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
-  const session = StripeCheckoutSessionSchema.parse(object);
+/** A signed event's object of an unexpected shape: no redelivery changes it, so it is acknowledged as ignored. */
+function parseObject<S extends z.ZodType>(schema: S, object: unknown): z.output<S> {
+  const parsed = schema.safeParse(object);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  log.error("Stripe event object of an unexpected shape", { issues });
+  throw new IgnoredEvent("malformed-object", { issues });
+}
+
+async function creditCheckoutSession(object: unknown, eventId: string): Promise<HandledEvent> {
+  const session = parseObject(StripeCheckoutSessionSchema, object);
   if (session.mode !== "payment") throw new IgnoredEvent("not-a-payment-session", { sessionId: session.id, mode: session.mode });
   // Delayed methods (bank debits) complete "unpaid" and send async_payment_succeeded later.
   if (session.payment_status !== "paid") throw new IgnoredEvent("awaiting-payment", { sessionId: session.id, paymentStatus: session.payment_status });
   const ref = checkoutSessionRef(session.id);
   const { FieldValue } = firestoreValues();
 
+  // Set by the decision, for the unmatched record when the buyer may not be credited.
+  let buyer: { uid: string; packageId: string; coins: number } | undefined;
+  let storedSession = false;
   const outcome = await grantPurchase(PROVIDER, session.id, { sessionId: session.id }, {
     decide: async (context) => {
       const snapshot = await context.get(ref);
       const stored = snapshot.exists ? StoredCheckoutSessionSchema.parse(snapshot.data()) : null;
-      let buyer: { uid: string; packageId: string; coins: number };
+      storedSession = stored !== null;
+      let found: { uid: string; packageId: string; coins: number };
       if (stored) {
-        buyer = { uid: stored.uid, packageId: stored.packageId, coins: stored.coins };
+        found = { uid: stored.uid, packageId: stored.packageId, coins: stored.coins };
       } else {
         // The session was created (Stripe answered) but storing it failed: its metadata is ours too
         // (set server-side, delivered under Stripe's signature), so the buyer is still credited.
         const metadata = CheckoutMetadataSchema.safeParse(session.metadata ?? {});
         if (!metadata.success) throw new IgnoredEvent("unknown-session", { sessionId: session.id });
         log.warn("crediting a Checkout Session from its metadata: no stored record", { sessionId: session.id });
-        buyer = metadata.data;
+        found = metadata.data;
       }
-      if (session.client_reference_id && session.client_reference_id !== buyer.uid) {
-        throw new Error(`Checkout Session ${session.id}: client_reference_id does not match the stored buyer`);
+      buyer = found;
+      if (session.client_reference_id && session.client_reference_id !== found.uid) {
+        log.error("Checkout Session whose client_reference_id is not the stored buyer", { sessionId: session.id, clientReferenceId: session.client_reference_id });
+        throw new UnmatchedPurchase("buyer-mismatch", { clientReferenceId: session.client_reference_id });
       }
+      // The buyer was the caller when the session was created; they may have been banned or deleted since.
+      const refusal = await grantRefusal(found.uid, (r) => context.get(r));
+      if (refusal) throw new UnmatchedPurchase(refusal);
       const now = FieldValue.serverTimestamp();
       const writes = (tx: Transaction) =>
         tx.set(
@@ -175,9 +202,9 @@ async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
           {
             ...(stored
               ? {}
-              : { uid: buyer.uid, packageId: buyer.packageId, coins: buyer.coins, amount: session.amount_total ?? 0, currency: (session.currency ?? "").toUpperCase(), createdAt: now }),
+              : { uid: found.uid, packageId: found.packageId, coins: found.coins, amount: session.amount_total ?? 0, currency: (session.currency ?? "").toUpperCase(), createdAt: now }),
             status: "paid",
-            grantedCoins: buyer.coins,
+            grantedCoins: found.coins,
             clawedBackCoins: stored?.clawedBackCoins ?? 0,
             paymentIntentId: session.payment_intent,
             amountPaid: session.amount_total ?? null,
@@ -187,8 +214,41 @@ async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
           },
           { merge: true },
         );
-      return { ...buyer, meta: { sessionId: session.id, paymentIntentId: session.payment_intent, amountPaid: session.amount_total ?? null }, writes };
+      return { ...found, meta: { sessionId: session.id, paymentIntentId: session.payment_intent, amountPaid: session.amount_total ?? null }, writes };
     },
+    unmatched: (refusal) => ({
+      record: {
+        namedRecipient: buyer?.uid ?? null,
+        eventId,
+        event: {
+          sessionId: session.id,
+          paymentIntentId: session.payment_intent,
+          amountTotal: session.amount_total ?? null,
+          currency: session.currency ?? null,
+          clientReferenceId: session.client_reference_id ?? null,
+          packageId: buyer?.packageId ?? null,
+          coins: buyer?.coins ?? null,
+        },
+      },
+      // The payment intent is recorded so that the payment's refunds and disputes find the session.
+      writes: (tx) => {
+        const now = FieldValue.serverTimestamp();
+        tx.set(
+          ref,
+          {
+            ...(storedSession || !buyer
+              ? {}
+              : { uid: buyer.uid, packageId: buyer.packageId, coins: buyer.coins, amount: session.amount_total ?? 0, currency: (session.currency ?? "").toUpperCase(), createdAt: now }),
+            status: "unmatched",
+            unmatchedCause: refusal.refusal,
+            paymentIntentId: session.payment_intent,
+            amountPaid: session.amount_total ?? null,
+            updatedAt: now,
+          },
+          { merge: true },
+        );
+      },
+    }),
   });
   const review = await checkPurchaseVelocity(outcome.result.uid);
   return {
@@ -198,7 +258,7 @@ async function creditCheckoutSession(object: unknown): Promise<HandledEvent> {
 }
 
 async function markSessionExpired(object: unknown): Promise<HandledEvent> {
-  const session = StripeCheckoutSessionSchema.parse(object);
+  const session = parseObject(StripeCheckoutSessionSchema, object);
   const { FieldValue } = firestoreValues();
   const changed = await runTransaction(async (tx) => {
     const snapshot = await tx.get(checkoutSessionRef(session.id));
@@ -238,6 +298,11 @@ async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
   }
   const ref = sessionDoc.ref;
   const { FieldValue } = firestoreValues();
+  if (sessionDoc.get("status") === "unmatched") {
+    // Nothing was credited: nothing to take back, but the operator resolving it must know.
+    await unmatchedPurchaseRef(PROVIDER, sessionDoc.id).update({ refunded: true, refundKey: reversal.key, refundedAt: FieldValue.serverTimestamp() });
+    throw new IgnoredEvent("purchase-unmatched", { sessionId: sessionDoc.id, key: reversal.key });
+  }
 
   const outcome = await clawBackPurchase(PROVIDER, reversal.key, sessionDoc.id, {
     decide: async (context) => {
@@ -272,22 +337,22 @@ async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
 }
 
 function refundReversal(object: unknown): Reversal {
-  const charge = StripeChargeSchema.parse(object);
+  const charge = parseObject(StripeChargeSchema, object);
   // The newest refund's id when the list is included; otherwise the cumulative state identifies it.
   const key = charge.refunds?.data[0]?.id ?? `${charge.id}:refunded:${charge.amount_refunded}`;
   return { kind: "refund", key, paymentIntentId: charge.payment_intent, cents: charge.amount_refunded, ours: Boolean(charge.metadata?.packageId) };
 }
 
 function disputeReversal(object: unknown): Reversal {
-  const dispute = StripeDisputeSchema.parse(object);
+  const dispute = parseObject(StripeDisputeSchema, object);
   return { kind: "dispute", key: dispute.id, paymentIntentId: dispute.payment_intent, cents: dispute.amount, ours: Boolean(dispute.metadata?.packageId) };
 }
 
-export function handleStripeEvent(event: Pick<Stripe.Event, "type"> & { data: { object: unknown } }): Promise<HandledEvent> {
+export async function handleStripeEvent(event: Pick<Stripe.Event, "id" | "type"> & { data: { object: unknown } }): Promise<HandledEvent> {
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
-      return creditCheckoutSession(event.data.object);
+      return creditCheckoutSession(event.data.object, event.id);
     case "checkout.session.expired":
       return markSessionExpired(event.data.object);
     case "charge.refunded":
@@ -295,7 +360,7 @@ export function handleStripeEvent(event: Pick<Stripe.Event, "type"> & { data: { 
     case "charge.dispute.created":
       return clawBackPayment(disputeReversal(event.data.object));
     default:
-      return Promise.reject(new IgnoredEvent("unhandled-type"));
+      throw new IgnoredEvent("unhandled-type");
   }
 }
 

@@ -11,7 +11,10 @@
  *   proceed on a frozen wallet (clawbacks ignore spending locks).
  *
  * Counts come from the ledger (purchase and purchase.clawback documents naming user:{uid}), the
- * authoritative record, rather than from counters that could drift.
+ * authoritative record, rather than from counters that could drift. The account is always the one the
+ * purchase credited (the grant's uid), whoever a later event names. A clawback whose meta says
+ * refundAttributed: false (a store purchase that RevenueCat ties to another user of ours as well, see
+ * revenuecat.ts) is not counted: nobody is frozen for a refund they may not have made.
  */
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
@@ -73,10 +76,21 @@ export async function checkPurchaseVelocity(uid: string): Promise<ReviewFlag | n
   return openReview(uid, "purchase-velocity", { purchasesLastHour, maxPurchasesPerHour: config.maxPurchasesPerHour }, false);
 }
 
-/** After a clawback: refunds/purchases over the user's whole history, in basis points. */
+/** Clawbacks of the account's own purchases (see refundAttributed above). */
+async function countAttributedRefunds(uid: string): Promise<number> {
+  const clawbacks = await db()
+    .collection(Collections.ledger)
+    .where("accounts", "array-contains", userAccount(uid))
+    .where("type", "==", "purchase.clawback")
+    .select("meta.refundAttributed")
+    .get();
+  return clawbacks.docs.filter((doc) => doc.get("meta.refundAttributed") !== false).length;
+}
+
+/** After a clawback of the account's own purchase: refunds/purchases over its whole history, in basis points. */
 export async function checkRefundRatio(uid: string): Promise<ReviewFlag | null> {
   const config = await economyConfig();
-  const [purchases, refunds] = await Promise.all([countLedger(uid, "purchase"), countLedger(uid, "purchase.clawback")]);
+  const [purchases, refunds] = await Promise.all([countLedger(uid, "purchase"), countAttributedRefunds(uid)]);
   const refundRatioBps = purchases === 0 ? 10_000 : Math.floor((refunds * 10_000) / purchases);
   if (refunds === 0 || refundRatioBps <= config.maxRefundRatioBps) return null;
   return openReview(uid, "refund-ratio", { purchases, refunds, refundRatioBps, maxRefundRatioBps: config.maxRefundRatioBps }, true);

@@ -10,8 +10,9 @@
  *   - lower tier, active         → refused (failed-precondition): buying it would either be lost or
  *                                  silently turn into higher-tier time the user did not pay for.
  */
-import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
+import type { DocumentData, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { auth, db, firestoreValues } from "../kernel/app.js";
+import { updateClaims } from "../kernel/claims.js";
 import { Collections } from "../kernel/collections.js";
 import { configDocument } from "../kernel/config-document.js";
 import { fail } from "../kernel/errors.js";
@@ -19,6 +20,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
+import { recordAdminInteraction } from "../wallet/interactions.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import {
   type AdminGrantVipRequest,
@@ -171,19 +173,22 @@ function writeMembership(
 }
 
 /**
- * Makes the `vip` claim match users/{uid}.vip now (active tier, or no claim), merging with the other
- * claims. Idempotent: called after every change, and safe to call again on replays.
+ * Makes the `vip` claim match users/{uid}.vip now (active tier, or no claim), changing only that claim
+ * (compare-and-set: a concurrent role change is never written back). Idempotent: called after every
+ * change, and safe to call again on replays.
  */
 export async function syncVipClaim(uid: string, nowMs = Date.now()): Promise<number> {
-  const active = activeVip((await userRef(uid).get()).data(), nowMs);
-  const user = await auth().getUser(uid);
-  const claims = { ...(user.customClaims ?? {}) };
-  const tier = active?.tier ?? 0;
-  const current = typeof claims.vip === "number" ? claims.vip : 0;
-  if (current === tier && (tier !== 0 || !("vip" in claims))) return tier;
-  if (tier) claims.vip = tier;
-  else delete claims.vip;
-  await auth().setCustomUserClaims(uid, claims);
+  let tier = 0;
+  await updateClaims<DocumentData | undefined>(
+    uid,
+    (claims, profile) => {
+      tier = activeVip(profile, nowMs)?.tier ?? 0;
+      if (tier) claims.vip = tier;
+      else delete claims.vip;
+      return claims;
+    },
+    async (tx) => (await tx.get(userRef(uid))).data(),
+  );
   return tier;
 }
 
@@ -242,6 +247,7 @@ export async function purchaseVip(caller: Caller, request: PurchaseVipRequest): 
 
 /** Admin grant: no coins move; same membership rules; audited; once per (admin, requestId). */
 export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest): Promise<AdminGrantVipResponse> {
+  if (request.uid === actor.uid) fail("failed-precondition", "Admins cannot grant VIP to themselves.", { reason: "self-grant" });
   tierConfig(await vipConfig(), request.tier);
   await auth()
     .getUser(request.uid)
@@ -262,6 +268,8 @@ export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest
         reason: request.reason,
         requestId: request.requestId,
       });
+      // The granter may not then approve this user's withdrawals (four eyes, wallet/interactions.ts).
+      recordAdminInteraction(tx, request.uid, actor.uid, "vipGranted");
       tx.create(db().collection(Collections.auditLog).doc(), {
         action: "progression.adminGrantVip",
         actorUid: actor.uid,

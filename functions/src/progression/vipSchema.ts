@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeUidSchema } from "../kernel/validation.js";
 
 /** Tier numbers are small positive integers; 0 means "no VIP" in privileges and claims. */
 export const MAX_VIP_TIER = 9;
@@ -75,7 +76,7 @@ export type PurchaseVipRequest = z.infer<typeof PurchaseVipRequestSchema>;
 
 export const AdminGrantVipRequestSchema = z
   .object({
-    uid: z.string().min(1).max(128).regex(/^[^/]+$/, "must not contain /"),
+    uid: KeySafeUidSchema,
     tier: VipTierNumberSchema,
     days: z.number().int().min(1).max(366),
     reason: z.string().trim().min(3, "reason is required for the audit log").max(500),

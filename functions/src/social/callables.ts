@@ -61,7 +61,7 @@ export const getFollowSuggestions = defineCallable({
   name: "social.suggestions",
   input: SuggestionsRequestSchema,
   rateLimit: { perUid: { tokens: 30, windowSeconds: 60 } },
-  handler: ({ caller, data }) => suggestions(caller, data?.limit ?? 20),
+  handler: ({ caller, data }) => suggestions(caller, data.limit),
 });
 
 export const blockUser = defineCallable({

@@ -1,6 +1,6 @@
 /** The social domain's API contract: request schemas and response types of its callables. */
 import { z } from "zod";
-import { KeySafeUidSchema } from "../kernel/validation.js";
+import { CursorSchema, KeySafeUidSchema, nullMeansDefaults } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 
 const UidSchema = KeySafeUidSchema;
@@ -95,7 +95,7 @@ export const ListEdgesRequestSchema = z
   .object({
     uid: UidSchema,
     limit: z.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(500).nullish(),
+    cursor: CursorSchema.nullish(),
   })
   .strict();
 export type ListEdgesRequest = z.infer<typeof ListEdgesRequestSchema>;
@@ -116,11 +116,8 @@ export interface ListEdgesResponse {
   nextCursor: string | null;
 }
 
-export const SuggestionsRequestSchema = z
-  .object({ limit: z.number().int().min(1).max(50).default(20) })
-  .strict()
-  .nullish();
-export type SuggestionsRequest = z.infer<typeof SuggestionsRequestSchema>;
+export const SuggestionsRequestSchema = nullMeansDefaults(z.object({ limit: z.number().int().min(1).max(50).default(20) }).strict());
+export type SuggestionsRequest = z.output<typeof SuggestionsRequestSchema>;
 
 export interface Suggestion {
   uid: string;
@@ -161,7 +158,7 @@ export const ReportRequestSchema = z
       .max(256)
       .regex(/^[A-Za-z0-9_.:/-]+$/, "targetId has invalid characters"),
     reason: z.enum(REPORT_REASONS),
-    details: z.string().trim().max(2000).optional(),
+    details: z.string().trim().min(1, "details must not be empty: omit them instead").max(2000).optional(),
     evidencePaths: z.array(StoragePathSchema).max(10).optional(),
     requestId: RequestIdSchema,
   })

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { RoleSchema } from "../kernel/roles.js";
+import { KeySafeUidSchema } from "../kernel/validation.js";
 
 /** Callables that take no input accept null (what the client SDKs send) or an empty object. */
 export const EmptyRequestSchema = z.object({}).strict().nullish();
@@ -10,7 +11,7 @@ export const GetMyProfileRequestSchema = EmptyRequestSchema;
 
 export const SetUserRolesRequestSchema = z
   .object({
-    uid: z.string().min(1).max(128),
+    uid: KeySafeUidSchema,
     roles: z
       .array(RoleSchema)
       .max(7)
@@ -42,6 +43,9 @@ export interface GetMyProfileResponse {
 export interface SetUserRolesResponse {
   uid: string;
   roles: string[];
-  /** Claims reach the user's ID token at its next refresh (at most an hour, or on demand). */
-  takesEffect: "next-token-refresh";
+  /**
+   * Added roles reach the user's ID token at its next refresh (at most an hour, or on demand). A removed
+   * role ends every session of the user at once: they sign in again and get the new claims.
+   */
+  takesEffect: "next-token-refresh" | "sessions-revoked";
 }

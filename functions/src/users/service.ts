@@ -4,6 +4,8 @@
  */
 import type { Transaction } from "firebase-admin/firestore";
 import { auth, db, firestoreValues } from "../kernel/app.js";
+import { revokeSessions } from "../kernel/account.js";
+import { publishClaims, stageClaims } from "../kernel/claims.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -106,26 +108,29 @@ export async function getMyProfile(caller: Caller): Promise<GetMyProfileResponse
 }
 
 /**
- * Replaces a user's roles. Claims are set first (idempotent by nature); the mirror on the profile and
- * the audit entry are written once per request id, so a retried request neither duplicates the audit
- * trail nor leaves claims and mirror apart.
+ * Replaces a user's roles. The request is recorded first — claims staged (compare-and-set), profile
+ * mirror and audit entry, all in one transaction keyed by the request id — and only then are the claims
+ * published to Auth; a reused request id with another payload is refused before anything changes. A
+ * removed role also revokes the user's sessions, so a demotion bites within seconds, not at the next
+ * token refresh.
  */
 export async function setUserRoles(actor: Caller, request: SetUserRolesRequest): Promise<SetUserRolesResponse> {
   if (request.uid === actor.uid && !request.roles.includes("admin")) {
     fail("failed-precondition", "Admins cannot remove their own admin role.");
   }
-  const target = await auth()
+  await auth()
     .getUser(request.uid)
     .catch(() => fail("not-found", "No such user."));
-  const previousRoles = rolesFromClaims(target.customClaims);
-  await auth().setCustomUserClaims(request.uid, { ...(target.customClaims ?? {}), roles: request.roles });
 
   const { FieldValue } = firestoreValues();
-  const { result } = await runIdempotent(
+  const { result, replayed } = await runIdempotent(
     { scope: "users.setRoles", key: request.requestId, owner: actor.uid, payload: request },
-    async (tx) => {
+    async (tx): Promise<SetUserRolesResponse> => {
       const { profile } = refs(request.uid);
       const profileSnap = await tx.get(profile);
+      const { before } = await stageClaims(tx, request.uid, (claims) => ({ ...claims, roles: request.roles }));
+      const previousRoles = rolesFromClaims(before);
+      const demoted = previousRoles.some((role) => !request.roles.includes(role));
       if (profileSnap.exists) {
         tx.update(profile, { roles: request.roles, updatedAt: FieldValue.serverTimestamp() });
       }
@@ -139,10 +144,14 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
         requestId: request.requestId,
         at: FieldValue.serverTimestamp(),
       });
-      return { uid: request.uid, roles: request.roles, takesEffect: "next-token-refresh" as const };
+      return { uid: request.uid, roles: request.roles, takesEffect: demoted ? "sessions-revoked" : "next-token-refresh" };
     },
   );
-  log.info("roles set", { actorUid: actor.uid, targetUid: request.uid, roles: request.roles });
+  // On a replay too: a first attempt may have stopped between its commit and these steps (revoking
+  // again costs the demoted user one more sign-in at most).
+  await publishClaims(request.uid);
+  if (result.takesEffect === "sessions-revoked") await revokeSessions(request.uid);
+  log.info("roles set", { actorUid: actor.uid, targetUid: request.uid, roles: request.roles, replayed });
   return result;
 }
 

@@ -7,6 +7,8 @@ import type { DocumentReference } from "firebase-admin/firestore";
 import { z } from "zod";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import { KeySafeUidSchema } from "../kernel/validation.js";
 
 export const CURRENCIES = ["coins", "diamonds"] as const;
 export const CurrencySchema = z.enum(CURRENCIES);
@@ -30,7 +32,14 @@ export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[keyof typeof SYSTEM_ACCOUNT
 export type WalletAccount = `user:${string}` | `agency:${string}`;
 export type AccountId = WalletAccount | SystemAccount;
 
-export const userAccount = (uid: string): WalletAccount => `user:${uid}`;
+/**
+ * A user's account. The uid must be key-safe: "agency:X" (or any uid with ':' or '.') would otherwise
+ * name another wallet document; schemas refuse such uids first, this refuses them again.
+ */
+export function userAccount(uid: string): WalletAccount {
+  if (!KeySafeUidSchema.safeParse(uid).success) fail("invalid-argument", "Not a valid user id.", { reason: "invalid-uid" });
+  return `user:${uid}`;
+}
 export const agencyAccount = (agencyId: string): WalletAccount => `agency:${agencyId}`;
 
 export function isWalletAccount(account: AccountId): account is WalletAccount {
@@ -39,7 +48,11 @@ export function isWalletAccount(account: AccountId): account is WalletAccount {
 
 /** wallets/{uid} for users (the id the apps know), wallets/agency:{id} for agencies. */
 export function walletDocId(account: WalletAccount): string {
-  return account.startsWith("user:") ? account.slice("user:".length) : account;
+  if (account.startsWith("agency:")) return account;
+  const uid = account.startsWith("user:") ? account.slice("user:".length) : "";
+  // Through userAccount: "user:agency:X" must never reach wallets/agency:X.
+  userAccount(uid);
+  return uid;
 }
 
 /** The inverse of walletDocId: which account a wallets/{id} document belongs to. */

@@ -1,6 +1,6 @@
 /** How the wallet domain is reached by the apps and the admin console. */
 import { defineCallable } from "../kernel/callable.js";
-import { adminAdjustBalance as adjustBalance } from "./admin.js";
+import { adminAdjustBalance as adjustBalance, reviewBalanceAdjustment as reviewAdjustment } from "./admin.js";
 import { exchangeDiamonds as exchange } from "./exchange.js";
 import { getLedgerHistory as history } from "./history.js";
 import { runReconciliation as reconcile } from "./reconciliation.js";
@@ -11,6 +11,7 @@ import {
   GetLedgerHistoryRequestSchema,
   RequestWithdrawalRequestSchema,
   ResellerTransferRequestSchema,
+  ReviewBalanceAdjustmentRequestSchema,
   ReviewWithdrawalRequestSchema,
   RunReconciliationRequestSchema,
 } from "./schema.js";
@@ -55,6 +56,15 @@ export const adminAdjustBalance = defineCallable({
   roles: ["admin"],
   rateLimit: MONEY_RATE_LIMIT,
   handler: ({ caller, data }) => adjustBalance(caller, data),
+});
+
+/** A second admin approves or rejects an adjustment that reached the approval threshold. */
+export const reviewBalanceAdjustment = defineCallable({
+  name: "wallet.reviewBalanceAdjustment",
+  input: ReviewBalanceAdjustmentRequestSchema,
+  roles: ["admin"],
+  rateLimit: MONEY_RATE_LIMIT,
+  handler: ({ caller, data }) => reviewAdjustment(caller, data),
 });
 
 export const getLedgerHistory = defineCallable({

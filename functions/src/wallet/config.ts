@@ -21,9 +21,30 @@ export const EconomyConfigSchema = z
     withdrawFeeBps: z.number().int().min(0).max(10_000).default(200),
     /** Cents paid out per diamond withdrawn (after the fee). */
     withdrawCentsPerDiamond: z.number().int().min(1).default(1),
-    /** Resellers: most coins one transfer may move, and their commission in coins. */
+    /**
+     * Resellers: most coins one transfer may move, and their commission in coins (earned only on
+     * transfers to ordinary users). Per reseller and UTC day: transfers beyond the transfer cap are
+     * refused; commission beyond the commission cap is not paid.
+     */
     resellerMaxTransferCoins: z.number().int().min(1).default(100_000),
     resellerCommissionBps: z.number().int().min(0).max(10_000).default(300),
+    resellerDailyTransferCapCoins: z.number().int().min(1).default(1_000_000),
+    resellerDailyCommissionCapCoins: z.number().int().min(0).default(30_000),
+    /** A→B then B→A within this many hours goes to the review queue. */
+    resellerRingWindowHours: z.number().int().min(1).max(24 * 90).default(72),
+    /** Admin adjustments whose absolute amount reaches this need a second admin's approval. */
+    adjustmentApprovalThreshold: z
+      .object({
+        coins: z.number().int().min(1).default(10_000),
+        diamonds: z.number().int().min(1).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Days during which an admin who adjusted, KYC-approved or granted VIP to an account may not approve
+     * that account's withdrawals.
+     */
+    fourEyesWindowDays: z.number().int().min(1).max(365).default(30),
     /** Velocity: purchases per user per hour before review; refunds/purchases ratio before review. */
     maxPurchasesPerHour: z.number().int().min(1).default(10),
     maxRefundRatioBps: z.number().int().min(0).max(10_000).default(3000),

@@ -1,10 +1,14 @@
 /**
  * Diamonds → coins. The diamonds leave circulation (burn) and the coins are newly issued (mint); the
- * platform keeps its fee in coins. Diamond debits fold the caller's shard credits (ledger core).
+ * platform keeps its fee in coins. Diamond debits fold the caller's shard credits (ledger core). An active
+ * VIP membership adds its tier's exchangeBonusBps of the gross, minted to the user in the same posting.
  */
+import { db } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { vipConfig, vipPrivileges } from "../progression/vip.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
@@ -16,12 +20,15 @@ export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamonds
   const outcome = await postLedgerTransaction<Omit<ExchangeDiamondsResponse, "transactionId">>(
     { type: "exchange", owner: caller.uid, key: request.requestId, payload: request },
     async (ctx) => {
-      const config = await economyConfig();
+      const [config, tiers] = await Promise.all([economyConfig(), vipConfig()]);
       const gross = request.diamonds * config.exchangeCoinsPerDiamond;
       if (!Number.isSafeInteger(gross)) fail("failed-precondition", "This exchange is too large.");
       const fee = shareOf(gross, config.exchangeFeeBps);
       const net = gross - fee;
       if (net < 1) fail("failed-precondition", "This exchange is too small: the fee would take all the coins.");
+      // The membership as of this transaction: one that expired a moment ago pays no bonus.
+      const profile = await ctx.get(db().collection(Collections.users).doc(caller.uid));
+      const vipBonus = shareOf(gross, vipPrivileges(profile.data(), Date.now(), tiers).exchangeBonusBps);
       const wallet = await ctx.wallet(account, { includeShards: true });
       const entries = nonZero([
         { account, currency: "diamonds", amount: -request.diamonds },
@@ -29,14 +36,23 @@ export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamonds
         { account: SYSTEM_ACCOUNTS.mint, currency: "coins", amount: -gross },
         { account, currency: "coins", amount: net },
         { account: SYSTEM_ACCOUNTS.platform, currency: "coins", amount: fee },
+        { account: SYSTEM_ACCOUNTS.mint, currency: "coins", amount: -vipBonus },
+        { account, currency: "coins", amount: vipBonus },
       ]);
       return {
         entries,
-        meta: { diamonds: request.diamonds, coinsPerDiamond: config.exchangeCoinsPerDiamond, feeCoins: fee },
-        result: { diamondsSpent: request.diamonds, coinsReceived: net, feeCoins: fee, balances: balancesAfter(wallet, entries) },
+        meta: { diamonds: request.diamonds, coinsPerDiamond: config.exchangeCoinsPerDiamond, feeCoins: fee, vipBonusCoins: vipBonus },
+        result: {
+          diamondsSpent: request.diamonds,
+          coinsReceived: net,
+          feeCoins: fee,
+          vipBonusCoins: vipBonus,
+          balances: balancesAfter(wallet, entries),
+        },
       };
     },
   );
-  if (!outcome.replayed) log.info("diamonds exchanged", { uid: caller.uid, diamonds: request.diamonds, coins: outcome.result.coinsReceived });
-  return { ...outcome.result, transactionId: outcome.transactionId };
+  if (!outcome.replayed) log.info("diamonds exchanged", { uid: caller.uid, diamonds: request.diamonds, coins: outcome.result.coinsReceived, vipBonusCoins: outcome.result.vipBonusCoins });
+  // Exchanges stored before the bonus existed replay without the field.
+  return { ...outcome.result, vipBonusCoins: outcome.result.vipBonusCoins ?? 0, transactionId: outcome.transactionId };
 }

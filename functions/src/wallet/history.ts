@@ -3,6 +3,8 @@
  * `accountCurrencies` ("account|currency") so one array-contains filter finds a user's transactions
  * (optionally of one currency), with an equality filter on type; the composite indexes are in
  * firestore.indexes.json. Pages are keyed by (createdAt, document id) and handed out as opaque cursors.
+ * Ledger documents themselves are admin-only (their `result` holds the initiator's balances): this is
+ * how a client sees its history, reduced to its own movements.
  */
 import type { DocumentData, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
@@ -29,22 +31,66 @@ export function decodeCursor(raw: string): Cursor {
   }
 }
 
-const META_MAX_KEYS = 12;
 const META_MAX_STRING = 200;
 
-/** Scalar meta fields only (ids, counts, names), bounded: enough for a history line, nothing nested. */
-function metaSummary(meta: unknown): LedgerHistoryItem["meta"] {
+/**
+ * Meta fields a history line may show to every account named on the transaction: ids, counts, prices and
+ * the caller's own terms. Anything else (a gift's split, which includes the agency's commission; payment
+ * provider ids) stays in the ledger, which only admins read.
+ */
+const SHARED_META_FIELDS = new Set([
+  "giftId",
+  "count",
+  "recipientUid",
+  "agencyId",
+  "totalCoins",
+  "roomId",
+  "visitId",
+  "withdrawalId",
+  "payoutType",
+  "decision",
+  "diamonds",
+  "coinsPerDiamond",
+  "feeCoins",
+  "vipBonusCoins",
+  "tier",
+  "change",
+  "durationDays",
+  "expiresAtMs",
+  "reason",
+  "track",
+  "level",
+  "provider",
+  "packageId",
+  "productId",
+  "store",
+  "price",
+  "currency",
+  "eventType",
+  "cancelReason",
+  "fromUid",
+  "toUid",
+  "coins",
+  "targetUid",
+]);
+/** Shown only to the transaction's owner (who initiated it): their own earnings from it. */
+const OWNER_META_FIELDS = new Set(["commissionCoins", "commissionWithheld"]);
+
+/** Allow-listed scalar meta fields (ids, counts, names), bounded: enough for a history line, nothing nested. */
+function metaSummary(meta: unknown, isOwner: boolean): LedgerHistoryItem["meta"] {
   const summary: LedgerHistoryItem["meta"] = {};
   if (!meta || typeof meta !== "object") return summary;
   for (const [key, value] of Object.entries(meta as Record<string, unknown>)) {
-    if (Object.keys(summary).length >= META_MAX_KEYS) break;
+    if (!SHARED_META_FIELDS.has(key) && !(isOwner && OWNER_META_FIELDS.has(key))) continue;
     if (typeof value === "string") summary[key] = value.slice(0, META_MAX_STRING);
     else if (typeof value === "number" || typeof value === "boolean" || value === null) summary[key] = value;
   }
   return summary;
 }
 
-function toItem(doc: QueryDocumentSnapshot<DocumentData>, account: string): LedgerHistoryItem {
+/** The caller's own view of a transaction: their net amounts and the meta they may see, never `result`. */
+function toItem(doc: QueryDocumentSnapshot<DocumentData>, uid: string): LedgerHistoryItem {
+  const account = userAccount(uid);
   const data = doc.data();
   const amounts: LedgerHistoryItem["amounts"] = {};
   for (const entry of (data.entries ?? []) as { account: string; currency: Currency; amount: number }[]) {
@@ -57,7 +103,7 @@ function toItem(doc: QueryDocumentSnapshot<DocumentData>, account: string): Ledg
     type: data.type,
     amounts,
     createdAt: createdAt?.toDate?.().toISOString() ?? null,
-    meta: metaSummary(data.meta),
+    meta: metaSummary(data.meta, data.owner === uid),
   };
 }
 
@@ -82,5 +128,5 @@ export async function getLedgerHistory(caller: Caller, request: GetLedgerHistory
     snapshot.docs.length > request.limit && last && lastCreatedAt
       ? encodeCursor({ id: last.id, s: lastCreatedAt.seconds, n: lastCreatedAt.nanoseconds })
       : null;
-  return { items: page.map((doc) => toItem(doc, account)), nextCursor };
+  return { items: page.map((doc) => toItem(doc, caller.uid)), nextCursor };
 }

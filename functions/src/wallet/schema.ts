@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 import { CurrencySchema } from "./accounts.js";
 import { LEDGER_TYPES } from "./ledger.js";
 
@@ -12,7 +13,6 @@ import { LEDGER_TYPES } from "./ledger.js";
 export const MAX_AMOUNT = 1_000_000_000;
 
 const PositiveAmount = z.number().int().min(1).max(MAX_AMOUNT);
-const Uid = z.string().min(1).max(128).regex(/^[^/]+$/, "uid must not contain '/'");
 const Reason = z.string().trim().min(3, "reason is required for the audit trail").max(500);
 
 export const LedgerTypeSchema = z.enum(LEDGER_TYPES);
@@ -29,9 +29,11 @@ export interface Balances {
 
 export interface ExchangeDiamondsResponse {
   diamondsSpent: number;
-  /** Coins credited to the caller (gross minus the fee). */
+  /** Coins credited to the caller for the diamonds (gross minus the fee), the VIP bonus not included. */
   coinsReceived: number;
   feeCoins: number;
+  /** Extra coins of the caller's active VIP tier (exchangeBonusBps of the gross), on top of coinsReceived. */
+  vipBonusCoins: number;
   /** The caller's balances right after the exchange (shards included). */
   balances: Balances;
   transactionId: string;
@@ -78,7 +80,7 @@ export interface RequestWithdrawalResponse {
 
 export const ReviewWithdrawalRequestSchema = z
   .object({
-    withdrawalId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, "withdrawalId is not a valid id"),
+    withdrawalId: KeySafeIdSchema,
     decision: z.enum(["approve", "reject"]),
     reason: Reason,
     requestId: RequestIdSchema,
@@ -97,13 +99,19 @@ export interface ReviewWithdrawalResponse {
 
 // ---------- reseller ----------
 
-export const ResellerTransferRequestSchema = z.object({ toUid: Uid, coins: PositiveAmount, requestId: RequestIdSchema }).strict();
+export const ResellerTransferRequestSchema = z.object({ toUid: KeySafeUidSchema, coins: PositiveAmount, requestId: RequestIdSchema }).strict();
 export type ResellerTransferRequest = z.infer<typeof ResellerTransferRequestSchema>;
+
+/** Why the commission was not paid in full: a staff/reseller recipient, or the reseller's daily cap reached. */
+export type CommissionWithheld = "recipient-not-eligible" | "daily-commission-cap";
 
 export interface ResellerTransferResponse {
   toUid: string;
   coins: number;
+  /** Commission actually paid (0 when withheld entirely). */
   commissionCoins: number;
+  /** Present only when some or all of the commission was not paid. */
+  commissionWithheld?: CommissionWithheld;
   /** The reseller's balances after the transfer and commission. */
   balances: Balances;
   transactionId: string;
@@ -113,7 +121,7 @@ export interface ResellerTransferResponse {
 
 export const AdminAdjustBalanceRequestSchema = z
   .object({
-    uid: Uid,
+    uid: KeySafeUidSchema,
     currency: CurrencySchema,
     amount: z
       .number()
@@ -127,13 +135,44 @@ export const AdminAdjustBalanceRequestSchema = z
   .strict();
 export type AdminAdjustBalanceRequest = z.infer<typeof AdminAdjustBalanceRequestSchema>;
 
+/**
+ * Below config/economy adjustmentApprovalThreshold the adjustment is applied at once; at or above it,
+ * it waits in balanceAdjustments/{adjustmentId} for a second admin (reviewBalanceAdjustment).
+ */
 export interface AdminAdjustBalanceResponse {
+  status: "applied" | "pending";
   uid: string;
   currency: "coins" | "diamonds";
   amount: number;
   type: "admin.grant" | "admin.adjust";
-  balances: Balances;
-  transactionId: string;
+  /** Pending: the adjustment to approve or reject. */
+  adjustmentId?: string;
+  /** Applied: the user's balances afterwards, and the ledger transaction. */
+  balances?: Balances;
+  transactionId?: string;
+}
+
+export const ADJUSTMENT_STATUSES = ["pending", "applied", "rejected"] as const;
+export type AdjustmentStatus = (typeof ADJUSTMENT_STATUSES)[number];
+
+export const ReviewBalanceAdjustmentRequestSchema = z
+  .object({
+    adjustmentId: KeySafeIdSchema,
+    decision: z.enum(["approve", "reject"]),
+    reason: Reason,
+    requestId: RequestIdSchema,
+  })
+  .strict();
+export type ReviewBalanceAdjustmentRequest = z.infer<typeof ReviewBalanceAdjustmentRequestSchema>;
+
+export interface ReviewBalanceAdjustmentResponse {
+  adjustmentId: string;
+  status: Exclude<AdjustmentStatus, "pending">;
+  uid: string;
+  currency: "coins" | "diamonds";
+  amount: number;
+  /** The ledger transaction of an approval. */
+  transactionId?: string;
 }
 
 // ---------- history ----------

@@ -2,7 +2,8 @@
  * Withdrawals of diamonds. A request freezes the diamonds on the payable account (user → payable) and
  * records withdrawals/{id} in the same transaction; an admin then pays it (payable → burn, fee to the
  * platform) or rejects it (payable → user, an exact refund). The withdrawal id is the request's ledger
- * transaction id, so a retried request finds its own record.
+ * transaction id, so a retried request finds its own record. An admin who recently favoured the account
+ * (see interactions.ts) cannot approve its withdrawals.
  */
 import type { Query, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
@@ -12,6 +13,7 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
+import { adminInteractionRef, interactionsSince } from "./interactions.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "./ledger.js";
 import type {
   RequestWithdrawalRequest,
@@ -21,6 +23,8 @@ import type {
   WithdrawalStatus,
 } from "./schema.js";
 import { balancesAfter, nonZero, refuseKeyUsedByOtherType } from "./service.js";
+
+const DAY_MS = 86_400_000;
 
 function withdrawalRef(id: string) {
   return db().collection(Collections.withdrawals).doc(id);
@@ -138,6 +142,19 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
       if (current !== "pending") fail("failed-precondition", `This withdrawal was already decided (${current}).`, { status: current });
       const uid = withdrawal.get("uid") as string;
       if (uid === caller.uid) fail("failed-precondition", "Admins cannot review their own withdrawals.");
+      // Paying out is refused to an admin who recently favoured the account; rejecting returns the
+      // diamonds to the user, so anyone may do it.
+      if (approve) {
+        const config = await economyConfig();
+        const sinceMs = Date.now() - config.fourEyesWindowDays * DAY_MS;
+        const interactions = interactionsSince(await ctx.get(adminInteractionRef(uid, caller.uid)), sinceMs);
+        if (interactions.length) {
+          fail("failed-precondition", "You recently adjusted, verified or granted this account: another admin must approve its withdrawal.", {
+            reason: "conflict-of-interest",
+            interactions,
+          });
+        }
+      }
       const diamonds = withdrawal.get("diamonds") as number;
       const feeDiamonds = withdrawal.get("feeDiamonds") as number;
       const entries = approve

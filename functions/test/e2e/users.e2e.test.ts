@@ -24,12 +24,14 @@ describe("e2e: users over HTTP on the emulator stack", function () {
     });
     assert.ok((await stack.firestore.doc(`wallets/${user.localId}`).get()).exists);
 
+    // The counter equals the number of profiles (accounts created by earlier suites' in-process users can
+    // still be arriving through the Auth emulator's trigger queue: count them too, never twice).
     const counted = await waitUntil("the new-user counter from the Firestore trigger", async () => {
-      const shards = await stack.firestore.collection("platformStats/users/shards").get();
+      const [shards, profiles] = await Promise.all([stack.firestore.collection("platformStats/users/shards").get(), stack.firestore.collection("users").get()]);
       const total = shards.docs.reduce((sum, d) => sum + (d.get("count") ?? 0), 0);
-      return total === 1 ? total : null;
+      return total >= 1 && total === profiles.size ? total : null;
     });
-    assert.equal(counted, 1);
+    assert.ok(counted >= 1);
 
     const reply = await callOverHttp("getMyProfile", null, user.idToken);
     assert.equal(reply.status, 200, JSON.stringify(reply));

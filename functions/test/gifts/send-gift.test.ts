@@ -222,6 +222,12 @@ describe("gifts: sendGift", () => {
         request({ giftId: "a/b" }),
         request({ recipientUid: "" }),
         request({ recipientUid: "x/y" }),
+        // Characters other uid fields refuse (RTDB keys and wallet ids): one uid schema everywhere.
+        request({ recipientUid: "a.b" }),
+        request({ recipientUid: "a$b" }),
+        request({ recipientUid: "a#b" }),
+        request({ recipientUid: "a[0]" }),
+        request({ recipientUid: "agency:x" }),
         request({ context: undefined }),
         request({ context: { type: "party", id: "x" } }),
         request({ context: { type: "stream", id: "a.b" } }),

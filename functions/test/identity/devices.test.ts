@@ -6,8 +6,8 @@ import { auth, db } from "../../src/kernel/app.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser, idTokenFor, type TestUser } from "../support/users.js";
-import { callWithToken, setAccessConfig } from "./support.js";
+import { createTestUser, idTokenFor, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
+import { setAccessConfig } from "./support.js";
 
 const device = (deviceId: string, overrides: Record<string, unknown> = {}) => ({
   deviceId,
@@ -111,35 +111,28 @@ describe("identity: devices", () => {
     assert.deepEqual(bobs.devices.map((d) => [d.deviceId, d.hasPushToken]), [["bob-phone-01", false]]);
   });
 
-  it("removes the caller's own device (fresh token required); another user's device is not-found", async () => {
+  it("removes the caller's own device; another user's device is not-found", async () => {
     await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
     await callInProcess(registerDevice, { user: bob, data: device("bob-phone-01") });
-    const aliceToken = idTokenFor(alice);
 
-    await expectHttpsError(callWithToken(removeDevice, alice, aliceToken, { deviceId: "bob-phone-01" }), "not-found");
+    await expectHttpsError(callInProcess(removeDevice, { user: alice, data: { deviceId: "bob-phone-01" } }), "not-found");
     assert.deepEqual(await deviceIds(bob.uid), ["bob-phone-01"]);
-    // Without the raw token the fresh-token check cannot run.
-    await expectHttpsError(callWithToken(removeDevice, alice, undefined, { deviceId: "alice-phone1" }), "unauthenticated");
-    // Bob's token does not authorise acting as Alice.
-    await expectHttpsError(callWithToken(removeDevice, alice, idTokenFor(bob), { deviceId: "alice-phone1" }), "unauthenticated");
-
-    assert.deepEqual(await callWithToken(removeDevice, alice, aliceToken, { deviceId: "alice-phone1" }), {
+    assert.deepEqual(await callInProcess(removeDevice, { user: alice, data: { deviceId: "alice-phone1" } }), {
       deviceId: "alice-phone1",
       removed: true,
     });
     assert.deepEqual(await deviceIds(alice.uid), []);
-    await expectHttpsError(callWithToken(removeDevice, alice, aliceToken, { deviceId: "alice-phone1" }), "not-found");
+    await expectHttpsError(callInProcess(removeDevice, { user: alice, data: { deviceId: "alice-phone1" } }), "not-found");
   });
 
-  it("signOutEverywhere revokes sessions: earlier tokens are refused, devices cleared, revokedAt recorded", async () => {
+  it("signOutEverywhere revokes sessions: earlier sessions are refused by every callable, devices cleared, revokedAt recorded", async () => {
     await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
     await callInProcess(registerDevice, { user: alice, data: device("alice-laptop", { platform: "web" }) });
     await callInProcess(registerDevice, { user: bob, data: device("bob-phone-01") });
-    const before = idTokenFor(alice);
-    // Revocation has one-second resolution (auth_time vs tokensValidAfterTime).
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const before = idTokenFor(alice, alice.callAuth.token.auth_time as number);
+    await waitForNextSecond();
 
-    const result = await callWithToken(signOutEverywhere, alice, before, null);
+    const result = await callInProcess(signOutEverywhere, { user: alice });
     assert.equal(result.devicesRemoved, 2);
     assert.deepEqual(await deviceIds(alice.uid), []);
     assert.deepEqual(await deviceIds(bob.uid), ["bob-phone-01"]);
@@ -147,19 +140,25 @@ describe("identity: devices", () => {
     assert.equal(revokedAt?.toDate().toISOString(), result.revokedAt);
 
     await assert.rejects(auth().verifyIdToken(before, true), (err: { code?: string }) => err.code === "auth/id-token-revoked");
-    // The sensitive callables refuse the revoked token, including signOutEverywhere itself.
-    await expectHttpsError(callWithToken(signOutEverywhere, alice, before, null), "unauthenticated");
-    await callInProcess(registerDevice, { user: alice, data: device("alice-phone1") });
-    await expectHttpsError(callWithToken(removeDevice, alice, before, { deviceId: "alice-phone1" }), "unauthenticated");
+    // The old session is refused everywhere, sensitive or not, including signOutEverywhere itself.
+    for (const call of [
+      () => callInProcess(signOutEverywhere, { user: alice }),
+      () => callInProcess(listDevices, { user: alice }),
+      () => callInProcess(registerDevice, { user: alice, data: device("alice-phone1") }),
+    ]) {
+      const err = await expectHttpsError(call(), "unauthenticated");
+      assert.deepEqual(err.details, { reason: "session-revoked" });
+    }
+    // Bob's sessions are untouched.
+    assert.equal((await callInProcess(listDevices, { user: bob })).devices.length, 1);
 
     // A new sign-in works again.
-    const after = idTokenFor(alice);
-    assert.equal((await auth().verifyIdToken(after, true)).uid, alice.uid);
-    await callWithToken(removeDevice, alice, after, { deviceId: "alice-phone1" });
+    const again = await signInAgain(alice);
+    await callInProcess(registerDevice, { user: again, data: device("alice-phone1") });
+    await callInProcess(removeDevice, { user: again, data: { deviceId: "alice-phone1" } });
   });
 
   it("rejects malformed input with invalid-argument and writes nothing", async () => {
-    const token = idTokenFor(alice);
     const before = await allPaths();
     const bad: unknown[] = [
       null,
@@ -171,13 +170,13 @@ describe("identity: devices", () => {
       { deviceId: "phone-0001", platform: "ios", appVersion: "1", requestId: "x" },
     ];
     for (const data of bad) await expectHttpsError(callInProcess(registerDevice, { user: alice, data }), "invalid-argument");
-    await expectHttpsError(callWithToken(removeDevice, alice, token, {}), "invalid-argument");
-    await expectHttpsError(callWithToken(removeDevice, alice, token, { deviceId: 42 }), "invalid-argument");
-    await expectHttpsError(callWithToken(signOutEverywhere, alice, token, { everything: true }), "invalid-argument");
+    await expectHttpsError(callInProcess(removeDevice, { user: alice, data: {} }), "invalid-argument");
+    await expectHttpsError(callInProcess(removeDevice, { user: alice, data: { deviceId: 42 } }), "invalid-argument");
+    await expectHttpsError(callInProcess(signOutEverywhere, { user: alice, data: { everything: true } }), "invalid-argument");
     await expectHttpsError(callInProcess(listDevices, { user: alice, data: { cursor: 1 } }), "invalid-argument");
     await expectHttpsError(callInProcess(registerDevice, { data: device("phone-0001") }), "unauthenticated");
     assert.deepEqual(await allPaths(), before);
-    // Nothing was revoked either: the token still verifies.
-    assert.equal((await auth().verifyIdToken(token, true)).uid, alice.uid);
+    // Nothing was revoked either: the session still works.
+    await callInProcess(listDevices, { user: alice });
   });
 });

@@ -1,9 +1,7 @@
-/** Identity test helpers: blocking-function events, config/access, and callables carrying a real ID token. */
-import type { CallableFunction, CallableRequest } from "firebase-functions/v2/https";
+/** Identity test helpers: blocking-function events and config/access. */
 import type { AuthBlockingEvent } from "firebase-functions/v2/identity";
 import { db } from "../../src/kernel/app.js";
 import { clearAccessConfigCache } from "../../src/identity/access-config.js";
-import type { TestUser } from "../support/users.js";
 
 export async function setAccessConfig(config: Record<string, unknown>): Promise<void> {
   await db().doc("config/access").set(config);
@@ -41,22 +39,6 @@ export function blockingEvent(eventType: "beforeCreate" | "beforeSignIn", user: 
       customClaims: user.customClaims,
     },
   } as unknown as AuthBlockingEvent;
-}
-
-/** Like callInProcess, but the raw request carries the ID token, as the callable protocol sends it. */
-export function callWithToken<Result>(
-  fn: CallableFunction<unknown, Promise<Result>>,
-  user: Pick<TestUser, "callAuth">,
-  idToken: string | undefined,
-  data: unknown = null,
-): Promise<Result> {
-  const request = {
-    data,
-    auth: user.callAuth,
-    rawRequest: { ip: "203.0.113.7", headers: idToken ? { authorization: `Bearer ${idToken}` } : {} },
-    acceptsStreaming: false,
-  } as unknown as CallableRequest<unknown>;
-  return fn.run(request);
 }
 
 export interface BlockingReply {

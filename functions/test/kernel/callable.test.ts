@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { defineCallable } from "../../src/kernel/callable.js";
+import { auth, db } from "../../src/kernel/app.js";
+import { forgetStanding, revokeSessions } from "../../src/kernel/account.js";
+import { clientIp, defineCallable } from "../../src/kernel/callable.js";
 import { fail } from "../../src/kernel/errors.js";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 import { resetRedisClient } from "../../src/kernel/redis.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser } from "../support/users.js";
+import { createTestUser, signInAgain, waitForNextSecond } from "../support/users.js";
 
 const echo = defineCallable({
   name: "test.echo",
@@ -31,6 +33,17 @@ const broken = defineCallable({
   handler: async (): Promise<string> => {
     throw new Error("database password is hunter2");
   },
+});
+const sensitive = defineCallable({
+  name: "test.sensitive",
+  input: z.null().optional(),
+  verifySession: true,
+  handler: async () => "moved",
+});
+const whoAmI = defineCallable({
+  name: "test.ip",
+  input: z.null().optional(),
+  handler: async ({ request }) => clientIp(request) ?? null,
 });
 const expected = defineCallable({
   name: "test.expected",
@@ -118,5 +131,91 @@ describe("kernel: callable pipeline (guards, validation, rate limits, errors)", 
     } finally {
       delete process.env.ENFORCE_APP_CHECK;
     }
+  });
+
+  it("takes the client IP from the trusted hop of X-Forwarded-For, never from what the client wrote first", async () => {
+    const user = await createTestUser();
+    // The client sent "X-Forwarded-For: 6.6.6.6"; the platform's front end appended the real address.
+    const headers = { "x-forwarded-for": "6.6.6.6, 198.51.100.23" };
+    assert.equal(await callInProcess(whoAmI, { user, headers, ip: "10.0.0.1" }), "198.51.100.23");
+    assert.equal(await callInProcess(whoAmI, { user, ip: "10.0.0.1" }), "10.0.0.1");
+    assert.equal(clientIp({ rawRequest: { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.5, 10.1.1.1" } } } as never, 2), "203.0.113.5");
+    assert.equal(clientIp({ rawRequest: { ip: "10.0.0.9", headers: { "x-forwarded-for": "203.0.113.5" } } } as never, 2), "10.0.0.9");
+  });
+
+  it("per-IP limits count the trusted address: rotating the client-written X-Forwarded-For does not reset them", async () => {
+    for (let i = 0; i < 5; i++) {
+      const user = await createTestUser();
+      await callInProcess(limited, { user, headers: { "x-forwarded-for": `6.6.6.${i}, 198.51.100.77` } });
+    }
+    const user = await createTestUser();
+    await expectHttpsError(callInProcess(limited, { user, headers: { "x-forwarded-for": "6.6.6.99, 198.51.100.77" } }), "resource-exhausted");
+  });
+});
+
+describe("kernel: account standing on every callable (bans, suspensions, signed-out sessions)", () => {
+  useCleanStack();
+
+  it("refuses a banned account on every callable, a suspended one until its end, and lets it in after", async () => {
+    const banned = await createTestUser();
+    await db().doc(`bans/${banned.uid}`).set({ reason: "fraud", expiresAt: null });
+    const err = await expectHttpsError(callInProcess(echo, { data: { text: "hi" }, user: banned }), "permission-denied");
+    assert.deepEqual(err.details, { reason: "account-banned" });
+
+    const suspended = await createTestUser();
+    const until = new Date(Date.now() + 60_000);
+    await db().doc(`bans/${suspended.uid}`).set({ reason: "spam", expiresAt: until });
+    const suspendedErr = await expectHttpsError(callInProcess(echo, { data: { text: "hi" }, user: suspended }), "permission-denied");
+    assert.deepEqual(suspendedErr.details, { reason: "account-suspended", until: until.toISOString() });
+
+    const served = await createTestUser();
+    await db().doc(`bans/${served.uid}`).set({ reason: "spam", expiresAt: new Date(Date.now() - 1000) });
+    assert.deepEqual(await callInProcess(echo, { data: { text: "hi" }, user: served }), { uid: served.uid, text: "hi" });
+  });
+
+  it("a ban bites within the standing cache's few seconds even for a session that was just served", async () => {
+    const user = await createTestUser();
+    assert.ok(await callInProcess(echo, { data: { text: "hi" }, user }));
+    await db().doc(`bans/${user.uid}`).set({ reason: "fraud", expiresAt: null });
+    // Another instance learns of it when its cached standing expires (STANDING_CACHE_MS); simulate that.
+    forgetStanding(user.uid);
+    await expectHttpsError(callInProcess(echo, { data: { text: "hi" }, user }), "permission-denied");
+  });
+
+  it("refuses sessions signed in before a revocation on every callable; a new sign-in works", async () => {
+    const user = await createTestUser();
+    await waitForNextSecond();
+    await revokeSessions(user.uid);
+    const err = await expectHttpsError(callInProcess(echo, { data: { text: "hi" }, user }), "unauthenticated");
+    assert.deepEqual(err.details, { reason: "session-revoked" });
+    assert.equal(await callInProcess(sensitive, { user: await signInAgain(user) }), "moved");
+  });
+
+  it("sensitive callables ask Auth: a disabled account, or tokens revoked outside the app, are refused", async () => {
+    const disabled = await createTestUser();
+    await auth().updateUser(disabled.uid, { disabled: true });
+    assert.ok(await callInProcess(echo, { data: { text: "hi" }, user: disabled }));
+    const err = await expectHttpsError(callInProcess(sensitive, { user: disabled }), "permission-denied");
+    assert.deepEqual(err.details, { reason: "account-disabled" });
+
+    const user = await createTestUser();
+    await waitForNextSecond();
+    // e.g. a password change in the console: Auth revokes, nothing of ours is told.
+    await auth().revokeRefreshTokens(user.uid);
+    const revoked = await expectHttpsError(callInProcess(sensitive, { user }), "unauthenticated");
+    assert.deepEqual(revoked.details, { reason: "session-revoked" });
+  });
+
+  it("staff callables verify the session with Auth by default", async () => {
+    const moderator = await createTestUser({ roles: ["moderator"] });
+    await waitForNextSecond();
+    await auth().revokeRefreshTokens(moderator.uid);
+    await expectHttpsError(callInProcess(moderatorsOnly, { user: moderator }), "unauthenticated");
+  });
+
+  it("refuses a token without auth_time (every real ID token has one)", async () => {
+    const user = await createTestUser();
+    const { auth_time: _, ...token } = user.callAuth.token;
+    await expectHttpsError(callInProcess(echo, { data: { text: "hi" }, user: { callAuth: { uid: user.uid, token } } }), "unauthenticated");
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
+import { toHttpsError } from "../../src/kernel/errors.js";
 import { isExpiredTransaction, runTransaction } from "../../src/kernel/transactions.js";
 import { docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
@@ -31,6 +32,23 @@ describe("kernel: transactions", () => {
         }),
         /boom/,
       );
+    });
+
+    it("surfaces contention as ABORTED (callers answer `aborted`, never `internal`): SDK backoff exhausted, repeated expiry", async () => {
+      // What the SDK throws when its backoff gives up: a plain Error without a code.
+      const exhausted = await runTransaction(async () => {
+        throw new Error("Exceeded maximum number of retries allowed.");
+      }).catch((err: unknown) => err);
+      assert.equal((exhausted as { code?: number }).code, 10);
+      assert.equal(toHttpsError(exhausted).code, "aborted");
+
+      let calls = 0;
+      const expired = await runTransaction(async () => {
+        calls++;
+        throw Object.assign(new Error("3 INVALID_ARGUMENT: Transaction is invalid or closed."), { code: 3 });
+      }).catch((err: unknown) => err);
+      assert.equal(calls, 3);
+      assert.equal(toHttpsError(expired).code, "aborted");
     });
   });
 });

@@ -190,10 +190,19 @@ describe("kyc: submit, review, view (encrypted at rest, audited)", () => {
       { ...PERSONAL, documentType: "passport" },
     ];
     for (const data of bad) await expectHttpsError(callInProcess(submitKyc, { user, data }), "invalid-argument");
-    for (const data of [{ uid: user.uid, decision: "maybe", reason: "x?x", requestId: randomUUID() }, { uid: user.uid, decision: "approve", requestId: randomUUID() }]) {
+    for (const data of [
+      { uid: user.uid, decision: "maybe", reason: "x?x", requestId: randomUUID() },
+      { uid: user.uid, decision: "approve", requestId: randomUUID() },
+      { uid: user.uid, decision: "approve", reason: "", requestId: randomUUID() },
+      { uid: "agency:stars", decision: "approve", reason: "documents match", requestId: randomUUID() },
+      { uid: `${user.uid}.x`, decision: "approve", reason: "documents match", requestId: randomUUID() },
+      { uid: "", decision: "approve", reason: "documents match", requestId: randomUUID() },
+    ]) {
       await expectHttpsError(callInProcess(reviewKyc, { user: moderator, data }), "invalid-argument");
     }
-    await expectHttpsError(callInProcess(getKycDetails, { user: moderator, data: {} }), "invalid-argument");
+    for (const data of [{}, null, { uid: "" }, { uid: "a$b" }, { uid: "x:y" }]) {
+      await expectHttpsError(callInProcess(getKycDetails, { user: moderator, data }), "invalid-argument");
+    }
     await expectHttpsError(callInProcess(getMyKyc, { user, data: { uid: viewer.uid } }), "invalid-argument");
     assert.deepEqual(await allPaths(), []);
   });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
-import { db } from "../../src/kernel/app.js";
+import { Timestamp } from "firebase-admin/firestore";
+import { runAccountDeletion } from "../../src/gdpr/deletion.js";
+import { auth, db } from "../../src/kernel/app.js";
 import { STRIPE_API_VERSION } from "../../src/payments/config.js";
 import type { CreateCheckoutSessionResponse } from "../../src/payments/schema.js";
 import { createCheckoutSession, stripeWebhook } from "../../src/payments/stripe.js";
@@ -10,10 +12,11 @@ import { SYSTEM_ACCOUNTS } from "../../src/wallet/accounts.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser, type TestUser } from "../support/users.js";
+import type { TestUser } from "../support/users.js";
 import {
   assertConservation,
   coinsOf,
+  createBuyer,
   type FakeStripe,
   ledgerBalance,
   ledgerDocs,
@@ -48,7 +51,7 @@ describe("payments: Stripe Checkout and webhook", () => {
   beforeEach(async () => {
     fakeStripe.requests.length = 0;
     await seedPackages();
-    buyer = await createTestUser();
+    buyer = await createBuyer();
   });
 
   const checkout = (data: Record<string, unknown>, user: TestUser | null = buyer) =>
@@ -335,5 +338,70 @@ describe("payments: Stripe Checkout and webhook", () => {
     }
     assert.deepEqual(await allPaths(), before);
     assert.equal(await coinsOf(buyer.uid), 0);
+  });
+
+  // --- webhook: who may be credited ------------------------------------------------------------
+
+  it("credits nobody when the buyer was banned, disabled or deleted before paying: unmatched, 200, and its refund is acknowledged", async () => {
+    const cases: [string, (uid: string) => Promise<unknown>][] = [
+      ["account-banned", (uid) => auth().setCustomUserClaims(uid, { banned: true })],
+      ["account-banned", (uid) => db().doc(`bans/${uid}`).set({ reason: "fraud", bannedAt: Timestamp.now() })],
+      ["account-disabled", (uid) => auth().updateUser(uid, { disabled: true })],
+      ["account-deleted", (uid) => runAccountDeletion(uid)],
+    ];
+    for (const [cause, shutAccount] of cases) {
+      buyer = await createBuyer();
+      const session = await checkout({ packageId: "coins-300", requestId: randomUUID() });
+      await shutAccount(buyer.uid);
+      const paymentIntent = `pi_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+      const event = completed(session, paymentIntent);
+      const answer = await deliver(event);
+      assert.equal(answer.status, 200, cause);
+      assert.deepEqual(answer.body, { status: "ignored", duplicate: false }, cause);
+      const record = await docData(`webhookEvents/stripe:${event.id}`);
+      assert.equal(record?.reason, "unmatched-purchase");
+      assert.equal((record?.details as Record<string, unknown> | undefined)?.cause, cause);
+      const unmatched = await docData(`unmatchedPurchases/stripe:${session.sessionId}`);
+      assert.equal(unmatched?.cause, cause);
+      assert.equal(unmatched?.namedRecipient, buyer.uid);
+      assert.equal((unmatched?.event as Record<string, unknown> | undefined)?.paymentIntentId, paymentIntent);
+      assert.equal((await docData(`reviewQueue/unmatched-purchase__stripe:${session.sessionId}`))?.status, "open");
+      const stored = await docData(`checkoutSessions/${session.sessionId}`);
+      assert.equal(stored?.status, "unmatched");
+      assert.equal(stored?.paymentIntentId, paymentIntent);
+      assert.equal(await coinsOf(buyer.uid), 0, cause);
+
+      // The payment's refund finds the session and takes nothing (nothing was credited).
+      const refund = await deliver(refunded(paymentIntent, 499, 499, `re_${randomUUID().slice(0, 8)}`));
+      assert.equal(refund.status, 200);
+      assert.equal(refund.body.status, "ignored");
+      assert.equal((await docData(`unmatchedPurchases/stripe:${session.sessionId}`))?.refunded, true);
+    }
+    assert.equal((await ledgerDocs("purchase")).length, 0);
+    assert.equal((await ledgerDocs("purchase.clawback")).length, 0);
+  });
+
+  it("answers 200 (never 500) to signed events that no retry can change: a buyer other than the stored one, a malformed object", async () => {
+    const session = await checkout({ packageId: "coins-300", requestId: randomUUID() });
+    const other = await createBuyer();
+    const contradicting = completed(session, "pi_contradicting", { client_reference_id: other.uid });
+    const answer = await deliver(contradicting);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.status, "ignored");
+    assert.equal((await docData(`unmatchedPurchases/stripe:${session.sessionId}`))?.cause, "buyer-mismatch");
+    assert.equal(await coinsOf(buyer.uid), 0);
+    assert.equal(await coinsOf(other.uid), 0);
+
+    for (const event of [
+      stripeEvent("checkout.session.completed", { object: "checkout.session", mode: "payment", payment_status: "paid" }),
+      stripeEvent("charge.refunded", { id: "ch_1", object: "charge", amount: "lots" }),
+      stripeEvent("charge.dispute.created", { object: "dispute" }),
+    ]) {
+      const malformed = await deliver(event);
+      assert.equal(malformed.status, 200, event.type);
+      assert.equal(malformed.body.status, "ignored");
+      assert.equal((await docData(`webhookEvents/stripe:${event.id}`))?.reason, "malformed-object");
+    }
+    assert.equal((await ledgerDocs()).length, 0);
   });
 });

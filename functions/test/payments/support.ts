@@ -10,9 +10,11 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { HttpsFunction, Request } from "firebase-functions/v2/https";
 import { db } from "../../src/kernel/app.js";
+import { ensureUserRecords } from "../../src/users/service.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { clearEconomyConfigCache } from "../../src/wallet/config.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
+import { createTestUser, type TestUser } from "../support/users.js";
 
 export const RC_AUTH = "Bearer rc-test-webhook-secret";
 export const STRIPE_WEBHOOK_TEST_SECRET = "whsec_test_payments_suite";
@@ -39,6 +41,13 @@ export async function seedPackages(): Promise<void> {
   const batch = db().batch();
   for (const [id, data] of Object.entries(PACKAGES)) batch.set(db().collection("rechargePackages").doc(id), data);
   await batch.commit();
+}
+
+/** An account purchases may credit: an Auth user with the profile and wallet sign-up creates. */
+export async function createBuyer(options: Parameters<typeof createTestUser>[0] = {}): Promise<TestUser> {
+  const user = await createTestUser(options);
+  await ensureUserRecords(user.uid);
+  return user;
 }
 
 export async function setEconomy(config: Record<string, unknown>): Promise<void> {

@@ -9,7 +9,7 @@ import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { assertConservation, grantCoins } from "../gifts/world.js";
+import { assertConservation, createProfile, grantCoins } from "../gifts/world.js";
 import { DAY_MS, millisOf, seedVipConfig, vipAt, vipMember } from "./vipWorld.js";
 
 const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 60_000, `${what}: ${actual} vs ${expected}`);
@@ -198,11 +198,20 @@ describe("progression: adminGrantVip", () => {
     assert.deepEqual(pathsWithModerator, paths);
     await expectHttpsError(callInProcess(adminGrantVip, { user: member, data: grant() }), "permission-denied");
     await expectHttpsError(callInProcess(adminGrantVip, { user: moderator, data: grant() }), "permission-denied");
-    for (const overrides of [{ days: 0 }, { days: 1000 }, { reason: "" }, { uid: "a/b" }, { tier: 10 }, { requestId: 5 }]) {
+    for (const overrides of [{ days: 0 }, { days: 1000 }, { reason: "" }, { reason: "   " }, { uid: "a/b" }, { uid: "a.b" }, { uid: "agency:x" }, { uid: "" }, { tier: 10 }, { requestId: 5 }]) {
       await expectHttpsError(callInProcess(adminGrantVip, { user: admin, data: grant(overrides) }), "invalid-argument");
     }
     await expectHttpsError(callInProcess(adminGrantVip, { user: admin, data: grant({ uid: "nobody-here" }) }), "not-found");
     assert.deepEqual(await allPaths(), paths);
     assert.equal((await auth().getUser(member.uid)).customClaims?.vip, undefined);
+  });
+
+  it("refuses an admin's grant to themselves (self-grant); nothing is written", async () => {
+    await createProfile(admin.uid);
+    const paths = await allPaths();
+    const err = await expectHttpsError(callInProcess(adminGrantVip, { user: admin, data: grant({ uid: admin.uid }) }), "failed-precondition");
+    assert.equal((err.details as { reason: string }).reason, "self-grant");
+    assert.deepEqual(await allPaths(), paths);
+    assert.equal((await auth().getUser(admin.uid)).customClaims?.vip, undefined);
   });
 });

@@ -84,7 +84,7 @@ describe("social: follower/following lists", () => {
 
   it("rejects malformed requests and unknown users", async () => {
     const user = await makeUser();
-    for (const data of [{}, { uid: user.uid, limit: 0 }, { uid: user.uid, limit: 101 }, { uid: user.uid, extra: true }]) {
+    for (const data of [{}, { uid: user.uid, limit: 0 }, { uid: user.uid, limit: 101 }, { uid: user.uid, extra: true }, { uid: user.uid, cursor: "" }]) {
       await expectHttpsError(followers(user, data), "invalid-argument");
     }
     await expectHttpsError(followers(user, { uid: user.uid, cursor: "not-a-cursor" }), "invalid-argument");
@@ -128,6 +128,8 @@ describe("social: suggestions", () => {
     assert.deepEqual(limited.items.map((s) => s.uid), [fof1.uid]);
     const none: SuggestionsResponse = await callInProcess(getFollowSuggestions, { user: await makeUser(), data: null });
     assert.deepEqual(none.items, []);
+    // No argument at all (what `getFollowSuggestions()` sends) means the default limit, like null.
+    assert.equal((await callInProcess(getFollowSuggestions, { user: me, data: undefined })).items.length, 4);
     await expectHttpsError(callInProcess(getFollowSuggestions, { user: me, data: { limit: 500 } }), "invalid-argument");
   });
 });

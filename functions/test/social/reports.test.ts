@@ -52,6 +52,7 @@ describe("social: reports (moderation queue)", () => {
       request(reporter, { targetId: "" }),
       request(reporter, { requestId: "x" }),
       request(reporter, { details: "x".repeat(2001) }),
+      request(reporter, { details: "  " }),
       request(reporter, { evidencePaths: ["reports/someone-else/a.png"] }),
       request(reporter, { evidencePaths: ["../etc/passwd"] }),
       request(reporter, { status: "closed" }),

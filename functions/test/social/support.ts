@@ -14,7 +14,8 @@ export async function makeUser(fields: Record<string, unknown> = {}, roles: Role
     .collection("users")
     .doc(uid)
     .set({ uid, displayName: `User ${uid}`, photoURL: null, roles, createdAt: new Date(), ...fields });
-  return { uid, callAuth: { uid, token: { uid, sub: uid, roles } } };
+  // auth_time: when the session signed in (kernel/account.ts compares it with revocations).
+  return { uid, callAuth: { uid, token: { uid, sub: uid, roles, auth_time: Math.floor(Date.now() / 1000) } } };
 }
 
 type Tuple<N extends number, T, R extends T[] = []> = R["length"] extends N ? R : Tuple<N, T, [...R, T]>;

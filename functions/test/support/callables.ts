@@ -10,6 +10,8 @@ export interface InProcessCall {
   data?: unknown;
   user?: Pick<TestUser, "callAuth"> | null;
   ip?: string;
+  /** Raw request headers (e.g. x-forwarded-for as the platform's front end passes it). */
+  headers?: Record<string, string>;
   app?: CallableRequest["app"];
 }
 
@@ -19,7 +21,7 @@ export function callInProcess<Result>(fn: CallableFunction<unknown, Promise<Resu
     data: call.data ?? null,
     auth: call.user ? call.user.callAuth : undefined,
     app: call.app,
-    rawRequest: { ip: call.ip ?? "203.0.113.7", headers: {} },
+    rawRequest: { ip: call.ip ?? "203.0.113.7", headers: call.headers ?? {} },
     acceptsStreaming: false,
   } as unknown as CallableRequest<unknown>;
   return fn.run(request);

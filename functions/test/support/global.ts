@@ -48,6 +48,15 @@ export async function mochaGlobalSetup() {
   });
   Object.assign(process.env, envFor(started.endpoints, IN_PROCESS_PROJECT));
   setTestStack(started.endpoints);
+  // A run stopped by a signal (Ctrl-C, a CI or shell timeout) still stops its emulators and their
+  // function workers, which would otherwise outlive it.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      const stack = started;
+      started = null;
+      void (stack ? stack.stop() : Promise.resolve()).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1)));
+    });
+  }
   const e = started.endpoints;
   const seconds = ((Date.now() - begun) / 1000).toFixed(1);
   console.log(`  [stack] started in ${seconds} s: Firestore ${e.firestore}, RTDB ${e.database} (${e.databaseKind}), functions ${e.functions}`);

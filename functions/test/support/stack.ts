@@ -9,6 +9,7 @@ import { type Auth, getAuth } from "firebase-admin/auth";
 import { type Database, getDatabase } from "firebase-admin/database";
 import { type Firestore, getFirestore } from "firebase-admin/firestore";
 import { resetEndpoints, type StackEndpoints } from "../../../devstack/src/stack.js";
+import { forgetStanding } from "../../src/kernel/account.js";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 
 export const IN_PROCESS_PROJECT = "demo-unit";
@@ -38,6 +39,7 @@ export function useCleanStack(): void {
     await resetStack();
     // Limiters keep an in-memory cache of blocked identifiers: it must not outlive the Redis data.
     clearRateLimiterCache();
+    forgetStanding();
   });
 }
 

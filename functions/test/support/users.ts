@@ -24,8 +24,28 @@ export async function createTestUser(options: { roles?: Role[]; claims?: Record<
     email,
     password,
     claims,
-    callAuth: { uid, token: { uid, sub: uid, email, firebase: { sign_in_provider: "password" }, ...claims } },
+    callAuth: callAuthFor(uid, email, claims),
   };
+}
+
+/** A session signed in now (auth_time in seconds, as in ID tokens). */
+function callAuthFor(uid: string, email: string, claims: Record<string, unknown>): TestUser["callAuth"] {
+  const now = Math.floor(Date.now() / 1000);
+  return { uid, token: { uid, sub: uid, email, auth_time: now, iat: now, firebase: { sign_in_provider: "password" }, ...claims } };
+}
+
+/** The same user after signing in again now (a new auth_time), with their current custom claims. */
+export async function signInAgain(user: TestUser): Promise<TestUser> {
+  const claims = (await auth().getUser(user.uid)).customClaims ?? {};
+  return { ...user, claims, callAuth: callAuthFor(user.uid, user.email, claims) };
+}
+
+/**
+ * Revocation has one-second resolution (auth_time vs Auth's validSince, equal means valid): a test that
+ * revokes the sessions it just opened waits for the next second first, as any real session is older.
+ */
+export async function waitForNextSecond(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
 }
 
 /**

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { auth, db } from "../../src/kernel/app.js";
-import { setUserRoles } from "../../src/users/callables.js";
+import { syncVipClaim } from "../../src/progression/vip.js";
+import { getMyProfile, setUserRoles } from "../../src/users/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser, type TestUser } from "../support/users.js";
+import { createTestUser, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
 import { deliverAuthUserCreated } from "../support/triggers.js";
 import { onAuthUserCreated } from "../../src/users/triggers.js";
 
@@ -88,5 +89,41 @@ describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
   it("answers not-found for an unknown user", async () => {
     await expectHttpsError(callInProcess(setUserRoles, { user: admin, data: request({ uid: "no-such-user" }) }), "not-found");
     assert.equal((await db().collection("auditLog").get()).size, 0);
+  });
+
+  it("a request id reused for another user is refused before any claim changes (record first, then apply)", async () => {
+    const other = await createTestUser({ claims: { roles: ["viewer"] } });
+    const data = request();
+    await callInProcess(setUserRoles, { user: admin, data });
+    const err = await expectHttpsError(callInProcess(setUserRoles, { user: admin, data: { ...data, uid: other.uid, roles: ["admin"] } }), "failed-precondition");
+    assert.match(err.message, /already used/);
+    assert.deepEqual((await auth().getUser(other.uid)).customClaims, { roles: ["viewer"] });
+    assert.equal((await db().collection("auditLog").get()).size, 1);
+  });
+
+  it("a removed role revokes the user's sessions: their next call is refused until they sign in again", async () => {
+    await callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host", "reseller"] }) });
+    const promoted = await signInAgain(target);
+    assert.ok((await callInProcess(getMyProfile, { user: promoted })).profile);
+    await waitForNextSecond();
+
+    const demotion = await callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host"] }) });
+    assert.equal(demotion.takesEffect, "sessions-revoked");
+    const err = await expectHttpsError(callInProcess(getMyProfile, { user: promoted }), "unauthenticated");
+    assert.deepEqual(err.details, { reason: "session-revoked" });
+    const again = await signInAgain(target);
+    assert.deepEqual(again.claims.roles, ["host"]);
+    assert.ok((await callInProcess(getMyProfile, { user: again })).profile);
+  });
+
+  it("claims are compare-and-set: a VIP claim sync racing a demotion never writes the removed role back", async () => {
+    await callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host", "reseller"] }) });
+    await db().doc(`users/${target.uid}`).set({ vip: { tier: 2, expiresAt: new Date(Date.now() + 86_400_000) } }, { merge: true });
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => syncVipClaim(target.uid)),
+      callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host"] }) }),
+      ...Array.from({ length: 4 }, () => syncVipClaim(target.uid)),
+    ]);
+    assert.deepEqual((await auth().getUser(target.uid)).customClaims, { vipTier: 2, roles: ["host"], vip: 2 });
   });
 });

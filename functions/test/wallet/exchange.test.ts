@@ -6,6 +6,7 @@ import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
+import { seedVipConfig, vipAt } from "../progression/vipWorld.js";
 import { balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
 
 describe("wallet: exchangeDiamonds", () => {
@@ -88,5 +89,61 @@ describe("wallet: exchangeDiamonds", () => {
     const [tx] = await ledgerOfType("exchange");
     assert.ok(tx);
     assert.deepEqual(entrySet(tx), [`user:${user.uid} diamonds -10`, "system:burn diamonds 10", "system:mint coins -30", `user:${user.uid} coins 30`].sort());
+  });
+});
+
+describe("wallet: exchangeDiamonds pays the VIP exchange bonus", () => {
+  useCleanStack();
+  let user: TestUser;
+
+  beforeEach(async () => {
+    await setEconomy({ exchangeCoinsPerDiamond: 2, exchangeFeeBps: 500 });
+    // Tier 1: 200 bps, tier 2: 400 bps, tier 3: none (vipWorld's TIERS).
+    await seedVipConfig();
+    user = await walletUser();
+    await fund(user.uid, { diamonds: 1000 });
+  });
+
+  const exchange = (diamonds: number) => callInProcess(exchangeDiamonds, { user, data: { diamonds, requestId: requestId() } });
+
+  it("credits the active tier's bonus on the gross, floored, from the mint, in the same transaction", async () => {
+    await db().doc(`users/${user.uid}`).update(vipAt(2, Date.now() + 86_400_000));
+    // 333 diamonds × 2 = 666 coins gross; fee 5 % = 33; bonus 4 % of 666 = 26.64 → 26.
+    const result = await exchange(333);
+    assert.equal(result.coinsReceived, 633);
+    assert.equal(result.feeCoins, 33);
+    assert.equal(result.vipBonusCoins, 26);
+    assert.deepEqual(result.balances, { coins: 659, diamonds: 667 });
+    assert.deepEqual(await balancesOf(user.uid), { coins: 659, diamonds: 667 });
+    const [tx] = await ledgerOfType("exchange");
+    assert.ok(tx);
+    assert.deepEqual(
+      entrySet(tx),
+      [
+        `user:${user.uid} diamonds -333`,
+        "system:burn diamonds 333",
+        "system:mint coins -666",
+        `user:${user.uid} coins 633`,
+        "system:platform coins 33",
+        "system:mint coins -26",
+        `user:${user.uid} coins 26`,
+      ].sort(),
+    );
+    assert.equal(tx.meta.vipBonusCoins, 26);
+    assert.equal((await runReconciliation("admin")).ok, true);
+  });
+
+  it("pays nothing extra for an expired membership, no membership, or a tier without the privilege", async () => {
+    await db().doc(`users/${user.uid}`).update(vipAt(2, Date.now() - 1000));
+    const expired = await exchange(100);
+    assert.equal(expired.vipBonusCoins, 0);
+    assert.equal(expired.coinsReceived, 190);
+    await db().doc(`users/${user.uid}`).update(vipAt(3, Date.now() + 86_400_000));
+    assert.equal((await exchange(100)).vipBonusCoins, 0);
+    const plain = await walletUser();
+    await fund(plain.uid, { diamonds: 100 });
+    assert.equal((await callInProcess(exchangeDiamonds, { user: plain, data: { diamonds: 100, requestId: requestId() } })).vipBonusCoins, 0);
+    assert.deepEqual(await balancesOf(user.uid), { coins: 380, diamonds: 800 });
+    for (const tx of await ledgerOfType("exchange")) assert.equal(tx.entries.length, 5);
   });
 });

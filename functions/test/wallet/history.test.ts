@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exchangeDiamonds, getLedgerHistory } from "../../src/wallet/callables.js";
+import { exchangeDiamonds, getLedgerHistory, resellerTransfer } from "../../src/wallet/callables.js";
 import type { GetLedgerHistoryResponse, LedgerHistoryItem } from "../../src/wallet/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
@@ -54,7 +54,7 @@ describe("wallet: getLedgerHistory", () => {
     for (const item of items) assert.ok(item.createdAt && !Number.isNaN(Date.parse(item.createdAt)));
     const times = items.map((i) => Date.parse(i.createdAt as string));
     assert.deepEqual(times, [...times].sort((a, b) => b - a));
-    assert.deepEqual(items[0]?.meta, { diamonds: 200, coinsPerDiamond: 1, feeCoins: 20 });
+    assert.deepEqual(items[0]?.meta, { diamonds: 200, coinsPerDiamond: 1, feeCoins: 20, vipBonusCoins: 0 });
     // The other user sees only their own transaction.
     const theirs = await history({}, other);
     assert.deepEqual(theirs.items.map((i) => i.amounts), [{ coins: 42 }]);
@@ -76,6 +76,22 @@ describe("wallet: getLedgerHistory", () => {
     const diamondRewards = await history({ currency: "diamonds", type: "reward" });
     assert.deepEqual(diamondRewards.items.map((i) => i.amounts.diamonds), [7, 500]);
     assert.deepEqual((await history({ type: "gift" })).items, []);
+  });
+
+  it("shows each party only its own movements: no counterparty's commission, balances or unlisted meta", async () => {
+    const reseller = await walletUser(["reseller"]);
+    await fund(reseller.uid, { coins: 5000 });
+    await setEconomy({ resellerCommissionBps: 300 });
+    await callInProcess(resellerTransfer, { user: reseller, data: { toUid: other.uid, coins: 1000, requestId: requestId() } });
+    const [received] = (await history({ type: "reseller.transfer" }, other)).items;
+    assert.deepEqual(received?.amounts, { coins: 1000 });
+    assert.deepEqual(received?.meta, { fromUid: reseller.uid, toUid: other.uid, coins: 1000 });
+    const [sold] = (await history({ type: "reseller.transfer" }, reseller)).items;
+    assert.deepEqual(sold?.amounts, { coins: -970 });
+    assert.deepEqual(sold?.meta, { fromUid: reseller.uid, toUid: other.uid, coins: 1000, commissionCoins: 30 });
+    for (const item of [received, sold]) {
+      assert.equal(JSON.stringify(item).includes("balances"), false);
+    }
   });
 
   it("rejects bad limits, types, currencies and forged cursors with invalid-argument", async () => {

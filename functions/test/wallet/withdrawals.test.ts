@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import { requestWithdrawal, reviewWithdrawal } from "../../src/wallet/callables.js";
+import "../kyc/key.js";
+import { randomUUID } from "node:crypto";
+import { Timestamp } from "firebase-admin/firestore";
+import { reviewKyc, submitKyc } from "../../src/kyc/callables.js";
+import { adminGrantVip } from "../../src/progression/vipCallables.js";
+import { adminAdjustBalance, requestWithdrawal, reviewBalanceAdjustment, reviewWithdrawal } from "../../src/wallet/callables.js";
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
@@ -223,5 +228,89 @@ describe("wallet: withdrawals", () => {
       const own = await withdraw(500, admin);
       await expectHttpsError(review(own.withdrawalId, "approve"), "failed-precondition");
     });
+  });
+});
+
+describe("wallet: withdrawals need an approver who did not favour the account", () => {
+  useCleanStack();
+  let host: TestUser;
+  let admin: TestUser;
+  let colleague: TestUser;
+  let withdrawalId: string;
+
+  beforeEach(async () => {
+    await setEconomy({ withdrawMinDiamonds: 100, adjustmentApprovalThreshold: { coins: 1000, diamonds: 1000 }, fourEyesWindowDays: 30 });
+    [host, admin, colleague] = await Promise.all([walletUser(["host"]), walletUser(["admin"]), walletUser(["admin"])]);
+    await approveKyc(host.uid);
+    await fund(host.uid, { diamonds: 3000 });
+    ({ withdrawalId } = await callInProcess(requestWithdrawal, { user: host, data: { diamonds: 2000, payoutMethod, requestId: requestId() } }));
+  });
+
+  const review = (decision: "approve" | "reject", user: TestUser = admin, id = withdrawalId) =>
+    callInProcess(reviewWithdrawal, { user, data: { withdrawalId: id, decision, reason: "payout checked", requestId: requestId() } });
+
+  async function expectConflict(user: TestUser = admin): Promise<void> {
+    const before = await allPaths();
+    const err = await expectHttpsError(review("approve", user), "failed-precondition");
+    assert.equal((err.details as { reason: string }).reason, "conflict-of-interest");
+    assert.deepEqual(await allPaths(), before);
+  }
+
+  it("refuses the approval by an admin who adjusted the account; another admin approves; rejecting stays allowed", async () => {
+    await callInProcess(adminAdjustBalance, { user: admin, data: { uid: host.uid, currency: "diamonds", amount: 10, reason: "goodwill", requestId: requestId() } });
+    await expectConflict();
+    assert.equal((await review("approve", colleague)).status, "paid");
+
+    const second = await callInProcess(requestWithdrawal, { user: host, data: { diamonds: 500, payoutMethod, requestId: requestId() } });
+    assert.equal((await review("reject", admin, second.withdrawalId)).status, "rejected");
+  });
+
+  it("refuses the requester and the approver of a large adjustment", async () => {
+    const pending = await callInProcess(adminAdjustBalance, {
+      user: colleague,
+      data: { uid: host.uid, currency: "diamonds", amount: 5000, reason: "compensation", requestId: requestId() },
+    });
+    await expectConflict(colleague);
+    await callInProcess(reviewBalanceAdjustment, {
+      user: admin,
+      data: { adjustmentId: pending.adjustmentId, decision: "approve", reason: "ticket checked", requestId: requestId() },
+    });
+    await expectConflict(admin);
+    const third = await walletUser(["admin"]);
+    assert.equal((await review("approve", third)).status, "paid");
+  });
+
+  it("refuses the approval by the admin who approved the account's KYC", async () => {
+    await db().doc(`kyc/${host.uid}`).delete();
+    await callInProcess(submitKyc, {
+      user: host,
+      data: {
+        documentType: "passport",
+        documentPaths: [`kyc/${host.uid}/front.jpg`],
+        legalName: "Hugo Host",
+        dateOfBirth: "1990-01-01",
+        documentNumber: "P1234567",
+        requestId: randomUUID(),
+      },
+    });
+    await callInProcess(reviewKyc, { user: admin, data: { uid: host.uid, decision: "approve", reason: "documents match", requestId: randomUUID() } });
+    await expectConflict();
+    assert.equal((await review("approve", colleague)).status, "paid");
+  });
+
+  it("refuses the approval by the admin who granted the account VIP", async () => {
+    await callInProcess(adminGrantVip, { user: admin, data: { uid: host.uid, tier: 1, days: 7, reason: "contest winner", requestId: randomUUID() } });
+    await expectConflict();
+    assert.equal((await review("approve", colleague)).status, "paid");
+  });
+
+  it("allows the approval once the interaction is older than the window", async () => {
+    await callInProcess(adminAdjustBalance, { user: admin, data: { uid: host.uid, currency: "coins", amount: 10, reason: "goodwill", requestId: requestId() } });
+    await expectConflict();
+    const longAgo = Timestamp.fromMillis(Date.now() - 31 * 86_400_000);
+    const interactions = await db().collection("adminInteractions").get();
+    assert.equal(interactions.size, 1);
+    await interactions.docs[0]?.ref.update({ adjustedAt: longAgo });
+    assert.equal((await review("approve")).status, "paid");
   });
 });

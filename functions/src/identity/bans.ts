@@ -1,0 +1,86 @@
+/**
+ * Bans and suspensions. bans/{uid} is the record every callable checks (kernel/account.ts) and the
+ * sign-in blocking function refuses; a ban (no end) also sets the `banned` claim for rules. Either way
+ * the account's sessions are revoked, so it stops acting within seconds rather than when its ID token
+ * expires. Moderators ban ordinary accounts; only admins ban moderators; admins are demoted first.
+ */
+import { banRef, forgetStanding, revokeSessions } from "../kernel/account.js";
+import { auth, firestoreValues } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
+import { publishClaims, stageClaims } from "../kernel/claims.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
+import { runIdempotent } from "../kernel/idempotency.js";
+import { log } from "../kernel/logger.js";
+import { rolesFromClaims } from "../kernel/roles.js";
+import type { BanAccountRequest, BanAccountResponse, LiftBanRequest, LiftBanResponse } from "./schema.js";
+
+async function requireBannable(actor: Caller, uid: string): Promise<void> {
+  if (uid === actor.uid) fail("failed-precondition", "You cannot ban or suspend your own account.", { reason: "self" });
+  const target = await auth()
+    .getUser(uid)
+    .catch(() => fail("not-found", "No such user."));
+  const roles = rolesFromClaims(target.customClaims);
+  if (roles.includes("admin")) fail("permission-denied", "Admins cannot be banned; remove the admin role first.", { reason: "target-is-admin" });
+  if (roles.includes("moderator") && !actor.roles.includes("admin")) {
+    fail("permission-denied", "Only admins can ban or suspend moderators.", { reason: "target-is-staff" });
+  }
+}
+
+export async function banAccount(actor: Caller, request: BanAccountRequest): Promise<BanAccountResponse> {
+  await requireBannable(actor, request.uid);
+  const { FieldValue, Timestamp } = firestoreValues();
+  const { result } = await runIdempotent(
+    { scope: "identity.banAccount", key: request.requestId, owner: actor.uid, payload: request },
+    async (tx) => {
+      const expiresAtMs = request.durationHours ? Date.now() + request.durationHours * 3_600_000 : null;
+      const kind = expiresAtMs ? "suspension" : "ban";
+      // The claim marks bans only: a suspension ends by itself, and nothing would be there to clear it.
+      await stageClaims(tx, request.uid, (claims) => {
+        if (kind === "ban") claims.banned = true;
+        else delete claims.banned;
+        return claims;
+      });
+      tx.set(banRef(request.uid), {
+        kind,
+        reason: request.reason,
+        bannedBy: actor.uid,
+        bannedAt: FieldValue.serverTimestamp(),
+        expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
+        requestId: request.requestId,
+      });
+      recordAudit(tx, {
+        action: `identity.${kind}`,
+        actorUid: actor.uid,
+        targetUid: request.uid,
+        reason: request.reason,
+        requestId: request.requestId,
+        expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
+      });
+      return { kind, expiresAt: expiresAtMs ? new Date(expiresAtMs).toISOString() : null } as const;
+    },
+  );
+  // Also on a replay: an earlier attempt may have stopped after its commit.
+  await publishClaims(request.uid);
+  const revokedAt = await revokeSessions(request.uid);
+  log.warn("account banned", { actorUid: actor.uid, targetUid: request.uid, kind: result.kind, expiresAt: result.expiresAt });
+  return { uid: request.uid, ...result, sessionsRevokedAt: revokedAt.toISOString() };
+}
+
+export async function liftBan(actor: Caller, request: LiftBanRequest): Promise<LiftBanResponse> {
+  await requireBannable(actor, request.uid);
+  await runIdempotent({ scope: "identity.liftBan", key: request.requestId, owner: actor.uid, payload: request }, async (tx) => {
+    const ban = await tx.get(banRef(request.uid));
+    if (!ban.exists) fail("failed-precondition", "This account is not banned or suspended.", { reason: "not-banned" });
+    await stageClaims(tx, request.uid, (claims) => {
+      delete claims.banned;
+      return claims;
+    });
+    tx.delete(banRef(request.uid));
+    recordAudit(tx, { action: "identity.liftBan", actorUid: actor.uid, targetUid: request.uid, reason: request.reason, requestId: request.requestId, ban: ban.data() });
+  });
+  await publishClaims(request.uid);
+  forgetStanding(request.uid);
+  log.info("account ban lifted", { actorUid: actor.uid, targetUid: request.uid });
+  return { uid: request.uid, lifted: true };
+}
