@@ -88,7 +88,8 @@ export class Api {
       });
       text = await response.text();
     } catch (err) {
-      return { ok: false as const, code: "network-error", message: String(err), details: null };
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      return { ok: false as const, code: "network-error", message: `${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ""}`, details: null };
     }
     let body: { result?: unknown; error?: { status?: string; message?: string; details?: unknown } } | null = null;
     try {
@@ -117,7 +118,7 @@ export class Api {
       }
       // A non-protocol 5xx from the emulator is treated like a network error: nothing says it was a refusal.
       const transient = RESENDABLE.has(answer.code) || /^http-5\d\d$/.test(answer.code);
-      if (transient) this.tally.note(`transient answers (${answer.code}), resent while attempts remained`);
+      if (transient) this.tally.note(`transient answers: ${answer.code}${answer.code === "network-error" ? ` ${answer.message.slice(0, 80)}` : ""}`);
       if (transient && resends < this.limits.maxResends) {
         resends++;
         await sleep(Math.min(2000, 100 * 2 ** resends) + Math.random() * 100);

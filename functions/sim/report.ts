@@ -3,7 +3,13 @@ import type { SimReport } from "./run.js";
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join("  "));
+  const last = widths.length - 1;
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === last ? cell : i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 export function formatReport(report: SimReport): string[] {

@@ -152,7 +152,7 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
     await pool(world.resellers.length, 4, async (i) => {
       const reseller = world.resellers[i] as Device;
       await fundThroughCheckout(ctx, setupRng, reseller.uid, PACKAGES[3] as SimPackage);
-      await requestAdjustment(ctx, setupRng, world.granters[i % world.granters.length] as Device, reseller, "coins", 4000);
+      await requestAdjustment(ctx, setupRng, world.granters[i % world.granters.length] as Device, reseller, "coins", 4000, "approve");
     });
     await pool(world.verified.length, 4, async (i) => {
       await requestAdjustment(ctx, setupRng, world.granters[i % world.granters.length] as Device, world.verified[i] as Device, "diamonds", 600);

@@ -31,7 +31,16 @@ export async function adjustBalance(ctx: SimContext, rng: Rng): Promise<void> {
   await requestAdjustment(ctx, rng, admin, target, currency, amount);
 }
 
-export async function requestAdjustment(ctx: SimContext, rng: Rng, admin: Device, target: Device, currency: "coins" | "diamonds", amount: number): Promise<void> {
+/** Requests an adjustment; when it waits for a second admin, one reviews it (approving, unless `decision` says). */
+export async function requestAdjustment(
+  ctx: SimContext,
+  rng: Rng,
+  admin: Device,
+  target: Device,
+  currency: "coins" | "diamonds",
+  amount: number,
+  decision?: "approve",
+): Promise<void> {
   const requestId = rng.id("adjust");
   const answer = await ctx.api.call<AdjustAnswer>(
     admin,
@@ -43,10 +52,10 @@ export async function requestAdjustment(ctx: SimContext, rng: Rng, admin: Device
   if (!answer.ok || answer.result.status !== "pending" || !answer.result.adjustmentId) return;
   ctx.tally.note("adjustments pending a second admin");
   if (!ctx.features.reviewBalanceAdjustment) return;
-  await reviewAdjustment(ctx, rng, admin, answer.result.adjustmentId);
+  await reviewAdjustment(ctx, rng, admin, answer.result.adjustmentId, decision);
 }
 
-async function reviewAdjustment(ctx: SimContext, rng: Rng, requester: Device, adjustmentId: string): Promise<void> {
+async function reviewAdjustment(ctx: SimContext, rng: Rng, requester: Device, adjustmentId: string, decision?: "approve"): Promise<void> {
   if (rng.chance(0.1)) {
     await ctx.api.call(
       requester,
@@ -56,7 +65,7 @@ async function reviewAdjustment(ctx: SimContext, rng: Rng, requester: Device, ad
     );
   }
   const second = rng.pick(others(ctx.world.granters, requester));
-  const approve = rng.chance(0.85);
+  const approve = decision === "approve" || rng.chance(0.85);
   await ctx.api.call(second, "reviewBalanceAdjustment", {
     adjustmentId,
     decision: approve ? "approve" : "reject",

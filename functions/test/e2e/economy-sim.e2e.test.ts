@@ -31,12 +31,12 @@ describe("e2e: a randomized economy over HTTP conserves value", function () {
   this.timeout(300_000);
   useCleanStack();
 
-  it("runs ~500 randomized operations with no mismatch and no internal answer, each kind succeeding at least once", async () => {
+  it("runs ~400 randomized operations with no mismatch and no internal answer, each kind succeeding at least once", async () => {
     const stack = testStack();
     const report: SimReport = await runEconomySim(
       { projectId: stack.projectId, functions: stack.functions as string, auth: stack.auth as string },
       {
-        operations: Number(process.env.SIM_OPS ?? 500),
+        operations: Number(process.env.SIM_OPS ?? 400),
         concurrency: 6,
         seed: Number(process.env.SIM_SEED ?? 20_240_901),
         size: { fans: 12, hosts: 3, resellers: 2, granters: 2, payers: 2, pkPairs: 1, rooms: 2 },
