@@ -1,6 +1,6 @@
 /** What every operation of the simulation works with. */
 import type { Firestore } from "firebase-admin/firestore";
-import type { Api, Device, Webhooks } from "./client.js";
+import type { Api, Background, Device, Webhooks } from "./client.js";
 import type { PurchaseBook, PurchaseRecord } from "./purchases.js";
 import type { Rng } from "./random.js";
 import type { Tally } from "./tally.js";
@@ -11,6 +11,8 @@ export interface SimContext {
   api: Api;
   webhooks: Webhooks;
   tally: Tally;
+  /** Work that outlives its operation (the book's bookkeeping of late deliveries): drained before the audit. */
+  background: Background;
   book: PurchaseBook;
   /** Admin SDK, only for what the product has no API for (seeding a Checkout Session record, waiting on a battle). */
   firestore: Firestore;

@@ -133,6 +133,7 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
       api,
       webhooks,
       tally,
+      background,
       book: new PurchaseBook(),
       firestore,
       features,

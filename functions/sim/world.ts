@@ -87,8 +87,8 @@ export const ECONOMY = {
   resellerDailyCommissionCapCoins: 100_000,
 };
 
-/** The shortest battles config/pk allows, so many are fought (and rewarded) during a run. */
-export const PK = { challengeTimeoutSeconds: 5, battleSeconds: 10, resultGraceSeconds: 1, punishmentSeconds: 2, winnerRewardCoins: 40 };
+/** The shortest battles config/pk allows, so many are fought (and rewarded) during a run; challenges wait long enough for a busy machine. */
+export const PK = { challengeTimeoutSeconds: 30, battleSeconds: 10, resultGraceSeconds: 1, punishmentSeconds: 2, winnerRewardCoins: 40 };
 
 export const VIP_TIERS = {
   "1": { name: "Silver", priceCoins: 200, durationDays: 1, privileges: { exchangeBonusBps: 200 } },

@@ -46,10 +46,12 @@ export async function deliverStorePurchase(ctx: SimContext, rng: Rng, record: Pu
   const event = moneyEvent(rng, record, packageOf(ctx, record), rng.chance(0.8) ? "INITIAL_PURCHASE" : "NON_RENEWING_PURCHASE");
   const delivery = ctx.webhooks.revenueCat(event, plan);
   ctx.tally.stats(`revenuecat ${event.type}`); // keeps the kind listed even if every copy is late
-  delivery.settled.then(({ delivered }) => {
-    record.delivered = delivered ? "yes" : "no";
-    if (delivered && record.grantable && ctx.world.refunders.has(record.uid) && !record.reversalSent) ctx.refundable.push(record);
-  });
+  ctx.background.track(
+    delivery.settled.then(({ delivered }) => {
+      record.delivered = delivered ? "yes" : "no";
+      if (delivered && record.grantable && ctx.world.refunders.has(record.uid) && !record.reversalSent) ctx.refundable.push(record);
+    }),
+  );
   await delivery.immediate;
 }
 
@@ -82,9 +84,11 @@ export async function sendStoreRefund(ctx: SimContext, rng: Rng, record: Purchas
   record.reversalSent = true;
   const event = moneyEvent(rng, record, packageOf(ctx, record), "CANCELLATION", { cancel_reason: "CUSTOMER_SUPPORT" });
   const delivery = ctx.webhooks.revenueCat(event, plan);
-  delivery.settled.then(({ delivered }) => {
-    if (delivered) record.refunded = true;
-  });
+  ctx.background.track(
+    delivery.settled.then(({ delivered }) => {
+      if (delivered) record.refunded = true;
+    }),
+  );
   return delivery;
 }
 
@@ -116,9 +120,11 @@ export async function storePurchaseForNonUser(ctx: SimContext, rng: Rng): Promis
   const record = newRecord(ctx, rng, uid, false, pickPackage(ctx, rng));
   const event = moneyEvent(rng, record, packageOf(ctx, record), "INITIAL_PURCHASE");
   const delivery = ctx.webhooks.revenueCat(event, { copies: 1, concurrent: false, late: 0 }, { kind: "revenuecat INITIAL_PURCHASE (not a user)" });
-  delivery.settled.then(({ delivered }) => {
-    record.delivered = delivered ? "yes" : "no";
-  });
+  ctx.background.track(
+    delivery.settled.then(({ delivered }) => {
+      record.delivered = delivered ? "yes" : "no";
+    }),
+  );
   await delivery.immediate;
 }
 

@@ -84,11 +84,13 @@ export async function deliverCheckout(ctx: SimContext, rng: Rng, record: Purchas
   const settled = [delivery.settled];
   // The same payment under another event id (async payment methods): credited once.
   if (rng.chance(0.1)) settled.push(ctx.webhooks.stripe(completedSession(ctx, rng, record, "checkout.session.async_payment_succeeded"), deliveryPlan(rng)).settled);
-  Promise.all(settled).then((fates) => {
-    const delivered = fates.some((f) => f.delivered);
-    record.delivered = delivered ? "yes" : "no";
-    if (delivered && ctx.world.refunders.has(record.uid) && !record.reversalSent) ctx.refundable.push(record);
-  });
+  ctx.background.track(
+    Promise.all(settled).then((fates) => {
+      const delivered = fates.some((f) => f.delivered);
+      record.delivered = delivered ? "yes" : "no";
+      if (delivered && ctx.world.refunders.has(record.uid) && !record.reversalSent) ctx.refundable.push(record);
+    }),
+  );
   await delivery.immediate;
 }
 
@@ -123,9 +125,11 @@ function refundEvent(ctx: SimContext, rng: Rng, record: PurchaseRecord, cumulati
 function sendRefund(ctx: SimContext, rng: Rng, record: PurchaseRecord, cumulativeCents: number, plan = deliveryPlan(rng)) {
   record.reversalSent = true;
   const delivery = ctx.webhooks.stripe(refundEvent(ctx, rng, record, cumulativeCents), plan);
-  delivery.settled.then(({ delivered }) => {
-    if (delivered) record.refundedCents = Math.max(record.refundedCents, cumulativeCents);
-  });
+  ctx.background.track(
+    delivery.settled.then(({ delivered }) => {
+      if (delivered) record.refundedCents = Math.max(record.refundedCents, cumulativeCents);
+    }),
+  );
   return delivery;
 }
 
@@ -159,9 +163,11 @@ export async function checkoutDispute(ctx: SimContext, rng: Rng): Promise<void> 
     metadata: metadataOf(ctx, record),
   });
   const delivery = ctx.webhooks.stripe(event, deliveryPlan(rng));
-  delivery.settled.then(({ delivered }) => {
-    if (delivered) record.disputed = true;
-  });
+  ctx.background.track(
+    delivery.settled.then(({ delivered }) => {
+      if (delivered) record.disputed = true;
+    }),
+  );
   await delivery.immediate;
 }
 

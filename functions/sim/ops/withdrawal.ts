@@ -8,7 +8,7 @@ export async function requestWithdrawal(ctx: SimContext, rng: Rng): Promise<void
   const answer = await ctx.api.call<{ withdrawalId: string }>(
     actor,
     "requestWithdrawal",
-    { diamonds: rng.int(50, 700), payoutMethod: { type: rng.pick(["paypal", "wise"] as const), accountRef: `${actor.label}@pay.test` }, requestId },
+    { diamonds: rng.int(50, 500), payoutMethod: { type: rng.pick(["paypal", "wise"] as const), accountRef: `${actor.label}@pay.test` }, requestId },
     { ledger: { owner: actor.uid, key: requestId } },
   );
   if (answer.ok) ctx.pendingWithdrawals.push(answer.result.withdrawalId);
