@@ -194,7 +194,7 @@ export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tal
   }
 
   // 5. Policies.
-  const rewarded = new Set(ledger.filter((d) => d.type === "reward" && d.owner === "pk").map((d) => d.key));
+  const rewarded = new Set(ledger.filter((d) => d.type === "reward" && d.owner === "pk").flatMap((d) => [d.key, String(d.meta.battleId)]));
   const forfeits = await firestore.collection("pkBattles").where("result.reason", "==", "forfeit").get();
   for (const battle of forfeits.docs) if (rewarded.has(battle.id)) add("PK reward on forfeit", `battle ${battle.id} was forfeited and its winner was paid a reward`);
   for (const doc of ledger.filter((d) => d.type === "reseller.transfer")) {

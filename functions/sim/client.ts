@@ -40,6 +40,8 @@ export interface CallOptions {
   kind?: string;
   /** The ledger identity the operation would post under: a definitive refusal must leave none. */
   ledger?: { owner: string; key: string };
+  /** Overrides the client's timeout (a long admin job). */
+  timeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,7 +73,7 @@ export class Api {
     private readonly limits = { maxResends: 6, timeoutMs: 90_000 },
   ) {}
 
-  private async once(device: Device | null, name: string, data: unknown) {
+  private async once(device: Device | null, name: string, data: unknown, timeoutMs = this.limits.timeoutMs) {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (device) {
       headers.authorization = `Bearer ${device.idToken}`;
@@ -84,7 +86,7 @@ export class Api {
         method: "POST",
         headers,
         body: JSON.stringify({ data }),
-        signal: AbortSignal.timeout(this.limits.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       text = await response.text();
     } catch (err) {
@@ -111,7 +113,7 @@ export class Api {
     const kind = options.kind ?? name;
     let resends = 0;
     for (;;) {
-      const answer = await this.once(device, name, data);
+      const answer = await this.once(device, name, data, options.timeoutMs);
       if (answer.ok) {
         this.tally.succeeded(kind, resends);
         return { ok: true, result: answer.result as T };

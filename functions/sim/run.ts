@@ -205,7 +205,7 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
     const settleSeconds = (Date.now() - settleBegun) / 1000;
 
     const { mismatches, figures } = await audit(firestore, ctx.book, tally, world);
-    const reconciled = await api.call<{ ok: boolean; mismatchCount: number; mismatches: unknown[] }>(world.root, "runReconciliation", null);
+    const reconciled = await api.call<{ ok: boolean; mismatchCount: number; mismatches: unknown[] }>(world.root, "runReconciliation", null, { timeoutMs: 540_000 });
     const reconciliation = reconciled.ok
       ? { ok: reconciled.result.ok, detail: `${reconciled.result.mismatchCount} mismatch(es)${reconciled.result.ok ? "" : `: ${JSON.stringify(reconciled.result.mismatches).slice(0, 2000)}`}` }
       : { ok: false, detail: `answered ${reconciled.code}: ${reconciled.message}` };
