@@ -67,6 +67,11 @@ export class Background {
 }
 
 export class Api {
+  /** Signs the device in again (a new ID token), as the app does when told its session was signed out. */
+  signInAgain: (device: Device) => Promise<void> = async () => {
+    throw new Error("no sign-in configured");
+  };
+
   constructor(
     private readonly endpoints: SimEndpoints,
     private readonly tally: Tally,
@@ -112,11 +117,21 @@ export class Api {
   async call<T = Record<string, unknown>>(device: Device | null, name: string, data: unknown, options: CallOptions = {}): Promise<CallAnswer<T>> {
     const kind = options.kind ?? name;
     let resends = 0;
+    let signedInAgain = false;
     for (;;) {
       const answer = await this.once(device, name, data, options.timeoutMs);
       if (answer.ok) {
         this.tally.succeeded(kind, resends);
         return { ok: true, result: answer.result as T };
+      }
+      const reason = (answer.details as { reason?: unknown } | null)?.reason;
+      if (device && answer.code === "unauthenticated" && reason === "session-revoked" && !signedInAgain) {
+        // Nothing in the simulation signs users out: note it, sign in again and send the same request.
+        this.tally.note(`sessions found signed out (${device.label.replace(/\d+$/, "")}): signed in again`);
+        signedInAgain = true;
+        resends++;
+        await this.signInAgain(device);
+        continue;
       }
       // A non-protocol 5xx from the emulator is treated like a network error: nothing says it was a refusal.
       const transient = RESENDABLE.has(answer.code) || /^http-5\d\d$/.test(answer.code);
@@ -126,7 +141,6 @@ export class Api {
         await sleep(Math.min(2000, 100 * 2 ** resends) + Math.random() * 100);
         continue;
       }
-      const reason = (answer.details as { reason?: unknown } | null)?.reason;
       this.tally.refused(kind, answer.code, resends, typeof reason === "string" ? reason : answer.message.replace(/\d+/g, "#").slice(0, 60));
       if (answer.code === "internal") this.tally.internals.push({ kind, payload: data, message: answer.message });
       if (!transient && options.ledger) this.tally.refusedKeys.push({ kind, ...options.ledger, code: answer.code });

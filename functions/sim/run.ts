@@ -25,7 +25,7 @@ import { requestWithdrawal, reviewWithdrawal } from "./ops/withdrawal.js";
 import { PurchaseBook } from "./purchases.js";
 import { Rng } from "./random.js";
 import { Tally } from "./tally.js";
-import { buildWorld, PACKAGES, type SimPackage, seedConfiguration, type WorldSize } from "./world.js";
+import { buildWorld, PACKAGES, refreshToken, type SimPackage, seedConfiguration, type WorldSize } from "./world.js";
 
 export interface SimOptions {
   /** Randomized operations to run (setup and the PK lanes' operations are counted apart). */
@@ -118,6 +118,7 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
   const background = new Background();
   const setupRng = new Rng(options.seed ^ 0x5f3759df);
   const api = new Api(endpoints, tally);
+  api.signInAgain = (device) => refreshToken({ endpoints }, device);
   const webhooks = new Webhooks(endpoints, tally, background, () => setupRng.int(500, 15_000));
   const skipped: string[] = [];
   try {

@@ -183,7 +183,7 @@ async function signUp(deps: WorldDeps, label: string): Promise<Device> {
 }
 
 /** Claims reach a token at its next refresh: the device signs in again, as the app does after a role change. */
-async function refreshToken(deps: WorldDeps, device: Device): Promise<void> {
+export async function refreshToken(deps: Pick<WorldDeps, "endpoints">, device: Device): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       device.idToken = (await signInWithPassword(deps.endpoints.auth, device.email, PASSWORD)).idToken;
