@@ -135,7 +135,11 @@ export class Api {
       }
       // A non-protocol 5xx from the emulator is treated like a network error: nothing says it was a refusal.
       const transient = RESENDABLE.has(answer.code) || /^http-5\d\d$/.test(answer.code);
-      if (transient) this.tally.note(`transient answers: ${answer.code}${answer.code === "network-error" ? ` ${answer.message.slice(0, 80)}` : ""}`);
+      if (transient) {
+        // The functions emulator answers {"code":"ECONNRESET"} when it cut a function off at its timeout.
+        const detail = answer.message.includes("ECONNRESET") ? " (the emulator cut the function off at its timeout)" : answer.code === "network-error" ? ` ${answer.message.slice(0, 100)}` : "";
+        this.tally.note(`transient answers, resent: ${answer.code}${detail}`);
+      }
       if (transient && resends < this.limits.maxResends) {
         resends++;
         await sleep(Math.min(2000, 100 * 2 ** resends) + Math.random() * 100);
