@@ -111,7 +111,8 @@ async function settle(ctx: SimContext, log: (line: string) => void): Promise<voi
 }
 
 export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions): Promise<SimReport> {
-  const { log } = options;
+  const started = Date.now();
+  const log = (line: string) => options.log(`${line} [${((Date.now() - started) / 1000).toFixed(0)} s]`);
   const app = initializeApp({ projectId: endpoints.projectId }, `economy-sim-${process.pid}-${Date.now()}`);
   const firestore = getFirestore(app);
   const tally = new Tally();
@@ -143,10 +144,10 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
       liveStreams: new Map(),
     };
 
-    // First coins, bought as users buy them (store and web in turn); resellers stock up and get a large
+    // First coins, bought as fans buy them (store and web in turn); resellers stock up and get a large
     // grant through two admins; verified users get some diamonds from support, so withdrawals can start.
-    const buyers = [...world.fans, ...world.hosts, ...world.pkPairs.flat()];
-    await pool(buyers.length, 4, async (i) => {
+    const buyers = world.fans;
+    await pool(buyers.length, 3, async (i) => {
       const buyer = buyers[i] as Device;
       const pkg = PACKAGES[1 + (i % 2)] as SimPackage;
       await (i % 2 ? fundThroughCheckout(ctx, setupRng, buyer.uid, pkg) : fundThroughStore(ctx, setupRng, buyer.uid, pkg));
@@ -160,6 +161,7 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
       await requestAdjustment(ctx, setupRng, world.granters[i % world.granters.length] as Device, world.verified[i] as Device, "diamonds", 600);
     });
     await background.drain();
+    log(`  first coins bought and granted (${ctx.book.records.length} purchases)`);
     const setupSeconds = (Date.now() - begun) / 1000;
     log(`  setup done in ${setupSeconds.toFixed(1)} s (${tally.totals().attempted} operations)`);
 
@@ -175,15 +177,16 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
     if (!options.earlyRefunds) skipped.push("refunds before their purchase: turned off (SIM_EARLY_REFUNDS=0)");
     const runBegun = Date.now();
     let drawn = 0;
-    // Every kind once, one after the other (withdrawals before their review, purchases before refunds),
-    // so even a short run exercises each; then the random mix.
-    const lanes = world.pkPairs.map((pair, i) => pkLane(ctx, rngFor(options.seed ^ 0x9e3779b9, i), pair, budget));
-    for (const name of Object.keys(mixWeights)) {
-      if (!budget.take()) break;
-      await (MIX[name] as { run: Operation }).run(ctx, rngFor(options.seed, drawn++));
-    }
     let progressAt = Date.now();
-    const worker = async () => {
+    const worker = async (first: number) => {
+      // The first worker starts with every kind once, in order (withdrawals before their review, purchases
+      // before refunds), so even a short run exercises each; then it joins the others on the random mix.
+      if (first === 0) {
+        for (const name of Object.keys(mixWeights)) {
+          if (!budget.take()) return;
+          await (MIX[name] as { run: Operation }).run(ctx, rngFor(options.seed, drawn++));
+        }
+      }
       while (budget.take()) {
         const rng = rngFor(options.seed, drawn++);
         const name = rng.weighted(mixWeights);
@@ -195,7 +198,8 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
         }
       }
     };
-    await Promise.all([...Array.from({ length: options.concurrency }, worker), ...lanes]);
+    const lanes = world.pkPairs.map((pair, i) => pkLane(ctx, rngFor(options.seed ^ 0x9e3779b9, i), pair, budget));
+    await Promise.all([...Array.from({ length: options.concurrency }, (_, i) => worker(i)), ...lanes]);
     const runSeconds = (Date.now() - runBegun) / 1000;
     const phaseOperations = tally.totals().attempted - setupAttempted;
 

@@ -176,9 +176,8 @@ async function signUp(deps: WorldDeps, label: string): Promise<Device> {
   }
   ipCounter++;
   const device = { label, uid: user.localId, email, idToken: user.idToken, ip: `198.51.${Math.floor(ipCounter / 250)}.${(ipCounter % 250) + 1}` };
-  // The app's first call: it creates the user's records if the sign-up trigger has not yet.
-  const profile = await deps.api.call(device, "getMyProfile", null);
-  if (!profile.ok) await waitFor(`users/${user.localId}`, async () => (await deps.firestore.doc(`users/${user.localId}`).get()).exists, 180_000);
+  // The sign-up trigger creates the profile and the wallet (slowly on a busy machine: cold function workers).
+  await waitFor(`users/${user.localId}`, async () => (await deps.firestore.doc(`users/${user.localId}`).get()).exists, 180_000);
   return device;
 }
 
@@ -214,7 +213,7 @@ export async function buildWorld(deps: WorldDeps, size: WorldSize): Promise<Worl
     "broke",
   ];
   // One account first: the sign-up path's function workers start cold.
-  const devices = [await signUp(deps, labels[0] as string), ...(await pool(labels.slice(1), 4, (label) => signUp(deps, label)))];
+  const devices = [await signUp(deps, labels[0] as string), ...(await pool(labels.slice(1), 3, (label) => signUp(deps, label)))];
   const byLabel = (label: string) => devices.find((d) => d.label === label) as Device;
   const group = (prefix: string) => devices.filter((d) => d.label.startsWith(prefix) && /\d+$/.test(d.label));
   deps.log(`  signed up ${devices.length} accounts through the Auth emulator`);
@@ -253,7 +252,7 @@ export async function buildWorld(deps: WorldDeps, size: WorldSize): Promise<Worl
     ...allHosts.map((d) => [d, ["host"]] as [Device, string[]]),
     ...world.resellers.map((d) => [d, ["reseller"]] as [Device, string[]]),
   ];
-  await pool(staff, 4, ([device, roles]) => grantRoles(deps, root, device, roles));
+  await pool(staff, 3, ([device, roles]) => grantRoles(deps, root, device, roles));
   for (const [device, roles] of staff) if (!roles.includes("host")) world.notOrdinary.add(device.uid);
   world.notOrdinary.add(root.uid);
   deps.log(`  roles granted over HTTP by the first admin: ${staff.length} accounts`);
@@ -268,7 +267,7 @@ export async function buildWorld(deps: WorldDeps, size: WorldSize): Promise<Worl
 
   // KYC: every host and a few fans verify their identity; the moderator approves.
   const applicants = [...allHosts, ...world.fans.slice(0, Math.max(2, Math.floor(world.fans.length / 8)))];
-  await pool(applicants, 4, async (device) => {
+  await pool(applicants, 3, async (device) => {
     const submitted = await api.call(device, "submitKyc", {
       documentType: "passport",
       documentPaths: [`kyc/${device.uid}/passport-front.jpg`],
