@@ -109,8 +109,7 @@ export class Api {
       const code = body.error.status.toLowerCase().replaceAll("_", "-");
       return { ok: false as const, code, message: body.error.message ?? "", details: body.error.details ?? null };
     }
-    const code = response.status === 404 ? "http-404" : `http-${response.status}`;
-    return { ok: false as const, code, message: text.slice(0, 300), details: null };
+    return { ok: false as const, code: `http-${response.status}`, message: text.slice(0, 300), details: null };
   }
 
   /** A callable over HTTP; transient answers are resent with the same payload (same request id), a bounded number of times. */
@@ -138,7 +137,7 @@ export class Api {
       if (transient) {
         // The functions emulator answers {"code":"ECONNRESET"} when it cut a function off at its timeout.
         const detail = answer.message.includes("ECONNRESET") ? " (the emulator cut the function off at its timeout)" : answer.code === "network-error" ? ` ${answer.message.slice(0, 100)}` : "";
-        this.tally.note(`transient answers, resent: ${answer.code}${detail}`);
+        this.tally.note(`transient answers: ${answer.code}${detail}`);
       }
       if (transient && resends < this.limits.maxResends) {
         resends++;
