@@ -181,21 +181,27 @@ export const KickFromRoomRequestSchema = z
     uid: UidSchema,
     /** Ban length; config/rooms.kickBanMinutes when absent, at most maxBanMinutes. */
     banMinutes: z.number().int().min(1).max(525_600).optional(),
-    reason: z.string().trim().max(200).optional(),
+    reason: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 export type KickFromRoomRequest = z.infer<typeof KickFromRoomRequestSchema>;
 
 export const ROOM_SORTS = ["popular", "recent", "level"] as const;
-export const ListRoomsRequestSchema = z
+const ListRoomsQuerySchema = z
   .object({
     sort: z.enum(ROOM_SORTS).default("popular"),
     country: CountrySchema.optional(),
     limit: z.number().int().min(1).max(50).default(20),
-    cursor: RoomIdSchema.optional(),
+    /** The previous page's nextCursor; null or absent for the first page. */
+    cursor: RoomIdSchema.nullish(),
   })
   .strict();
-export type ListRoomsRequest = z.infer<typeof ListRoomsRequestSchema>;
+/** Every field is optional: no payload (the JS SDK sends null) lists with the defaults. */
+export const ListRoomsRequestSchema = z.preprocess((value) => value ?? {}, ListRoomsQuerySchema);
+/** What a client sends. */
+export type ListRoomsInput = z.input<typeof ListRoomsQuerySchema> | null;
+/** What the handler receives (defaults applied). */
+export type ListRoomsRequest = z.output<typeof ListRoomsQuerySchema>;
 
 export const ListRoomActivityRequestSchema = z
   .object({
