@@ -8,7 +8,11 @@ import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 
 /** database.rules.json: chat/$venueKey/$messageId/text. */
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
-/** database.rules.json: chatRate/$venueKey/$uid — one message per user per venue per second. */
+/**
+ * database.rules.json: chatRate/$venueKey/$uid = { at: server time, messageId } — one message per user per
+ * venue per second. The stamp names the one message its update may carry, so a multi-path update cannot
+ * slip several messages under one stamp.
+ */
 export const CHAT_MIN_INTERVAL_MS = 1_000;
 /** Longest mute a host or moderator can set in one call (30 days). */
 export const MAX_MUTE_SECONDS = 30 * 86_400;
