@@ -62,6 +62,8 @@ export const LiveConfigSchema = z.object({
   hostAbsentMinutes: z.number().int().min(1).max(60).default(3),
   /** Wrong passwords one user may try per stream within passwordWindowMinutes. */
   passwordAttempts: z.number().int().min(1).max(100).default(5),
+  /** Wrong passwords per stream within passwordWindowMinutes by everyone together (many accounts get no more guesses). */
+  streamPasswordAttempts: z.number().int().min(1).max(10_000).default(30),
   passwordWindowMinutes: z.number().int().min(1).max(1440).default(10),
   /** Invited viewers of a private stream. */
   maxInvited: z.number().int().min(1).max(1000).default(200),

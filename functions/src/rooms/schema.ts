@@ -68,8 +68,10 @@ export const RoomsConfigSchema = z.object({
   kickBanMinutes: z.number().int().min(1).max(525_600).default(10),
   maxBanMinutes: z.number().int().min(1).max(525_600).default(43_200),
   seatInviteSeconds: z.number().int().min(10).max(3600).default(120),
-  /** Password attempts per user and room per 10 minutes (slows guessing). */
+  /** Wrong passwords one user may try on one room per 10 minutes. */
   passwordAttemptsPer10Minutes: z.number().int().min(1).max(1000).default(10),
+  /** Wrong passwords on one room per 10 minutes by everyone together (many accounts get no more guesses). */
+  roomPasswordAttemptsPer10Minutes: z.number().int().min(1).max(10_000).default(30),
   /**
    * Gift coins a room needs for each level above 1, ascending: [1000, 10000] → level 1 below 1000,
    * level 2 from 1000, level 3 from 10000.
