@@ -176,6 +176,7 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
     [LivePaths.entrances(streamId)]: null,
     [LivePaths.audience(streamId)]: null,
     [`${LivePaths.viewers(streamId)}/current`]: 0,
+    [`${LivePaths.viewers(streamId)}/shards`]: null,
     [VenuePaths.members(venue)]: null,
     [VenuePaths.presence(venue)]: null,
     [`typing/${venueKey(venue)}`]: null,

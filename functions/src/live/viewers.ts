@@ -1,12 +1,19 @@
 /**
  * Viewers: entry (joinStream), exit (leaveStream, kicks, the presence sweep through viewerLeft),
- * viewer counts and media tokens.
+ * viewer counts and media tokens. The host is a member but not a viewer.
  *
- * Counting: a viewer is counted when their marker streams/{id}/audience/{uid} is created and
- * uncounted when it is removed, each decided by an RTDB transaction on the marker; the counter
- * streams/{id}/state/viewers = { current, peak } moves only with a marker that really appeared or
- * disappeared. So a rejoin, a double leave, or the shared removeFromVenue calling viewerLeft after
- * the member node is already gone, never counts twice. The host is a member but not a viewer.
+ * Counting. A viewer is counted by a marker, and a marker and the count it moves change in one RTDB
+ * transaction, so no interleaving of joins, leaves and rejoins can leave the count off: a rejoin, a double
+ * leave, or the shared removeFromVenue calling viewerLeft after the member node is gone never counts twice.
+ *
+ * A hot stream has thousands of viewers, and a transaction holding all their markers would ship the whole
+ * audience with every join and retry against every other join. So the markers are spread over
+ * AUDIENCE_SHARDS nodes by uid: streams/{id}/audience/{shard} = { tally: { count, version }, viewers: { uid: at } },
+ * and a transaction covers one shard (its markers and its count, derived from them). The public count
+ * streams/{id}/state/viewers = { current, peak, shards: { [shard]: { count, version } } } is the sum of the
+ * shards' counts; each shard's count is published with its version and a newer version always wins, so
+ * publications arriving out of order cannot roll a count back. A publication lost to a crash is redone by
+ * the next change of that shard, or by the live sweep (resyncViewerCount).
  */
 import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
@@ -50,27 +57,65 @@ import {
 /** Clients animate entrances as they arrive; a few recent ones cover a late subscriber. */
 const ENTRANCES_KEPT = 20;
 
+/** Marker shards per stream: each transaction holds about 1/16 of a hot stream's audience. */
+const AUDIENCE_SHARDS = 16;
+
+interface ShardTally {
+  count: number;
+  /** Grows with every change of the shard's markers: the order of its publications. */
+  version: number;
+}
+
+interface AudienceShard {
+  tally: ShardTally;
+  viewers?: Record<string, number>;
+}
+
 interface ViewerCounts {
   current: number;
   peak: number;
+  shards?: Record<string, ShardTally>;
 }
 
-async function moveViewerCount(streamId: string, delta: 1 | -1): Promise<ViewerCounts | null> {
-  return transact<ViewerCounts>(LivePaths.viewers(streamId), (counts) => {
-    const current = Math.max(0, (counts?.current ?? 0) + delta);
-    return { current, peak: Math.max(counts?.peak ?? 0, current) };
+/** The shard of a uid (FNV-1a), as a key that never reads as an array index in the RTDB. */
+function shardOf(uid: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < uid.length; i++) hash = Math.imul(hash ^ uid.charCodeAt(i), 0x01000193);
+  return `s${(hash >>> 0) % AUDIENCE_SHARDS}`;
+}
+
+/** Publishes a shard's tally into the public count, unless a newer one of that shard is already in. */
+async function publishTally(streamId: string, shard: string, tally: ShardTally): Promise<void> {
+  await transact<ViewerCounts>(LivePaths.viewers(streamId), (counts) => {
+    if ((counts?.shards?.[shard]?.version ?? 0) >= tally.version) return counts;
+    const shards = { ...(counts?.shards ?? {}), [shard]: tally };
+    const current = Object.values(shards).reduce((sum, t) => sum + t.count, 0);
+    return { current, peak: Math.max(counts?.peak ?? 0, current), shards };
   });
+}
+
+/**
+ * Puts `uid`'s marker in (present) or out of its shard, with the shard's count, in one transaction, then
+ * publishes the count. Returns whether the marker changed (false: already so).
+ */
+async function setMarker(streamId: string, uid: string, present: boolean): Promise<boolean> {
+  const shard = shardOf(uid);
+  let changed = false;
+  const committed = await transact<AudienceShard>(LivePaths.audienceShard(streamId, shard), (current) => {
+    changed = (current?.viewers?.[uid] !== undefined) !== present;
+    if (!changed) return current;
+    const viewers = { ...(current?.viewers ?? {}) };
+    if (present) viewers[uid] = Date.now();
+    else delete viewers[uid];
+    return { tally: { count: Object.keys(viewers).length, version: (current?.tally.version ?? 0) + 1 }, viewers };
+  });
+  if (changed && committed) await publishTally(streamId, shard, committed.tally);
+  return changed;
 }
 
 /** Counts `uid` as a viewer unless already counted; true when this call counted them. */
-async function viewerArrived(streamId: string, uid: string): Promise<boolean> {
-  let counted = false;
-  await transact<number>(LivePaths.audienceOf(streamId, uid), (marker) => {
-    counted = marker === null;
-    return marker ?? Date.now();
-  });
-  if (counted) await moveViewerCount(streamId, 1);
-  return counted;
+export function viewerArrived(streamId: string, uid: string): Promise<boolean> {
+  return setMarker(streamId, uid, true);
 }
 
 /**
@@ -78,12 +123,18 @@ async function viewerArrived(streamId: string, uid: string): Promise<boolean> {
  * removeFromVenue) calls it for streams; leave, kick and ban reach it through removeStreamMember.
  */
 export async function viewerLeft(streamId: string, uid: string): Promise<void> {
-  let uncounted = false;
-  await transact<number>(LivePaths.audienceOf(streamId, uid), (marker) => {
-    uncounted = marker !== null;
-    return null;
-  });
-  if (uncounted) await moveViewerCount(streamId, -1);
+  await setMarker(streamId, uid, false);
+}
+
+/** Publishes every shard's tally again (the live sweep: heals a publication lost between the two steps). */
+export async function resyncViewerCount(streamId: string): Promise<void> {
+  const shards = Array.from({ length: AUDIENCE_SHARDS }, (_, i) => `s${i}`);
+  await Promise.all(
+    shards.map(async (shard) => {
+      const tally = await readValue<ShardTally>(`${LivePaths.audienceShard(streamId, shard)}/tally`);
+      if (tally) await publishTally(streamId, shard, tally);
+    }),
+  );
 }
 
 // The shared clean-up (CHAT/PRESENCE part), loaded on first use like the other venue contracts.
@@ -164,6 +215,11 @@ export async function joinStream(caller: Caller, request: JoinStreamRequest): Pr
     [VenuePaths.member(venue, caller.uid)]: { role, at: serverTimestamp(), ...(privileges.tier ? { vipTier: privileges.tier } : {}) },
   });
   const counted = await viewerArrived(stream.id, caller.uid);
+  // A leave racing this join may have removed the member node before the marker went in: that leave won.
+  if (counted && (await readValue(VenuePaths.member(venue, caller.uid))) === null) {
+    await viewerLeft(stream.id, caller.uid);
+    fail("aborted", "You left the stream while joining it; join again.", { streamId: stream.id });
+  }
   await addUniqueViewer(stream.id, caller.uid);
 
   let status = await readValue<string>(LivePaths.status(stream.id));
