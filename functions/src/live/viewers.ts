@@ -1,10 +1,12 @@
 /**
- * Viewers: entry (joinStream), exit (leaveStream, kicks, the presence sweep through viewerLeft),
+ * Viewers: entry (joinStream), exit (leaveStream, kicks, the presence sweep through syncViewer),
  * viewer counts and media tokens. The host is a member but not a viewer.
  *
  * Counting. A viewer is counted by a marker, and a marker and the count it moves change in one RTDB
  * transaction, so no interleaving of joins, leaves and rejoins can leave the count off: a rejoin, a double
- * leave, or the shared removeFromVenue calling viewerLeft after the member node is gone never counts twice.
+ * leave, or the shared removeFromVenue after the member node is gone never counts twice. Which way a
+ * marker goes is read from the member node (syncViewer), so markers follow membership whatever the order
+ * in which a user's joins and leaves land.
  *
  * A hot stream has thousands of viewers, and a transaction holding all their markers would ship the whole
  * audience with every join and retry against every other join. So the markers are spread over
@@ -113,17 +115,25 @@ async function setMarker(streamId: string, uid: string, present: boolean): Promi
   return changed;
 }
 
-/** Counts `uid` as a viewer unless already counted; true when this call counted them. */
-export function viewerArrived(streamId: string, uid: string): Promise<boolean> {
-  return setMarker(streamId, uid, true);
-}
+/** Marker changes one sync may make before leaving the rest to the next join, leave or sweep (a flapping client). */
+const MAX_SYNC_ROUNDS = 5;
 
 /**
- * Uncounts `uid` if they were counted (idempotent). The shared venue clean-up (venues/membership.ts
- * removeFromVenue) calls it for streams; leave, kick and ban reach it through removeStreamMember.
+ * Brings `uid`'s marker in line with their member node: counted while a member other than the host,
+ * uncounted otherwise. Joins write the member node and leaves remove it before calling this, and either may
+ * run concurrently with the other, so whoever changes the marker reads the member node again and repeats
+ * until the two agree: the last marker change is always made by a call that then saw it right.
+ * Idempotent; returns whether this call counted the viewer (a new arrival).
  */
-export async function viewerLeft(streamId: string, uid: string): Promise<void> {
-  await setMarker(streamId, uid, false);
+export async function syncViewer(streamId: string, uid: string): Promise<boolean> {
+  let arrived = false;
+  for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+    const member = await readValue<{ role?: string }>(VenuePaths.member(streamVenue(streamId), uid));
+    const counted = member !== null && member.role !== "host";
+    if (!(await setMarker(streamId, uid, counted))) break;
+    arrived = counted;
+  }
+  return arrived;
 }
 
 /** Publishes every shard's tally again (the live sweep: heals a publication lost between the two steps). */
@@ -142,7 +152,7 @@ const membership = () => require("../venues/membership.js") as typeof import("..
 
 /**
  * Takes `uid` out of the stream through the shared venue clean-up: member, presence and typing nodes,
- * guest slot and pending ask (releaseGuestSlot), viewer count (viewerLeft). Returns whether the user
+ * guest slot and pending ask (releaseGuestSlot), viewer count (syncViewer). Returns whether the user
  * was a member.
  */
 export async function removeStreamMember(streamId: string, uid: string, reason: RemovalReason): Promise<boolean> {
@@ -214,12 +224,7 @@ export async function joinStream(caller: Caller, request: JoinStreamRequest): Pr
   await updateTree({
     [VenuePaths.member(venue, caller.uid)]: { role, at: serverTimestamp(), ...(privileges.tier ? { vipTier: privileges.tier } : {}) },
   });
-  const counted = await viewerArrived(stream.id, caller.uid);
-  // A leave racing this join may have removed the member node before the marker went in: that leave won.
-  if (counted && (await readValue(VenuePaths.member(venue, caller.uid))) === null) {
-    await viewerLeft(stream.id, caller.uid);
-    fail("aborted", "You left the stream while joining it; join again.", { streamId: stream.id });
-  }
+  const counted = await syncViewer(stream.id, caller.uid);
   await addUniqueViewer(stream.id, caller.uid);
 
   let status = await readValue<string>(LivePaths.status(stream.id));

@@ -3,7 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { db, rtdb } from "../../src/kernel/app.js";
 import { joinStream, kickFromStream, leaveStream, pinStreamMessage, unbanFromStream } from "../../src/live/callables.js";
 import { uniqueViewerCount } from "../../src/live/ranking.js";
-import { viewerLeft } from "../../src/live/viewers.js";
+import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
@@ -196,10 +196,10 @@ describe("live: entering and leaving a stream", () => {
     assert.equal(results.filter((r) => r.left).length, 5, "each leave counts once");
     assert.deepEqual(await viewerCounts(streamId), { current: 7, peak: 12 });
 
-    // The presence sweep's path: removeFromVenue, which calls viewerLeft; called again directly, nothing moves.
+    // The presence sweep's path: removeFromVenue, which calls syncViewer; called again directly, nothing moves.
     const stale = crowd[6] as Person;
     await removeFromVenue({ type: "stream", id: streamId }, stale.uid, "stale");
-    await viewerLeft(streamId, stale.uid);
+    assert.equal(await syncViewer(streamId, stale.uid), false);
     assert.equal(await memberOf(streamId, stale.uid), null);
     assert.deepEqual(await viewerCounts(streamId), { current: 6, peak: 12 });
     await expectHttpsError(callInProcess(leaveStream, { user: luna.user, data: { streamId } }), "failed-precondition");

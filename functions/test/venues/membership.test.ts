@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { rtdb } from "../../src/kernel/app.js";
-import { viewerArrived } from "../../src/live/viewers.js";
+import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { useCleanStack } from "../support/stack.js";
 
@@ -50,7 +50,7 @@ describe("venues: removeFromVenue", () => {
         "members/stream_s1/dave": { role: "viewer", at: Date.now() },
         "streams/s1/state/guests": { 1: { uid: "carol", at: Date.now() } },
       });
-    await Promise.all([viewerArrived("s1", "carol"), viewerArrived("s1", "dave")]);
+    await Promise.all([syncViewer("s1", "carol"), syncViewer("s1", "dave")]);
     assert.deepEqual(await removeFromVenue(STREAM, "carol", "ended"), { wasMember: true, released: 1 });
     await removeFromVenue(STREAM, "carol", "ended");
     assert.equal(await exists("streams/s1/state/guests/1"), false);

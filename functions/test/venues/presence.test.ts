@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { db, rtdb } from "../../src/kernel/app.js";
 import { clearPresenceConfigCache } from "../../src/venues/config.js";
-import { viewerArrived, viewerLeft } from "../../src/live/viewers.js";
+import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { sweepVenuePresence } from "../../src/venues/presence.js";
 import { onVenueMemberAdmitted, onVenuePresenceRemoved } from "../../src/venues/triggers.js";
@@ -131,8 +131,9 @@ describe("venues: presence sweep", () => {
     await admit(STREAM_KEY, "alice", now - 10 * MINUTE);
     // live/ layout: a guest slot, and alice counted as a viewer (after a peak of 3).
     await rtdb().ref("streams/s1/state/guests").set({ 0: { uid: "alice", at: now - 9 * MINUTE } });
-    await Promise.all(["alice", "bob", "carol"].map((uid) => viewerArrived("s1", uid)));
-    await Promise.all([viewerLeft("s1", "bob"), viewerLeft("s1", "carol")]);
+    await Promise.all(["bob", "carol"].map((uid) => admit(STREAM_KEY, uid, now - MINUTE)));
+    await Promise.all(["alice", "bob", "carol"].map((uid) => syncViewer("s1", uid)));
+    await Promise.all(["bob", "carol"].map((uid) => removeFromVenue({ type: "stream", id: "s1" }, uid, "left")));
     await heartbeat(STREAM_KEY, "alice", now - 3 * MINUTE);
 
     await sweepVenuePresence(now);
