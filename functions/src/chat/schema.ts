@@ -97,4 +97,6 @@ export interface ModerationOutcome {
   flagged: boolean;
   /** Set when this message completed the auto-mute threshold. */
   autoMutedUntil: number | null;
+  /** The sender's account was banned or suspended when the message was sent: removed. */
+  senderBanned?: true;
 }

@@ -18,7 +18,7 @@ export const STREAMS = Collections.streams;
  * pkRewardCounters/{day}_host_{hash} and {day}_pair_{hash}: winner rewards paid per UTC day to one host and
  * within one pair of hosts (server only), read and written by the transaction that decides a battle.
  */
-export const PK_REWARD_COUNTERS = "pkRewardCounters";
+export const PK_REWARD_COUNTERS = Collections.pkRewardCounters;
 
 /** Stream and battle ids: safe as Firestore ids, RTDB keys and Cloud Tasks ids. */
 export const PkIdSchema = KeySafeIdSchema;
