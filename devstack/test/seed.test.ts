@@ -176,7 +176,9 @@ describe("devstack: the demo world's voice room and live stream are what the cod
   const demo = (uid: string) => {
     const user = seed.users.find((u) => u.uid === uid);
     assert.ok(user, `${uid} is a demo account`);
-    const token = { uid, sub: uid, email: user.email, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
+    // Signed in now (auth_time: callables compare it with the account's revocations).
+    const authTime = Math.floor(Date.now() / 1000);
+    const token = { uid, sub: uid, email: user.email, auth_time: authTime, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
     return { callAuth: { uid, token } };
   };
 
