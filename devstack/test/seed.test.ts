@@ -176,7 +176,9 @@ describe("devstack: the demo world's voice room and live stream are what the cod
   const demo = (uid: string) => {
     const user = seed.users.find((u) => u.uid === uid);
     assert.ok(user, `${uid} is a demo account`);
-    const token = { uid, sub: uid, email: user.email, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
+    // Signed in now (auth_time: callables compare it with the account's revocations).
+    const authTime = Math.floor(Date.now() / 1000);
+    const token = { uid, sub: uid, email: user.email, auth_time: authTime, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
     return { callAuth: { uid, token } };
   };
 
@@ -305,7 +307,8 @@ describe("devstack: the demo world's voice room and live stream are what the cod
 
     const joined = await callInProcess<JoinStreamResponse>(joinStream, { user: noah, data: { streamId: DEMO.streamId } });
     assert.equal(joined.role, "viewer");
-    assert.deepEqual((await inProcessRtdb().ref(`streams/${DEMO.streamId}/state/viewers`).get()).val(), { current: 1, peak: 1 });
+    const viewers = (await inProcessRtdb().ref(`streams/${DEMO.streamId}/state/viewers`).get()).val();
+    assert.deepEqual([viewers?.current, viewers?.peak], [1, 1]);
 
     // The side records hold: one open room per owner (roomOwners), one live stream per host (liveHosts).
     await expectHttpsError(callInProcess(createRoom, { user: luna, data: { name: "Second room", requestId: randomUUID() } }), "failed-precondition");

@@ -4,30 +4,32 @@
  * and the moderation callables' requests and responses.
  */
 import { z } from "zod";
-import { KeySafeIdSchema } from "../kernel/validation.js";
+import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 
 /** database.rules.json: chat/$venueKey/$messageId/text. */
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
-/** database.rules.json: chatRate/$venueKey/$uid — one message per user per venue per second. */
+/**
+ * database.rules.json: chatRate/$venueKey/$uid = { at: server time, messageId } — one message per user per
+ * venue per second. The stamp names the one message its update may carry, so a multi-path update cannot
+ * slip several messages under one stamp.
+ */
 export const CHAT_MIN_INTERVAL_MS = 1_000;
 /** Longest mute a host or moderator can set in one call (30 days). */
 export const MAX_MUTE_SECONDS = 30 * 86_400;
 
-
-/** Firebase uids: up to 128 characters, none of which may break an RTDB path. */
-export const UidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[^.#$[\]/]+$/, "must not contain . # $ [ ] or /");
+/** Firebase uids as every callable takes them: key-safe (they become RTDB keys). */
+export const UidSchema = KeySafeUidSchema;
 
 export const VenueRefSchema = z.object({ type: z.enum(["stream", "room"]), id: KeySafeIdSchema }).strict();
 export type VenueRef = z.infer<typeof VenueRefSchema>;
 
-/** A message as a client writes it (the rules admit nothing else). */
+/**
+ * A message as a client writes it (the rules admit nothing else). Its uid is the sender's auth uid, which
+ * the rules checked: any uid the RTDB accepts as a key, so moderation never skips a sender.
+ */
 export const ChatMessageSchema = z
   .object({
-    uid: UidSchema,
+    uid: z.string().min(1).max(128),
     text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH),
     createdAt: z.number().int().positive(),
   })
@@ -95,4 +97,6 @@ export interface ModerationOutcome {
   flagged: boolean;
   /** Set when this message completed the auto-mute threshold. */
   autoMutedUntil: number | null;
+  /** The sender's account was banned or suspended when the message was sent: removed. */
+  senderBanned?: true;
 }

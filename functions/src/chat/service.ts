@@ -1,7 +1,8 @@
 /**
  * What happens to each chat message after a client wrote it (the rules already checked sender,
  * membership, mute, length and rate): banned words are masked, or the message removed when it is
- * nothing else; repeat offenders (banned words or the same text again, N times in a window) are muted;
+ * nothing else; messages of banned or suspended accounts are removed; repeat offenders (banned words or
+ * the same text again, N times in a window) are muted;
  * every message is archived with its outcome in Firestore chatArchive/{venueKey}/messages/{messageId};
  * only the last N messages stay live in RTDB.
  *
@@ -10,6 +11,7 @@
  * delivery, and each of them is idempotent, so a replay after a crash finishes the job.
  */
 import { createHash } from "node:crypto";
+import { banRef, isBanActive } from "../kernel/account.js";
 import { firestoreValues, rtdb } from "../kernel/app.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
@@ -50,7 +52,12 @@ async function decideOnce(event: ChatMessageCreated, venue: Venue, config: ChatC
   const windowMs = config.autoMute.windowSeconds * 1000;
   const { result, replayed } = await runOncePerEvent("chat.moderateMessage", event.eventId, async (tx) => {
     const senderRef = archive.sender(message.uid);
-    const sender = (await tx.get(senderRef)).data() as SenderState | undefined;
+    const [senderSnap, banSnap] = await tx.getAll(senderRef, banRef(message.uid));
+    const sender = senderSnap?.data() as SenderState | undefined;
+    // A banned or suspended account may still hold a valid ID token for up to an hour (the rules see
+    // only the token): its messages are taken down here.
+    const expiresAtMs = (banSnap?.get("expiresAt") as { toMillis?: () => number } | null | undefined)?.toMillis?.();
+    const senderBanned = banSnap?.exists === true && isBanActive({ expiresAtMs }, message.createdAt);
     const textHash = textFingerprint(message.text);
     const repeated = sender?.lastTextHash === textHash && Math.abs(message.createdAt - sender.lastAt) <= windowMs;
     const flagged = text.verdict !== "clean" || repeated;
@@ -71,12 +78,13 @@ async function decideOnce(event: ChatMessageCreated, venue: Venue, config: ChatC
       lastAt: newest ? message.createdAt : (sender?.lastAt ?? message.createdAt),
     };
     const outcome: ModerationOutcome = {
-      verdict: text.verdict,
-      shownText: text.shownText,
+      verdict: senderBanned ? "removed" : text.verdict,
+      shownText: senderBanned ? null : text.shownText,
       matches: text.matches,
       repeated,
       flagged,
       autoMutedUntil,
+      ...(senderBanned ? { senderBanned } : {}),
     };
     const { FieldValue, Timestamp } = firestoreValues();
     tx.set(senderRef, nextSender);

@@ -68,4 +68,6 @@ export const Collections = {
   balanceAdjustments: "balanceAdjustments",
   /** adminInteractions/{targetUid}__{adminUid}: when an admin last adjusted, KYC-approved or VIP-granted an account. */
   adminInteractions: "adminInteractions",
+  /** pkRewardCounters/{day}_{host|pair}_{hash}: PK winner rewards paid per UTC day (caps); expiresAt for TTL. Server only. */
+  pkRewardCounters: "pkRewardCounters",
 } as const;

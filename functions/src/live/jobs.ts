@@ -4,7 +4,8 @@
  *    config/live hostAbsentMinutes, or the presence node is gone (onDisconnect fired) and stays gone
  *    that long (state.hostAbsentSince records when the sweep first saw it missing, so a short network
  *    drop of a long-running stream does not end it);
- *  - refreshes streams/{id}.viewerCount (approximate, for discovery) from the live state;
+ *  - republishes each audience shard's viewer count (viewers.ts resyncViewerCount), then refreshes
+ *    streams/{id}.viewerCount (approximate, for discovery) from the live state;
  *  - finalises ended streams whose finalisation was interrupted;
  *  - after config/live endedStateRetentionHours, removes an ended stream's RTDB data (state, chat, gift
  *    feed, entrances, mutes, bans): the chat archive and analytics in Firestore keep its history, and the
@@ -21,6 +22,7 @@ import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
 import { LivePaths, liveConfig, readValue, type StoredStream, streamRef, streamVenue, updateTree } from "./store.js";
 import { endStreamAs, finalizeStream } from "./streams.js";
+import { resyncViewerCount } from "./viewers.js";
 
 const PAGE = 200;
 
@@ -82,6 +84,7 @@ export async function sweepLiveStreams(nowMs = Date.now()): Promise<SweepSummary
       if (outcome.changed) summary.ended++;
       return;
     }
+    await resyncViewerCount(stream.id);
     const current = (await readValue<number>(`${LivePaths.viewers(stream.id)}/current`)) ?? 0;
     if (current !== stream.viewerCount) {
       await streamRef(stream.id).update({ viewerCount: current });

@@ -11,17 +11,25 @@
  * Exactly once: the result is written by a transaction that moves the battle from "active" to "finished";
  * every later or concurrent attempt finds it finished and changes nothing. The reward is a ledger posting
  * keyed by the battle id, so concurrent or repeated payers post it once.
+ *
+ * The reward is earned, not farmed: never on a forfeit (a colluding opponent need only end its stream),
+ * only after a battle that ran config/pk rewardMinBattleSeconds and a winner score of rewardMinWinnerScore,
+ * and at most rewardDailyCapPerHost per winner and rewardDailyCapPerPair per pair of hosts per UTC day.
+ * The day's counters are read and written by the transaction that decides the battle, so battles decided
+ * at the same time cannot both take the last reward. A battle denied its reward keeps its result, with
+ * reward null and the reason in rewardWithheld.
  */
+import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
-import { pkConfig } from "./pk-config.js";
+import { type PkConfig, pkConfig } from "./pk-config.js";
 import { mirrorBattle } from "./pk-mirror.js";
-import type { PkBattle, PkResult, PkReward, PkSide } from "./pk-schema.js";
-import { battleRef, nextRev, opponentOf, readBattle, sidesOf, storedFields, streamRef, timestampOf } from "./pk-store.js";
+import type { PkBattle, PkResult, PkReward, PkRewardWithheld, PkSide } from "./pk-schema.js";
+import { battleRef, nextRev, opponentOf, readBattle, rewardCounterRef, sidesOf, storedFields, streamRef, timestampOf } from "./pk-store.js";
 import { schedulePkTimer } from "./pk-timers.js";
 
 /** The ledger key of a battle's winner reward (type "reward", owner "pk"). */
@@ -57,6 +65,56 @@ export function decideResult(battle: PkBattle, scores: Record<string, number>, f
     draw: winner === null,
     reason: forfeitedStreamId ? "forfeit" : "score",
     forfeitedStreamId,
+  };
+}
+
+/** The UTC day of `ms` ("2025-01-31"): the period of the reward caps. */
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Counters outlive their day only as long as an operator might look at them (a TTL policy on expiresAt). */
+const COUNTER_RETAIN_MS = 7 * 86_400_000;
+
+/**
+ * The winner's reward, or why it is withheld; when it is granted, counts it in the day's counters (reads
+ * and writes in `tx`, before any other write of the transaction).
+ */
+async function decideReward(
+  tx: Transaction,
+  battle: PkBattle,
+  result: PkResult,
+  ranUntil: number,
+  config: PkConfig,
+  now: number,
+): Promise<{ reward: PkReward | null; rewardWithheld: PkRewardWithheld | null }> {
+  const winnerUid = result.winnerUid;
+  if (config.winnerRewardCoins === 0 || !winnerUid) return { reward: null, rewardWithheld: null };
+  const withheld = (reason: PkRewardWithheld) => ({ reward: null, rewardWithheld: reason });
+  if (result.reason === "forfeit") return withheld("forfeit");
+  if (ranUntil - (battle.startedAt as number) < config.rewardMinBattleSeconds * 1000) return withheld("battle-too-short");
+  if ((result.scores[result.winnerStreamId as string] ?? 0) < config.rewardMinWinnerScore) return withheld("score-too-low");
+
+  const day = utcDay(now);
+  const pairUids = sidesOf(battle).map((side) => side.hostUid);
+  const hostCounter = rewardCounterRef(day, winnerUid);
+  const pairCounter = rewardCounterRef(day, ...pairUids);
+  const [host, pair] = await tx.getAll(hostCounter, pairCounter);
+  const hostRewards = Number(host?.get("rewards") ?? 0);
+  const pairRewards = Number(pair?.get("rewards") ?? 0);
+  if (hostRewards >= config.rewardDailyCapPerHost) return withheld("host-daily-cap");
+  if (pairRewards >= config.rewardDailyCapPerPair) return withheld("pair-daily-cap");
+  const expiresAt = timestampOf(now + COUNTER_RETAIN_MS);
+  tx.set(hostCounter, { day, kind: "host", uids: [winnerUid], rewards: hostRewards + 1, expiresAt });
+  tx.set(pairCounter, { day, kind: "pair", uids: [...pairUids].sort(), rewards: pairRewards + 1, expiresAt });
+  return {
+    reward: {
+      uid: winnerUid,
+      coins: config.winnerRewardCoins,
+      transactionId: ledgerTransactionId("reward", PK_REWARD_OWNER, battle.id),
+      paid: false,
+    },
+    rewardWithheld: null,
   };
 }
 
@@ -99,21 +157,14 @@ export async function resolvePkBattle(battleId: string, options: ResolveOptions)
     if (battle?.status !== "active") return null;
     const streams = await tx.getAll(...sidesOf(battle).map((side) => streamRef(side.streamId)));
     const result = decideResult(battle, scores, forfeited);
-    const reward: PkReward | null =
-      config.winnerRewardCoins > 0 && result.winnerUid
-        ? {
-            uid: result.winnerUid,
-            coins: config.winnerRewardCoins,
-            transactionId: ledgerTransactionId("reward", PK_REWARD_OWNER, battleId),
-            paid: false,
-          }
-        : null;
+    const { reward, rewardWithheld } = await decideReward(tx, battle, result, windowEnd, config, now);
     const punishmentEndsAt = now + battle.punishmentSeconds * 1000;
     const changes: Partial<PkBattle> = {
       status: "finished",
       phase: "punishment",
       result,
       reward,
+      rewardWithheld,
       resolvedAt: now,
       punishmentEndsAt,
       nextActionAt: punishmentEndsAt,
@@ -143,7 +194,13 @@ export async function resolvePkBattle(battleId: string, options: ResolveOptions)
   if (!decided) return null;
 
   const battle = decided.battle;
-  log.info("PK battle decided", { battleId, scores, winnerStreamId: battle.result?.winnerStreamId ?? null, reason: battle.result?.reason });
+  log.info("PK battle decided", {
+    battleId,
+    scores,
+    winnerStreamId: battle.result?.winnerStreamId ?? null,
+    reason: battle.result?.reason,
+    rewardWithheld: battle.rewardWithheld,
+  });
   await mirrorBattle(battle, decided.liveStreamIds);
   try {
     await payPkReward(battle);

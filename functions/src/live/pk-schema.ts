@@ -14,6 +14,11 @@ export const PK_BATTLES = Collections.pkBattles;
 export const PK_COUNTED_GIFTS = "pkCountedGifts";
 /** streams/{streamId}: owned by the live-streams part; the PK part writes only pkBattleId and lastPk. */
 export const STREAMS = Collections.streams;
+/**
+ * pkRewardCounters/{day}_host_{hash} and {day}_pair_{hash}: winner rewards paid per UTC day to one host and
+ * within one pair of hosts (server only), read and written by the transaction that decides a battle.
+ */
+export const PK_REWARD_COUNTERS = Collections.pkRewardCounters;
 
 /** Stream and battle ids: safe as Firestore ids, RTDB keys and Cloud Tasks ids. */
 export const PkIdSchema = KeySafeIdSchema;
@@ -77,6 +82,9 @@ export interface PkResult {
   forfeitedStreamId: string | null;
 }
 
+/** Why a battle's winner got no reward although the reward is on. */
+export type PkRewardWithheld = "forfeit" | "battle-too-short" | "score-too-low" | "host-daily-cap" | "pair-daily-cap";
+
 export interface PkReward {
   uid: string;
   coins: number;
@@ -108,6 +116,8 @@ export interface PkBattle {
   closedAt: number | null;
   result: PkResult | null;
   reward: PkReward | null;
+  /** Set with a decided winner when the reward is on but this battle did not earn it (reward stays null). */
+  rewardWithheld: PkRewardWithheld | null;
   /** Why a battle ended without being fought (declined, cancelled, expired, stream-ended). */
   endedReason: string | null;
   /** When the timer or the sweep must next act on this battle; absent when nothing is due. */

@@ -6,12 +6,18 @@ import { createHash } from "node:crypto";
 import type { DocumentReference, DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { PK_BATTLES, PK_COUNTED_GIFTS, type PkBattle, type PkPhase, type PkSide, type PkStatus, STREAMS } from "./pk-schema.js";
+import { PK_BATTLES, PK_COUNTED_GIFTS, PK_REWARD_COUNTERS, type PkBattle, type PkPhase, type PkSide, type PkStatus, STREAMS } from "./pk-schema.js";
 
 export const battleRef = (battleId: string): DocumentReference => db().collection(PK_BATTLES).doc(battleId);
 export const streamRef = (streamId: string): DocumentReference => db().collection(STREAMS).doc(streamId);
 export const countedGiftRef = (battleId: string, transactionId: string): DocumentReference =>
   battleRef(battleId).collection(PK_COUNTED_GIFTS).doc(transactionId);
+/** A day's reward counter of one host, or of one pair of hosts (either order): hashed, since uids are free-form. */
+export function rewardCounterRef(day: string, ...uids: string[]): DocumentReference {
+  const kind = uids.length === 1 ? "host" : "pair";
+  const hash = createHash("sha256").update([...uids].sort().join("\u0000")).digest("hex").slice(0, 32);
+  return db().collection(PK_REWARD_COUNTERS).doc(`${day}_${kind}_${hash}`);
+}
 export const blockRef = (blockerUid: string, blockedUid: string): DocumentReference =>
   db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
 
@@ -61,6 +67,7 @@ export function readBattle(snapshot: DocumentSnapshot): PkBattle | null {
     closedAt: millisOf(data.closedAt),
     result: (data.result as PkBattle["result"]) ?? null,
     reward: (data.reward as PkBattle["reward"]) ?? null,
+    rewardWithheld: (data.rewardWithheld as PkBattle["rewardWithheld"]) ?? null,
     endedReason: typeof data.endedReason === "string" ? data.endedReason : null,
     nextActionAt: millisOf(data.nextActionAt),
     rev: typeof data.rev === "number" ? data.rev : 0,

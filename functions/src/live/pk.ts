@@ -101,6 +101,7 @@ export async function challengePk(caller: Caller, request: ChallengePkRequest): 
         closedAt: null,
         result: null,
         reward: null,
+        rewardWithheld: null,
         endedReason: null,
         nextActionAt: expiresAt,
         rev: now,

@@ -8,7 +8,8 @@
  *   streams/{streamId}/entrances/{push}   { u, n, e, v, t } VIP entrance effects, one per admission (members read)
  *   streams/{streamId}/guestQueue/{uid}   { kind: "request" | "invite", at } pending guest requests and invites
  *                                         (the host reads all, a user reads their own)
- *   streams/{streamId}/audience/{uid}     at: counted viewers, the marker that keeps viewer counts exact (no client access)
+ *   streams/{streamId}/audience/{shard}   { tally: { count, version }, viewers: { uid: at } }: counted viewers, spread
+ *                                         over 16 shards by uid, the markers that keep viewer counts exact (no client access)
  */
 import { z } from "zod";
 import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
@@ -62,6 +63,8 @@ export const LiveConfigSchema = z.object({
   hostAbsentMinutes: z.number().int().min(1).max(60).default(3),
   /** Wrong passwords one user may try per stream within passwordWindowMinutes. */
   passwordAttempts: z.number().int().min(1).max(100).default(5),
+  /** Wrong passwords per stream within passwordWindowMinutes by everyone together (many accounts get no more guesses). */
+  streamPasswordAttempts: z.number().int().min(1).max(10_000).default(30),
   passwordWindowMinutes: z.number().int().min(1).max(1440).default(10),
   /** Invited viewers of a private stream. */
   maxInvited: z.number().int().min(1).max(1000).default(200),
@@ -101,7 +104,8 @@ export interface StreamLiveState {
   status: "live" | "ended";
   startedAt: number;
   endedAt?: number;
-  viewers: { current: number; peak: number };
+  /** current = the sum of the audience shards' counts (shards: each one's latest count, by version; see viewers.ts). */
+  viewers: { current: number; peak: number; shards?: Record<string, { count: number; version: number }> };
   guestSlots: number;
   /** slot index → seated guest; at most one guest per slot and one slot per guest (RTDB transactions). */
   guests?: Record<string, { uid: string; at: number }>;

@@ -34,7 +34,7 @@ export const LivePaths = {
   guestQueue: (streamId: string) => `streams/${streamId}/guestQueue`,
   guestQueueOf: (streamId: string, uid: string) => `streams/${streamId}/guestQueue/${uid}`,
   audience: (streamId: string) => `streams/${streamId}/audience`,
-  audienceOf: (streamId: string, uid: string) => `streams/${streamId}/audience/${uid}`,
+  audienceShard: (streamId: string, shard: string) => `streams/${streamId}/audience/${shard}`,
 } as const;
 
 /** streams/{id} as stored. Timestamps are Firestore Timestamps. */

@@ -18,7 +18,7 @@ import { closeMediaRoom } from "../media/sessions.js";
 import { isBanActive } from "../identity/policy.js";
 import { userRef } from "../social/refs.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
-import { hashPassword } from "./access.js";
+import { hashVenuePassword } from "../venues/password.js";
 import { computeStreamAnalytics } from "./analytics.js";
 import { expireLiveKeys } from "./ranking.js";
 import type {
@@ -62,7 +62,7 @@ export async function startStream(caller: Caller, request: StartStreamRequest): 
   const invitedUids = [...new Set(request.invitedUids ?? [])].filter((uid) => uid !== caller.uid).sort();
   if (invitedUids.length > config.maxInvited) invalid("invitedUids", `at most ${config.maxInvited} invited viewers`);
   if (isBanActive(await readBan(caller.uid), Date.now())) fail("permission-denied", "This account is suspended.");
-  const passwordHash = request.password ? await hashPassword(request.password) : null;
+  const passwordHash = request.password ? await hashVenuePassword(request.password) : null;
 
   // The password never enters the idempotency record (its fingerprint would be a fast hash of it).
   const { requestId, password: _password, ...fields } = request;
@@ -176,6 +176,7 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
     [LivePaths.entrances(streamId)]: null,
     [LivePaths.audience(streamId)]: null,
     [`${LivePaths.viewers(streamId)}/current`]: 0,
+    [`${LivePaths.viewers(streamId)}/shards`]: null,
     [VenuePaths.members(venue)]: null,
     [VenuePaths.presence(venue)]: null,
     [`typing/${venueKey(venue)}`]: null,

@@ -1,12 +1,21 @@
 /**
- * Viewers: entry (joinStream), exit (leaveStream, kicks, the presence sweep through viewerLeft),
- * viewer counts and media tokens.
+ * Viewers: entry (joinStream), exit (leaveStream, kicks, the presence sweep through syncViewer),
+ * viewer counts and media tokens. The host is a member but not a viewer.
  *
- * Counting: a viewer is counted when their marker streams/{id}/audience/{uid} is created and
- * uncounted when it is removed, each decided by an RTDB transaction on the marker; the counter
- * streams/{id}/state/viewers = { current, peak } moves only with a marker that really appeared or
- * disappeared. So a rejoin, a double leave, or the shared removeFromVenue calling viewerLeft after
- * the member node is already gone, never counts twice. The host is a member but not a viewer.
+ * Counting. A viewer is counted by a marker, and a marker and the count it moves change in one RTDB
+ * transaction, so no interleaving of joins, leaves and rejoins can leave the count off: a rejoin, a double
+ * leave, or the shared removeFromVenue after the member node is gone never counts twice. Which way a
+ * marker goes is read from the member node (syncViewer), so markers follow membership whatever the order
+ * in which a user's joins and leaves land.
+ *
+ * A hot stream has thousands of viewers, and a transaction holding all their markers would ship the whole
+ * audience with every join and retry against every other join. So the markers are spread over
+ * AUDIENCE_SHARDS nodes by uid: streams/{id}/audience/{shard} = { tally: { count, version }, viewers: { uid: at } },
+ * and a transaction covers one shard (its markers and its count, derived from them). The public count
+ * streams/{id}/state/viewers = { current, peak, shards: { [shard]: { count, version } } } is the sum of the
+ * shards' counts; each shard's count is published with its version and a newer version always wins, so
+ * publications arriving out of order cannot roll a count back. A publication lost to a crash is redone by
+ * the next change of that shard, or by the live sweep (resyncViewerCount).
  */
 import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
@@ -50,40 +59,92 @@ import {
 /** Clients animate entrances as they arrive; a few recent ones cover a late subscriber. */
 const ENTRANCES_KEPT = 20;
 
+/** Marker shards per stream: each transaction holds about 1/16 of a hot stream's audience. */
+const AUDIENCE_SHARDS = 16;
+
+interface ShardTally {
+  count: number;
+  /** Grows with every change of the shard's markers: the order of its publications. */
+  version: number;
+}
+
+interface AudienceShard {
+  tally: ShardTally;
+  viewers?: Record<string, number>;
+}
+
 interface ViewerCounts {
   current: number;
   peak: number;
+  shards?: Record<string, ShardTally>;
 }
 
-async function moveViewerCount(streamId: string, delta: 1 | -1): Promise<ViewerCounts | null> {
-  return transact<ViewerCounts>(LivePaths.viewers(streamId), (counts) => {
-    const current = Math.max(0, (counts?.current ?? 0) + delta);
-    return { current, peak: Math.max(counts?.peak ?? 0, current) };
-  });
+/** The shard of a uid (FNV-1a), as a key that never reads as an array index in the RTDB. */
+function shardOf(uid: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < uid.length; i++) hash = Math.imul(hash ^ uid.charCodeAt(i), 0x01000193);
+  return `s${(hash >>> 0) % AUDIENCE_SHARDS}`;
 }
 
-/** Counts `uid` as a viewer unless already counted; true when this call counted them. */
-async function viewerArrived(streamId: string, uid: string): Promise<boolean> {
-  let counted = false;
-  await transact<number>(LivePaths.audienceOf(streamId, uid), (marker) => {
-    counted = marker === null;
-    return marker ?? Date.now();
+/** Publishes a shard's tally into the public count, unless a newer one of that shard is already in. */
+async function publishTally(streamId: string, shard: string, tally: ShardTally): Promise<void> {
+  await transact<ViewerCounts>(LivePaths.viewers(streamId), (counts) => {
+    if ((counts?.shards?.[shard]?.version ?? 0) >= tally.version) return counts;
+    const shards = { ...(counts?.shards ?? {}), [shard]: tally };
+    const current = Object.values(shards).reduce((sum, t) => sum + t.count, 0);
+    return { current, peak: Math.max(counts?.peak ?? 0, current), shards };
   });
-  if (counted) await moveViewerCount(streamId, 1);
-  return counted;
 }
 
 /**
- * Uncounts `uid` if they were counted (idempotent). The shared venue clean-up (venues/membership.ts
- * removeFromVenue) calls it for streams; leave, kick and ban reach it through removeStreamMember.
+ * Puts `uid`'s marker in (present) or out of its shard, with the shard's count, in one transaction, then
+ * publishes the count. Returns whether the marker changed (false: already so).
  */
-export async function viewerLeft(streamId: string, uid: string): Promise<void> {
-  let uncounted = false;
-  await transact<number>(LivePaths.audienceOf(streamId, uid), (marker) => {
-    uncounted = marker !== null;
-    return null;
+async function setMarker(streamId: string, uid: string, present: boolean): Promise<boolean> {
+  const shard = shardOf(uid);
+  let changed = false;
+  const committed = await transact<AudienceShard>(LivePaths.audienceShard(streamId, shard), (current) => {
+    changed = (current?.viewers?.[uid] !== undefined) !== present;
+    if (!changed) return current;
+    const viewers = { ...(current?.viewers ?? {}) };
+    if (present) viewers[uid] = Date.now();
+    else delete viewers[uid];
+    return { tally: { count: Object.keys(viewers).length, version: (current?.tally.version ?? 0) + 1 }, viewers };
   });
-  if (uncounted) await moveViewerCount(streamId, -1);
+  if (changed && committed) await publishTally(streamId, shard, committed.tally);
+  return changed;
+}
+
+/** Marker changes one sync may make before leaving the rest to the next join, leave or sweep (a flapping client). */
+const MAX_SYNC_ROUNDS = 5;
+
+/**
+ * Brings `uid`'s marker in line with their member node: counted while a member other than the host,
+ * uncounted otherwise. Joins write the member node and leaves remove it before calling this, and either may
+ * run concurrently with the other, so whoever changes the marker reads the member node again and repeats
+ * until the two agree: the last marker change is always made by a call that then saw it right.
+ * Idempotent; returns whether this call counted the viewer (a new arrival).
+ */
+export async function syncViewer(streamId: string, uid: string): Promise<boolean> {
+  let arrived = false;
+  for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+    const member = await readValue<{ role?: string }>(VenuePaths.member(streamVenue(streamId), uid));
+    const counted = member !== null && member.role !== "host";
+    if (!(await setMarker(streamId, uid, counted))) break;
+    arrived = counted;
+  }
+  return arrived;
+}
+
+/** Publishes every shard's tally again (the live sweep: heals a publication lost between the two steps). */
+export async function resyncViewerCount(streamId: string): Promise<void> {
+  const shards = Array.from({ length: AUDIENCE_SHARDS }, (_, i) => `s${i}`);
+  await Promise.all(
+    shards.map(async (shard) => {
+      const tally = await readValue<ShardTally>(`${LivePaths.audienceShard(streamId, shard)}/tally`);
+      if (tally) await publishTally(streamId, shard, tally);
+    }),
+  );
 }
 
 // The shared clean-up (CHAT/PRESENCE part), loaded on first use like the other venue contracts.
@@ -91,7 +152,7 @@ const membership = () => require("../venues/membership.js") as typeof import("..
 
 /**
  * Takes `uid` out of the stream through the shared venue clean-up: member, presence and typing nodes,
- * guest slot and pending ask (releaseGuestSlot), viewer count (viewerLeft). Returns whether the user
+ * guest slot and pending ask (releaseGuestSlot), viewer count (syncViewer). Returns whether the user
  * was a member.
  */
 export async function removeStreamMember(streamId: string, uid: string, reason: RemovalReason): Promise<boolean> {
@@ -163,7 +224,7 @@ export async function joinStream(caller: Caller, request: JoinStreamRequest): Pr
   await updateTree({
     [VenuePaths.member(venue, caller.uid)]: { role, at: serverTimestamp(), ...(privileges.tier ? { vipTier: privileges.tier } : {}) },
   });
-  const counted = await viewerArrived(stream.id, caller.uid);
+  const counted = await syncViewer(stream.id, caller.uid);
   await addUniqueViewer(stream.id, caller.uid);
 
   let status = await readValue<string>(LivePaths.status(stream.id));

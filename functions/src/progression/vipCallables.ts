@@ -6,6 +6,7 @@ import { AdminGrantVipRequestSchema, PurchaseVipRequestSchema } from "./vipSchem
 /** Buys (or extends/upgrades) a VIP tier with coins; idempotent by requestId. */
 export const purchaseVip = defineCallable({
   name: "progression.purchaseVip",
+  verifySession: true,
   input: PurchaseVipRequestSchema,
   rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
   handler: ({ caller, data }) => vip.purchaseVip(caller, data),

@@ -27,7 +27,6 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { enforceRateLimit } from "../kernel/ratelimit.js";
 import { giftEntries, splitGiftValue } from "../gifts/service.js";
 import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
@@ -36,11 +35,11 @@ import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progressi
 import { blockRef } from "../social/refs.js";
 import { type RemovalReason, removeFromVenue } from "../venues/membership.js";
 import { VenuePaths } from "../venues/paths.js";
+import { checkVenuePassword } from "../venues/password.js";
 import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accounts.js";
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import { roomsConfig } from "./config.js";
-import { verifyRoomPassword } from "./password.js";
 import {
   activeRoomBanUntil,
   loadOpenRoom,
@@ -69,12 +68,12 @@ function serverTimestamp(): object {
 async function checkLock(room: RoomRecord, uid: string, request: EnterRoomRequest, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
   if (room.lockMode === "password") {
     if (!request.password) fail("permission-denied", "This room needs a password.", { reason: "password-required" });
-    // Counted per user and room before the comparison, so guessing is slow whatever the outcome.
-    await enforceRateLimit({ name: "rooms.password", tokens: config.passwordAttemptsPer10Minutes, windowSeconds: 600 }, `${uid}:${room.id}`);
     const lock = await roomLockRef(room.id).get();
-    if (!(await verifyRoomPassword(request.password, lock.get("passwordHash")))) {
-      fail("permission-denied", "Wrong room password.", { reason: "wrong-password" });
-    }
+    await checkVenuePassword(roomVenue(room.id), uid, request.password, lock.get("passwordHash"), {
+      perVenue: config.roomPasswordAttemptsPer10Minutes,
+      perUser: config.passwordAttemptsPer10Minutes,
+      windowSeconds: 600,
+    });
   }
   if (room.lockMode === "vipOnly") {
     const minTier = room.vipMinTier ?? 1;

@@ -17,10 +17,10 @@ import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom, demoteMediaPublisher } from "../media/sessions.js";
 import { blockedAmong } from "../social/refs.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
+import { hashVenuePassword } from "../venues/password.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
 import { roomLevelFor, unfoldedGiftCoins } from "./level.js";
-import { hashRoomPassword } from "./password.js";
 import {
   loadOpenRoom,
   loadRoom,
@@ -83,7 +83,7 @@ export async function createRoom(caller: Caller, request: CreateRoomRequest): Pr
   checkFee(request.lock, config);
   const profile = await db().collection(Collections.users).doc(caller.uid).get();
   if (profile.get("deleted") === true) fail("permission-denied", "This account was deleted.");
-  const passwordHash = request.lock.mode === "password" ? await hashRoomPassword(request.lock.password) : null;
+  const passwordHash = request.lock.mode === "password" ? await hashVenuePassword(request.lock.password) : null;
   const { requestId, ...rest } = request;
   // The password is left out of the stored fingerprint (a plain hash of it would be guessable).
   const payload = { ...rest, lock: request.lock.mode === "password" ? { mode: "password" } : request.lock };
@@ -133,7 +133,7 @@ export async function updateRoom(caller: Caller, request: UpdateRoomRequest): Pr
   const config = await roomsConfig();
   checkFee(request.lock, config);
   requireRoomModerator(await loadOpenRoom(request.roomId), caller);
-  const passwordHash = request.lock?.mode === "password" ? await hashRoomPassword(request.lock.password) : null;
+  const passwordHash = request.lock?.mode === "password" ? await hashVenuePassword(request.lock.password) : null;
   const { FieldValue } = firestoreValues();
 
   const { room, changed } = await runTransaction(async (tx) => {

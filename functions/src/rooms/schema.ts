@@ -68,8 +68,10 @@ export const RoomsConfigSchema = z.object({
   kickBanMinutes: z.number().int().min(1).max(525_600).default(10),
   maxBanMinutes: z.number().int().min(1).max(525_600).default(43_200),
   seatInviteSeconds: z.number().int().min(10).max(3600).default(120),
-  /** Password attempts per user and room per 10 minutes (slows guessing). */
+  /** Wrong passwords one user may try on one room per 10 minutes. */
   passwordAttemptsPer10Minutes: z.number().int().min(1).max(1000).default(10),
+  /** Wrong passwords on one room per 10 minutes by everyone together (many accounts get no more guesses). */
+  roomPasswordAttemptsPer10Minutes: z.number().int().min(1).max(10_000).default(30),
   /**
    * Gift coins a room needs for each level above 1, ascending: [1000, 10000] → level 1 below 1000,
    * level 2 from 1000, level 3 from 10000.
@@ -181,21 +183,27 @@ export const KickFromRoomRequestSchema = z
     uid: UidSchema,
     /** Ban length; config/rooms.kickBanMinutes when absent, at most maxBanMinutes. */
     banMinutes: z.number().int().min(1).max(525_600).optional(),
-    reason: z.string().trim().max(200).optional(),
+    reason: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
 export type KickFromRoomRequest = z.infer<typeof KickFromRoomRequestSchema>;
 
 export const ROOM_SORTS = ["popular", "recent", "level"] as const;
-export const ListRoomsRequestSchema = z
+const ListRoomsQuerySchema = z
   .object({
     sort: z.enum(ROOM_SORTS).default("popular"),
     country: CountrySchema.optional(),
     limit: z.number().int().min(1).max(50).default(20),
-    cursor: RoomIdSchema.optional(),
+    /** The previous page's nextCursor; null or absent for the first page. */
+    cursor: RoomIdSchema.nullish(),
   })
   .strict();
-export type ListRoomsRequest = z.infer<typeof ListRoomsRequestSchema>;
+/** Every field is optional: no payload (the JS SDK sends null) lists with the defaults. */
+export const ListRoomsRequestSchema = z.preprocess((value) => value ?? {}, ListRoomsQuerySchema);
+/** What a client sends. */
+export type ListRoomsInput = z.input<typeof ListRoomsQuerySchema> | null;
+/** What the handler receives (defaults applied). */
+export type ListRoomsRequest = z.output<typeof ListRoomsQuerySchema>;
 
 export const ListRoomActivityRequestSchema = z
   .object({

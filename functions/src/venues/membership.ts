@@ -49,8 +49,8 @@ export async function removeFromVenue(venue: Venue, uid: string, reason: Removal
     released = await roomSeats().releaseSeatsOf(venue.id, uid, reason);
   } else {
     released = (await liveGuests().releaseGuestSlot(venue.id, uid, reason)) ? 1 : 0;
-    // Idempotent (its own audience marker decides), so a retry after a crash still uncounts once.
-    await liveViewers().viewerLeft(venue.id, uid);
+    // Idempotent (the marker follows the member node just removed), so a retry after a crash still uncounts once.
+    await liveViewers().syncViewer(venue.id, uid);
   }
   await rtdb()
     .ref()

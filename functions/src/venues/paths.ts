@@ -13,7 +13,8 @@
  *   mutes/{venueKey}/{uid}               untilMs       chat mute
  *   bans/{venueKey}/{uid}                untilMs       no entry until then
  *   chat/{venueKey}/{messageId}          CLIENT-written (own, members not muted; see database.rules.json)
- *   chatRate/{venueKey}/{uid}            CLIENT-written with each message (server time), for the rate rule
+ *   chatRate/{venueKey}/{uid}            { at, messageId } CLIENT-written in the same update as each message: server
+ *                                        time and that message's key, so the rate rule holds per message
  *   giftEvents/{venueKey}/{pushId}       compact gift feed (gifts/service.ts)
  *   venueIndex/{venueKey}                { lastJoinAt }  venues with members: the presence sweep's work list
  *   absences/{venueKey}/{uid}            sinceMs  a member without presence since then (joined, or presence removed)

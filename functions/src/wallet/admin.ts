@@ -72,7 +72,7 @@ async function adjustmentPosting(
 ): Promise<PostingPlan<AppliedAdjustment>> {
   await requireUserProfile(ctx, uid);
   const account = userAccount(uid);
-  const wallet = await ctx.wallet(account, { includeShards: true });
+  const wallet = await ctx.wallet(account, { showShards: true });
   const magnitude = Math.abs(amount);
   const entries: EntryInput[] =
     amount > 0

@@ -22,6 +22,7 @@ const MONEY_RATE_LIMIT = { perUid: { tokens: 30, windowSeconds: 60 } };
 
 export const exchangeDiamonds = defineCallable({
   name: "wallet.exchangeDiamonds",
+  verifySession: true,
   input: ExchangeDiamondsRequestSchema,
   rateLimit: MONEY_RATE_LIMIT,
   handler: ({ caller, data }) => exchange(caller, data),
@@ -29,6 +30,7 @@ export const exchangeDiamonds = defineCallable({
 
 export const requestWithdrawal = defineCallable({
   name: "wallet.requestWithdrawal",
+  verifySession: true,
   input: RequestWithdrawalRequestSchema,
   rateLimit: { perUid: { tokens: 10, windowSeconds: 60 } },
   handler: ({ caller, data }) => withdraw(caller, data),
@@ -44,6 +46,7 @@ export const reviewWithdrawal = defineCallable({
 
 export const resellerTransfer = defineCallable({
   name: "wallet.resellerTransfer",
+  verifySession: true,
   input: ResellerTransferRequestSchema,
   roles: ["reseller"],
   rateLimit: { perUid: { tokens: 60, windowSeconds: 60 } },

@@ -29,7 +29,7 @@ export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamonds
       // The membership as of this transaction: one that expired a moment ago pays no bonus.
       const profile = await ctx.get(db().collection(Collections.users).doc(caller.uid));
       const vipBonus = shareOf(gross, vipPrivileges(profile.data(), Date.now(), tiers).exchangeBonusBps);
-      const wallet = await ctx.wallet(account, { includeShards: true });
+      const wallet = await ctx.wallet(account, { showShards: true });
       const entries = nonZero([
         { account, currency: "diamonds", amount: -request.diamonds },
         { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: request.diamonds },

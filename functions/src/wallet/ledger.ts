@@ -62,16 +62,26 @@ export interface WalletSnapshot {
   exists: boolean;
   coins: number;
   diamonds: number;
-  /** Diamonds credited on shards and not yet folded (read only when the wallet was read with shards). */
+  /** Diamonds on shards that this transaction folds into the wallet (read with `includeShards`). */
   shardDiamonds: number;
+  /**
+   * Diamonds on shards this transaction leaves alone, read outside it for display only (with
+   * `showShards`): a balance shown to the caller includes them, and concurrent gifts crediting the
+   * shards do not contend with this transaction.
+   */
+  unfoldedShardDiamonds: number;
   frozen: boolean;
   data: Record<string, unknown>;
 }
 
 export interface LedgerContext {
   tx: Transaction;
-  /** Reads a wallet (once per transaction); with `includeShards`, also its unfolded shard credits. */
-  wallet(account: WalletAccount, options?: { includeShards?: boolean }): Promise<WalletSnapshot>;
+  /**
+   * Reads a wallet (once per transaction). `includeShards` folds its shard credits into it in this
+   * transaction (exact; contends with concurrent gifts to it); `showShards` only adds them to the
+   * snapshot for display. Debits fold shards by themselves when the wallet document cannot cover them.
+   */
+  wallet(account: WalletAccount, options?: { includeShards?: boolean; showShards?: boolean }): Promise<WalletSnapshot>;
   /** Any other read the operation needs; all reads happen before the ledger writes. */
   get(ref: DocumentReference): Promise<DocumentSnapshot>;
 }
@@ -158,9 +168,10 @@ export async function postLedgerTransaction<Result>(
       }
 
       const wallets = new Map<WalletAccount, WalletSnapshot & { shardRefs: DocumentReference[]; shardsRead: boolean }>();
-      const readWallet = async (account: WalletAccount, includeShards = false) => {
+      const shardRefsOf = (account: WalletAccount) => Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
+      const shardSum = (shards: DocumentSnapshot[]) => shards.reduce((sum, s) => sum + (s.exists ? numberField(s.data() ?? {}, "diamonds") : 0), 0);
+      const readWallet = async (account: WalletAccount, options: { includeShards?: boolean; showShards?: boolean } = {}) => {
         const known = wallets.get(account);
-        if (known && (!includeShards || known.shardsRead)) return known;
         const snapshot = known ? null : await tx.get(walletRef(account));
         const data = known?.data ?? snapshot?.data() ?? {};
         const wallet = known ?? {
@@ -169,33 +180,46 @@ export async function postLedgerTransaction<Result>(
           coins: numberField(data, "coins"),
           diamonds: numberField(data, "diamonds"),
           shardDiamonds: 0,
+          unfoldedShardDiamonds: 0,
           frozen: data.frozen === true,
           data,
           shardRefs: [] as DocumentReference[],
           shardsRead: false,
         };
-        if (includeShards) {
-          const shardRefs = Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
-          const shards = await tx.getAll(...shardRefs);
-          wallet.shardDiamonds = shards.reduce((sum, s) => sum + (s.exists ? numberField(s.data() ?? {}, "diamonds") : 0), 0);
+        if (options.includeShards && !wallet.shardsRead) {
+          const shards = await tx.getAll(...shardRefsOf(account));
+          wallet.shardDiamonds = shardSum(shards);
+          wallet.unfoldedShardDiamonds = 0;
           wallet.shardRefs = shards.filter((s) => s.exists).map((s) => s.ref);
           wallet.shardsRead = true;
+        } else if (options.showShards && !wallet.shardsRead) {
+          // Outside the transaction: not part of its read set.
+          wallet.unfoldedShardDiamonds = shardSum(await db().getAll(...shardRefsOf(account)));
         }
         wallets.set(account, wallet);
         return wallet;
       };
 
-      const posting = await plan({ tx, wallet: (account, o) => readWallet(account, o?.includeShards), get: (ref) => tx.get(ref) });
+      const posting = await plan({ tx, wallet: (account, o) => readWallet(account, o), get: (ref) => tx.get(ref) });
       try {
         validateEntries(posting.entries);
       } catch (err) {
         throw new Error(`ledger ${operation.type}: ${(err as Error).message}`);
       }
 
-      // Every wallet touched without a shard is read (debits need shards folded in for diamonds).
+      // Every wallet touched without a shard is read. A diamond debit the wallet document cannot cover
+      // folds the shards in; one it can cover leaves them alone, so it never contends with the gifts
+      // that keep crediting them (a popular host exchanging or withdrawing while gifts arrive).
+      const diamondsAfter = new Map<WalletAccount, number>();
       for (const entry of posting.entries) {
         if (!isWalletAccount(entry.account) || entry.viaShard) continue;
-        await readWallet(entry.account, entry.amount < 0 && entry.currency === "diamonds");
+        const wallet = await readWallet(entry.account);
+        if (entry.currency !== "diamonds") continue;
+        const before = diamondsAfter.get(entry.account) ?? wallet.diamonds + wallet.shardDiamonds;
+        diamondsAfter.set(entry.account, before + entry.amount);
+      }
+      for (const [account, after] of diamondsAfter) {
+        if (after < 0 && !(wallets.get(account)?.shardsRead ?? false)) await readWallet(account, { includeShards: true });
       }
 
       const now = FieldValue.serverTimestamp();

@@ -101,7 +101,7 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
           remainingToday: Math.max(0, config.resellerDailyTransferCapCoins - transferredToday),
         });
       }
-      const wallet = await ctx.wallet(reseller, { includeShards: true });
+      const wallet = await ctx.wallet(reseller, { showShards: true });
       if (wallet.coins < request.coins) {
         fail("failed-precondition", "Insufficient coins.", { account: reseller, currency: "coins", shortBy: request.coins - wallet.coins });
       }

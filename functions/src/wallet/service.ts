@@ -14,9 +14,9 @@ export function nonZero(entries: EntryInput[]): EntryInput[] {
   return entries.filter((entry) => entry.amount !== 0);
 }
 
-/** A wallet's balances once `entries` are applied (read the wallet with shards for exact diamonds). */
+/** A wallet's balances once `entries` are applied (read the wallet with `showShards` to include unfolded gift credits). */
 export function balancesAfter(wallet: WalletSnapshot, entries: EntryInput[]): Balances {
-  const balances = { coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds };
+  const balances = { coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds + wallet.unfoldedShardDiamonds };
   for (const entry of entries) if (entry.account === wallet.account) balances[entry.currency] += entry.amount;
   return balances;
 }

@@ -76,7 +76,7 @@ export async function requestWithdrawal(caller: Caller, request: RequestWithdraw
           remainingToday: Math.max(0, config.withdrawMaxDiamondsPerDay - alreadyToday),
         });
       }
-      const wallet = await ctx.wallet(account, { includeShards: true });
+      const wallet = await ctx.wallet(account, { showShards: true });
       const feeDiamonds = shareOf(request.diamonds, config.withdrawFeeBps);
       const payoutCents = (request.diamonds - feeDiamonds) * config.withdrawCentsPerDiamond;
       const entries: EntryInput[] = [

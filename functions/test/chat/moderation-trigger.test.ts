@@ -54,6 +54,24 @@ describe("chat: moderation trigger (onChatMessageCreated)", () => {
   useCleanStack();
   beforeEach(() => clearChatConfigCache());
 
+  it("takes down a message from a banned or suspended account (its ID token may still pass the rules)", async () => {
+    await db().doc("bans/mallory").set({ reason: "fraud", expiresAt: null });
+    await db().doc("bans/sam").set({ reason: "spam", expiresAt: new Date(Date.now() + 3_600_000) });
+    await db().doc("bans/served").set({ reason: "spam", expiresAt: new Date(Date.now() - 1000) });
+    const banned = await post("mallory", "hello everyone");
+    const suspended = await post("sam", "hello again");
+    const served = await post("served", "back again");
+    for (const message of [banned, suspended, served]) await deliver(message);
+    const live = await liveChat();
+    assert.deepEqual(Object.keys(live), [served.id]);
+    for (const message of [banned, suspended]) {
+      const outcome = await moderationOf(message.id);
+      assert.equal(outcome.verdict, "removed");
+      assert.equal(outcome.senderBanned, true);
+    }
+    assert.equal((await moderationOf(served.id)).verdict, "clean");
+  });
+
   it("masks banned words in the live message and archives the original with the outcome", async () => {
     const message = await post("alice", "you are a fucking idiot");
     await deliver(message);

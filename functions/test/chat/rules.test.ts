@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { get, ref, remove, serverTimestamp, set, update } from "firebase/database";
+import { get, push, ref, remove, serverTimestamp, set, update } from "firebase/database";
 import { useCleanStack } from "../support/stack.js";
 import { denied, useRtdbClients } from "../support/rules.js";
 import { stackAdmin } from "../support/stack.js";
@@ -25,7 +25,7 @@ describe("rules: chat (database.rules.json)", () => {
     assert.equal(message.uid, "alice");
     assert.equal(message.text, "hello");
     assert.ok(Math.abs(message.createdAt - Date.now()) < 5_000, "createdAt is the server's time");
-    assert.equal((await admin.db.ref(`chatRate/${VENUE}/alice`).get()).val(), message.createdAt);
+    assert.deepEqual((await admin.db.ref(`chatRate/${VENUE}/alice`).get()).val(), { at: message.createdAt, messageId: key });
     await denied(get(ref(client("carol"), `chat/${VENUE}`)));
     await denied(get(ref(client(null), `chat/${VENUE}`)));
   });
@@ -76,11 +76,43 @@ describe("rules: chat (database.rules.json)", () => {
     await sendChat(alice, VENUE, "alice", { text: "first" });
     await denied(sendChat(alice, VENUE, "alice", { text: "too fast" }));
     // A stamp cannot be rewritten on its own inside the interval either.
-    await denied(set(ref(alice, `chatRate/${VENUE}/alice`), serverTimestamp()));
-    await admin.db.ref(`chatRate/${VENUE}/alice`).set(Date.now() - 1_500);
+    await denied(set(ref(alice, `chatRate/${VENUE}/alice`), { at: serverTimestamp(), messageId: "next" }));
+    await admin.db.ref(`chatRate/${VENUE}/alice`).set({ at: Date.now() - 1_500, messageId: "earlier" });
     await sendChat(alice, VENUE, "alice", { text: "a second later" });
     // Another member's rate is their own.
     await sendChat(client("bob"), VENUE, "bob", { text: "bob is not throttled by alice" });
+  });
+
+  it("one update carries one message: a second message riding on the same rate stamp is refused", async () => {
+    const alice = client("alice");
+    const keys = [0, 1, 2].map(() => push(ref(alice, `chat/${VENUE}`)).key as string);
+    const message = (text: string) => ({ uid: "alice", text, createdAt: serverTimestamp() });
+    const messages = (count: number) => Object.fromEntries(keys.slice(0, count).map((key, i) => [`chat/${VENUE}/${key}`, message(`spam ${i}`)]));
+    // A bare time as the stamp: it names no message.
+    await denied(update(ref(alice), { ...messages(2), [`chatRate/${VENUE}/alice`]: serverTimestamp() }));
+    await denied(update(ref(alice), { ...messages(1), [`chatRate/${VENUE}/alice`]: serverTimestamp() }));
+    // The stamp names one message: every other message of the update is refused, and with it the update.
+    await denied(update(ref(alice), { ...messages(2), [`chatRate/${VENUE}/alice`]: { at: serverTimestamp(), messageId: keys[0] } }));
+    await denied(update(ref(alice), { ...messages(3), [`chatRate/${VENUE}/alice`]: { at: serverTimestamp(), messageId: keys[2] } }));
+    // A stamp naming another message carries nothing.
+    await denied(update(ref(alice), { ...messages(1), [`chatRate/${VENUE}/alice`]: { at: serverTimestamp(), messageId: "someOtherKey" } }));
+    assert.equal((await admin.db.ref(`chat/${VENUE}`).get()).exists(), false);
+    // The app's own update (one message, the stamp naming it) still goes through.
+    await sendChat(alice, VENUE, "alice", { text: "just one" });
+    assert.equal(Object.keys((await admin.db.ref(`chat/${VENUE}`).get()).val()).length, 1);
+  });
+
+  it("the rate stamp is the server time and the message it names, nothing else", async () => {
+    const alice = client("alice");
+    const stamp = `chatRate/${VENUE}/alice`;
+    await denied(set(ref(alice, stamp), { at: Date.now() - 5_000, messageId: "m1" }));
+    await denied(set(ref(alice, stamp), { at: serverTimestamp() }));
+    await denied(set(ref(alice, stamp), { at: serverTimestamp(), messageId: 5 }));
+    await denied(set(ref(alice, stamp), { at: serverTimestamp(), messageId: "m1", extra: true }));
+    await denied(set(ref(client("bob"), stamp), { at: serverTimestamp(), messageId: "m1" }));
+    // A stamp left by an older app version (a bare time) does not lock its owner out.
+    await admin.db.ref(stamp).set(Date.now() - 1_500);
+    await sendChat(alice, VENUE, "alice", { text: "after an app update" });
   });
 
   it("never lets clients edit or delete messages, their own or others'", async () => {
@@ -90,11 +122,11 @@ describe("rules: chat (database.rules.json)", () => {
     await denied(update(ref(alice, `chat/${VENUE}/${aliceKey}`), { text: "edited" }));
     await denied(remove(ref(alice, `chat/${VENUE}/${aliceKey}`)));
     await denied(remove(ref(alice, `chat/${VENUE}/${bobKey}`)));
-    await admin.db.ref(`chatRate/${VENUE}/alice`).set(Date.now() - 1_500);
+    await admin.db.ref(`chatRate/${VENUE}/alice`).set({ at: Date.now() - 1_500, messageId: "earlier" });
     await denied(
       update(ref(alice), {
         [`chat/${VENUE}/${bobKey}`]: { uid: "alice", text: "overwritten", createdAt: serverTimestamp() },
-        [`chatRate/${VENUE}/alice`]: serverTimestamp(),
+        [`chatRate/${VENUE}/alice`]: { at: serverTimestamp(), messageId: bobKey },
       }),
     );
     const chat = (await admin.db.ref(`chat/${VENUE}`).get()).val();

@@ -3,7 +3,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { db, rtdb } from "../../src/kernel/app.js";
 import { joinStream, kickFromStream, leaveStream, pinStreamMessage, unbanFromStream } from "../../src/live/callables.js";
 import { uniqueViewerCount } from "../../src/live/ranking.js";
-import { viewerLeft } from "../../src/live/viewers.js";
+import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
@@ -22,6 +22,7 @@ import {
   snapshotEverything,
   start,
   viewer,
+  audienceSize,
   viewerCounts,
 } from "./live-support.js";
 
@@ -106,7 +107,8 @@ describe("live: entering and leaving a stream", () => {
     await db().doc(`bans/${expiredBan.uid}`).set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
     assert.equal(await reasonOf(join(blockedByHost, streamId)), "blocked");
     assert.equal(await reasonOf(join(blockerOfHost, streamId)), "blocked");
-    assert.equal(await reasonOf(join(suspended, streamId)), "suspended");
+    // Every callable refuses a banned account before the stream's own checks run.
+    assert.equal(await reasonOf(join(suspended, streamId)), "account-banned");
     await join(expiredBan, streamId);
     // The banned claim is refused before anything else.
     const claimed = await viewer();
@@ -195,13 +197,44 @@ describe("live: entering and leaving a stream", () => {
     assert.equal(results.filter((r) => r.left).length, 5, "each leave counts once");
     assert.deepEqual(await viewerCounts(streamId), { current: 7, peak: 12 });
 
-    // The presence sweep's path: removeFromVenue, which calls viewerLeft; called again directly, nothing moves.
+    // The presence sweep's path: removeFromVenue, which calls syncViewer; called again directly, nothing moves.
     const stale = crowd[6] as Person;
     await removeFromVenue({ type: "stream", id: streamId }, stale.uid, "stale");
-    await viewerLeft(streamId, stale.uid);
+    assert.equal(await syncViewer(streamId, stale.uid), false);
     assert.equal(await memberOf(streamId, stale.uid), null);
     assert.deepEqual(await viewerCounts(streamId), { current: 6, peak: 12 });
     await expectHttpsError(callInProcess(leaveStream, { user: luna.user, data: { streamId } }), "failed-precondition");
+  });
+
+  it("viewer counts stay exact under concurrent joins, leaves and rejoins of the same viewers in any order", async function () {
+    this.timeout(180_000);
+    const luna = await host();
+    const crowd = await people(12);
+    const { streamId } = await start(luna);
+    const leave = (p: Person) => callInProcess(leaveStream, { user: p.user, data: { streamId } });
+    // Each viewer fires join and leave calls at once (several rounds, both orders): every interleaving of a
+    // viewer's arrival and departure with everyone else's happens somewhere in here.
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        crowd.flatMap((p, i) => {
+          const ops = [() => join(p, streamId), () => leave(p), () => join(p, streamId), () => leave(p)];
+          if ((i + round) % 3 === 0) ops.push(() => join(p, streamId));
+          if ((i + round) % 2) ops.reverse();
+          return ops.map((op) => op().catch(() => undefined));
+        }),
+      );
+    }
+    const members = Object.values((await rtdbValue<Record<string, { role: string }>>(`members/stream_${streamId}`)) ?? {});
+    const viewers = members.filter((m) => m.role === "viewer").length;
+    const counts = await viewerCounts(streamId);
+    assert.equal(counts.current, viewers, "the count is the number of viewers inside");
+    assert.equal(await audienceSize(streamId), viewers, "one audience marker per viewer inside");
+    assert.ok(counts.peak >= counts.current);
+
+    // Everyone leaves at once, some twice: nobody is left counted.
+    await Promise.all(crowd.flatMap((p, i) => (i % 2 ? [leave(p), leave(p)] : [leave(p)])));
+    assert.equal((await viewerCounts(streamId)).current, 0);
+    assert.equal(await audienceSize(streamId), 0);
   });
 
   it("announces the entrance effect of a VIP viewer once per admission", async () => {

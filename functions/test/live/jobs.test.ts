@@ -64,6 +64,12 @@ describe("live: the sweep", () => {
     assert.equal(summary.refreshed, 1);
     assert.equal((await streamDoc(streamId)).viewerCount, 3);
     assert.equal((await sweepLiveStreams(Date.now())).refreshed, 0);
+
+    // A count publication lost after its marker committed (a crash between the two): the sweep redoes it.
+    await rtdb().ref(`streams/${streamId}/state/viewers`).set({ current: 0, peak: 3 });
+    await sweepLiveStreams(Date.now());
+    assert.equal((await rtdbValue<{ current: number }>(`streams/${streamId}/state/viewers`))?.current, 3);
+    assert.equal((await streamDoc(streamId)).viewerCount, 3);
   });
 
   it("finishes the finalisation of a stream whose end was interrupted", async () => {

@@ -86,7 +86,14 @@ export async function rtdbValue<T = unknown>(path: string): Promise<T | null> {
 export const liveState = (streamId: string) => rtdbValue<StreamLiveState>(`streams/${streamId}/state`);
 
 export async function viewerCounts(streamId: string): Promise<{ current: number; peak: number }> {
-  return (await rtdbValue<{ current: number; peak: number }>(`streams/${streamId}/state/viewers`)) ?? { current: 0, peak: 0 };
+  const counts = await rtdbValue<{ current: number; peak: number }>(`streams/${streamId}/state/viewers`);
+  return { current: counts?.current ?? 0, peak: counts?.peak ?? 0 };
+}
+
+/** Audience markers of a stream (one per counted viewer): streams/{id}/audience/{shard}/viewers/{uid}. */
+export async function audienceSize(streamId: string): Promise<number> {
+  const shards = (await rtdbValue<Record<string, { viewers?: Record<string, number> }>>(`streams/${streamId}/audience`)) ?? {};
+  return Object.values(shards).reduce((sum, shard) => sum + Object.keys(shard.viewers ?? {}).length, 0);
 }
 
 export async function memberOf(streamId: string, uid: string): Promise<Record<string, unknown> | null> {

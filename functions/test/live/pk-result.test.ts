@@ -16,6 +16,7 @@ import {
   battle,
   challenge,
   createHost,
+  createLiveStream,
   fundedSenders,
   endStreamDoc,
   type Host,
@@ -59,7 +60,9 @@ describe("live PK: result from the ledger, decided and paid once", () => {
   let b: Host;
   let senders: TestUser[];
 
-  beforeEach(async () => {
+  beforeEach(async function () {
+    // Eight funded senders and two hosts: slow on a busy machine.
+    this.timeout(60_000);
     [a, b] = await Promise.all([createHost(), createHost()]);
     senders = await fundedSenders(8, 20_000);
     await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 0 });
@@ -138,7 +141,8 @@ describe("live PK: result from the ledger, decided and paid once", () => {
   });
 
   it("under concurrent gifts and 5 concurrent resolutions the result is decided once and the reward paid once", async () => {
-    await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 700 });
+    // The window here lasts a few ms: no minimum duration for this one.
+    await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 700, rewardMinBattleSeconds: 0, rewardMinWinnerScore: 0 });
     const battleId = await activeBattle(a, b);
     const during = senders.map((s, i) => ({ sender: s, recipientUid: i % 2 ? a.uid : b.uid, streamId: i % 2 ? a.streamId : b.streamId, count: i + 1 }));
     const window = await giftsAroundWindow([], during, []);
@@ -166,6 +170,7 @@ describe("live PK: result from the ledger, decided and paid once", () => {
       transactionId: ledgerTransactionId("reward", "pk", battleId),
       paid: true,
     });
+    assert.equal(finished.rewardWithheld, null);
     const rewards = await ledgerTotals("reward");
     assert.equal(rewards.count, 1);
     assert.equal(rewards.of(userAccount(a.uid), "coins"), 700);
@@ -252,8 +257,8 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     assert.equal((await mirrorOf(b.streamId))?.phase, "finished");
   });
 
-  it("a stream ending during the battle forfeits it: the other side wins whatever the scores", async () => {
-    await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 300 });
+  it("a stream ending during the battle forfeits it: the other side wins whatever the scores, without a reward", async () => {
+    await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 300, rewardMinBattleSeconds: 0, rewardMinWinnerScore: 0 });
     const battleId = await activeBattle(a, b);
     await send({ sender: senders[0] as TestUser, recipientUid: a.uid, streamId: a.streamId, count: 10 });
     await send({ sender: senders[1] as TestUser, recipientUid: b.uid, streamId: b.streamId, count: 1 });
@@ -270,13 +275,16 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     assert.equal(await pkBattleIdOf(b.streamId), battleId, "the winner keeps its celebration");
     assert.equal((await mirrorOf(b.streamId))?.phase, "punishment");
     assert.equal((await mirrorOf(a.streamId))?.phase, "battle", "no PK state is written to the ended stream");
-    assert.equal((await readBalances(userAccount(b.uid))).coins, 300);
+    // An opponent ending its stream is all a colluding pair would need: a forfeit never pays the reward.
+    assert.equal(finished.reward, null);
+    assert.equal(finished.rewardWithheld, "forfeit");
+    assert.equal((await readBalances(userAccount(b.uid))).coins, 0);
 
     await forfeitPkForStream(a.streamId);
     await forfeitPkForStream(b.streamId);
     assert.equal(await pkBattleIdOf(b.streamId), null);
     assert.equal((await battle(battleId)).result?.winnerStreamId, b.streamId);
-    assert.equal((await ledgerTotals("reward")).count, 1);
+    assert.equal((await ledgerTotals("reward")).count, 0);
   });
 
   it("a stream ending while its challenge is pending cancels the challenge", async () => {
@@ -292,5 +300,103 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     await expectHttpsError(respond(b, battleId, true), "failed-precondition");
     // A stream without a PK: nothing to do.
     await forfeitPkForStream(a.streamId);
+  });
+
+  describe("the winner reward: earned by a real battle, capped per day", () => {
+    const REWARD = 500;
+
+    beforeEach(async () => {
+      await setPkConfig({
+        battleSeconds: 120,
+        punishmentSeconds: 0,
+        resultGraceSeconds: 0,
+        winnerRewardCoins: REWARD,
+        rewardMinBattleSeconds: 60,
+        rewardMinWinnerScore: 3 * STAR,
+        rewardDailyCapPerHost: 2,
+        rewardDailyCapPerPair: 1,
+      });
+    });
+
+    /**
+     * A battle won by `winner` with `stars` gifted to it, that ran `ranSeconds` when it ended just now. Each
+     * on fresh streams: the window is moved back in time, and must not take in an earlier battle's gifts.
+     */
+    async function wonBattle(winnerHost: Host, loserHost: Host, stars: number, ranSeconds: number): Promise<string> {
+      const [winner, loser] = await Promise.all([winnerHost, loserHost].map(async (h) => ({ ...h, streamId: await createLiveStream(h.uid) })));
+      const battleId = await activeBattle(winner as Host, loser as Host);
+      await send({ sender: senders[0] as TestUser, recipientUid: winnerHost.uid, streamId: (winner as Host).streamId, count: stars });
+      await sleep(5);
+      const endsAt = Date.now();
+      await setBattleTimes(battleId, { startedAt: endsAt - ranSeconds * 1000, endsAt });
+      return battleId;
+    }
+
+    async function fight(winner: Host, loser: Host, stars = 5, ranSeconds = 120) {
+      const battleId = await wonBattle(winner, loser, stars, ranSeconds);
+      assert.equal((await advancePkBattle(battleId)).outcome, "resolved");
+      const decided = await battle(battleId);
+      assert.equal(decided.result?.winnerUid, winner.uid, "the result stands whatever happens to the reward");
+      assert.equal(decided.result?.reason, "score");
+      return decided;
+    }
+
+    const coinsOf = async (host: Host) => (await readBalances(userAccount(host.uid))).coins;
+
+    it("a battle shorter than the minimum, or a winner below the minimum score, gets its result but no reward", async () => {
+      const short = await fight(a, b, 5, 30);
+      assert.equal(short.reward, null);
+      assert.equal(short.rewardWithheld, "battle-too-short");
+      const low = await fight(a, b, 2, 120);
+      assert.equal(low.reward, null);
+      assert.equal(low.rewardWithheld, "score-too-low");
+      assert.equal(await coinsOf(a), 0);
+      assert.equal((await ledgerTotals("reward")).count, 0);
+
+      // Withheld rewards use none of the day's caps: a real battle of the same pair still earns one.
+      const real = await fight(a, b, 3, 60);
+      assert.equal(real.rewardWithheld, null);
+      assert.equal(real.reward?.paid, true);
+      assert.equal(await coinsOf(a), REWARD);
+    });
+
+    it("caps rewards per host and per pair of hosts per UTC day; the results still stand", async () => {
+      const [c, d] = await Promise.all([createHost(), createHost()]);
+      assert.equal((await fight(a, b)).reward?.uid, a.uid);
+      assert.equal((await fight(a, b)).rewardWithheld, "pair-daily-cap");
+      assert.equal((await fight(b, a)).rewardWithheld, "pair-daily-cap", "the pair's cap counts both directions");
+      assert.equal((await fight(a, c)).reward?.uid, a.uid);
+      assert.equal((await fight(a, d)).rewardWithheld, "host-daily-cap");
+      assert.equal((await fight(c, d)).reward?.uid, c.uid, "other hosts and pairs have their own caps");
+      assert.equal(await coinsOf(a), 2 * REWARD);
+      assert.equal(await coinsOf(b), 0);
+      assert.equal(await coinsOf(c), REWARD);
+      assert.equal((await ledgerTotals("reward")).count, 3);
+    });
+
+    it("the caps hold exactly when several battles of one host are decided at the same time", async function () {
+      this.timeout(90_000);
+      await setPkConfig({
+        battleSeconds: 120,
+        punishmentSeconds: 0,
+        resultGraceSeconds: 0,
+        winnerRewardCoins: REWARD,
+        rewardMinBattleSeconds: 60,
+        rewardMinWinnerScore: 3 * STAR,
+        rewardDailyCapPerHost: 1,
+        rewardDailyCapPerPair: 5,
+      });
+      // One host on four streams at once, each in its own battle against another host.
+      const opponents = await Promise.all(Array.from({ length: 4 }, () => createHost()));
+      const battleIds: string[] = [];
+      for (const opponent of opponents) battleIds.push(await wonBattle(a, opponent, 4, 120));
+      await Promise.all(battleIds.flatMap((id) => [advancePkBattle(id), timerTask(id)]));
+      const decided = await Promise.all(battleIds.map(battle));
+      assert.ok(decided.every((d) => d.result?.winnerUid === a.uid));
+      assert.equal(decided.filter((d) => d.reward !== null).length, 1);
+      assert.equal(decided.filter((d) => d.rewardWithheld === "host-daily-cap").length, 3);
+      assert.equal((await ledgerTotals("reward")).count, 1);
+      assert.equal(await coinsOf(a), REWARD);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { rtdb } from "../../src/kernel/app.js";
+import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { useCleanStack } from "../support/stack.js";
 
@@ -46,14 +47,15 @@ describe("venues: removeFromVenue", () => {
       .ref()
       .update({
         "members/stream_s1/carol": { role: "viewer", at: Date.now() },
+        "members/stream_s1/dave": { role: "viewer", at: Date.now() },
         "streams/s1/state/guests": { 1: { uid: "carol", at: Date.now() } },
-        "streams/s1/audience/carol": Date.now(),
-        "streams/s1/state/viewers": { current: 2, peak: 2 },
       });
+    await Promise.all([syncViewer("s1", "carol"), syncViewer("s1", "dave")]);
     assert.deepEqual(await removeFromVenue(STREAM, "carol", "ended"), { wasMember: true, released: 1 });
     await removeFromVenue(STREAM, "carol", "ended");
     assert.equal(await exists("streams/s1/state/guests/1"), false);
     assert.equal(await exists("members/stream_s1/carol"), false);
-    assert.deepEqual((await rtdb().ref("streams/s1/state/viewers").get()).val(), { current: 1, peak: 2 });
+    const counts = (await rtdb().ref("streams/s1/state/viewers").get()).val();
+    assert.deepEqual([counts.current, counts.peak], [1, 2]);
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { db, rtdb } from "../../src/kernel/app.js";
 import { clearPresenceConfigCache } from "../../src/venues/config.js";
+import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { sweepVenuePresence } from "../../src/venues/presence.js";
 import { onVenueMemberAdmitted, onVenuePresenceRemoved } from "../../src/venues/triggers.js";
@@ -128,16 +129,17 @@ describe("venues: presence sweep", () => {
   it("a stream member's guest slot and viewer count are released", async () => {
     const now = Date.now();
     await admit(STREAM_KEY, "alice", now - 10 * MINUTE);
-    // live/ layout: guest slots, the audience marker and the counter it moves.
-    await rtdb()
-      .ref("streams/s1")
-      .update({ "state/guests": { 0: { uid: "alice", at: now - 9 * MINUTE } }, "audience/alice": now - 10 * MINUTE, "state/viewers": { current: 1, peak: 3 } });
+    // live/ layout: a guest slot, and alice counted as a viewer (after a peak of 3).
+    await rtdb().ref("streams/s1/state/guests").set({ 0: { uid: "alice", at: now - 9 * MINUTE } });
+    await Promise.all(["bob", "carol"].map((uid) => admit(STREAM_KEY, uid, now - MINUTE)));
+    await Promise.all(["alice", "bob", "carol"].map((uid) => syncViewer("s1", uid)));
+    await Promise.all(["bob", "carol"].map((uid) => removeFromVenue({ type: "stream", id: "s1" }, uid, "left")));
     await heartbeat(STREAM_KEY, "alice", now - 3 * MINUTE);
 
     await sweepVenuePresence(now);
     assert.equal(await exists("streams/s1/state/guests/0"), false);
-    assert.equal(await exists("streams/s1/audience/alice"), false);
-    assert.deepEqual(await value("streams/s1/state/viewers"), { current: 0, peak: 3 });
+    const counts = await value("streams/s1/state/viewers");
+    assert.deepEqual([counts.current, counts.peak], [0, 3]);
     assert.equal(await exists(`members/${STREAM_KEY}/alice`), false);
   });
 

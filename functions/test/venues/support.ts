@@ -6,7 +6,10 @@ import { makeDataSnapshot } from "firebase-functions-test/lib/providers/database
 import { adminApp } from "../../src/kernel/app.js";
 import { testStack } from "../support/stack.js";
 
-/** A chat message as the app writes it: the message and the sender's rate stamp in one update. */
+/**
+ * A chat message as the app writes it: the message and the sender's rate stamp in one update, the stamp
+ * naming the message it carries ({ at: server time, messageId }).
+ */
 export function sendChat(
   db: ClientDatabase,
   venueKey: string,
@@ -16,7 +19,7 @@ export function sendChat(
 ): Promise<string> {
   const key = push(ref(db, `chat/${venueKey}`)).key as string;
   const paths: Record<string, unknown> = { [`chat/${venueKey}/${key}`]: { uid, createdAt: serverTimestamp(), ...message } };
-  if (options.withRate !== false) paths[`chatRate/${venueKey}/${options.rateUid ?? uid}`] = serverTimestamp();
+  if (options.withRate !== false) paths[`chatRate/${venueKey}/${options.rateUid ?? uid}`] = { at: serverTimestamp(), messageId: key };
   return update(ref(db), paths).then(() => key);
 }
 

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
 import { exchangeDiamonds } from "../../src/wallet/callables.js";
+import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
+import { postLedgerTransaction } from "../../src/wallet/ledger.js";
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
@@ -45,6 +47,27 @@ describe("wallet: exchangeDiamonds", () => {
     );
     assert.equal(await ledgerBalance("system:platform", "coins"), 12);
     assert.equal(await ledgerBalance("system:burn", "diamonds"), 120);
+    assert.equal((await runReconciliation("admin")).ok, true);
+  });
+
+  it("a host whose wallet covers the exchange leaves the shards alone: exchanges and concurrent gifts never contend", async () => {
+    await fund(user.uid, { diamonds: 1_000, shardDiamonds: [5] });
+    const gifts = Array.from({ length: 30 }, (_, i) =>
+      postLedgerTransaction({ type: "gift", owner: "test", key: `hot-gift-${i}` }, async () => ({
+        entries: [
+          { account: SYSTEM_ACCOUNTS.mint, currency: "diamonds", amount: -2 },
+          { account: userAccount(user.uid), currency: "diamonds", amount: 2, viaShard: true },
+        ],
+        result: null,
+      })),
+    );
+    const exchanges = Array.from({ length: 10 }, () => callInProcess(exchangeDiamonds, { user, data: { diamonds: 50, requestId: requestId() } }));
+    const results = await Promise.all(exchanges);
+    await Promise.all(gifts);
+    // Each answer shows the unfolded gift credits too; the shards were never folded (no contention).
+    for (const result of results) assert.ok(result.balances.diamonds >= 1_000 - 500 + 5);
+    assert.equal((await db().doc(`wallets/${user.uid}`).get()).get("diamonds"), 500);
+    assert.deepEqual(await balancesOf(user.uid), { coins: 10 * 95, diamonds: 500 + 5 + 60 });
     assert.equal((await runReconciliation("admin")).ok, true);
   });
 
