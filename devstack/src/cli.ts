@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { adminAppFor } from "./admin.js";
 import { applySeed, exportSeed, readSeed } from "./seed.js";
-import { MissingDependencyError } from "./system.js";
 import { readRunningStack, type Stack, startStack } from "./stack.js";
+import { MissingDependencyError } from "./system.js";
 
 const ROOT = join(__dirname, "..", "..");
 export const DEV_PROJECT_ID = "demo-live";
@@ -34,7 +34,10 @@ function printEndpoints(stack: Stack) {
     ["Auth emulator", `http://${e.auth}`],
     ["Functions emulator", `http://${e.functions}/${e.projectId}/us-central1/<function>`],
     ["Firestore emulator", `http://${e.firestore}`],
-    ["Realtime Database", `http://${e.database}/?ns=${e.databaseNamespace}  (${e.databaseKind === "official" ? "official emulator" : "offline server"})`],
+    [
+      "Realtime Database",
+      `http://${e.database}/?ns=${e.databaseNamespace}  (${e.databaseKind === "official" ? "official emulator" : "offline server"})`,
+    ],
     ["Cloud Tasks emulator", `http://${e.tasks}`],
     ["Redis (Upstash REST)", `${e.redisRestUrl}  token: ${e.redisRestToken}`],
   ];
@@ -107,7 +110,7 @@ function test(): number {
   const steps: [string, string, string[]][] = [
     ["typecheck functions", bin("tsc"), ["-p", "functions/tsconfig.test.json"]],
     ["typecheck devstack", bin("tsc"), ["-p", "devstack/tsconfig.json"]],
-    ["lint (biome)", bin("biome"), ["lint", "--error-on-warnings"]],
+    ["lint and format (biome)", bin("biome"), ["check", "--error-on-warnings"]],
   ];
   for (const [label, command, args] of steps) if (!run(label, command, args)) return 1;
   if (!buildFunctions()) return 1;
@@ -134,10 +137,14 @@ async function main() {
       // Benchmarks are scripts that print their figures (functions/bench/<name>.ts), not tests.
       const name = process.argv[3] ?? "";
       if (!/^[a-z-]+$/.test(name)) throw new Error("usage: run.cjs bench <name> (a file in functions/bench)");
-      const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "bench", `${name}.ts`)], {
-        cwd: ROOT,
-        stdio: "inherit",
-      });
+      const result = spawnSync(
+        process.execPath,
+        [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "bench", `${name}.ts`)],
+        {
+          cwd: ROOT,
+          stdio: "inherit",
+        },
+      );
       process.exit(result.status ?? 1);
       break;
     }
@@ -146,10 +153,14 @@ async function main() {
       const name = process.argv[3] ?? "";
       if (!/^[a-z-]+$/.test(name)) throw new Error("usage: run.cjs sim <name> (a file in functions/sim)");
       if (!buildFunctions()) process.exit(1);
-      const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "sim", `${name}.ts`)], {
-        cwd: ROOT,
-        stdio: "inherit",
-      });
+      const result = spawnSync(
+        process.execPath,
+        [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "sim", `${name}.ts`)],
+        {
+          cwd: ROOT,
+          stdio: "inherit",
+        },
+      );
       process.exit(result.status ?? 1);
       break;
     }

@@ -33,15 +33,7 @@ export async function startFirestore(options: StartFirestoreOptions): Promise<Fi
   const host = options.host ?? "127.0.0.1";
   const port = options.port || (await freePort(host));
   const log = options.log ?? (() => {});
-  const args = [
-    "-cp",
-    options.jar,
-    "com.google.cloud.datastore.emulator.firestore.CloudFirestore",
-    "--host",
-    host,
-    "--port",
-    String(port),
-  ];
+  const args = ["-cp", options.jar, "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "--host", host, "--port", String(port)];
   if (options.functionsEmulator) args.push("--functions_emulator", options.functionsEmulator);
   const child: ChildProcess = spawn(options.java, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = collectOutput(child, log, 50);

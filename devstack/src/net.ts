@@ -42,7 +42,11 @@ export async function httpOk(url: string): Promise<boolean> {
 }
 
 /** Forwards a child's output line by line to `log` and keeps its last lines for error messages. */
-export function collectOutput(child: { stdout?: NodeJS.ReadableStream | null; stderr?: NodeJS.ReadableStream | null }, log: (line: string) => void, keep = 80): string[] {
+export function collectOutput(
+  child: { stdout?: NodeJS.ReadableStream | null; stderr?: NodeJS.ReadableStream | null },
+  log: (line: string) => void,
+  keep = 80,
+): string[] {
   const recent: string[] = [];
   const onChunk = (chunk: Buffer) => {
     // Some tools colour their output even when told not to; plain text reads better in logs.

@@ -102,7 +102,12 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
     const anonymous = await callOverHttp(endpoints, "getMyProfile", null);
     check("getMyProfile without a token is refused (unauthenticated)", anonymous.error?.status === "UNAUTHENTICATED", JSON.stringify(anonymous));
 
-    const denied = await callOverHttp(endpoints, "setUserRoles", { uid: user.localId, roles: ["admin"], reason: "self-promotion", requestId: `smoke-${Date.now()}` }, user.idToken);
+    const denied = await callOverHttp(
+      endpoints,
+      "setUserRoles",
+      { uid: user.localId, roles: ["admin"], reason: "self-promotion", requestId: `smoke-${Date.now()}` },
+      user.idToken,
+    );
     check("a viewer cannot grant roles (permission-denied)", denied.error?.status === "PERMISSION_DENIED", JSON.stringify(denied));
 
     const adminUser = await signInWithPassword(endpoints.auth, "admin@demo.live", "demo-password");
@@ -126,7 +131,11 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       { giftId: "heart", recipientUid: "demo-host-luna", count: 1, context: { type: "stream", id: "smoke" }, requestId: `smoke-gift-${Date.now()}` },
       user.idToken,
     );
-    check("a user without coins cannot send a gift (failed-precondition)", giftSent.error?.status === "FAILED_PRECONDITION", JSON.stringify(giftSent));
+    check(
+      "a user without coins cannot send a gift (failed-precondition)",
+      giftSent.error?.status === "FAILED_PRECONDITION",
+      JSON.stringify(giftSent),
+    );
 
     // The real-time layer: the new user enters the demo voice room, sits down and leaves, as an app does.
     const demoRoom = await callOverHttp(endpoints, "getRoom", { roomId: DEMO_ROOM_ID }, user.idToken);

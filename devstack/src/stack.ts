@@ -208,7 +208,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }),
       startRedis({ host, redisPort: ports.redis, bridgePort: ports.redisRest, token: REDIS_REST_TOKEN, redisServerPath, log: say("redis") }),
     ]);
-    stoppers.push(() => firestore.stop(), () => rtdb.stop(), () => redis.stop());
+    stoppers.push(
+      () => firestore.stop(),
+      () => rtdb.stop(),
+      () => redis.stop(),
+    );
 
     const firestoreRulesPath = join(options.rootDir, "firestore.rules");
     await firestore.setRules(options.projectId, readFileSync(firestoreRulesPath, "utf8"));
@@ -255,7 +259,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           log: say("triggers"),
         });
         started.setTriggers(loaded.database);
-        if (loaded.database.length > 0) log("triggers", `delivering ${loaded.database.length} Realtime Database trigger(s) from the offline RTDB server`);
+        if (loaded.database.length > 0)
+          log("triggers", `delivering ${loaded.database.length} Realtime Database trigger(s) from the offline RTDB server`);
         stoppers.push(async () => started.stop());
         databaseTriggers = started;
       } else if (loaded.database.length > 0) {

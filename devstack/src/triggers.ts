@@ -13,7 +13,13 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { freePort } from "./net.js";
-import { CompiledDatabaseTrigger, DATABASE_EVENT_TYPES, type DatabaseCloudEvent, type DatabaseEventType, type DatabaseTrigger } from "./rtdb/events.js";
+import {
+  CompiledDatabaseTrigger,
+  DATABASE_EVENT_TYPES,
+  type DatabaseCloudEvent,
+  type DatabaseEventType,
+  type DatabaseTrigger,
+} from "./rtdb/events.js";
 import type { AppliedWrite, WriteObserver } from "./rtdb/index.js";
 
 export type { DatabaseTrigger };
@@ -130,7 +136,12 @@ export interface TriggerRelay {
 }
 
 /** The address the Firestore emulator delivers to: each event goes on to the functions emulator. */
-export async function startTriggerRelay(options: { forwarder: FunctionsForwarder; host?: string; port?: number; log?: (line: string) => void }): Promise<TriggerRelay> {
+export async function startTriggerRelay(options: {
+  forwarder: FunctionsForwarder;
+  host?: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<TriggerRelay> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port || (await freePort(host));
   const log = options.log ?? (() => {});

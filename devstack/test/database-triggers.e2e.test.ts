@@ -56,7 +56,10 @@ describe("devstack: Realtime Database triggers run in the functions emulator", f
 
   /** The client SDK as `uid`, on the stack's namespace (as an app connects). */
   function client(uid: string): { app: FirebaseApp; db: Database } {
-    const app = initializeApp({ projectId: PROJECT_ID, databaseURL: `http://${stack.endpoints.database}?ns=${stack.endpoints.databaseNamespace}` }, `rtdb-trigger-${uid}`);
+    const app = initializeApp(
+      { projectId: PROJECT_ID, databaseURL: `http://${stack.endpoints.database}?ns=${stack.endpoints.databaseNamespace}` },
+      `rtdb-trigger-${uid}`,
+    );
     apps.push(app);
     // In Node the client SDK honours FIREBASE_DATABASE_EMULATOR_HOST (set by the test run's own stack)
     // and would connect there as the admin: hide it while the database is created.
@@ -163,7 +166,10 @@ describe("devstack: Realtime Database triggers run in the functions emulator", f
 
   it("after a hot reload, the changed trigger fires at its new path and the others under their new keys", async () => {
     const source = join(root, "functions", "index.js");
-    writeFileSync(source, readFileSync(source, "utf8").replace('onValueCreated("/chat/{venueKey}/{messageId}"', 'onValueCreated("/messages/{venueKey}/{messageId}"'));
+    writeFileSync(
+      source,
+      readFileSync(source, "utf8").replace('onValueCreated("/chat/{venueKey}/{messageId}"', 'onValueCreated("/messages/{venueKey}/{messageId}"'),
+    );
     const deadline = Date.now() + 60_000;
     while (!stack.databaseTriggers?.triggers.some((trigger) => trigger.ref === "messages/{venueKey}/{messageId}")) {
       if (Date.now() > deadline) throw new Error("the reloaded trigger was not picked up within 60 s");

@@ -131,7 +131,9 @@ function realtimePart(documents: Seed["documents"], database: unknown): WorldPar
 
 function withoutRealtime(seed: Seed): Seed {
   const realtime = realtimePart(seed.documents, seed.database);
-  const database = Object.fromEntries(Object.entries((seed.database ?? {}) as Record<string, unknown>).filter(([node]) => !REALTIME_NODES.includes(node)));
+  const database = Object.fromEntries(
+    Object.entries((seed.database ?? {}) as Record<string, unknown>).filter(([node]) => !REALTIME_NODES.includes(node)),
+  );
   return {
     users: seed.users,
     documents: Object.fromEntries(Object.entries(seed.documents).filter(([path]) => !(path in realtime.documents))),
@@ -234,7 +236,10 @@ describe("devstack: the demo world's voice room and live stream are what the cod
     const generated = await exportedRealtime();
     // DEMO_WORLD_PRINT=1 shows what the code wrote, to refresh emulator-data after a change of the schemas.
     if (process.env.DEMO_WORLD_PRINT) console.log(JSON.stringify({ roomId: room.id, streamId, ...generated }, null, 2));
-    assert.deepEqual(comparable(generated, { [room.id]: DEMO.roomId, [streamId]: DEMO.streamId }), comparable(realtimePart(seed.documents, seed.database)));
+    assert.deepEqual(
+      comparable(generated, { [room.id]: DEMO.roomId, [streamId]: DEMO.streamId }),
+      comparable(realtimePart(seed.documents, seed.database)),
+    );
   });
 
   it("keeps its times consistent: one start time per stream, seats taken after entering, markers at admission", () => {
@@ -287,7 +292,10 @@ describe("devstack: the demo world's voice room and live stream are what the cod
     );
     for (const data of [{}, { sort: "recent" }, { country: "US" }]) {
       const listed = await callInProcess<ListRoomsResponse>(listRooms, { user: mia, data });
-      assert.ok(listed.rooms.some((r) => r.id === DEMO.roomId), `listRooms ${JSON.stringify(data)} finds the room`);
+      assert.ok(
+        listed.rooms.some((r) => r.id === DEMO.roomId),
+        `listRooms ${JSON.stringify(data)} finds the room`,
+      );
     }
     for (const data of [{ by: "live" }, { by: "category", category: "music" }, { by: "country", country: "US" }]) {
       const listed = await callInProcess<ListLiveStreamsResponse>(listLiveStreams, { user: mia, data });
@@ -301,7 +309,10 @@ describe("devstack: the demo world's voice room and live stream are what the cod
     assert.deepEqual([entered.role, entered.alreadyMember, entered.entryFee], ["member", false, null]);
     const seated = await callInProcess<SeatResponse>(takeSeat, { user: mia, data: { roomId: DEMO.roomId } });
     assert.equal(seated.index, 1, "the first free seat");
-    assert.deepEqual((await readSeats(DEMO.roomId)).slice(0, 3).map((s) => s.uid ?? null), [DEMO.roomOwner, "demo-viewer-mia", null]);
+    assert.deepEqual(
+      (await readSeats(DEMO.roomId)).slice(0, 3).map((s) => s.uid ?? null),
+      [DEMO.roomOwner, "demo-viewer-mia", null],
+    );
     const hostBack = await callInProcess<EnterRoomResponse>(enterRoom, { user: luna, data: { roomId: DEMO.roomId, visitId: randomUUID() } });
     assert.deepEqual([hostBack.role, hostBack.alreadyMember], ["owner", true], "the host is inside already");
 
@@ -312,7 +323,10 @@ describe("devstack: the demo world's voice room and live stream are what the cod
 
     // The side records hold: one open room per owner (roomOwners), one live stream per host (liveHosts).
     await expectHttpsError(callInProcess(createRoom, { user: luna, data: { name: "Second room", requestId: randomUUID() } }), "failed-precondition");
-    await expectHttpsError(callInProcess(startStream, { user: kai, data: { ...DEMO.streamRequest, requestId: randomUUID() } }), "failed-precondition");
+    await expectHttpsError(
+      callInProcess(startStream, { user: kai, data: { ...DEMO.streamRequest, requestId: randomUUID() } }),
+      "failed-precondition",
+    );
 
     const ended = await callInProcess<EndStreamResponse>(endStream, { user: kai, data: { streamId: DEMO.streamId } });
     assert.deepEqual([ended.status, ended.changed, ended.analytics?.peakViewers], ["ended", true, 1]);

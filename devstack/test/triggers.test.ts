@@ -80,7 +80,9 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
         body: "event-bytes",
       });
       assert.equal(response.status, 200);
-      assert.deepEqual(emulator.received, [{ key: emulator.keyOf("us-central1-onMessageExtra"), body: "event-bytes", contentType: "application/protobuf" }]);
+      assert.deepEqual(emulator.received, [
+        { key: emulator.keyOf("us-central1-onMessageExtra"), body: "event-bytes", contentType: "application/protobuf" },
+      ]);
     } finally {
       await relay.close();
     }
@@ -93,26 +95,50 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
           { id: "us-central1-api", httpsTrigger: {} },
           {
             id: "us-central1-onProfile",
-            eventTrigger: { eventType: "google.cloud.firestore.document.v1.created", eventFilters: { database: "(default)", namespace: "(default)" }, eventFilterPathPatterns: { document: "users/{uid}" } },
+            eventTrigger: {
+              eventType: "google.cloud.firestore.document.v1.created",
+              eventFilters: { database: "(default)", namespace: "(default)" },
+              eventFilterPathPatterns: { document: "users/{uid}" },
+            },
           },
           {
             id: "us-central1-onChat",
-            eventTrigger: { eventType: "google.firebase.database.ref.v1.created", eventFilters: {}, eventFilterPathPatterns: { ref: "chat/{venueKey}/{messageId}", instance: "*" } },
+            eventTrigger: {
+              eventType: "google.firebase.database.ref.v1.created",
+              eventFilters: {},
+              eventFilterPathPatterns: { ref: "chat/{venueKey}/{messageId}", instance: "*" },
+            },
           },
           {
             id: "us-central1-onSeat",
-            eventTrigger: { eventType: "google.firebase.database.ref.v1.written", eventFilters: { instance: "demo-x-default-rtdb" }, eventFilterPathPatterns: { ref: "rooms/{roomId}/seats/{seat}" } },
+            eventTrigger: {
+              eventType: "google.firebase.database.ref.v1.written",
+              eventFilters: { instance: "demo-x-default-rtdb" },
+              eventFilterPathPatterns: { ref: "rooms/{roomId}/seats/{seat}" },
+            },
           },
         ],
       },
     ];
     assert.deepEqual(await listEventTriggers(baseUrl), {
       firestore: [
-        { id: "us-central1-onProfile", eventType: "google.cloud.firestore.document.v1.created", database: "(default)", namespace: "(default)", document: "users/{uid}", matchType: "PATH_PATTERN" },
+        {
+          id: "us-central1-onProfile",
+          eventType: "google.cloud.firestore.document.v1.created",
+          database: "(default)",
+          namespace: "(default)",
+          document: "users/{uid}",
+          matchType: "PATH_PATTERN",
+        },
       ],
       database: [
         { id: "us-central1-onChat", eventType: "google.firebase.database.ref.v1.created", ref: "chat/{venueKey}/{messageId}", instance: "*" },
-        { id: "us-central1-onSeat", eventType: "google.firebase.database.ref.v1.written", ref: "rooms/{roomId}/seats/{seat}", instance: "demo-x-default-rtdb" },
+        {
+          id: "us-central1-onSeat",
+          eventType: "google.firebase.database.ref.v1.written",
+          ref: "rooms/{roomId}/seats/{seat}",
+          instance: "demo-x-default-rtdb",
+        },
       ],
     });
   });

@@ -150,7 +150,9 @@ async function naiveSendGift(senderUid: string, requestId: string): Promise<void
 
       const walletAccounts = [userAccount(senderUid), userAccount(HOST), ...(agency ? [agency] : [])];
       const walletSnaps = await tx.getAll(...walletAccounts.map(walletRef));
-      const balances = new Map(walletAccounts.map((a, i) => [a, { coins: walletSnaps[i]?.get("coins") ?? 0, diamonds: walletSnaps[i]?.get("diamonds") ?? 0 }]));
+      const balances = new Map(
+        walletAccounts.map((a, i) => [a, { coins: walletSnaps[i]?.get("coins") ?? 0, diamonds: walletSnaps[i]?.get("diamonds") ?? 0 }]),
+      );
       for (const entry of entries) {
         const balance = balances.get(entry.account as WalletAccount);
         if (balance) balance[entry.currency] += entry.amount;
@@ -245,12 +247,16 @@ async function main() {
   const firestore = await startFirestore({ java: java.bin, jar });
   Object.assign(process.env, { FIRESTORE_EMULATOR_HOST: firestore.emulatorHost, GCLOUD_PROJECT: PROJECT, GOOGLE_CLOUD_PROJECT: PROJECT });
   try {
-    console.log(`gifts benchmark: ${SENDERS} senders → 1 host (in an agency), ${CONCURRENCY} in flight, Firestore emulator ${firestore.emulatorHost}, ${cpus().length} cores`);
+    console.log(
+      `gifts benchmark: ${SENDERS} senders → 1 host (in an agency), ${CONCURRENCY} in flight, Firestore emulator ${firestore.emulatorHost}, ${cpus().length} cores`,
+    );
 
     await seedWorld(NAIVE_GIFTS);
     const naive = await run("naive", NAIVE_GIFTS, naiveSendGift);
     await checkConservation(naive);
-    console.log(`  naive    (host wallet read+written per gift): ${naive.ok}/${naive.gifts} gifts in ${naive.seconds.toFixed(1)} s = ${naive.perSecond.toFixed(1)} gifts/s, ${naive.resends} resends; conservation ok`);
+    console.log(
+      `  naive    (host wallet read+written per gift): ${naive.ok}/${naive.gifts} gifts in ${naive.seconds.toFixed(1)} s = ${naive.perSecond.toFixed(1)} gifts/s, ${naive.resends} resends; conservation ok`,
+    );
 
     await firestore.reset(PROJECT);
     await seedWorld(SHARDED_GIFTS);
@@ -259,7 +265,9 @@ async function main() {
       sendGift(uid, { giftId: GIFT.id, recipientUid: HOST, count: 1, context: CONTEXT, requestId }, { maxAttempts: MAX_ATTEMPTS, publish: noFeed }),
     );
     await checkConservation(sharded);
-    console.log(`  sharded  (sendGift, 16 credit shards):        ${sharded.ok}/${sharded.gifts} gifts in ${sharded.seconds.toFixed(1)} s = ${sharded.perSecond.toFixed(1)} gifts/s, ${sharded.resends} resends; conservation ok`);
+    console.log(
+      `  sharded  (sendGift, 16 credit shards):        ${sharded.ok}/${sharded.gifts} gifts in ${sharded.seconds.toFixed(1)} s = ${sharded.perSecond.toFixed(1)} gifts/s, ${sharded.resends} resends; conservation ok`,
+    );
 
     const ratio = sharded.perSecond / naive.perSecond;
     console.log(`  ratio sharded/naive: ${ratio.toFixed(1)}x (target >= 20x)`);

@@ -67,7 +67,12 @@ async function readLedger(firestore: Firestore): Promise<LedgerDoc[]> {
   }));
 }
 
-export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tally, world: World): Promise<{ mismatches: Mismatch[]; figures: AuditFigures }> {
+export async function audit(
+  firestore: Firestore,
+  book: PurchaseBook,
+  tally: Tally,
+  world: World,
+): Promise<{ mismatches: Mismatch[]; figures: AuditFigures }> {
   const mismatches: Mismatch[] = [];
   const add = (kind: string, detail: string) => mismatches.push({ kind, detail });
 
@@ -85,7 +90,12 @@ export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tal
     types.set(doc.type, (types.get(doc.type) ?? 0) + 1);
     const sums: Record<Currency, number> = { coins: 0, diamonds: 0 };
     for (const entry of doc.entries) {
-      if (!CURRENCIES.includes(entry.currency as Currency) || !Number.isSafeInteger(entry.amount) || entry.amount === 0 || typeof entry.account !== "string") {
+      if (
+        !CURRENCIES.includes(entry.currency as Currency) ||
+        !Number.isSafeInteger(entry.amount) ||
+        entry.amount === 0 ||
+        typeof entry.account !== "string"
+      ) {
         add("invalid ledger entry", `${doc.id} (${doc.type}): ${JSON.stringify(entry)}`);
         continue;
       }
@@ -96,7 +106,8 @@ export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tal
       balance[currency] += entry.amount;
       ledgerBalance.set(entry.account, balance);
     }
-    for (const currency of CURRENCIES) if (sums[currency] !== 0) add("unbalanced transaction", `${doc.id} (${doc.type}) ${currency} entries sum to ${sums[currency]}`);
+    for (const currency of CURRENCIES)
+      if (sums[currency] !== 0) add("unbalanced transaction", `${doc.id} (${doc.type}) ${currency} entries sum to ${sums[currency]}`);
   }
   for (const currency of CURRENCIES) if (systemTotal[currency] !== 0) add("ledger total", `all ${currency} entries sum to ${systemTotal[currency]}`);
 
@@ -126,21 +137,27 @@ export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tal
     const expected = ledgerBalance.get(account) ?? { coins: 0, diamonds: 0 };
     for (const currency of CURRENCIES) {
       actualTotal[currency] += actual[currency];
-      if (actual[currency] !== expected[currency]) add("wallet ≠ ledger", `${account} ${currency}: wallet (with shards) ${actual[currency]}, ledger ${expected[currency]}`);
+      if (actual[currency] !== expected[currency])
+        add("wallet ≠ ledger", `${account} ${currency}: wallet (with shards) ${actual[currency]}, ledger ${expected[currency]}`);
     }
     if ((actual.coins < 0 || actual.diamonds < 0) && !inDebtFlag.get(account)) {
-      add("negative wallet not in debt", `${account}: coins ${actual.coins}, diamonds ${actual.diamonds}, inDebt ${inDebtFlag.get(account) ?? "absent"}`);
+      add(
+        "negative wallet not in debt",
+        `${account}: coins ${actual.coins}, diamonds ${actual.diamonds}, inDebt ${inDebtFlag.get(account) ?? "absent"}`,
+      );
     }
   }
   for (const [account, balance] of ledgerBalance) {
     if (isWalletAccount(account)) continue;
     for (const currency of CURRENCIES) actualTotal[currency] += balance[currency];
   }
-  for (const currency of CURRENCIES) if (actualTotal[currency] !== 0) add("system total", `wallets plus system accounts hold ${actualTotal[currency]} ${currency}, not 0`);
+  for (const currency of CURRENCIES)
+    if (actualTotal[currency] !== 0) add("system total", `wallets plus system accounts hold ${actualTotal[currency]} ${currency}, not 0`);
 
   // 3. Purchases, per account the coins went to, against the simulation's book.
   const purchaseNet = new Map<string, number>();
-  const purchaseEntries = (types: string[]) => ledger.filter((d) => types.includes(d.type)).flatMap((d) => d.entries.filter((e) => isWalletAccount(e.account) && e.currency === "coins"));
+  const purchaseEntries = (types: string[]) =>
+    ledger.filter((d) => types.includes(d.type)).flatMap((d) => d.entries.filter((e) => isWalletAccount(e.account) && e.currency === "coins"));
   let granted = 0;
   let clawedBack = 0;
   for (const entry of purchaseEntries(["purchase"])) {
@@ -167,11 +184,18 @@ export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tal
     const uid = account.slice("user:".length);
     const records = book.records.filter((r) => `user:${r.uid}` === account || r.uid === account);
     const summary = records
-      .map((r) => `${r.provider} ${r.key} ${r.coins}c delivered=${r.delivered}${r.grantable ? "" : " not-a-user"}${r.reversalSent ? ` reversal(refunded=${r.refunded} cents=${r.refundedCents} disputed=${r.disputed}${r.reversedEarly ? " early" : ""})` : ""}`)
+      .map(
+        (r) =>
+          `${r.provider} ${r.key} ${r.coins}c delivered=${r.delivered}${r.grantable ? "" : " not-a-user"}${r.reversalSent ? ` reversal(refunded=${r.refunded} cents=${r.refundedCents} disputed=${r.disputed}${r.reversedEarly ? " early" : ""})` : ""}`,
+      )
       .join("; ");
-    add("purchases ≠ book", `${account}: purchases net ${actual} coins in the ledger, the simulation delivered ${expected} (${summary || `no purchase for ${uid}`})`);
+    add(
+      "purchases ≠ book",
+      `${account}: purchases net ${actual} coins in the ledger, the simulation delivered ${expected} (${summary || `no purchase for ${uid}`})`,
+    );
   }
-  for (const record of book.undelivered()) add("purchase never acknowledged", `${record.provider} ${record.key} for ${record.uid}: no delivery got a 2xx`);
+  for (const record of book.undelivered())
+    add("purchase never acknowledged", `${record.provider} ${record.key} for ${record.uid}: no delivery got a 2xx`);
 
   // Early reversals: the purchase nets to what the book expects (the refund was applied after the grant).
   const netByPurchase = new Map<string, number>();
@@ -190,17 +214,22 @@ export async function audit(firestore: Firestore, book: PurchaseBook, tally: Tal
   // 4. Definitive refusals left nothing under their ledger identity.
   const postedKeys = new Set(ledger.map((d) => `${d.owner}|${d.key}`));
   for (const refused of tally.refusedKeys) {
-    if (postedKeys.has(`${refused.owner}|${refused.key}`)) add("refused but posted", `${refused.kind} answered ${refused.code}, yet the ledger holds ${refused.owner}|${refused.key}`);
+    if (postedKeys.has(`${refused.owner}|${refused.key}`))
+      add("refused but posted", `${refused.kind} answered ${refused.code}, yet the ledger holds ${refused.owner}|${refused.key}`);
   }
 
   // 5. Policies.
   const rewarded = new Set(ledger.filter((d) => d.type === "reward" && d.owner === "pk").flatMap((d) => [d.key, String(d.meta.battleId)]));
   const forfeits = await firestore.collection("pkBattles").where("result.reason", "==", "forfeit").get();
-  for (const battle of forfeits.docs) if (rewarded.has(battle.id)) add("PK reward on forfeit", `battle ${battle.id} was forfeited and its winner was paid a reward`);
+  for (const battle of forfeits.docs)
+    if (rewarded.has(battle.id)) add("PK reward on forfeit", `battle ${battle.id} was forfeited and its winner was paid a reward`);
   for (const doc of ledger.filter((d) => d.type === "reseller.transfer")) {
-    const recipient = doc.entries.find((e) => e.currency === "coins" && e.amount > 0 && e.account !== `user:${doc.owner}`)?.account.slice("user:".length);
+    const recipient = doc.entries
+      .find((e) => e.currency === "coins" && e.amount > 0 && e.account !== `user:${doc.owner}`)
+      ?.account.slice("user:".length);
     const commission = -doc.entries.filter((e) => e.account.startsWith("system:") && e.currency === "coins").reduce((s, e) => s + e.amount, 0);
-    if (recipient && world.notOrdinary.has(recipient) && commission > 0) add("commission to a reseller or staff", `${doc.id}: ${doc.owner} → ${recipient} earned ${commission} coins of commission`);
+    if (recipient && world.notOrdinary.has(recipient) && commission > 0)
+      add("commission to a reseller or staff", `${doc.id}: ${doc.owner} → ${recipient} earned ${commission} coins of commission`);
   }
   const selfApproved = tally.kinds.get("reviewBalanceAdjustment (own request)")?.succeeded ?? 0;
   if (selfApproved > 0) add("four eyes", `${selfApproved} balance adjustment(s) approved by the admin who requested them`);

@@ -96,7 +96,12 @@ export class Api {
       text = await response.text();
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      return { ok: false as const, code: "network-error", message: `${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ""}`, details: null };
+      return {
+        ok: false as const,
+        code: "network-error",
+        message: `${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ""}`,
+        details: null,
+      };
     }
     let body: { result?: unknown; error?: { status?: string; message?: string; details?: unknown } } | null = null;
     try {
@@ -136,7 +141,11 @@ export class Api {
       const transient = RESENDABLE.has(answer.code) || /^http-5\d\d$/.test(answer.code);
       if (transient) {
         // The functions emulator answers {"code":"ECONNRESET"} when it cut a function off at its timeout.
-        const detail = answer.message.includes("ECONNRESET") ? " (the emulator cut the function off at its timeout)" : answer.code === "network-error" ? ` ${answer.message.slice(0, 100)}` : "";
+        const detail = answer.message.includes("ECONNRESET")
+          ? " (the emulator cut the function off at its timeout)"
+          : answer.code === "network-error"
+            ? ` ${answer.message.slice(0, 100)}`
+            : "";
         this.tally.note(`transient answers: ${answer.code}${detail}`);
       }
       if (transient && resends < this.limits.maxResends) {

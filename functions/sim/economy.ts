@@ -48,14 +48,18 @@ async function main(): Promise<number> {
   try {
     Object.assign(process.env, envFor(stack.endpoints));
     const e = stack.endpoints;
-    console.log(`  stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: functions ${e.functions}, Firestore ${e.firestore}, project ${e.projectId}`);
+    console.log(
+      `  stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: functions ${e.functions}, Firestore ${e.firestore}, project ${e.projectId}`,
+    );
     const report = await runEconomySim(
       { projectId: e.projectId, functions: e.functions as string, auth: e.auth as string },
       { operations, concurrency, seed, size, earlyRefunds, log: (line) => console.log(line) },
     );
     for (const line of formatReport(report)) console.log(line);
     const ok = passed(report);
-    console.log(`\n${ok ? "✔" : "✖"} economy simulation ${ok ? "passed" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s (SIM_SEED=${seed})`);
+    console.log(
+      `\n${ok ? "✔" : "✖"} economy simulation ${ok ? "passed" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s (SIM_SEED=${seed})`,
+    );
     return ok ? 0 : 1;
   } finally {
     await stack.stop();

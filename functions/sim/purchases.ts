@@ -34,7 +34,15 @@ export class PurchaseBook {
   readonly records: PurchaseRecord[] = [];
 
   add(record: Omit<PurchaseRecord, "delivered" | "refunded" | "refundedCents" | "disputed" | "reversedEarly" | "reversalSent">): PurchaseRecord {
-    const full: PurchaseRecord = { ...record, delivered: "pending", refunded: false, refundedCents: 0, disputed: false, reversedEarly: false, reversalSent: false };
+    const full: PurchaseRecord = {
+      ...record,
+      delivered: "pending",
+      refunded: false,
+      refundedCents: 0,
+      disputed: false,
+      reversedEarly: false,
+      reversalSent: false,
+    };
     this.records.push(full);
     return full;
   }

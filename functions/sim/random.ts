@@ -60,7 +60,10 @@ export class Rng {
 
   /** An id unique within the run and reproducible from the seed (request ids, visit ids, store ids). */
   id(prefix: string): string {
-    const part = () => Math.floor(this.next() * 0x100000000).toString(36).padStart(7, "0");
+    const part = () =>
+      Math.floor(this.next() * 0x100000000)
+        .toString(36)
+        .padStart(7, "0");
     return `${prefix}-${part()}${part()}`;
   }
 }

@@ -26,10 +26,21 @@ export function formatReport(report: SimReport): string[] {
       const reasons = [...(stats.reasons.get(code) ?? [])].sort((a, b) => b[1] - a[1]);
       return reasons.length ? ` (${reasons.map(([reason, n]) => `${reason} ${n}`).join(", ")})` : "";
     };
-    const codes = [...stats.refused].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}${why(code)}`).join("; ");
+    const codes = [...stats.refused]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, n]) => `${code} ${n}${why(code)}`)
+      .join("; ");
     rows.push([kind, String(stats.attempted), String(stats.succeeded), String(refused), String(stats.resends), String(stats.redeliveries), codes]);
   }
-  rows.push(["total", String(totals.attempted), String(totals.succeeded), String(totals.refused), String(totals.resends), String(totals.redeliveries), ""]);
+  rows.push([
+    "total",
+    String(totals.attempted),
+    String(totals.succeeded),
+    String(totals.refused),
+    String(totals.resends),
+    String(totals.redeliveries),
+    "",
+  ]);
   for (const line of table(rows)) lines.push(`  ${line}`);
 
   if (tally.notes.size) {
@@ -41,19 +52,34 @@ export function formatReport(report: SimReport): string[] {
     for (const [outcome, n] of [...report.webhookOutcomes].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${outcome}: ${n}`);
   }
   lines.push("", "Ledger:");
-  lines.push(`  ${figures.ledgerTransactions} transactions (${[...figures.types].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t} ${n}`).join(", ")})`);
+  lines.push(
+    `  ${figures.ledgerTransactions} transactions (${[...figures.types]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", ")})`,
+  );
   lines.push(`  ${figures.wallets} wallets, ${figures.shards} unfolded credit shards`);
   const p = figures.purchases;
-  lines.push(`  purchases: ${p.granted} coins granted (simulation delivered ${p.expectedGranted}), ${p.clawedBack} clawed back (expected ${p.expectedClawedBack})`);
+  lines.push(
+    `  purchases: ${p.granted} coins granted (simulation delivered ${p.expectedGranted}), ${p.clawedBack} clawed back (expected ${p.expectedClawedBack})`,
+  );
   lines.push(`  reversals delivered before their purchase: ${figures.earlyReversals.applied} applied, ${figures.earlyReversals.lost} lost`);
-  lines.push(`  project reconciliation (runReconciliation over HTTP): ${report.reconciliation.ok ? "ok" : "NOT ok"}, ${report.reconciliation.detail}`);
+  lines.push(
+    `  project reconciliation (runReconciliation over HTTP): ${report.reconciliation.ok ? "ok" : "NOT ok"}, ${report.reconciliation.detail}`,
+  );
 
   for (const skipped of report.skipped) lines.push(`  skipped: ${skipped}`);
 
   lines.push("", "Run:");
-  lines.push(`  seed ${report.options.seed}, ${report.options.operations} randomized operations requested, concurrency ${report.options.concurrency}`);
-  lines.push(`  setup ${report.setupSeconds.toFixed(1)} s, randomized phase ${seconds.toFixed(1)} s (${report.phaseOperations} operations, ${(report.phaseOperations / seconds).toFixed(1)} ops/s), settling ${report.settleSeconds.toFixed(1)} s`);
-  lines.push(`  operations attempted ${totals.attempted}, succeeded ${totals.succeeded}, refused ${totals.refused}, resends ${totals.resends}, webhook redeliveries ${totals.redeliveries}`);
+  lines.push(
+    `  seed ${report.options.seed}, ${report.options.operations} randomized operations requested, concurrency ${report.options.concurrency}`,
+  );
+  lines.push(
+    `  setup ${report.setupSeconds.toFixed(1)} s, randomized phase ${seconds.toFixed(1)} s (${report.phaseOperations} operations, ${(report.phaseOperations / seconds).toFixed(1)} ops/s), settling ${report.settleSeconds.toFixed(1)} s`,
+  );
+  lines.push(
+    `  operations attempted ${totals.attempted}, succeeded ${totals.succeeded}, refused ${totals.refused}, resends ${totals.resends}, webhook redeliveries ${totals.redeliveries}`,
+  );
 
   if (tally.internals.length) {
     lines.push("", `\`internal\` answers: ${tally.internals.length} (each is a bug)`);

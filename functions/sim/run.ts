@@ -210,9 +210,14 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
     const settleSeconds = (Date.now() - settleBegun) / 1000;
 
     const { mismatches, figures } = await audit(firestore, ctx.book, tally, world);
-    const reconciled = await api.call<{ ok: boolean; mismatchCount: number; mismatches: unknown[] }>(world.root, "runReconciliation", null, { timeoutMs: 540_000 });
+    const reconciled = await api.call<{ ok: boolean; mismatchCount: number; mismatches: unknown[] }>(world.root, "runReconciliation", null, {
+      timeoutMs: 540_000,
+    });
     const reconciliation = reconciled.ok
-      ? { ok: reconciled.result.ok, detail: `${reconciled.result.mismatchCount} mismatch(es)${reconciled.result.ok ? "" : `: ${JSON.stringify(reconciled.result.mismatches).slice(0, 2000)}`}` }
+      ? {
+          ok: reconciled.result.ok,
+          detail: `${reconciled.result.mismatchCount} mismatch(es)${reconciled.result.ok ? "" : `: ${JSON.stringify(reconciled.result.mismatches).slice(0, 2000)}`}`,
+        }
       : { ok: false, detail: `answered ${reconciled.code}: ${reconciled.message}` };
     if (!reconciliation.ok) mismatches.push({ kind: "project reconciliation", detail: reconciliation.detail });
 
@@ -222,7 +227,19 @@ export async function runEconomySim(endpoints: SimEndpoints, options: SimOptions
       webhookOutcomes.set(key, (webhookOutcomes.get(key) ?? 0) + 1);
     }
     const { log: _, ...reported } = options;
-    return { options: reported, tally, mismatches, figures, reconciliation, skipped, webhookOutcomes, setupSeconds, runSeconds, settleSeconds, phaseOperations };
+    return {
+      options: reported,
+      tally,
+      mismatches,
+      figures,
+      reconciliation,
+      skipped,
+      webhookOutcomes,
+      setupSeconds,
+      runSeconds,
+      settleSeconds,
+      phaseOperations,
+    };
   } finally {
     await background.drain();
     await deleteApp(app);

@@ -143,7 +143,8 @@ export async function seedConfiguration(firestore: Firestore): Promise<void> {
   batch.set(firestore.doc("config/economy"), ECONOMY);
   batch.set(firestore.doc("config/pk"), PK);
   batch.set(firestore.doc("config/vip"), { tiers: VIP_TIERS });
-  for (const gift of GIFTS) batch.set(firestore.doc(`gifts/${gift.id}`), { name: gift.id, priceCoins: gift.priceCoins, vipOnly: gift.vipOnly, active: true });
+  for (const gift of GIFTS)
+    batch.set(firestore.doc(`gifts/${gift.id}`), { name: gift.id, priceCoins: gift.priceCoins, vipOnly: gift.vipOnly, active: true });
   for (const pkg of PACKAGES) {
     batch.set(firestore.doc(`rechargePackages/${pkg.id}`), {
       coins: pkg.coins,
@@ -195,7 +196,12 @@ export async function refreshToken(deps: Pick<WorldDeps, "endpoints">, device: D
 }
 
 async function grantRoles(deps: WorldDeps, root: Device, device: Device, roles: string[]): Promise<void> {
-  const answer = await deps.api.call(root, "setUserRoles", { uid: device.uid, roles, reason: "simulation staff and partners", requestId: deps.rng.id("roles") });
+  const answer = await deps.api.call(root, "setUserRoles", {
+    uid: device.uid,
+    roles,
+    reason: "simulation staff and partners",
+    requestId: deps.rng.id("roles"),
+  });
   if (!answer.ok) throw new Error(`setUserRoles ${device.label} ${roles.join(",")}: ${answer.code} ${answer.message}`);
   await refreshToken(deps, device);
 }
@@ -277,7 +283,12 @@ export async function buildWorld(deps: WorldDeps, size: WorldSize): Promise<Worl
       requestId: rng.id("kyc"),
     });
     if (!submitted.ok) throw new Error(`submitKyc ${device.label}: ${submitted.code} ${submitted.message}`);
-    const reviewed = await api.call(world.moderator, "reviewKyc", { uid: device.uid, decision: "approve", reason: "documents match", requestId: rng.id("kyc-review") });
+    const reviewed = await api.call(world.moderator, "reviewKyc", {
+      uid: device.uid,
+      decision: "approve",
+      reason: "documents match",
+      requestId: rng.id("kyc-review"),
+    });
     if (!reviewed.ok) throw new Error(`reviewKyc ${device.label}: ${reviewed.code} ${reviewed.message}`);
     world.verified.push(device);
   });

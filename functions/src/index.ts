@@ -1,46 +1,10 @@
 /** Wiring only: one export per deployed function. Logic lives in the domain folders. */
 
-// users
-export { getMyProfile, setUserRoles } from "./users/callables.js";
-export { onAuthUserCreated, onUserProfileCreated } from "./users/triggers.js";
-
-// wallet
-export {
-  adminAdjustBalance,
-  exchangeDiamonds,
-  getLedgerHistory,
-  requestWithdrawal,
-  resellerTransfer,
-  reviewBalanceAdjustment,
-  reviewWithdrawal,
-  runReconciliation,
-} from "./wallet/callables.js";
-export { foldWalletShards, reconcileLedgerDaily } from "./wallet/jobs.js";
-
+export { deleteChatMessage, muteInVenue, unmuteInVenue } from "./chat/callables.js";
+export { onChatMessageCreated } from "./chat/triggers.js";
+export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";
 // gifts
 export { sendGift } from "./gifts/callables.js";
-
-// payments
-export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";
-
-// social graph and profiles
-export {
-  blockUser,
-  followUser,
-  getFollowSuggestions,
-  listFollowers,
-  listFollowing,
-  reportContent,
-  setUsername,
-  unblockUser,
-  unfollowUser,
-  updateProfile,
-} from "./social/callables.js";
-
-// KYC and GDPR
-export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
-export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";
-
 // identity: sign-up/sign-in policy (blocking functions), devices and sessions
 export {
   banAccount,
@@ -52,12 +16,8 @@ export {
   removeDevice,
   signOutEverywhere,
 } from "./identity/index.js";
-
-// progression: levels and badges from the ledger, VIP tiers
-export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
-export { adminGrantVip, purchaseVip } from "./progression/vipCallables.js";
-export { expireVipMembershipsJob } from "./progression/vipJobs.js";
-
+// KYC and GDPR
+export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
 // live streams: lifecycle, discovery, entry, guests, moderation, rankings; PK battles
 export {
   answerGuestInvite,
@@ -81,7 +41,12 @@ export {
 export { sweepLiveStreamsJob } from "./live/jobs.js";
 export { cancelPk, challengePk, respondPk } from "./live/pk-callables.js";
 export { pkBattleTimer, sweepPkBattles } from "./live/pk-jobs.js";
-
+// payments
+export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";
+// progression: levels and badges from the ledger, VIP tiers
+export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
+export { adminGrantVip, purchaseVip } from "./progression/vipCallables.js";
+export { expireVipMembershipsJob } from "./progression/vipJobs.js";
 // voice rooms: settings, entry, seats, moderation, activity, levels
 export {
   closeRoom,
@@ -109,10 +74,36 @@ export {
   updateRoom,
 } from "./rooms/callables.js";
 export { roomsMaintenanceJob, trimRoomActivityJob } from "./rooms/jobs.js";
+// social graph and profiles
+export {
+  blockUser,
+  followUser,
+  getFollowSuggestions,
+  listFollowers,
+  listFollowing,
+  reportContent,
+  setUsername,
+  unblockUser,
+  unfollowUser,
+  updateProfile,
+} from "./social/callables.js";
+// users
+export { getMyProfile, setUserRoles } from "./users/callables.js";
+export { onAuthUserCreated, onUserProfileCreated } from "./users/triggers.js";
 
 // venues (streams and rooms alike): presence, chat moderation, gift effects
 export { onGiftPostedToVenue } from "./venues/gift-effects.js";
 export { sweepVenuePresenceJob } from "./venues/jobs.js";
 export { onVenueMemberAdmitted, onVenuePresenceRemoved } from "./venues/triggers.js";
-export { deleteChatMessage, muteInVenue, unmuteInVenue } from "./chat/callables.js";
-export { onChatMessageCreated } from "./chat/triggers.js";
+// wallet
+export {
+  adminAdjustBalance,
+  exchangeDiamonds,
+  getLedgerHistory,
+  requestWithdrawal,
+  resellerTransfer,
+  reviewBalanceAdjustment,
+  reviewWithdrawal,
+  runReconciliation,
+} from "./wallet/callables.js";
+export { foldWalletShards, reconcileLedgerDaily } from "./wallet/jobs.js";

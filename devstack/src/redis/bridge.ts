@@ -123,11 +123,19 @@ export async function startUpstashBridge(options: UpstashBridgeOptions): Promise
       sendJson(response, status, outcomeToJson(outcome, encoding));
     } else if (path === "/pipeline") {
       const outcomes = await executor.runPipeline(parseCommandList(await readJsonBody(request)));
-      sendJson(response, 200, outcomes.map((outcome) => outcomeToJson(outcome, encoding)));
+      sendJson(
+        response,
+        200,
+        outcomes.map((outcome) => outcomeToJson(outcome, encoding)),
+      );
     } else if (path === "/multi-exec") {
       const transaction = await executor.runTransaction(parseCommandList(await readJsonBody(request)));
       if (!transaction.ok) throw new HttpError(400, transaction.error);
-      sendJson(response, 200, transaction.outcomes.map((outcome) => outcomeToJson(outcome, encoding)));
+      sendJson(
+        response,
+        200,
+        transaction.outcomes.map((outcome) => outcomeToJson(outcome, encoding)),
+      );
     } else {
       // Path-style commands (/get/key) and SSE subscriptions are not implemented.
       throw new HttpError(404, `ERR unsupported path ${path}`);

@@ -36,9 +36,26 @@ class PassthroughCommand extends Command {
  * connection of their own anyway: transactions go through /multi-exec.
  */
 const CONNECTION_STATE_COMMANDS = new Set([
-  "multi", "exec", "discard", "watch", "unwatch", "select", "reset", "hello", "auth", "quit", "monitor",
-  "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe",
-  "sync", "psync", "replconf",
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
+  "select",
+  "reset",
+  "hello",
+  "auth",
+  "quit",
+  "monitor",
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "sync",
+  "psync",
+  "replconf",
 ]);
 
 /** Commands that can park a connection; they get a connection of their own. */

@@ -51,7 +51,13 @@ export async function startRedis(opts: StartRedisOptions = {}): Promise<RedisHan
 
   let bridge: UpstashBridge;
   try {
-    bridge = await startUpstashBridge({ host, port: opts.bridgePort, token, redisUrl: `redis://${formatHostForUrl(host)}:${server.port}`, log: opts.log });
+    bridge = await startUpstashBridge({
+      host,
+      port: opts.bridgePort,
+      token,
+      redisUrl: `redis://${formatHostForUrl(host)}:${server.port}`,
+      log: opts.log,
+    });
   } catch (error) {
     await server.stop();
     throw error;

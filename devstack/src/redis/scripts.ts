@@ -25,14 +25,17 @@ export function removeUnsupportedShebangFlags(script: string): string {
   const match = /^#!lua([^\n]*)/.exec(script);
   if (!match) return script;
   let changed = false;
-  const options = match[1].split(/[ \t]+/).filter(Boolean).flatMap((option) => {
-    if (!option.startsWith("flags=")) return [option];
-    const flags = option.slice("flags=".length).split(",");
-    const kept = flags.filter((flag) => !UNSUPPORTED_SHEBANG_FLAGS.has(flag));
-    if (kept.length === flags.length) return [option];
-    changed = true;
-    return kept.length > 0 ? [`flags=${kept.join(",")}`] : [];
-  });
+  const options = match[1]
+    .split(/[ \t]+/)
+    .filter(Boolean)
+    .flatMap((option) => {
+      if (!option.startsWith("flags=")) return [option];
+      const flags = option.slice("flags=".length).split(",");
+      const kept = flags.filter((flag) => !UNSUPPORTED_SHEBANG_FLAGS.has(flag));
+      if (kept.length === flags.length) return [option];
+      changed = true;
+      return kept.length > 0 ? [`flags=${kept.join(",")}`] : [];
+    });
   if (!changed) return script;
   return ["#!lua", ...options].join(" ") + script.slice(match[0].length);
 }

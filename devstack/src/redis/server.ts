@@ -103,16 +103,24 @@ class RedisStartError extends Error {
 
 async function launchOnce(binary: string, host: string, port: number, log?: (line: string) => void): Promise<RedisServerProcess> {
   const args = [
-    "--port", String(port),
-    "--bind", host,
+    "--port",
+    String(port),
+    "--bind",
+    host,
     // Throwaway data: never write RDB/AOF files.
-    "--save", "",
-    "--appendonly", "no",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
     // Foreground, so the child process is Redis itself and SIGTERM/exit events are meaningful.
-    "--daemonize", "no",
-    "--dir", tmpdir(),
-    "--logfile", "",
-    "--loglevel", "warning",
+    "--daemonize",
+    "no",
+    "--dir",
+    tmpdir(),
+    "--logfile",
+    "",
+    "--loglevel",
+    "warning",
   ];
   // Not detached: a terminal Ctrl-C reaches Redis too, since it shares our process group.
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -166,7 +174,10 @@ async function launchOnce(binary: string, host: string, port: number, log?: (lin
       await exited;
       const output = recentOutput.join("\n");
       const reason = spawnError ? spawnError.message : `exited with ${child.exitCode ?? child.signalCode}`;
-      throw new RedisStartError(`redis-server (${binary}) failed to start on ${host}:${port}: ${reason}\n${output}`, /address already in use/i.test(output));
+      throw new RedisStartError(
+        `redis-server (${binary}) failed to start on ${host}:${port}: ${reason}\n${output}`,
+        /address already in use/i.test(output),
+      );
     }
     if (await pingRedis(host, port)) {
       return { host, port, pid: child.pid ?? -1, stop };

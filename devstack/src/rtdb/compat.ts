@@ -22,7 +22,7 @@
  * Everything upstream lacks (get, onDisconnect, increments, auth, unlisten, transaction hashes
  * checked before rules) is handled in front of it, in connection.ts.
  */
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import Module, { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { createFirebaseShim, type ShimApp, type ShimReference } from "./firebase-shim.js";

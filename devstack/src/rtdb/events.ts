@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AppliedWrite, WriteOrigin } from "./store.js";
-import { childKeys, splitPath, type StoredValue, toPlainValue, valueAt } from "./tree.js";
+import { childKeys, type StoredValue, splitPath, toPlainValue, valueAt } from "./tree.js";
 
 export const DATABASE_EVENT_TYPES = [
   "google.firebase.database.ref.v1.created",
@@ -68,7 +68,10 @@ export class PathPattern {
     const segment = this.segments[patternIndex];
     if (segment.kind === "many") {
       // Zero segments, or one more and stay on this wildcard.
-      return this.match(patternIndex + 1, path, pathIndex, prefixOnly) || (pathIndex < path.length && this.match(patternIndex, path, pathIndex + 1, prefixOnly));
+      return (
+        this.match(patternIndex + 1, path, pathIndex, prefixOnly) ||
+        (pathIndex < path.length && this.match(patternIndex, path, pathIndex + 1, prefixOnly))
+      );
     }
     if (pathIndex === path.length) return false;
     if (segment.kind === "literal" && segment.key !== path[pathIndex]) return false;
@@ -154,7 +157,11 @@ function firesFor(eventType: DatabaseEventType, change: DatabaseChange): boolean
 }
 
 /** The changes `write` made at refs matching `pattern` that an `eventType` trigger fires for. */
-export function changesFor(eventType: DatabaseEventType, pattern: PathPattern, write: Pick<AppliedWrite, "before" | "after" | "paths">): DatabaseChange[] {
+export function changesFor(
+  eventType: DatabaseEventType,
+  pattern: PathPattern,
+  write: Pick<AppliedWrite, "before" | "after" | "paths">,
+): DatabaseChange[] {
   const changes: DatabaseChange[] = [];
   for (const ref of touchedRefs(pattern, write)) {
     const beforeNode = valueAt(write.before, ref);
@@ -194,7 +201,12 @@ function authAttributes(origin: WriteOrigin | undefined): Pick<DatabaseCloudEven
   return typeof uid === "string" ? { authtype: "app_user", authid: uid } : { authtype: "app_user" };
 }
 
-export function databaseCloudEvent(eventType: DatabaseEventType, instance: string, change: DatabaseChange, write: Pick<AppliedWrite, "origin" | "time">): DatabaseCloudEvent {
+export function databaseCloudEvent(
+  eventType: DatabaseEventType,
+  instance: string,
+  change: DatabaseChange,
+  write: Pick<AppliedWrite, "origin" | "time">,
+): DatabaseCloudEvent {
   const ref = change.ref.join("/");
   return {
     specversion: "1.0",
@@ -226,6 +238,8 @@ export class CompiledDatabaseTrigger {
   /** The events `write` (made in the namespace `instance`) fires on this trigger, in ref order. */
   eventsFor(write: AppliedWrite, instance: string): DatabaseCloudEvent[] {
     if (!this.instance.matches([instance])) return [];
-    return changesFor(this.definition.eventType, this.ref, write).map((change) => databaseCloudEvent(this.definition.eventType, instance, change, write));
+    return changesFor(this.definition.eventType, this.ref, write).map((change) =>
+      databaseCloudEvent(this.definition.eventType, instance, change, write),
+    );
   }
 }

@@ -8,8 +8,8 @@ import { findOfficialRtdbJar, startOfficialRtdb } from "./official.js";
 import { startOfflineRtdb } from "./server.js";
 import type { WriteObserver } from "./store.js";
 
-export { findOfficialRtdbJar };
 export type { AppliedWrite, WriteObserver, WriteOrigin } from "./store.js";
+export { findOfficialRtdbJar };
 
 export interface RtdbHandle {
   kind: "official" | "offline";
@@ -60,7 +60,10 @@ export async function startRtdb(options: StartRtdbOptions): Promise<RtdbHandle> 
 
   const server =
     jar && options.java
-      ? { kind: "official" as const, ...(await startOfficialRtdb({ jar, java: options.java, host, port, namespace: options.namespace, rulesText, log })) }
+      ? {
+          kind: "official" as const,
+          ...(await startOfficialRtdb({ jar, java: options.java, host, port, namespace: options.namespace, rulesText, log })),
+        }
       : { kind: "offline" as const, ...(await startOfflineRtdb({ host, port, namespace: options.namespace, rulesText, log })) };
 
   const emulatorHost = hostPort(host, server.port);

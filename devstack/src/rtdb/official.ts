@@ -97,7 +97,13 @@ export async function startOfficialRtdb(options: OfficialRtdbOptions): Promise<O
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     for (;;) {
       if (failure) throw new Error(`${failure} while starting`);
-      if (await ownerRequest("GET", "/.json").then(() => true, () => false)) break;
+      if (
+        await ownerRequest("GET", "/.json").then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`The RTDB emulator did not answer on ${baseUrl} within ${STARTUP_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -37,7 +37,12 @@ export function resolveServerValues(value: unknown, path: string, now: number, c
   for (const [key, child] of Object.entries(value)) {
     // ".value" and ".priority" describe the node itself, not a child of it.
     const childPath = key === ".value" || key === PRIORITY_KEY ? path : join(path, key);
-    Object.defineProperty(resolved, key, { value: resolveServerValues(child, childPath, now, current), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(resolved, key, {
+      value: resolveServerValues(child, childPath, now, current),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return resolved;
 }
@@ -48,7 +53,12 @@ export function resolveServerValuesInPatch(patch: unknown, path: string, now: nu
   const resolved: Record<string, unknown> = {};
   for (const [relative, child] of Object.entries(patch)) {
     const childPath = [...splitPath(path), ...splitPath(relative)].join("/");
-    Object.defineProperty(resolved, relative, { value: resolveServerValues(child, childPath, now, current), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(resolved, relative, {
+      value: resolveServerValues(child, childPath, now, current),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return resolved;
 }

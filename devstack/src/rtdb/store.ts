@@ -61,7 +61,10 @@ export class RealtimeStore {
   update(path: string, patch: Readonly<Record<string, unknown>>): void {
     const base = parsePath(path);
     // Normalize everything before touching the tree, so invalid data leaves it unchanged.
-    const changes = Object.entries(patch).map(([relative, value]): [string[], StoredValue] => [[...base, ...parsePath(relative)], normalizeValue(value)]);
+    const changes = Object.entries(patch).map(([relative, value]): [string[], StoredValue] => [
+      [...base, ...parsePath(relative)],
+      normalizeValue(value),
+    ]);
     this.apply(changes);
   }
 

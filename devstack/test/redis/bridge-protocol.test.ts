@@ -169,7 +169,14 @@ describe("redis bridge: REST protocol", () => {
 
     it("multi-exec answers per-command results, with run-time errors in place", async () => {
       await post(["SET", "text", "abc"]);
-      const { status, body } = await post<Entry[]>([["INCR", "n"], ["INCR", "text"], ["INCR", "n"]], { path: "/multi-exec" });
+      const { status, body } = await post<Entry[]>(
+        [
+          ["INCR", "n"],
+          ["INCR", "text"],
+          ["INCR", "n"],
+        ],
+        { path: "/multi-exec" },
+      );
       assert.equal(status, 200);
       assert.deepEqual(body[0], { result: 1 });
       assert.match(String(body[1].error), /not an integer/);
@@ -217,7 +224,13 @@ describe("redis bridge: REST protocol", () => {
 
     it("mapped EVALSHA works inside multi-exec", async () => {
       await post(["EVAL", flagged, 1, "k", 1]);
-      const { body } = await post([["EVALSHA", sha1(flagged), 1, "k", 10], ["GET", "k"]], { path: "/multi-exec" });
+      const { body } = await post(
+        [
+          ["EVALSHA", sha1(flagged), 1, "k", 10],
+          ["GET", "k"],
+        ],
+        { path: "/multi-exec" },
+      );
       assert.deepEqual(body, [{ result: 11 }, { result: "11" }]);
     });
   });

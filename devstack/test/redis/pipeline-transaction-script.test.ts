@@ -107,7 +107,10 @@ describe("redis bridge: pipelines, transactions, scripts, concurrency", () => {
       it(`50 parallel INCRs sum to 50 (${name})`, async () => {
         const results = await Promise.all(Array.from({ length: 50 }, () => getClient().incr("likes")));
         assert.equal(await client.get("likes"), 50);
-        assert.deepEqual([...results].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 1));
+        assert.deepEqual(
+          [...results].sort((a, b) => a - b),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
       });
     }
   });

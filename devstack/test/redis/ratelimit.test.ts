@@ -23,8 +23,7 @@ describe("redis bridge: @upstash/ratelimit", () => {
   let prefixCounter = 0;
 
   /** A fresh key prefix per limiter, and no in-memory block cache so every call reaches Redis. */
-  const newRatelimit = (limiter: Limiter) =>
-    new Ratelimit({ redis: client, limiter, prefix: `test-rl-${++prefixCounter}`, ephemeralCache: false });
+  const newRatelimit = (limiter: Limiter) => new Ratelimit({ redis: client, limiter, prefix: `test-rl-${++prefixCounter}`, ephemeralCache: false });
 
   before(async () => {
     redis = await startRedis();

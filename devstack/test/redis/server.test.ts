@@ -9,8 +9,8 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
-import { findRedisServer, type RedisHandle, startRedis } from "../../src/redis/index.js";
 import { freePort as findFreePort } from "../../src/net.js";
+import { findRedisServer, type RedisHandle, startRedis } from "../../src/redis/index.js";
 import { pingRedis } from "../../src/redis/server.js";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -136,7 +136,10 @@ describe("redis bridge: redis-server process", () => {
 
     it("rejects clearly when the binary does not exist", async () => {
       const exitListenersBefore = process.listenerCount("exit");
-      await assert.rejects(startRedis({ redisServerPath: "/nonexistent/redis-server" }), /redis-server \(\/nonexistent\/redis-server\) failed to start.*ENOENT/s);
+      await assert.rejects(
+        startRedis({ redisServerPath: "/nonexistent/redis-server" }),
+        /redis-server \(\/nonexistent\/redis-server\) failed to start.*ENOENT/s,
+      );
       assert.equal(process.listenerCount("exit"), exitListenersBefore);
     });
 
@@ -174,7 +177,11 @@ describe("redis bridge: redis-server process", () => {
         assert.equal(exitCode, mode === "exit" ? 0 : 1);
         const { redisPort, bridgePort } = JSON.parse(stdout) as { redisPort: number; bridgePort: number };
         assert.ok(redisPort > 0 && bridgePort > 0);
-        assert.equal(await eventually(async () => !(await pingRedis("127.0.0.1", redisPort))), true, "redis-server still answers after its parent died");
+        assert.equal(
+          await eventually(async () => !(await pingRedis("127.0.0.1", redisPort))),
+          true,
+          "redis-server still answers after its parent died",
+        );
         assert.equal(await bridgeAnswers(`http://127.0.0.1:${bridgePort}`), false);
       });
     }

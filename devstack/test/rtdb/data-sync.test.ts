@@ -224,7 +224,10 @@ describe("offline RTDB: data sync through the SDKs", () => {
   describe("transactions", () => {
     it("30 connections race for 10 seats: exactly 10 win, one distinct uid per seat", async () => {
       const seatCount = 10;
-      const racers = Array.from({ length: 30 }, (_, index) => ({ uid: `racer-${String(index).padStart(2, "0")}`, db: clients.user(`racer-${String(index).padStart(2, "0")}`).db }));
+      const racers = Array.from({ length: 30 }, (_, index) => ({
+        uid: `racer-${String(index).padStart(2, "0")}`,
+        db: clients.user(`racer-${String(index).padStart(2, "0")}`).db,
+      }));
       await Promise.all(racers.map(({ db }) => waitForConnected(db)));
 
       const claims = await Promise.all(
@@ -240,7 +243,10 @@ describe("offline RTDB: data sync through the SDKs", () => {
       const winners = claims.filter((claim) => claim.seat !== null);
       assert.equal(winners.length, seatCount);
       assert.equal(claims.length - winners.length, 20);
-      assert.deepEqual(winners.map((claim) => claim.seat).sort((a, b) => Number(a) - Number(b)), [...Array(seatCount).keys()]);
+      assert.deepEqual(
+        winners.map((claim) => claim.seat).sort((a, b) => Number(a) - Number(b)),
+        [...Array(seatCount).keys()],
+      );
       // Keys 0..9 come back as an array, as from real RTDB; index access works for both shapes.
       const seats = (await clients.admin().ref("rooms/r1/seats").get()).val() as Record<string, string>;
       const holders = Object.values(seats);
@@ -264,7 +270,9 @@ describe("offline RTDB: data sync through the SDKs", () => {
 
     it("admin transactions work too", async () => {
       const admin = clients.admin();
-      const results = await Promise.all(Array.from({ length: 5 }, () => admin.ref("counters/admin-tx").transaction((value) => (typeof value === "number" ? value : 0) + 1)));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => admin.ref("counters/admin-tx").transaction((value) => (typeof value === "number" ? value : 0) + 1)),
+      );
       assert.ok(results.every((result) => result.committed));
       assert.equal((await admin.ref("counters/admin-tx").get()).val(), 5);
     });

@@ -116,7 +116,9 @@ describe("offline RTDB: database triggers", () => {
     const admin = clients.admin();
     await admin.ref("rooms/r1/seats").set({ s0: { uid: "u1", muted: false }, s1: { uid: "u2", muted: false } });
     delivered.length = 0;
-    await admin.ref().update({ "rooms/r1/seats/s0/muted": true, "rooms/r1/seats/s1": null, "rooms/r1/seats/s2": { uid: "u3", muted: false }, "rooms/r1/name": "x" });
+    await admin
+      .ref()
+      .update({ "rooms/r1/seats/s0/muted": true, "rooms/r1/seats/s1": null, "rooms/r1/seats/s2": { uid: "u3", muted: false }, "rooms/r1/name": "x" });
     const byRef = (await events()).sort((a, b) => a.ref.localeCompare(b.ref));
     assert.deepEqual(byRef, [
       { trigger: "seatWritten", ref: "rooms/r1/seats/s0", before: { uid: "u1", muted: false }, after: { uid: "u1", muted: true }, auth: "admin" },
@@ -163,12 +165,18 @@ describe("offline RTDB: database triggers", () => {
     await clients.remove(app);
     const deadline = Date.now() + 5000;
     while (delivered.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(await events(), [{ trigger: "presenceDeleted", ref: "presence/leaver", before: { state: "online" }, after: null, auth: "user:leaver" }]);
+    assert.deepEqual(await events(), [
+      { trigger: "presenceDeleted", ref: "presence/leaver", before: { state: "online" }, after: null, auth: "user:leaver" },
+    ]);
   });
 
   it("REST writes fire too; a reset, ?triggers=off and other namespaces fire nothing", async () => {
     const rest = (method: string, path: string, body: unknown, query = `ns=${NAMESPACE}`) =>
-      fetch(`http://${rtdb.emulatorHost}/${path}.json?${query}`, { method, headers: { authorization: "Bearer owner" }, body: JSON.stringify(body) }).then((r) => {
+      fetch(`http://${rtdb.emulatorHost}/${path}.json?${query}`, {
+        method,
+        headers: { authorization: "Bearer owner" },
+        body: JSON.stringify(body),
+      }).then((r) => {
         assert.equal(r.status, 200);
       });
     await rest("PUT", "public/chat/v9/m1", { text: "rest" });

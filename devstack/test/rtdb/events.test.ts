@@ -24,8 +24,14 @@ const { applyChange } = functionsRequire(join(FUNCTIONS_DIR, "node_modules", "fi
 type RawHandler = (raw: unknown) => Promise<unknown>;
 type Snapshot = { val(): unknown; key: string | null };
 const v2database = functionsRequire("firebase-functions/v2/database") as {
-  onValueCreated(ref: string, handler: (event: { data: Snapshot; params: Record<string, string>; ref: string; authType: string; authId?: string }) => unknown): RawHandler;
-  onValueUpdated(ref: string, handler: (event: { data: { before: Snapshot; after: Snapshot }; params: Record<string, string> }) => unknown): RawHandler;
+  onValueCreated(
+    ref: string,
+    handler: (event: { data: Snapshot; params: Record<string, string>; ref: string; authType: string; authId?: string }) => unknown,
+  ): RawHandler;
+  onValueUpdated(
+    ref: string,
+    handler: (event: { data: { before: Snapshot; after: Snapshot }; params: Record<string, string> }) => unknown,
+  ): RawHandler;
   onValueDeleted(ref: string, handler: (event: { data: Snapshot; params: Record<string, string> }) => unknown): RawHandler;
   onValueWritten(ref: string, handler: (event: { data: { before: Snapshot; after: Snapshot } }) => unknown): RawHandler;
 };
@@ -80,7 +86,16 @@ describe("offline RTDB: database trigger events", () => {
 
     it("a write below the pattern's depth touches the matching ancestor once", () => {
       assert.deepEqual(refs("chat/{venueKey}/{messageId}", write(world, [["chat/v1/m1/text", "x"]])), ["chat/v1/m1"]);
-      assert.deepEqual(refs("chat/{venueKey}", write(world, [["chat/v1/m1/text", "x"], ["chat/v1/m2/text", "y"]])), ["chat/v1"]);
+      assert.deepEqual(
+        refs(
+          "chat/{venueKey}",
+          write(world, [
+            ["chat/v1/m1/text", "x"],
+            ["chat/v1/m2/text", "y"],
+          ]),
+        ),
+        ["chat/v1"],
+      );
     });
 
     it("a write above it touches every matching child there was or is", () => {
@@ -98,7 +113,11 @@ describe("offline RTDB: database trigger events", () => {
       const logs = { logs: { a: { b: { c: 1 } } } };
       assert.deepEqual(refs("logs/{path=**}", write(logs, [["logs/a/b", { c: 2 }]])), ["logs/a/b"]);
       assert.deepEqual(refs("logs/{path=**}/c", write(logs, [["logs/a/b/c/d", 1]])), ["logs/a/b/c"]);
-      assert.deepEqual(refs("logs/{path=**}/c", write(logs, [["logs", { a: { c: 1 }, b: { x: { c: 2 } } }]])), ["logs/a/b/c", "logs/a/c", "logs/b/x/c"]);
+      assert.deepEqual(refs("logs/{path=**}/c", write(logs, [["logs", { a: { c: 1 }, b: { x: { c: 2 } } }]])), [
+        "logs/a/b/c",
+        "logs/a/c",
+        "logs/b/x/c",
+      ]);
     });
   });
 
@@ -112,7 +131,12 @@ describe("offline RTDB: database trigger events", () => {
       assert.deepEqual(byType(CREATED), [{ ref: "seats/s2", before: null, after: { uid: "u4" } }]);
       assert.deepEqual(byType(UPDATED), [{ ref: "seats/s1", before: { uid: "u2" }, after: { uid: "u3" } }]);
       assert.deepEqual(byType(DELETED), [{ ref: "seats/s0", before: { uid: "u1" }, after: null }]);
-      assert.deepEqual(byType(WRITTEN).map((change) => change.ref).sort(), ["seats/s0", "seats/s1", "seats/s2"]);
+      assert.deepEqual(
+        byType(WRITTEN)
+          .map((change) => change.ref)
+          .sort(),
+        ["seats/s0", "seats/s1", "seats/s2"],
+      );
     });
 
     it("a write that leaves the value as it was fires nothing", () => {
@@ -128,7 +152,10 @@ describe("offline RTDB: database trigger events", () => {
 
   it("deltas rebuild the new value, through firebase-functions' applyChange and snapshots", async () => {
     const cases: [unknown, unknown][] = [
-      [{ a: 1, b: { c: 2, d: 3 }, e: "x" }, { a: 1, b: { c: 2, d: 4, f: 5 } }],
+      [
+        { a: 1, b: { c: 2, d: 3 }, e: "x" },
+        { a: 1, b: { c: 2, d: 4, f: 5 } },
+      ],
       [{ a: { b: 1 } }, { a: 7 }],
       [{ a: 7 }, { a: { b: 1 } }],
       [null, { a: 1 }],
@@ -180,7 +207,11 @@ describe("offline RTDB: database trigger events", () => {
           subject: "refs/chat/stream_1/m1",
           time: "2026-01-02T03:04:05.000Z",
           datacontenttype: "application/json",
-          data: { "@type": "type.googleapis.com/google.events.firebase.database.v1.ReferenceEventData", data: null, delta: { text: "hi", uid: "u1" } },
+          data: {
+            "@type": "type.googleapis.com/google.events.firebase.database.v1.ReferenceEventData",
+            data: null,
+            delta: { text: "hi", uid: "u1" },
+          },
           firebasedatabasehost: "firebaseio.com",
           instance: NAMESPACE,
           ref: "chat/stream_1/m1",

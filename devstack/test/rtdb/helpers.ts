@@ -1,9 +1,9 @@
 /** Shared set-up for the RTDB conformance tests: a server per file, real SDK clients per simulated user. */
 import { join } from "node:path";
+import { deleteApp, type FirebaseApp, initializeApp, setLogLevel } from "firebase/app";
+import { connectDatabaseEmulator, type Database, type DataSnapshot, getDatabase, onValue, type Query, ref } from "firebase/database";
 import { type App as AdminApp, deleteApp as deleteAdminApp, initializeApp as initializeAdminApp } from "firebase-admin/app";
 import { type Database as AdminDatabase, getDatabase as getAdminDatabase } from "firebase-admin/database";
-import { deleteApp, type FirebaseApp, initializeApp, setLogLevel } from "firebase/app";
-import { connectDatabaseEmulator, type DataSnapshot, type Database, getDatabase, onValue, type Query, ref } from "firebase/database";
 import { type RtdbHandle, startRtdb } from "../../src/rtdb/index.js";
 
 export const PROJECT_ID = "demo-rtdb-test";
@@ -78,7 +78,10 @@ export function waitForValue(query: Query, accept: (value: unknown) => boolean, 
       unsubscribe?.();
       outcome();
     };
-    const timer = setTimeout(() => settle(() => reject(new Error(`timed out waiting at ${query.toString()}; last value ${JSON.stringify(last)}`))), timeoutMs);
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`timed out waiting at ${query.toString()}; last value ${JSON.stringify(last)}`))),
+      timeoutMs,
+    );
     // With cached data the callback runs inside onValue(), before `unsubscribe` is assigned.
     let unsubscribe: (() => void) | undefined;
     unsubscribe = onValue(

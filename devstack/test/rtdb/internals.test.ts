@@ -69,7 +69,12 @@ describe("offline RTDB internals", () => {
 
   it("resolves increments against the current value, and timestamps", () => {
     const current = (path: string): StoredValue => (path === "counters/a" ? 41 : path === "counters/text" ? "x" : null);
-    const resolved = resolveServerValues({ a: { ".sv": { increment: 1 } }, text: { ".sv": { increment: 2 } }, at: { ".sv": "timestamp" } }, "counters", 1234, current);
+    const resolved = resolveServerValues(
+      { a: { ".sv": { increment: 1 } }, text: { ".sv": { increment: 2 } }, at: { ".sv": "timestamp" } },
+      "counters",
+      1234,
+      current,
+    );
     assert.deepEqual(resolved, { a: 42, text: 2, at: 1234 });
     assert.throws(() => resolveServerValues({ ".sv": "unknown" }, "x", 1, current), InvalidDataError);
   });

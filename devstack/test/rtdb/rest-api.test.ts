@@ -67,7 +67,9 @@ describe("offline RTDB: REST API and server controls", () => {
 
   it("resolves server values in REST writes", async () => {
     const before = Date.now();
-    const stamped = (await rest("PUT", "/public/stamp.json", { token: "owner", body: { at: { ".sv": "timestamp" }, n: { ".sv": { increment: 2 } } } })).json() as {
+    const stamped = (
+      await rest("PUT", "/public/stamp.json", { token: "owner", body: { at: { ".sv": "timestamp" }, n: { ".sv": { increment: 2 } } } })
+    ).json() as {
       at: number;
       n: number;
     };

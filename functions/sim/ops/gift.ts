@@ -13,8 +13,16 @@ export function pickRecipient(ctx: SimContext, rng: Rng, sender: Device): Device
   return recipient.uid === sender.uid ? (hosts[0] as Device) : recipient;
 }
 
-export async function giftTo(ctx: SimContext, rng: Rng, sender: Device, recipient: Device, context = giftContext(ctx, rng, recipient)): Promise<void> {
-  const gift = rng.chance(0.05) ? (ctx.world.gifts.find((g) => g.vipOnly) ?? rng.pick(ctx.world.gifts)) : rng.pick(ctx.world.gifts.filter((g) => !g.vipOnly));
+export async function giftTo(
+  ctx: SimContext,
+  rng: Rng,
+  sender: Device,
+  recipient: Device,
+  context = giftContext(ctx, rng, recipient),
+): Promise<void> {
+  const gift = rng.chance(0.05)
+    ? (ctx.world.gifts.find((g) => g.vipOnly) ?? rng.pick(ctx.world.gifts))
+    : rng.pick(ctx.world.gifts.filter((g) => !g.vipOnly));
   const count = rng.chance(0.8) ? 1 : rng.int(2, 12);
   const requestId = rng.id("gift");
   await ctx.api.call(

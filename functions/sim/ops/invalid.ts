@@ -32,7 +32,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   "gift count zero": (ctx, rng) => gift(ctx, rng, rng.pick(ctx.world.fans), { count: 0 }, "count 0").then(() => {}),
   "gift to nobody": (ctx, rng) => gift(ctx, rng, rng.pick(ctx.world.fans), { recipientUid: rng.id("nobody") }, "unknown recipient").then(() => {}),
-  "gift to a path-like uid": (ctx, rng) => gift(ctx, rng, rng.pick(ctx.world.fans), { recipientUid: "x.y$z#1" }, "recipient with . $ #").then(() => {}),
+  "gift to a path-like uid": (ctx, rng) =>
+    gift(ctx, rng, rng.pick(ctx.world.fans), { recipientUid: "x.y$z#1" }, "recipient with . $ #").then(() => {}),
   "gift request id reused": async (ctx, rng) => {
     const fan = rng.pick(ctx.world.fans);
     const requestId = rng.id("reused");
@@ -43,12 +44,22 @@ const SCENARIOS: Record<string, Scenario> = {
   "exchange more than held": async (ctx, rng) => {
     const fan = rng.pick(ctx.world.fans);
     const requestId = rng.id("bad-exchange");
-    await ctx.api.call(fan, "exchangeDiamonds", { diamonds: 50_000_000, requestId }, { kind: "exchangeDiamonds (more than held)", ledger: { owner: fan.uid, key: requestId } });
+    await ctx.api.call(
+      fan,
+      "exchangeDiamonds",
+      { diamonds: 50_000_000, requestId },
+      { kind: "exchangeDiamonds (more than held)", ledger: { owner: fan.uid, key: requestId } },
+    );
   },
   "exchange negative": async (ctx, rng) => {
     const fan = rng.pick(ctx.world.fans);
     const requestId = rng.id("bad-exchange");
-    await ctx.api.call(fan, "exchangeDiamonds", { diamonds: -5, requestId }, { kind: "exchangeDiamonds (negative)", ledger: { owner: fan.uid, key: requestId } });
+    await ctx.api.call(
+      fan,
+      "exchangeDiamonds",
+      { diamonds: -5, requestId },
+      { kind: "exchangeDiamonds (negative)", ledger: { owner: fan.uid, key: requestId } },
+    );
   },
   "withdrawal over the limit": async (ctx, rng) => {
     const actor = rng.pick(ctx.world.verified);
@@ -56,7 +67,11 @@ const SCENARIOS: Record<string, Scenario> = {
     await ctx.api.call(
       actor,
       "requestWithdrawal",
-      { diamonds: ECONOMY.withdrawMaxDiamondsPerRequest + rng.int(1, 5000), payoutMethod: { type: "paypal", accountRef: "over@pay.test" }, requestId },
+      {
+        diamonds: ECONOMY.withdrawMaxDiamondsPerRequest + rng.int(1, 5000),
+        payoutMethod: { type: "paypal", accountRef: "over@pay.test" },
+        requestId,
+      },
       { kind: "requestWithdrawal (over the limit)", ledger: { owner: actor.uid, key: requestId } },
     );
   },
@@ -111,12 +126,22 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   "transfer without a request id": async (ctx, rng) => {
     const reseller = rng.pick(ctx.world.resellers);
-    await ctx.api.call(reseller, "resellerTransfer", { toUid: rng.pick(ctx.world.fans).uid, coins: 10 }, { kind: "resellerTransfer (no request id)" });
+    await ctx.api.call(
+      reseller,
+      "resellerTransfer",
+      { toUid: rng.pick(ctx.world.fans).uid, coins: 10 },
+      { kind: "resellerTransfer (no request id)" },
+    );
   },
   "transfer to oneself": async (ctx, rng) => {
     const reseller = rng.pick(ctx.world.resellers);
     const requestId = rng.id("bad-transfer");
-    await ctx.api.call(reseller, "resellerTransfer", { toUid: reseller.uid, coins: 10, requestId }, { kind: "resellerTransfer (to oneself)", ledger: { owner: reseller.uid, key: requestId } });
+    await ctx.api.call(
+      reseller,
+      "resellerTransfer",
+      { toUid: reseller.uid, coins: 10, requestId },
+      { kind: "resellerTransfer (to oneself)", ledger: { owner: reseller.uid, key: requestId } },
+    );
   },
   "adjustment by a non-admin": async (ctx, rng) => {
     const fan = rng.pick(ctx.world.fans);
@@ -141,10 +166,20 @@ const SCENARIOS: Record<string, Scenario> = {
   "vip tier that does not exist": async (ctx, rng) => {
     const fan = rng.pick(ctx.world.fans);
     const requestId = rng.id("bad-vip");
-    await ctx.api.call(fan, "purchaseVip", { tier: 9, requestId }, { kind: "purchaseVip (no such tier)", ledger: { owner: fan.uid, key: requestId } });
+    await ctx.api.call(
+      fan,
+      "purchaseVip",
+      { tier: 9, requestId },
+      { kind: "purchaseVip (no such tier)", ledger: { owner: fan.uid, key: requestId } },
+    );
   },
   "unauthenticated gift": async (ctx, rng) => {
-    await ctx.api.call(null, "sendGift", { giftId: "rose", recipientUid: host(ctx).uid, count: 1, context: { type: "stream", id: "x" }, requestId: rng.id("anon") }, { kind: "sendGift (signed out)" });
+    await ctx.api.call(
+      null,
+      "sendGift",
+      { giftId: "rose", recipientUid: host(ctx).uid, count: 1, context: { type: "stream", id: "x" }, requestId: rng.id("anon") },
+      { kind: "sendGift (signed out)" },
+    );
   },
   "store purchase for a non-user": storePurchaseForNonUser,
   "store purchase with a wrong Authorization": storePurchaseWithBadAuthorization,

@@ -15,5 +15,10 @@ export async function resellerTransfer(ctx: SimContext, rng: Rng): Promise<void>
   else if (roll < 0.94) recipient = rng.pick(others(resellers, reseller));
   else recipient = rng.pick([...granters, moderator]);
   const requestId = rng.id("transfer");
-  await ctx.api.call(reseller, "resellerTransfer", { toUid: recipient.uid, coins: rng.int(20, 900), requestId }, { ledger: { owner: reseller.uid, key: requestId } });
+  await ctx.api.call(
+    reseller,
+    "resellerTransfer",
+    { toUid: recipient.uid, coins: rng.int(20, 900), requestId },
+    { ledger: { owner: reseller.uid, key: requestId } },
+  );
 }

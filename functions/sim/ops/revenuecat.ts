@@ -146,10 +146,14 @@ export async function storePurchaseWithBadAuthorization(ctx: SimContext, rng: Rn
     reversedEarly: false,
     reversalSent: false,
   };
-  const delivery = ctx.webhooks.revenueCat(moneyEvent(rng, record, pkg, "INITIAL_PURCHASE"), { copies: 1, concurrent: false, late: 0 }, {
-    authorization: "Bearer not-the-secret",
-    kind: "revenuecat INITIAL_PURCHASE (wrong Authorization)",
-  });
+  const delivery = ctx.webhooks.revenueCat(
+    moneyEvent(rng, record, pkg, "INITIAL_PURCHASE"),
+    { copies: 1, concurrent: false, late: 0 },
+    {
+      authorization: "Bearer not-the-secret",
+      kind: "revenuecat INITIAL_PURCHASE (wrong Authorization)",
+    },
+  );
   ctx.tally.refusedKeys.push({ kind: "revenuecat (bad authorization)", owner: "revenuecat", key: record.key, code: "http-401" });
   await delivery.immediate;
 }

@@ -83,7 +83,8 @@ export async function deliverCheckout(ctx: SimContext, rng: Rng, record: Purchas
   ctx.tally.stats("stripe checkout.session.completed");
   const settled = [delivery.settled];
   // The same payment under another event id (async payment methods): credited once.
-  if (rng.chance(0.1)) settled.push(ctx.webhooks.stripe(completedSession(ctx, rng, record, "checkout.session.async_payment_succeeded"), deliveryPlan(rng)).settled);
+  if (rng.chance(0.1))
+    settled.push(ctx.webhooks.stripe(completedSession(ctx, rng, record, "checkout.session.async_payment_succeeded"), deliveryPlan(rng)).settled);
   ctx.background.track(
     Promise.all(settled).then((fates) => {
       const delivered = fates.some((f) => f.delivered);
@@ -201,5 +202,9 @@ export async function checkoutWithBadSignature(ctx: SimContext, rng: Rng): Promi
     payment_intent: rng.id("pi_forged").replaceAll("-", "_"),
   });
   ctx.tally.refusedKeys.push({ kind: "stripe (bad signature)", owner: "stripe", key, code: "http-400" });
-  await ctx.webhooks.stripe(event, { copies: 1, concurrent: false, late: 0 }, { secret: "whsec_forged", kind: "stripe checkout.session.completed (bad signature)" }).immediate;
+  await ctx.webhooks.stripe(
+    event,
+    { copies: 1, concurrent: false, late: 0 },
+    { secret: "whsec_forged", kind: "stripe checkout.session.completed (bad signature)" },
+  ).immediate;
 }

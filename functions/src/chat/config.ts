@@ -26,7 +26,12 @@ export const ChatConfigSchema = z
         /** Flagged messages (banned words or repeats) within the window that trigger a mute. */
         flaggedMessages: z.number().int().min(2).max(100).default(3),
         windowSeconds: z.number().int().min(10).max(86_400).default(120),
-        muteSeconds: z.number().int().min(10).max(30 * 86_400).default(600),
+        muteSeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(30 * 86_400)
+          .default(600),
       })
       .strict()
       .default({ flaggedMessages: 3, windowSeconds: 120, muteSeconds: 600 }),

@@ -11,7 +11,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { rolesFromClaims } from "../kernel/roles.js";
 import { isStaff as isStaffRole, loadStream } from "../live/store.js";
-import { authorityOf as roomAuthorityOf, requireAuthorityOver as requireRoomAuthorityOver, loadRoom } from "../rooms/room.js";
+import { loadRoom, requireAuthorityOver as requireRoomAuthorityOver, authorityOf as roomAuthorityOf } from "../rooms/room.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
 import { archiveOf } from "./archive.js";
 import type {
@@ -62,7 +62,9 @@ async function requireAuthorityOver(caller: Caller, venue: Venue, targetUid: str
 
 function recordAction(venue: Venue, action: Record<string, unknown>): Promise<unknown> {
   const { FieldValue } = firestoreValues();
-  return archiveOf(venue).newAction().set({ ...action, at: FieldValue.serverTimestamp() });
+  return archiveOf(venue)
+    .newAction()
+    .set({ ...action, at: FieldValue.serverTimestamp() });
 }
 
 export async function muteInVenue(caller: Caller, request: MuteInVenueRequest, now = Date.now()): Promise<MuteInVenueResponse> {

@@ -143,7 +143,13 @@ export async function moderateChatMessage(event: ChatMessageCreated): Promise<Mo
   const { outcome, replayed } = await decideOnce(event, venue, config);
   await applyOutcome(venue, event.messageId, parsed.data.uid, outcome, config);
   if (!replayed && (outcome.verdict !== "clean" || outcome.autoMutedUntil !== null)) {
-    log.info("chat message moderated", { venueKey: event.venueKey, messageId: event.messageId, uid: parsed.data.uid, ...outcome, shownText: undefined });
+    log.info("chat message moderated", {
+      venueKey: event.venueKey,
+      messageId: event.messageId,
+      uid: parsed.data.uid,
+      ...outcome,
+      shownText: undefined,
+    });
   }
   return outcome;
 }

@@ -29,7 +29,10 @@ export const deleteMyAccount = defineCallable({
 });
 
 /** Deletions interrupted by a crash or timeout are finished here, even if the user never returns. */
-export const resumeAccountDeletions = onSchedule({ schedule: "every 30 minutes", region: REGION, timeoutSeconds: 540, secrets: [LIVEKIT_API_SECRET] }, async () => {
-  const resumed = await resumeStaleDeletions();
-  if (resumed) log.info("account deletions resumed", { resumed });
-});
+export const resumeAccountDeletions = onSchedule(
+  { schedule: "every 30 minutes", region: REGION, timeoutSeconds: 540, secrets: [LIVEKIT_API_SECRET] },
+  async () => {
+    const resumed = await resumeStaleDeletions();
+    if (resumed) log.info("account deletions resumed", { resumed });
+  },
+);

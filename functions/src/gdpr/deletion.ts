@@ -25,11 +25,11 @@ import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
-import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
+import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
 import { PersonalDataLocations as L } from "./collections.js";
 import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 export const DELETED_DISPLAY_NAME = "deleted-user";
 const BATCH = 200;
@@ -68,9 +68,7 @@ async function begin(uid: string): Promise<void> {
   await runTransaction(async (tx) => {
     const record = await tx.get(deletionRef(uid));
     if (record.exists) return;
-    const pending = await tx.get(
-      db().collection(Collections.withdrawals).where("uid", "==", uid).where("status", "==", "pending").limit(1),
-    );
+    const pending = await tx.get(db().collection(Collections.withdrawals).where("uid", "==", uid).where("status", "==", "pending").limit(1));
     if (!pending.empty) {
       fail("failed-precondition", "A withdrawal is still pending: wait until it is paid or rejected, then delete the account.", {
         reason: "pending-withdrawal",
@@ -104,31 +102,29 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     // Keyed by the uid: a retry finds the posted transaction and moves nothing twice.
     const operation = { type: "admin.adjust", owner: "system:gdpr", key: `account-deletion:${uid}` } as const;
     const transactionId = ledgerTransactionId(operation.type, operation.owner, operation.key);
-    await postLedgerTransaction(
-      { ...operation, payload: { uid, reason: "account-deletion" }, actor: "system:gdpr" },
-      async (ctx) => {
-        const wallet = await ctx.wallet(account, { includeShards: true });
-        const coins = wallet.coins;
-        const diamonds = wallet.diamonds + wallet.shardDiamonds;
-        const entries: EntryInput[] = [];
-        if (coins > 0) entries.push({ account, currency: "coins", amount: -coins }, { account: SYSTEM_ACCOUNTS.burn, currency: "coins", amount: coins });
-        if (diamonds > 0) {
-          entries.push({ account, currency: "diamonds", amount: -diamonds }, { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: diamonds });
-        }
-        return {
-          entries,
-          meta: { reason: "account-deletion", targetUid: uid },
-          // The wallet was frozen by begin(); the forfeit must still pass.
-          ignoreSpendingLock: true,
-          // Only positive balances are taken; a debt (negative balance after a clawback) stays on the
-          // ledger as it was, and must not block the deletion of the other currency.
-          allowNegative: [account],
-          result: { uid, coins: Math.max(coins, 0), diamonds: Math.max(diamonds, 0) },
-          // Recorded in the same transaction as the posting: the record never misses the forfeit.
-          writes: (tx) => tx.update(deletionRef(uid), { forfeitTransactionId: transactionId, updatedAt: FieldValue.serverTimestamp() }),
-        };
-      },
-    );
+    await postLedgerTransaction({ ...operation, payload: { uid, reason: "account-deletion" }, actor: "system:gdpr" }, async (ctx) => {
+      const wallet = await ctx.wallet(account, { includeShards: true });
+      const coins = wallet.coins;
+      const diamonds = wallet.diamonds + wallet.shardDiamonds;
+      const entries: EntryInput[] = [];
+      if (coins > 0)
+        entries.push({ account, currency: "coins", amount: -coins }, { account: SYSTEM_ACCOUNTS.burn, currency: "coins", amount: coins });
+      if (diamonds > 0) {
+        entries.push({ account, currency: "diamonds", amount: -diamonds }, { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: diamonds });
+      }
+      return {
+        entries,
+        meta: { reason: "account-deletion", targetUid: uid },
+        // The wallet was frozen by begin(); the forfeit must still pass.
+        ignoreSpendingLock: true,
+        // Only positive balances are taken; a debt (negative balance after a clawback) stays on the
+        // ledger as it was, and must not block the deletion of the other currency.
+        allowNegative: [account],
+        result: { uid, coins: Math.max(coins, 0), diamonds: Math.max(diamonds, 0) },
+        // Recorded in the same transaction as the posting: the record never misses the forfeit.
+        writes: (tx) => tx.update(deletionRef(uid), { forfeitTransactionId: transactionId, updatedAt: FieldValue.serverTimestamp() }),
+      };
+    });
   },
 
   /** Both halves of every edge, and the other side's counter only when its half really disappears. */

@@ -57,7 +57,10 @@ async function readAll(query: Query): Promise<JsonRecord[]> {
     const snapshot = await page.get();
     out.push(...snapshot.docs.map(record));
     if (snapshot.size < PAGE) return out;
-    page = query.orderBy(FieldPath.documentId()).startAfter(snapshot.docs[snapshot.size - 1]?.id).limit(PAGE);
+    page = query
+      .orderBy(FieldPath.documentId())
+      .startAfter(snapshot.docs[snapshot.size - 1]?.id)
+      .limit(PAGE);
   }
 }
 
@@ -78,25 +81,19 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readBalances(account),
     db().collection(Collections.kyc).doc(uid).get(),
   ]);
-  const [privateDocs, ledger, withdrawals, checkoutSessions, following, followers, blocks, devices, notifications, reportsFiled] =
-    await Promise.all([
-      readAll(profileRef.collection(Collections.userPrivate)),
-      readAll(db().collection(Collections.ledger).where("accounts", "array-contains", account)),
-      readAll(db().collection(Collections.withdrawals).where("uid", "==", uid)),
-      readAll(db().collection(Collections.checkoutSessions).where("uid", "==", uid)),
-      readAll(profileRef.collection(L.following)),
-      readAll(profileRef.collection(L.followers)),
-      // blocks/{blockerUid}__{blockedUid}: the caller's own blocks, by id prefix.
-      readAll(
-        db()
-          .collection(Collections.blocks)
-          .where(FieldPath.documentId(), ">=", `${uid}__`)
-          .where(FieldPath.documentId(), "<", `${uid}__\uf8ff`),
-      ),
-      readAll(profileRef.collection(L.devices)),
-      readAll(profileRef.collection(L.notifications)),
-      readAll(db().collection(L.reports).where("reporterUid", "==", uid)),
-    ]);
+  const [privateDocs, ledger, withdrawals, checkoutSessions, following, followers, blocks, devices, notifications, reportsFiled] = await Promise.all([
+    readAll(profileRef.collection(Collections.userPrivate)),
+    readAll(db().collection(Collections.ledger).where("accounts", "array-contains", account)),
+    readAll(db().collection(Collections.withdrawals).where("uid", "==", uid)),
+    readAll(db().collection(Collections.checkoutSessions).where("uid", "==", uid)),
+    readAll(profileRef.collection(L.following)),
+    readAll(profileRef.collection(L.followers)),
+    // blocks/{blockerUid}__{blockedUid}: the caller's own blocks, by id prefix.
+    readAll(db().collection(Collections.blocks).where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`)),
+    readAll(profileRef.collection(L.devices)),
+    readAll(profileRef.collection(L.notifications)),
+    readAll(db().collection(L.reports).where("reporterUid", "==", uid)),
+  ]);
   const [messagesSent, streamsHosted, roomsOwned, pkBattles] = await Promise.all([
     // chatArchive/{venueKey}/messages/{id}: a collection-group query on uid (index override declared).
     readAll(db().collectionGroup(L.chatMessages).where("uid", "==", uid)).then((docs) => docs.filter((m) => typeof m.venueKey === "string")),

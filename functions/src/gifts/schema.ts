@@ -1,11 +1,10 @@
 /** The gifts domain's API contract: request and response shapes of its callables (importable by clients). */
 import { z } from "zod";
-import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 
 /** Combos are sent as one request with a count, so a 99× burst is one transaction, not 99. */
 export const MAX_GIFT_COUNT = 999;
-
 
 export const GiftContextSchema = z
   .object({

@@ -122,7 +122,12 @@ export const publishToRtdb: GiftEventPublisher = async (path, event) => {
     timer = setTimeout(() => reject(new Error(`RTDB write timed out after ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
   });
   try {
-    await Promise.race([rtdb().ref(path).push({ ...event, t: ServerValue.TIMESTAMP }), timeout]);
+    await Promise.race([
+      rtdb()
+        .ref(path)
+        .push({ ...event, t: ServerValue.TIMESTAMP }),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -30,36 +30,33 @@ async function requireBannable(actor: Caller, uid: string): Promise<void> {
 export async function banAccount(actor: Caller, request: BanAccountRequest): Promise<BanAccountResponse> {
   await requireBannable(actor, request.uid);
   const { FieldValue, Timestamp } = firestoreValues();
-  const { result } = await runIdempotent(
-    { scope: "identity.banAccount", key: request.requestId, owner: actor.uid, payload: request },
-    async (tx) => {
-      const expiresAtMs = request.durationHours ? Date.now() + request.durationHours * 3_600_000 : null;
-      const kind = expiresAtMs ? "suspension" : "ban";
-      // The claim marks bans only: a suspension ends by itself, and nothing would be there to clear it.
-      await stageClaims(tx, request.uid, (claims) => {
-        if (kind === "ban") claims.banned = true;
-        else delete claims.banned;
-        return claims;
-      });
-      tx.set(banRef(request.uid), {
-        kind,
-        reason: request.reason,
-        bannedBy: actor.uid,
-        bannedAt: FieldValue.serverTimestamp(),
-        expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
-        requestId: request.requestId,
-      });
-      recordAudit(tx, {
-        action: `identity.${kind}`,
-        actorUid: actor.uid,
-        targetUid: request.uid,
-        reason: request.reason,
-        requestId: request.requestId,
-        expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
-      });
-      return { kind, expiresAt: expiresAtMs ? new Date(expiresAtMs).toISOString() : null } as const;
-    },
-  );
+  const { result } = await runIdempotent({ scope: "identity.banAccount", key: request.requestId, owner: actor.uid, payload: request }, async (tx) => {
+    const expiresAtMs = request.durationHours ? Date.now() + request.durationHours * 3_600_000 : null;
+    const kind = expiresAtMs ? "suspension" : "ban";
+    // The claim marks bans only: a suspension ends by itself, and nothing would be there to clear it.
+    await stageClaims(tx, request.uid, (claims) => {
+      if (kind === "ban") claims.banned = true;
+      else delete claims.banned;
+      return claims;
+    });
+    tx.set(banRef(request.uid), {
+      kind,
+      reason: request.reason,
+      bannedBy: actor.uid,
+      bannedAt: FieldValue.serverTimestamp(),
+      expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
+      requestId: request.requestId,
+    });
+    recordAudit(tx, {
+      action: `identity.${kind}`,
+      actorUid: actor.uid,
+      targetUid: request.uid,
+      reason: request.reason,
+      requestId: request.requestId,
+      expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
+    });
+    return { kind, expiresAt: expiresAtMs ? new Date(expiresAtMs).toISOString() : null } as const;
+  });
   // Also on a replay: an earlier attempt may have stopped after its commit.
   await publishClaims(request.uid);
   const revokedAt = await revokeSessions(request.uid);
@@ -77,7 +74,14 @@ export async function liftBan(actor: Caller, request: LiftBanRequest): Promise<L
       return claims;
     });
     tx.delete(banRef(request.uid));
-    recordAudit(tx, { action: "identity.liftBan", actorUid: actor.uid, targetUid: request.uid, reason: request.reason, requestId: request.requestId, ban: ban.data() });
+    recordAudit(tx, {
+      action: "identity.liftBan",
+      actorUid: actor.uid,
+      targetUid: request.uid,
+      reason: request.reason,
+      requestId: request.requestId,
+      ban: ban.data(),
+    });
   });
   await publishClaims(request.uid);
   forgetStanding(request.uid);

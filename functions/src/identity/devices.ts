@@ -11,6 +11,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { accessConfig } from "./access-config.js";
 import {
   type DeviceView,
@@ -22,7 +23,6 @@ import {
   type RemoveDeviceResponse,
   type SignOutEverywhereResponse,
 } from "./schema.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 function refs(uid: string) {
   const user = db().collection(Collections.users).doc(uid);

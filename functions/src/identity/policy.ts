@@ -33,7 +33,13 @@ const ALLOW: Decision = { allow: true };
 
 function emailDomain(email: string): string | undefined {
   const at = email.lastIndexOf("@");
-  return at > 0 ? email.slice(at + 1).trim().toLowerCase().replace(/\.$/, "") : undefined;
+  return at > 0
+    ? email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase()
+        .replace(/\.$/, "")
+    : undefined;
 }
 
 /** Exact domain or any subdomain of a listed one (x.mailinator.com is as disposable as mailinator.com). */

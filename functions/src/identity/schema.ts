@@ -50,7 +50,10 @@ const DomainSchema = z
 /** config/access. Every field is optional in the document; missing ones take these defaults. */
 export const AccessConfigSchema = z.object({
   blockedCountries: z.array(CountryCodeSchema).max(300).default([]),
-  disposableEmailDomains: z.array(DomainSchema).max(10_000).default([...DEFAULT_DISPOSABLE_EMAIL_DOMAINS]),
+  disposableEmailDomains: z
+    .array(DomainSchema)
+    .max(10_000)
+    .default([...DEFAULT_DISPOSABLE_EMAIL_DOMAINS]),
   maxDevices: z.number().int().min(1).max(50).default(DEFAULT_MAX_DEVICES),
 });
 export type AccessConfig = z.output<typeof AccessConfigSchema>;

@@ -108,10 +108,7 @@ function signedInAtMs(token: Record<string, unknown>): number | undefined {
  * Refuses a banned or suspended account and a signed-out session. With `verifyWithAuth`, also a
  * disabled account and tokens revoked by Auth (the authoritative record).
  */
-export async function requireGoodStanding(
-  request: Pick<CallableRequest, "auth">,
-  options: { verifyWithAuth?: boolean } = {},
-): Promise<void> {
+export async function requireGoodStanding(request: Pick<CallableRequest, "auth">, options: { verifyWithAuth?: boolean } = {}): Promise<void> {
   const uid = request.auth?.uid as string;
   const token = (request.auth?.token ?? {}) as unknown as Record<string, unknown>;
   const now = Date.now();

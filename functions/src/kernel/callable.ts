@@ -53,7 +53,13 @@ export interface CallableSpec<S extends z.ZodType, Result> {
 export function clientIp(request: Pick<CallableRequest<unknown>, "rawRequest">, trustedHops = TRUSTED_PROXY_HOPS.value()): string | undefined {
   const raw = request.rawRequest as { ip?: string; headers?: Record<string, unknown> } | undefined;
   const forwarded = raw?.headers?.["x-forwarded-for"];
-  const entries = typeof forwarded === "string" ? forwarded.split(",").map((entry) => entry.trim()).filter(Boolean) : [];
+  const entries =
+    typeof forwarded === "string"
+      ? forwarded
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+      : [];
   // 0 trusts no entry (no proxy of ours in front); an unset param reads as NaN: assume the platform's one.
   const hops = Number.isInteger(trustedHops) && trustedHops >= 0 ? trustedHops : 1;
   const trusted = hops >= 1 && entries.length >= hops ? entries[entries.length - hops] : undefined;
@@ -74,10 +80,7 @@ async function applyRateLimits(spec: CallableSpec<z.ZodType, unknown>, request: 
 }
 
 /** The request pipeline, separate from onCall so it can be exercised in-process. */
-export async function runCallable<S extends z.ZodType, Result>(
-  spec: CallableSpec<S, Result>,
-  request: CallableRequest<unknown>,
-): Promise<Result> {
+export async function runCallable<S extends z.ZodType, Result>(spec: CallableSpec<S, Result>, request: CallableRequest<unknown>): Promise<Result> {
   try {
     // Checked here rather than through onCall's enforceAppCheck option, which reads the param at
     // module load (deploy time); here it is read per request, and in-process runs behave the same.

@@ -3,7 +3,7 @@
  * Expected failures are thrown with `fail()`; anything else is logged and surfaced as `internal`
  * without leaking its message to the client.
  */
-import { HttpsError, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import { type FunctionsErrorCode, HttpsError } from "firebase-functions/v2/https";
 import { log } from "./logger.js";
 
 export type ErrorCode = FunctionsErrorCode;

@@ -68,7 +68,9 @@ export async function runIdempotent<T>(
   transactionOptions: { maxAttempts?: number } = {},
 ): Promise<IdempotentOutcome<T>> {
   const owner = options.owner ?? "-";
-  const ref = db().collection(Collections.idempotency).doc(idempotencyDocId(options.scope, owner, options.key));
+  const ref = db()
+    .collection(Collections.idempotency)
+    .doc(idempotencyDocId(options.scope, owner, options.key));
   const payloadHash = fingerprint(options.payload ?? null);
   return runTransaction(
     async (tx) => {
@@ -101,10 +103,6 @@ export async function runIdempotent<T>(
 }
 
 /** Triggers: Cloud Functions deliver at least once, so a handler runs once per event id. */
-export function runOncePerEvent<T>(
-  scope: string,
-  eventId: string,
-  work: (tx: Transaction) => Promise<T>,
-): Promise<IdempotentOutcome<T>> {
+export function runOncePerEvent<T>(scope: string, eventId: string, work: (tx: Transaction) => Promise<T>): Promise<IdempotentOutcome<T>> {
   return runIdempotent({ scope: `event:${scope}`, key: eventId, retainDays: 7 }, work);
 }

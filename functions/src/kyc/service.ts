@@ -39,8 +39,7 @@ export function kycRef(uid: string) {
   return db().collection(Collections.kyc).doc(uid);
 }
 
-const iso = (value: unknown): string | null =>
-  (value as { toDate?: () => Date } | null | undefined)?.toDate?.().toISOString() ?? null;
+const iso = (value: unknown): string | null => (value as { toDate?: () => Date } | null | undefined)?.toDate?.().toISOString() ?? null;
 
 /** Decrypts a kyc document's personal data; a tampered or swapped ciphertext is data loss, not a 500. */
 export function decryptKycDocument(uid: string, data: DocumentData): KycPersonalData {
@@ -165,14 +164,16 @@ export async function getKycDetails(actor: Caller, request: GetKycDetailsRequest
   if (!snapshot.exists || !snapshot.get("encrypted")) fail("not-found", "No verification data for this user.");
   const details = toDetails(request.uid, snapshot.data() ?? {});
   const { FieldValue } = firestoreValues();
-  await db().collection(Collections.auditLog).add({
-    action: "kyc.viewed",
-    actorUid: actor.uid,
-    actorRoles: actor.roles,
-    targetUid: request.uid,
-    fields: ["legalName", "dateOfBirth", "documentNumber"],
-    at: FieldValue.serverTimestamp(),
-  });
+  await db()
+    .collection(Collections.auditLog)
+    .add({
+      action: "kyc.viewed",
+      actorUid: actor.uid,
+      actorRoles: actor.roles,
+      targetUid: request.uid,
+      fields: ["legalName", "dateOfBirth", "documentNumber"],
+      at: FieldValue.serverTimestamp(),
+    });
   log.info("kyc details viewed", { actorUid: actor.uid, targetUid: request.uid });
   return details;
 }

@@ -2,13 +2,14 @@
  * Entry checks of a stream. A password stream's hash is in streamSecrets/{id} (server only) and is checked
  * by the venues' password check (venues/password.ts), which budgets guessing per stream and per user.
  */
-import { fail } from "../kernel/errors.js";
-import type { Caller } from "../kernel/guards.js";
+
 import { readBan } from "../identity/blocking.js";
 import { isBanActive } from "../identity/policy.js";
+import { fail } from "../kernel/errors.js";
+import type { Caller } from "../kernel/guards.js";
 import { followerRef, isBlockedPair } from "../social/refs.js";
-import { VenuePaths } from "../venues/paths.js";
 import { checkVenuePassword } from "../venues/password.js";
+import { VenuePaths } from "../venues/paths.js";
 import type { LiveConfig } from "./schema.js";
 import { isStaff, readValue, type StoredStream, streamSecretRef, streamVenue } from "./store.js";
 

@@ -27,7 +27,7 @@ import {
   UpdateStreamInvitesRequestSchema,
 } from "./schema.js";
 import { endStream as end, startStream as start, updateStreamInvites as updateInvites } from "./streams.js";
-import { getStreamMediaToken as mediaToken, joinStream as join, leaveStream as leave } from "./viewers.js";
+import { joinStream as join, leaveStream as leave, getStreamMediaToken as mediaToken } from "./viewers.js";
 
 /** Callables that sign media tokens, or remove and demote joined media sessions (media/sessions.ts), need the LiveKit secret. */
 const MEDIA = { secrets: [LIVEKIT_API_SECRET] };

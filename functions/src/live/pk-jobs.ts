@@ -2,8 +2,9 @@
  * PK timers: the task function that acts on one battle when its step is due (enqueued by pk-timers.ts),
  * and the scheduled sweep that catches up on tasks that were lost or never enqueued.
  */
-import { onTaskDispatched } from "firebase-functions/v2/tasks";
+
 import { onSchedule } from "firebase-functions/v2/scheduler";
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { parse } from "../kernel/validation.js";

@@ -4,9 +4,9 @@
  * RTDB (streams/{streamId}/state/pk), importable by clients.
  */
 import { z } from "zod";
-import { KeySafeIdSchema } from "../kernel/validation.js";
 import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeIdSchema } from "../kernel/validation.js";
 
 /** pkBattles/{battleId}: the authoritative battle (and, queried by participant, each host's PK history). */
 export const PK_BATTLES = Collections.pkBattles;

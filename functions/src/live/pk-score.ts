@@ -18,7 +18,11 @@ import { incrementLiveScore } from "./pk-mirror.js";
 import { PkIdSchema } from "./pk-schema.js";
 import { battleRef, countedGiftRef, readBattle, sidesOf, streamRef, timestampOf } from "./pk-store.js";
 
-const UidSchema = z.string().min(1).max(128).regex(/^[^/]+$/, "must not contain /");
+const UidSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^/]+$/, "must not contain /");
 
 const VenueGiftSchema = z
   .object({
@@ -62,6 +66,10 @@ export const recordPkGift: VenueGiftRecorder = async (input) => {
   try {
     await incrementLiveScore(battle, side.streamId, gift.coins);
   } catch (err) {
-    log.warn("PK live score not incremented; the result will correct the display", { battleId, transactionId: gift.transactionId, error: String(err) });
+    log.warn("PK live score not incremented; the result will correct the display", {
+      battleId,
+      transactionId: gift.transactionId,
+      error: String(err),
+    });
   }
 };

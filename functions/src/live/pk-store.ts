@@ -15,7 +15,10 @@ export const countedGiftRef = (battleId: string, transactionId: string): Documen
 /** A day's reward counter of one host, or of one pair of hosts (either order): hashed, since uids are free-form. */
 export function rewardCounterRef(day: string, ...uids: string[]): DocumentReference {
   const kind = uids.length === 1 ? "host" : "pair";
-  const hash = createHash("sha256").update([...uids].sort().join("\u0000")).digest("hex").slice(0, 32);
+  const hash = createHash("sha256")
+    .update([...uids].sort().join("\u0000"))
+    .digest("hex")
+    .slice(0, 32);
   return db().collection(PK_REWARD_COUNTERS).doc(`${day}_${kind}_${hash}`);
 }
 export const blockRef = (blockerUid: string, blockedUid: string): DocumentReference =>

@@ -63,55 +63,52 @@ export async function challengePk(caller: Caller, request: ChallengePkRequest): 
   const { requestId, ...payload } = request;
   let created: PkBattle | undefined;
 
-  const outcome = await runIdempotent<ChallengePkResponse>(
-    { scope: "live.pk.challenge", owner: caller.uid, key: requestId, payload },
-    async (tx) => {
-      const now = Date.now();
-      const [own, opponent] = await tx.getAll(streamRef(request.streamId), streamRef(request.opponentStreamId));
-      if (!own?.exists) fail("not-found", "Your stream does not exist.");
-      if (own.get("hostUid") !== caller.uid) fail("permission-denied", "Only the host of a stream can challenge from it.");
-      if (own.get("status") !== "live") fail("failed-precondition", "Your stream is not live.");
-      if (!opponent?.exists) fail("not-found", "That stream does not exist.");
-      if (opponent.get("status") !== "live") fail("failed-precondition", "That stream is not live.");
-      const opponentUid = opponent.get("hostUid");
-      if (typeof opponentUid !== "string" || !opponentUid) fail("failed-precondition", "That stream has no host.");
-      if (opponentUid === caller.uid) fail("failed-precondition", "You cannot challenge yourself.");
-      await refuseBlockedPair(tx, caller.uid, opponentUid);
-      await requireFreeForPk(tx, own, "You are already in a PK battle or waiting for an answer.");
-      await requireFreeForPk(tx, opponent, "That host is already in a PK battle or has a pending challenge.");
+  const outcome = await runIdempotent<ChallengePkResponse>({ scope: "live.pk.challenge", owner: caller.uid, key: requestId, payload }, async (tx) => {
+    const now = Date.now();
+    const [own, opponent] = await tx.getAll(streamRef(request.streamId), streamRef(request.opponentStreamId));
+    if (!own?.exists) fail("not-found", "Your stream does not exist.");
+    if (own.get("hostUid") !== caller.uid) fail("permission-denied", "Only the host of a stream can challenge from it.");
+    if (own.get("status") !== "live") fail("failed-precondition", "Your stream is not live.");
+    if (!opponent?.exists) fail("not-found", "That stream does not exist.");
+    if (opponent.get("status") !== "live") fail("failed-precondition", "That stream is not live.");
+    const opponentUid = opponent.get("hostUid");
+    if (typeof opponentUid !== "string" || !opponentUid) fail("failed-precondition", "That stream has no host.");
+    if (opponentUid === caller.uid) fail("failed-precondition", "You cannot challenge yourself.");
+    await refuseBlockedPair(tx, caller.uid, opponentUid);
+    await requireFreeForPk(tx, own, "You are already in a PK battle or waiting for an answer.");
+    await requireFreeForPk(tx, opponent, "That host is already in a PK battle or has a pending challenge.");
 
-      const expiresAt = now + config.challengeTimeoutSeconds * 1000;
-      created = {
-        id: battleId,
-        status: "pending",
-        phase: "pending",
-        challenger: { streamId: request.streamId, hostUid: caller.uid },
-        challenged: { streamId: request.opponentStreamId, hostUid: opponentUid },
-        participants: [caller.uid, opponentUid],
-        streamIds: [request.streamId, request.opponentStreamId],
-        battleSeconds: config.battleSeconds,
-        punishmentSeconds: config.punishmentSeconds,
-        createdAt: now,
-        expiresAt,
-        respondedAt: null,
-        startedAt: null,
-        endsAt: null,
-        resolvedAt: null,
-        punishmentEndsAt: null,
-        closedAt: null,
-        result: null,
-        reward: null,
-        rewardWithheld: null,
-        endedReason: null,
-        nextActionAt: expiresAt,
-        rev: now,
-      };
-      tx.create(battleRef(battleId), storedFields(created));
-      tx.update(own.ref, { pkBattleId: battleId });
-      tx.update(opponent.ref, { pkBattleId: battleId });
-      return { battleId, status: "pending", expiresAt };
-    },
-  );
+    const expiresAt = now + config.challengeTimeoutSeconds * 1000;
+    created = {
+      id: battleId,
+      status: "pending",
+      phase: "pending",
+      challenger: { streamId: request.streamId, hostUid: caller.uid },
+      challenged: { streamId: request.opponentStreamId, hostUid: opponentUid },
+      participants: [caller.uid, opponentUid],
+      streamIds: [request.streamId, request.opponentStreamId],
+      battleSeconds: config.battleSeconds,
+      punishmentSeconds: config.punishmentSeconds,
+      createdAt: now,
+      expiresAt,
+      respondedAt: null,
+      startedAt: null,
+      endsAt: null,
+      resolvedAt: null,
+      punishmentEndsAt: null,
+      closedAt: null,
+      result: null,
+      reward: null,
+      rewardWithheld: null,
+      endedReason: null,
+      nextActionAt: expiresAt,
+      rev: now,
+    };
+    tx.create(battleRef(battleId), storedFields(created));
+    tx.update(own.ref, { pkBattleId: battleId });
+    tx.update(opponent.ref, { pkBattleId: battleId });
+    return { battleId, status: "pending", expiresAt };
+  });
 
   if (!outcome.replayed && created) {
     log.info("PK challenge", { battleId, challenger: request.streamId, challenged: request.opponentStreamId });
@@ -144,39 +141,36 @@ export async function respondPk(caller: Caller, request: RespondPkRequest): Prom
   const { requestId, ...payload } = request;
   let transition: Transition | undefined;
 
-  const outcome = await runIdempotent<RespondPkResponse>(
-    { scope: "live.pk.respond", owner: caller.uid, key: requestId, payload },
-    async (tx) => {
-      const now = Date.now();
-      const battle = await readBattleForParticipant(tx, request.battleId, caller.uid, "challenged");
-      if (battle.status !== "pending") fail("failed-precondition", "This challenge is no longer pending.", { status: battle.status });
-      if (now >= battle.expiresAt) fail("failed-precondition", "This challenge has expired.", { status: "expired" });
-      if (!request.accept) {
-        transition = await endUnfought(tx, battle, "declined", "declined", now);
-        return { battleId: battle.id, status: "declined", startedAt: null, endsAt: null };
+  const outcome = await runIdempotent<RespondPkResponse>({ scope: "live.pk.respond", owner: caller.uid, key: requestId, payload }, async (tx) => {
+    const now = Date.now();
+    const battle = await readBattleForParticipant(tx, request.battleId, caller.uid, "challenged");
+    if (battle.status !== "pending") fail("failed-precondition", "This challenge is no longer pending.", { status: battle.status });
+    if (now >= battle.expiresAt) fail("failed-precondition", "This challenge has expired.", { status: "expired" });
+    if (!request.accept) {
+      transition = await endUnfought(tx, battle, "declined", "declined", now);
+      return { battleId: battle.id, status: "declined", startedAt: null, endsAt: null };
+    }
+    const streams = await tx.getAll(...sidesOf(battle).map((side) => streamRef(side.streamId)));
+    for (const stream of streams) {
+      if (!stream.exists || stream.get("status") !== "live" || stream.get("pkBattleId") !== battle.id) {
+        fail("failed-precondition", "Both streams must still be live to start the PK.", { streamId: stream.id });
       }
-      const streams = await tx.getAll(...sidesOf(battle).map((side) => streamRef(side.streamId)));
-      for (const stream of streams) {
-        if (!stream.exists || stream.get("status") !== "live" || stream.get("pkBattleId") !== battle.id) {
-          fail("failed-precondition", "Both streams must still be live to start the PK.", { streamId: stream.id });
-        }
-      }
-      await refuseBlockedPair(tx, battle.challenger.hostUid, battle.challenged.hostUid);
-      const endsAt = now + battle.battleSeconds * 1000;
-      const changes: Partial<PkBattle> = {
-        status: "active",
-        phase: "battle",
-        respondedAt: now,
-        startedAt: now,
-        endsAt,
-        nextActionAt: endsAt + config.resultGraceSeconds * 1000,
-        rev: nextRev(battle, now),
-      };
-      tx.update(battleRef(battle.id), storedFields(changes));
-      transition = { battle: { ...battle, ...changes }, liveStreamIds: streams.map((s) => s.id) };
-      return { battleId: battle.id, status: "active", startedAt: now, endsAt };
-    },
-  );
+    }
+    await refuseBlockedPair(tx, battle.challenger.hostUid, battle.challenged.hostUid);
+    const endsAt = now + battle.battleSeconds * 1000;
+    const changes: Partial<PkBattle> = {
+      status: "active",
+      phase: "battle",
+      respondedAt: now,
+      startedAt: now,
+      endsAt,
+      nextActionAt: endsAt + config.resultGraceSeconds * 1000,
+      rev: nextRev(battle, now),
+    };
+    tx.update(battleRef(battle.id), storedFields(changes));
+    transition = { battle: { ...battle, ...changes }, liveStreamIds: streams.map((s) => s.id) };
+    return { battleId: battle.id, status: "active", startedAt: now, endsAt };
+  });
 
   if (!outcome.replayed && transition) {
     const { battle, liveStreamIds } = transition;
@@ -199,16 +193,13 @@ async function readBattleForParticipant(tx: Transaction, battleId: string, uid: 
 export async function cancelPk(caller: Caller, request: CancelPkRequest): Promise<CancelPkResponse> {
   const { requestId, ...payload } = request;
   let transition: Transition | undefined;
-  const outcome = await runIdempotent<CancelPkResponse>(
-    { scope: "live.pk.cancel", owner: caller.uid, key: requestId, payload },
-    async (tx) => {
-      const now = Date.now();
-      const battle = await readBattleForParticipant(tx, request.battleId, caller.uid, "challenger");
-      if (battle.status !== "pending") fail("failed-precondition", "Only a pending challenge can be cancelled.", { status: battle.status });
-      transition = await endUnfought(tx, battle, "cancelled", "cancelled", now);
-      return { battleId: battle.id, status: "cancelled" };
-    },
-  );
+  const outcome = await runIdempotent<CancelPkResponse>({ scope: "live.pk.cancel", owner: caller.uid, key: requestId, payload }, async (tx) => {
+    const now = Date.now();
+    const battle = await readBattleForParticipant(tx, request.battleId, caller.uid, "challenger");
+    if (battle.status !== "pending") fail("failed-precondition", "Only a pending challenge can be cancelled.", { status: battle.status });
+    transition = await endUnfought(tx, battle, "cancelled", "cancelled", now);
+    return { battleId: battle.id, status: "cancelled" };
+  });
   if (!outcome.replayed && transition) await mirrorBattle(transition.battle, transition.liveStreamIds);
   return outcome.result;
 }
@@ -320,7 +311,11 @@ export async function forfeitPkForStream(streamId: string): Promise<void> {
       if (fresh?.status !== "pending") return null;
       return endUnfought(tx, fresh, "cancelled", "stream-ended", now);
     });
-    if (transition) await mirrorBattle(transition.battle, transition.liveStreamIds.filter((id) => id !== streamId));
+    if (transition)
+      await mirrorBattle(
+        transition.battle,
+        transition.liveStreamIds.filter((id) => id !== streamId),
+      );
   } else if (battle?.status === "active") {
     await resolvePkBattle(battleId, { now, forfeitedStreamId: streamId });
   }

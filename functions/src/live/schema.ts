@@ -12,8 +12,8 @@
  *                                         over 16 shards by uid, the markers that keep viewer counts exact (no client access)
  */
 import { z } from "zod";
-import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
 
 /** Ids safe as Firestore document ids, RTDB keys and venue keys (venues/paths.ts parseVenueKey). */
@@ -56,7 +56,10 @@ export const DEFAULT_CATEGORIES = ["chat", "music", "dance", "gaming", "talent",
 
 export const LiveConfigSchema = z.object({
   /** Categories a stream may be started in. */
-  categories: z.array(SlugSchema).min(1).default(() => [...DEFAULT_CATEGORIES]),
+  categories: z
+    .array(SlugSchema)
+    .min(1)
+    .default(() => [...DEFAULT_CATEGORIES]),
   /** Guest slots of every new stream (fixed for the stream's life). */
   guestSlots: z.number().int().min(0).max(8).default(3),
   /** A stream whose host shows no presence for this long is ended by the sweep. */

@@ -6,19 +6,20 @@
  * presence, typing, guests, queue, entrances, bans), analytics and the final ranking are written, and
  * `finalized` is set. Finalisation is idempotent and re-run by the sweep if a crash interrupted it.
  */
+
+import { readBan } from "../identity/blocking.js";
+import { isBanActive } from "../identity/policy.js";
+import { db, firestoreValues } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
-import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
-import { readBan } from "../identity/blocking.js";
 import { closeMediaRoom } from "../media/sessions.js";
-import { isBanActive } from "../identity/policy.js";
 import { userRef } from "../social/refs.js";
-import { VenuePaths, venueKey } from "../venues/paths.js";
 import { hashVenuePassword } from "../venues/password.js";
+import { VenuePaths, venueKey } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";
 import { expireLiveKeys } from "./ranking.js";
 import type {
@@ -201,9 +202,7 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
   const config = await liveConfig();
   const { analytics, bySender } = await computeStreamAnalytics(stream, endedAtMs, peak);
 
-  const ranking = [...bySender.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, config.rankingPersistLimit);
+  const ranking = [...bySender.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, config.rankingPersistLimit);
   const { FieldValue } = firestoreValues();
   const stored = await runTransaction(async (tx) => {
     const fresh = storedStream(await tx.get(streamRef(streamId)));

@@ -35,9 +35,9 @@ import type {
   JoinStreamRequest,
   JoinStreamResponse,
   LeaveStreamResponse,
+  StreamLiveState,
   StreamMediaTokenResponse,
   StreamMemberRole,
-  StreamLiveState,
   StreamRefRequest,
 } from "./schema.js";
 import {

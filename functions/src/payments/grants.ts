@@ -40,7 +40,9 @@ export interface Clawback {
 
 /** The ledger document of a provider's purchase (immutable once written). */
 export function purchaseLedgerRef(provider: PaymentProvider, purchaseKey: string) {
-  return db().collection(Collections.ledger).doc(ledgerTransactionId("purchase", provider, purchaseKey));
+  return db()
+    .collection(Collections.ledger)
+    .doc(ledgerTransactionId("purchase", provider, purchaseKey));
 }
 
 export interface GrantSpec {
@@ -48,9 +50,14 @@ export interface GrantSpec {
    * Read inside the ledger transaction: who is credited and how much. Throw IgnoredEvent to abort, or
    * UnmatchedPurchase when the purchase is paid but may not be credited to whom it names.
    */
-  decide: (context: LedgerContext) => Promise<{ uid: string; packageId: string; coins: number; meta?: Record<string, unknown>; writes?: (tx: Transaction) => void }>;
+  decide: (
+    context: LedgerContext,
+  ) => Promise<{ uid: string; packageId: string; coins: number; meta?: Record<string, unknown>; writes?: (tx: Transaction) => void }>;
   /** What an operator needs to resolve the purchase if it turns out unmatched, and the provider's own writes then. */
-  unmatched: (refusal: UnmatchedPurchase) => { record: Omit<UnmatchedRecord, "provider" | "purchaseKey" | "cause">; writes?: (tx: Transaction) => void };
+  unmatched: (refusal: UnmatchedPurchase) => {
+    record: Omit<UnmatchedRecord, "provider" | "purchaseKey" | "cause">;
+    writes?: (tx: Transaction) => void;
+  };
 }
 
 /**
@@ -69,26 +76,34 @@ export async function grantPurchase(
 ): Promise<PostedOutcome<PurchaseGrant>> {
   const unmatchedRef = unmatchedPurchaseRef(provider, purchaseKey);
   try {
-    return await postLedgerTransaction<PurchaseGrant>({ type: "purchase", owner: provider, key: purchaseKey, payload, actor: provider }, async (context) => {
-      const [decision, unmatched] = await Promise.all([spec.decide(context), context.get(unmatchedRef)]);
-      const { uid, packageId, coins, meta, writes } = decision;
-      const transactionId = ledgerTransactionId("purchase", provider, purchaseKey);
-      return {
-        entries: [
-          { account: SYSTEM_ACCOUNTS.mint, currency: "coins", amount: -coins },
-          { account: userAccount(uid), currency: "coins", amount: coins },
-        ],
-        result: { provider, purchaseKey, uid, packageId, coins },
-        meta: { provider, purchaseKey, packageId, ...meta },
-        writes: (tx) => {
-          // Recorded unmatched by an earlier delivery, credited now (the account became grantable).
-          if (unmatched.exists && unmatched.get("status") === "open") {
-            tx.update(unmatchedRef, { status: "granted", grantedTo: uid, ledgerTransactionId: transactionId, resolvedAt: firestoreValues().FieldValue.serverTimestamp() });
-          }
-          writes?.(tx);
-        },
-      };
-    });
+    return await postLedgerTransaction<PurchaseGrant>(
+      { type: "purchase", owner: provider, key: purchaseKey, payload, actor: provider },
+      async (context) => {
+        const [decision, unmatched] = await Promise.all([spec.decide(context), context.get(unmatchedRef)]);
+        const { uid, packageId, coins, meta, writes } = decision;
+        const transactionId = ledgerTransactionId("purchase", provider, purchaseKey);
+        return {
+          entries: [
+            { account: SYSTEM_ACCOUNTS.mint, currency: "coins", amount: -coins },
+            { account: userAccount(uid), currency: "coins", amount: coins },
+          ],
+          result: { provider, purchaseKey, uid, packageId, coins },
+          meta: { provider, purchaseKey, packageId, ...meta },
+          writes: (tx) => {
+            // Recorded unmatched by an earlier delivery, credited now (the account became grantable).
+            if (unmatched.exists && unmatched.get("status") === "open") {
+              tx.update(unmatchedRef, {
+                status: "granted",
+                grantedTo: uid,
+                ledgerTransactionId: transactionId,
+                resolvedAt: firestoreValues().FieldValue.serverTimestamp(),
+              });
+            }
+            writes?.(tx);
+          },
+        };
+      },
+    );
   } catch (err) {
     if (err instanceof UnmatchedPurchase) {
       const { record, writes } = spec.unmatched(err);
@@ -150,9 +165,15 @@ export function clawBackPurchase(
 }
 
 /** The grant recorded by a purchase's ledger document (with the posting's meta), read inside a ledger transaction. */
-export async function readGrant(context: LedgerContext, provider: PaymentProvider, purchaseKey: string): Promise<(PurchaseGrant & { meta: Record<string, unknown> }) | null> {
+export async function readGrant(
+  context: LedgerContext,
+  provider: PaymentProvider,
+  purchaseKey: string,
+): Promise<(PurchaseGrant & { meta: Record<string, unknown> }) | null> {
   const snapshot = await context.get(purchaseLedgerRef(provider, purchaseKey));
   if (!snapshot.exists) return null;
   const grant = snapshot.get("result") as PurchaseGrant | null;
-  return grant && Number.isSafeInteger(grant.coins) && grant.coins > 0 ? { ...grant, meta: (snapshot.get("meta") ?? {}) as Record<string, unknown> } : null;
+  return grant && Number.isSafeInteger(grant.coins) && grant.coins > 0
+    ? { ...grant, meta: (snapshot.get("meta") ?? {}) as Record<string, unknown> }
+    : null;
 }

@@ -31,7 +31,9 @@ export type PurchaseReviewReason = "unmatched-purchase" | "purchase-identity-mis
 
 /** reviewQueue/{reason}__{provider}:{purchaseKey}: one entry per purchase and reason. */
 export function purchaseReviewRef(reason: PurchaseReviewReason, provider: PaymentProvider, purchaseKey: string) {
-  return db().collection(Collections.reviewQueue).doc(`${reason}__${paymentDocId(provider, purchaseKey)}`);
+  return db()
+    .collection(Collections.reviewQueue)
+    .doc(`${reason}__${paymentDocId(provider, purchaseKey)}`);
 }
 
 function createReviewIfAbsent(
@@ -56,7 +58,12 @@ function createReviewIfAbsent(
 }
 
 /** Opens a review about one purchase, once. */
-export async function openPurchaseReview(reason: PurchaseReviewReason, provider: PaymentProvider, purchaseKey: string, fields: Record<string, unknown>): Promise<void> {
+export async function openPurchaseReview(
+  reason: PurchaseReviewReason,
+  provider: PaymentProvider,
+  purchaseKey: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
   const ref = purchaseReviewRef(reason, provider, purchaseKey);
   const created = await runTransaction(async (tx) => {
     const existing = (await tx.get(ref)).exists;
@@ -121,6 +128,11 @@ export async function recordUnmatchedPurchase(record: UnmatchedRecord, writes?: 
     });
     writes?.(tx);
   });
-  log.warn("paid purchase credited to nobody", { provider: record.provider, purchaseKey: record.purchaseKey, cause: record.cause, namedRecipient: record.namedRecipient });
+  log.warn("paid purchase credited to nobody", {
+    provider: record.provider,
+    purchaseKey: record.purchaseKey,
+    cause: record.cause,
+    namedRecipient: record.namedRecipient,
+  });
   return ref.id;
 }

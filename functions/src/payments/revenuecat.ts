@@ -154,7 +154,10 @@ async function grantStorePurchase(event: MoneyEvent): Promise<HandledEvent> {
   const review = await checkPurchaseVelocity(uid);
   // A refund that came first: applied now, and again by a redelivery if this one fails after the grant.
   const pending = await pendingRefundRef(PROVIDER, transactionId).get();
-  const refund = pending.exists && pending.get("status") === "pending" ? await reverseGrantedPurchase(transactionId, pending.get("eventId"), pending.get("cancelReason")) : null;
+  const refund =
+    pending.exists && pending.get("status") === "pending"
+      ? await reverseGrantedPurchase(transactionId, pending.get("eventId"), pending.get("cancelReason"))
+      : null;
   return {
     status: "processed",
     details: {
@@ -185,7 +188,11 @@ async function sharedIdentity(context: LedgerContext, uid: string, grantMeta: Re
  * Claws back a granted purchase (keyed by the transaction: a store refunds a transaction at most once)
  * and reviews its account. Null when the purchase has not been granted.
  */
-async function reverseGrantedPurchase(transactionId: string, refundEventId: string, cancelReason: string | null): Promise<(HandledEvent & { details: Record<string, unknown> }) | null> {
+async function reverseGrantedPurchase(
+  transactionId: string,
+  refundEventId: string,
+  cancelReason: string | null,
+): Promise<(HandledEvent & { details: Record<string, unknown> }) | null> {
   const pendingRef = pendingRefundRef(PROVIDER, transactionId);
   const { FieldValue } = firestoreValues();
   let sharedWith: string[] = [];
@@ -260,7 +267,8 @@ async function recordPendingRefund(event: MoneyEvent): Promise<boolean> {
         createdAt: now,
       });
     }
-    if (unmatched?.exists && unmatched.get("refunded") !== true) tx.update(unmatchedRef, { refunded: true, refundEventId: event.id, refundedAt: now });
+    if (unmatched?.exists && unmatched.get("refunded") !== true)
+      tx.update(unmatchedRef, { refunded: true, refundEventId: event.id, refundedAt: now });
     return true;
   });
 }
@@ -272,7 +280,10 @@ async function refundStorePurchase(event: MoneyEvent): Promise<HandledEvent> {
   if (reversed) return reversed;
   if (await recordPendingRefund(event)) {
     log.info("RevenueCat refund before its purchase: pending", { eventId: event.id, transactionId });
-    return { status: "processed", details: { action: "refund-pending", transactionId, pendingRefundId: pendingRefundRef(PROVIDER, transactionId).id } };
+    return {
+      status: "processed",
+      details: { action: "refund-pending", transactionId, pendingRefundId: pendingRefundRef(PROVIDER, transactionId).id },
+    };
   }
   // Granted between the two reads above.
   const late = await reverse();

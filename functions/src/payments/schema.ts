@@ -88,7 +88,10 @@ export type StoredCheckoutSession = z.infer<typeof StoredCheckoutSessionSchema>;
 export const CheckoutMetadataSchema = z.looseObject({
   uid: UidSchema,
   packageId: z.string().min(1),
-  coins: z.string().regex(/^[1-9][0-9]{0,8}$/).transform(Number),
+  coins: z
+    .string()
+    .regex(/^[1-9][0-9]{0,8}$/)
+    .transform(Number),
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import type { Response } from "express";
 import type { Transaction } from "firebase-admin/firestore";
 import { onRequest, type Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
+import type { z } from "zod";
 import { db, firestoreValues } from "../kernel/app.js";
 import { defineCallable } from "../kernel/callable.js";
 import { Collections } from "../kernel/collections.js";
@@ -31,6 +32,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { ledgerTransactionId } from "../wallet/ledger.js";
 import { STRIPE_CANCEL_URL, STRIPE_SECRET_KEY, STRIPE_SUCCESS_URL, STRIPE_WEBHOOK_SECRET } from "./config.js";
 import { type HandledEvent, IgnoredEvent, processDelivery } from "./deliveries.js";
@@ -51,9 +53,7 @@ import {
   StripeEventIdSchema,
 } from "./schema.js";
 import { stripeClient, stripeWebhooks } from "./stripeClient.js";
-import type { z } from "zod";
 import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 const PROVIDER = "stripe";
 
@@ -92,7 +92,11 @@ export async function createCheckoutSessionFor(caller: Caller, request: CreateCh
         line_items: [
           {
             quantity: 1,
-            price_data: { currency: request.currency.toLowerCase(), unit_amount: amount, product_data: { name: `${coins} coins`, metadata: { packageId: pkg.id } } },
+            price_data: {
+              currency: request.currency.toLowerCase(),
+              unit_amount: amount,
+              product_data: { name: `${coins} coins`, metadata: { packageId: pkg.id } },
+            },
           },
         ],
         client_reference_id: caller.uid,
@@ -171,89 +175,121 @@ async function creditCheckoutSession(object: unknown, eventId: string): Promise<
   // Set by the decision, for the unmatched record when the buyer may not be credited.
   let buyer: { uid: string; packageId: string; coins: number } | undefined;
   let storedSession = false;
-  const outcome = await grantPurchase(PROVIDER, session.id, { sessionId: session.id }, {
-    decide: async (context) => {
-      const snapshot = await context.get(ref);
-      const stored = snapshot.exists ? StoredCheckoutSessionSchema.parse(snapshot.data()) : null;
-      storedSession = stored !== null;
-      let found: { uid: string; packageId: string; coins: number };
-      if (stored) {
-        found = { uid: stored.uid, packageId: stored.packageId, coins: stored.coins };
-      } else {
-        // The session was created (Stripe answered) but storing it failed: its metadata is ours too
-        // (set server-side, delivered under Stripe's signature), so the buyer is still credited.
-        const metadata = CheckoutMetadataSchema.safeParse(session.metadata ?? {});
-        if (!metadata.success) throw new IgnoredEvent("unknown-session", { sessionId: session.id });
-        log.warn("crediting a Checkout Session from its metadata: no stored record", { sessionId: session.id });
-        found = metadata.data;
-      }
-      buyer = found;
-      if (session.client_reference_id && session.client_reference_id !== found.uid) {
-        log.error("Checkout Session whose client_reference_id is not the stored buyer", { sessionId: session.id, clientReferenceId: session.client_reference_id });
-        throw new UnmatchedPurchase("buyer-mismatch", { clientReferenceId: session.client_reference_id });
-      }
-      // The buyer was the caller when the session was created; they may have been banned or deleted since.
-      const refusal = await grantRefusal(found.uid, (r) => context.get(r));
-      if (refusal) throw new UnmatchedPurchase(refusal);
-      const now = FieldValue.serverTimestamp();
-      const writes = (tx: Transaction) =>
-        tx.set(
-          ref,
-          {
-            ...(stored
-              ? {}
-              : { uid: found.uid, packageId: found.packageId, coins: found.coins, amount: session.amount_total ?? 0, currency: (session.currency ?? "").toUpperCase(), createdAt: now }),
-            status: "paid",
-            grantedCoins: found.coins,
-            clawedBackCoins: stored?.clawedBackCoins ?? 0,
-            paymentIntentId: session.payment_intent,
-            amountPaid: session.amount_total ?? null,
-            ledgerTransactionId: ledgerTransactionId("purchase", PROVIDER, session.id),
-            paidAt: now,
-            updatedAt: now,
-          },
-          { merge: true },
-        );
-      return { ...found, meta: { sessionId: session.id, paymentIntentId: session.payment_intent, amountPaid: session.amount_total ?? null }, writes };
-    },
-    unmatched: (refusal) => ({
-      record: {
-        namedRecipient: buyer?.uid ?? null,
-        eventId,
-        event: {
-          sessionId: session.id,
-          paymentIntentId: session.payment_intent,
-          amountTotal: session.amount_total ?? null,
-          currency: session.currency ?? null,
-          clientReferenceId: session.client_reference_id ?? null,
-          packageId: buyer?.packageId ?? null,
-          coins: buyer?.coins ?? null,
-        },
-      },
-      // The payment intent is recorded so that the payment's refunds and disputes find the session.
-      writes: (tx) => {
+  const outcome = await grantPurchase(
+    PROVIDER,
+    session.id,
+    { sessionId: session.id },
+    {
+      decide: async (context) => {
+        const snapshot = await context.get(ref);
+        const stored = snapshot.exists ? StoredCheckoutSessionSchema.parse(snapshot.data()) : null;
+        storedSession = stored !== null;
+        let found: { uid: string; packageId: string; coins: number };
+        if (stored) {
+          found = { uid: stored.uid, packageId: stored.packageId, coins: stored.coins };
+        } else {
+          // The session was created (Stripe answered) but storing it failed: its metadata is ours too
+          // (set server-side, delivered under Stripe's signature), so the buyer is still credited.
+          const metadata = CheckoutMetadataSchema.safeParse(session.metadata ?? {});
+          if (!metadata.success) throw new IgnoredEvent("unknown-session", { sessionId: session.id });
+          log.warn("crediting a Checkout Session from its metadata: no stored record", { sessionId: session.id });
+          found = metadata.data;
+        }
+        buyer = found;
+        if (session.client_reference_id && session.client_reference_id !== found.uid) {
+          log.error("Checkout Session whose client_reference_id is not the stored buyer", {
+            sessionId: session.id,
+            clientReferenceId: session.client_reference_id,
+          });
+          throw new UnmatchedPurchase("buyer-mismatch", { clientReferenceId: session.client_reference_id });
+        }
+        // The buyer was the caller when the session was created; they may have been banned or deleted since.
+        const refusal = await grantRefusal(found.uid, (r) => context.get(r));
+        if (refusal) throw new UnmatchedPurchase(refusal);
         const now = FieldValue.serverTimestamp();
-        tx.set(
-          ref,
-          {
-            ...(storedSession || !buyer
-              ? {}
-              : { uid: buyer.uid, packageId: buyer.packageId, coins: buyer.coins, amount: session.amount_total ?? 0, currency: (session.currency ?? "").toUpperCase(), createdAt: now }),
-            status: "unmatched",
-            unmatchedCause: refusal.refusal,
-            paymentIntentId: session.payment_intent,
-            amountPaid: session.amount_total ?? null,
-            updatedAt: now,
-          },
-          { merge: true },
-        );
+        const writes = (tx: Transaction) =>
+          tx.set(
+            ref,
+            {
+              ...(stored
+                ? {}
+                : {
+                    uid: found.uid,
+                    packageId: found.packageId,
+                    coins: found.coins,
+                    amount: session.amount_total ?? 0,
+                    currency: (session.currency ?? "").toUpperCase(),
+                    createdAt: now,
+                  }),
+              status: "paid",
+              grantedCoins: found.coins,
+              clawedBackCoins: stored?.clawedBackCoins ?? 0,
+              paymentIntentId: session.payment_intent,
+              amountPaid: session.amount_total ?? null,
+              ledgerTransactionId: ledgerTransactionId("purchase", PROVIDER, session.id),
+              paidAt: now,
+              updatedAt: now,
+            },
+            { merge: true },
+          );
+        return {
+          ...found,
+          meta: { sessionId: session.id, paymentIntentId: session.payment_intent, amountPaid: session.amount_total ?? null },
+          writes,
+        };
       },
-    }),
-  });
+      unmatched: (refusal) => ({
+        record: {
+          namedRecipient: buyer?.uid ?? null,
+          eventId,
+          event: {
+            sessionId: session.id,
+            paymentIntentId: session.payment_intent,
+            amountTotal: session.amount_total ?? null,
+            currency: session.currency ?? null,
+            clientReferenceId: session.client_reference_id ?? null,
+            packageId: buyer?.packageId ?? null,
+            coins: buyer?.coins ?? null,
+          },
+        },
+        // The payment intent is recorded so that the payment's refunds and disputes find the session.
+        writes: (tx) => {
+          const now = FieldValue.serverTimestamp();
+          tx.set(
+            ref,
+            {
+              ...(storedSession || !buyer
+                ? {}
+                : {
+                    uid: buyer.uid,
+                    packageId: buyer.packageId,
+                    coins: buyer.coins,
+                    amount: session.amount_total ?? 0,
+                    currency: (session.currency ?? "").toUpperCase(),
+                    createdAt: now,
+                  }),
+              status: "unmatched",
+              unmatchedCause: refusal.refusal,
+              paymentIntentId: session.payment_intent,
+              amountPaid: session.amount_total ?? null,
+              updatedAt: now,
+            },
+            { merge: true },
+          );
+        },
+      }),
+    },
+  );
   const review = await checkPurchaseVelocity(outcome.result.uid);
   return {
     status: "processed",
-    details: { action: "grant", ...outcome.result, ledgerTransactionId: outcome.transactionId, replayed: outcome.replayed, review: review?.reason ?? null },
+    details: {
+      action: "grant",
+      ...outcome.result,
+      ledgerTransactionId: outcome.transactionId,
+      replayed: outcome.replayed,
+      review: review?.reason ?? null,
+    },
   };
 }
 
@@ -326,13 +362,24 @@ async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
           status,
           updatedAt: FieldValue.serverTimestamp(),
         });
-      return { uid: session.uid, coins, meta: { kind: reversal.kind, sessionId: sessionDoc.id, paymentIntentId: reversal.paymentIntentId, cents: reversal.cents }, writes };
+      return {
+        uid: session.uid,
+        coins,
+        meta: { kind: reversal.kind, sessionId: sessionDoc.id, paymentIntentId: reversal.paymentIntentId, cents: reversal.cents },
+        writes,
+      };
     },
   });
   const review = await checkRefundRatio(outcome.result.uid);
   return {
     status: "processed",
-    details: { action: reversal.kind, ...outcome.result, ledgerTransactionId: outcome.transactionId, replayed: outcome.replayed, review: review?.reason ?? null },
+    details: {
+      action: reversal.kind,
+      ...outcome.result,
+      ledgerTransactionId: outcome.transactionId,
+      replayed: outcome.replayed,
+      review: review?.reason ?? null,
+    },
   };
 }
 
@@ -345,7 +392,13 @@ function refundReversal(object: unknown): Reversal {
 
 function disputeReversal(object: unknown): Reversal {
   const dispute = parseObject(StripeDisputeSchema, object);
-  return { kind: "dispute", key: dispute.id, paymentIntentId: dispute.payment_intent, cents: dispute.amount, ours: Boolean(dispute.metadata?.packageId) };
+  return {
+    kind: "dispute",
+    key: dispute.id,
+    paymentIntentId: dispute.payment_intent,
+    cents: dispute.amount,
+    ours: Boolean(dispute.metadata?.packageId),
+  };
 }
 
 export async function handleStripeEvent(event: Pick<Stripe.Event, "id" | "type"> & { data: { object: unknown } }): Promise<HandledEvent> {

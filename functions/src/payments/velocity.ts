@@ -19,10 +19,10 @@
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { userAccount, walletRef } from "../wallet/accounts.js";
 import { economyConfig } from "../wallet/config.js";
 import type { LedgerType } from "../wallet/ledger.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 export type ReviewReason = "purchase-velocity" | "refund-ratio";
 

@@ -23,9 +23,7 @@ export const DEFAULT_CHARM_THRESHOLDS = [0, 100, 1_000, 5_000, 20_000, 50_000, 1
 export const ProgressionConfigSchema = z.object({
   wealthThresholds: ThresholdsSchema.default(DEFAULT_WEALTH_THRESHOLDS),
   charmThresholds: ThresholdsSchema.default(DEFAULT_CHARM_THRESHOLDS),
-  levelRewards: z
-    .object({ wealth: RewardsSchema.default({}), charm: RewardsSchema.default({}) })
-    .default({ wealth: {}, charm: {} }),
+  levelRewards: z.object({ wealth: RewardsSchema.default({}), charm: RewardsSchema.default({}) }).default({ wealth: {}, charm: {} }),
 });
 export type ProgressionConfig = z.infer<typeof ProgressionConfigSchema>;
 

@@ -76,7 +76,10 @@ function pointShards(uid: string) {
 /** A user's points: the sum of their point shards (one aggregate query; inside `tx` when given). */
 export async function readPoints(uid: string, tx?: Transaction): Promise<PointsDelta> {
   const { AggregateField } = firestoreValues();
-  const query = pointShards(uid).aggregate({ coinsSpent: AggregateField.sum("coinsSpent"), diamondsReceived: AggregateField.sum("diamondsReceived") });
+  const query = pointShards(uid).aggregate({
+    coinsSpent: AggregateField.sum("coinsSpent"),
+    diamondsReceived: AggregateField.sum("diamondsReceived"),
+  });
   const totals = (tx ? await tx.get(query) : await query.get()).data();
   return { coinsSpent: Number(totals.coinsSpent ?? 0), diamondsReceived: Number(totals.diamondsReceived ?? 0) };
 }
@@ -132,7 +135,11 @@ function standingOf(snapshot: DocumentSnapshot): Standing {
 }
 
 /** Counts one ledger transaction once per event id, then settles each user's levels, rewards and badges. */
-export async function applyLedgerTransaction(eventId: string, transactionId: string, ledger: { type?: unknown; entries?: unknown }): Promise<LedgerProgressResult> {
+export async function applyLedgerTransaction(
+  eventId: string,
+  transactionId: string,
+  ledger: { type?: unknown; entries?: unknown },
+): Promise<LedgerProgressResult> {
   const deltas = pointsOfTransaction(ledger);
   if (deltas.size === 0) return { levelUps: [], badges: [] };
   const { FieldValue } = firestoreValues();
@@ -141,7 +148,11 @@ export async function applyLedgerTransaction(eventId: string, transactionId: str
   await runOncePerEvent("progression.ledger", eventId, async (tx) => {
     for (const [uid, delta] of deltas) {
       const shard = pointShards(uid).doc(String(Math.floor(Math.random() * POINT_SHARD_COUNT)));
-      tx.set(shard, { coinsSpent: FieldValue.increment(delta.coinsSpent), diamondsReceived: FieldValue.increment(delta.diamondsReceived) }, { merge: true });
+      tx.set(
+        shard,
+        { coinsSpent: FieldValue.increment(delta.coinsSpent), diamondsReceived: FieldValue.increment(delta.diamondsReceived) },
+        { merge: true },
+      );
     }
     return null;
   });
@@ -172,7 +183,12 @@ function missingBadges(points: PointsDelta, facts: GiftFacts, standing: Standing
  * Brings progression/{uid} in line with the user's points: levels (never down), level-up notifications,
  * owed rewards, ledger badges. Reads only, unless something is due.
  */
-async function settleProgression(uid: string, facts: GiftFacts, source: string, config: ProgressionConfig): Promise<{ levelUps: LevelUp[]; badges: BadgeId[] }> {
+async function settleProgression(
+  uid: string,
+  facts: GiftFacts,
+  source: string,
+  config: ProgressionConfig,
+): Promise<{ levelUps: LevelUp[]; badges: BadgeId[] }> {
   const [points, snapshot] = await Promise.all([readPoints(uid), progressionRef(uid).get()]);
   const standing = standingOf(snapshot);
   const due = dueLevels(points, standing, config);
@@ -288,7 +304,11 @@ export async function readMyProgression(uid: string): Promise<ListMyProgressionR
     badges: badges.docs
       .map((badge) => {
         const at = badge.get("awardedAt") as TimestampLike | undefined;
-        return { id: badge.id, awardedAt: at && typeof at.toDate === "function" ? at.toDate().toISOString() : null, source: String(badge.get("source") ?? "") };
+        return {
+          id: badge.id,
+          awardedAt: at && typeof at.toDate === "function" ? at.toDate().toISOString() : null,
+          source: String(badge.get("source") ?? ""),
+        };
       })
       .sort((a, b) => (a.awardedAt ?? "").localeCompare(b.awardedAt ?? "") || a.id.localeCompare(b.id)),
   };

@@ -11,21 +11,15 @@ import { awardFollowersBadgeOnUpdate } from "./badges.js";
 import { applyLedgerTransaction, readMyProgression } from "./levels.js";
 import { ListMyProgressionRequestSchema } from "./schema.js";
 
-export const onLedgerTransactionCreated = onDocumentCreated(
-  { document: `${Collections.ledger}/{txId}`, region: REGION },
-  async (event) => {
-    const ledger = event.data?.data();
-    if (!ledger) return;
-    await applyLedgerTransaction(event.id, event.params.txId, ledger);
-  },
-);
+export const onLedgerTransactionCreated = onDocumentCreated({ document: `${Collections.ledger}/{txId}`, region: REGION }, async (event) => {
+  const ledger = event.data?.data();
+  if (!ledger) return;
+  await applyLedgerTransaction(event.id, event.params.txId, ledger);
+});
 
-export const onUserFollowersChanged = onDocumentUpdated(
-  { document: `${Collections.users}/{uid}`, region: REGION },
-  async (event) => {
-    await awardFollowersBadgeOnUpdate(event.id, event.params.uid, event.data?.before.data(), event.data?.after.data());
-  },
-);
+export const onUserFollowersChanged = onDocumentUpdated({ document: `${Collections.users}/{uid}`, region: REGION }, async (event) => {
+  await awardFollowersBadgeOnUpdate(event.id, event.params.uid, event.data?.before.data(), event.data?.after.data());
+});
 
 export const listMyProgression = defineCallable({
   name: "progression.listMine",

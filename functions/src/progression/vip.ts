@@ -19,6 +19,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { recordAdminInteraction } from "../wallet/interactions.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
@@ -34,7 +35,6 @@ import {
   type VipPrivileges,
   type VipTierConfig,
 } from "./vipSchema.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 /** Sub-collections owned by this module (not in the kernel's Collections). */
 export const VipCollections = {
@@ -131,10 +131,14 @@ export function planVipChange(user: Record<string, unknown> | undefined, tier: n
   if (!current) return { kind: "new", tier, expiresAtMs: nowMs + durationMs, previous: null };
   if (tier === current.tier) return { kind: "extend", tier, expiresAtMs: current.expiresAtMs + durationMs, previous: current };
   if (tier > current.tier) return { kind: "upgrade", tier, expiresAtMs: nowMs + durationMs, previous: current };
-  return fail("failed-precondition", `You already hold VIP tier ${current.tier} until ${new Date(current.expiresAtMs).toISOString()}; a lower tier cannot be added.`, {
-    currentTier: current.tier,
-    requestedTier: tier,
-  });
+  return fail(
+    "failed-precondition",
+    `You already hold VIP tier ${current.tier} until ${new Date(current.expiresAtMs).toISOString()}; a lower tier cannot be added.`,
+    {
+      currentTier: current.tier,
+      requestedTier: tier,
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -343,7 +347,13 @@ export async function expireVipMemberships(now: Date = new Date()): Promise<Expi
           createdAt: FieldValue.serverTimestamp(),
           read: false,
         });
-        tx.set(historyRef(candidate.id, id), { source: "expiry", tier, change: "expire", expiresAt: Timestamp.fromMillis(expiresAtMs), at: FieldValue.serverTimestamp() });
+        tx.set(historyRef(candidate.id, id), {
+          source: "expiry",
+          tier,
+          change: "expire",
+          expiresAt: Timestamp.fromMillis(expiresAtMs),
+          at: FieldValue.serverTimestamp(),
+        });
         return true;
       });
       if (expired) {

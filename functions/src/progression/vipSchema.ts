@@ -59,7 +59,7 @@ export const DEFAULT_VIP_TIERS: Record<string, z.input<typeof VipTierConfigSchem
 
 export const VipConfigSchema = z.object({
   tiers: z
-    .record(z.string().regex(/^[1-9]$/, "tier keys are \"1\"..\"9\""), VipTierConfigSchema)
+    .record(z.string().regex(/^[1-9]$/, 'tier keys are "1".."9"'), VipTierConfigSchema)
     .refine((tiers) => Object.keys(tiers).length > 0, "at least one tier is required")
     .default(() => structuredClone(DEFAULT_VIP_TIERS) as Record<string, VipTierConfig>),
 });

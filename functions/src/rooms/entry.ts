@@ -22,20 +22,21 @@
  * again. The fee is split like a gift: the entrant's coins are burnt, diamonds are minted for the
  * owner's share (and their agency's) by config/economy, the rest to the platform.
  */
+
+import { giftEntries, splitGiftValue } from "../gifts/service.js";
+import { isBanActive } from "../identity/policy.js";
+import { IdentityCollections } from "../identity/schema.js";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { giftEntries, splitGiftValue } from "../gifts/service.js";
-import { isBanActive } from "../identity/policy.js";
-import { IdentityCollections } from "../identity/schema.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
 import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progression/vip.js";
 import { blockRef } from "../social/refs.js";
 import { type RemovalReason, removeFromVenue } from "../venues/membership.js";
-import { VenuePaths } from "../venues/paths.js";
 import { checkVenuePassword } from "../venues/password.js";
+import { VenuePaths } from "../venues/paths.js";
 import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accounts.js";
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
@@ -57,8 +58,7 @@ import { seatStateOf } from "./seats.js";
 
 const HOUR_MS = 3_600_000;
 
-const visitRef = (roomId: string, uid: string, visitId: string) =>
-  roomRef(roomId).collection(RoomCollections.visits).doc(`${uid}_${visitId}`);
+const visitRef = (roomId: string, uid: string, visitId: string) => roomRef(roomId).collection(RoomCollections.visits).doc(`${uid}_${visitId}`);
 
 function serverTimestamp(): object {
   const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
@@ -82,7 +82,11 @@ async function checkLock(room: RoomRecord, uid: string, request: EnterRoomReques
 }
 
 async function checkCapacity(room: RoomRecord, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
-  const members = (await rtdb().ref(VenuePaths.members(roomVenue(room.id))).get()).numChildren();
+  const members = (
+    await rtdb()
+      .ref(VenuePaths.members(roomVenue(room.id)))
+      .get()
+  ).numChildren();
   if (members < config.maxMembers) return;
   if (vip.roomPriority > 0 && members < config.maxMembers + config.vipExtraMembers) return;
   fail("resource-exhausted", "This room is full.", { reason: "room-full" });
@@ -171,7 +175,8 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
   const role = memberRoleOf(room, caller);
   const privileged = role !== "member";
   if (!privileged) {
-    if (bannedUntil) fail("permission-denied", "You are banned from this room.", { reason: "banned", bannedUntil: new Date(bannedUntil).toISOString() });
+    if (bannedUntil)
+      fail("permission-denied", "You are banned from this room.", { reason: "banned", bannedUntil: new Date(bannedUntil).toISOString() });
     if (blockedByOwner?.exists || blockingOwner?.exists) fail("permission-denied", "You cannot enter this room.", { reason: "blocked" });
   }
   const vip = vipPrivileges(profile?.data(), nowMs, vipSettings);
@@ -198,7 +203,11 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
       const feed = rtdb().ref(RoomPaths.entrances(room.id));
       await feed.push({ u: uid, v: vip.tier, e: vip.entranceEffect, t: serverTimestamp() });
       // The feed only animates arrivals: events older than entranceFeedSeconds go (bounded per entrance).
-      const stale = await feed.orderByChild("t").endAt(Date.now() - config.entranceFeedSeconds * 1000).limitToFirst(50).get();
+      const stale = await feed
+        .orderByChild("t")
+        .endAt(Date.now() - config.entranceFeedSeconds * 1000)
+        .limitToFirst(50)
+        .get();
       if (stale.exists()) await feed.update(Object.fromEntries(Object.keys(stale.val() as object).map((key) => [key, null])));
     } catch (err) {
       log.error("entrance effect not published", { roomId: room.id, uid, error: String(err) });

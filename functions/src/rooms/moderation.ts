@@ -23,7 +23,9 @@ export async function kickFromRoom(caller: Caller, request: KickFromRoomRequest)
   const minutes = Math.min(request.banMinutes ?? config.kickBanMinutes, config.maxBanMinutes);
   const until = Date.now() + minutes * 60_000;
   // The ban first: an enterRoom racing this kick re-checks the ban after writing its membership.
-  await rtdb().ref(VenuePaths.banOf(roomVenue(room.id), request.uid)).set(until);
+  await rtdb()
+    .ref(VenuePaths.banOf(roomVenue(room.id), request.uid))
+    .set(until);
   const seatsFreed = await removeRoomMember(room.id, request.uid, "kicked");
   await recordActivity(room.id, {
     type: "member.kicked",

@@ -6,7 +6,7 @@ import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firesto
 import { db, rtdb } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { VenuePaths, type Venue } from "../venues/paths.js";
+import { type Venue, VenuePaths } from "../venues/paths.js";
 import { type LockMode, RoomCollections, type RoomMemberRole, type RoomStatus, type RoomView } from "./schema.js";
 
 interface MillisLike {
@@ -209,7 +209,9 @@ export async function syncRoomState(roomId: string, known?: RoomRecord): Promise
 // ---------------------------------------------------------------------------------------------------
 
 export async function memberRecord(roomId: string, uid: string): Promise<{ role?: string } | null> {
-  const snapshot = await rtdb().ref(VenuePaths.member(roomVenue(roomId), uid)).get();
+  const snapshot = await rtdb()
+    .ref(VenuePaths.member(roomVenue(roomId), uid))
+    .get();
   return snapshot.exists() ? (snapshot.val() as { role?: string }) : null;
 }
 
@@ -219,6 +221,10 @@ export async function requireMember(roomId: string, uid: string): Promise<void> 
 
 /** RTDB bans/{venueKey}/{uid} = untilMs; active while in the future. */
 export async function activeRoomBanUntil(roomId: string, uid: string, nowMs = Date.now()): Promise<number | null> {
-  const until = (await rtdb().ref(VenuePaths.banOf(roomVenue(roomId), uid)).get()).val();
+  const until = (
+    await rtdb()
+      .ref(VenuePaths.banOf(roomVenue(roomId), uid))
+      .get()
+  ).val();
   return typeof until === "number" && until > nowMs ? until : null;
 }

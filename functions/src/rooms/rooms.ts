@@ -16,8 +16,8 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom, demoteMediaPublisher } from "../media/sessions.js";
 import { blockedAmong } from "../social/refs.js";
-import { VenuePaths, venueKey } from "../venues/paths.js";
 import { hashVenuePassword } from "../venues/password.js";
+import { VenuePaths, venueKey } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
 import { roomLevelFor, unfoldedGiftCoins } from "./level.js";
@@ -94,7 +94,10 @@ export async function createRoom(caller: Caller, request: CreateRoomRequest): Pr
     const ownerSnap = await tx.get(roomOwnerRef(caller.uid));
     const open = (ownerSnap.get("openRoomIds") as string[] | undefined) ?? [];
     if (open.length >= config.maxRoomsPerOwner) {
-      fail("failed-precondition", `You may own at most ${config.maxRoomsPerOwner} open room(s); close one first.`, { reason: "room-limit", openRoomIds: open });
+      fail("failed-precondition", `You may own at most ${config.maxRoomsPerOwner} open room(s); close one first.`, {
+        reason: "room-limit",
+        openRoomIds: open,
+      });
     }
     const ref = db().collection(RoomCollections.rooms).doc();
     const now = FieldValue.serverTimestamp();
@@ -125,7 +128,8 @@ export async function createRoom(caller: Caller, request: CreateRoomRequest): Pr
 
   const room = await loadRoom(roomId);
   if (room.status === "open") await initRealtime(room);
-  if (!replayed) await recordActivity(roomId, { type: "room.created", actorUid: caller.uid, details: { lockMode: room.lockMode, seatCount: room.seatCount } });
+  if (!replayed)
+    await recordActivity(roomId, { type: "room.created", actorUid: caller.uid, details: { lockMode: room.lockMode, seatCount: room.seatCount } });
   return { room: roomView(room) };
 }
 
@@ -199,9 +203,12 @@ export async function setRoomAdmin(caller: Caller, request: SetRoomAdminRequest)
   await syncRoomState(room.id);
   // The member record shows the role to the room (chat badges); only if the user is inside now.
   if (await memberRecord(room.id, request.uid)) {
-    await rtdb().ref(`${VenuePaths.member(roomVenue(room.id), request.uid)}/role`).set(request.admin ? "admin" : "member");
+    await rtdb()
+      .ref(`${VenuePaths.member(roomVenue(room.id), request.uid)}/role`)
+      .set(request.admin ? "admin" : "member");
   }
-  if (changed) await recordActivity(room.id, { type: request.admin ? "admin.granted" : "admin.revoked", actorUid: caller.uid, targetUid: request.uid });
+  if (changed)
+    await recordActivity(room.id, { type: request.admin ? "admin.granted" : "admin.revoked", actorUid: caller.uid, targetUid: request.uid });
   return { room: roomView(room), changed };
 }
 
@@ -299,7 +306,11 @@ export async function refreshMemberCounts(pageSize = 200): Promise<number> {
     if (last) query = query.startAfter(last);
     const page = await query.get();
     for (const doc of page.docs) {
-      const count = (await rtdb().ref(VenuePaths.members(roomVenue(doc.id))).get()).numChildren();
+      const count = (
+        await rtdb()
+          .ref(VenuePaths.members(roomVenue(doc.id)))
+          .get()
+      ).numChildren();
       if (doc.get("memberCount") !== count) {
         await doc.ref.update({ memberCount: count });
         updated++;

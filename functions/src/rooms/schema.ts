@@ -16,9 +16,9 @@
  *                                        (members read; events older than entranceFeedSeconds trimmed on publish)
  */
 import { z } from "zod";
-import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
 
 export const RoomCollections = {
@@ -46,7 +46,11 @@ export const GIFT_SHARDS = 16;
 
 export const RoomIdSchema = keySafeId({ max: 64 });
 export const UidSchema = KeySafeUidSchema;
-const SeatIndexSchema = z.number().int().min(0).max(MAX_SEATS - 1);
+const SeatIndexSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_SEATS - 1);
 const SeatCountSchema = z.number().int().min(MIN_SEATS).max(MAX_SEATS);
 const CountrySchema = z.string().regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. BR)");
 
@@ -138,9 +142,7 @@ export type RoomRequest = z.infer<typeof RoomRequestSchema>;
 export const SetRoomAdminRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema, admin: z.boolean() }).strict();
 export type SetRoomAdminRequest = z.infer<typeof SetRoomAdminRequestSchema>;
 
-export const SetAnnouncementRequestSchema = z
-  .object({ roomId: RoomIdSchema, text: z.string().trim().max(500) })
-  .strict();
+export const SetAnnouncementRequestSchema = z.object({ roomId: RoomIdSchema, text: z.string().trim().max(500) }).strict();
 export type SetAnnouncementRequest = z.infer<typeof SetAnnouncementRequestSchema>;
 
 export const EnterRoomRequestSchema = z
@@ -165,9 +167,7 @@ export type SeatIndexRequest = z.infer<typeof SeatIndexRequestSchema>;
 export const TargetUserRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema }).strict();
 export type TargetUserRequest = z.infer<typeof TargetUserRequestSchema>;
 
-export const InviteToSeatRequestSchema = z
-  .object({ roomId: RoomIdSchema, uid: UidSchema, index: SeatIndexSchema.optional() })
-  .strict();
+export const InviteToSeatRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema, index: SeatIndexSchema.optional() }).strict();
 export type InviteToSeatRequest = z.infer<typeof InviteToSeatRequestSchema>;
 
 export const RespondToSeatInviteRequestSchema = z.object({ roomId: RoomIdSchema, accept: z.boolean() }).strict();

@@ -19,15 +19,7 @@ import { demoteMediaPublisher } from "../media/sessions.js";
 import { VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
-import {
-  loadOpenRoom,
-  memberRecord,
-  type RoomRecord,
-  requireAuthorityOver,
-  requireMember,
-  requireRoomModerator,
-  roomVenue,
-} from "./room.js";
+import { loadOpenRoom, memberRecord, type RoomRecord, requireAuthorityOver, requireMember, requireRoomModerator, roomVenue } from "./room.js";
 import {
   type InviteToSeatRequest,
   type MicRequest,
@@ -360,15 +352,22 @@ export interface SeatInvite {
 export async function inviteToSeat(caller: Caller, request: InviteToSeatRequest): Promise<{ roomId: string; uid: string; expiresAt: string }> {
   const room = await loadOpenRoom(request.roomId);
   requireRoomModerator(room, caller);
-  if (request.index !== undefined && request.index >= room.seatCount) fail("failed-precondition", "This room has no such seat.", { reason: "no-such-seat" });
+  if (request.index !== undefined && request.index >= room.seatCount)
+    fail("failed-precondition", "This room has no such seat.", { reason: "no-such-seat" });
   await requireMember(request.roomId, request.uid);
-  if (seatOf(await readSeats(request.roomId), request.uid) >= 0) fail("failed-precondition", "This user is already on a seat.", { reason: "already-seated" });
+  if (seatOf(await readSeats(request.roomId), request.uid) >= 0)
+    fail("failed-precondition", "This user is already on a seat.", { reason: "already-seated" });
   const config = await roomsConfig();
   const now = Date.now();
   const invite: SeatInvite = { by: caller.uid, at: now, expiresAt: now + config.seatInviteSeconds * 1000 };
   if (request.index !== undefined) invite.index = request.index;
   await rtdb().ref(RoomPaths.inviteOf(request.roomId, request.uid)).set(invite);
-  await recordActivity(request.roomId, { type: "seat.invited", actorUid: caller.uid, targetUid: request.uid, details: { index: request.index ?? null } });
+  await recordActivity(request.roomId, {
+    type: "seat.invited",
+    actorUid: caller.uid,
+    targetUid: request.uid,
+    details: { index: request.index ?? null },
+  });
   return { roomId: request.roomId, uid: request.uid, expiresAt: new Date(invite.expiresAt).toISOString() };
 }
 
@@ -408,7 +407,12 @@ async function setMic(caller: Caller, request: MicRequest, muted: boolean): Prom
   if (muted) await muteRef.set({ by: caller.uid, at: Date.now() });
   else await muteRef.remove();
   const changed = (await applySeatPlan(request.roomId, (seats) => planMic(seats, target, muted, "admin"))) as { index: number | null };
-  await recordActivity(request.roomId, { type: muted ? "mic.muted" : "mic.unmuted", actorUid: caller.uid, targetUid: target, details: { index: changed.index } });
+  await recordActivity(request.roomId, {
+    type: muted ? "mic.muted" : "mic.unmuted",
+    actorUid: caller.uid,
+    targetUid: target,
+    details: { index: changed.index },
+  });
   // An admin mute takes publish rights from a joined session; an unmute gives them back only through a
   // fresh token (getRoomMediaToken), which the app fetches.
   if (muted) await demoteMediaPublisher(roomVenue(request.roomId), target);

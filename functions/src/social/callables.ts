@@ -3,8 +3,8 @@ import { defineCallable } from "../kernel/callable.js";
 import { block, follow, unblock, unfollow } from "./graph.js";
 import { listEdges, suggestions } from "./lists.js";
 import { setUsername as claimUsername, updateProfile as writeProfile } from "./profile.js";
-import { report } from "./reports.js";
 import { FOLLOWERS, FOLLOWING } from "./refs.js";
+import { report } from "./reports.js";
 import {
   ListEdgesRequestSchema,
   ReportRequestSchema,

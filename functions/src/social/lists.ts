@@ -63,11 +63,7 @@ export async function listEdges(caller: Caller, direction: Direction, request: L
 
   const { Timestamp: Ts } = firestoreValues();
   const { FieldPath } = firestoreValues();
-  let query: Query = userRef(owner)
-    .collection(direction)
-    .orderBy("createdAt", "desc")
-    .orderBy(FieldPath.documentId(), "desc")
-    .limit(request.limit);
+  let query: Query = userRef(owner).collection(direction).orderBy("createdAt", "desc").orderBy(FieldPath.documentId(), "desc").limit(request.limit);
   if (request.cursor) {
     const c = decodeCursor(request.cursor);
     query = query.startAfter(new Ts(c.t[0], c.t[1]), c.id);

@@ -3,6 +3,7 @@ import type { Timestamp } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { ensureUserRecords } from "../users/service.js";
 import { usernameRef, userRef } from "./refs.js";
 import {
@@ -13,7 +14,6 @@ import {
   type UpdateProfileResponse,
   USERNAME_COOLDOWN_DAYS,
 } from "./schema.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 const DAY_MS = 86_400_000;
 

@@ -15,8 +15,7 @@ export const userRef = (uid: string): DocumentReference => db().collection(Colle
 export const followingRef = (uid: string, target: string) => userRef(uid).collection(FOLLOWING).doc(target);
 export const followerRef = (uid: string, follower: string) => userRef(uid).collection(FOLLOWERS).doc(follower);
 /** Same id convention as gifts and reseller transfers: exists while the block stands. */
-export const blockRef = (blockerUid: string, blockedUid: string) =>
-  db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
+export const blockRef = (blockerUid: string, blockedUid: string) => db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
 export const usernameRef = (lower: string) => db().collection(USERNAMES).doc(lower);
 
 /** Hot user documents (a popular host) take many counter writes: be generous with retries. */
@@ -39,4 +38,3 @@ export async function blockedAmong(me: string, uids: string[]): Promise<Set<stri
   });
   return blocked;
 }
-

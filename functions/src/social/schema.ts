@@ -1,7 +1,7 @@
 /** The social domain's API contract: request schemas and response types of its callables. */
 import { z } from "zod";
-import { CursorSchema, KeySafeUidSchema, nullMeansDefaults } from "../kernel/validation.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { CursorSchema, KeySafeUidSchema, nullMeansDefaults } from "../kernel/validation.js";
 
 const UidSchema = KeySafeUidSchema;
 
@@ -66,9 +66,7 @@ export const USERNAME_COOLDOWN_DAYS = 30;
 /** Case is kept for display; uniqueness and the format are on the lowercase form. */
 export const SetUsernameRequestSchema = z
   .object({
-    username: z
-      .string()
-      .refine((u) => USERNAME_PATTERN.test(u.toLowerCase()), "username must be 3-20 of a-z, 0-9, _ and ."),
+    username: z.string().refine((u) => USERNAME_PATTERN.test(u.toLowerCase()), "username must be 3-20 of a-z, 0-9, _ and ."),
   })
   .strict();
 export type SetUsernameRequest = z.infer<typeof SetUsernameRequestSchema>;

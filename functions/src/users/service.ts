@@ -3,8 +3,8 @@
  * created idempotently whoever gets there first (the Auth trigger or the user's first call), and roles.
  */
 import type { Transaction } from "firebase-admin/firestore";
-import { auth, db, firestoreValues } from "../kernel/app.js";
 import { revokeSessions } from "../kernel/account.js";
+import { auth, db, firestoreValues } from "../kernel/app.js";
 import { publishClaims, stageClaims } from "../kernel/claims.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -12,10 +12,10 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { rolesFromClaims } from "../kernel/roles.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
 import type { GetMyProfileResponse, PublicProfile, SetUserRolesRequest, SetUserRolesResponse } from "./schema.js";
-import { runTransaction } from "../kernel/transactions.js";
 
 /** The subset of an Auth user record that bootstrap needs (Auth trigger payloads and getUser() both fit). */
 export interface AuthUserSnapshot {

@@ -23,7 +23,10 @@ function keysOf(snapshot: DataSnapshot): string[] {
 export async function trimToLast(path: string, keep: number): Promise<number> {
   const list = rtdb().ref(path);
   // One more than kept: if the window is full, its oldest child is the newest one to remove.
-  const window = await list.orderByKey().limitToLast(keep + 1).get();
+  const window = await list
+    .orderByKey()
+    .limitToLast(keep + 1)
+    .get();
   if (window.numChildren() <= keep) return 0;
   const boundary = keysOf(window)[0] as string;
   let removed = 0;

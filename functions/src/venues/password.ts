@@ -50,9 +50,21 @@ export interface PasswordAttemptLimits {
  * Admits `uid` past a venue's password or refuses: permission-denied (wrong-password), resource-exhausted
  * (password-attempts, retryAfterSeconds) once a budget is spent, unavailable when attempts cannot be counted.
  */
-export async function checkVenuePassword(venue: Venue, uid: string, password: string, storedHash: unknown, limits: PasswordAttemptLimits): Promise<void> {
+export async function checkVenuePassword(
+  venue: Venue,
+  uid: string,
+  password: string,
+  storedHash: unknown,
+  limits: PasswordAttemptLimits,
+): Promise<void> {
   const right = await attemptWithinBudget(
-    { name: "venue.password", windowSeconds: limits.windowSeconds, perSubject: limits.perVenue, perCaller: limits.perUser, reason: "password-attempts" },
+    {
+      name: "venue.password",
+      windowSeconds: limits.windowSeconds,
+      perSubject: limits.perVenue,
+      perCaller: limits.perUser,
+      reason: "password-attempts",
+    },
     venueKey(venue),
     uid,
     () => verifyVenuePassword(password, storedHash),

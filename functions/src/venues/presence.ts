@@ -93,9 +93,10 @@ export async function noteMemberAdmitted(key: string, uid: string, member: unkno
   const at = (member as { at?: unknown } | null)?.at;
   const admittedAt = typeof at === "number" && Number.isFinite(at) ? at : eventTimeMs;
   await Promise.all([
-    rtdb().ref(VenuePaths.venueIndexOf(venue)).child("lastJoinAt").transaction((current) =>
-      typeof current === "number" && current >= eventTimeMs ? undefined : eventTimeMs,
-    ),
+    rtdb()
+      .ref(VenuePaths.venueIndexOf(venue))
+      .child("lastJoinAt")
+      .transaction((current) => (typeof current === "number" && current >= eventTimeMs ? undefined : eventTimeMs)),
     markAbsentSince(venue, uid, admittedAt),
   ]);
 }

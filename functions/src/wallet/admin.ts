@@ -114,7 +114,8 @@ async function applyAdjustment(caller: Caller, request: AdminAdjustBalanceReques
     async (ctx) => {
       await refuseKeyUsedByOtherType(ctx, [type === "admin.grant" ? "admin.adjust" : "admin.grant"], caller.uid, request.requestId);
       // Only when a concurrent resend recorded it as pending after the threshold changed.
-      if ((await ctx.get(adjustmentRef(adjustmentId))).exists) fail("failed-precondition", "This request id was already used for a different request.");
+      if ((await ctx.get(adjustmentRef(adjustmentId))).exists)
+        fail("failed-precondition", "This request id was already used for a different request.");
       return adjustmentPosting(ctx, request, (tx) => {
         auditEntry(tx, {
           action: `wallet.${type}`,
@@ -152,7 +153,11 @@ async function requestAdjustment(caller: Caller, request: AdminAdjustBalanceRequ
     }
     // Applied at once earlier (under a higher threshold): a resend replays it instead of asking again.
     for (const type of ["admin.grant", "admin.adjust"] as const) {
-      const applied = await tx.get(db().collection(Collections.ledger).doc(ledgerTransactionId(type, caller.uid, request.requestId)));
+      const applied = await tx.get(
+        db()
+          .collection(Collections.ledger)
+          .doc(ledgerTransactionId(type, caller.uid, request.requestId)),
+      );
       if (!applied.exists) continue;
       if (applied.get("fingerprint") !== payloadHash) reused();
       const result = applied.get("result") as AppliedAdjustment;
@@ -191,7 +196,8 @@ async function requestAdjustment(caller: Caller, request: AdminAdjustBalanceRequ
     recordAdminInteraction(tx, request.uid, caller.uid, "adjusted");
     return { response: pendingResponse(adjustmentId, request), replayed: false };
   });
-  if (!replayed) log.info("admin balance adjustment requested", { actorUid: caller.uid, targetUid: request.uid, adjustmentId, amount: request.amount });
+  if (!replayed)
+    log.info("admin balance adjustment requested", { actorUid: caller.uid, targetUid: request.uid, adjustmentId, amount: request.amount });
   return response;
 }
 
@@ -226,7 +232,13 @@ export async function reviewBalanceAdjustment(caller: Caller, request: ReviewBal
 
 function reviewFields(caller: Caller, request: ReviewBalanceAdjustmentRequest, status: AdjustmentStatus) {
   const { FieldValue } = firestoreValues();
-  return { status, reviewedBy: caller.uid, reviewedAt: FieldValue.serverTimestamp(), reviewReason: request.reason, reviewRequestId: request.requestId };
+  return {
+    status,
+    reviewedBy: caller.uid,
+    reviewedAt: FieldValue.serverTimestamp(),
+    reviewReason: request.reason,
+    reviewRequestId: request.requestId,
+  };
 }
 
 async function approveAdjustment(
@@ -244,7 +256,8 @@ async function approveAdjustment(
       const current = (await ctx.get(ref)).data() as StoredAdjustment;
       if (current.status !== "pending") alreadyDecided(current.status);
       if (current.requestedBy === caller.uid) fail("failed-precondition", "A second admin must approve this adjustment.", { reason: "same-admin" });
-      if (current.uid === caller.uid) fail("failed-precondition", "Admins cannot approve adjustments of their own balance.", { reason: "own-account" });
+      if (current.uid === caller.uid)
+        fail("failed-precondition", "Admins cannot approve adjustments of their own balance.", { reason: "own-account" });
       return adjustmentPosting(ctx, current, (tx) => {
         tx.update(ref, { ...reviewFields(caller, request, "applied"), transactionId });
         auditEntry(tx, {
@@ -272,7 +285,13 @@ async function rejectAdjustment(caller: Caller, request: ReviewBalanceAdjustment
   const ref = adjustmentRef(request.adjustmentId);
   return runTransaction(async (tx) => {
     const current = (await tx.get(ref)).data() as StoredAdjustment;
-    const response = { adjustmentId: request.adjustmentId, status: "rejected" as const, uid: current.uid, currency: current.currency, amount: current.amount };
+    const response = {
+      adjustmentId: request.adjustmentId,
+      status: "rejected" as const,
+      uid: current.uid,
+      currency: current.currency,
+      amount: current.amount,
+    };
     if (current.status === "rejected" && isOwnDecision(current, caller, request)) return response;
     if (current.status !== "pending") alreadyDecided(current.status);
     if (current.uid === caller.uid) fail("failed-precondition", "Admins cannot decide adjustments of their own balance.", { reason: "own-account" });

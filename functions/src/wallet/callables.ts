@@ -15,7 +15,7 @@ import {
   ReviewWithdrawalRequestSchema,
   RunReconciliationRequestSchema,
 } from "./schema.js";
-import { requestWithdrawal as withdraw, reviewWithdrawal as review } from "./withdrawals.js";
+import { reviewWithdrawal as review, requestWithdrawal as withdraw } from "./withdrawals.js";
 
 /** Money movements: a tighter budget than reads; retries with the same requestId are cheap replays. */
 const MONEY_RATE_LIMIT = { perUid: { tokens: 30, windowSeconds: 60 } };

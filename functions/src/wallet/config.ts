@@ -31,7 +31,12 @@ export const EconomyConfigSchema = z
     resellerDailyTransferCapCoins: z.number().int().min(1).default(1_000_000),
     resellerDailyCommissionCapCoins: z.number().int().min(0).default(30_000),
     /** A→B then B→A within this many hours goes to the review queue. */
-    resellerRingWindowHours: z.number().int().min(1).max(24 * 90).default(72),
+    resellerRingWindowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(72),
     /** Admin adjustments whose absolute amount reaches this need a second admin's approval. */
     adjustmentApprovalThreshold: z
       .object({

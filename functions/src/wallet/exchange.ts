@@ -52,7 +52,13 @@ export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamonds
       };
     },
   );
-  if (!outcome.replayed) log.info("diamonds exchanged", { uid: caller.uid, diamonds: request.diamonds, coins: outcome.result.coinsReceived, vipBonusCoins: outcome.result.vipBonusCoins });
+  if (!outcome.replayed)
+    log.info("diamonds exchanged", {
+      uid: caller.uid,
+      diamonds: request.diamonds,
+      coins: outcome.result.coinsReceived,
+      vipBonusCoins: outcome.result.vipBonusCoins,
+    });
   // Exchanges stored before the bonus existed replay without the field.
   return { ...outcome.result, vipBonusCoins: outcome.result.vipBonusCoins ?? 0, transactionId: outcome.transactionId };
 }

@@ -16,7 +16,9 @@ import { CURRENCIES, type Currency, userAccount } from "./accounts.js";
 import type { GetLedgerHistoryRequest, GetLedgerHistoryResponse, LedgerHistoryItem } from "./schema.js";
 
 /** Exact position (seconds + nanoseconds): millisecond precision would skip same-millisecond entries. */
-const CursorSchema = z.object({ v: z.literal(1), id: z.string().min(1).max(128), s: z.number().int(), n: z.number().int().min(0).max(999_999_999) }).strict();
+const CursorSchema = z
+  .object({ v: z.literal(1), id: z.string().min(1).max(128), s: z.number().int(), n: z.number().int().min(0).max(999_999_999) })
+  .strict();
 type Cursor = z.infer<typeof CursorSchema>;
 
 export function encodeCursor(cursor: Omit<Cursor, "v">): string {

@@ -54,7 +54,8 @@ async function readWorld(tx: Transaction): Promise<Snapshot> {
   };
 
   for await (const docs of pagesOf(tx, db().collection(Collections.wallets))) {
-    for (const doc of docs) for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(doc.id), currency, amountOf(doc.data(), currency));
+    for (const doc of docs)
+      for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(doc.id), currency, amountOf(doc.data(), currency));
   }
   // "shards" also names other counters' subcollections (platformStats): keep those under wallets/ only.
   for await (const docs of pagesOf(tx, db().collectionGroup(Collections.walletShards))) {

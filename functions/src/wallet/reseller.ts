@@ -132,7 +132,13 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
       return {
         entries,
         meta: { fromUid: caller.uid, toUid: request.toUid, coins: request.coins, commissionCoins: commission, ...withheldField },
-        result: { toUid: request.toUid, coins: request.coins, commissionCoins: commission, ...withheldField, balances: balancesAfter(wallet, entries) },
+        result: {
+          toUid: request.toUid,
+          coins: request.coins,
+          commissionCoins: commission,
+          ...withheldField,
+          balances: balancesAfter(wallet, entries),
+        },
         writes: (tx) => {
           const now = FieldValue.serverTimestamp();
           tx.set(
@@ -168,7 +174,12 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
     },
   );
   if (!outcome.replayed) {
-    log.info("reseller transfer", { resellerUid: caller.uid, toUid: request.toUid, coins: request.coins, commissionCoins: outcome.result.commissionCoins });
+    log.info("reseller transfer", {
+      resellerUid: caller.uid,
+      toUid: request.toUid,
+      coins: request.coins,
+      commissionCoins: outcome.result.commissionCoins,
+    });
   }
   return { ...outcome.result, transactionId: outcome.transactionId };
 }

@@ -26,14 +26,13 @@ export function balancesAfter(wallet: WalletSnapshot, entries: EntryInput[]): Ba
  * ledger id from that type; this refuses a request id already used under a sibling type, so one request
  * id can never move value twice.
  */
-export async function refuseKeyUsedByOtherType(
-  ctx: LedgerContext,
-  otherTypes: LedgerType[],
-  owner: string,
-  key: string,
-): Promise<void> {
+export async function refuseKeyUsedByOtherType(ctx: LedgerContext, otherTypes: LedgerType[], owner: string, key: string): Promise<void> {
   for (const type of otherTypes) {
-    const sibling = await ctx.get(db().collection(Collections.ledger).doc(ledgerTransactionId(type, owner, key)));
+    const sibling = await ctx.get(
+      db()
+        .collection(Collections.ledger)
+        .doc(ledgerTransactionId(type, owner, key)),
+    );
     if (sibling.exists) fail("failed-precondition", "This request id was already used for a different request.");
   }
 }

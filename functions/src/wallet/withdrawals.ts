@@ -37,10 +37,7 @@ function startOfUtcDay(now = new Date()): Date {
 /** Diamonds the user has asked to withdraw since UTC midnight, rejected requests excepted. */
 async function withdrawnToday(tx: Transaction, uid: string): Promise<number> {
   const { Timestamp } = firestoreValues();
-  const today: Query = db()
-    .collection(Collections.withdrawals)
-    .where("uid", "==", uid)
-    .where("createdAt", ">=", Timestamp.fromDate(startOfUtcDay()));
+  const today: Query = db().collection(Collections.withdrawals).where("uid", "==", uid).where("createdAt", ">=", Timestamp.fromDate(startOfUtcDay()));
   const snapshot = await tx.get(today);
   return snapshot.docs.reduce((sum, doc) => (doc.get("status") === "rejected" ? sum : sum + (doc.get("diamonds") ?? 0)), 0);
 }

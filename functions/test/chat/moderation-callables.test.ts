@@ -40,8 +40,12 @@ describe("chat: muteInVenue, unmuteInVenue, deleteChatMessage", () => {
     ]);
     await Promise.all([
       db().doc("streams/s1").set({ id: "s1", hostUid: host.uid, status: "live", title: "Live" }),
-      db().doc("rooms/r1").set({ ownerUid: owner.uid, admins: [roomAdmin.uid, otherRoomAdmin.uid], name: "Room", status: "open" }),
-      db().doc(`users/${moderator.uid}`).set({ roles: ["moderator"] }),
+      db()
+        .doc("rooms/r1")
+        .set({ ownerUid: owner.uid, admins: [roomAdmin.uid, otherRoomAdmin.uid], name: "Room", status: "open" }),
+      db()
+        .doc(`users/${moderator.uid}`)
+        .set({ roles: ["moderator"] }),
     ]);
   });
 
@@ -58,7 +62,13 @@ describe("chat: muteInVenue, unmuteInVenue, deleteChatMessage", () => {
     assert.equal(await muteOf("stream_s1", alice.uid), null);
     assert.deepEqual(await unmute(host, { venue: STREAM, uid: alice.uid }), { wasMuted: false });
 
-    const recorded = (await actions("stream_s1")).map(({ action, targetUid, byUid, authority, reason }) => ({ action, targetUid, byUid, authority, reason }));
+    const recorded = (await actions("stream_s1")).map(({ action, targetUid, byUid, authority, reason }) => ({
+      action,
+      targetUid,
+      byUid,
+      authority,
+      reason,
+    }));
     assert.deepEqual(
       recorded.sort((a, b) => String(a.action).localeCompare(String(b.action))),
       [
@@ -69,7 +79,9 @@ describe("chat: muteInVenue, unmuteInVenue, deleteChatMessage", () => {
   });
 
   it("viewers cannot mute or unmute anyone, and nothing changes", async () => {
-    await rtdb().ref(`mutes/stream_s1/${bob.uid}`).set(Date.now() + 60_000);
+    await rtdb()
+      .ref(`mutes/stream_s1/${bob.uid}`)
+      .set(Date.now() + 60_000);
     const before = await allPaths();
     await expectHttpsError(mute(alice, { venue: STREAM, uid: bob.uid, durationSeconds: 60 }), "permission-denied");
     await expectHttpsError(unmute(alice, { venue: STREAM, uid: bob.uid }), "permission-denied");

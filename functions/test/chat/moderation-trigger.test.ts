@@ -56,8 +56,12 @@ describe("chat: moderation trigger (onChatMessageCreated)", () => {
 
   it("takes down a message from a banned or suspended account (its ID token may still pass the rules)", async () => {
     await db().doc("bans/mallory").set({ reason: "fraud", expiresAt: null });
-    await db().doc("bans/sam").set({ reason: "spam", expiresAt: new Date(Date.now() + 3_600_000) });
-    await db().doc("bans/served").set({ reason: "spam", expiresAt: new Date(Date.now() - 1000) });
+    await db()
+      .doc("bans/sam")
+      .set({ reason: "spam", expiresAt: new Date(Date.now() + 3_600_000) });
+    await db()
+      .doc("bans/served")
+      .set({ reason: "spam", expiresAt: new Date(Date.now() - 1000) });
     const banned = await post("mallory", "hello everyone");
     const suspended = await post("sam", "hello again");
     const served = await post("served", "back again");

@@ -53,6 +53,9 @@ describe("e2e: a randomized economy over HTTP conserves value", function () {
     const succeeded = (kind: string) => report.tally.kinds.get(kind)?.succeeded ?? 0;
     const kinds = [...MUST_SUCCEED, ...(report.skipped.some((s) => s.startsWith("reviewBalanceAdjustment")) ? [] : ["reviewBalanceAdjustment"])];
     for (const kind of kinds) assert.ok(succeeded(kind) > 0, `${kind} never succeeded\n${summary}`);
-    assert.ok(succeeded("revenuecat INITIAL_PURCHASE") + succeeded("revenuecat NON_RENEWING_PURCHASE") > 0, `no store purchase was granted\n${summary}`);
+    assert.ok(
+      succeeded("revenuecat INITIAL_PURCHASE") + succeeded("revenuecat NON_RENEWING_PURCHASE") > 0,
+      `no store purchase was granted\n${summary}`,
+    );
   });
 });

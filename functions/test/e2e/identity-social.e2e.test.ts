@@ -18,19 +18,21 @@ describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", fun
     const [ana, ben] = await Promise.all([signUp(stack, "ana"), signUp(stack, "ben")]);
     const handle = `ana_${randomUUID().slice(0, 6)}`;
 
-    assert.deepEqual((await callOk<{ updated: string[] }>("updateProfile", { displayName: "Ana", bio: "hi", country: "BR", language: "pt-BR" }, ana)).updated.sort(), [
-      "bio",
-      "country",
-      "displayName",
-      "language",
-    ]);
+    assert.deepEqual(
+      (await callOk<{ updated: string[] }>("updateProfile", { displayName: "Ana", bio: "hi", country: "BR", language: "pt-BR" }, ana)).updated.sort(),
+      ["bio", "country", "displayName", "language"],
+    );
     assert.equal((await callOk<{ username: string }>("setUsername", { username: handle.toUpperCase() }, ana)).username, handle.toUpperCase());
     const taken = await callOverHttp("setUsername", { username: handle }, ben.idToken);
     assert.equal(taken.error?.status, "ALREADY_EXISTS", JSON.stringify(taken));
 
     assert.equal((await callOk("followUser", { uid: ben.localId }, ana)).changed, true);
     assert.equal((await callOk("followUser", { uid: ana.localId }, ben)).changed, true);
-    const followers = await callOk<{ items: { uid: string; mutual: boolean; username: string | null }[] }>("listFollowers", { uid: ben.localId }, ben);
+    const followers = await callOk<{ items: { uid: string; mutual: boolean; username: string | null }[] }>(
+      "listFollowers",
+      { uid: ben.localId },
+      ben,
+    );
     assert.deepEqual(
       followers.items.map((i) => [i.uid, i.mutual, i.username]),
       [[ana.localId, true, handle.toUpperCase()]],
@@ -42,7 +44,11 @@ describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", fun
     const refused = await callOverHttp("followUser", { uid: ana.localId }, ben.idToken);
     assert.equal(refused.error?.status, "PERMISSION_DENIED", JSON.stringify(refused));
 
-    const report = await callOk<{ reportId: string }>("reportContent", { targetType: "user", targetId: ben.localId, reason: "spam", details: "e2e", requestId: randomUUID() }, ana);
+    const report = await callOk<{ reportId: string }>(
+      "reportContent",
+      { targetType: "user", targetId: ben.localId, reason: "spam", details: "e2e", requestId: randomUUID() },
+      ana,
+    );
     assert.ok(report.reportId);
   });
 
@@ -54,7 +60,10 @@ describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", fun
     const devices = await callOk<{ devices: { deviceId: string }[] }>("listDevices", null, cai);
     assert.deepEqual(devices.devices.map((d) => d.deviceId).sort(), ["device-0001", "device-0002"]);
     await callOk("removeDevice", { deviceId: "device-0001" }, cai);
-    assert.deepEqual((await callOk<{ devices: { deviceId: string }[] }>("listDevices", {}, cai)).devices.map((d) => d.deviceId), ["device-0002"]);
+    assert.deepEqual(
+      (await callOk<{ devices: { deviceId: string }[] }>("listDevices", {}, cai)).devices.map((d) => d.deviceId),
+      ["device-0002"],
+    );
 
     const kyc = await callOk<{ status: string }>(
       "submitKyc",
@@ -75,7 +84,11 @@ describe("e2e: identity, social graph, KYC, progression and GDPR over HTTP", fun
     const progression = await callOk<{ wealth: { level: number } }>("listMyProgression", null, cai);
     assert.equal(progression.wealth.level, 0);
 
-    const exported = await callOk<{ delivery: string; bundle: { format: string; profile: { id: string }; devices: { id: string }[] } }>("exportMyData", null, cai);
+    const exported = await callOk<{ delivery: string; bundle: { format: string; profile: { id: string }; devices: { id: string }[] } }>(
+      "exportMyData",
+      null,
+      cai,
+    );
     assert.equal(exported.delivery, "inline");
     const { bundle } = exported;
     assert.equal(bundle.format, "live-platform.user-export.v1");

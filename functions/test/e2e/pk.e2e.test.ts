@@ -61,7 +61,11 @@ describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", functio
     const { hostA, hostB, streamA, streamB } = await twoLiveHosts();
     const tasksBefore = await timerTasksAdded();
 
-    const challenged = await callOk<ChallengePkResponse>("challengePk", { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() }, hostA);
+    const challenged = await callOk<ChallengePkResponse>(
+      "challengePk",
+      { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() },
+      hostA,
+    );
     assert.equal(challenged.status, "pending");
     assert.equal((await mirror(streamB))?.phase, "pending", "B's viewers see the challenge");
     assert.ok((await timerTasksAdded()) > tasksBefore, "the expiry timer went to the Cloud Tasks emulator");
@@ -92,15 +96,27 @@ describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", functio
 
   it("an accepted battle is decided from the ledger by its timer at endsAt + grace, then closed after the punishment", async () => {
     await stack.firestore.doc("gifts/rose").set({ name: "Rose", priceCoins: 10, vipOnly: false, active: true });
-    const [{ hostA, hostB, streamA, streamB }, fan, admin] = await Promise.all([twoLiveHosts(), signUp(stack, "fan"), signUp(stack, "admin", { roles: ["admin"] })]);
+    const [{ hostA, hostB, streamA, streamB }, fan, admin] = await Promise.all([
+      twoLiveHosts(),
+      signUp(stack, "fan"),
+      signUp(stack, "admin", { roles: ["admin"] }),
+    ]);
     await callOk("adminAdjustBalance", { uid: fan.localId, currency: "coins", amount: 100, reason: "e2e PK gifts", requestId: randomUUID() }, admin);
     const gift = (recipient: SignedUp, streamId: string, count: number) =>
-      callOk<{ coins: number }>("sendGift", { giftId: "rose", recipientUid: recipient.localId, count, context: { type: "stream", id: streamId }, requestId: randomUUID() }, fan);
+      callOk<{ coins: number }>(
+        "sendGift",
+        { giftId: "rose", recipientUid: recipient.localId, count, context: { type: "stream", id: streamId }, requestId: randomUUID() },
+        fan,
+      );
     // A gift before the battle: not part of its score (and the gift path's function instances are warm
     // before the 10 s battle starts).
     await gift(hostA, streamA, 1);
 
-    const challenged = await callOk<ChallengePkResponse>("challengePk", { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() }, hostA);
+    const challenged = await callOk<ChallengePkResponse>(
+      "challengePk",
+      { streamId: streamA, opponentStreamId: streamB, requestId: randomUUID() },
+      hostA,
+    );
     const accepted = await callOk<RespondPkResponse>("respondPk", { battleId: challenged.battleId, accept: true, requestId: randomUUID() }, hostB);
     assert.equal(accepted.status, "active");
     assert.equal((accepted.endsAt as number) - (accepted.startedAt as number), FAST_PK.battleSeconds * 1000);

@@ -8,7 +8,7 @@ import { signUpWithPassword } from "../../../devstack/src/smoke.js";
 import { callOverHttp } from "../support/callables.js";
 import { useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
-import { useCleanStack, testStack } from "../support/stack.js";
+import { testStack, useCleanStack } from "../support/stack.js";
 
 describe("e2e: users over HTTP on the emulator stack", function () {
   this.timeout(60_000);
@@ -27,7 +27,10 @@ describe("e2e: users over HTTP on the emulator stack", function () {
     // The counter equals the number of profiles (accounts created by earlier suites' in-process users can
     // still be arriving through the Auth emulator's trigger queue: count them too, never twice).
     const counted = await waitUntil("the new-user counter from the Firestore trigger", async () => {
-      const [shards, profiles] = await Promise.all([stack.firestore.collection("platformStats/users/shards").get(), stack.firestore.collection("users").get()]);
+      const [shards, profiles] = await Promise.all([
+        stack.firestore.collection("platformStats/users/shards").get(),
+        stack.firestore.collection("users").get(),
+      ]);
       const total = shards.docs.reduce((sum, d) => sum + (d.get("count") ?? 0), 0);
       return total >= 1 && total === profiles.size ? total : null;
     });
@@ -64,16 +67,17 @@ describe("e2e: users over HTTP on the emulator stack", function () {
     await auth.setCustomUserClaims(adminUser.localId, { roles: ["admin"] });
     const target = await signUpWithPassword(testStack().auth as string, `e2e-target-${Date.now()}@example.test`, "e2e-password");
     // Claims reach a token at its next refresh: sign in again for a fresh one.
-    const signIn = await fetch(
-      `http://${testStack().auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local-api-key`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: (await auth.getUser(adminUser.localId)).email, password: "e2e-password", returnSecureToken: true }),
-      },
-    );
+    const signIn = await fetch(`http://${testStack().auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local-api-key`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: (await auth.getUser(adminUser.localId)).email, password: "e2e-password", returnSecureToken: true }),
+    });
     const { idToken } = (await signIn.json()) as { idToken: string };
-    const stale = await callOverHttp("setUserRoles", { uid: target.localId, roles: ["host"], reason: "e2e", requestId: randomUUID() }, adminUser.idToken);
+    const stale = await callOverHttp(
+      "setUserRoles",
+      { uid: target.localId, roles: ["host"], reason: "e2e", requestId: randomUUID() },
+      adminUser.idToken,
+    );
     assert.equal(stale.error?.status, "PERMISSION_DENIED", "a token minted before the claim must not carry it");
     const granted = await callOverHttp("setUserRoles", { uid: target.localId, roles: ["host"], reason: "e2e", requestId: randomUUID() }, idToken);
     assert.equal(granted.status, 200, JSON.stringify(granted));

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { callOk, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
-import { useCleanStack } from "../support/stack.js";
 import { useRtdbClients } from "../support/rules.js";
+import { useCleanStack } from "../support/stack.js";
 import { sendChat } from "../venues/support.js";
 
 describe("e2e: a voice room over HTTP, with chat moderation and gift effects fired by the emulators", function () {
@@ -43,7 +43,11 @@ describe("e2e: a voice room over HTTP, with chat moderation and gift effects fir
     });
     assert.equal(archived?.uid, fan.localId);
 
-    await callOk("adminAdjustBalance", { uid: fan.localId, currency: "coins", amount: 100, reason: "e2e gift budget", requestId: randomUUID() }, admin);
+    await callOk(
+      "adminAdjustBalance",
+      { uid: fan.localId, currency: "coins", amount: 100, reason: "e2e gift budget", requestId: randomUUID() },
+      admin,
+    );
     const gift = await callOk<{ transactionId: string; coins: number }>(
       "sendGift",
       { giftId: "rose", recipientUid: owner.localId, count: 3, context: { type: "room", id: room.id }, requestId: randomUUID() },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { auth, db, rtdb } from "../../src/kernel/app.js";
 import { deleteMyAccount, resumeAccountDeletions } from "../../src/gdpr/callables.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
+import { auth, db, rtdb } from "../../src/kernel/app.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
@@ -51,14 +51,21 @@ describe("gdpr: deleteMyAccount", () => {
 
     const paths = await allPaths();
     for (const prefix of [`users/${uid}/`, `usernames/`, `blocks/`]) {
-      assert.deepEqual(paths.filter((p) => p.startsWith(prefix)), [], prefix);
+      assert.deepEqual(
+        paths.filter((p) => p.startsWith(prefix)),
+        [],
+        prefix,
+      );
     }
     assert.deepEqual(await docData(`kyc/${uid}`).then((k) => Object.keys(k ?? {}).sort()), ["deleted", "deletedAt", "status", "uid"]);
     assert.equal((await docData(`kyc/${uid}`))?.status, "pending");
     assert.equal((await rtdb().ref(`status/${uid}`).get()).exists(), false);
 
     // Follow edges gone on both sides, the other side's counters adjusted.
-    assert.equal(paths.some((p) => p.includes(`/followers/${uid}`) || p.includes(`/following/${uid}`)), false);
+    assert.equal(
+      paths.some((p) => p.includes(`/followers/${uid}`) || p.includes(`/following/${uid}`)),
+      false,
+    );
     assert.equal((await docData(`users/${friend.uid}`))?.followersCount, 0);
     assert.equal((await docData(`users/${friend.uid}`))?.followingCount, 0);
     assert.equal((await docData(`users/${fan.uid}`))?.followingCount, 0);
@@ -132,7 +139,9 @@ describe("gdpr: deleteMyAccount", () => {
     await (resumeAccountDeletions as unknown as { run(event: unknown): Promise<void> }).run({ scheduleTime: new Date().toISOString() });
     assert.equal((await docData(`gdprDeletions/${uid}`))?.step, "devices", "a deletion updated minutes ago is left to its runner");
 
-    await db().doc(`gdprDeletions/${uid}`).update({ updatedAt: new Date(Date.now() - 60 * 60_000) });
+    await db()
+      .doc(`gdprDeletions/${uid}`)
+      .update({ updatedAt: new Date(Date.now() - 60 * 60_000) });
     await (resumeAccountDeletions as unknown as { run(event: unknown): Promise<void> }).run({ scheduleTime: new Date().toISOString() });
     assert.equal((await docData(`gdprDeletions/${uid}`))?.status, "done");
     assert.deepEqual(await documentsMentioning(personalNeedles(world)), []);

@@ -28,15 +28,31 @@ describe("gdpr: exportMyData", () => {
     assert.deepEqual({ coins: bundle.wallet.coins, diamonds: bundle.wallet.diamonds }, { coins: 500, diamonds: 70 });
     assert.deepEqual(bundle.ledger.map((t) => t.id).sort(), [...ledgerIds].sort());
     for (const t of bundle.ledger) assert.ok((t.accounts as string[]).includes(`user:${subject.uid}`));
-    assert.deepEqual(bundle.withdrawals.map((w) => w.id), ["w-old"]);
+    assert.deepEqual(
+      bundle.withdrawals.map((w) => w.id),
+      ["w-old"],
+    );
 
-    assert.deepEqual(bundle.following.map((d) => d.id), [friend.uid]);
+    assert.deepEqual(
+      bundle.following.map((d) => d.id),
+      [friend.uid],
+    );
     assert.deepEqual(bundle.followers.map((d) => d.id).sort(), [fan.uid, friend.uid].sort());
-    assert.deepEqual(bundle.blocks.map((d) => d.id), [`${subject.uid}__${fan.uid}`]);
-    assert.deepEqual(bundle.devices.map((d) => d.id), ["pixel-8"]);
+    assert.deepEqual(
+      bundle.blocks.map((d) => d.id),
+      [`${subject.uid}__${fan.uid}`],
+    );
+    assert.deepEqual(
+      bundle.devices.map((d) => d.id),
+      ["pixel-8"],
+    );
     assert.equal(bundle.devices[0]?.pushToken, "fcm-token-ottoline");
     assert.equal(bundle.notifications.length, 1);
-    assert.deepEqual(bundle.reportsFiled.map((r) => r.id), ["r1"], "only reports the caller filed");
+    assert.deepEqual(
+      bundle.reportsFiled.map((r) => r.id),
+      ["r1"],
+      "only reports the caller filed",
+    );
 
     assert.equal(bundle.kyc?.status, "pending");
     assert.deepEqual(bundle.kyc?.details, { legalName: LEGAL_NAME, dateOfBirth: "1988-03-09", documentNumber: DOCUMENT_NUMBER });
@@ -52,7 +68,10 @@ describe("gdpr: exportMyData", () => {
     assert.equal(empty.bundle.kyc, null);
     assert.deepEqual(empty.bundle.devices, []);
     assert.deepEqual(empty.bundle.ledger, []);
-    assert.deepEqual(empty.bundle.following.map((d) => d.id), [subject.uid]);
+    assert.deepEqual(
+      empty.bundle.following.map((d) => d.id),
+      [subject.uid],
+    );
     await expectHttpsError(callInProcess(exportMyData, { user: subject, data: { uid: fan.uid } }), "invalid-argument");
     await expectHttpsError(callInProcess(exportMyData, {}), "unauthenticated");
     assert.deepEqual(await allPaths(), before);

@@ -3,10 +3,10 @@ import { randomUUID } from "node:crypto";
 import { exportMyData } from "../../src/gdpr/callables.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { db, firestoreValues, rtdb } from "../../src/kernel/app.js";
-import { callInProcess } from "../support/callables.js";
-import { useCleanStack } from "../support/stack.js";
 import { host, start } from "../live/live-support.js";
 import { enter, makeUser, openRoom } from "../rooms/world.js";
+import { callInProcess } from "../support/callables.js";
+import { useCleanStack } from "../support/stack.js";
 
 /** A chat message as the moderation trigger leaves it: live in the RTDB and archived in Firestore. */
 async function chatMessage(venueKey: string, uid: string, text: string): Promise<string> {
@@ -36,8 +36,14 @@ describe("gdpr: streams, rooms and chat", () => {
     const theirs = await chatMessage(otherKey, otherOwner.uid, "hello all");
 
     const { bundle } = await callInProcess(exportMyData, { user: subject.user });
-    assert.deepEqual(bundle.streamsHosted.map((s) => s.id), [streamId]);
-    assert.deepEqual(bundle.roomsOwned.map((r) => r.id), [roomId]);
+    assert.deepEqual(
+      bundle.streamsHosted.map((s) => s.id),
+      [streamId],
+    );
+    assert.deepEqual(
+      bundle.roomsOwned.map((r) => r.id),
+      [roomId],
+    );
     assert.deepEqual(
       bundle.messagesSent.map((m) => [m.id, m.venueKey, m.text]),
       [[mine, otherKey, "see you at nine, my number is 555-0199"]],

@@ -22,13 +22,16 @@ export interface World {
 }
 
 async function grant(uid: string, currency: "coins" | "diamonds", amount: number): Promise<string> {
-  const outcome = await postLedgerTransaction({ type: "admin.grant", owner: "test", key: randomUUID(), payload: { uid, currency, amount } }, async () => ({
-    entries: [
-      { account: SYSTEM_ACCOUNTS.mint, currency, amount: -amount },
-      { account: userAccount(uid), currency, amount },
-    ],
-    result: { uid, amount },
-  }));
+  const outcome = await postLedgerTransaction(
+    { type: "admin.grant", owner: "test", key: randomUUID(), payload: { uid, currency, amount } },
+    async () => ({
+      entries: [
+        { account: SYSTEM_ACCOUNTS.mint, currency, amount: -amount },
+        { account: userAccount(uid), currency, amount },
+      ],
+      result: { uid, amount },
+    }),
+  );
   return outcome.transactionId;
 }
 
@@ -54,14 +57,18 @@ export async function buildWorld(options: { coins?: number; diamonds?: number } 
   await db().doc(`usernames/${USERNAME}`).set({ uid, username: "Ottoline_V" });
   await db().doc(`users/${uid}/private/sessions`).set({ firstDeviceAt: new Date() });
   await db().doc(`users/${uid}/devices/pixel-8`).set({ platform: "android", model: "Pixel 8", pushToken: "fcm-token-ottoline" });
-  await db().doc(`users/${uid}/notifications/n1`).set({ text: `${LEGAL_NAME}, you have a new follower` });
+  await db()
+    .doc(`users/${uid}/notifications/n1`)
+    .set({ text: `${LEGAL_NAME}, you have a new follower` });
   await follow(uid, friend.uid);
   await follow(friend.uid, uid);
   await follow(fan.uid, uid);
   await db().doc(`blocks/${uid}__${fan.uid}`).set({ blockerUid: uid, blockedUid: fan.uid });
   await db().collection("reports").doc("r1").set({ reporterUid: uid, targetUid: fan.uid, reason: "spam" });
   await db().collection("reports").doc("r2").set({ reporterUid: fan.uid, targetUid: friend.uid, reason: "other" });
-  await db().doc(`withdrawals/w-old`).set({ id: "w-old", uid, status: "paid", diamonds: 10, createdAt: new Date("2026-01-01") });
+  await db()
+    .doc(`withdrawals/w-old`)
+    .set({ id: "w-old", uid, status: "paid", diamonds: 10, createdAt: new Date("2026-01-01") });
   await rtdb().ref(`status/${uid}`).set({ state: "online", lastChanged: 1 });
 
   const ledgerIds = [await grant(uid, "coins", options.coins ?? 500), await grant(uid, "diamonds", options.diamonds ?? 70)];

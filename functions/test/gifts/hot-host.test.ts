@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { HttpsError } from "firebase-functions/v2/https";
-import { foldWalletShards } from "../../src/wallet/jobs.js";
 import { type SendGiftOptions, sendGift } from "../../src/gifts/service.js";
 import { db } from "../../src/kernel/app.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
+import { foldWalletShards } from "../../src/wallet/jobs.js";
 import { readBalances } from "../../src/wallet/ledger.js";
 import { docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
@@ -105,7 +105,11 @@ describe("gifts: a hot host (concurrent gifts, shard credits, the fold job)", fu
     await grantCoins("racer", 2 * 200 + 50);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 5 }, (_, n) =>
-        sendGift("racer", { giftId: "star", recipientUid: HOST, count: COUNT, context: { type: "stream", id: "hot" }, requestId: `racer-${n}` }, quiet),
+        sendGift(
+          "racer",
+          { giftId: "star", recipientUid: HOST, count: COUNT, context: { type: "stream", id: "hot" }, requestId: `racer-${n}` },
+          quiet,
+        ),
       ),
     );
     assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 2);
@@ -117,7 +121,11 @@ describe("gifts: a hot host (concurrent gifts, shard credits, the fold job)", fu
 
   it("the fold job folds exactly, is idempotent, and leaves other shard collections alone", async () => {
     const send = (sender: string, n: number) =>
-      sendGift(sender, { giftId: "star", recipientUid: HOST, count: 1, context: { type: "room", id: "r1" }, requestId: `fold-${sender}-${n}` }, quiet);
+      sendGift(
+        sender,
+        { giftId: "star", recipientUid: HOST, count: 1, context: { type: "room", id: "r1" }, requestId: `fold-${sender}-${n}` },
+        quiet,
+      );
     await Promise.all(Array.from({ length: 12 }, (_, n) => send(`sender-${n % 4}`, n)));
     // The users domain's sign-up counter also lives in a "shards" collection: the job must not touch it.
     await db().doc("platformStats/users/shards/3").set({ count: 7 });
@@ -143,7 +151,11 @@ describe("gifts: a hot host (concurrent gifts, shard credits, the fold job)", fu
 
   it("folding concurrently with gifts loses nothing", async () => {
     const sends = inFlight(40, SENDERS, (n) =>
-      sendGift(`sender-${n % SENDERS}`, { giftId: "star", recipientUid: HOST, count: 1, context: { type: "stream", id: "s" }, requestId: `race-${n}` }, quiet),
+      sendGift(
+        `sender-${n % SENDERS}`,
+        { giftId: "star", recipientUid: HOST, count: 1, context: { type: "stream", id: "s" }, requestId: `race-${n}` },
+        quiet,
+      ),
     );
     // Folds start once some credits exist, while the rest of the gifts are still landing.
     const folds = [100, 300, 600].map((ms) => new Promise((r) => setTimeout(r, ms)).then(runFoldJob));

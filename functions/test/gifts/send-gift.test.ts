@@ -140,7 +140,9 @@ describe("gifts: sendGift", () => {
   });
 
   it("accepts a VIP-only gift from a current VIP and a gift inside its time window", async () => {
-    await db().doc(`users/${sender.uid}`).update({ vip: { tier: 2, expiresAt: Timestamp.fromMillis(Date.now() + 86_400_000) } });
+    await db()
+      .doc(`users/${sender.uid}`)
+      .update({ vip: { tier: 2, expiresAt: Timestamp.fromMillis(Date.now() + 86_400_000) } });
     const vip = await callInProcess(sendGift, { user: sender, data: request({ giftId: "dragon", count: 1 }) });
     assert.equal(vip.coins, 500);
     const seasonal = await callInProcess(sendGift, { user: sender, data: request({ giftId: "seasonal", count: 1 }) });
@@ -179,9 +181,13 @@ describe("gifts: sendGift", () => {
 
     it("a VIP-only gift from a non-VIP (never VIP, tier 0, expired)", async () => {
       await expectRefused(sender, request({ giftId: "dragon", count: 1 }), "permission-denied");
-      await db().doc(`users/${sender.uid}`).update({ vip: { tier: 0, expiresAt: Timestamp.fromMillis(Date.now() + 86_400_000) } });
+      await db()
+        .doc(`users/${sender.uid}`)
+        .update({ vip: { tier: 0, expiresAt: Timestamp.fromMillis(Date.now() + 86_400_000) } });
       await expectRefused(sender, request({ giftId: "dragon", count: 1 }), "permission-denied");
-      await db().doc(`users/${sender.uid}`).update({ vip: { tier: 3, expiresAt: Timestamp.fromMillis(Date.now() - 1000) } });
+      await db()
+        .doc(`users/${sender.uid}`)
+        .update({ vip: { tier: 3, expiresAt: Timestamp.fromMillis(Date.now() - 1000) } });
       await expectRefused(sender, request({ giftId: "dragon", count: 1 }), "permission-denied");
     });
 

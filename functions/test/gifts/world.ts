@@ -35,11 +35,15 @@ export async function seedCatalog(): Promise<void> {
 }
 
 export async function createProfile(uid: string, fields: Record<string, unknown> = {}): Promise<void> {
-  await db().doc(`users/${uid}`).set({ uid, displayName: uid, roles: [], ...fields });
+  await db()
+    .doc(`users/${uid}`)
+    .set({ uid, displayName: uid, roles: [], ...fields });
 }
 
 export async function createAgency(agencyId: string, ownerUid: string): Promise<void> {
-  await db().doc(`agencies/${agencyId}`).set({ ownerUid, name: `Agency ${agencyId}` });
+  await db()
+    .doc(`agencies/${agencyId}`)
+    .set({ ownerUid, name: `Agency ${agencyId}` });
 }
 
 /** Coins enter only through the ledger (an admin grant from system:mint), so conservation checks see them. */

@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { sendGift } from "../../src/gifts/callables.js";
-import { banAccount, liftBan, listDevices } from "../../src/identity/callables.js";
 import { identityBeforeUserSignedIn } from "../../src/identity/blocking.js";
+import { banAccount, liftBan, listDevices } from "../../src/identity/callables.js";
 import { forgetStanding } from "../../src/kernel/account.js";
 import { auth, db } from "../../src/kernel/app.js";
+import { userAccount } from "../../src/wallet/accounts.js";
 import { requestWithdrawal } from "../../src/wallet/callables.js";
 import { readBalances } from "../../src/wallet/ledger.js";
-import { userAccount } from "../../src/wallet/accounts.js";
+import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
-import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
 import { blockingEvent } from "./support.js";
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -52,7 +52,10 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
     assert.equal(result.expiresAt, null);
     assert.equal((await auth().getUser(offender.uid)).customClaims?.banned, true);
 
-    for (const call of [() => callInProcess(sendGift, { user: offender, data: gift() }), () => callInProcess(requestWithdrawal, { user: offender, data: withdrawal() })]) {
+    for (const call of [
+      () => callInProcess(sendGift, { user: offender, data: gift() }),
+      () => callInProcess(requestWithdrawal, { user: offender, data: withdrawal() }),
+    ]) {
       const err = await expectHttpsError(call(), "permission-denied");
       assert.deepEqual(err.details, { reason: "account-banned" });
     }
@@ -84,7 +87,9 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
     assert.equal((err.details as { reason: string }).reason, "account-suspended");
 
     // Time passes: the suspension is over.
-    await db().doc(`bans/${offender.uid}`).update({ expiresAt: new Date(Date.now() - 1000) });
+    await db()
+      .doc(`bans/${offender.uid}`)
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     forgetStanding(offender.uid);
     assert.equal((await callInProcess(sendGift, { user: fresh, data: gift() })).coins, 900);
   });
@@ -100,7 +105,10 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
     assert.deepEqual(adminTarget.details, { reason: "target-is-admin" });
     await expectHttpsError(callInProcess(banAccount, { user: offender, data: ban({ uid: host.uid }) }), "permission-denied");
     await expectHttpsError(callInProcess(banAccount, { user: moderator, data: ban({ uid: "nobody-here" }) }), "not-found");
-    await expectHttpsError(callInProcess(liftBan, { user: moderator, data: { uid: host.uid, reason: "nothing to lift", requestId: randomUUID() } }), "failed-precondition");
+    await expectHttpsError(
+      callInProcess(liftBan, { user: moderator, data: { uid: host.uid, reason: "nothing to lift", requestId: randomUUID() } }),
+      "failed-precondition",
+    );
     assert.deepEqual(await allPaths(), before);
     // Admins may ban moderators.
     assert.equal((await callInProcess(banAccount, { user: admin, data: ban({ uid: otherModerator.uid }) })).kind, "ban");
@@ -115,7 +123,18 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
 
   it("rejects malformed input with invalid-argument and writes nothing", async () => {
     const before = await allPaths();
-    const bad: unknown[] = [null, {}, ban({ uid: "a/b" }), ban({ uid: "agency:x" }), ban({ reason: "" }), ban({ reason: "  " }), ban({ durationHours: 0 }), ban({ durationHours: 1.5 }), ban({ extra: 1 }), ban({ requestId: "x" })];
+    const bad: unknown[] = [
+      null,
+      {},
+      ban({ uid: "a/b" }),
+      ban({ uid: "agency:x" }),
+      ban({ reason: "" }),
+      ban({ reason: "  " }),
+      ban({ durationHours: 0 }),
+      ban({ durationHours: 1.5 }),
+      ban({ extra: 1 }),
+      ban({ requestId: "x" }),
+    ];
     for (const data of bad) await expectHttpsError(callInProcess(banAccount, { user: moderator, data }), "invalid-argument");
     assert.deepEqual(await allPaths(), before);
   });

@@ -101,7 +101,9 @@ describe("identity: blocking functions against Firestore config and bans", () =>
     const expired = await createTestUser();
     const fine = await createTestUser({ roles: ["viewer"] });
     await db().doc(`bans/${banned.uid}`).set({ reason: "spam", bannedAt: Timestamp.now() });
-    await db().doc(`bans/${expired.uid}`).set({ reason: "cool-off", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+    await db()
+      .doc(`bans/${expired.uid}`)
+      .set({ reason: "cool-off", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
 
     await expectRefusal(beforeSignIn(blockingEvent("beforeSignIn", { uid: banned.uid, email: banned.email })), "banned");
     await expectRefusal(

@@ -89,10 +89,7 @@ describe("identity: devices", () => {
 
   it("replays a repeated requestId without a second write", async () => {
     const data = device("phone-0001", { requestId: randomUUID() });
-    const [a, b] = await Promise.all([
-      callInProcess(registerDevice, { user: alice, data }),
-      callInProcess(registerDevice, { user: alice, data }),
-    ]);
+    const [a, b] = await Promise.all([callInProcess(registerDevice, { user: alice, data }), callInProcess(registerDevice, { user: alice, data })]);
     assert.deepEqual(a, b);
     assert.equal(a.created, true);
   });
@@ -108,7 +105,10 @@ describe("identity: devices", () => {
     assert.equal(mine.maxDevices, 5);
     assert.ok(!JSON.stringify(mine).includes("fcm-"));
     const bobs = await callInProcess(listDevices, { user: bob });
-    assert.deepEqual(bobs.devices.map((d) => [d.deviceId, d.hasPushToken]), [["bob-phone-01", false]]);
+    assert.deepEqual(
+      bobs.devices.map((d) => [d.deviceId, d.hasPushToken]),
+      [["bob-phone-01", false]],
+    );
   });
 
   it("removes the caller's own device; another user's device is not-found", async () => {

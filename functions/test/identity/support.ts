@@ -1,7 +1,7 @@
 /** Identity test helpers: blocking-function events and config/access. */
 import type { AuthBlockingEvent } from "firebase-functions/v2/identity";
-import { db } from "../../src/kernel/app.js";
 import { clearAccessConfigCache } from "../../src/identity/access-config.js";
+import { db } from "../../src/kernel/app.js";
 
 export async function setAccessConfig(config: Record<string, unknown>): Promise<void> {
   await db().doc("config/access").set(config);
@@ -84,7 +84,13 @@ export async function invokeBlockingFunction(
     },
   })}.`;
   const headers: Record<string, string> = { "content-type": "application/json" };
-  const req = { method: "POST", headers, header: (key: string) => headers[key.toLowerCase()], get: (key: string) => headers[key.toLowerCase()], body: { data: { jwt } } };
+  const req = {
+    method: "POST",
+    headers,
+    header: (key: string) => headers[key.toLowerCase()],
+    get: (key: string) => headers[key.toLowerCase()],
+    body: { data: { jwt } },
+  };
   return new Promise<BlockingReply>((resolve, reject) => {
     const reply: BlockingReply = { status: 200, body: undefined };
     const res = {

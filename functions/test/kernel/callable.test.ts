@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { auth, db } from "../../src/kernel/app.js";
 import { forgetStanding, revokeSessions } from "../../src/kernel/account.js";
+import { auth, db } from "../../src/kernel/app.js";
 import { clientIp, defineCallable } from "../../src/kernel/callable.js";
 import { fail } from "../../src/kernel/errors.js";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
@@ -169,7 +169,9 @@ describe("kernel: account standing on every callable (bans, suspensions, signed-
     assert.deepEqual(suspendedErr.details, { reason: "account-suspended", until: until.toISOString() });
 
     const served = await createTestUser();
-    await db().doc(`bans/${served.uid}`).set({ reason: "spam", expiresAt: new Date(Date.now() - 1000) });
+    await db()
+      .doc(`bans/${served.uid}`)
+      .set({ reason: "spam", expiresAt: new Date(Date.now() - 1000) });
     assert.deepEqual(await callInProcess(echo, { data: { text: "hi" }, user: served }), { uid: served.uid, text: "hi" });
   });
 

@@ -40,14 +40,19 @@ describe("kernel: idempotency (Firestore emulator)", () => {
       return current + by;
     };
     await runIdempotent({ scope: "test.add", key: "req-000002", owner: "alice", payload: { by: 5 } }, work(5));
-    await expectHttpsError(runIdempotent({ scope: "test.add", key: "req-000002", owner: "alice", payload: { by: 7 } }, work(7)), "failed-precondition");
+    await expectHttpsError(
+      runIdempotent({ scope: "test.add", key: "req-000002", owner: "alice", payload: { by: 7 } }, work(7)),
+      "failed-precondition",
+    );
     assert.equal((await docData("test/counter"))?.value, 5);
   });
 
   it("leaves no record when the work throws, so a corrected retry can run", async () => {
-    await assert.rejects(runIdempotent({ scope: "test.fail", key: "req-000003" }, async () => {
-      throw new Error("boom");
-    }));
+    await assert.rejects(
+      runIdempotent({ scope: "test.fail", key: "req-000003" }, async () => {
+        throw new Error("boom");
+      }),
+    );
     const retry = await runIdempotent({ scope: "test.fail", key: "req-000003" }, async () => "ok");
     assert.deepEqual(retry, { result: "ok", replayed: false });
   });

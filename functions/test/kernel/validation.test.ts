@@ -26,7 +26,10 @@ describe("kernel: validation (unit)", () => {
   });
 
   it("rejects a non-object payload at the root", () => {
-    assert.throws(() => parse(schema, "hello"), (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument");
+    assert.throws(
+      () => parse(schema, "hello"),
+      (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument",
+    );
   });
 });
 

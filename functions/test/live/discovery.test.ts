@@ -73,10 +73,17 @@ describe("live: discovery", () => {
     const [a, b, c, d] = await Promise.all(Array.from({ length: 4 }, () => host()));
     const ids: string[] = [];
     for (const h of [a, b, c, d] as Person[]) ids.push((await start(h)).streamId);
-    await db().doc(`blocks/${me.uid}__${(b as Person).uid}`).set({ blockerUid: me.uid, blockedUid: (b as Person).uid });
-    await db().doc(`blocks/${(c as Person).uid}__${me.uid}`).set({ blockerUid: (c as Person).uid, blockedUid: me.uid });
+    await db()
+      .doc(`blocks/${me.uid}__${(b as Person).uid}`)
+      .set({ blockerUid: me.uid, blockedUid: (b as Person).uid });
+    await db()
+      .doc(`blocks/${(c as Person).uid}__${me.uid}`)
+      .set({ blockerUid: (c as Person).uid, blockedUid: me.uid });
     const page = await list(me, { by: "live", limit: 2 });
-    assert.deepEqual(page.items.map((s) => s.id), [ids[3], ids[0]]);
+    assert.deepEqual(
+      page.items.map((s) => s.id),
+      [ids[3], ids[0]],
+    );
     const other = await viewer();
     assert.equal((await allPages(other, { by: "live", limit: 3 })).ids.length, 4);
   });
@@ -94,7 +101,11 @@ describe("live: discovery", () => {
     const { ids } = await allPages(me, { by: "following", limit: 1 });
     assert.deepEqual(ids.sort(), [pubId, fansId].sort());
     const one = await list(me, { by: "following", limit: 10 });
-    assert.deepEqual(one.items.map((s) => s.id), [fansId, pubId], "newest first within a page");
+    assert.deepEqual(
+      one.items.map((s) => s.id),
+      [fansId, pubId],
+      "newest first within a page",
+    );
     assert.equal(one.nextCursor, null);
     // Followers-only streams are not in the general listing.
     assert.deepEqual((await allPages(me, { by: "live", limit: 5 })).ids.includes(fansId), false);

@@ -8,6 +8,7 @@ import { removeFromVenue } from "../../src/venues/membership.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import {
+  audienceSize,
   clearConfigCaches,
   decodeMediaToken,
   end,
@@ -22,7 +23,6 @@ import {
   snapshotEverything,
   start,
   viewer,
-  audienceSize,
   viewerCounts,
 } from "./live-support.js";
 
@@ -104,7 +104,9 @@ describe("live: entering and leaving a stream", () => {
     await db().doc(`blocks/${luna.uid}__${blockedByHost.uid}`).set({ blockerUid: luna.uid, blockedUid: blockedByHost.uid });
     await db().doc(`blocks/${blockerOfHost.uid}__${luna.uid}`).set({ blockerUid: blockerOfHost.uid, blockedUid: luna.uid });
     await db().doc(`bans/${suspended.uid}`).set({ reason: "fraud" });
-    await db().doc(`bans/${expiredBan.uid}`).set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+    await db()
+      .doc(`bans/${expiredBan.uid}`)
+      .set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
     assert.equal(await reasonOf(join(blockedByHost, streamId)), "blocked");
     assert.equal(await reasonOf(join(blockerOfHost, streamId)), "blocked");
     // Every callable refuses a banned account before the stream's own checks run.
@@ -113,7 +115,10 @@ describe("live: entering and leaving a stream", () => {
     // The banned claim is refused before anything else.
     const claimed = await viewer();
     await expectHttpsError(
-      callInProcess(joinStream, { user: { callAuth: { uid: claimed.uid, token: { ...claimed.user.callAuth.token, banned: true } } }, data: { streamId } }),
+      callInProcess(joinStream, {
+        user: { callAuth: { uid: claimed.uid, token: { ...claimed.user.callAuth.token, banned: true } } },
+        data: { streamId },
+      }),
       "permission-denied",
     );
   });
@@ -151,7 +156,9 @@ describe("live: entering and leaving a stream", () => {
     assert.equal(await reasonOf(join(mia, streamId)), "banned");
 
     // An expired ban no longer stands.
-    await rtdb().ref(`bans/stream_${streamId}/${mia.uid}`).set(Date.now() - 1);
+    await rtdb()
+      .ref(`bans/stream_${streamId}/${mia.uid}`)
+      .set(Date.now() - 1);
     await join(mia, streamId);
     await callInProcess(kickFromStream, { user: luna.user, data: { streamId, uid: mia.uid, banMinutes: 60 } });
     assert.deepEqual(await callInProcess(unbanFromStream, { user: luna.user, data: { streamId, uid: mia.uid } }), { unbanned: true });
@@ -190,10 +197,12 @@ describe("live: entering and leaving a stream", () => {
     assert.deepEqual(await viewerCounts(streamId), { current: 12, peak: 12 }, "rejoins are not new viewers");
 
     const leaving = crowd.slice(0, 5);
-    const results = await Promise.all(leaving.flatMap((p) => [
-      callInProcess(leaveStream, { user: p.user, data: { streamId } }),
-      callInProcess(leaveStream, { user: p.user, data: { streamId } }),
-    ]));
+    const results = await Promise.all(
+      leaving.flatMap((p) => [
+        callInProcess(leaveStream, { user: p.user, data: { streamId } }),
+        callInProcess(leaveStream, { user: p.user, data: { streamId } }),
+      ]),
+    );
     assert.equal(results.filter((r) => r.left).length, 5, "each leave counts once");
     assert.deepEqual(await viewerCounts(streamId), { current: 7, peak: 12 });
 

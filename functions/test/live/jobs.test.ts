@@ -18,8 +18,12 @@ describe("live: the sweep", () => {
     const goneStream = (await start(gone)).streamId;
     const hereStream = (await start(here)).streamId;
     const now = Date.now() + 10 * MINUTE;
-    await rtdb().ref(`presence/stream_${goneStream}/${gone.uid}`).set({ lastSeen: now - 4 * MINUTE });
-    await rtdb().ref(`presence/stream_${hereStream}/${here.uid}`).set({ lastSeen: now - MINUTE });
+    await rtdb()
+      .ref(`presence/stream_${goneStream}/${gone.uid}`)
+      .set({ lastSeen: now - 4 * MINUTE });
+    await rtdb()
+      .ref(`presence/stream_${hereStream}/${here.uid}`)
+      .set({ lastSeen: now - MINUTE });
 
     const summary = await sweepLiveStreams(now);
     assert.equal(summary.ended, 1);
@@ -42,7 +46,9 @@ describe("live: the sweep", () => {
     assert.equal((await sweepLiveStreams(t0 + 2 * MINUTE)).ended, 0);
 
     // The host comes back: the mark goes, and the clock restarts from their presence.
-    await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).set({ lastSeen: t0 + 2 * MINUTE });
+    await rtdb()
+      .ref(`presence/stream_${streamId}/${luna.uid}`)
+      .set({ lastSeen: t0 + 2 * MINUTE });
     assert.equal((await sweepLiveStreams(t0 + 4 * MINUTE)).ended, 0);
     assert.equal(await rtdbValue(`streams/${streamId}/state/hostAbsentSince`), null);
 
@@ -92,7 +98,9 @@ describe("live: the sweep", () => {
     const luna = await host();
     const { streamId } = await start(luna);
     const scheduleTime = Date.now() + 10 * MINUTE;
-    await rtdb().ref(`presence/stream_${streamId}/${luna.uid}`).set({ lastSeen: scheduleTime - 5 * MINUTE });
+    await rtdb()
+      .ref(`presence/stream_${streamId}/${luna.uid}`)
+      .set({ lastSeen: scheduleTime - 5 * MINUTE });
     await sweepLiveStreamsJob.run({ scheduleTime: new Date(scheduleTime).toISOString(), jobName: "sweepLiveStreams" } as never);
     assert.equal((await streamDoc(streamId)).status, "ended");
   });

@@ -139,7 +139,10 @@ describe("live: stream lifecycle", () => {
     assert.match(String(secret?.passwordHash), /^scrypt\$16384\$8\$1\$/);
     assert.ok(!String(secret?.passwordHash).includes("open sesame"));
     const record = (await db().collection("idempotency").get()).docs.map((d) => JSON.stringify(d.data()));
-    assert.ok(record.every((r) => !r.includes("open sesame")), "the password is not in the idempotency record");
+    assert.ok(
+      record.every((r) => !r.includes("open sesame")),
+      "the password is not in the idempotency record",
+    );
   });
 
   it("endStream by the host ends it once, clears the venue and frees the host for a new stream", async () => {

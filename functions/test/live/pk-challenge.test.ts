@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { HttpsError } from "firebase-functions/v2/https";
 import { db } from "../../src/kernel/app.js";
+import { advancePkBattle } from "../../src/live/pk.js";
 import { challengePk, respondPk } from "../../src/live/pk-callables.js";
 import { pkBattleTimer, sweepPkBattles } from "../../src/live/pk-jobs.js";
-import { advancePkBattle } from "../../src/live/pk.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
@@ -242,7 +242,10 @@ describe("live PK: challenge, answer, cancel, timeout", () => {
       "challenge",
     ];
     for (const data of bad) await expectHttpsError(callInProcess(challengePk, { user: a.user, data }), "invalid-argument");
-    for (const data of [{ battleId: "x", accept: "yes", requestId: randomUUID() }, { battleId: "", accept: true, requestId: randomUUID() }]) {
+    for (const data of [
+      { battleId: "x", accept: "yes", requestId: randomUUID() },
+      { battleId: "", accept: true, requestId: randomUUID() },
+    ]) {
       await expectHttpsError(callInProcess(respondPk, { user: b.user, data }), "invalid-argument");
     }
     await expectHttpsError(pkBattleTimer.run({ data: { battleId: "../x" } } as never) as Promise<void>, "invalid-argument");

@@ -2,23 +2,23 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { sendGift } from "../../src/gifts/callables.js";
 import { db } from "../../src/kernel/app.js";
-import { pkBattleTimer, sweepPkBattles } from "../../src/live/pk-jobs.js";
 import { advancePkBattle, forfeitPkForStream } from "../../src/live/pk.js";
+import { pkBattleTimer, sweepPkBattles } from "../../src/live/pk-jobs.js";
 import { closePkBattle, resolvePkBattle } from "../../src/live/pk-result.js";
 import { userAccount } from "../../src/wallet/accounts.js";
 import { ledgerTransactionId, readBalances } from "../../src/wallet/ledger.js";
+import { assertConservation, createProfile, ledgerTotals } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { assertConservation, createProfile, ledgerTotals } from "../gifts/world.js";
 import {
   activeBattle,
   battle,
   challenge,
   createHost,
   createLiveStream,
-  fundedSenders,
   endStreamDoc,
+  fundedSenders,
   type Host,
   mirrorOf,
   pkBattleIdOf,
@@ -96,7 +96,9 @@ describe("live PK: result from the ledger, decided and paid once", () => {
       { sender: senders[1] as TestUser, recipientUid: a.uid, streamId: b.streamId, count: 9 },
       { sender: senders[2] as TestUser, recipientUid: a.uid, streamId: a.streamId, count: 9, type: "room" as const },
     ];
-    const window = await giftsAroundWindow([toA(senders[3] as TestUser, 7), toB(senders[4] as TestUser, 50)], during, [toB(senders[5] as TestUser, 40)]);
+    const window = await giftsAroundWindow([toA(senders[3] as TestUser, 7), toB(senders[4] as TestUser, 50)], during, [
+      toB(senders[5] as TestUser, 40),
+    ]);
     await setBattleTimes(battleId, window);
 
     assert.equal((await advancePkBattle(battleId)).outcome, "resolved");
@@ -142,9 +144,21 @@ describe("live PK: result from the ledger, decided and paid once", () => {
 
   it("under concurrent gifts and 5 concurrent resolutions the result is decided once and the reward paid once", async () => {
     // The window here lasts a few ms: no minimum duration for this one.
-    await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 700, rewardMinBattleSeconds: 0, rewardMinWinnerScore: 0 });
+    await setPkConfig({
+      battleSeconds: 120,
+      punishmentSeconds: 30,
+      resultGraceSeconds: 0,
+      winnerRewardCoins: 700,
+      rewardMinBattleSeconds: 0,
+      rewardMinWinnerScore: 0,
+    });
     const battleId = await activeBattle(a, b);
-    const during = senders.map((s, i) => ({ sender: s, recipientUid: i % 2 ? a.uid : b.uid, streamId: i % 2 ? a.streamId : b.streamId, count: i + 1 }));
+    const during = senders.map((s, i) => ({
+      sender: s,
+      recipientUid: i % 2 ? a.uid : b.uid,
+      streamId: i % 2 ? a.streamId : b.streamId,
+      count: i + 1,
+    }));
     const window = await giftsAroundWindow([], during, []);
     await setBattleTimes(battleId, window);
     // b: 1+3+5+7 = 16 stars, a: 2+4+6+8 = 20 stars.
@@ -258,7 +272,14 @@ describe("live PK: result from the ledger, decided and paid once", () => {
   });
 
   it("a stream ending during the battle forfeits it: the other side wins whatever the scores, without a reward", async () => {
-    await setPkConfig({ battleSeconds: 120, punishmentSeconds: 30, resultGraceSeconds: 0, winnerRewardCoins: 300, rewardMinBattleSeconds: 0, rewardMinWinnerScore: 0 });
+    await setPkConfig({
+      battleSeconds: 120,
+      punishmentSeconds: 30,
+      resultGraceSeconds: 0,
+      winnerRewardCoins: 300,
+      rewardMinBattleSeconds: 0,
+      rewardMinWinnerScore: 0,
+    });
     const battleId = await activeBattle(a, b);
     await send({ sender: senders[0] as TestUser, recipientUid: a.uid, streamId: a.streamId, count: 10 });
     await send({ sender: senders[1] as TestUser, recipientUid: b.uid, streamId: b.streamId, count: 1 });

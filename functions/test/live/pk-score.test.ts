@@ -7,10 +7,10 @@ import { advancePkBattle } from "../../src/live/pk.js";
 import { mirrorBattle } from "../../src/live/pk-mirror.js";
 import { recordPkGift } from "../../src/live/pk-score.js";
 import type { VenueGift } from "../../src/venues/gifts.js";
+import { createProfile } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { createProfile } from "../gifts/world.js";
 import { activeBattle, battle, challenge, createHost, fundedSenders, type Host, mirrorOf, setBattleTimes, setPkConfig } from "./pk-support.js";
 
 /** The VenueGift the ledger trigger derives from a gift transaction. */
@@ -52,9 +52,7 @@ describe("live PK: live scores from gifts (recordPkGift)", () => {
 
   it("adds each host gift to its side on both streams, once per transaction even when replayed concurrently", async () => {
     const battleId = await activeBattle(a, b);
-    const gifts = await Promise.all(
-      senders.map((s, i) => (i % 3 === 0 ? gift(s, b.uid, b.streamId, i + 1) : gift(s, a.uid, a.streamId, i + 1))),
-    );
+    const gifts = await Promise.all(senders.map((s, i) => (i % 3 === 0 ? gift(s, b.uid, b.streamId, i + 1) : gift(s, a.uid, a.streamId, i + 1))));
     // Delivered twice each, all at once (at-least-once trigger delivery).
     await Promise.all([...gifts, ...gifts].map((g) => recordPkGift(g)));
 
@@ -93,7 +91,7 @@ describe("live PK: live scores from gifts (recordPkGift)", () => {
     const { battleId: pendingId } = await challenge(c, await createHost());
     ignored.push(await gift(senders[4] as TestUser, c.uid, c.streamId, 2));
     const late = await gift(senders[5] as TestUser, a.uid, a.streamId, 4);
-    const early = { ...late, transactionId: `${late.transactionId}x`, at: (await battle(battleId)).startedAt as number - 1 };
+    const early = { ...late, transactionId: `${late.transactionId}x`, at: ((await battle(battleId)).startedAt as number) - 1 };
     await setBattleTimes(battleId, { endsAt: late.at });
     for (const g of [...ignored, late, early]) await recordPkGift(g);
 

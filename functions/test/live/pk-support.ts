@@ -10,9 +10,9 @@ import { cancelPk, challengePk, respondPk } from "../../src/live/pk-callables.js
 import { clearPkConfigCache, type PkConfig } from "../../src/live/pk-config.js";
 import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../src/live/pk-schema.js";
 import { battleRef, readBattle } from "../../src/live/pk-store.js";
+import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
 import { callInProcess } from "../support/callables.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
 
 export interface Host {
   user: TestUser;
@@ -46,7 +46,9 @@ export async function createLiveStream(hostUid: string, streamId = `s-${randomUU
       viewerCount: 0,
       pkBattleId: null,
     });
-  await rtdb().ref(`streams/${streamId}/state`).set({ hostUid, status: "live", startedAt: now, viewers: { current: 0, peak: 0 }, guestSlots: 2 });
+  await rtdb()
+    .ref(`streams/${streamId}/state`)
+    .set({ hostUid, status: "live", startedAt: now, viewers: { current: 0, peak: 0 }, guestSlots: 2 });
   return streamId;
 }
 
@@ -97,7 +99,10 @@ export async function mirrorOf(streamId: string): Promise<PkMirror | null> {
 }
 
 /** Moves a battle's times (tests control the window instead of waiting for it). */
-export async function setBattleTimes(battleId: string, times: { startedAt?: number; endsAt?: number; expiresAt?: number; punishmentEndsAt?: number }) {
+export async function setBattleTimes(
+  battleId: string,
+  times: { startedAt?: number; endsAt?: number; expiresAt?: number; punishmentEndsAt?: number },
+) {
   const update: Record<string, unknown> = {};
   for (const [field, ms] of Object.entries(times)) update[field] = Timestamp.fromMillis(ms);
   // The sweep finds battles by their next action time; keep it consistent with the moved times.

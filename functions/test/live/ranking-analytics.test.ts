@@ -7,9 +7,9 @@ import { liveTopGifters, recordStreamGift } from "../../src/live/ranking.js";
 import { followUser, unfollowUser } from "../../src/social/callables.js";
 import { venueGiftOf } from "../../src/venues/gift-effects.js";
 import type { VenueGift } from "../../src/venues/gifts.js";
+import { grantCoins, seedCatalog } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
-import { grantCoins, seedCatalog } from "../gifts/world.js";
 import { clearConfigCaches, end, host, join, type Person, people, start, streamDoc, viewer } from "./live-support.js";
 
 /** Sends `count` stars (100 coins each) through the real sendGift, and returns the venue gift the ledger trigger would build. */
@@ -57,9 +57,7 @@ describe("live: ranking and analytics", () => {
     assert.equal(ranking.source, "live");
     assert.equal(ranking.totalCoins, 400);
     assert.equal(ranking.giftCount, 2);
-    assert.deepEqual(ranking.topGifters, [
-      { rank: 1, uid: mia.uid, coins: 300, displayName: `Name ${mia.uid}`, avatarPath: null, vipTier: 0 },
-    ]);
+    assert.deepEqual(ranking.topGifters, [{ rank: 1, uid: mia.uid, coins: 300, displayName: `Name ${mia.uid}`, avatarPath: null, vipTier: 0 }]);
   });
 
   it("getStreamRanking follows the stream's visibility and blocks", async () => {
@@ -154,15 +152,18 @@ describe("live: ranking and analytics", () => {
     const luna = await host();
     const { streamId } = await start(luna);
     const ended = await end(luna, streamId);
-    assert.deepEqual({ ...ended.analytics, durationSeconds: 0 }, {
-      durationSeconds: 0,
-      peakViewers: 0,
-      uniqueViewers: 0,
-      gifts: { count: 0, coins: 0, transactions: 0, senders: 0 },
-      diamondsEarned: 0,
-      newFollowers: 0,
-      guests: 0,
-    });
+    assert.deepEqual(
+      { ...ended.analytics, durationSeconds: 0 },
+      {
+        durationSeconds: 0,
+        peakViewers: 0,
+        uniqueViewers: 0,
+        gifts: { count: 0, coins: 0, transactions: 0, senders: 0 },
+        diamondsEarned: 0,
+        newFollowers: 0,
+        guests: 0,
+      },
+    );
     const mia = await viewer();
     const ranking = await callInProcess(getStreamRanking, { user: mia.user, data: { streamId } });
     assert.deepEqual(ranking, { streamId, source: "final", totalCoins: 0, giftCount: 0, topGifters: [] });

@@ -2,10 +2,8 @@ import assert from "node:assert/strict";
 import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import { get, push, ref, remove, set, update } from "firebase/database";
 import { collection, deleteDoc, doc, getDoc, getDocs, orderBy, query, setDoc, updateDoc, where } from "firebase/firestore";
-import { firestoreRulesEnvironment } from "../support/rules.js";
-import { useCleanStack } from "../support/stack.js";
-import { denied, useRtdbClients } from "../support/rules.js";
-import { stackAdmin } from "../support/stack.js";
+import { denied, firestoreRulesEnvironment, useRtdbClients } from "../support/rules.js";
+import { stackAdmin, useCleanStack } from "../support/stack.js";
 
 describe("rules: live streams (firestore.rules)", () => {
   let env: RulesTestEnvironment;
@@ -47,7 +45,10 @@ describe("rules: live streams (firestore.rules)", () => {
     const history = await assertSucceeds(
       getDocs(query(collection(as("luna"), "streams"), where("hostUid", "==", "luna"), orderBy("startedAt", "desc"))),
     );
-    assert.deepEqual(history.docs.map((d) => d.id), ["s2", "s1"]);
+    assert.deepEqual(
+      history.docs.map((d) => d.id),
+      ["s2", "s1"],
+    );
     await assertFails(getDocs(query(collection(as("luna"), "streams"), where("hostUid", "==", "noah"))));
     await assertSucceeds(getDocs(query(collection(moderator(), "streams"), where("hostUid", "==", "noah"))));
   });

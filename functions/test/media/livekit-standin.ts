@@ -3,9 +3,9 @@
  * POST /twirp/livekit.RoomService/{Method}, JSON body in protobuf JSON mapping, admin JWT as Bearer).
  * It records every request and answers the way the real server does, or misbehaves on demand.
  */
-import type { AddressInfo } from "node:net";
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 export interface RecordedRequest {
   method: string;
@@ -92,7 +92,12 @@ export async function startLiveKitStandIn(): Promise<LiveKitStandIn> {
         default:
           if (recorded.rpc === "UpdateParticipant") {
             // ParticipantInfo: the participant as updated.
-            return answer(res, 200, { sid: "PA_standin", identity: recorded.body.identity, state: "ACTIVE", permission: recorded.body.permission ?? {} });
+            return answer(res, 200, {
+              sid: "PA_standin",
+              identity: recorded.body.identity,
+              state: "ACTIVE",
+              permission: recorded.body.permission ?? {},
+            });
           }
           return answer(res, 200, {});
       }

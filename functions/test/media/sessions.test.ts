@@ -2,36 +2,18 @@ import assert from "node:assert/strict";
 import { ParticipantPermission, TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
 import { deleteMyAccount, resumeAccountDeletions } from "../../src/gdpr/callables.js";
+import { answerGuestInvite, endStream, inviteGuest, kickFromStream, leaveGuestSlot, leaveStream, removeGuest } from "../../src/live/callables.js";
 import { sweepLiveStreamsJob } from "../../src/live/jobs.js";
-import {
-  answerGuestInvite,
-  endStream,
-  inviteGuest,
-  kickFromStream,
-  leaveGuestSlot,
-  leaveStream,
-  removeGuest,
-} from "../../src/live/callables.js";
 import { demoteMediaPublisher, MEDIA_SESSION_TIMEOUT_MS, revokeMediaSession } from "../../src/media/sessions.js";
-import {
-  closeRoom,
-  kickFromRoom,
-  kickFromSeat,
-  leaveRoom,
-  leaveSeat,
-  muteMic,
-  takeSeat,
-  unmuteMic,
-  updateRoom,
-} from "../../src/rooms/callables.js";
+import { closeRoom, kickFromRoom, kickFromSeat, leaveRoom, leaveSeat, muteMic, takeSeat, unmuteMic, updateRoom } from "../../src/rooms/callables.js";
 import type { UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { sweepVenuePresenceJob } from "../../src/venues/jobs.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
+import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../live/live-support.js";
+import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../rooms/world.js";
 import { callInProcess } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../live/live-support.js";
-import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../rooms/world.js";
 import { type LiveKitStandIn, type RecordedRequest, startLiveKitStandIn, unreachableUrl } from "./livekit-standin.js";
 
 const API_KEY = () => process.env.LIVEKIT_API_KEY as string;
@@ -56,7 +38,10 @@ async function assertAdminCall(request: RecordedRequest | undefined, rpc: "Remov
 function assertRevokesEarlierTokens(request: RecordedRequest, beforeMs: number, afterMs: number) {
   // int64 in protobuf JSON: a decimal string, whole seconds like a token's nbf.
   const revokeTokenTs = Number(request.body.revokeTokenTs);
-  assert.ok(revokeTokenTs >= Math.floor(beforeMs / 1000) && revokeTokenTs <= Math.floor(afterMs / 1000), `revokeTokenTs ${request.body.revokeTokenTs}`);
+  assert.ok(
+    revokeTokenTs >= Math.floor(beforeMs / 1000) && revokeTokenTs <= Math.floor(afterMs / 1000),
+    `revokeTokenTs ${request.body.revokeTokenTs}`,
+  );
 }
 
 /** The permission the server applies, decoded as the server decodes it (proto3 JSON omits false fields). */
@@ -176,7 +161,8 @@ describe("media: enforcement on joined sessions (LiveKit RoomService)", () => {
         deleteMyAccount,
         resumeAccountDeletions,
       };
-      for (const [name, fn] of Object.entries(functions)) assert.ok(secretsOf(fn).includes("LIVEKIT_API_SECRET"), `${name} declares LIVEKIT_API_SECRET`);
+      for (const [name, fn] of Object.entries(functions))
+        assert.ok(secretsOf(fn).includes("LIVEKIT_API_SECRET"), `${name} declares LIVEKIT_API_SECRET`);
     });
   });
 
@@ -229,7 +215,10 @@ describe("media: enforcement on joined sessions (LiveKit RoomService)", () => {
       });
 
       const before = Date.now();
-      assert.deepEqual(await callInProcess(kickFromStream, { user: luna.user, data: { streamId, uid: mia.uid } }), { removed: true, bannedUntil: null });
+      assert.deepEqual(await callInProcess(kickFromStream, { user: luna.user, data: { streamId, uid: mia.uid } }), {
+        removed: true,
+        bannedUntil: null,
+      });
       assert.deepEqual(rpcs(standIn), [`RemoveParticipant stream_${streamId} ${mia.uid}`]);
       await assertAdminCall(standIn.requests[0], "RemoveParticipant", `stream_${streamId}`, mia.uid);
       assertRevokesEarlierTokens(standIn.requests[0] as RecordedRequest, before, Date.now());
@@ -273,7 +262,10 @@ describe("media: enforcement on joined sessions (LiveKit RoomService)", () => {
 
       const guestStream = await streamWithGuest();
       process.env.LIVEKIT_API_URL = await unreachableUrl();
-      const removed = await callInProcess(removeGuest, { user: guestStream.luna.user, data: { streamId: guestStream.streamId, uid: guestStream.mia.uid } });
+      const removed = await callInProcess(removeGuest, {
+        user: guestStream.luna.user,
+        data: { streamId: guestStream.streamId, uid: guestStream.mia.uid },
+      });
       assert.equal(removed.status, "removed");
 
       process.env.LIVEKIT_API_URL = standIn.url;

@@ -292,7 +292,9 @@ describe("payments: RevenueCat webhook", () => {
     await auth().updateUser(disabled.uid, { disabled: true });
     const bannedByClaim = await createBuyer({ claims: { banned: true } });
     const bannedByRecord = await createBuyer();
-    await db().doc(`bans/${bannedByRecord.uid}`).set({ reason: "fraud", bannedAt: Timestamp.now(), expiresAt: Timestamp.fromMillis(Date.now() + 3_600_000) });
+    await db()
+      .doc(`bans/${bannedByRecord.uid}`)
+      .set({ reason: "fraud", bannedAt: Timestamp.now(), expiresAt: Timestamp.fromMillis(Date.now() + 3_600_000) });
     const deleted = await createBuyer();
     await runAccountDeletion(deleted.uid);
     const deleting = await createBuyer();
@@ -322,7 +324,9 @@ describe("payments: RevenueCat webhook", () => {
 
     // An expired ban does not stand in the way.
     const pardoned = await createBuyer();
-    await db().doc(`bans/${pardoned.uid}`).set({ reason: "cool-off", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+    await db()
+      .doc(`bans/${pardoned.uid}`)
+      .set({ reason: "cool-off", expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
     assert.equal((await deliver(event({ app_user_id: pardoned.uid }))).body.status, "processed");
     assert.equal(await coinsOf(pardoned.uid), 330);
   });
@@ -397,7 +401,14 @@ describe("payments: RevenueCat webhook", () => {
 
   it("a purchase naming a victim after RevenueCat transferred the attacker's store account to it freezes nobody when refunded", async () => {
     const attacker = await createBuyer();
-    const transfer = event({ type: "TRANSFER", app_user_id: undefined, product_id: undefined, transaction_id: undefined, transferred_from: [attacker.uid], transferred_to: [uid] });
+    const transfer = event({
+      type: "TRANSFER",
+      app_user_id: undefined,
+      product_id: undefined,
+      transaction_id: undefined,
+      transferred_from: [attacker.uid],
+      transferred_to: [uid],
+    });
     const transferAnswer = await deliver(transfer);
     assert.equal(transferAnswer.status, 200);
     assert.equal(transferAnswer.body.status, "processed");
@@ -417,7 +428,16 @@ describe("payments: RevenueCat webhook", () => {
     const newOwner = await createBuyer();
     const purchase = event();
     await deliver(purchase);
-    await deliver(event({ type: "TRANSFER", app_user_id: undefined, product_id: undefined, transaction_id: undefined, transferred_from: [uid], transferred_to: [newOwner.uid] }));
+    await deliver(
+      event({
+        type: "TRANSFER",
+        app_user_id: undefined,
+        product_id: undefined,
+        transaction_id: undefined,
+        transferred_from: [uid],
+        transferred_to: [newOwner.uid],
+      }),
+    );
     // After the transfer RevenueCat names the new owner on the transaction's later events.
     assert.equal((await deliver(refundOf(purchase, { app_user_id: newOwner.uid, aliases: [newOwner.uid] }))).status, 200);
     assert.equal(await coinsOf(uid), 0);

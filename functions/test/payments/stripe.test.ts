@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import Stripe from "stripe";
 import { Timestamp } from "firebase-admin/firestore";
+import Stripe from "stripe";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { auth, db } from "../../src/kernel/app.js";
 import { STRIPE_API_VERSION } from "../../src/payments/config.js";
@@ -21,12 +21,12 @@ import {
   ledgerBalance,
   ledgerDocs,
   post,
+  STRIPE_WEBHOOK_TEST_SECRET,
   seedPackages,
   setEconomy,
   spendCoins,
   startFakeStripe,
   startWebhookServer,
-  STRIPE_WEBHOOK_TEST_SECRET,
   usePaymentSecrets,
   type WebhookServer,
 } from "./support.js";
@@ -103,7 +103,15 @@ describe("payments: Stripe Checkout and webhook", () => {
     });
 
   const disputed = (paymentIntent: string, amount: number, disputeId = `dp_${randomUUID().slice(0, 12)}`) =>
-    stripeEvent("charge.dispute.created", { id: disputeId, object: "dispute", amount, currency: "usd", charge: `ch_${paymentIntent}`, payment_intent: paymentIntent, metadata: {} });
+    stripeEvent("charge.dispute.created", {
+      id: disputeId,
+      object: "dispute",
+      amount,
+      currency: "usd",
+      charge: `ch_${paymentIntent}`,
+      payment_intent: paymentIntent,
+      metadata: {},
+    });
 
   /** A paid purchase of coins-300 (330 coins for 499 cents). */
   async function paidPurchase(): Promise<{ session: CreateCheckoutSessionResponse; paymentIntent: string }> {
@@ -235,7 +243,10 @@ describe("payments: Stripe Checkout and webhook", () => {
     const session = await checkout({ packageId: "coins-300", requestId: randomUUID() });
     const unpaid = completed(session, "pi_unpaid", { payment_status: "unpaid" });
     const other = stripeEvent("customer.created", { id: "cus_1", object: "customer" });
-    const expired = stripeEvent("checkout.session.expired", { ...(fakeStripe.sessions.get(session.sessionId) as Record<string, unknown>), status: "expired" });
+    const expired = stripeEvent("checkout.session.expired", {
+      ...(fakeStripe.sessions.get(session.sessionId) as Record<string, unknown>),
+      status: "expired",
+    });
     for (const event of [unpaid, other]) {
       const answer = await deliver(event);
       assert.equal(answer.status, 200);

@@ -133,7 +133,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const raw = await readBody(req);
     const form = Object.fromEntries(new URLSearchParams(raw));
     const header = (name: string) => (req.headers[name] as string | undefined) ?? undefined;
-    requests.push({ method: req.method ?? "", path: req.url ?? "", idempotencyKey: header("idempotency-key"), authorization: header("authorization"), stripeVersion: header("stripe-version"), form });
+    requests.push({
+      method: req.method ?? "",
+      path: req.url ?? "",
+      idempotencyKey: header("idempotency-key"),
+      authorization: header("authorization"),
+      stripeVersion: header("stripe-version"),
+      form,
+    });
     const reply = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", "request-id": `req_${randomUUID().slice(0, 8)}`, ...extra });
       res.end(JSON.stringify(payload));
@@ -146,14 +153,23 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const previous = key ? byIdempotencyKey.get(key) : undefined;
     if (previous) {
       if (previous.body !== raw) {
-        reply(400, { error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." } });
+        reply(400, {
+          error: {
+            type: "idempotency_error",
+            message: "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+          },
+        });
         return;
       }
       reply(200, previous.response, { "idempotent-replayed": "true" });
       return;
     }
     const id = `cs_test_${randomUUID().replaceAll("-", "")}`;
-    const metadata = Object.fromEntries(Object.entries(form).filter(([k]) => k.startsWith("metadata[")).map(([k, v]) => [k.slice(9, -1), v]));
+    const metadata = Object.fromEntries(
+      Object.entries(form)
+        .filter(([k]) => k.startsWith("metadata["))
+        .map(([k, v]) => [k.slice(9, -1), v]),
+    );
     const session = {
       id,
       object: "checkout.session",
@@ -228,7 +244,11 @@ export async function assertConservation(uids: string[]): Promise<void> {
     assert.equal(wallet, fromLedger, `wallet ${uid} holds ${wallet} coins, its ledger entries sum to ${fromLedger}`);
     users += wallet;
   }
-  assert.equal(users + (await ledgerBalance(SYSTEM_ACCOUNTS.mint)) + (await ledgerBalance(SYSTEM_ACCOUNTS.burn)), 0, "coins are neither created nor lost");
+  assert.equal(
+    users + (await ledgerBalance(SYSTEM_ACCOUNTS.mint)) + (await ledgerBalance(SYSTEM_ACCOUNTS.burn)),
+    0,
+    "coins are neither created nor lost",
+  );
 }
 
 /** Spends coins as a gift would (through the ledger core's spending checks). */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
 import { signUp, useStackAdmin } from "../support/e2e.js";
-import { useCleanStack, testStack } from "../support/stack.js";
+import { testStack, useCleanStack } from "../support/stack.js";
 import { PACKAGES, post } from "./support.js";
 
 describe("e2e: RevenueCat webhook over HTTP on the emulator stack", function () {

@@ -47,7 +47,14 @@ describe("progression: badges", () => {
 
   it("followers-100 when followersCount crosses 100, once per event and once ever", async () => {
     const deliver = (before: number, after: number, eventId: string) =>
-      deliverDocumentUpdated(onUserFollowersChanged, "users/bob", { uid: "bob", followersCount: before }, { uid: "bob", followersCount: after }, eventId, { uid: "bob" });
+      deliverDocumentUpdated(
+        onUserFollowersChanged,
+        "users/bob",
+        { uid: "bob", followersCount: before },
+        { uid: "bob", followersCount: after },
+        eventId,
+        { uid: "bob" },
+      );
 
     const pathsBefore = await allPaths();
     await deliver(50, 99, "evt-f1");

@@ -64,9 +64,10 @@ export async function setProgressionConfig(config: Record<string, unknown> = TES
 
 /** A profile as the sign-up trigger leaves it (the level mirror only updates existing profiles). */
 export async function profile(uid: string, fields: Record<string, unknown> = {}): Promise<void> {
-  await db().doc(`users/${uid}`).set({ uid, displayName: uid, roles: [], ...fields });
+  await db()
+    .doc(`users/${uid}`)
+    .set({ uid, displayName: uid, roles: [], ...fields });
 }
-
 
 /** An onDocumentUpdated event built like deliverDocumentCreated builds a created one. */
 export function deliverDocumentUpdated<E extends CloudEvent<unknown>>(
@@ -94,7 +95,9 @@ export function deliverDocumentUpdated<E extends CloudEvent<unknown>>(
 }
 
 /** A user's points (summed over the point shards) and settled levels; undefined when nothing was ever counted. */
-export async function progressOf(uid: string): Promise<{ coinsSpent: number; diamondsReceived: number; wealthLevel?: number; charmLevel?: number } | undefined> {
+export async function progressOf(
+  uid: string,
+): Promise<{ coinsSpent: number; diamondsReceived: number; wealthLevel?: number; charmLevel?: number } | undefined> {
   const [points, levels] = await Promise.all([readPoints(uid), db().doc(`progression/${uid}`).get()]);
   if (!levels.exists && points.coinsSpent === 0 && points.diamondsReceived === 0) return undefined;
   return { ...points, wealthLevel: levels.get("wealthLevel"), charmLevel: levels.get("charmLevel") };

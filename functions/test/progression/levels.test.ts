@@ -159,10 +159,12 @@ describe("progression: uncounted ledger types", () => {
   it("purchases, exchanges and grants earn no points", async () => {
     await setProgressionConfig();
     await deliverLedger(await fundCoins("erin", 300));
-    await deliverLedger(await post("exchange", [
-      { account: userAccount("erin"), currency: "coins", amount: -100 },
-      { account: "system:platform", currency: "coins", amount: 100 },
-    ]));
+    await deliverLedger(
+      await post("exchange", [
+        { account: userAccount("erin"), currency: "coins", amount: -100 },
+        { account: "system:platform", currency: "coins", amount: 100 },
+      ]),
+    );
     assert.equal(await progressOf("erin"), undefined);
   });
 });

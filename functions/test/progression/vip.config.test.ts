@@ -16,7 +16,9 @@ describe("progression: config/vip", () => {
   });
 
   it("fills missing privileges with defaults and caches the result briefly", async () => {
-    await db().doc("config/vip").set({ tiers: { "1": { name: "Basic", priceCoins: 10, durationDays: 7 } } });
+    await db()
+      .doc("config/vip")
+      .set({ tiers: { "1": { name: "Basic", priceCoins: 10, durationDays: 7 } } });
     const config = await vipConfig();
     assert.deepEqual(config.tiers["1"], {
       name: "Basic",
@@ -24,7 +26,9 @@ describe("progression: config/vip", () => {
       durationDays: 7,
       privileges: { vipGifts: true, entranceEffect: null, roomPriority: 0, exchangeBonusBps: 0 },
     });
-    await db().doc("config/vip").set({ tiers: { "1": { name: "Changed", priceCoins: 99, durationDays: 7 } } });
+    await db()
+      .doc("config/vip")
+      .set({ tiers: { "1": { name: "Changed", priceCoins: 99, durationDays: 7 } } });
     assert.equal((await vipConfig()).tiers["1"]?.priceCoins, 10, "served from the cache");
   });
 

@@ -5,11 +5,11 @@ import { auth, db } from "../../src/kernel/app.js";
 import { expireVipMemberships } from "../../src/progression/vip.js";
 import { purchaseVip } from "../../src/progression/vipCallables.js";
 import { expireVipMembershipsJob } from "../../src/progression/vipJobs.js";
+import { seedCatalog } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { seedCatalog } from "../gifts/world.js";
 import { DAY_MS, millisOf, seedVipConfig, vipAt, vipMember } from "./vipWorld.js";
 
 const runJob = (scheduleTime = new Date()) =>
@@ -24,13 +24,20 @@ describe("progression: VIP expiry job", () => {
     const lapsedB = await vipMember(0, vipAt(3, now - 2 * DAY_MS));
     const active = await vipMember(0, vipAt(2, now + DAY_MS));
     const never = await vipMember(0);
-    for (const [user, tier] of [[lapsedA, 1], [lapsedB, 3], [active, 2]] as const) {
+    for (const [user, tier] of [
+      [lapsedA, 1],
+      [lapsedB, 3],
+      [active, 2],
+    ] as const) {
       await auth().setCustomUserClaims(user.uid, { roles: ["host"], vip: tier });
     }
 
     await runJob(new Date(now));
 
-    for (const [user, tier] of [[lapsedA, 1], [lapsedB, 3]] as const) {
+    for (const [user, tier] of [
+      [lapsedA, 1],
+      [lapsedB, 3],
+    ] as const) {
       const profile = await docData(`users/${user.uid}`);
       assert.equal(profile?.vip, undefined, "vip field removed");
       assert.deepEqual((await auth().getUser(user.uid)).customClaims, { roles: ["host"] });
@@ -80,7 +87,9 @@ describe("progression: VIP-only gifts follow the membership", () => {
     assert.equal(sent.coins, 2000 - 100 - 500);
 
     // Time passes: the stored expiry is moved into the past, then the job runs.
-    await db().doc(`users/${member.uid}`).update(vipAt(1, Date.now() - 1000));
+    await db()
+      .doc(`users/${member.uid}`)
+      .update(vipAt(1, Date.now() - 1000));
     await runJob();
     assert.equal((await docData(`users/${member.uid}`))?.vip, undefined);
     await expectHttpsError(dragon(), "permission-denied");

@@ -5,11 +5,11 @@ import { DEFAULT_VIP_CONFIG, vipPrivileges } from "../../src/progression/vip.js"
 import { adminGrantVip, purchaseVip } from "../../src/progression/vipCallables.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { ledgerTransactionId, readBalances } from "../../src/wallet/ledger.js";
+import { assertConservation, createProfile, grantCoins } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { assertConservation, createProfile, grantCoins } from "../gifts/world.js";
 import { DAY_MS, millisOf, seedVipConfig, vipAt, vipMember } from "./vipWorld.js";
 
 const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 60_000, `${what}: ${actual} vs ${expected}`);
@@ -106,7 +106,9 @@ describe("progression: purchaseVip", () => {
   });
 
   it("starts fresh from now when the previous membership has expired", async () => {
-    await db().doc(`users/${buyer.uid}`).update(vipAt(3, Date.now() - DAY_MS));
+    await db()
+      .doc(`users/${buyer.uid}`)
+      .update(vipAt(3, Date.now() - DAY_MS));
     const before = Date.now();
     const result = await buy(1);
     assert.equal(result.change, "new");
@@ -121,7 +123,11 @@ describe("progression: purchaseVip", () => {
     assert.equal(ledger.size, 1);
     assert.equal((await readBalances(userAccount(buyer.uid))).coins, 900);
     assert.equal((await db().collection(`users/${buyer.uid}/vipHistory`).get()).size, 1);
-    near(millisOf(((await docData(`users/${buyer.uid}`))?.vip as Record<string, unknown> | undefined)?.expiresAt), Date.now() + 30 * DAY_MS, "one duration");
+    near(
+      millisOf(((await docData(`users/${buyer.uid}`))?.vip as Record<string, unknown> | undefined)?.expiresAt),
+      Date.now() + 30 * DAY_MS,
+      "one duration",
+    );
   });
 
   it("refuses insufficient coins with the ledger's failed-precondition and writes nothing", async () => {
@@ -136,7 +142,16 @@ describe("progression: purchaseVip", () => {
 
   it("refuses malformed input with invalid-argument and an unknown tier with not-found, writing nothing", async () => {
     const paths = await allPaths();
-    for (const data of [null, {}, { tier: 1 }, { tier: "1", requestId: randomUUID() }, { tier: 0, requestId: randomUUID() }, { tier: 1.5, requestId: randomUUID() }, { tier: 1, requestId: "short" }, { tier: 1, requestId: randomUUID(), extra: true }]) {
+    for (const data of [
+      null,
+      {},
+      { tier: 1 },
+      { tier: "1", requestId: randomUUID() },
+      { tier: 0, requestId: randomUUID() },
+      { tier: 1.5, requestId: randomUUID() },
+      { tier: 1, requestId: "short" },
+      { tier: 1, requestId: randomUUID(), extra: true },
+    ]) {
       await expectHttpsError(callInProcess(purchaseVip, { user: buyer, data }), "invalid-argument");
     }
     await expectHttpsError(buy(7), "not-found");
@@ -198,7 +213,18 @@ describe("progression: adminGrantVip", () => {
     assert.deepEqual(pathsWithModerator, paths);
     await expectHttpsError(callInProcess(adminGrantVip, { user: member, data: grant() }), "permission-denied");
     await expectHttpsError(callInProcess(adminGrantVip, { user: moderator, data: grant() }), "permission-denied");
-    for (const overrides of [{ days: 0 }, { days: 1000 }, { reason: "" }, { reason: "   " }, { uid: "a/b" }, { uid: "a.b" }, { uid: "agency:x" }, { uid: "" }, { tier: 10 }, { requestId: 5 }]) {
+    for (const overrides of [
+      { days: 0 },
+      { days: 1000 },
+      { reason: "" },
+      { reason: "   " },
+      { uid: "a/b" },
+      { uid: "a.b" },
+      { uid: "agency:x" },
+      { uid: "" },
+      { tier: 10 },
+      { requestId: 5 },
+    ]) {
       await expectHttpsError(callInProcess(adminGrantVip, { user: admin, data: grant(overrides) }), "invalid-argument");
     }
     await expectHttpsError(callInProcess(adminGrantVip, { user: admin, data: grant({ uid: "nobody-here" }) }), "not-found");

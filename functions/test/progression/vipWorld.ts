@@ -2,14 +2,24 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../../src/kernel/app.js";
 import { clearVipConfigCache } from "../../src/progression/vip.js";
-import { createTestUser, type TestUser } from "../support/users.js";
 import { createProfile, grantCoins } from "../gifts/world.js";
+import { createTestUser, type TestUser } from "../support/users.js";
 
 export const DAY_MS = 86_400_000;
 
 export const TIERS = {
-  "1": { name: "Silver", priceCoins: 100, durationDays: 30, privileges: { vipGifts: true, entranceEffect: "sparkle", roomPriority: 1, exchangeBonusBps: 200 } },
-  "2": { name: "Gold", priceCoins: 300, durationDays: 30, privileges: { vipGifts: true, entranceEffect: "wings", roomPriority: 2, exchangeBonusBps: 400 } },
+  "1": {
+    name: "Silver",
+    priceCoins: 100,
+    durationDays: 30,
+    privileges: { vipGifts: true, entranceEffect: "sparkle", roomPriority: 1, exchangeBonusBps: 200 },
+  },
+  "2": {
+    name: "Gold",
+    priceCoins: 300,
+    durationDays: 30,
+    privileges: { vipGifts: true, entranceEffect: "wings", roomPriority: 2, exchangeBonusBps: 400 },
+  },
   "3": { name: "Diamond", priceCoins: 900, durationDays: 10, privileges: { entranceEffect: "storm", roomPriority: 3 } },
 } as const;
 

@@ -102,7 +102,9 @@ describe("rooms: entry", () => {
     const goldRoom = await openRoom(other, { lock: { mode: "vipOnly", minTier: 2 } });
     await expectHttpsError(enter(guest, goldRoom), "permission-denied");
     // An expired membership is no membership.
-    await db().doc(`users/${guest.uid}`).update({ vip: { tier: 3, expiresAt: Timestamp.fromMillis(Date.now() - 1000) } });
+    await db()
+      .doc(`users/${guest.uid}`)
+      .update({ vip: { tier: 3, expiresAt: Timestamp.fromMillis(Date.now() - 1000) } });
     await expectHttpsError(enter(guest, goldRoom), "permission-denied");
   });
 
@@ -177,7 +179,9 @@ describe("rooms: entry", () => {
     assert.equal(await memberOf(roomId, guest.uid), null);
 
     // The ban's end time passes (written as already past): admitted again.
-    await rtdb().ref(`bans/room_${roomId}/${guest.uid}`).set(Date.now() - 1);
+    await rtdb()
+      .ref(`bans/room_${roomId}/${guest.uid}`)
+      .set(Date.now() - 1);
     assert.equal((await enter(guest, roomId)).role, "member");
 
     // A short real ban, lifted early by an admin.
@@ -201,8 +205,12 @@ describe("rooms: entry", () => {
   it("deleted and suspended accounts are refused", async () => {
     const roomId = await openRoom(owner);
     const [deleted, suspended, pardoned] = await Promise.all([makeUser({ profile: { deleted: true } }), makeUser(), makeUser()]);
-    await db().doc(`bans/${suspended.uid}`).set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() + 60_000) });
-    await db().doc(`bans/${pardoned.uid}`).set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() - 60_000) });
+    await db()
+      .doc(`bans/${suspended.uid}`)
+      .set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() + 60_000) });
+    await db()
+      .doc(`bans/${pardoned.uid}`)
+      .set({ reason: "spam", expiresAt: Timestamp.fromMillis(Date.now() - 60_000) });
     assert.equal(reasonOf(await expectHttpsError(enter(deleted, roomId), "permission-denied")), "account-deleted");
     assert.equal(reasonOf(await expectHttpsError(enter(suspended, roomId), "permission-denied")), "account-suspended");
     assert.equal((await enter(pardoned, roomId)).role, "member");
@@ -230,7 +238,9 @@ describe("rooms: entry", () => {
     const roomId = await openRoom(owner);
     await makeVip(guest.uid, 2);
     // An arrival animated long ago is trimmed when the next one is published.
-    await rtdb().ref(`entrances/room_${roomId}/old`).set({ u: "someone", v: 1, e: "sparkle", t: Date.now() - 3_600_000 });
+    await rtdb()
+      .ref(`entrances/room_${roomId}/old`)
+      .set({ u: "someone", v: 1, e: "sparkle", t: Date.now() - 3_600_000 });
     const entered = await enter(guest, roomId);
     assert.equal(entered.entranceEffect, "golden-wings");
     await enter(guest, roomId);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { trimRoomActivity } from "../../src/rooms/activity.js";
 import {
   closeRoom,
   createRoom,
@@ -17,7 +18,6 @@ import {
   takeSeat,
   updateRoom,
 } from "../../src/rooms/callables.js";
-import { trimRoomActivity } from "../../src/rooms/activity.js";
 import { refreshMemberCounts } from "../../src/rooms/rooms.js";
 import type { CreateRoomResponse, ListRoomActivityResponse, ListRoomsResponse, RoomView } from "../../src/rooms/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
@@ -42,27 +42,39 @@ describe("rooms: lifecycle, settings and discovery", () => {
     const requestId = randomUUID();
     const data = { name: "  Night owls ", topic: "jazz", seatCount: 6, requestId };
     const { room } = await create(owner, data);
-    assert.deepEqual({ ...room, id: undefined, createdAt: undefined }, {
-      id: undefined,
-      ownerUid: owner.uid,
+    assert.deepEqual(
+      { ...room, id: undefined, createdAt: undefined },
+      {
+        id: undefined,
+        ownerUid: owner.uid,
+        name: "Night owls",
+        topic: "jazz",
+        seatCount: 6,
+        lockMode: "open",
+        entryFeeCoins: null,
+        vipMinTier: null,
+        admins: [],
+        announcement: null,
+        country: "BR",
+        language: null,
+        status: "open",
+        level: 1,
+        giftCoins: 0,
+        memberCount: 0,
+        createdAt: undefined,
+      },
+    );
+    const state = await rtdbValue<Record<string, unknown>>(`rooms/${room.id}/state`);
+    assert.deepEqual(state, {
       name: "Night owls",
       topic: "jazz",
-      seatCount: 6,
+      ownerUid: owner.uid,
       lockMode: "open",
-      entryFeeCoins: null,
-      vipMinTier: null,
-      admins: [],
-      announcement: null,
-      country: "BR",
-      language: null,
-      status: "open",
+      seatCount: 6,
       level: 1,
-      giftCoins: 0,
-      memberCount: 0,
-      createdAt: undefined,
+      status: "open",
+      version: 1,
     });
-    const state = await rtdbValue<Record<string, unknown>>(`rooms/${room.id}/state`);
-    assert.deepEqual(state, { name: "Night owls", topic: "jazz", ownerUid: owner.uid, lockMode: "open", seatCount: 6, level: 1, status: "open", version: 1 });
     assert.deepEqual(await occupants(room.id), [null, null, null, null, null, null]);
     assert.equal((await create(owner, data)).room.id, room.id, "same requestId, same room");
     assert.equal((await db().collection("rooms").get()).size, 1);
@@ -129,7 +141,10 @@ describe("rooms: lifecycle, settings and discovery", () => {
     await expectHttpsError(callInProcess(setRoomAdmin, { user: admin, data: { roomId, uid: member.uid, admin: true } }), "permission-denied");
 
     await expectHttpsError(callInProcess(updateRoom, { user: member, data: { roomId, name: "Mine now" } }), "permission-denied");
-    const updated = await callInProcess<{ room: RoomView }>(updateRoom, { user: admin, data: { roomId, name: "Renamed", lock: { mode: "paid", feeCoins: 30 } } });
+    const updated = await callInProcess<{ room: RoomView }>(updateRoom, {
+      user: admin,
+      data: { roomId, name: "Renamed", lock: { mode: "paid", feeCoins: 30 } },
+    });
     assert.equal(updated.room.name, "Renamed");
     assert.equal(updated.room.lockMode, "paid");
     assert.equal(updated.room.entryFeeCoins, 30);
@@ -222,17 +237,32 @@ describe("rooms: lifecycle, settings and discovery", () => {
         [roomA, 0],
       ],
     );
-    assert.deepEqual((await list(viewer, { sort: "recent" })).rooms.map((r) => r.id), [roomC, roomB, roomA]);
-    assert.deepEqual((await list(viewer, { sort: "popular", country: "BR" })).rooms.map((r) => r.id), [roomB, roomA]);
+    assert.deepEqual(
+      (await list(viewer, { sort: "recent" })).rooms.map((r) => r.id),
+      [roomC, roomB, roomA],
+    );
+    assert.deepEqual(
+      (await list(viewer, { sort: "popular", country: "BR" })).rooms.map((r) => r.id),
+      [roomB, roomA],
+    );
 
     const page1 = await list(viewer, { sort: "popular", limit: 2 });
-    assert.deepEqual(page1.rooms.map((r) => r.id), [roomB, roomC]);
+    assert.deepEqual(
+      page1.rooms.map((r) => r.id),
+      [roomB, roomC],
+    );
     const page2 = await list(viewer, { sort: "popular", limit: 2, cursor: page1.nextCursor });
-    assert.deepEqual(page2.rooms.map((r) => r.id), [roomA]);
+    assert.deepEqual(
+      page2.rooms.map((r) => r.id),
+      [roomA],
+    );
     assert.equal(page2.nextCursor, null);
 
     await db().doc(`blocks/${ownerB.uid}__${viewer.uid}`).set({ blockerUid: ownerB.uid, blockedUid: viewer.uid });
-    assert.deepEqual((await list(viewer, { sort: "popular" })).rooms.map((r) => r.id), [roomC, roomA]);
+    assert.deepEqual(
+      (await list(viewer, { sort: "popular" })).rooms.map((r) => r.id),
+      [roomC, roomA],
+    );
   });
 
   it("activity history: owner, admins and staff page through it newest first; members are refused", async () => {
@@ -256,8 +286,14 @@ describe("rooms: lifecycle, settings and discovery", () => {
     assert.equal(kicked?.details.banMinutes, 3);
 
     const first = await callInProcess<ListRoomActivityResponse>(listRoomActivity, { user: owner, data: { roomId, limit: 3 } });
-    const rest = await callInProcess<ListRoomActivityResponse>(listRoomActivity, { user: owner, data: { roomId, limit: 3, cursor: first.nextCursor } });
-    assert.deepEqual([...first.items, ...rest.items].map((i) => i.id), all.items.map((i) => i.id));
+    const rest = await callInProcess<ListRoomActivityResponse>(listRoomActivity, {
+      user: owner,
+      data: { roomId, limit: 3, cursor: first.nextCursor },
+    });
+    assert.deepEqual(
+      [...first.items, ...rest.items].map((i) => i.id),
+      all.items.map((i) => i.id),
+    );
     assert.equal(rest.nextCursor, null);
 
     // Retention: entries older than the cut-off go, the rest stay.

@@ -73,7 +73,10 @@ describe("rules: voice rooms (database.rules.json)", () => {
   beforeEach(async () => {
     await seed({
       "rooms/r1/state": { name: "Lounge", ownerUid: "owner", lockMode: "open", seatCount: 2, level: 1, status: "open", version: 1 },
-      "rooms/r1/seats": [{ uid: "guest", locked: false, micMuted: false }, { locked: false, micMuted: false }],
+      "rooms/r1/seats": [
+        { uid: "guest", locked: false, micMuted: false },
+        { locked: false, micMuted: false },
+      ],
       "rooms/r1/invites/guest": { by: "owner", at: 1, expiresAt: 2 },
       "members/room_r1/guest": { role: "member", at: 1 },
       "entrances/room_r1/e1": { u: "vip", v: 1, e: "sparkle", t: 1 },

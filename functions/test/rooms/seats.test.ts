@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { deleteApp, initializeApp } from "firebase-admin/app";
 import { getDatabase } from "firebase-admin/database";
-import { TokenVerifier } from "livekit-server-sdk";
 import { HttpsError } from "firebase-functions/v2/https";
+import { TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
+import { rtdb } from "../../src/kernel/app.js";
 import {
   getRoomMediaToken,
   inviteToSeat,
@@ -22,7 +23,6 @@ import {
 } from "../../src/rooms/callables.js";
 import type { SeatResponse, UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { applySeatPlan, normalizeSeats, planResize, planTake, releaseSeatsOf } from "../../src/rooms/seats.js";
-import { rtdb } from "../../src/kernel/app.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
@@ -74,7 +74,9 @@ describe("rooms: seats", () => {
     const owner = await makeUser();
     const roomId = await openRoom(owner, { seatCount: 10 });
     const databaseURL = (JSON.parse(process.env.FIREBASE_CONFIG as string) as { databaseURL: string }).databaseURL;
-    const apps = Array.from({ length: 6 }, (_, i) => initializeApp({ projectId: process.env.GCLOUD_PROJECT, databaseURL }, `seat-racer-${i}-${Date.now()}`));
+    const apps = Array.from({ length: 6 }, (_, i) =>
+      initializeApp({ projectId: process.env.GCLOUD_PROJECT, databaseURL }, `seat-racer-${i}-${Date.now()}`),
+    );
     try {
       const outcomes = await Promise.allSettled(
         Array.from({ length: 30 }, (_, i) =>
@@ -103,7 +105,10 @@ describe("rooms: seats", () => {
     await expectHttpsError(callInProcess(lockSeat, { user: member, data: { roomId, index: 0 } }), "permission-denied");
     await callInProcess(lockSeat, { user: owner, data: { roomId, index: 0 } });
     await callInProcess(lockSeat, { user: admin, data: { roomId, index: 1 } });
-    assert.deepEqual((await seatsOf(roomId)).map((s) => s.locked), [true, true, false]);
+    assert.deepEqual(
+      (await seatsOf(roomId)).map((s) => s.locked),
+      [true, true, false],
+    );
 
     const refused = await expectHttpsError(take(member, roomId, 0), "failed-precondition");
     assert.equal(reasonOf(refused), "seat-locked");
@@ -139,7 +144,9 @@ describe("rooms: seats", () => {
     assert.equal(await rtdbValue(`rooms/${roomId}/invites/${other.uid}`), null);
 
     // An expired invitation is refused and dropped.
-    await rtdb().ref(`rooms/${roomId}/invites/${other.uid}`).set({ by: owner.uid, at: 1, expiresAt: Date.now() - 1 });
+    await rtdb()
+      .ref(`rooms/${roomId}/invites/${other.uid}`)
+      .set({ by: owner.uid, at: 1, expiresAt: Date.now() - 1 });
     await expectHttpsError(callInProcess(respondToSeatInvite, { user: other, data: { roomId, accept: true } }), "failed-precondition");
     assert.equal(await rtdbValue(`rooms/${roomId}/invites/${other.uid}`), null);
   });
@@ -173,11 +180,20 @@ describe("rooms: seats", () => {
     await callInProcess(lockSeat, { user: owner, data: { roomId, index: 2 } });
     await callInProcess(muteMic, { user: a, data: { roomId } });
 
-    assert.equal(reasonOf(await expectHttpsError(callInProcess(moveSeat, { user: a, data: { roomId, index: 1 } }), "failed-precondition")), "seat-taken");
-    assert.equal(reasonOf(await expectHttpsError(callInProcess(moveSeat, { user: a, data: { roomId, index: 2 } }), "failed-precondition")), "seat-locked");
+    assert.equal(
+      reasonOf(await expectHttpsError(callInProcess(moveSeat, { user: a, data: { roomId, index: 1 } }), "failed-precondition")),
+      "seat-taken",
+    );
+    assert.equal(
+      reasonOf(await expectHttpsError(callInProcess(moveSeat, { user: a, data: { roomId, index: 2 } }), "failed-precondition")),
+      "seat-locked",
+    );
     assert.deepEqual(await callInProcess(moveSeat, { user: a, data: { roomId, index: 3 } }), { roomId, index: 3 });
     const seats = await seatsOf(roomId);
-    assert.deepEqual(seats.map((s) => s.uid ?? null), [null, b.uid, null, a.uid]);
+    assert.deepEqual(
+      seats.map((s) => s.uid ?? null),
+      [null, b.uid, null, a.uid],
+    );
     assert.equal(seats[3]?.micMuted, true, "the mic state moves with the user");
     assert.equal(seats[0]?.micMuted, false);
     // Taking a second seat is refused: moving is the only way to change seats.
@@ -204,7 +220,13 @@ describe("rooms: seats", () => {
 
     await expectHttpsError(callInProcess(muteMic, { user: other, data: { roomId, uid: member.uid } }), "permission-denied");
     await callInProcess(muteMic, { user: admin, data: { roomId, uid: member.uid } });
-    assert.deepEqual((await seatsOf(roomId))[1], { uid: member.uid, locked: false, micMuted: true, mutedBy: "admin", at: (await seatsOf(roomId))[1]?.at });
+    assert.deepEqual((await seatsOf(roomId))[1], {
+      uid: member.uid,
+      locked: false,
+      micMuted: true,
+      mutedBy: "admin",
+      at: (await seatsOf(roomId))[1]?.at,
+    });
     const refused = await expectHttpsError(callInProcess(unmuteMic, { user: member, data: { roomId } }), "permission-denied");
     assert.equal(reasonOf(refused), "muted-by-admin");
     assert.equal((await token(member)).canPublish, false, "muted by an admin: no publish rights");
@@ -262,15 +284,27 @@ describe("rooms: seats", () => {
   });
 
   it("seat plans: RTDB arrays and sparse objects read alike; plans never seat one user twice", () => {
-    assert.deepEqual(normalizeSeats({ 0: { locked: true, micMuted: false }, 2: { uid: "a", locked: false, micMuted: true, mutedBy: "self", at: 5 } }), [
-      { locked: true, micMuted: false },
+    assert.deepEqual(
+      normalizeSeats({ 0: { locked: true, micMuted: false }, 2: { uid: "a", locked: false, micMuted: true, mutedBy: "self", at: 5 } }),
+      [
+        { locked: true, micMuted: false },
+        { locked: false, micMuted: false },
+        { uid: "a", locked: false, micMuted: true, mutedBy: "self", at: 5 },
+      ],
+    );
+    const seats = normalizeSeats([
+      { uid: "a", locked: false, micMuted: false },
       { locked: false, micMuted: false },
-      { uid: "a", locked: false, micMuted: true, mutedBy: "self", at: 5 },
     ]);
-    const seats = normalizeSeats([{ uid: "a", locked: false, micMuted: false }, { locked: false, micMuted: false }]);
     assert.deepEqual(planTake(seats, "a", { adminMuted: false, nowMs: 1 }), { outcome: { index: 0, already: true } });
     assert.ok("refusal" in planTake(seats, "a", { index: 1, adminMuted: false, nowMs: 1 }));
-    const resized = planResize([{ locked: true, micMuted: false }, { uid: "x", locked: false, micMuted: false }], 1);
+    const resized = planResize(
+      [
+        { locked: true, micMuted: false },
+        { uid: "x", locked: false, micMuted: false },
+      ],
+      1,
+    );
     assert.deepEqual(resized, { seats: [{ locked: true, micMuted: false }], outcome: { moved: [], unseated: ["x"] } });
   });
 });

@@ -7,12 +7,12 @@ import type { Role } from "../../src/kernel/roles.js";
 import { clearVipConfigCache } from "../../src/progression/vip.js";
 import { createRoom, enterRoom } from "../../src/rooms/callables.js";
 import { clearRoomsConfigCache } from "../../src/rooms/config.js";
-import { clearEconomyConfigCache } from "../../src/wallet/config.js";
 import type { CreateRoomResponse, EnterRoomResponse, RoomsConfig, Seat } from "../../src/rooms/schema.js";
 import { readSeats } from "../../src/rooms/seats.js";
+import { clearEconomyConfigCache } from "../../src/wallet/config.js";
+import { createProfile } from "../gifts/world.js";
 import { callInProcess } from "../support/callables.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { createProfile } from "../gifts/world.js";
 
 // Media-token params have defaults for deploys, but in-process runs read only process.env (functions/.env
 // does not list them): give them the same local values.

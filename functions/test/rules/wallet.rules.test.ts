@@ -1,6 +1,6 @@
+import assert from "node:assert/strict";
 import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import { collection, deleteDoc, doc, getDoc, getDocs, limit, orderBy, query, setDoc, Timestamp, updateDoc, where } from "firebase/firestore";
-import assert from "node:assert/strict";
 import { firestoreRulesEnvironment } from "../support/rules.js";
 
 describe("rules: wallet, ledger and back-office collections", () => {
@@ -28,9 +28,39 @@ describe("rules: wallet, ledger and back-office collections", () => {
         ["wallets/alice", { uid: "alice", coins: 10, diamonds: 0 }],
         ["wallets/alice/shards/3", { diamonds: 5 }],
         ["wallets/bob/shards/1", { diamonds: 7 }],
-        ["ledger/t1", ledgerDoc([["system:mint", "coins"], ["user:alice", "coins"]], "purchase", 100)],
-        ["ledger/t2", ledgerDoc([["user:bob", "diamonds"], ["user:alice", "diamonds"]], "gift", 200)],
-        ["ledger/t3", ledgerDoc([["user:bob", "coins"], ["system:burn", "coins"]], "gift", 300)],
+        [
+          "ledger/t1",
+          ledgerDoc(
+            [
+              ["system:mint", "coins"],
+              ["user:alice", "coins"],
+            ],
+            "purchase",
+            100,
+          ),
+        ],
+        [
+          "ledger/t2",
+          ledgerDoc(
+            [
+              ["user:bob", "diamonds"],
+              ["user:alice", "diamonds"],
+            ],
+            "gift",
+            200,
+          ),
+        ],
+        [
+          "ledger/t3",
+          ledgerDoc(
+            [
+              ["user:bob", "coins"],
+              ["system:burn", "coins"],
+            ],
+            "gift",
+            300,
+          ),
+        ],
         ["withdrawals/w-alice", { uid: "alice", diamonds: 1000, status: "pending" }],
         ["withdrawals/w-bob", { uid: "bob", diamonds: 2000, status: "pending" }],
         ["checkoutSessions/cs-alice", { uid: "alice", status: "open" }],
@@ -96,12 +126,17 @@ describe("rules: wallet, ledger and back-office collections", () => {
     it("clients cannot query the ledger, even for their own account (history is served by getLedgerHistory)", async () => {
       const ledger = (db: ReturnType<typeof alice>) => collection(db, "ledger");
       await assertFails(getDocs(query(ledger(alice()), where("accounts", "array-contains", "user:alice"), orderBy("createdAt", "desc"), limit(20))));
-      await assertFails(getDocs(query(ledger(alice()), where("accountCurrencies", "array-contains", "user:alice|coins"), orderBy("createdAt", "desc"))));
+      await assertFails(
+        getDocs(query(ledger(alice()), where("accountCurrencies", "array-contains", "user:alice|coins"), orderBy("createdAt", "desc"))),
+      );
       await assertFails(getDocs(query(ledger(bob()), where("accounts", "array-contains", "user:bob"))));
       await assertFails(getDocs(collection(alice(), "ledger")));
       await assertFails(getDocs(query(collection(anonymous(), "ledger"), where("accounts", "array-contains", "user:alice"))));
       const all = await assertSucceeds(getDocs(query(ledger(admin()), orderBy("createdAt", "desc"))));
-      assert.deepEqual(all.docs.map((d) => d.id), ["t3", "t2", "t1"]);
+      assert.deepEqual(
+        all.docs.map((d) => d.id),
+        ["t3", "t2", "t1"],
+      );
     });
 
     it("no client writes the ledger", async () => {
@@ -130,7 +165,13 @@ describe("rules: wallet, ledger and back-office collections", () => {
     });
   }
 
-  for (const path of ["reviewQueue/r1", "webhookEvents/stripe:evt_1", "reconciliationReports/rep1", "balanceAdjustments/adj1", "adminInteractions/alice__root"]) {
+  for (const path of [
+    "reviewQueue/r1",
+    "webhookEvents/stripe:evt_1",
+    "reconciliationReports/rep1",
+    "balanceAdjustments/adj1",
+    "adminInteractions/alice__root",
+  ]) {
     const name = path.split("/")[0] as string;
     describe(name, () => {
       it("admins read (get and list); nobody else, not even the subject or staff", async () => {

@@ -7,8 +7,7 @@ import { useCleanStack } from "../support/stack.js";
 import { makeUser, makeUsers, type SocialUser } from "./support.js";
 
 const follow = (user: SocialUser, uid: string) => callInProcess(followUser, { user, data: { uid } });
-const followers = (user: SocialUser, data: Record<string, unknown>) =>
-  callInProcess(listFollowers, { user, data }) as Promise<ListEdgesResponse>;
+const followers = (user: SocialUser, data: Record<string, unknown>) => callInProcess(listFollowers, { user, data }) as Promise<ListEdgesResponse>;
 
 async function allPages(user: SocialUser, uid: string, limit: number, fn = listFollowers): Promise<string[][]> {
   const pages: string[][] = [];
@@ -44,7 +43,10 @@ describe("social: follower/following lists", () => {
     assert.equal(first.items[0]?.displayName, `User ${fans[6].uid}`);
 
     const following: ListEdgesResponse = await callInProcess(listFollowing, { user: fans[0], data: { uid: owner.uid, limit: 5 } });
-    assert.deepEqual(following.items.map((i) => [i.uid, i.mutual]), [[fans[2].uid, true]]);
+    assert.deepEqual(
+      following.items.map((i) => [i.uid, i.mutual]),
+      [[fans[2].uid, true]],
+    );
   });
 
   it("honours privacy.followers: nobody → owner only; friends → mutual followers only", async () => {
@@ -84,7 +86,13 @@ describe("social: follower/following lists", () => {
 
   it("rejects malformed requests and unknown users", async () => {
     const user = await makeUser();
-    for (const data of [{}, { uid: user.uid, limit: 0 }, { uid: user.uid, limit: 101 }, { uid: user.uid, extra: true }, { uid: user.uid, cursor: "" }]) {
+    for (const data of [
+      {},
+      { uid: user.uid, limit: 0 },
+      { uid: user.uid, limit: 101 },
+      { uid: user.uid, extra: true },
+      { uid: user.uid, cursor: "" },
+    ]) {
       await expectHttpsError(followers(user, data), "invalid-argument");
     }
     await expectHttpsError(followers(user, { uid: user.uid, cursor: "not-a-cursor" }), "invalid-argument");
@@ -125,7 +133,10 @@ describe("social: suggestions", () => {
       ],
     );
     const limited: SuggestionsResponse = await callInProcess(getFollowSuggestions, { user: me, data: { limit: 1 } });
-    assert.deepEqual(limited.items.map((s) => s.uid), [fof1.uid]);
+    assert.deepEqual(
+      limited.items.map((s) => s.uid),
+      [fof1.uid],
+    );
     const none: SuggestionsResponse = await callInProcess(getFollowSuggestions, { user: await makeUser(), data: null });
     assert.deepEqual(none.items, []);
     // No argument at all (what `getFollowSuggestions()` sends) means the default limit, like null.

@@ -8,8 +8,7 @@ import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { makeUser, makeUsers, type SocialUser } from "./support.js";
 
-const claim = (user: SocialUser, username: string) =>
-  callInProcess(setUsername, { user, data: { username } }) as Promise<SetUsernameResponse>;
+const claim = (user: SocialUser, username: string) => callInProcess(setUsername, { user, data: { username } }) as Promise<SetUsernameResponse>;
 
 describe("social: updateProfile", () => {
   useCleanStack();

@@ -59,6 +59,9 @@ export interface StackAdmin {
  */
 export function stackAdmin(): StackAdmin {
   const stack = testStack();
-  const app = initializeApp({ projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` }, `stack-admin-${randomUUID()}`);
+  const app = initializeApp(
+    { projectId: stack.projectId, databaseURL: `http://${stack.database}?ns=${stack.databaseNamespace}` },
+    `stack-admin-${randomUUID()}`,
+  );
   return { app, db: getDatabase(app), firestore: getFirestore(app), auth: getAuth(app), close: () => deleteApp(app) };
 }

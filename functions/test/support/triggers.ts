@@ -3,10 +3,11 @@
  * the handlers run against the real emulators. Event ids are chosen by the test so replays can be
  * simulated exactly as Cloud Functions' at-least-once delivery produces them.
  */
-import functionsTest from "firebase-functions-test";
+
 import type { CloudFunction as CloudFunctionV1 } from "firebase-functions/v1";
 import type { UserRecord } from "firebase-functions/v1/auth";
 import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
+import functionsTest from "firebase-functions-test";
 
 let harness: ReturnType<typeof functionsTest> | undefined;
 

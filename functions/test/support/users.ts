@@ -12,7 +12,9 @@ export interface TestUser {
   callAuth: { uid: string; token: Record<string, unknown> };
 }
 
-export async function createTestUser(options: { roles?: Role[]; claims?: Record<string, unknown>; displayName?: string; uid?: string } = {}): Promise<TestUser> {
+export async function createTestUser(
+  options: { roles?: Role[]; claims?: Record<string, unknown>; displayName?: string; uid?: string } = {},
+): Promise<TestUser> {
   const uid = options.uid ?? `u-${randomUUID().slice(0, 12)}`;
   const email = `${uid}@example.test`;
   const password = "test-password";
@@ -73,4 +75,3 @@ export function idTokenFor(user: Pick<TestUser, "uid" | "email">, authTimeSecond
   };
   return `${encode({ alg: "none", typ: "JWT" })}.${encode(payload)}.`;
 }
-

@@ -3,12 +3,12 @@ import { randomUUID } from "node:crypto";
 import { auth, db } from "../../src/kernel/app.js";
 import { syncVipClaim } from "../../src/progression/vip.js";
 import { getMyProfile, setUserRoles } from "../../src/users/callables.js";
+import { onAuthUserCreated } from "../../src/users/triggers.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
 import { deliverAuthUserCreated } from "../support/triggers.js";
-import { onAuthUserCreated } from "../../src/users/triggers.js";
+import { createTestUser, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
 
 describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
   useCleanStack();
@@ -95,7 +95,10 @@ describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
     const other = await createTestUser({ claims: { roles: ["viewer"] } });
     const data = request();
     await callInProcess(setUserRoles, { user: admin, data });
-    const err = await expectHttpsError(callInProcess(setUserRoles, { user: admin, data: { ...data, uid: other.uid, roles: ["admin"] } }), "failed-precondition");
+    const err = await expectHttpsError(
+      callInProcess(setUserRoles, { user: admin, data: { ...data, uid: other.uid, roles: ["admin"] } }),
+      "failed-precondition",
+    );
     assert.match(err.message, /already used/);
     assert.deepEqual((await auth().getUser(other.uid)).customClaims, { roles: ["viewer"] });
     assert.equal((await db().collection("auditLog").get()).size, 1);
@@ -118,7 +121,9 @@ describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
 
   it("claims are compare-and-set: a VIP claim sync racing a demotion never writes the removed role back", async () => {
     await callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host", "reseller"] }) });
-    await db().doc(`users/${target.uid}`).set({ vip: { tier: 2, expiresAt: new Date(Date.now() + 86_400_000) } }, { merge: true });
+    await db()
+      .doc(`users/${target.uid}`)
+      .set({ vip: { tier: 2, expiresAt: new Date(Date.now() + 86_400_000) } }, { merge: true });
     await Promise.all([
       ...Array.from({ length: 4 }, () => syncVipClaim(target.uid)),
       callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host"] }) }),

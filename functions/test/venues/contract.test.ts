@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { rtdb } from "../../src/kernel/app.js";
 import { deleteChatMessage, muteInVenue, unmuteInVenue } from "../../src/chat/callables.js";
+import { rtdb } from "../../src/kernel/app.js";
 import { endStream, kickFromStream, listLiveStreams, removeGuest, updateStreamInvites } from "../../src/live/callables.js";
 import { challengePk } from "../../src/live/pk-callables.js";
 import { inviteToSeat, kickFromRoom, listRoomActivity, listRooms, muteMic, setRoomAdmin } from "../../src/rooms/callables.js";
 import type { ListRoomsResponse } from "../../src/rooms/schema.js";
+import { makeUser, openRoom } from "../rooms/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { makeUser, openRoom } from "../rooms/world.js";
 
 const venue = { type: "stream", id: "s1" };
 
@@ -23,7 +23,10 @@ describe("venues: the callables' request contract (live, rooms, chat)", () => {
     const roomId = await openRoom(owner);
     for (const data of [null, undefined]) {
       const page = await callInProcess<ListRoomsResponse>(listRooms, { user: owner, data });
-      assert.deepEqual(page.rooms.map((r) => r.id), [roomId]);
+      assert.deepEqual(
+        page.rooms.map((r) => r.id),
+        [roomId],
+      );
     }
     const page = await callInProcess<ListRoomsResponse>(listRooms, { user: owner, data: { cursor: null } });
     assert.equal(page.rooms.length, 1, "a null cursor is the first page, like listLiveStreams");

@@ -65,7 +65,13 @@ describe("venues: gift effects from the ledger (stream ranking, room level)", ()
     const roomBefore = (await db().doc(`rooms/${roomId}`).get()).updateTime;
     const ids: string[] = [];
     for (let n = 0; n < 3; n++) {
-      const { transactionId } = await sendGift(fan.uid, { giftId: "star", recipientUid: owner.uid, count: 2, context: { type: "room", id: roomId }, requestId: randomUUID() });
+      const { transactionId } = await sendGift(fan.uid, {
+        giftId: "star",
+        recipientUid: owner.uid,
+        count: 2,
+        context: { type: "room", id: roomId },
+        requestId: randomUUID(),
+      });
       ids.push(transactionId);
     }
     await Promise.all(ids.map(async (id) => deliver(id, await ledgerDoc(id))));
@@ -77,7 +83,10 @@ describe("venues: gift effects from the ledger (stream ranking, room level)", ()
   it("ignores other ledger types, gifts without a venue and malformed documents", async () => {
     assert.equal(venueGiftOf("t1", { type: "exchange", meta: {} }), null);
     assert.equal(venueGiftOf("t2", { type: "gift", owner: "a", meta: { recipientUid: "b", totalCoins: 5 } }), null);
-    assert.equal(venueGiftOf("t3", { type: "gift", owner: "a", meta: { context: { type: "stream", id: "s" }, recipientUid: "b", totalCoins: 1.5 } }), null);
+    assert.equal(
+      venueGiftOf("t3", { type: "gift", owner: "a", meta: { context: { type: "stream", id: "s" }, recipientUid: "b", totalCoins: 1.5 } }),
+      null,
+    );
     assert.equal(venueGiftOf("t4", undefined), null);
   });
 });

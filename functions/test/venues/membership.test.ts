@@ -10,7 +10,9 @@ const STREAM = { type: "stream", id: "s1" } as const;
 const exists = async (path: string) => (await rtdb().ref(path).get()).exists();
 
 async function seedRoomMember(uid: string, seat: number) {
-  const seats = Array.from({ length: 4 }, (_, i) => (i === seat ? { uid, locked: false, micMuted: false, at: Date.now() } : { locked: false, micMuted: false }));
+  const seats = Array.from({ length: 4 }, (_, i) =>
+    i === seat ? { uid, locked: false, micMuted: false, at: Date.now() } : { locked: false, micMuted: false },
+  );
   await rtdb()
     .ref()
     .update({
@@ -28,7 +30,13 @@ describe("venues: removeFromVenue", () => {
   it("removes membership, presence, typing and the absence marker, and frees the seat; a repeat is a no-op", async () => {
     await seedRoomMember("alice", 2);
     assert.deepEqual(await removeFromVenue(ROOM, "alice", "kicked"), { wasMember: true, released: 1 });
-    for (const path of ["members/room_r1/alice", "presence/room_r1/alice", "typing/room_r1/alice", "absences/room_r1/alice", "rooms/r1/seats/2/uid"]) {
+    for (const path of [
+      "members/room_r1/alice",
+      "presence/room_r1/alice",
+      "typing/room_r1/alice",
+      "absences/room_r1/alice",
+      "rooms/r1/seats/2/uid",
+    ]) {
       assert.equal(await exists(path), false, `${path} should be gone`);
     }
     assert.deepEqual(await removeFromVenue(ROOM, "alice", "kicked"), { wasMember: false, released: 0 });
@@ -38,7 +46,10 @@ describe("venues: removeFromVenue", () => {
     await seedRoomMember("bob", 0);
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => removeFromVenue(ROOM, "bob", "stale")));
     assert.equal(outcomes.filter((o) => o.wasMember).length, 1);
-    assert.equal(outcomes.reduce((sum, o) => sum + o.released, 0), 1);
+    assert.equal(
+      outcomes.reduce((sum, o) => sum + o.released, 0),
+      1,
+    );
     assert.equal(await exists("rooms/r1/seats/0/uid"), false);
   });
 

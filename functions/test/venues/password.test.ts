@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 import { resetRedisClient } from "../../src/kernel/redis.js";
+import { clearConfigCaches as clearLiveConfigCaches, host, join, setLiveConfig, start, memberOf as streamMemberOf } from "../live/live-support.js";
+import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, makeUsers, openRoom, rtdbValue, setRoomsConfig } from "../rooms/world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf as streamMemberOf, setLiveConfig, start } from "../live/live-support.js";
-import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, makeUsers, openRoom, rtdbValue, setRoomsConfig } from "../rooms/world.js";
 
 const PASSWORD = "open sesame";
 
@@ -138,5 +138,4 @@ describe("venues: password guessing is budgeted per venue, before the password i
       });
     });
   }
-
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { db, rtdb } from "../../src/kernel/app.js";
-import { clearPresenceConfigCache } from "../../src/venues/config.js";
 import { syncViewer } from "../../src/live/viewers.js";
+import { clearPresenceConfigCache } from "../../src/venues/config.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { sweepVenuePresence } from "../../src/venues/presence.js";
 import { onVenueMemberAdmitted, onVenuePresenceRemoved } from "../../src/venues/triggers.js";
@@ -19,7 +19,10 @@ const exists = async (path: string) => (await rtdb().ref(path).get()).exists();
 async function admit(venueKey: string, uid: string, at = Date.now()) {
   const member = { role: "member", at };
   await rtdb().ref(`members/${venueKey}/${uid}`).set(member);
-  await deliverDatabaseEvent(onVenueMemberAdmitted, "created", `members/${venueKey}/${uid}`, member, `admit-${venueKey}-${uid}-${at}`, { venueKey, uid });
+  await deliverDatabaseEvent(onVenueMemberAdmitted, "created", `members/${venueKey}/${uid}`, member, `admit-${venueKey}-${uid}-${at}`, {
+    venueKey,
+    uid,
+  });
 }
 
 /** The client's heartbeat (server time in production; any time here, to simulate age). */
@@ -130,7 +133,9 @@ describe("venues: presence sweep", () => {
     const now = Date.now();
     await admit(STREAM_KEY, "alice", now - 10 * MINUTE);
     // live/ layout: a guest slot, and alice counted as a viewer (after a peak of 3).
-    await rtdb().ref("streams/s1/state/guests").set({ 0: { uid: "alice", at: now - 9 * MINUTE } });
+    await rtdb()
+      .ref("streams/s1/state/guests")
+      .set({ 0: { uid: "alice", at: now - 9 * MINUTE } });
     await Promise.all(["bob", "carol"].map((uid) => admit(STREAM_KEY, uid, now - MINUTE)));
     await Promise.all(["alice", "bob", "carol"].map((uid) => syncViewer("s1", uid)));
     await Promise.all(["bob", "carol"].map((uid) => removeFromVenue({ type: "stream", id: "s1" }, uid, "left")));
@@ -160,7 +165,9 @@ describe("venues: presence sweep", () => {
 
   it("drops a venue without members from its work list, but not one someone has just joined", async () => {
     const now = Date.now();
-    await rtdb().ref("venueIndex").set({ [ROOM_KEY]: { lastJoinAt: now - 10 * MINUTE }, [STREAM_KEY]: { lastJoinAt: now } });
+    await rtdb()
+      .ref("venueIndex")
+      .set({ [ROOM_KEY]: { lastJoinAt: now - 10 * MINUTE }, [STREAM_KEY]: { lastJoinAt: now } });
     const summary = await sweepVenuePresence(now);
     assert.equal(summary.venues, 2);
     assert.equal(summary.venuesClosed, 1);
@@ -172,7 +179,10 @@ describe("venues: presence sweep", () => {
     const member = { role: "member", at };
     await rtdb().ref(`members/${ROOM_KEY}/frank`).set(member);
     for (let i = 0; i < 2; i++) {
-      await deliverDatabaseEvent(onVenueMemberAdmitted, "created", `members/${ROOM_KEY}/frank`, member, "admit-frank", { venueKey: ROOM_KEY, uid: "frank" });
+      await deliverDatabaseEvent(onVenueMemberAdmitted, "created", `members/${ROOM_KEY}/frank`, member, "admit-frank", {
+        venueKey: ROOM_KEY,
+        uid: "frank",
+      });
     }
     assert.equal(await value(`absences/${ROOM_KEY}/frank`), at);
     assert.ok(((await value(`venueIndex/${ROOM_KEY}/lastJoinAt`)) as number) >= at);

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { get, onDisconnect, ref, remove, serverTimestamp, set, update } from "firebase/database";
 import { waitUntil } from "../support/firestore.js";
-import { rtdbClient } from "../support/rules.js";
-import { useCleanStack } from "../support/stack.js";
-import { denied, useRtdbClients } from "../support/rules.js";
-import { stackAdmin } from "../support/stack.js";
+import { denied, rtdbClient, useRtdbClients } from "../support/rules.js";
+import { stackAdmin, useCleanStack } from "../support/stack.js";
 
 const VENUE = "room_r1";
 

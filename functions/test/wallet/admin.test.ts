@@ -170,7 +170,10 @@ describe("wallet: four eyes on large balance adjustments", () => {
   it("two approvers racing move the value once", async () => {
     const pending = await adjust("diamonds", 800);
     const third = await walletUser(["admin"]);
-    const outcomes = await Promise.allSettled([decide(pending.adjustmentId as string, "approve"), decide(pending.adjustmentId as string, "approve", third)]);
+    const outcomes = await Promise.allSettled([
+      decide(pending.adjustmentId as string, "approve"),
+      decide(pending.adjustmentId as string, "approve", third),
+    ]);
     assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1);
     const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
     assert.equal(refused.reason.details?.reason, "already-decided");

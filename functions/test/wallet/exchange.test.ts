@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import { exchangeDiamonds } from "../../src/wallet/callables.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
+import { exchangeDiamonds } from "../../src/wallet/callables.js";
 import { postLedgerTransaction } from "../../src/wallet/ledger.js";
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
+import { seedVipConfig, vipAt } from "../progression/vipWorld.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { seedVipConfig, vipAt } from "../progression/vipWorld.js";
 import { balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
 
 describe("wallet: exchangeDiamonds", () => {
@@ -83,7 +83,10 @@ describe("wallet: exchangeDiamonds", () => {
   it("refuses more diamonds than the caller holds, and moves nothing", async () => {
     await fund(user.uid, { diamonds: 50 });
     const before = await allPaths();
-    const err = await expectHttpsError(callInProcess(exchangeDiamonds, { user, data: { diamonds: 51, requestId: requestId() } }), "failed-precondition");
+    const err = await expectHttpsError(
+      callInProcess(exchangeDiamonds, { user, data: { diamonds: 51, requestId: requestId() } }),
+      "failed-precondition",
+    );
     assert.match(err.message, /Insufficient diamonds/);
     assert.deepEqual(await allPaths(), before);
     assert.deepEqual(await balancesOf(user.uid), { coins: 0, diamonds: 50 });
@@ -111,7 +114,10 @@ describe("wallet: exchangeDiamonds", () => {
     assert.equal(result.coinsReceived, 30);
     const [tx] = await ledgerOfType("exchange");
     assert.ok(tx);
-    assert.deepEqual(entrySet(tx), [`user:${user.uid} diamonds -10`, "system:burn diamonds 10", "system:mint coins -30", `user:${user.uid} coins 30`].sort());
+    assert.deepEqual(
+      entrySet(tx),
+      [`user:${user.uid} diamonds -10`, "system:burn diamonds 10", "system:mint coins -30", `user:${user.uid} coins 30`].sort(),
+    );
   });
 });
 
@@ -130,7 +136,9 @@ describe("wallet: exchangeDiamonds pays the VIP exchange bonus", () => {
   const exchange = (diamonds: number) => callInProcess(exchangeDiamonds, { user, data: { diamonds, requestId: requestId() } });
 
   it("credits the active tier's bonus on the gross, floored, from the mint, in the same transaction", async () => {
-    await db().doc(`users/${user.uid}`).update(vipAt(2, Date.now() + 86_400_000));
+    await db()
+      .doc(`users/${user.uid}`)
+      .update(vipAt(2, Date.now() + 86_400_000));
     // 333 diamonds × 2 = 666 coins gross; fee 5 % = 33; bonus 4 % of 666 = 26.64 → 26.
     const result = await exchange(333);
     assert.equal(result.coinsReceived, 633);
@@ -157,11 +165,15 @@ describe("wallet: exchangeDiamonds pays the VIP exchange bonus", () => {
   });
 
   it("pays nothing extra for an expired membership, no membership, or a tier without the privilege", async () => {
-    await db().doc(`users/${user.uid}`).update(vipAt(2, Date.now() - 1000));
+    await db()
+      .doc(`users/${user.uid}`)
+      .update(vipAt(2, Date.now() - 1000));
     const expired = await exchange(100);
     assert.equal(expired.vipBonusCoins, 0);
     assert.equal(expired.coinsReceived, 190);
-    await db().doc(`users/${user.uid}`).update(vipAt(3, Date.now() + 86_400_000));
+    await db()
+      .doc(`users/${user.uid}`)
+      .update(vipAt(3, Date.now() + 86_400_000));
     assert.equal((await exchange(100)).vipBonusCoins, 0);
     const plain = await walletUser();
     await fund(plain.uid, { diamonds: 100 });

@@ -53,28 +53,46 @@ describe("wallet: getLedgerHistory", () => {
     );
     for (const item of items) assert.ok(item.createdAt && !Number.isNaN(Date.parse(item.createdAt)));
     const times = items.map((i) => Date.parse(i.createdAt as string));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
     assert.deepEqual(items[0]?.meta, { diamonds: 200, coinsPerDiamond: 1, feeCoins: 20, vipBonusCoins: 0 });
     // The other user sees only their own transaction.
     const theirs = await history({}, other);
-    assert.deepEqual(theirs.items.map((i) => i.amounts), [{ coins: 42 }]);
+    assert.deepEqual(
+      theirs.items.map((i) => i.amounts),
+      [{ coins: 42 }],
+    );
   });
 
   it("pages with an opaque cursor without gaps or repeats", async () => {
     const { items, pages } = await allPages({ limit: 2 });
     assert.equal(pages, 3);
     const full = await history({ limit: 100 });
-    assert.deepEqual(items.map((i) => i.id), full.items.map((i) => i.id));
+    assert.deepEqual(
+      items.map((i) => i.id),
+      full.items.map((i) => i.id),
+    );
     assert.equal(new Set(items.map((i) => i.id)).size, 5);
   });
 
   it("filters by type and by currency (also across pages)", async () => {
     const exchanges = await allPages({ type: "exchange", limit: 1 });
-    assert.deepEqual(exchanges.items.map((i) => i.amounts.diamonds), [-200, -100]);
+    assert.deepEqual(
+      exchanges.items.map((i) => i.amounts.diamonds),
+      [-200, -100],
+    );
     const coins = await allPages({ currency: "coins", limit: 2 });
-    assert.deepEqual(coins.items.map((i) => i.amounts.coins), [180, 90, 1000]);
+    assert.deepEqual(
+      coins.items.map((i) => i.amounts.coins),
+      [180, 90, 1000],
+    );
     const diamondRewards = await history({ currency: "diamonds", type: "reward" });
-    assert.deepEqual(diamondRewards.items.map((i) => i.amounts.diamonds), [7, 500]);
+    assert.deepEqual(
+      diamondRewards.items.map((i) => i.amounts.diamonds),
+      [7, 500],
+    );
     assert.deepEqual((await history({ type: "gift" })).items, []);
   });
 
@@ -96,7 +114,17 @@ describe("wallet: getLedgerHistory", () => {
 
   it("rejects bad limits, types, currencies and forged cursors with invalid-argument", async () => {
     const forged = Buffer.from(JSON.stringify({ id: "x" })).toString("base64url");
-    for (const data of [{ limit: 0 }, { limit: 101 }, { limit: 2.5 }, { type: "heist" }, { currency: "gold" }, { cursor: "not-a-cursor" }, { cursor: forged }, { extra: 1 }, "all"]) {
+    for (const data of [
+      { limit: 0 },
+      { limit: 101 },
+      { limit: 2.5 },
+      { type: "heist" },
+      { currency: "gold" },
+      { cursor: "not-a-cursor" },
+      { cursor: forged },
+      { extra: 1 },
+      "all",
+    ]) {
       await expectHttpsError(history(data), "invalid-argument");
     }
     await expectHttpsError(callInProcess(getLedgerHistory, { data: {} }), "unauthenticated");

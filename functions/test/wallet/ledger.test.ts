@@ -36,8 +36,22 @@ describe("wallet: ledger core (unit)", () => {
     validateEntries(ok);
     assert.throws(() => validateEntries([ok[0] as EntryInput]), /at least two/);
     assert.throws(() => validateEntries([{ ...(ok[0] as EntryInput), amount: -4 }, ok[1] as EntryInput]), /sum to 1/);
-    assert.throws(() => validateEntries([{ ...(ok[0] as EntryInput), amount: -5.5 }, { ...(ok[1] as EntryInput), amount: 5.5 }]), /invalid amount/);
-    assert.throws(() => validateEntries([{ ...(ok[0] as EntryInput), amount: 0 }, { ...(ok[1] as EntryInput), amount: 0 }]), /invalid amount/);
+    assert.throws(
+      () =>
+        validateEntries([
+          { ...(ok[0] as EntryInput), amount: -5.5 },
+          { ...(ok[1] as EntryInput), amount: 5.5 },
+        ]),
+      /invalid amount/,
+    );
+    assert.throws(
+      () =>
+        validateEntries([
+          { ...(ok[0] as EntryInput), amount: 0 },
+          { ...(ok[1] as EntryInput), amount: 0 },
+        ]),
+      /invalid amount/,
+    );
     assert.throws(
       () =>
         validateEntries([

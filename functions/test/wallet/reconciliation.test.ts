@@ -54,20 +54,28 @@ describe("wallet: reconciliation", () => {
       ].sort(),
     );
     const aliceCoins = walletMismatches.find((m) => m.account === `user:${alice.uid}`);
-    assert.deepEqual(aliceCoins, { kind: "wallet-balance", account: `user:${alice.uid}`, currency: "coins", walletBalance: 1_000_000, ledgerBalance: 300 + 19 });
+    assert.deepEqual(aliceCoins, {
+      kind: "wallet-balance",
+      account: `user:${alice.uid}`,
+      currency: "coins",
+      walletBalance: 1_000_000,
+      ledgerBalance: 300 + 19,
+    });
     assert.ok(report.mismatches.some((m) => m.kind === "system-total" && m.currency === "coins"));
     assert.equal((await docData(`reconciliationReports/${report.id}`))?.ok, false);
   });
 
   it("reports an unbalanced ledger transaction and invalid entries", async () => {
-    await db().doc("ledger/forged").set({
-      type: "reward",
-      entries: [
-        { account: `user:${bob.uid}`, currency: "coins", amount: 10 },
-        { account: "system:mint", currency: "coins", amount: -9 },
-        { account: "system:mint", currency: "coins", amount: 0.5 },
-      ],
-    });
+    await db()
+      .doc("ledger/forged")
+      .set({
+        type: "reward",
+        entries: [
+          { account: `user:${bob.uid}`, currency: "coins", amount: 10 },
+          { account: "system:mint", currency: "coins", amount: -9 },
+          { account: "system:mint", currency: "coins", amount: 0.5 },
+        ],
+      });
     const report = await runReconciliation("admin");
     assert.equal(report.ok, false);
     assert.ok(report.mismatches.some((m) => m.kind === "unbalanced-transaction" && m.transactionId === "forged" && m.sum === 1));

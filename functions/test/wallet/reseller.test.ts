@@ -174,7 +174,10 @@ describe("wallet: resellerTransfer commission policy", () => {
   it("holds the commission cap exactly under concurrent transfers", async () => {
     await setEconomy({ resellerMaxTransferCoins: 10_000, resellerCommissionBps: 300, resellerDailyCommissionCapCoins: 100 });
     const results = await Promise.all(Array.from({ length: 6 }, () => transfer(1000)));
-    assert.equal(results.reduce((sum, r) => sum + r.commissionCoins, 0), 100);
+    assert.equal(
+      results.reduce((sum, r) => sum + r.commissionCoins, 0),
+      100,
+    );
     assert.equal(await ledgerBalance("system:mint", "coins"), -20_100);
     assert.deepEqual(await balancesOf(buyer.uid), { coins: 6000, diamonds: 0 });
   });

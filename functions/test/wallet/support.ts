@@ -10,7 +10,9 @@ import { createTestUser, type TestUser } from "../support/users.js";
 /** An Auth user with a public profile and an empty wallet, as the sign-up trigger leaves them. */
 export async function walletUser(roles?: Role[]): Promise<TestUser> {
   const user = await createTestUser({ roles });
-  await db().doc(`users/${user.uid}`).set({ uid: user.uid, displayName: user.uid, roles: roles ?? [] });
+  await db()
+    .doc(`users/${user.uid}`)
+    .set({ uid: user.uid, displayName: user.uid, roles: roles ?? [] });
   await db().doc(`wallets/${user.uid}`).set({ uid: user.uid, coins: 0, diamonds: 0 });
   return user;
 }

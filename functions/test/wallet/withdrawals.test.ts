@@ -42,14 +42,17 @@ describe("wallet: withdrawals", () => {
       await fund(host.uid, { diamonds: 2000, shardDiamonds: [500] });
       const result = await withdraw(1500);
       // 2 % fee = 30 diamonds; 1470 diamonds × 1 cent.
-      assert.deepEqual({ ...result, withdrawalId: undefined }, {
-        withdrawalId: undefined,
-        diamonds: 1500,
-        feeDiamonds: 30,
-        payoutCents: 1470,
-        status: "pending",
-        balances: { coins: 0, diamonds: 1000 },
-      });
+      assert.deepEqual(
+        { ...result, withdrawalId: undefined },
+        {
+          withdrawalId: undefined,
+          diamonds: 1500,
+          feeDiamonds: 30,
+          payoutCents: 1470,
+          status: "pending",
+          balances: { coins: 0, diamonds: 1000 },
+        },
+      );
       assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 1000 });
       const [tx] = await ledgerOfType("withdrawal.request");
       assert.ok(tx);
@@ -257,7 +260,10 @@ describe("wallet: withdrawals need an approver who did not favour the account", 
   }
 
   it("refuses the approval by an admin who adjusted the account; another admin approves; rejecting stays allowed", async () => {
-    await callInProcess(adminAdjustBalance, { user: admin, data: { uid: host.uid, currency: "diamonds", amount: 10, reason: "goodwill", requestId: requestId() } });
+    await callInProcess(adminAdjustBalance, {
+      user: admin,
+      data: { uid: host.uid, currency: "diamonds", amount: 10, reason: "goodwill", requestId: requestId() },
+    });
     await expectConflict();
     assert.equal((await review("approve", colleague)).status, "paid");
 
@@ -305,7 +311,10 @@ describe("wallet: withdrawals need an approver who did not favour the account", 
   });
 
   it("allows the approval once the interaction is older than the window", async () => {
-    await callInProcess(adminAdjustBalance, { user: admin, data: { uid: host.uid, currency: "coins", amount: 10, reason: "goodwill", requestId: requestId() } });
+    await callInProcess(adminAdjustBalance, {
+      user: admin,
+      data: { uid: host.uid, currency: "coins", amount: 10, reason: "goodwill", requestId: requestId() },
+    });
     await expectConflict();
     const longAgo = Timestamp.fromMillis(Date.now() - 31 * 86_400_000);
     const interactions = await db().collection("adminInteractions").get();
