@@ -2,22 +2,14 @@
 
 export { deleteChatMessage, muteInVenue, unmuteInVenue } from "./chat/callables.js";
 export { onChatMessageCreated } from "./chat/triggers.js";
-export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";
+export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/callables.js";
 // gifts
 export { sendGift } from "./gifts/callables.js";
 // identity: sign-up/sign-in policy (blocking functions), devices and sessions
-export {
-  banAccount,
-  identityBeforeUserCreated,
-  identityBeforeUserSignedIn,
-  liftBan,
-  listDevices,
-  registerDevice,
-  removeDevice,
-  signOutEverywhere,
-} from "./identity/index.js";
+export { banAccount, liftBan, listDevices, registerDevice, removeDevice, signOutEverywhere } from "./identity/callables.js";
+export { identityBeforeUserCreated, identityBeforeUserSignedIn } from "./identity/triggers.js";
 // KYC and GDPR
-export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
+export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/callables.js";
 // live streams: lifecycle, discovery, entry, guests, moderation, rankings; PK battles
 export {
   answerGuestInvite,
@@ -39,14 +31,15 @@ export {
   updateStreamInvites,
 } from "./live/callables.js";
 export { sweepLiveStreamsJob } from "./live/jobs.js";
-export { cancelPk, challengePk, respondPk } from "./live/pk-callables.js";
-export { pkBattleTimer, sweepPkBattles } from "./live/pk-jobs.js";
+export { cancelPk, challengePk, respondPk } from "./live/pk/callables.js";
+export { pkBattleTimer, sweepPkBattles } from "./live/pk/jobs.js";
 // payments
-export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";
+export { revenuecatWebhook } from "./payments/revenuecat.js";
+export { createCheckoutSession, stripeWebhook } from "./payments/stripe.js";
 // progression: levels and badges from the ledger, VIP tiers
 export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
-export { adminGrantVip, purchaseVip } from "./progression/vipCallables.js";
-export { expireVipMembershipsJob } from "./progression/vipJobs.js";
+export { adminGrantVip, purchaseVip } from "./progression/vip/callables.js";
+export { expireVipMembershipsJob } from "./progression/vip/jobs.js";
 // voice rooms: settings, entry, seats, moderation, activity, levels
 export {
   closeRoom,

@@ -28,7 +28,7 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
-import { PersonalDataLocations as L } from "./collections.js";
+import { PersonalDataLocations as L } from "./personal-data.js";
 import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
 
 export const DELETED_DISPLAY_NAME = "deleted-user";
@@ -217,7 +217,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Ends the user's live streams, closes their rooms, and takes them out of every venue they are in. */
   async venues(uid) {
     const { endStreamAs } = require("../live/streams.js") as typeof import("../live/streams.js");
-    const { closeRoom } = require("../rooms/rooms.js") as typeof import("../rooms/rooms.js");
+    const { closeRoom } = require("../rooms/lifecycle.js") as typeof import("../rooms/lifecycle.js");
     const { removeFromVenue } = require("../venues/membership.js") as typeof import("../venues/membership.js");
     const { VenuePaths, parseVenueKey } = require("../venues/paths.js") as typeof import("../venues/paths.js");
     const [streams, rooms, venues] = await Promise.all([

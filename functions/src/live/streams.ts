@@ -7,8 +7,8 @@
  * `finalized` is set. Finalisation is idempotent and re-run by the sweep if a crash interrupted it.
  */
 
-import { readBan } from "../identity/blocking.js";
 import { isBanActive } from "../identity/policy.js";
+import { readBan } from "../identity/triggers.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -17,7 +17,7 @@ import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom } from "../media/sessions.js";
-import { userRef } from "../social/refs.js";
+import { userRef } from "../social/store.js";
 import { hashVenuePassword } from "../venues/password.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";
@@ -185,8 +185,8 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
   });
 }
 
-// The PK part (live/pk.ts), loaded only when a stream ends.
-const pkPart = () => require("./pk.js") as typeof import("./pk.js");
+// The PK part (live/pk/battles.ts), loaded only when a stream ends.
+const pkPart = () => require("./pk/battles.js") as typeof import("./pk/battles.js");
 
 /** Analytics and the final ranking, once; returns the stored analytics. */
 export async function finalizeStream(streamId: string): Promise<StreamAnalytics | null> {

@@ -23,7 +23,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
-import { vipConfig, vipPrivileges } from "../progression/vip.js";
+import { vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { trimToLast } from "../venues/feeds.js";
 import type { RemovalReason } from "../venues/membership.js";
 import { VenuePaths } from "../venues/paths.js";

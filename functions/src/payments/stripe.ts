@@ -52,7 +52,7 @@ import {
   StripeDisputeSchema,
   StripeEventIdSchema,
 } from "./schema.js";
-import { stripeClient, stripeWebhooks } from "./stripeClient.js";
+import { stripeClient, stripeWebhooks } from "./stripe-client.js";
 import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
 
 const PROVIDER = "stripe";

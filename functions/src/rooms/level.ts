@@ -17,8 +17,8 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import type { VenueGift, VenueGiftRecorder } from "../venues/gifts.js";
 import { roomsConfig } from "./config.js";
-import { roomFromSnapshot, roomRef, syncRoomState } from "./room.js";
 import { GIFT_SHARDS, RoomCollections } from "./schema.js";
+import { roomFromSnapshot, roomRef, syncRoomState } from "./store.js";
 
 export const giftShardRef = (roomId: string, shard: number): DocumentReference =>
   roomRef(roomId).collection(RoomCollections.giftShards).doc(String(shard));

@@ -41,7 +41,7 @@ function recordersFor(gift: VenueGift): [string, VenueGiftRecorder][] {
     return [["room level", recordRoomGift]];
   }
   const { recordStreamGift } = require("../live/ranking.js") as typeof import("../live/ranking.js");
-  const { recordPkGift } = require("../live/pk-score.js") as typeof import("../live/pk-score.js");
+  const { recordPkGift } = require("../live/pk/score.js") as typeof import("../live/pk/score.js");
   return [
     ["stream ranking", recordStreamGift],
     ["pk score", recordPkGift],

@@ -10,7 +10,7 @@ import { callOk, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
 import { useRtdbClients } from "../support/rules.js";
 import { useCleanStack } from "../support/stack.js";
-import { sendChat } from "../venues/support.js";
+import { sendChat } from "../support/venue-events.js";
 
 describe("e2e: a voice room over HTTP, with chat moderation and gift effects fired by the emulators", function () {
   this.timeout(120_000);

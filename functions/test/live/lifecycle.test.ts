@@ -4,7 +4,6 @@ import { db } from "../../src/kernel/app.js";
 import { endStream, startStream, updateStreamInvites } from "../../src/live/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { docData } from "../support/firestore.js";
-import { useCleanStack } from "../support/stack.js";
 import {
   clearConfigCaches,
   decodeMediaToken,
@@ -20,7 +19,8 @@ import {
   streamDoc,
   streamRequest,
   viewer,
-} from "./live-support.js";
+} from "../support/live-world.js";
+import { useCleanStack } from "../support/stack.js";
 
 describe("live: stream lifecycle", () => {
   useCleanStack();

@@ -9,12 +9,12 @@ import { closeRoom, kickFromRoom, kickFromSeat, leaveRoom, leaveSeat, muteMic, t
 import type { UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { sweepVenuePresenceJob } from "../../src/venues/jobs.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../live/live-support.js";
-import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../rooms/world.js";
 import { callInProcess } from "../support/callables.js";
+import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../support/live-world.js";
+import { type LiveKitStandIn, type RecordedRequest, startLiveKitStandIn, unreachableUrl } from "../support/livekit-standin.js";
+import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { type LiveKitStandIn, type RecordedRequest, startLiveKitStandIn, unreachableUrl } from "./livekit-standin.js";
 
 const API_KEY = () => process.env.LIVEKIT_API_KEY as string;
 

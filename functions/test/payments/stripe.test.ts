@@ -7,7 +7,7 @@ import { auth, db } from "../../src/kernel/app.js";
 import { STRIPE_API_VERSION } from "../../src/payments/config.js";
 import type { CreateCheckoutSessionResponse } from "../../src/payments/schema.js";
 import { createCheckoutSession, stripeWebhook } from "../../src/payments/stripe.js";
-import { setStripeEndpointForTests } from "../../src/payments/stripeClient.js";
+import { setStripeEndpointForTests } from "../../src/payments/stripe-client.js";
 import { SYSTEM_ACCOUNTS } from "../../src/wallet/accounts.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
