@@ -85,9 +85,8 @@ export { getMyProfile, setUserRoles } from "./users/callables.js";
 export { onAuthUserCreated, onUserProfileCreated } from "./users/triggers.js";
 
 // venues (streams and rooms alike): presence, chat moderation, gift effects
-export { onGiftPostedToVenue } from "./venues/gift-effects.js";
 export { sweepVenuePresenceJob } from "./venues/jobs.js";
-export { onVenueMemberAdmitted, onVenuePresenceRemoved } from "./venues/triggers.js";
+export { onGiftPostedToVenue, onVenueMemberAdmitted, onVenuePresenceRemoved } from "./venues/triggers.js";
 // wallet
 export {
   adminAdjustBalance,

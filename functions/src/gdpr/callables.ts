@@ -1,4 +1,5 @@
 /** How the GDPR domain is reached by the apps, and the job that finishes interrupted deletions. */
+import "../composition.js";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { defineCallable } from "../kernel/callable.js";
 import { REGION } from "../kernel/config.js";

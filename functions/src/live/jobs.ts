@@ -12,6 +12,7 @@
  *    RTDB (priced by stored gigabytes) never accumulates dead venues.
  * Every step is idempotent: overlapping or retried runs are harmless.
  */
+import "../composition.js";
 import type { Query } from "firebase-admin/firestore";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { db, firestoreValues } from "../kernel/app.js";

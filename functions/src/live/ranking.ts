@@ -17,8 +17,8 @@ import { log } from "../kernel/logger.js";
 import { redis } from "../kernel/redis.js";
 import { activeVip } from "../progression/vip/memberships.js";
 import { isBlockedPair } from "../social/store.js";
-import type { VenueGift, VenueGiftRecorder } from "../venues/gifts.js";
 import { VenuePaths } from "../venues/paths.js";
+import type { VenueGift, VenueGiftRecorder } from "../venues/ports.js";
 import type { GetStreamRankingRequest, RankedGifter, StreamRankingResponse } from "./schema.js";
 import { isStaff, loadStream, RANKING, readValue, type StoredStream, streamRef, streamVenue } from "./store.js";
 

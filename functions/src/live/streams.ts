@@ -21,6 +21,7 @@ import { userRef } from "../social/store.js";
 import { hashVenuePassword } from "../venues/password.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";
+import { forfeitPkForStream } from "./pk/battles.js";
 import { expireLiveKeys } from "./ranking.js";
 import type {
   EndStreamRequest,
@@ -185,9 +186,6 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
   });
 }
 
-// The PK part (live/pk/battles.ts), loaded only when a stream ends.
-const pkPart = () => require("./pk/battles.js") as typeof import("./pk/battles.js");
-
 /** Analytics and the final ranking, once; returns the stored analytics. */
 export async function finalizeStream(streamId: string): Promise<StreamAnalytics | null> {
   const stream = await loadStream(streamId);
@@ -196,7 +194,7 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
   const endedAtMs = stream.endedAt.toMillis();
   // The PK part decides or cancels a battle the stream was in (idempotent; a failure leaves the stream
   // unfinalised, so the end's retry or the sweep runs this again).
-  await pkPart().forfeitPkForStream(streamId);
+  await forfeitPkForStream(streamId);
   const peak = (await readValue<number>(`${LivePaths.viewers(streamId)}/peak`)) ?? 0;
   await clearVenue(streamId, endedAtMs);
   const config = await liveConfig();

@@ -1,4 +1,5 @@
 /** How the apps reach voice rooms. Any signed-in user; room roles (owner, admins) are checked per room. */
+import "../composition.js";
 import { defineCallable } from "../kernel/callable.js";
 import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import * as activity from "./activity.js";

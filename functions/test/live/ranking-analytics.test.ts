@@ -6,7 +6,7 @@ import { answerGuestInvite, getStreamRanking, inviteGuest, leaveStream } from ".
 import { liveTopGifters, recordStreamGift } from "../../src/live/ranking.js";
 import { followUser, unfollowUser } from "../../src/social/callables.js";
 import { venueGiftOf } from "../../src/venues/gift-effects.js";
-import type { VenueGift } from "../../src/venues/gifts.js";
+import type { VenueGift } from "../../src/venues/ports.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { grantCoins, seedCatalog } from "../support/economy-world.js";
 import { clearConfigCaches, end, host, join, type Person, people, start, streamDoc, viewer } from "../support/live-world.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
+import "../../src/composition.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { auth, db } from "../../src/kernel/app.js";
 import { revenuecatWebhook } from "../../src/payments/revenuecat.js";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import Stripe from "stripe";
+import "../../src/composition.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { auth, db } from "../../src/kernel/app.js";
 import { STRIPE_API_VERSION } from "../../src/payments/config.js";

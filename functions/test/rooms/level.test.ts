@@ -8,7 +8,7 @@ import { runRoomsMaintenance } from "../../src/rooms/jobs.js";
 import { foldRoomGiftShards, recordRoomGift, roomLevelFor, unfoldedGiftCoins } from "../../src/rooms/level.js";
 import type { RoomView } from "../../src/rooms/schema.js";
 import { venueGiftOf } from "../../src/venues/gift-effects.js";
-import type { VenueGift } from "../../src/venues/gifts.js";
+import type { VenueGift } from "../../src/venues/ports.js";
 import { callInProcess } from "../support/callables.js";
 import { seedCatalog } from "../support/economy-world.js";
 import { docData } from "../support/firestore.js";

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { firestoreValues } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
 import { parse } from "../../kernel/validation.js";
-import type { VenueGiftRecorder } from "../../venues/gifts.js";
+import type { VenueGiftRecorder } from "../../venues/ports.js";
 import { incrementLiveScore } from "./mirror.js";
 import { PkIdSchema } from "./schema.js";
 import { battleRef, countedGiftRef, readBattle, sidesOf, streamRef, timestampOf } from "./store.js";

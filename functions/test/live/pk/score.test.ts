@@ -6,7 +6,7 @@ import { db, rtdb } from "../../../src/kernel/app.js";
 import { advancePkBattle } from "../../../src/live/pk/battles.js";
 import { mirrorBattle } from "../../../src/live/pk/mirror.js";
 import { recordPkGift } from "../../../src/live/pk/score.js";
-import type { VenueGift } from "../../../src/venues/gifts.js";
+import type { VenueGift } from "../../../src/venues/ports.js";
 import { callInProcess, expectHttpsError } from "../../support/callables.js";
 import { createProfile } from "../../support/economy-world.js";
 import { useCleanStack } from "../../support/stack.js";
