@@ -2,7 +2,8 @@
 
 export { deleteChatMessage, muteInVenue, unmuteInVenue } from "./chat/callables.js";
 export { onChatMessageCreated } from "./chat/triggers.js";
-export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/callables.js";
+export { deleteMyAccount, exportMyData } from "./gdpr/callables.js";
+export { resumeAccountDeletions } from "./gdpr/jobs.js";
 // gifts
 export { sendGift } from "./gifts/callables.js";
 // identity: sign-up/sign-in policy (blocking functions), devices and sessions
@@ -34,10 +35,11 @@ export { sweepLiveStreamsJob } from "./live/jobs.js";
 export { cancelPk, challengePk, respondPk } from "./live/pk/callables.js";
 export { pkBattleTimer, sweepPkBattles } from "./live/pk/jobs.js";
 // payments
-export { revenuecatWebhook } from "./payments/revenuecat.js";
-export { createCheckoutSession, stripeWebhook } from "./payments/stripe.js";
+export { createCheckoutSession } from "./payments/callables.js";
+export { revenuecatWebhook, stripeWebhook } from "./payments/webhooks.js";
 // progression: levels and badges from the ledger, VIP tiers
-export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
+export { listMyProgression } from "./progression/callables.js";
+export { onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
 export { adminGrantVip, purchaseVip } from "./progression/vip/callables.js";
 export { expireVipMembershipsJob } from "./progression/vip/jobs.js";
 // voice rooms: settings, entry, seats, moderation, activity, levels

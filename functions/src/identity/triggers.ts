@@ -14,8 +14,6 @@ import { log } from "../kernel/logger.js";
 import { accessConfig } from "./config.js";
 import { type Decision, decideSignIn, decideSignUp, initialClaims } from "./policy.js";
 
-export { readBan };
-
 function refuse(decision: Exclude<Decision, { allow: true }>, event: AuthBlockingEvent, stage: string): never {
   log.warn("auth blocked", { stage, reason: decision.reason, uid: event.data?.uid, ip: event.ipAddress });
   throw new HttpsError("permission-denied", decision.message, { reason: decision.reason });

@@ -4,7 +4,7 @@
  */
 
 import { isBanActive } from "../identity/policy.js";
-import { readBan } from "../identity/triggers.js";
+import { readBan } from "../kernel/account.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { followerRef, isBlockedPair } from "../social/store.js";

@@ -8,7 +8,7 @@
  */
 
 import { isBanActive } from "../identity/policy.js";
-import { readBan } from "../identity/triggers.js";
+import { readBan } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { deleteMyAccount, resumeAccountDeletions } from "../../src/gdpr/callables.js";
+import { deleteMyAccount } from "../../src/gdpr/callables.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
+import { resumeAccountDeletions } from "../../src/gdpr/jobs.js";
 import { auth, db, rtdb } from "../../src/kernel/app.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";

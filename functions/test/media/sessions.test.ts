@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ParticipantPermission, TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
-import { deleteMyAccount, resumeAccountDeletions } from "../../src/gdpr/callables.js";
+import { deleteMyAccount } from "../../src/gdpr/callables.js";
+import { resumeAccountDeletions } from "../../src/gdpr/jobs.js";
 import { answerGuestInvite, endStream, inviteGuest, kickFromStream, leaveGuestSlot, leaveStream, removeGuest } from "../../src/live/callables.js";
 import { sweepLiveStreamsJob } from "../../src/live/jobs.js";
 import { demoteMediaPublisher, MEDIA_SESSION_TIMEOUT_MS, revokeMediaSession } from "../../src/media/sessions.js";
