@@ -1,13 +1,12 @@
-/** Progression test helpers: ledger postings as the wallet and gift domains write them, and event delivery. */
+/** Progression test helpers: ledger postings as the wallet and gift domains write them, delivered to the ledger trigger. */
 import { randomUUID } from "node:crypto";
-import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
 import { db } from "../../src/kernel/app.js";
 import { clearProgressionConfigCache } from "../../src/progression/config.js";
 import { readPoints } from "../../src/progression/levels.js";
 import { onLedgerTransactionCreated } from "../../src/progression/triggers.js";
 import { type AccountId, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { type EntryInput, type LedgerType, postLedgerTransaction } from "../../src/wallet/ledger.js";
-import { deliverDocumentCreated, fft } from "../support/triggers.js";
+import { deliverDocumentCreated } from "../support/triggers.js";
 
 export interface Posted {
   id: string;
@@ -67,31 +66,6 @@ export async function profile(uid: string, fields: Record<string, unknown> = {})
   await db()
     .doc(`users/${uid}`)
     .set({ uid, displayName: uid, roles: [], ...fields });
-}
-
-/** An onDocumentUpdated event built like deliverDocumentCreated builds a created one. */
-export function deliverDocumentUpdated<E extends CloudEvent<unknown>>(
-  fn: CloudFunction<E>,
-  path: string,
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-  eventId: string,
-  params: Record<string, string> = {},
-): Promise<unknown> {
-  const harness = fft();
-  const change = harness.makeChange(harness.firestore.makeDocumentSnapshot(before, path), harness.firestore.makeDocumentSnapshot(after, path));
-  const event = {
-    specversion: "1.0",
-    id: eventId,
-    source: `//firestore.googleapis.com/projects/${process.env.GCLOUD_PROJECT}/databases/(default)`,
-    type: "google.cloud.firestore.document.v1.updated",
-    time: new Date().toISOString(),
-    subject: `documents/${path}`,
-    data: change,
-    params,
-    document: path,
-  } as unknown as E;
-  return fn.run(event) as Promise<unknown>;
 }
 
 /** A user's points (summed over the point shards) and settled levels; undefined when nothing was ever counted. */
