@@ -1,6 +1,5 @@
 /**
- * Where personal data lives, as other domains write it. Names are local to this domain (the kernel's
- * Collections does not list them yet); the report asks the lead to move them there.
+ * Where personal data lives, as other domains write it: what export.ts bundles and deletion.ts removes.
  */
 export const PersonalDataLocations = {
   /** gdprDeletions/{uid}: the account-deletion state machine (server only). */

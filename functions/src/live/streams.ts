@@ -192,7 +192,7 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
   if (stream.status !== "ended" || !stream.endedAt) return null;
   if (stream.finalized) return stream.analytics;
   const endedAtMs = stream.endedAt.toMillis();
-  // The PK part decides or cancels a battle the stream was in (idempotent; a failure leaves the stream
+  // A PK battle the stream was in is decided or cancelled (idempotent; a failure leaves the stream
   // unfinalised, so the end's retry or the sweep runs this again).
   await forfeitPkForStream(streamId);
   const peak = (await readValue<number>(`${LivePaths.viewers(streamId)}/peak`)) ?? 0;

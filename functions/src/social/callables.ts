@@ -1,4 +1,4 @@
-/** How the social domain is reached by the apps. Deployable exports; the lead wires them in index.ts. */
+/** How the social domain is reached by the apps. */
 import { defineCallable } from "../kernel/callable.js";
 import { block, follow, unblock, unfollow } from "./graph.js";
 import { listEdges, suggestions } from "./lists.js";

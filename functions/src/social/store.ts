@@ -1,4 +1,4 @@
-/** Where the social graph lives. Collection names local to this domain (see the report for the kernel). */
+/** Where the social graph lives: its collections, document references and block checks. */
 import type { DocumentReference } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";

@@ -216,7 +216,7 @@ describe("live: stream lifecycle", () => {
     await expectHttpsError(callInProcess(updateStreamInvites, { user: luna.user, data: { streamId: priv.streamId } }), "invalid-argument");
   });
 
-  it("ending a stream releases it from its PK battle (the PK part's forfeit)", async () => {
+  it("ending a stream releases it from its PK battle (forfeitPkForStream)", async () => {
     const luna = await host();
     const { streamId } = await start(luna);
     await db().doc(`streams/${streamId}`).update({ pkBattleId: "battle-gone" });

@@ -294,7 +294,7 @@ async function releaseStream(streamId: string, battleId: string): Promise<void> 
 }
 
 /**
- * For endStream (live part): the stream leaves its PK. A pending challenge is cancelled; an active battle
+ * For endStream (live/streams.ts): the stream leaves its PK. A pending challenge is cancelled; an active battle
  * is decided at once with the other side as winner (scores up to now are recorded); in the punishment
  * phase the other stream keeps its celebration until the phase ends. The ended stream is released in all
  * cases. Idempotent: calling it again, or for a stream without a PK, does nothing.

@@ -12,7 +12,7 @@ import { KeySafeIdSchema } from "../../kernel/validation.js";
 export const PK_BATTLES = Collections.pkBattles;
 /** pkBattles/{battleId}/pkCountedGifts/{transactionId}: gifts already added to the live score (display idempotency). */
 export const PK_COUNTED_GIFTS = "pkCountedGifts";
-/** streams/{streamId}: owned by the live-streams part; the PK part writes only pkBattleId and lastPk. */
+/** streams/{streamId}: owned by live/streams.ts; PK battles write only pkBattleId and lastPk. */
 export const STREAMS = Collections.streams;
 /**
  * pkRewardCounters/{day}_host_{hash} and {day}_pair_{hash}: winner rewards paid per UTC day to one host and

@@ -25,7 +25,7 @@ export async function setPkConfig(fields: Partial<PkConfig>): Promise<void> {
   clearPkConfigCache();
 }
 
-/** A live stream as the live part stores it (only the fields the PK part relies on, plus a few). */
+/** A live stream as live/streams.ts stores it (only the fields PK battles rely on, plus a few). */
 export async function createLiveStream(hostUid: string, streamId = `s-${randomUUID().slice(0, 8)}`): Promise<string> {
   const now = Date.now();
   await db()
