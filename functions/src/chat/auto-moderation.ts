@@ -15,6 +15,7 @@ import { banRef, isBanActive } from "../kernel/account.js";
 import { firestoreValues, rtdb } from "../kernel/app.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { millisOf } from "../kernel/time.js";
 import { trimToLast } from "../venues/feeds.js";
 import { parseVenueKey, type Venue, VenuePaths, venueKey } from "../venues/paths.js";
 import { type ChatConfig, chatConfig } from "./config.js";
@@ -56,7 +57,7 @@ async function decideOnce(event: ChatMessageCreated, venue: Venue, config: ChatC
     const sender = senderSnap?.data() as SenderState | undefined;
     // A banned or suspended account may still hold a valid ID token for up to an hour (the rules see
     // only the token): its messages are taken down here.
-    const expiresAtMs = (banSnap?.get("expiresAt") as { toMillis?: () => number } | null | undefined)?.toMillis?.();
+    const expiresAtMs = millisOf(banSnap?.get("expiresAt")) ?? undefined;
     const senderBanned = banSnap?.exists === true && isBanActive({ expiresAtMs }, message.createdAt);
     const textHash = textFingerprint(message.text);
     const repeated = sender?.lastTextHash === textHash && Math.abs(message.createdAt - sender.lastAt) <= windowMs;

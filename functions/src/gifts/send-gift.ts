@@ -18,13 +18,18 @@
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { db, rtdb } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
+import { millisOf } from "../kernel/time.js";
+import { withTimeout } from "../kernel/timeout.js";
+import { activeVip } from "../progression/vip/memberships.js";
+import { blockRef } from "../social/store.js";
+import { VenuePaths } from "../venues/paths.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../wallet/accounts.js";
 import { economyConfig, shareOf } from "../wallet/config.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
-import type { GiftContext, GiftFeedEvent, SendGiftRequest, SendGiftResponse, SentGift } from "./schema.js";
+import type { GiftFeedEvent, SendGiftRequest, SendGiftResponse, SentGift } from "./schema.js";
 
 /** Delivers a feed event (the publisher stamps `t`); the default writes to the RTDB. The benchmark injects its own. */
 export type GiftEventPublisher = (path: string, event: Omit<GiftFeedEvent, "t">) => Promise<void>;
@@ -62,21 +67,6 @@ export function giftEntries(senderUid: string, recipientUid: string, agency: Wal
   return entries;
 }
 
-interface MillisLike {
-  toMillis(): number;
-}
-
-function millis(value: unknown): number | null {
-  return value && typeof (value as MillisLike).toMillis === "function" ? (value as MillisLike).toMillis() : null;
-}
-
-/** users/{uid}.vip = { tier, expiresAt }: VIP while tier >= 1 and not expired. */
-export function isVip(user: Record<string, unknown> | undefined, nowMs: number): boolean {
-  const vip = user?.vip as { tier?: unknown; expiresAt?: unknown } | undefined;
-  const expiresAt = millis(vip?.expiresAt);
-  return typeof vip?.tier === "number" && vip.tier >= 1 && expiresAt !== null && expiresAt > nowMs;
-}
-
 interface CatalogGift {
   name: string;
   priceCoins: number;
@@ -93,8 +83,8 @@ function sendableGift(snapshot: DocumentSnapshot, nowMs: number): CatalogGift {
     log.error("gift with an invalid price in the catalog", { giftId: snapshot.id, priceCoins: price });
     fail("failed-precondition", "This gift is not available.");
   }
-  const from = millis(data.activeFrom);
-  const until = millis(data.activeUntil);
+  const from = millisOf(data.activeFrom);
+  const until = millisOf(data.activeUntil);
   if (data.active !== true || (from !== null && nowMs < from) || (until !== null && nowMs >= until)) {
     fail("failed-precondition", "This gift is not available right now.", { giftId: snapshot.id });
   }
@@ -106,31 +96,18 @@ function sendableGift(snapshot: DocumentSnapshot, nowMs: number): CatalogGift {
   };
 }
 
-const blockRef = (blockerUid: string, blockedUid: string) => db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
-
-export function giftFeedPath(context: GiftContext): string {
-  return `giftEvents/${context.type}_${context.id}`;
-}
-
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 /** Appends to the feed; bounded in time because the RTDB client queues writes forever when offline. */
 export const publishToRtdb: GiftEventPublisher = async (path, event) => {
   const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`RTDB write timed out after ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([
-      rtdb()
-        .ref(path)
-        .push({ ...event, t: ServerValue.TIMESTAMP }),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withTimeout(
+    rtdb()
+      .ref(path)
+      .push({ ...event, t: ServerValue.TIMESTAMP }),
+    PUBLISH_TIMEOUT_MS,
+    () => new Error(`RTDB write timed out after ${PUBLISH_TIMEOUT_MS} ms`),
+  );
 };
 
 export async function sendGift(senderUid: string, request: SendGiftRequest, options: SendGiftOptions = {}): Promise<SendGiftResponse> {
@@ -144,13 +121,12 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
     { type: "gift", owner: senderUid, key: requestId, payload, actor: senderUid },
     async ({ tx, wallet, get }) => {
       const nowMs = Date.now();
-      const users = db().collection(Collections.users);
       // One round trip for the documents, in parallel with the sender's wallet (the ledger reads it anyway).
       const [[giftSnap, senderSnap, recipientSnap, blockedByRecipient, blockedBySender], sender] = await Promise.all([
         tx.getAll(
           db().collection(Collections.gifts).doc(request.giftId),
-          users.doc(senderUid),
-          users.doc(request.recipientUid),
+          userRef(senderUid),
+          userRef(request.recipientUid),
           blockRef(request.recipientUid, senderUid),
           blockRef(senderUid, request.recipientUid),
         ),
@@ -160,7 +136,7 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
       if (!recipientSnap.exists || recipientSnap.get("deleted") === true) fail("not-found", "The recipient does not exist.");
       const gift = sendableGift(giftSnap, nowMs);
       if (blockedByRecipient.exists || blockedBySender.exists) fail("permission-denied", "Gifts between these users are blocked.");
-      if (gift.vipOnly && !isVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");
+      if (gift.vipOnly && !activeVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");
 
       // The host's agency earns its share only if it exists; otherwise the platform keeps it.
       const agencyId = recipientSnap.get("agencyId");
@@ -200,7 +176,7 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
   if (!outcome.replayed) {
     const event = { g: request.giftId, n: request.count, f: senderUid, r: request.recipientUid, v: outcome.result.gift.totalCoins };
     try {
-      await (options.publish ?? publishToRtdb)(giftFeedPath(request.context), event);
+      await (options.publish ?? publishToRtdb)(VenuePaths.giftFeed(request.context), event);
     } catch (err) {
       log.error("gift sent, but its feed event was not published", { transactionId, error: String(err) });
     }

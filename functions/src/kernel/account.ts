@@ -12,6 +12,7 @@ import type { CallableRequest } from "firebase-functions/v2/https";
 import { auth, db, firestoreValues } from "./app.js";
 import { Collections } from "./collections.js";
 import { fail } from "./errors.js";
+import { millisOf } from "./time.js";
 
 export interface BanRecord {
   reason?: string;
@@ -41,13 +42,11 @@ export function sessionsRef(uid: string) {
   return db().collection(Collections.users).doc(uid).collection(Collections.userPrivate).doc("sessions");
 }
 
-function toMillis(value: unknown): number | undefined {
-  return (value as { toMillis?: () => number } | null | undefined)?.toMillis?.();
-}
+const millisOrUndefined = (value: unknown): number | undefined => millisOf(value) ?? undefined;
 
 export async function readBan(uid: string): Promise<BanRecord | null> {
   const snap = await banRef(uid).get();
-  return snap.exists ? { reason: snap.get("reason") ?? undefined, expiresAtMs: toMillis(snap.get("expiresAt")) } : null;
+  return snap.exists ? { reason: snap.get("reason") ?? undefined, expiresAtMs: millisOrUndefined(snap.get("expiresAt")) } : null;
 }
 
 async function standingOf(uid: string): Promise<Standing> {
@@ -55,8 +54,8 @@ async function standingOf(uid: string): Promise<Standing> {
   if (cached && Date.now() - cached.at < STANDING_CACHE_MS) return cached.standing;
   const [ban, sessions] = await db().getAll(banRef(uid), sessionsRef(uid));
   const standing: Standing = {
-    ban: ban?.exists ? { reason: ban.get("reason") ?? undefined, expiresAtMs: toMillis(ban.get("expiresAt")) } : null,
-    revokedAtMs: toMillis(sessions?.get("revokedAt")),
+    ban: ban?.exists ? { reason: ban.get("reason") ?? undefined, expiresAtMs: millisOrUndefined(ban.get("expiresAt")) } : null,
+    revokedAtMs: millisOrUndefined(sessions?.get("revokedAt")),
   };
   if (cache.size > 10_000) cache.clear();
   cache.set(uid, { at: Date.now(), standing });

@@ -1,4 +1,7 @@
 /** Every top-level collection the backend touches, named once so rules, services and tests agree. */
+import type { DocumentReference } from "firebase-admin/firestore";
+import { db } from "./app.js";
+
 export const Collections = {
   users: "users",
   /** users/{uid}/private/{doc}: owner-only account data (email, phone). */
@@ -71,3 +74,6 @@ export const Collections = {
   /** pkRewardCounters/{day}_{host|pair}_{hash}: PK winner rewards paid per UTC day (caps); expiresAt for TTL. Server only. */
   pkRewardCounters: "pkRewardCounters",
 } as const;
+
+/** users/{uid}: the public profile, read by every domain. */
+export const userRef = (uid: string): DocumentReference => db().collection(Collections.users).doc(uid);

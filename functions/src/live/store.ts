@@ -7,6 +7,7 @@ import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { configDocument } from "../kernel/config-document.js";
 import { fail } from "../kernel/errors.js";
+import { withTimeout } from "../kernel/timeout.js";
 import type { Venue } from "../venues/paths.js";
 import { type LiveConfig, LiveConfigSchema, type StreamAnalytics, type StreamSummary, type StreamVisibility } from "./schema.js";
 
@@ -113,16 +114,8 @@ export function isStaff(roles: readonly string[]): boolean {
 const RTDB_TIMEOUT_MS = 10_000;
 
 /** The RTDB client queues operations forever while disconnected: a callable must not hang on it. */
-export async function bounded<T>(operation: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`RTDB ${what} timed out after ${RTDB_TIMEOUT_MS} ms`)), RTDB_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([operation, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function bounded<T>(operation: PromiseLike<T>, what: string): Promise<T> {
+  return withTimeout(operation, RTDB_TIMEOUT_MS, () => new Error(`RTDB ${what} timed out after ${RTDB_TIMEOUT_MS} ms`));
 }
 
 export async function readValue<T>(path: string): Promise<T | null> {

@@ -252,7 +252,7 @@ export async function joinStream(caller: Caller, request: JoinStreamRequest): Pr
     entrance = { effect: privileges.entranceEffect, tier: privileges.tier };
     const event: EntranceEvent = { u: caller.uid, n: displayNameOf(profile) ?? null, e: entrance.effect, v: entrance.tier, t: serverTimestamp() };
     try {
-      await bounded(Promise.resolve(rtdb().ref(LivePaths.entrances(stream.id)).push(event)), "entrance");
+      await bounded(rtdb().ref(LivePaths.entrances(stream.id)).push(event), "entrance");
       await bounded(trimToLast(LivePaths.entrances(stream.id), ENTRANCES_KEPT), "entrance trim");
     } catch (err) {
       log.warn("entrance effect not announced", { streamId: stream.id, uid: caller.uid, error: String(err) });

@@ -12,6 +12,7 @@
  */
 import { defineString } from "firebase-functions/params";
 import { log } from "../kernel/logger.js";
+import { withTimeout } from "../kernel/timeout.js";
 import { type Venue, venueKey } from "../venues/paths.js";
 import { LIVEKIT_API_KEY, LIVEKIT_API_SECRET } from "./tokens.js";
 
@@ -58,18 +59,6 @@ function isNotFound(err: unknown): boolean {
   return code === "not_found" || status === 404;
 }
 
-async function withTimeout<T>(operation: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${MEDIA_SESSION_TIMEOUT_MS} ms`)), MEDIA_SESSION_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([operation, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function enforce(
   action: MediaAction,
   venue: Venue,
@@ -80,7 +69,7 @@ async function enforce(
   try {
     const client = roomService();
     if (!client) return "off";
-    await withTimeout(call(client, room));
+    await withTimeout(call(client, room), MEDIA_SESSION_TIMEOUT_MS, () => new Error(`no answer within ${MEDIA_SESSION_TIMEOUT_MS} ms`));
     log.info("media session enforced", { action, room, uid });
     return "done";
   } catch (err) {

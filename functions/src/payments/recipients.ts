@@ -11,6 +11,7 @@ import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
 import { auth, db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { millisOf } from "../kernel/time.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
 /** Why a purchase cannot be credited to the account it names (recorded on unmatchedPurchases). */
@@ -47,7 +48,7 @@ export async function grantRefusal(uid: string, read: (ref: DocumentReference) =
   ]);
   if (deletion.exists || profile.get("deleted") === true) return "account-deleted";
   if (!profile.exists) return "no-profile";
-  const expiresAtMs = (ban.get("expiresAt") as { toMillis?: () => number } | null | undefined)?.toMillis?.();
+  const expiresAtMs = millisOf(ban.get("expiresAt")) ?? undefined;
   if (ban.exists && isBanActive({ expiresAtMs }, Date.now())) return "account-banned";
   const user = await auth()
     .getUser(uid)

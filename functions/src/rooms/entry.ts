@@ -31,6 +31,7 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { millisOf } from "../kernel/time.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
 import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { blockRef } from "../social/store.js";
@@ -169,7 +170,7 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
   ]);
   if (profile?.get("deleted") === true) fail("permission-denied", "This account was deleted.", { reason: "account-deleted" });
   if (accountBan?.exists) {
-    const expiresAtMs = (accountBan.get("expiresAt") as { toMillis?: () => number } | null | undefined)?.toMillis?.();
+    const expiresAtMs = millisOf(accountBan.get("expiresAt")) ?? undefined;
     if (isBanActive({ expiresAtMs }, nowMs)) fail("permission-denied", "This account is suspended.", { reason: "account-suspended" });
   }
 

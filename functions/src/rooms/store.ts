@@ -6,16 +6,9 @@ import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firesto
 import { db, rtdb } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
+import { millisOf } from "../kernel/time.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
 import { type LockMode, RoomCollections, type RoomMemberRole, type RoomStatus, type RoomView } from "./schema.js";
-
-interface MillisLike {
-  toMillis(): number;
-}
-
-export function millisOf(value: unknown): number | null {
-  return value && typeof (value as MillisLike).toMillis === "function" ? (value as MillisLike).toMillis() : null;
-}
 
 function isoOf(value: unknown): string | null {
   const ms = millisOf(value);

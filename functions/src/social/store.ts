@@ -1,5 +1,5 @@
 /** Where the social graph lives: its collections, document references and block checks. */
-import type { DocumentReference } from "firebase-admin/firestore";
+import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 
@@ -21,9 +21,10 @@ export const usernameRef = (lower: string) => db().collection(USERNAMES).doc(low
 /** Hot user documents (a popular host) take many counter writes: be generous with retries. */
 export const GRAPH_TX_ATTEMPTS = 30;
 
-/** True when either user blocks the other (read outside a transaction). */
-export async function isBlockedPair(a: string, b: string): Promise<boolean> {
-  const [ab, ba] = await db().getAll(blockRef(a, b), blockRef(b, a));
+/** True when either user blocks the other; read in `tx` when given, so a transaction sees a block it races. */
+export async function isBlockedPair(a: string, b: string, tx?: Transaction): Promise<boolean> {
+  const refs = [blockRef(a, b), blockRef(b, a)];
+  const [ab, ba] = tx ? await tx.getAll(...refs) : await db().getAll(...refs);
   return Boolean(ab?.exists || ba?.exists);
 }
 

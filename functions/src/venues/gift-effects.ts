@@ -7,28 +7,25 @@
  * recorders are the venue type's (ports.ts); the trigger is onGiftPostedToVenue (triggers.ts).
  */
 import { log } from "../kernel/logger.js";
+import { millisOf } from "../kernel/time.js";
 import { type VenueGift, venueAdapter } from "./ports.js";
-
-interface MillisLike {
-  toMillis(): number;
-}
 
 /** The venue gift a ledger document describes, or null for other transactions and malformed ones. */
 export function venueGiftOf(transactionId: string, ledger: Record<string, unknown> | undefined): VenueGift | null {
   if (ledger?.type !== "gift") return null;
   const meta = (ledger.meta ?? {}) as Record<string, unknown>;
   const context = meta.context as { type?: unknown; id?: unknown } | undefined;
-  const createdAt = ledger.createdAt as MillisLike | undefined;
+  const at = millisOf(ledger.createdAt);
   if ((context?.type !== "stream" && context?.type !== "room") || typeof context.id !== "string") return null;
   if (typeof meta.recipientUid !== "string" || typeof ledger.owner !== "string") return null;
-  if (!Number.isSafeInteger(meta.totalCoins) || typeof createdAt?.toMillis !== "function") return null;
+  if (!Number.isSafeInteger(meta.totalCoins) || at === null) return null;
   return {
     transactionId,
     venue: { type: context.type, id: context.id },
     senderUid: ledger.owner,
     recipientUid: meta.recipientUid,
     coins: meta.totalCoins as number,
-    at: createdAt.toMillis(),
+    at,
   };
 }
 

@@ -16,6 +16,7 @@
  */
 import { rtdb } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
+import { forEachLimited } from "../kernel/pool.js";
 import { presenceConfig } from "./config.js";
 import { trimToLast } from "./feeds.js";
 import { removeFromVenue } from "./membership.js";
@@ -41,14 +42,6 @@ export interface SweepSummary {
 
 function emptySummary(): SweepSummary {
   return { venues: 0, staleRemoved: 0, absentRemoved: 0, markersCleared: 0, giftEventsTrimmed: 0, venuesClosed: 0, failures: 0 };
-}
-
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(lanes);
 }
 
 function childrenOf<T>(snapshot: import("firebase-admin/database").DataSnapshot): Array<[string, T]> {

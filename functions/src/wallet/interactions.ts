@@ -7,6 +7,7 @@
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { millisOf } from "../kernel/time.js";
 
 export type AdminInteraction = "adjusted" | "kycApproved" | "vipGranted";
 
@@ -25,7 +26,7 @@ export function recordAdminInteraction(tx: Transaction, targetUid: string, admin
 /** The kinds of act recorded in `snapshot` at or after sinceMs. */
 export function interactionsSince(snapshot: DocumentSnapshot, sinceMs: number): AdminInteraction[] {
   return (Object.keys(FIELDS) as AdminInteraction[]).filter((kind) => {
-    const at = snapshot.get(FIELDS[kind]) as { toMillis?: () => number } | undefined;
-    return typeof at?.toMillis === "function" && at.toMillis() >= sinceMs;
+    const at = millisOf(snapshot.get(FIELDS[kind]));
+    return at !== null && at >= sinceMs;
   });
 }

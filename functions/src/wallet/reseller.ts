@@ -18,6 +18,8 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type Role, rolesFromClaims } from "../kernel/roles.js";
+import { millisOf } from "../kernel/time.js";
+import { isBlockedPair } from "../social/store.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
@@ -28,10 +30,6 @@ import type { CommissionWithheld, ResellerTransferRequest, ResellerTransferRespo
 const NO_COMMISSION_ROLES: Role[] = ["reseller", "moderator", "admin"];
 
 const HOUR_MS = 3_600_000;
-
-function blockRef(blockerUid: string, blockedUid: string) {
-  return db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
-}
 
 function resellerDayRef(uid: string, nowMs: number) {
   const day = new Date(nowMs).toISOString().slice(0, 10).replaceAll("-", "");
@@ -62,11 +60,6 @@ function numberField(snapshot: DocumentSnapshot, field: string): number {
   return typeof value === "number" ? value : 0;
 }
 
-function millisField(snapshot: DocumentSnapshot, field: string): number | null {
-  const value = snapshot.get(field) as { toMillis?: () => number } | undefined;
-  return typeof value?.toMillis === "function" ? value.toMillis() : null;
-}
-
 export async function resellerTransfer(caller: Caller, request: ResellerTransferRequest): Promise<ResellerTransferResponse> {
   if (request.toUid === caller.uid) fail("failed-precondition", "Resellers cannot transfer coins to themselves.");
   const reseller = userAccount(caller.uid);
@@ -83,13 +76,12 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
       }
       await requireUserProfile(ctx, request.toUid);
       const dayRef = resellerDayRef(caller.uid, nowMs);
-      const [blockedByRecipient, blockedByReseller, today, reverseEdge] = await Promise.all([
-        ctx.get(blockRef(request.toUid, caller.uid)),
-        ctx.get(blockRef(caller.uid, request.toUid)),
+      const [blocked, today, reverseEdge] = await Promise.all([
+        isBlockedPair(request.toUid, caller.uid, ctx.tx),
         ctx.get(dayRef),
         ctx.get(edgeRef(request.toUid, caller.uid)),
       ]);
-      if (blockedByRecipient.exists || blockedByReseller.exists) {
+      if (blocked) {
         fail("failed-precondition", "Coins cannot be transferred between users who blocked each other.", { reason: "blocked" });
       }
       const recipientRoles = await requireActiveAccount(request.toUid);
@@ -118,7 +110,7 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
         withheld = "daily-commission-cap";
       }
 
-      const reverseAtMs = millisField(reverseEdge, "lastTransferAt");
+      const reverseAtMs = millisOf(reverseEdge.get("lastTransferAt"));
       const ring = reverseAtMs !== null && nowMs - reverseAtMs <= config.resellerRingWindowHours * HOUR_MS;
       const ringReview = ring ? await ctx.get(ringReviewRef(caller.uid, request.toUid)) : null;
 

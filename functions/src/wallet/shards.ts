@@ -8,6 +8,7 @@
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
+import { forEachLimited } from "../kernel/pool.js";
 import { accountOfWalletDoc } from "./accounts.js";
 import { foldShards } from "./ledger.js";
 
@@ -47,19 +48,14 @@ export async function foldAllWalletShards(): Promise<FoldSummary> {
     for (const id of fresh) seen.add(id);
     summary.wallets += fresh.length;
     // Bounded concurrency: a few transactions at a time, each touching one wallet and its 16 shards.
-    let next = 0;
-    const worker = async () => {
-      while (next < fresh.length) {
-        const id = fresh[next++] as string;
-        try {
-          summary.folded += await foldShards(accountOfWalletDoc(id));
-        } catch (err) {
-          summary.failed++;
-          log.error("folding wallet shards failed; the next run retries", { walletId: id, error: String(err) });
-        }
+    await forEachLimited(fresh, FOLD_CONCURRENCY, async (id) => {
+      try {
+        summary.folded += await foldShards(accountOfWalletDoc(id));
+      } catch (err) {
+        summary.failed++;
+        log.error("folding wallet shards failed; the next run retries", { walletId: id, error: String(err) });
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(FOLD_CONCURRENCY, fresh.length) }, worker));
+    });
   }
   return summary;
 }

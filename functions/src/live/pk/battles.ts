@@ -19,7 +19,9 @@ import { fail } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
+import { forEachLimited } from "../../kernel/pool.js";
 import { runTransaction } from "../../kernel/transactions.js";
+import { isBlockedPair } from "../../social/store.js";
 import { pkConfig } from "./config.js";
 import { mirrorBattle } from "./mirror.js";
 import { closePkBattle, payPkReward, resolvePkBattle } from "./result.js";
@@ -34,7 +36,7 @@ import {
   type RespondPkRequest,
   type RespondPkResponse,
 } from "./schema.js";
-import { battleIdFor, battleRef, blockRef, isClosed, nextRev, readBattle, sidesOf, storedFields, streamRef } from "./store.js";
+import { battleIdFor, battleRef, isClosed, nextRev, readBattle, sidesOf, storedFields, streamRef } from "./store.js";
 import { type PkTimerStep, schedulePkTimer } from "./timers.js";
 
 /** What a committed transition hands to its after-commit work (mirror, timers). */
@@ -53,8 +55,7 @@ async function requireFreeForPk(tx: Transaction, stream: DocumentSnapshot, messa
 }
 
 async function refuseBlockedPair(tx: Transaction, a: string, b: string): Promise<void> {
-  const [ab, ba] = await tx.getAll(blockRef(a, b), blockRef(b, a));
-  if (ab?.exists || ba?.exists) fail("permission-denied", "PK battles between these hosts are blocked.");
+  if (await isBlockedPair(a, b, tx)) fail("permission-denied", "PK battles between these hosts are blocked.");
 }
 
 export async function challengePk(caller: Caller, request: ChallengePkRequest): Promise<ChallengePkResponse> {
@@ -269,9 +270,10 @@ export async function sweepDuePkBattles(now: number = Date.now()): Promise<Sweep
     .limit(SWEEP_BATCH)
     .get();
   const summary: SweepSummary = { due: due.size, expired: 0, resolved: 0, closed: 0, failed: 0 };
-  const ids = due.docs.map((d) => d.id);
-  const worker = async () => {
-    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+  await forEachLimited(
+    due.docs.map((d) => d.id),
+    SWEEP_CONCURRENCY,
+    async (id) => {
       try {
         const { outcome } = await advancePkBattle(id, now);
         if (outcome === "expired" || outcome === "resolved" || outcome === "closed") summary[outcome]++;
@@ -279,9 +281,8 @@ export async function sweepDuePkBattles(now: number = Date.now()): Promise<Sweep
         summary.failed++;
         log.error("PK sweep could not advance a battle", { battleId: id, error: String(err) });
       }
-    }
-  };
-  await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+    },
+  );
   return summary;
 }
 

@@ -7,6 +7,7 @@
  */
 import { rtdb } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
+import { withTimeout } from "../../kernel/timeout.js";
 import { VenuePaths } from "../../venues/paths.js";
 import type { PkBattle, PkMirror, PkSide } from "./schema.js";
 import { opponentOf, sidesOf } from "./store.js";
@@ -16,16 +17,8 @@ const RTDB_TIMEOUT_MS = 5_000;
 export const pkMirrorPath = (streamId: string): string => `${VenuePaths.streamState(streamId)}/pk`;
 
 /** Bounded in time: the RTDB client queues writes forever while it cannot reach the server. */
-async function withTimeout<T>(what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${RTDB_TIMEOUT_MS} ms`)), RTDB_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function bounded<T>(what: string, work: Promise<T>): Promise<T> {
+  return withTimeout(work, RTDB_TIMEOUT_MS, () => new Error(`${what} timed out after ${RTDB_TIMEOUT_MS} ms`));
 }
 
 export function mirrorFor(battle: PkBattle, side: PkSide): PkMirror {
@@ -56,7 +49,7 @@ export function mirrorFor(battle: PkBattle, side: PkSide): PkMirror {
 }
 
 async function writeMirror(streamId: string, mirror: PkMirror): Promise<void> {
-  await withTimeout(
+  await bounded(
     "PK mirror write",
     rtdb()
       .ref(pkMirrorPath(streamId))
@@ -92,5 +85,5 @@ export async function incrementLiveScore(battle: PkBattle, scoringStreamId: stri
   const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
   const updates: Record<string, unknown> = {};
   for (const side of sidesOf(battle)) updates[`${pkMirrorPath(side.streamId)}/scores/${scoringStreamId}`] = ServerValue.increment(coins);
-  await withTimeout("PK live score increment", rtdb().ref().update(updates));
+  await bounded("PK live score increment", rtdb().ref().update(updates));
 }

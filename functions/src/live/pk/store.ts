@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { DocumentReference, DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
-import { Collections } from "../../kernel/collections.js";
+import { millisOf } from "../../kernel/time.js";
 import { PK_BATTLES, PK_COUNTED_GIFTS, PK_REWARD_COUNTERS, type PkBattle, type PkPhase, type PkSide, type PkStatus, STREAMS } from "./schema.js";
 
 export const battleRef = (battleId: string): DocumentReference => db().collection(PK_BATTLES).doc(battleId);
@@ -21,20 +21,10 @@ export function rewardCounterRef(day: string, ...uids: string[]): DocumentRefere
     .slice(0, 32);
   return db().collection(PK_REWARD_COUNTERS).doc(`${day}_${kind}_${hash}`);
 }
-export const blockRef = (blockerUid: string, blockedUid: string): DocumentReference =>
-  db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
 
 /** One battle per (challenger, requestId): a replayed challenge finds the same battle. */
 export function battleIdFor(challengerUid: string, requestId: string): string {
   return `pk_${createHash("sha256").update(`pk\u0000${challengerUid}\u0000${requestId}`).digest("hex").slice(0, 32)}`;
-}
-
-interface MillisLike {
-  toMillis(): number;
-}
-
-export function millisOf(value: unknown): number | null {
-  return value && typeof (value as MillisLike).toMillis === "function" ? (value as MillisLike).toMillis() : null;
 }
 
 export function timestampOf(ms: number): Timestamp {

@@ -8,6 +8,7 @@
 import { adminApp } from "../../kernel/app.js";
 import { REGION } from "../../kernel/config.js";
 import { log } from "../../kernel/logger.js";
+import { withTimeout } from "../../kernel/timeout.js";
 import type { PkTimerTask } from "./schema.js";
 
 /** The exported name of the task function (functions/src/index.ts must export it under this name). */
@@ -23,23 +24,16 @@ const ENQUEUE_TIMEOUT_MS = 5_000;
 export async function schedulePkTimer(battleId: string, step: PkTimerStep, atMs: number, options: { named?: boolean } = {}): Promise<void> {
   const { getFunctions } = require("firebase-admin/functions") as typeof import("firebase-admin/functions");
   const task: PkTimerTask = { battleId, step };
-  let timer: NodeJS.Timeout | undefined;
   try {
     const queue = getFunctions(adminApp()).taskQueue<PkTimerTask>(`locations/${REGION}/functions/${PK_TIMER_FUNCTION}`);
-    await Promise.race([
-      queue.enqueue(task, {
-        id: options.named === false ? undefined : `${battleId}-${step}`,
-        scheduleTime: new Date(Math.max(atMs, Date.now())),
-        dispatchDeadlineSeconds: 120,
-      }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`enqueue timed out after ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-      }),
-    ]);
+    const enqueued = queue.enqueue(task, {
+      id: options.named === false ? undefined : `${battleId}-${step}`,
+      scheduleTime: new Date(Math.max(atMs, Date.now())),
+      dispatchDeadlineSeconds: 120,
+    });
+    await withTimeout(enqueued, ENQUEUE_TIMEOUT_MS, () => new Error(`enqueue timed out after ${ENQUEUE_TIMEOUT_MS} ms`));
   } catch (err) {
     if ((err as { code?: unknown })?.code === "functions/task-already-exists") return;
     log.warn("PK timer not enqueued; the sweep will act on the battle", { battleId, step, error: String(err) });
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -19,6 +19,7 @@ import { fail } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
+import { millisOf } from "../../kernel/time.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { recordAdminInteraction } from "../../wallet/interactions.js";
@@ -69,14 +70,10 @@ export function tierConfig(config: VipConfig, tier: number): VipTierConfig {
 // Pure membership logic
 // ---------------------------------------------------------------------------------------------------
 
-function millis(value: unknown): number | null {
-  return value && typeof (value as { toMillis?: unknown }).toMillis === "function" ? (value as { toMillis(): number }).toMillis() : null;
-}
-
-/** The stored membership if it is well-formed and active at nowMs (same test as gifts' isVip). */
+/** The stored membership if it is well-formed and active at nowMs (gifts check VIP-only gifts with it too). */
 export function activeVip(user: Record<string, unknown> | undefined, nowMs: number): { tier: number; expiresAtMs: number } | null {
   const vip = user?.vip as Partial<StoredVip> | undefined;
-  const expiresAtMs = millis(vip?.expiresAt);
+  const expiresAtMs = millisOf(vip?.expiresAt);
   if (typeof vip?.tier !== "number" || vip.tier < 1 || expiresAtMs === null || expiresAtMs <= nowMs) return null;
   return { tier: vip.tier, expiresAtMs };
 }
@@ -335,7 +332,7 @@ export async function expireVipMemberships(now: Date = new Date()): Promise<Expi
       const expired = await runTransaction(async (tx) => {
         const snapshot = await tx.get(candidate.ref);
         const vip = snapshot.get("vip") as Partial<StoredVip> | undefined;
-        const expiresAtMs = millis(vip?.expiresAt);
+        const expiresAtMs = millisOf(vip?.expiresAt);
         if (!vip || expiresAtMs === null || expiresAtMs > nowMs) return false;
         const tier = typeof vip.tier === "number" ? vip.tier : 0;
         const id = `expired_${expiresAtMs}`;
