@@ -9,8 +9,8 @@ import { db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { rolesFromClaims } from "../kernel/roles.js";
-import { isStaff as isStaffRole, loadStream } from "../live/store.js";
+import { isStaff, rolesFromClaims } from "../kernel/roles.js";
+import { loadStream } from "../live/store.js";
 import { loadRoom, requireAuthorityOver as requireRoomAuthorityOver, authorityOf as roomAuthorityOf } from "../rooms/store.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
 import type {
@@ -38,7 +38,7 @@ async function authorityIn(caller: Caller, venue: Venue): Promise<{ authority: V
     };
   }
   const stream = await loadStream(venue.id);
-  const staff = isStaffRole(caller.roles);
+  const staff = isStaff(caller.roles);
   return {
     authority: staff ? "staff" : stream.hostUid === caller.uid ? "host" : null,
     onTarget: async (uid) => {
@@ -46,7 +46,7 @@ async function authorityIn(caller: Caller, venue: Venue): Promise<{ authority: V
       if (uid === stream.hostUid) fail("permission-denied", "Only a moderator can do this to the host.");
       // users/{uid}.roles mirrors the roles claim (set only by setUserRoles).
       const target = await db().collection(Collections.users).doc(uid).get();
-      if (isStaffRole(rolesFromClaims(target.data()))) fail("permission-denied", "A host cannot do this to a moderator.");
+      if (isStaff(rolesFromClaims(target.data()))) fail("permission-denied", "A host cannot do this to a moderator.");
     },
   };
 }

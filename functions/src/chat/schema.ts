@@ -4,7 +4,7 @@
  * and the moderation callables' requests and responses.
  */
 import { z } from "zod";
-import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
+import { AuthUidSchema, KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 
 /** database.rules.json: chat/$venueKey/$messageId/text. */
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
@@ -17,19 +17,16 @@ export const CHAT_MIN_INTERVAL_MS = 1_000;
 /** Longest mute a host or moderator can set in one call (30 days). */
 export const MAX_MUTE_SECONDS = 30 * 86_400;
 
-/** Firebase uids as every callable takes them: key-safe (they become RTDB keys). */
-export const UidSchema = KeySafeUidSchema;
-
 export const VenueRefSchema = z.object({ type: z.enum(["stream", "room"]), id: KeySafeIdSchema }).strict();
 export type VenueRef = z.infer<typeof VenueRefSchema>;
 
 /**
  * A message as a client writes it (the rules admit nothing else). Its uid is the sender's auth uid, which
- * the rules checked: any uid the RTDB accepts as a key, so moderation never skips a sender.
+ * the rules checked: any uid Auth issues is accepted, so moderation never skips a sender.
  */
 export const ChatMessageSchema = z
   .object({
-    uid: z.string().min(1).max(128),
+    uid: AuthUidSchema,
     text: z.string().min(1).max(MAX_CHAT_MESSAGE_LENGTH),
     createdAt: z.number().int().positive(),
   })
@@ -44,7 +41,7 @@ export interface ModeratedChatMessage extends ChatMessage {
 export const MuteInVenueRequestSchema = z
   .object({
     venue: VenueRefSchema,
-    uid: UidSchema,
+    uid: KeySafeUidSchema,
     durationSeconds: z.number().int().min(10).max(MAX_MUTE_SECONDS),
     reason: z.string().trim().min(1).max(200).optional(),
   })
@@ -56,7 +53,7 @@ export interface MuteInVenueResponse {
   mutedUntil: number;
 }
 
-export const UnmuteInVenueRequestSchema = z.object({ venue: VenueRefSchema, uid: UidSchema }).strict();
+export const UnmuteInVenueRequestSchema = z.object({ venue: VenueRefSchema, uid: KeySafeUidSchema }).strict();
 export type UnmuteInVenueRequest = z.infer<typeof UnmuteInVenueRequestSchema>;
 
 export interface UnmuteInVenueResponse {

@@ -8,6 +8,11 @@ export const ROLES = ["viewer", "host", "player", "reseller", "agencyOwner", "mo
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** Moderators and admins: they act in every venue (end streams, remove members) whatever its owner says. */
+export function isStaff(roles: readonly string[]): boolean {
+  return roles.includes("moderator") || roles.includes("admin");
+}
+
 /** Reads the roles claim defensively: tokens minted before roles existed, or by hand, may lack it. */
 export function rolesFromClaims(claims: Record<string, unknown> | undefined): Role[] {
   const raw = claims?.roles;

@@ -38,6 +38,17 @@ export const KeySafeIdSchema = keySafeId();
 /** A Firebase uid that is also key-safe (it becomes RTDB keys and document ids). */
 export const KeySafeUidSchema = keySafeId({ label: "uid" });
 
+/**
+ * A uid as Firebase Auth may issue it (1–128 characters, never "/"), for uids the callables did not admit
+ * themselves: provider payloads (store purchases, Checkout metadata), venue gifts read from the ledger.
+ * Safe as a document id; not necessarily as an RTDB key (KeySafeUidSchema is).
+ */
+export const AuthUidSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^/]+$/, "must not contain /");
+
 /** A pagination cursor the server handed out: never empty (omit it for the first page). */
 export const CursorSchema = z.string().min(1, "cursor must not be empty: omit it for the first page").max(512);
 

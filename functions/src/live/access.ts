@@ -7,11 +7,12 @@ import { isBanActive } from "../identity/policy.js";
 import { readBan } from "../kernel/account.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
+import { isStaff } from "../kernel/roles.js";
 import { followerRef, isBlockedPair } from "../social/store.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
 import type { LiveConfig } from "./schema.js";
-import { isStaff, readValue, type StoredStream, streamSecretRef, streamVenue } from "./store.js";
+import { readValue, type StoredStream, streamSecretRef, streamVenue } from "./store.js";
 
 interface StreamSecrets {
   passwordHash?: string | null;

@@ -9,11 +9,11 @@ import { firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { isStaff } from "../kernel/roles.js";
 import { demoteMediaPublisher } from "../media/sessions.js";
 import { VenuePaths } from "../venues/paths.js";
 import type { AnswerGuestInvite, AnswerGuestRequest, GuestActionResponse, StreamRefRequest, StreamUserRequest } from "./schema.js";
 import {
-  isStaff,
   LivePaths,
   loadLiveStream,
   loadStream,

@@ -8,7 +8,7 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { rolesFromClaims } from "../kernel/roles.js";
+import { isStaff, rolesFromClaims } from "../kernel/roles.js";
 import { VenuePaths } from "../venues/paths.js";
 import type {
   KickFromStreamRequest,
@@ -17,7 +17,7 @@ import type {
   PinStreamMessageResponse,
   StreamUserRequest,
 } from "./schema.js";
-import { isStaff, LivePaths, liveConfig, loadLiveStream, readValue, type StoredStream, serverTimestamp, streamVenue, updateTree } from "./store.js";
+import { LivePaths, liveConfig, loadLiveStream, readValue, type StoredStream, serverTimestamp, streamVenue, updateTree } from "./store.js";
 import { removeStreamMember } from "./viewers.js";
 
 function assertModerates(caller: Caller, stream: StoredStream): void {

@@ -19,8 +19,6 @@ import type { MediaToken } from "../media/tokens.js";
 /** Ids safe as Firestore document ids, RTDB keys and venue keys (venues/paths.ts parseVenueKey). */
 export const StreamIdSchema = keySafeId({ label: "streamId" });
 
-export const UidSchema = KeySafeUidSchema;
-
 export const STREAM_VISIBILITIES = ["public", "private", "followers", "password"] as const;
 export const StreamVisibilitySchema = z.enum(STREAM_VISIBILITIES);
 export type StreamVisibility = z.infer<typeof StreamVisibilitySchema>;
@@ -167,7 +165,7 @@ export const StartStreamRequestSchema = z
     coverPath: CoverPathSchema.nullish(),
     visibility: StreamVisibilitySchema,
     password: z.string().min(4).max(64).optional(),
-    invitedUids: z.array(UidSchema).max(1000).optional(),
+    invitedUids: z.array(KeySafeUidSchema).max(1000).optional(),
     country: CountrySchema,
     region: SlugSchema,
     language: z.string().min(2).max(35).refine(isBcp47, "language must be a BCP-47 tag (e.g. pt-BR)").optional(),
@@ -212,8 +210,8 @@ export interface EndStreamResponse {
 export const UpdateStreamInvitesRequestSchema = z
   .object({
     streamId: StreamIdSchema,
-    add: z.array(UidSchema).max(200).default([]),
-    remove: z.array(UidSchema).max(200).default([]),
+    add: z.array(KeySafeUidSchema).max(200).default([]),
+    remove: z.array(KeySafeUidSchema).max(200).default([]),
   })
   .strict()
   .refine((r) => r.add.length + r.remove.length > 0, "nothing to change");
@@ -256,10 +254,10 @@ export interface StreamMediaTokenResponse {
   isGuest: boolean;
 }
 
-export const StreamUserRequestSchema = z.object({ streamId: StreamIdSchema, uid: UidSchema }).strict();
+export const StreamUserRequestSchema = z.object({ streamId: StreamIdSchema, uid: KeySafeUidSchema }).strict();
 export type StreamUserRequest = z.infer<typeof StreamUserRequestSchema>;
 
-export const AnswerGuestRequestSchema = z.object({ streamId: StreamIdSchema, uid: UidSchema, accept: z.boolean() }).strict();
+export const AnswerGuestRequestSchema = z.object({ streamId: StreamIdSchema, uid: KeySafeUidSchema, accept: z.boolean() }).strict();
 export type AnswerGuestRequest = z.infer<typeof AnswerGuestRequestSchema>;
 
 export const AnswerGuestInviteSchema = z.object({ streamId: StreamIdSchema, accept: z.boolean() }).strict();
@@ -274,7 +272,7 @@ export interface GuestActionResponse {
 export const KickFromStreamRequestSchema = z
   .object({
     streamId: StreamIdSchema,
-    uid: UidSchema,
+    uid: KeySafeUidSchema,
     /** Also ban from this stream for this long; absent: the user may join again. */
     banMinutes: z.number().int().min(1).max(525_600).optional(),
   })

@@ -103,10 +103,6 @@ export function summaryOf(stream: StoredStream): StreamSummary {
   };
 }
 
-export function isStaff(roles: readonly string[]): boolean {
-  return roles.includes("moderator") || roles.includes("admin");
-}
-
 // ---------------------------------------------------------------------------------------------------
 // RTDB helpers
 // ---------------------------------------------------------------------------------------------------

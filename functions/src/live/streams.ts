@@ -15,6 +15,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { isStaff } from "../kernel/roles.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom } from "../media/sessions.js";
 import { userRef } from "../social/store.js";
@@ -33,7 +34,6 @@ import type {
   UpdateStreamInvitesResponse,
 } from "./schema.js";
 import {
-  isStaff,
   LivePaths,
   liveConfig,
   liveHostRef,

@@ -22,6 +22,7 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { isStaff } from "../kernel/roles.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
 import { vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { trimToLast } from "../venues/feeds.js";
@@ -43,7 +44,6 @@ import type {
 } from "./schema.js";
 import {
   bounded,
-  isStaff,
   LivePaths,
   liveConfig,
   loadLiveStream,

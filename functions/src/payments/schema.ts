@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { AuthUidSchema } from "../kernel/validation.js";
 
 /** Ids that become part of a document path (webhookEvents/{provider}:{id}, checkoutSessions/{id}). */
 const PathSafeIdSchema = z
@@ -11,13 +12,6 @@ const PathSafeIdSchema = z
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9_.:-]+$/, "must contain letters, digits and _ . : - only");
-
-/** Firebase uids become wallet document ids: bounded, and never a path separator. */
-export const UidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .refine((uid) => !uid.includes("/"), "must not contain '/'");
 
 export const CurrencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code in capitals, e.g. USD");
 
@@ -68,7 +62,7 @@ export interface CreateCheckoutSessionResponse {
 
 /** checkoutSessions/{sessionId}: written at creation, updated by the Stripe webhook. */
 export const StoredCheckoutSessionSchema = z.looseObject({
-  uid: UidSchema,
+  uid: AuthUidSchema,
   packageId: z.string(),
   coins: z.number().int().min(1),
   amount: z.number().int().min(1),
@@ -86,7 +80,7 @@ export type StoredCheckoutSession = z.infer<typeof StoredCheckoutSessionSchema>;
 
 /** Metadata we put on every Checkout Session and its PaymentIntent (Stripe returns it as strings). */
 export const CheckoutMetadataSchema = z.looseObject({
-  uid: UidSchema,
+  uid: AuthUidSchema,
   packageId: z.string().min(1),
   coins: z
     .string()

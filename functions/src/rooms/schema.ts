@@ -45,7 +45,6 @@ export const MAX_SEATS = 15;
 export const GIFT_SHARDS = 16;
 
 export const RoomIdSchema = keySafeId({ max: 64 });
-export const UidSchema = KeySafeUidSchema;
 const SeatIndexSchema = z
   .number()
   .int()
@@ -139,7 +138,7 @@ export type UpdateRoomRequest = z.infer<typeof UpdateRoomRequestSchema>;
 export const RoomRequestSchema = z.object({ roomId: RoomIdSchema }).strict();
 export type RoomRequest = z.infer<typeof RoomRequestSchema>;
 
-export const SetRoomAdminRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema, admin: z.boolean() }).strict();
+export const SetRoomAdminRequestSchema = z.object({ roomId: RoomIdSchema, uid: KeySafeUidSchema, admin: z.boolean() }).strict();
 export type SetRoomAdminRequest = z.infer<typeof SetRoomAdminRequestSchema>;
 
 export const SetAnnouncementRequestSchema = z.object({ roomId: RoomIdSchema, text: z.string().trim().max(500) }).strict();
@@ -164,23 +163,23 @@ export type TakeSeatRequest = z.infer<typeof TakeSeatRequestSchema>;
 export const SeatIndexRequestSchema = z.object({ roomId: RoomIdSchema, index: SeatIndexSchema }).strict();
 export type SeatIndexRequest = z.infer<typeof SeatIndexRequestSchema>;
 
-export const TargetUserRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema }).strict();
+export const TargetUserRequestSchema = z.object({ roomId: RoomIdSchema, uid: KeySafeUidSchema }).strict();
 export type TargetUserRequest = z.infer<typeof TargetUserRequestSchema>;
 
-export const InviteToSeatRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema, index: SeatIndexSchema.optional() }).strict();
+export const InviteToSeatRequestSchema = z.object({ roomId: RoomIdSchema, uid: KeySafeUidSchema, index: SeatIndexSchema.optional() }).strict();
 export type InviteToSeatRequest = z.infer<typeof InviteToSeatRequestSchema>;
 
 export const RespondToSeatInviteRequestSchema = z.object({ roomId: RoomIdSchema, accept: z.boolean() }).strict();
 export type RespondToSeatInviteRequest = z.infer<typeof RespondToSeatInviteRequestSchema>;
 
 /** Mute/unmute: without uid the caller's own mic; with another uid, the owner or a room admin. */
-export const MicRequestSchema = z.object({ roomId: RoomIdSchema, uid: UidSchema.optional() }).strict();
+export const MicRequestSchema = z.object({ roomId: RoomIdSchema, uid: KeySafeUidSchema.optional() }).strict();
 export type MicRequest = z.infer<typeof MicRequestSchema>;
 
 export const KickFromRoomRequestSchema = z
   .object({
     roomId: RoomIdSchema,
-    uid: UidSchema,
+    uid: KeySafeUidSchema,
     /** Ban length; config/rooms.kickBanMinutes when absent, at most maxBanMinutes. */
     banMinutes: z.number().int().min(1).max(525_600).optional(),
     reason: z.string().trim().min(1).max(200).optional(),

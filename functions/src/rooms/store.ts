@@ -6,6 +6,7 @@ import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firesto
 import { db, rtdb } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
+import { isStaff } from "../kernel/roles.js";
 import { millisOf } from "../kernel/time.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
 import { type LockMode, RoomCollections, type RoomMemberRole, type RoomStatus, type RoomView } from "./schema.js";
@@ -114,13 +115,9 @@ export function roomView(room: RoomRecord): RoomView {
 /** owner > staff (platform moderators and admins: any room) > room admin > none. */
 export type RoomAuthority = "owner" | "staff" | "admin" | "none";
 
-export function isStaff(caller: Pick<Caller, "roles">): boolean {
-  return caller.roles.includes("admin") || caller.roles.includes("moderator");
-}
-
 export function authorityOf(room: RoomRecord, caller: Pick<Caller, "uid" | "roles">): RoomAuthority {
   if (room.ownerUid === caller.uid) return "owner";
-  if (isStaff(caller)) return "staff";
+  if (isStaff(caller.roles)) return "staff";
   if (room.admins.includes(caller.uid)) return "admin";
   return "none";
 }

@@ -3,8 +3,6 @@ import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { CursorSchema, KeySafeUidSchema, nullMeansDefaults } from "../kernel/validation.js";
 
-const UidSchema = KeySafeUidSchema;
-
 /** A Storage object path: relative, no empty or dot segments. Ownership (prefix) is checked in the service. */
 const StoragePathSchema = z
   .string()
@@ -77,7 +75,7 @@ export interface SetUsernameResponse {
   nextChangeAllowedAt: string;
 }
 
-export const TargetUserRequestSchema = z.object({ uid: UidSchema }).strict();
+export const TargetUserRequestSchema = z.object({ uid: KeySafeUidSchema }).strict();
 export type TargetUserRequest = z.infer<typeof TargetUserRequestSchema>;
 
 export interface FollowResponse {
@@ -91,7 +89,7 @@ export interface BlockResponse {
 
 export const ListEdgesRequestSchema = z
   .object({
-    uid: UidSchema,
+    uid: KeySafeUidSchema,
     limit: z.number().int().min(1).max(100).default(20),
     cursor: CursorSchema.nullish(),
   })

@@ -12,24 +12,18 @@
 import { z } from "zod";
 import { firestoreValues } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
-import { parse } from "../../kernel/validation.js";
+import { AuthUidSchema, parse } from "../../kernel/validation.js";
 import type { VenueGiftRecorder } from "../../venues/ports.js";
 import { incrementLiveScore } from "./mirror.js";
 import { PkIdSchema } from "./schema.js";
 import { battleRef, countedGiftRef, readBattle, sidesOf, streamRef, timestampOf } from "./store.js";
 
-const UidSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[^/]+$/, "must not contain /");
-
 const VenueGiftSchema = z
   .object({
     transactionId: PkIdSchema,
     venue: z.object({ type: z.enum(["stream", "room"]), id: PkIdSchema }).strict(),
-    senderUid: UidSchema,
-    recipientUid: UidSchema,
+    senderUid: AuthUidSchema,
+    recipientUid: AuthUidSchema,
     coins: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     at: z.number().int().min(0),
   })
