@@ -5,8 +5,8 @@
  * staff (rooms/store.ts: nobody but staff acts on the owner, room admins not on each other). Nobody mutes
  * themselves. Every action is recorded in chatArchive/{venueKey}/actions.
  */
-import { db, firestoreValues, rtdb } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { firestoreValues, rtdb } from "../kernel/app.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { isStaff, rolesFromClaims } from "../kernel/roles.js";
@@ -45,7 +45,7 @@ async function authorityIn(caller: Caller, venue: Venue): Promise<{ authority: V
       if (staff) return;
       if (uid === stream.hostUid) fail("permission-denied", "Only a moderator can do this to the host.");
       // users/{uid}.roles mirrors the roles claim (set only by setUserRoles).
-      const target = await db().collection(Collections.users).doc(uid).get();
+      const target = await userRef(uid).get();
       if (isStaff(rolesFromClaims(target.data()))) fail("permission-denied", "A host cannot do this to a moderator.");
     },
   };

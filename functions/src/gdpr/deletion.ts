@@ -22,7 +22,7 @@
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
 import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
@@ -43,7 +43,6 @@ const EDGE_TX_ATTEMPTS = 30;
 export function deletionRef(uid: string): DocumentReference {
   return db().collection(L.gdprDeletions).doc(uid);
 }
-const userRef = (uid: string) => db().collection(Collections.users).doc(uid);
 
 function nextStep(step: DeletionStep): DeletionStep {
   return DELETION_STEPS[Math.min(DELETION_STEPS.indexOf(step) + 1, DELETION_STEPS.length - 1)] as DeletionStep;

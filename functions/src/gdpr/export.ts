@@ -14,7 +14,7 @@
  */
 import type { DocumentSnapshot, Query } from "firebase-admin/firestore";
 import { auth, db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -68,8 +68,7 @@ const byCreatedAt = (a: JsonRecord, b: JsonRecord) => String(a.createdAt ?? "").
 
 export async function buildExport(uid: string): Promise<DataExportBundle> {
   const { FieldPath } = firestoreValues();
-  const users = db().collection(Collections.users);
-  const profileRef = users.doc(uid);
+  const profileRef = userRef(uid);
   const account = userAccount(uid);
 
   const [authUser, profile, walletDoc, balances, kycDoc] = await Promise.all([

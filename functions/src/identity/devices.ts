@@ -6,7 +6,7 @@
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
 import { revokeSessions } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
@@ -25,7 +25,7 @@ import {
 } from "./schema.js";
 
 function refs(uid: string) {
-  const user = db().collection(Collections.users).doc(uid);
+  const user = userRef(uid);
   return {
     devices: user.collection(IdentityCollections.devices),
     notifications: user.collection(IdentityCollections.notifications),

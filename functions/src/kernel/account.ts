@@ -10,7 +10,7 @@
  */
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { auth, db, firestoreValues } from "./app.js";
-import { Collections } from "./collections.js";
+import { Collections, userRef } from "./collections.js";
 import { fail } from "./errors.js";
 import { millisOf } from "./time.js";
 
@@ -39,7 +39,7 @@ export function banRef(uid: string) {
 }
 
 export function sessionsRef(uid: string) {
-  return db().collection(Collections.users).doc(uid).collection(Collections.userPrivate).doc("sessions");
+  return userRef(uid).collection(Collections.userPrivate).doc("sessions");
 }
 
 const millisOrUndefined = (value: unknown): number | undefined => millisOf(value) ?? undefined;

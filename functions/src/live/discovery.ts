@@ -11,10 +11,10 @@
  */
 import type { Query, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { blockedAmong, FOLLOWING, userRef } from "../social/store.js";
+import { blockedAmong, FOLLOWING } from "../social/store.js";
 import type { ListLiveStreamsRequest, ListLiveStreamsResponse, StreamSummary } from "./schema.js";
 import { type StoredStream, summaryOf } from "./store.js";
 

@@ -3,8 +3,7 @@
  * with a stream ban for a duration: bans/{venueKey}/{uid} = untilMs, checked by joinStream), unban,
  * and the pinned message in the live state. A host cannot act on staff or on themselves.
  */
-import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -29,7 +28,7 @@ async function assertTargetable(caller: Caller, stream: StoredStream, uid: strin
   if (uid === caller.uid) fail("failed-precondition", "You cannot do this to yourself.");
   if (isStaff(caller.roles)) return;
   // roles on users/{uid} mirror the claim (set only by setUserRoles).
-  const target = await db().collection(Collections.users).doc(uid).get();
+  const target = await userRef(uid).get();
   if (isStaff(rolesFromClaims(target.data()))) fail("permission-denied", "Moderators cannot be removed by a host.");
 }
 

@@ -10,7 +10,7 @@
  * streams/{id}/ranking from the ledger (authoritative; see analytics.ts) and these keys expire.
  */
 import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -150,8 +150,7 @@ async function assertMayViewRanking(caller: Caller, stream: StoredStream): Promi
 
 async function withProfiles(entries: RankEntry[]): Promise<RankedGifter[]> {
   if (entries.length === 0) return [];
-  const users = db().collection(Collections.users);
-  const profiles = await db().getAll(...entries.map((e) => users.doc(e.uid)));
+  const profiles = await db().getAll(...entries.map((e) => userRef(e.uid)));
   const nowMs = Date.now();
   return entries.map((entry, i) => {
     const data = profiles[i]?.data();

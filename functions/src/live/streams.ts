@@ -10,7 +10,7 @@
 import { isBanActive } from "../identity/policy.js";
 import { readBan } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
@@ -18,7 +18,6 @@ import { log } from "../kernel/logger.js";
 import { isStaff } from "../kernel/roles.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom } from "../media/sessions.js";
-import { userRef } from "../social/store.js";
 import { hashVenuePassword } from "../venues/password.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";

@@ -17,8 +17,8 @@
  * publications arriving out of order cannot roll a count back. A publication lost to a crash is redone by
  * the next change of that shard, or by the live sweep (resyncViewerCount).
  */
-import { db, rtdb } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { rtdb } from "../kernel/app.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -191,7 +191,7 @@ export async function publishLiveState(stream: StoredStream): Promise<void> {
 }
 
 async function profileOf(uid: string): Promise<Record<string, unknown> | undefined> {
-  return (await db().collection(Collections.users).doc(uid).get()).data();
+  return (await userRef(uid).get()).data();
 }
 
 function displayNameOf(profile: Record<string, unknown> | undefined): string | undefined {

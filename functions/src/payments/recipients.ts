@@ -10,7 +10,7 @@ import { PersonalDataLocations } from "../gdpr/personal-data.js";
 import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
 import { auth, db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { userRef } from "../kernel/collections.js";
 import { millisOf } from "../kernel/time.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
@@ -42,7 +42,7 @@ export async function grantRefusal(uid: string, read: (ref: DocumentReference) =
   if (isAnonymousAppUserId(uid)) return "anonymous-app-user";
   if (!KeySafeUidSchema.safeParse(uid).success) return "not-a-user-id";
   const [profile, ban, deletion] = await Promise.all([
-    read(db().collection(Collections.users).doc(uid)),
+    read(userRef(uid)),
     read(db().collection(IdentityCollections.bans).doc(uid)),
     read(db().collection(PersonalDataLocations.gdprDeletions).doc(uid)),
   ]);

@@ -4,8 +4,8 @@
  * inside the same transaction (so a second award, a re-run or a race is a no-op, never an overwrite).
  */
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
-import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { firestoreValues } from "../kernel/app.js";
+import { userRef } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { BADGES, type BadgeId } from "./schema.js";
 
@@ -13,7 +13,7 @@ export const GENEROUS_COINS = 1000;
 export const FOLLOWERS_BADGE_AT = 100;
 
 export function badgeRef(uid: string, badgeId: BadgeId): DocumentReference {
-  return db().collection(Collections.users).doc(uid).collection(BADGES).doc(badgeId);
+  return userRef(uid).collection(BADGES).doc(badgeId);
 }
 
 /** What one ledger transaction did for a user, as far as badge rules care. */

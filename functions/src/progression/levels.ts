@@ -18,7 +18,7 @@
  */
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { userRef } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
@@ -202,7 +202,7 @@ async function settleProgression(
   // concurrent gifts are incrementing. A level the next gift's settle sees is settled by that one.
   const changed = await runTransaction(
     async (tx) => {
-      const [fresh, profile] = await tx.getAll(progressionRef(uid), db().collection(Collections.users).doc(uid));
+      const [fresh, profile] = await tx.getAll(progressionRef(uid), userRef(uid));
       const current = standingOf(fresh as DocumentSnapshot);
       const levels = dueLevels(points, current, config);
       const candidates = missingBadges(points, facts, current);
@@ -216,7 +216,7 @@ async function settleProgression(
       for (const track of TRACKS) {
         if (levels[track] <= current.levels[track]) continue;
         levelUps.push({ uid, track, from: current.levels[track], to: levels[track] });
-        const notification = db().collection(Collections.users).doc(uid).collection(NOTIFICATIONS).doc(`level-up-${track}-${levels[track]}`);
+        const notification = userRef(uid).collection(NOTIFICATIONS).doc(`level-up-${track}-${levels[track]}`);
         tx.set(notification, { type: "level-up", track, level: levels[track], at: now });
       }
       const awarded = awardMissingBadges(tx, uid, candidates, badgeSnapshots, source, now);
@@ -291,7 +291,7 @@ export async function readMyProgression(uid: string): Promise<ListMyProgressionR
     progressionConfig(),
     progressionRef(uid).get(),
     readPoints(uid),
-    db().collection(Collections.users).doc(uid).collection(BADGES).get(),
+    userRef(uid).collection(BADGES).get(),
   ]);
   const track = (name: Track): TrackProgress => {
     // Levels are settled just after the points land; until then the points already show the new total.

@@ -27,7 +27,7 @@ import { giftEntries, splitGiftValue } from "../gifts/send-gift.js";
 import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -118,7 +118,7 @@ async function payForVisit(room: RoomRecord, uid: string, visitId: string, confi
     // The fee is read inside the transaction: a retry after a fee change replays the first price.
     { type: "room.entry", owner: uid, key, payload: { roomId: room.id }, actor: uid },
     async ({ tx, wallet, get }) => {
-      const [roomSnap, ownerSnap] = await tx.getAll(roomRef(room.id), db().collection(Collections.users).doc(room.ownerUid));
+      const [roomSnap, ownerSnap] = await tx.getAll(roomRef(room.id), userRef(room.ownerUid));
       const current = roomSnap ? roomFromSnapshot(roomSnap) : null;
       if (current?.status !== "open") return fail("failed-precondition", "This room is closed.", { reason: "room-closed" });
       if (current.lockMode !== "paid" || !current.entryFeeCoins) return fail("aborted", "The room's entry settings changed; please retry.");
@@ -159,12 +159,7 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
   const venue = roomVenue(room.id);
   const nowMs = Date.now();
   const [[profile, accountBan, blockedByOwner, blockingOwner], member, bannedUntil] = await Promise.all([
-    db().getAll(
-      db().collection(Collections.users).doc(uid),
-      db().collection(IdentityCollections.bans).doc(uid),
-      blockRef(room.ownerUid, uid),
-      blockRef(uid, room.ownerUid),
-    ),
+    db().getAll(userRef(uid), db().collection(IdentityCollections.bans).doc(uid), blockRef(room.ownerUid, uid), blockRef(uid, room.ownerUid)),
     memberRecord(room.id, uid),
     activeRoomBanUntil(room.id, uid, nowMs),
   ]);

@@ -8,7 +8,7 @@
  */
 import type { Query } from "firebase-admin/firestore";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
@@ -81,7 +81,7 @@ async function initRealtime(room: RoomRecord): Promise<void> {
 export async function createRoom(caller: Caller, request: CreateRoomRequest): Promise<CreateRoomResponse> {
   const config = await roomsConfig();
   checkFee(request.lock, config);
-  const profile = await db().collection(Collections.users).doc(caller.uid).get();
+  const profile = await userRef(caller.uid).get();
   if (profile.get("deleted") === true) fail("permission-denied", "This account was deleted.");
   const passwordHash = request.lock.mode === "password" ? await hashVenuePassword(request.lock.password) : null;
   const { requestId, ...rest } = request;

@@ -7,13 +7,14 @@
  */
 import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { ensureProfile } from "./profile.js";
 import type { BlockResponse, FollowResponse, TargetUserRequest } from "./schema.js";
-import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS, userRef } from "./store.js";
+import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS } from "./store.js";
 
 async function requireUsers(...uids: string[]): Promise<void> {
   const snaps = await db().getAll(...uids.map(userRef));

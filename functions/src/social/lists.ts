@@ -4,11 +4,12 @@
  */
 import type { DocumentData, Query, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { privacyOf } from "./profile.js";
 import type { ListEdgesRequest, ListEdgesResponse, Suggestion, SuggestionsResponse, UserListItem } from "./schema.js";
-import { blockedAmong, FOLLOWERS, FOLLOWING, followerRef, followingRef, isBlockedPair, userRef } from "./store.js";
+import { blockedAmong, FOLLOWERS, FOLLOWING, followerRef, followingRef, isBlockedPair } from "./store.js";
 
 type Direction = typeof FOLLOWERS | typeof FOLLOWING;
 
@@ -117,7 +118,7 @@ export async function suggestions(caller: Caller, limit: number): Promise<Sugges
   const country = mySnap.get("country") as string | undefined;
   const hosts = country
     ? await db()
-        .collection("users")
+        .collection(Collections.users)
         .where("roles", "array-contains", "host")
         .where("country", "==", country)
         .orderBy("followersCount", "desc")

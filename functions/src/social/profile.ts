@@ -1,6 +1,7 @@
 /** Profile fields and usernames. users/{uid} is written only here (rules forbid client writes). */
 import type { Timestamp } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runTransaction } from "../kernel/transactions.js";
@@ -13,7 +14,7 @@ import {
   type UpdateProfileResponse,
   USERNAME_COOLDOWN_DAYS,
 } from "./schema.js";
-import { usernameRef, userRef } from "./store.js";
+import { usernameRef } from "./store.js";
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 /** Where the social graph lives: its collections, document references and block checks. */
-import type { DocumentReference, Transaction } from "firebase-admin/firestore";
+import type { Transaction } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 
 /** usernames/{lowercase}: { uid, username } — the uniqueness claim of a username. */
 export const USERNAMES = "usernames";
@@ -11,7 +11,6 @@ export const REPORTS = "reports";
 export const FOLLOWING = "following";
 export const FOLLOWERS = "followers";
 
-export const userRef = (uid: string): DocumentReference => db().collection(Collections.users).doc(uid);
 export const followingRef = (uid: string, target: string) => userRef(uid).collection(FOLLOWING).doc(target);
 export const followerRef = (uid: string, follower: string) => userRef(uid).collection(FOLLOWERS).doc(follower);
 /** Same id convention as gifts and reseller transfers: exists while the block stands. */

@@ -6,7 +6,7 @@ import type { Transaction } from "firebase-admin/firestore";
 import { revokeSessions } from "../kernel/account.js";
 import { auth, db, firestoreValues } from "../kernel/app.js";
 import { publishClaims, stageClaims } from "../kernel/claims.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
@@ -32,10 +32,9 @@ export function defaultDisplayName(uid: string): string {
 }
 
 function refs(uid: string) {
-  const users = db().collection(Collections.users);
   return {
-    profile: users.doc(uid),
-    account: users.doc(uid).collection(Collections.userPrivate).doc("account"),
+    profile: userRef(uid),
+    account: userRef(uid).collection(Collections.userPrivate).doc("account"),
     wallet: db().collection(Collections.wallets).doc(uid),
   };
 }

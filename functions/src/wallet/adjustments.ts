@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { fingerprint } from "../kernel/idempotency.js";
@@ -163,7 +163,7 @@ async function requestAdjustment(caller: Caller, request: AdminAdjustBalanceRequ
       const result = applied.get("result") as AppliedAdjustment;
       return { response: { ...result, status: "applied" as const, transactionId: applied.id }, replayed: true };
     }
-    if (!(await tx.get(db().collection(Collections.users).doc(request.uid))).exists) fail("not-found", "No such user.");
+    if (!(await tx.get(userRef(request.uid))).exists) fail("not-found", "No such user.");
 
     const { FieldValue } = firestoreValues();
     tx.create(ref, {

@@ -3,8 +3,7 @@
  * platform keeps its fee in coins. Diamond debits fold the caller's shard credits (ledger core). An active
  * VIP membership adds its tier's exchangeBonusBps of the gross, minted to the user in the same posting.
  */
-import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -27,7 +26,7 @@ export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamonds
       const net = gross - fee;
       if (net < 1) fail("failed-precondition", "This exchange is too small: the fee would take all the coins.");
       // The membership as of this transaction: one that expired a moment ago pays no bonus.
-      const profile = await ctx.get(db().collection(Collections.users).doc(caller.uid));
+      const profile = await ctx.get(userRef(caller.uid));
       const vipBonus = shareOf(gross, vipPrivileges(profile.data(), Date.now(), tiers).exchangeBonusBps);
       const wallet = await ctx.wallet(account, { showShards: true });
       const entries = nonZero([

@@ -4,7 +4,7 @@
  * checks balances and writes the ledger document, the balances and the operation's own records.
  */
 import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { type EntryInput, type LedgerContext, type LedgerType, ledgerTransactionId, type WalletSnapshot } from "./ledger.js";
 import type { Balances } from "./schema.js";
@@ -39,6 +39,6 @@ export async function refuseKeyUsedByOtherType(ctx: LedgerContext, otherTypes: L
 
 /** The user's profile must exist for value to be sent to them. */
 export async function requireUserProfile(ctx: LedgerContext, uid: string): Promise<void> {
-  const profile = await ctx.get(db().collection(Collections.users).doc(uid));
+  const profile = await ctx.get(userRef(uid));
   if (!profile.exists) fail("not-found", "No such user.");
 }

@@ -13,7 +13,7 @@
 import type { DocumentData, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { auth, db, firestoreValues } from "../../kernel/app.js";
 import { updateClaims } from "../../kernel/claims.js";
-import { Collections } from "../../kernel/collections.js";
+import { Collections, userRef } from "../../kernel/collections.js";
 import { configDocument } from "../../kernel/config-document.js";
 import { fail } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
@@ -142,7 +142,6 @@ export function planVipChange(user: Record<string, unknown> | undefined, tier: n
 // Writes
 // ---------------------------------------------------------------------------------------------------
 
-const userRef = (uid: string) => db().collection(Collections.users).doc(uid);
 const historyRef = (uid: string, id: string) => userRef(uid).collection(VipCollections.vipHistory).doc(id);
 
 function requireProfile(snapshot: DocumentSnapshot): Record<string, unknown> {
