@@ -53,7 +53,7 @@ export async function banAccount(actor: Caller, request: BanAccountRequest): Pro
       targetUid: request.uid,
       reason: request.reason,
       requestId: request.requestId,
-      expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null,
+      details: { expiresAt: expiresAtMs ? Timestamp.fromMillis(expiresAtMs) : null },
     });
     return { kind, expiresAt: expiresAtMs ? new Date(expiresAtMs).toISOString() : null } as const;
   });
@@ -80,7 +80,7 @@ export async function liftBan(actor: Caller, request: LiftBanRequest): Promise<L
       targetUid: request.uid,
       reason: request.reason,
       requestId: request.requestId,
-      ban: ban.data(),
+      before: ban.data(),
     });
   });
   await publishClaims(request.uid);

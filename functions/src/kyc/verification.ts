@@ -6,6 +6,7 @@
  */
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -141,7 +142,7 @@ export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promi
       tx.update(ref, { status, reviewedBy: actor.uid, reviewedAt: now, reviewReason: request.reason });
       // The approver may not then approve this user's withdrawals (four eyes, wallet/interactions.ts).
       if (status === "approved") recordAdminInteraction(tx, request.uid, actor.uid, "kycApproved");
-      tx.create(db().collection(Collections.auditLog).doc(), {
+      recordAudit(tx, {
         action: "kyc.reviewed",
         actorUid: actor.uid,
         targetUid: request.uid,
@@ -149,7 +150,6 @@ export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promi
         after: status,
         reason: request.reason,
         requestId: request.requestId,
-        at: now,
       });
       return { uid: request.uid, status };
     },
@@ -163,17 +163,14 @@ export async function getKycDetails(actor: Caller, request: GetKycDetailsRequest
   const snapshot = await kycRef(request.uid).get();
   if (!snapshot.exists || !snapshot.get("encrypted")) fail("not-found", "No verification data for this user.");
   const details = toDetails(request.uid, snapshot.data() ?? {});
-  const { FieldValue } = firestoreValues();
-  await db()
-    .collection(Collections.auditLog)
-    .add({
-      action: "kyc.viewed",
-      actorUid: actor.uid,
-      actorRoles: actor.roles,
-      targetUid: request.uid,
-      fields: ["legalName", "dateOfBirth", "documentNumber"],
-      at: FieldValue.serverTimestamp(),
-    });
+  const audit = db().batch();
+  recordAudit(audit, {
+    action: "kyc.viewed",
+    actorUid: actor.uid,
+    targetUid: request.uid,
+    details: { actorRoles: actor.roles, fields: ["legalName", "dateOfBirth", "documentNumber"] },
+  });
+  await audit.commit();
   log.info("kyc details viewed", { actorUid: actor.uid, targetUid: request.uid });
   return details;
 }

@@ -10,6 +10,7 @@
 import { isBanActive } from "../identity/policy.js";
 import { readBan } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -150,13 +151,12 @@ async function closeStream(streamId: string, actor: EndActor, reason: string): P
     tx.update(streamRef(streamId), { status: "ended", endedAt: now, endedBy: actor.uid, endReason: reason, updatedAt: now });
     if (lock.get("streamId") === streamId) tx.delete(lock.ref);
     if (actor.uid !== null && actor.uid !== stream.hostUid) {
-      tx.create(db().collection(Collections.auditLog).doc(), {
+      recordAudit(tx, {
         action: "live.endStream",
         actorUid: actor.uid,
         targetUid: stream.hostUid,
-        streamId,
         reason,
-        at: now,
+        details: { streamId },
       });
     }
     return true;

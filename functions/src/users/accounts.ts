@@ -5,6 +5,7 @@
 import type { Transaction } from "firebase-admin/firestore";
 import { revokeSessions } from "../kernel/account.js";
 import { auth, db, firestoreValues } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
 import { publishClaims, stageClaims } from "../kernel/claims.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -133,7 +134,7 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
       if (profileSnap.exists) {
         tx.update(profile, { roles: request.roles, updatedAt: FieldValue.serverTimestamp() });
       }
-      tx.create(db().collection(Collections.auditLog).doc(), {
+      recordAudit(tx, {
         action: "users.setRoles",
         actorUid: actor.uid,
         targetUid: request.uid,
@@ -141,7 +142,6 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
         after: request.roles,
         reason: request.reason,
         requestId: request.requestId,
-        at: FieldValue.serverTimestamp(),
       });
       return { uid: request.uid, roles: request.roles, takesEffect: demoted ? "sessions-revoked" : "next-token-refresh" };
     },

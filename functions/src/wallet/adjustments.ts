@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -57,11 +58,6 @@ export function balanceAdjustmentId(adminUid: string, requestId: string): string
 
 function adjustmentRef(adjustmentId: string) {
   return db().collection(Collections.balanceAdjustments).doc(adjustmentId);
-}
-
-function auditEntry(tx: Transaction, entry: Record<string, unknown>): void {
-  const { FieldValue } = firestoreValues();
-  tx.create(db().collection(Collections.auditLog).doc(), { ...entry, at: FieldValue.serverTimestamp() });
 }
 
 /** The posting of an adjustment (mint → user, or user → burn); `writes` adds the audit and records. */
@@ -117,15 +113,13 @@ async function applyAdjustment(caller: Caller, request: AdminAdjustBalanceReques
       if ((await ctx.get(adjustmentRef(adjustmentId))).exists)
         fail("failed-precondition", "This request id was already used for a different request.");
       return adjustmentPosting(ctx, request, (tx) => {
-        auditEntry(tx, {
+        recordAudit(tx, {
           action: `wallet.${type}`,
           actorUid: caller.uid,
           targetUid: request.uid,
-          currency: request.currency,
-          amount: request.amount,
           reason: request.reason,
           requestId: request.requestId,
-          transactionId,
+          details: { currency: request.currency, amount: request.amount, transactionId },
         });
         recordAdminInteraction(tx, request.uid, caller.uid, "adjusted");
       });
@@ -183,15 +177,13 @@ async function requestAdjustment(caller: Caller, request: AdminAdjustBalanceRequ
       reviewRequestId: null,
       transactionId: null,
     });
-    auditEntry(tx, {
+    recordAudit(tx, {
       action: "wallet.adjustment.request",
       actorUid: caller.uid,
       targetUid: request.uid,
-      adjustmentId,
-      currency: request.currency,
-      amount: request.amount,
       reason: request.reason,
       requestId: request.requestId,
+      details: { adjustmentId, currency: request.currency, amount: request.amount },
     });
     recordAdminInteraction(tx, request.uid, caller.uid, "adjusted");
     return { response: pendingResponse(adjustmentId, request), replayed: false };
@@ -260,17 +252,13 @@ async function approveAdjustment(
         fail("failed-precondition", "Admins cannot approve adjustments of their own balance.", { reason: "own-account" });
       return adjustmentPosting(ctx, current, (tx) => {
         tx.update(ref, { ...reviewFields(caller, request, "applied"), transactionId });
-        auditEntry(tx, {
+        recordAudit(tx, {
           action: "wallet.adjustment.approve",
           actorUid: caller.uid,
           targetUid: uid,
-          adjustmentId: request.adjustmentId,
-          requestedBy: current.requestedBy,
-          currency,
-          amount,
           reason: request.reason,
           requestId: request.requestId,
-          transactionId,
+          details: { adjustmentId: request.adjustmentId, requestedBy: current.requestedBy, currency, amount, transactionId },
         });
         recordAdminInteraction(tx, uid, caller.uid, "adjusted");
       });
@@ -296,16 +284,13 @@ async function rejectAdjustment(caller: Caller, request: ReviewBalanceAdjustment
     if (current.status !== "pending") alreadyDecided(current.status);
     if (current.uid === caller.uid) fail("failed-precondition", "Admins cannot decide adjustments of their own balance.", { reason: "own-account" });
     tx.update(ref, reviewFields(caller, request, "rejected"));
-    auditEntry(tx, {
+    recordAudit(tx, {
       action: "wallet.adjustment.reject",
       actorUid: caller.uid,
       targetUid: current.uid,
-      adjustmentId: request.adjustmentId,
-      requestedBy: current.requestedBy,
-      currency: current.currency,
-      amount: current.amount,
       reason: request.reason,
       requestId: request.requestId,
+      details: { adjustmentId: request.adjustmentId, requestedBy: current.requestedBy, currency: current.currency, amount: current.amount },
     });
     return response;
   });

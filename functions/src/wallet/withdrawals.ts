@@ -7,6 +7,7 @@
  */
 import type { Query, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -178,17 +179,13 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
             decisionTransactionId,
             updatedAt: now,
           });
-          tx.create(db().collection(Collections.auditLog).doc(), {
+          recordAudit(tx, {
             action: `wallet.withdrawal.${request.decision}`,
             actorUid: caller.uid,
             targetUid: uid,
-            withdrawalId: request.withdrawalId,
-            currency: "diamonds",
-            amount: diamonds,
             reason: request.reason,
             requestId: request.requestId,
-            transactionId: decisionTransactionId,
-            at: now,
+            details: { withdrawalId: request.withdrawalId, currency: "diamonds", amount: diamonds, transactionId: decisionTransactionId },
           });
         },
       };

@@ -33,10 +33,10 @@ describe("wallet: adminAdjustBalance", () => {
     assert.equal(audit[0]?.action, "wallet.admin.grant");
     assert.equal(audit[0]?.actorUid, admin.uid);
     assert.equal(audit[0]?.targetUid, user.uid);
-    assert.equal(audit[0]?.amount, 500);
-    assert.equal(audit[0]?.currency, "coins");
+    assert.equal(audit[0]?.details.amount, 500);
+    assert.equal(audit[0]?.details.currency, "coins");
     assert.equal(audit[0]?.reason, "support ticket #7");
-    assert.equal(audit[0]?.transactionId, tx.id);
+    assert.equal(audit[0]?.details.transactionId, tx.id);
   });
 
   it("debits to the burn account, even from a frozen wallet, but never below zero", async () => {

@@ -12,6 +12,7 @@
  */
 import type { DocumentData, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { auth, db, firestoreValues } from "../../kernel/app.js";
+import { recordAudit } from "../../kernel/audit.js";
 import { updateClaims } from "../../kernel/claims.js";
 import { Collections, userRef } from "../../kernel/collections.js";
 import { configDocument } from "../../kernel/config-document.js";
@@ -252,7 +253,6 @@ export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest
   await auth()
     .getUser(request.uid)
     .catch(() => fail("not-found", "No such user."));
-  const { FieldValue } = firestoreValues();
   const { result, replayed } = await runIdempotent(
     { scope: "progression.adminGrantVip", key: request.requestId, owner: actor.uid, payload: request },
     async (tx) => {
@@ -270,16 +270,15 @@ export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest
       });
       // The granter may not then approve this user's withdrawals (four eyes, wallet/interactions.ts).
       recordAdminInteraction(tx, request.uid, actor.uid, "vipGranted");
-      tx.create(db().collection(Collections.auditLog).doc(), {
+      recordAudit(tx, {
         action: "progression.adminGrantVip",
         actorUid: actor.uid,
         targetUid: request.uid,
         before: change.previous ? { tier: change.previous.tier, expiresAt: new Date(change.previous.expiresAtMs).toISOString() } : null,
         after: { tier: change.tier, expiresAt: new Date(change.expiresAtMs).toISOString() },
-        days: request.days,
         reason: request.reason,
         requestId: request.requestId,
-        at: FieldValue.serverTimestamp(),
+        details: { days: request.days },
       });
       const response: AdminGrantVipResponse = {
         uid: request.uid,
