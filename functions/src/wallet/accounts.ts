@@ -8,6 +8,7 @@ import { z } from "zod";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
+import { type ShardedCounter, shardedCounter } from "../kernel/sharded-counter.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
 export const CURRENCIES = ["coins", "diamonds"] as const;
@@ -67,6 +68,7 @@ export function walletRef(account: WalletAccount): DocumentReference {
 /** Hot recipients are credited on one of N shards, folded into the wallet on spend or by a job. */
 export const CREDIT_SHARDS = 16;
 
-export function walletShardRef(account: WalletAccount, shard: number): DocumentReference {
-  return walletRef(account).collection(Collections.walletShards).doc(String(shard));
+/** wallets/{id}/shards/{0..15}: the wallet's diamond credits not yet folded into it. */
+export function walletShards(account: WalletAccount): ShardedCounter<"diamonds"> {
+  return shardedCounter(walletRef(account), Collections.walletShards, CREDIT_SHARDS, ["diamonds"]);
 }

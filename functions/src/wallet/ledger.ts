@@ -17,17 +17,7 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { fingerprint } from "../kernel/idempotency.js";
 import { runTransaction } from "../kernel/transactions.js";
-import {
-  type AccountId,
-  CREDIT_SHARDS,
-  CURRENCIES,
-  type Currency,
-  isWalletAccount,
-  type WalletAccount,
-  walletDocId,
-  walletRef,
-  walletShardRef,
-} from "./accounts.js";
+import { type AccountId, CURRENCIES, type Currency, isWalletAccount, type WalletAccount, walletDocId, walletRef, walletShards } from "./accounts.js";
 
 export const LEDGER_TYPES = [
   "purchase",
@@ -168,8 +158,6 @@ export async function postLedgerTransaction<Result>(
       }
 
       const wallets = new Map<WalletAccount, WalletSnapshot & { shardRefs: DocumentReference[]; shardsRead: boolean }>();
-      const shardRefsOf = (account: WalletAccount) => Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
-      const shardSum = (shards: DocumentSnapshot[]) => shards.reduce((sum, s) => sum + (s.exists ? numberField(s.data() ?? {}, "diamonds") : 0), 0);
       const readWallet = async (account: WalletAccount, options: { includeShards?: boolean; showShards?: boolean } = {}) => {
         const known = wallets.get(account);
         const snapshot = known ? null : await tx.get(walletRef(account));
@@ -187,14 +175,14 @@ export async function postLedgerTransaction<Result>(
           shardsRead: false,
         };
         if (options.includeShards && !wallet.shardsRead) {
-          const shards = await tx.getAll(...shardRefsOf(account));
-          wallet.shardDiamonds = shardSum(shards);
+          const { totals, present } = await walletShards(account).collect(tx);
+          wallet.shardDiamonds = totals.diamonds;
           wallet.unfoldedShardDiamonds = 0;
-          wallet.shardRefs = shards.filter((s) => s.exists).map((s) => s.ref);
+          wallet.shardRefs = present;
           wallet.shardsRead = true;
         } else if (options.showShards && !wallet.shardsRead) {
           // Outside the transaction: not part of its read set.
-          wallet.unfoldedShardDiamonds = shardSum(await db().getAll(...shardRefsOf(account)));
+          wallet.unfoldedShardDiamonds = (await walletShards(account).read()).diamonds;
         }
         wallets.set(account, wallet);
         return wallet;
@@ -285,8 +273,7 @@ export async function postLedgerTransaction<Result>(
         for (const shardRef of wallet.shardRefs) tx.delete(shardRef);
       }
       for (const entry of shardCredits) {
-        const shard = walletShardRef(entry.account as WalletAccount, Math.floor(Math.random() * CREDIT_SHARDS));
-        tx.set(shard, { diamonds: FieldValue.increment(entry.amount) }, { merge: true });
+        walletShards(entry.account as WalletAccount).increment(tx, { diamonds: entry.amount });
       }
       posting.writes?.(tx);
       return { result: posting.result, replayed: false, transactionId };
@@ -299,21 +286,19 @@ export async function postLedgerTransaction<Result>(
 export async function foldShards(account: WalletAccount): Promise<number> {
   const { FieldValue } = firestoreValues();
   return runTransaction(async (tx) => {
-    const shardRefs = Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
-    const shards = (await tx.getAll(...shardRefs)).filter((s) => s.exists);
-    const folded = shards.reduce((sum, s) => sum + numberField(s.data() ?? {}, "diamonds"), 0);
-    if (!shards.length) return 0;
-    tx.set(walletRef(account), { diamonds: FieldValue.increment(folded), updatedAt: FieldValue.serverTimestamp() }, { merge: true });
-    for (const shard of shards) tx.delete(shard.ref);
-    return folded;
+    const { totals, present } = await walletShards(account).collect(tx);
+    if (!present.length) return 0;
+    tx.set(walletRef(account), { diamonds: FieldValue.increment(totals.diamonds), updatedAt: FieldValue.serverTimestamp() }, { merge: true });
+    for (const shard of present) tx.delete(shard);
+    return totals.diamonds;
   });
 }
 
 /** Balances as the apps should show them: the wallet plus unfolded shard credits. */
 export async function readBalances(account: WalletAccount): Promise<{ coins: number; diamonds: number; inDebt: boolean; frozen: boolean }> {
-  const [wallet, shards] = await Promise.all([walletRef(account).get(), walletRef(account).collection(Collections.walletShards).get()]);
+  const [wallet, shards] = await Promise.all([walletRef(account).get(), walletShards(account).read()]);
   const data = wallet.data() ?? {};
-  const diamonds = numberField(data, "diamonds") + shards.docs.reduce((sum, s) => sum + numberField(s.data(), "diamonds"), 0);
+  const diamonds = numberField(data, "diamonds") + shards.diamonds;
   const coins = numberField(data, "coins");
   return { coins, diamonds, inDebt: isInDebt({ coins, diamonds }), frozen: data.frozen === true };
 }
