@@ -10,8 +10,8 @@ import { type Venue, venueKey } from "../venues/paths.js";
 export function archiveOf(venue: Venue) {
   const root = db().collection(Collections.chatArchive).doc(venueKey(venue));
   return {
-    message: (messageId: string) => root.collection("messages").doc(messageId),
-    sender: (uid: string) => root.collection("senders").doc(uid),
-    newAction: () => root.collection("actions").doc(),
+    message: (messageId: string) => root.collection(Collections.chatMessages).doc(messageId),
+    sender: (uid: string) => root.collection(Collections.chatSenders).doc(uid),
+    newAction: () => root.collection(Collections.chatActions).doc(),
   };
 }

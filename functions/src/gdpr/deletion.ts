@@ -32,7 +32,6 @@ import { removeFromVenue } from "../venues/membership.js";
 import { parseVenueKey, VenuePaths } from "../venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
-import { PersonalDataLocations as L } from "./personal-data.js";
 import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
 
 export const DELETED_DISPLAY_NAME = "deleted-user";
@@ -41,7 +40,7 @@ const BATCH = 200;
 const EDGE_TX_ATTEMPTS = 30;
 
 export function deletionRef(uid: string): DocumentReference {
-  return db().collection(L.gdprDeletions).doc(uid);
+  return db().collection(Collections.gdprDeletions).doc(uid);
 }
 
 function nextStep(step: DeletionStep): DeletionStep {
@@ -134,8 +133,8 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   async followEdges(uid) {
     const { FieldValue } = firestoreValues();
     const directions = [
-      { own: L.following, mirror: L.followers, counter: "followersCount" },
-      { own: L.followers, mirror: L.following, counter: "followingCount" },
+      { own: Collections.following, mirror: Collections.followers, counter: "followersCount" },
+      { own: Collections.followers, mirror: Collections.following, counter: "followingCount" },
     ] as const;
     for (const direction of directions) {
       for (;;) {
@@ -172,11 +171,11 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   },
 
   async devices(uid) {
-    await deleteQuery(userRef(uid).collection(L.devices));
+    await deleteQuery(userRef(uid).collection(Collections.devices));
   },
 
   async notifications(uid) {
-    await deleteQuery(userRef(uid).collection(L.notifications));
+    await deleteQuery(userRef(uid).collection(Collections.notifications));
   },
 
   /** users/{uid}/private/* (account: email, phone; sessions) and idempotency records the user owns (their stored results may echo personal data). */
@@ -189,11 +188,11 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     const claimed = new Set<string>();
     const lower = (await userRef(uid).get()).get("usernameLower");
     if (typeof lower === "string" && lower) claimed.add(lower);
-    for (const doc of (await db().collection(L.usernames).where("uid", "==", uid).get()).docs) claimed.add(doc.id);
+    for (const doc of (await db().collection(Collections.usernames).where("uid", "==", uid).get()).docs) claimed.add(doc.id);
     await Promise.all(
       [...claimed].map((id) =>
         runTransaction(async (tx) => {
-          const ref = db().collection(L.usernames).doc(id);
+          const ref = db().collection(Collections.usernames).doc(id);
           const claim = await tx.get(ref);
           // Someone else may have claimed a name this user released earlier: never delete theirs.
           if (claim.exists && claim.get("uid") === uid) tx.delete(ref);
@@ -238,7 +237,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
    */
   async chatMessages(uid) {
     const { FieldPath, FieldValue } = firestoreValues();
-    const query = db().collectionGroup(L.chatMessages).where("uid", "==", uid).orderBy(FieldPath.documentId()).limit(200);
+    const query = db().collectionGroup(Collections.chatMessages).where("uid", "==", uid).orderBy(FieldPath.documentId()).limit(200);
     let page = await query.get();
     while (!page.empty) {
       const batch = db().batch();
@@ -322,7 +321,7 @@ export async function runAccountDeletion(uid: string, options: RunDeletionOption
 export async function resumeStaleDeletions(staleMinutes = 15, limit = 20): Promise<number> {
   const { Timestamp } = firestoreValues();
   const stale = await db()
-    .collection(L.gdprDeletions)
+    .collection(Collections.gdprDeletions)
     .where("status", "==", "running")
     .where("updatedAt", "<", Timestamp.fromMillis(Date.now() - staleMinutes * 60_000))
     .limit(limit)

@@ -21,7 +21,6 @@ import { log } from "../kernel/logger.js";
 import { decryptKycDocument } from "../kyc/verification.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
-import { PersonalDataLocations as L } from "./personal-data.js";
 import type { DataExportBundle, ExportMyDataResponse, JsonRecord, JsonValue } from "./schema.js";
 
 export const INLINE_EXPORT_LIMIT_BYTES = 1_000_000;
@@ -85,17 +84,19 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.ledger).where("accounts", "array-contains", account)),
     readAll(db().collection(Collections.withdrawals).where("uid", "==", uid)),
     readAll(db().collection(Collections.checkoutSessions).where("uid", "==", uid)),
-    readAll(profileRef.collection(L.following)),
-    readAll(profileRef.collection(L.followers)),
+    readAll(profileRef.collection(Collections.following)),
+    readAll(profileRef.collection(Collections.followers)),
     // blocks/{blockerUid}__{blockedUid}: the caller's own blocks, by id prefix.
     readAll(db().collection(Collections.blocks).where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`)),
-    readAll(profileRef.collection(L.devices)),
-    readAll(profileRef.collection(L.notifications)),
-    readAll(db().collection(L.reports).where("reporterUid", "==", uid)),
+    readAll(profileRef.collection(Collections.devices)),
+    readAll(profileRef.collection(Collections.notifications)),
+    readAll(db().collection(Collections.reports).where("reporterUid", "==", uid)),
   ]);
   const [messagesSent, streamsHosted, roomsOwned, pkBattles] = await Promise.all([
     // chatArchive/{venueKey}/messages/{id}: a collection-group query on uid (index override declared).
-    readAll(db().collectionGroup(L.chatMessages).where("uid", "==", uid)).then((docs) => docs.filter((m) => typeof m.venueKey === "string")),
+    readAll(db().collectionGroup(Collections.chatMessages).where("uid", "==", uid)).then((docs) =>
+      docs.filter((m) => typeof m.venueKey === "string"),
+    ),
     readAll(db().collection(Collections.streams).where("hostUid", "==", uid)),
     readAll(db().collection(Collections.rooms).where("ownerUid", "==", uid)),
     readAll(db().collection(Collections.pkBattles).where("participants", "array-contains", uid)),

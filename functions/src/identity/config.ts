@@ -7,7 +7,7 @@
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { type AccessConfig, AccessConfigSchema, IdentityCollections } from "./schema.js";
+import { type AccessConfig, AccessConfigSchema } from "./schema.js";
 
 const CACHE_TTL_MS = 30_000;
 let cached: { config: AccessConfig; expiresAt: number } | undefined;
@@ -21,7 +21,7 @@ export function parseAccessConfig(raw: unknown): AccessConfig {
 
 export async function accessConfig(now = Date.now()): Promise<AccessConfig> {
   if (cached && cached.expiresAt > now) return cached.config;
-  const snap = await db().collection(Collections.config).doc(IdentityCollections.accessConfigDoc).get();
+  const snap = await db().collection(Collections.config).doc("access").get();
   const config = parseAccessConfig(snap.data());
   cached = { config, expiresAt: now + CACHE_TTL_MS };
   return config;

@@ -4,7 +4,7 @@
  * All writes are keyed by the caller's uid and the client's deviceId, so retries converge.
  */
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
-import { revokeSessions } from "../kernel/account.js";
+import { revokeSessions, sessionsRef } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -13,23 +13,22 @@ import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { accessConfig } from "./config.js";
-import {
-  type DeviceView,
-  IdentityCollections,
-  type ListDevicesResponse,
-  type RegisterDeviceRequest,
-  type RegisterDeviceResponse,
-  type RemoveDeviceRequest,
-  type RemoveDeviceResponse,
-  type SignOutEverywhereResponse,
+import type {
+  DeviceView,
+  ListDevicesResponse,
+  RegisterDeviceRequest,
+  RegisterDeviceResponse,
+  RemoveDeviceRequest,
+  RemoveDeviceResponse,
+  SignOutEverywhereResponse,
 } from "./schema.js";
 
 function refs(uid: string) {
   const user = userRef(uid);
   return {
-    devices: user.collection(IdentityCollections.devices),
-    notifications: user.collection(IdentityCollections.notifications),
-    sessions: user.collection(Collections.userPrivate).doc(IdentityCollections.sessionsDoc),
+    devices: user.collection(Collections.devices),
+    notifications: user.collection(Collections.notifications),
+    sessions: sessionsRef(uid),
   };
 }
 

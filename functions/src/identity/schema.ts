@@ -3,23 +3,8 @@
  * callables' requests (zod) and their response types (importable by clients).
  */
 import { z } from "zod";
-import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
-
-/** Collections owned by this domain. */
-export const IdentityCollections = {
-  /** bans/{uid}: see kernel/collections.ts (callables check it on every call, kernel/account.ts). */
-  bans: Collections.bans,
-  /** users/{uid}/devices/{deviceId}: the account's registered app installations (owner reads). */
-  devices: "devices",
-  /** users/{uid}/notifications/{id}: records the notify domain delivers (owner reads). */
-  notifications: "notifications",
-  /** users/{uid}/private/sessions: { firstDeviceAt, revokedAt } (owner and staff read). */
-  sessionsDoc: "sessions",
-  /** config/access: the document holding AccessConfig. */
-  accessConfigDoc: "access",
-} as const;
 
 /** A few well-known throwaway-mail providers; config/access.disposableEmailDomains replaces this list. */
 export const DEFAULT_DISPOSABLE_EMAIL_DOMAINS = [

@@ -1,14 +1,14 @@
-/** Every top-level collection the backend touches, named once so rules, services and tests agree. */
+/**
+ * Every Firestore collection the backend touches, top-level and nested, named once so rules, services and
+ * tests agree (functions/test/kernel/paths.unit.test.ts refuses a collection name written anywhere else).
+ * Entries marked "personal data" are what gdpr/ exports and deletes besides the profile.
+ */
 import type { DocumentReference } from "firebase-admin/firestore";
 import { db } from "./app.js";
 
 export const Collections = {
   users: "users",
-  /** users/{uid}/private/{doc}: owner-only account data (email, phone). */
-  userPrivate: "private",
   wallets: "wallets",
-  /** wallets/{id}/shards/{n}: credits to hot recipients, folded into the wallet later. */
-  walletShards: "shards",
   /** Immutable double-entry transactions; the document id derives from the idempotency key. */
   ledger: "ledger",
   /** Idempotency records: one per (scope, key), holding the first result. */
@@ -39,17 +39,17 @@ export const Collections = {
   checkoutSessions: "checkoutSessions",
   /** reconciliationReports/{id}: results of conservation checks. */
   reconciliationReports: "reconciliationReports",
-  /** streams/{streamId}: live streams (functions/src/live); streams/{id}/ranking/{uid}: final top gifters. */
+  /** streams/{streamId}: live streams (functions/src/live). */
   streams: "streams",
   /** streamSecrets/{streamId}: { passwordHash, invitedUids } of password/private streams. Server only. */
   streamSecrets: "streamSecrets",
   /** liveHosts/{hostUid}: { streamId } while the host is live (one live stream per host). Server only. */
   liveHosts: "liveHosts",
-  /** pkBattles/{battleId}: PK battles between two live streams (functions/src/live/pk*.ts); /pkCountedGifts/{txId}: live-score markers. */
+  /** pkBattles/{battleId}: PK battles between two live streams (functions/src/live/pk/). */
   pkBattles: "pkBattles",
-  /** chatArchive/{venueKey}/messages/{messageId} (every chat message with its moderation outcome), /senders/{uid}, /actions/{id}. Staff read. */
+  /** chatArchive/{venueKey}: every chat message with its moderation outcome (nested below). Staff read. */
   chatArchive: "chatArchive",
-  /** rooms/{roomId}: voice rooms (functions/src/rooms; sub-collections listed in rooms/schema.ts). */
+  /** rooms/{roomId}: voice rooms (functions/src/rooms). */
   rooms: "rooms",
   /** roomOwners/{uid}: { openRoomIds } — the per-owner cap on open rooms. Server only. */
   roomOwners: "roomOwners",
@@ -73,6 +73,54 @@ export const Collections = {
   adminInteractions: "adminInteractions",
   /** pkRewardCounters/{day}_{host|pair}_{hash}: PK winner rewards paid per UTC day (caps); expiresAt for TTL. Server only. */
   pkRewardCounters: "pkRewardCounters",
+  /** usernames/{lowercase}: { uid, username }, the uniqueness claim of a username (personal data). */
+  usernames: "usernames",
+  /** reports/{id}: the moderation queue, { reporterUid, ... } (personal data: the reports a user filed). */
+  reports: "reports",
+  /** progression/{uid}: levels settled from the point shards; mirrored on users/{uid}. */
+  progression: "progression",
+  /** gdprDeletions/{uid}: the account-deletion state machine. Server only. */
+  gdprDeletions: "gdprDeletions",
+
+  // Nested collections: {parent}/{id}/<name>/{docId}.
+
+  /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */
+  userPrivate: "private",
+  /** users/{uid}/following/{target} and users/{target}/followers/{uid}: the two halves of a follow edge (personal data). */
+  following: "following",
+  followers: "followers",
+  /** users/{uid}/devices/{deviceId}: the account's registered app installations (personal data). */
+  devices: "devices",
+  /** users/{uid}/notifications/{id}: notification records, owner-readable (personal data). */
+  notifications: "notifications",
+  /** users/{uid}/badges/{badgeId}: badges awarded. */
+  badges: "badges",
+  /** users/{uid}/vipHistory/{id}: every purchase, grant and expiry of the user's VIP membership. */
+  vipHistory: "vipHistory",
+  /** wallets/{id}/shards/{n}: credits to hot recipients, folded into the wallet later. */
+  walletShards: "shards",
+  /** platformStats/{stat}/shards/{n}: the shards of a platform counter (e.g. platformStats/users). */
+  statShards: "shards",
+  /** progression/{uid}/points/{n}: point shards (blind increments per counted ledger transaction). */
+  progressionPoints: "points",
+  /** streams/{streamId}/ranking/{uid}: the final top gifters of an ended stream. */
+  streamRanking: "ranking",
+  /** pkBattles/{battleId}/pkCountedGifts/{transactionId}: gifts already added to the live score. */
+  pkCountedGifts: "pkCountedGifts",
+  /** rooms/{roomId}/private/lock: { passwordHash }, never client-readable. */
+  roomPrivate: "private",
+  /** rooms/{roomId}/activity/{id}: the room's activity history. */
+  roomActivity: "activity",
+  /** rooms/{roomId}/giftShards/{n}: gift value not yet folded into the room. */
+  roomGiftShards: "giftShards",
+  /** rooms/{roomId}/visits/{uid}_{visitId}: paid visits. */
+  roomVisits: "visits",
+  /** chatArchive/{venueKey}/messages/{id}: { uid, venueKey, text, createdAt, moderation } (personal data). */
+  chatMessages: "messages",
+  /** chatArchive/{venueKey}/senders/{uid}: auto-mute memory. */
+  chatSenders: "senders",
+  /** chatArchive/{venueKey}/actions/{id}: mutes, unmutes and deletions by hosts and moderators. */
+  chatActions: "actions",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -9,7 +9,6 @@
 import type { Query, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { FOLLOWERS } from "../social/store.js";
 import { userAccount } from "../wallet/accounts.js";
 import { liveRecipients, uniqueViewerCount } from "./ranking.js";
 import type { StreamAnalytics } from "./schema.js";
@@ -84,7 +83,7 @@ export async function streamGiftTotals(stream: StoredStream, endedAtMs: number):
 export async function newFollowersBetween(hostUid: string, fromMs: number, toMs: number): Promise<number> {
   const { Timestamp: Ts } = firestoreValues();
   const result = await userRef(hostUid)
-    .collection(FOLLOWERS)
+    .collection(Collections.followers)
     .where("createdAt", ">=", Ts.fromMillis(fromMs))
     .where("createdAt", "<=", Ts.fromMillis(toMs))
     .count()

@@ -14,7 +14,7 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { blockedAmong, FOLLOWING } from "../social/store.js";
+import { blockedAmong } from "../social/store.js";
 import type { ListLiveStreamsRequest, ListLiveStreamsResponse, StreamSummary } from "./schema.js";
 import { type StoredStream, summaryOf } from "./store.js";
 
@@ -84,7 +84,7 @@ async function listFollowing(caller: Caller, request: Extract<ListLiveStreamsReq
   const found: QueryDocumentSnapshot[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const chunk = Math.min(request.limit - found.length, IN_LIMIT);
-    let edgesQuery = userRef(caller.uid).collection(FOLLOWING).orderBy(FieldPath.documentId()).limit(chunk);
+    let edgesQuery = userRef(caller.uid).collection(Collections.following).orderBy(FieldPath.documentId()).limit(chunk);
     if (after) edgesQuery = edgesQuery.startAfter(after);
     const edges = await edgesQuery.get();
     if (edges.empty) return { items: sorted(found), nextCursor: null };

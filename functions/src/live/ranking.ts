@@ -10,7 +10,7 @@
  * streams/{id}/ranking from the ledger (authoritative; see analytics.ts) and these keys expire.
  */
 import { db } from "../kernel/app.js";
-import { userRef } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -21,7 +21,7 @@ import { isBlockedPair } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
 import type { VenueGift, VenueGiftRecorder } from "../venues/ports.js";
 import type { GetStreamRankingRequest, RankedGifter, StreamRankingResponse } from "./schema.js";
-import { loadStream, RANKING, readValue, type StoredStream, streamRef, streamVenue } from "./store.js";
+import { loadStream, readValue, type StoredStream, streamRef, streamVenue } from "./store.js";
 
 export function streamKeys(streamId: string) {
   const base = `live:{s:${streamId}}`;
@@ -178,7 +178,7 @@ export async function getStreamRanking(caller: Caller, request: GetStreamRanking
       topGifters: await withProfiles(live.top),
     };
   }
-  const page = await streamRef(stream.id).collection(RANKING).orderBy("rank").limit(request.limit).get();
+  const page = await streamRef(stream.id).collection(Collections.streamRanking).orderBy("rank").limit(request.limit).get();
   const entries = page.docs.map((d) => ({ uid: d.id, coins: Number(d.get("coins")) }));
   return {
     streamId: stream.id,

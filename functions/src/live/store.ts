@@ -19,7 +19,6 @@ export const clearLiveConfigCache = (): void => live.clearCache();
 export const streamRef = (streamId: string): DocumentReference => db().collection(Collections.streams).doc(streamId);
 export const streamSecretRef = (streamId: string): DocumentReference => db().collection(Collections.streamSecrets).doc(streamId);
 export const liveHostRef = (hostUid: string): DocumentReference => db().collection(Collections.liveHosts).doc(hostUid);
-export const RANKING = "ranking";
 
 export const streamVenue = (streamId: string): Venue => ({ type: "stream", id: streamId });
 

@@ -38,7 +38,6 @@ import {
   liveConfig,
   liveHostRef,
   loadStream,
-  RANKING,
   readValue,
   type StoredStream,
   storedStream,
@@ -205,7 +204,7 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
     const fresh = storedStream(await tx.get(streamRef(streamId)));
     if (fresh.finalized) return fresh.analytics;
     ranking.forEach(([uid, coins], i) => {
-      tx.set(streamRef(streamId).collection(RANKING).doc(uid), { uid, coins, rank: i + 1 });
+      tx.set(streamRef(streamId).collection(Collections.streamRanking).doc(uid), { uid, coins, rank: i + 1 });
     });
     tx.update(streamRef(streamId), {
       analytics,

@@ -6,11 +6,10 @@
  * the platform has shut.
  */
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
-import { PersonalDataLocations } from "../gdpr/personal-data.js";
 import { isBanActive } from "../identity/policy.js";
-import { IdentityCollections } from "../identity/schema.js";
+import { banRef } from "../kernel/account.js";
 import { auth, db } from "../kernel/app.js";
-import { userRef } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { millisOf } from "../kernel/time.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
@@ -43,8 +42,8 @@ export async function grantRefusal(uid: string, read: (ref: DocumentReference) =
   if (!KeySafeUidSchema.safeParse(uid).success) return "not-a-user-id";
   const [profile, ban, deletion] = await Promise.all([
     read(userRef(uid)),
-    read(db().collection(IdentityCollections.bans).doc(uid)),
-    read(db().collection(PersonalDataLocations.gdprDeletions).doc(uid)),
+    read(banRef(uid)),
+    read(db().collection(Collections.gdprDeletions).doc(uid)),
   ]);
   if (deletion.exists || profile.get("deleted") === true) return "account-deleted";
   if (!profile.exists) return "no-profile";

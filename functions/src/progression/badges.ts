@@ -5,15 +5,15 @@
  */
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
-import { userRef } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
-import { BADGES, type BadgeId } from "./schema.js";
+import type { BadgeId } from "./schema.js";
 
 export const GENEROUS_COINS = 1000;
 export const FOLLOWERS_BADGE_AT = 100;
 
 export function badgeRef(uid: string, badgeId: BadgeId): DocumentReference {
-  return userRef(uid).collection(BADGES).doc(badgeId);
+  return userRef(uid).collection(Collections.badges).doc(badgeId);
 }
 
 /** What one ledger transaction did for a user, as far as badge rules care. */

@@ -18,15 +18,16 @@
  */
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
-import { userRef } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { shardedCounter } from "../kernel/sharded-counter.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type LedgerType, postLedgerTransaction } from "../wallet/ledger.js";
 import { awardMissingBadges, badgeRef, ledgerBadgeCandidates } from "./badges.js";
 import { levelFor, nextThreshold, type ProgressionConfig, progressionConfig, rewardFor, TRACKS, type Track, thresholdsOf } from "./config.js";
-import { BADGES, type BadgeId, type ListMyProgressionResponse, NOTIFICATIONS, POINT_SHARDS, PROGRESSION, type TrackProgress } from "./schema.js";
+import type { BadgeId, ListMyProgressionResponse, TrackProgress } from "./schema.js";
 
 /** Spending that earns wealth points (coins debited from the user). */
 const SPENDING_TYPES: ReadonlySet<string> = new Set<LedgerType>(["gift", "vip.purchase", "room.entry"]);
@@ -66,22 +67,17 @@ export function pointsOfTransaction(ledger: { type?: unknown; entries?: unknown 
 }
 
 export function progressionRef(uid: string) {
-  return db().collection(PROGRESSION).doc(uid);
+  return db().collection(Collections.progression).doc(uid);
 }
 
+/** progression/{uid}/points/{n}: the user's points, blind increments on a random shard. */
 function pointShards(uid: string) {
-  return progressionRef(uid).collection(POINT_SHARDS);
+  return shardedCounter(progressionRef(uid), Collections.progressionPoints, POINT_SHARD_COUNT, ["coinsSpent", "diamondsReceived"]);
 }
 
 /** A user's points: the sum of their point shards (one aggregate query; inside `tx` when given). */
-export async function readPoints(uid: string, tx?: Transaction): Promise<PointsDelta> {
-  const { AggregateField } = firestoreValues();
-  const query = pointShards(uid).aggregate({
-    coinsSpent: AggregateField.sum("coinsSpent"),
-    diamondsReceived: AggregateField.sum("diamondsReceived"),
-  });
-  const totals = (tx ? await tx.get(query) : await query.get()).data();
-  return { coinsSpent: Number(totals.coinsSpent ?? 0), diamondsReceived: Number(totals.diamondsReceived ?? 0) };
+export function readPoints(uid: string, tx?: Transaction): Promise<PointsDelta> {
+  return pointShards(uid).read(tx);
 }
 
 const POINT_FIELDS: Record<Track, keyof PointsDelta> = { wealth: "coinsSpent", charm: "diamondsReceived" };
@@ -142,17 +138,11 @@ export async function applyLedgerTransaction(
 ): Promise<LedgerProgressResult> {
   const deltas = pointsOfTransaction(ledger);
   if (deltas.size === 0) return { levelUps: [], badges: [] };
-  const { FieldValue } = firestoreValues();
   const isGift = ledger.type === "gift";
 
   await runOncePerEvent("progression.ledger", eventId, async (tx) => {
     for (const [uid, delta] of deltas) {
-      const shard = pointShards(uid).doc(String(Math.floor(Math.random() * POINT_SHARD_COUNT)));
-      tx.set(
-        shard,
-        { coinsSpent: FieldValue.increment(delta.coinsSpent), diamondsReceived: FieldValue.increment(delta.diamondsReceived) },
-        { merge: true },
-      );
+      pointShards(uid).increment(tx, delta);
     }
     return null;
   });
@@ -216,7 +206,7 @@ async function settleProgression(
       for (const track of TRACKS) {
         if (levels[track] <= current.levels[track]) continue;
         levelUps.push({ uid, track, from: current.levels[track], to: levels[track] });
-        const notification = userRef(uid).collection(NOTIFICATIONS).doc(`level-up-${track}-${levels[track]}`);
+        const notification = userRef(uid).collection(Collections.notifications).doc(`level-up-${track}-${levels[track]}`);
         tx.set(notification, { type: "level-up", track, level: levels[track], at: now });
       }
       const awarded = awardMissingBadges(tx, uid, candidates, badgeSnapshots, source, now);
@@ -291,7 +281,7 @@ export async function readMyProgression(uid: string): Promise<ListMyProgressionR
     progressionConfig(),
     progressionRef(uid).get(),
     readPoints(uid),
-    userRef(uid).collection(BADGES).get(),
+    userRef(uid).collection(Collections.badges).get(),
   ]);
   const track = (name: Track): TrackProgress => {
     // Levels are settled just after the points land; until then the points already show the new total.

@@ -1,14 +1,6 @@
 /** The progression domain's API contract: request and response shapes (importable by clients). */
 import { z } from "zod";
 
-/** Where progression lives: progression/{uid} (points and levels), users/{uid}/badges/{badgeId}. */
-export const PROGRESSION = "progression";
-export const BADGES = "badges";
-/** progression/{uid}/points/{n}: point shards (blind increments per counted ledger transaction). */
-export const POINT_SHARDS = "points";
-/** users/{uid}/notifications/{id}: shared with the identity domain (owner-readable). */
-export const NOTIFICATIONS = "notifications";
-
 export const BADGE_IDS = ["first-gift-sent", "first-gift-received", "generous-1000", "followers-100"] as const;
 export type BadgeId = (typeof BADGE_IDS)[number];
 

@@ -5,9 +5,10 @@
  * Entries older than config/rooms.activityRetentionDays are trimmed by a daily job.
  */
 import { db, firestoreValues } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { type ActivityEntry, type ActivityType, type ListRoomActivityRequest, type ListRoomActivityResponse, RoomCollections } from "./schema.js";
+import type { ActivityEntry, ActivityType, ListRoomActivityRequest, ListRoomActivityResponse } from "./schema.js";
 import { loadRoom, requireRoomModerator, roomRef } from "./store.js";
 
 export interface ActivityInput {
@@ -17,7 +18,7 @@ export interface ActivityInput {
   details?: Record<string, unknown>;
 }
 
-const activityOf = (roomId: string) => roomRef(roomId).collection(RoomCollections.activity);
+const activityOf = (roomId: string) => roomRef(roomId).collection(Collections.roomActivity);
 
 export async function recordActivity(roomId: string, entry: ActivityInput): Promise<void> {
   const { FieldValue } = firestoreValues();
@@ -62,9 +63,9 @@ export async function listRoomActivity(caller: Caller, request: ListRoomActivity
 export async function trimRoomActivity(cutoffMs: number, pageSize = 400): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const page = await db().collectionGroup(RoomCollections.activity).where("atMs", "<", cutoffMs).limit(pageSize).get();
+    const page = await db().collectionGroup(Collections.roomActivity).where("atMs", "<", cutoffMs).limit(pageSize).get();
     // Only rooms' activity: another domain may one day name a sub-collection "activity" too.
-    const ours = page.docs.filter((doc) => doc.ref.parent.parent?.parent.id === RoomCollections.rooms);
+    const ours = page.docs.filter((doc) => doc.ref.parent.parent?.parent.id === Collections.rooms);
     if (ours.length) {
       const batch = db().batch();
       for (const doc of ours) batch.delete(doc.ref);

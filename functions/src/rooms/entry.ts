@@ -25,7 +25,7 @@
 
 import { giftEntries, splitGiftValue } from "../gifts/send-gift.js";
 import { isBanActive } from "../identity/policy.js";
-import { IdentityCollections } from "../identity/schema.js";
+import { banRef } from "../kernel/account.js";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -43,7 +43,7 @@ import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accoun
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import { roomsConfig } from "./config.js";
-import { type EnterRoomRequest, type EnterRoomResponse, RoomCollections, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
+import { type EnterRoomRequest, type EnterRoomResponse, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
 import { seatStateOf } from "./seats.js";
 import {
   activeRoomBanUntil,
@@ -60,7 +60,7 @@ import {
 
 const HOUR_MS = 3_600_000;
 
-const visitRef = (roomId: string, uid: string, visitId: string) => roomRef(roomId).collection(RoomCollections.visits).doc(`${uid}_${visitId}`);
+const visitRef = (roomId: string, uid: string, visitId: string) => roomRef(roomId).collection(Collections.roomVisits).doc(`${uid}_${visitId}`);
 
 function serverTimestamp(): object {
   const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
@@ -159,7 +159,7 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
   const venue = roomVenue(room.id);
   const nowMs = Date.now();
   const [[profile, accountBan, blockedByOwner, blockingOwner], member, bannedUntil] = await Promise.all([
-    db().getAll(userRef(uid), db().collection(IdentityCollections.bans).doc(uid), blockRef(room.ownerUid, uid), blockRef(uid, room.ownerUid)),
+    db().getAll(userRef(uid), banRef(uid), blockRef(room.ownerUid, uid), blockRef(uid, room.ownerUid)),
     memberRecord(room.id, uid),
     activeRoomBanUntil(room.id, uid, nowMs),
   ]);
@@ -224,7 +224,7 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
 
 /** Ends the user's open paid visits of the room (leave, kick): re-entering then pays again. */
 async function endVisits(roomId: string, uid: string): Promise<void> {
-  const open = await roomRef(roomId).collection(RoomCollections.visits).where("uid", "==", uid).where("endedAt", "==", null).get();
+  const open = await roomRef(roomId).collection(Collections.roomVisits).where("uid", "==", uid).where("endedAt", "==", null).get();
   if (open.empty) return;
   const { FieldValue } = firestoreValues();
   const batch = db().batch();

@@ -10,18 +10,19 @@
  * minutes, one writer per room), and getRoom adds the unfolded shards so a room's page is current.
  * Levels come from config/rooms.levelThresholds.
  */
-import type { DocumentReference } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { shardedCounter } from "../kernel/sharded-counter.js";
 import { runTransaction } from "../kernel/transactions.js";
 import type { VenueGift, VenueGiftRecorder } from "../venues/ports.js";
 import { roomsConfig } from "./config.js";
-import { GIFT_SHARDS, RoomCollections } from "./schema.js";
+import { GIFT_SHARDS } from "./schema.js";
 import { roomFromSnapshot, roomRef, syncRoomState } from "./store.js";
 
-export const giftShardRef = (roomId: string, shard: number): DocumentReference =>
-  roomRef(roomId).collection(RoomCollections.giftShards).doc(String(shard));
+/** rooms/{roomId}/giftShards/{0..15}: gift coins not yet folded into the room document. */
+const giftShards = (roomId: string) => shardedCounter(roomRef(roomId), Collections.roomGiftShards, GIFT_SHARDS, ["coins"]);
 
 /** Level 1 below the first threshold, then one more per threshold reached. */
 export function roomLevelFor(giftCoins: number, thresholds: readonly number[]): number {
@@ -46,18 +47,15 @@ export const recordRoomGift: VenueGiftRecorder = async (gift: VenueGift) => {
     log.warn("gift for an unknown room ignored by the room level", { roomId, transactionId: gift.transactionId });
     return;
   }
-  const { FieldValue } = firestoreValues();
   await runIdempotent({ scope: "rooms.recordGift", key: gift.transactionId, payload: { roomId, coins: gift.coins }, retainDays: 7 }, async (tx) => {
-    const shard = giftShardRef(roomId, Math.floor(Math.random() * GIFT_SHARDS));
-    tx.set(shard, { coins: FieldValue.increment(gift.coins) }, { merge: true });
+    giftShards(roomId).increment(tx, { coins: gift.coins });
     return null;
   });
 };
 
 /** Gift coins on the shards, not yet folded into the room document. */
 export async function unfoldedGiftCoins(roomId: string): Promise<number> {
-  const shards = await roomRef(roomId).collection(RoomCollections.giftShards).get();
-  return shards.docs.reduce((sum, doc) => sum + (typeof doc.get("coins") === "number" ? (doc.get("coins") as number) : 0), 0);
+  return (await giftShards(roomId).read()).coins;
 }
 
 /**
@@ -69,19 +67,18 @@ export async function foldRoomGiftShards(roomId: string): Promise<{ folded: numb
   const config = await roomsConfig();
   const { FieldValue } = firestoreValues();
   const outcome = await runTransaction(async (tx) => {
-    const shardRefs = Array.from({ length: GIFT_SHARDS }, (_, i) => giftShardRef(roomId, i));
-    const [roomSnap, ...shards] = await tx.getAll(roomRef(roomId), ...shardRefs);
-    const room = roomSnap ? roomFromSnapshot(roomSnap) : null;
-    const present = shards.filter((s) => s.exists);
-    const folded = present.reduce((sum, s) => sum + (typeof s.get("coins") === "number" ? (s.get("coins") as number) : 0), 0);
+    const [roomSnap, shards] = await Promise.all([tx.get(roomRef(roomId)), giftShards(roomId).collect(tx)]);
+    const room = roomFromSnapshot(roomSnap);
+    const { present } = shards;
+    const folded = shards.totals.coins;
     if (!room) {
-      for (const shard of present) tx.delete(shard.ref);
+      for (const shard of present) tx.delete(shard);
       return { folded: 0, level: 1, changed: false };
     }
     const giftCoins = room.giftCoins + folded;
     const level = roomLevelFor(giftCoins, config.levelThresholds);
     if (!present.length && level === room.level) return { folded: 0, level, changed: false };
-    for (const shard of present) tx.delete(shard.ref);
+    for (const shard of present) tx.delete(shard);
     const changed = level !== room.level;
     tx.update(roomRef(roomId), {
       giftCoins,
@@ -96,11 +93,11 @@ export async function foldRoomGiftShards(roomId: string): Promise<{ folded: numb
 
 /** Rooms that have unfolded shards (one page), for the maintenance job. */
 export async function roomsWithGiftShards(limit = 500): Promise<string[]> {
-  const shards = await db().collectionGroup(RoomCollections.giftShards).limit(limit).get();
+  const shards = await db().collectionGroup(Collections.roomGiftShards).limit(limit).get();
   const ids = new Set<string>();
   for (const shard of shards.docs) {
     const room = shard.ref.parent.parent;
-    if (room && room.parent.id === RoomCollections.rooms) ids.add(room.id);
+    if (room && room.parent.id === Collections.rooms) ids.add(room.id);
   }
   return [...ids];
 }

@@ -8,7 +8,7 @@
  */
 import type { Query } from "firebase-admin/firestore";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
-import { userRef } from "../kernel/collections.js";
+import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
@@ -26,7 +26,6 @@ import {
   type CreateRoomResponse,
   type ListRoomsRequest,
   type ListRoomsResponse,
-  RoomCollections,
   type RoomLock,
   RoomPaths,
   type RoomRequest,
@@ -99,7 +98,7 @@ export async function createRoom(caller: Caller, request: CreateRoomRequest): Pr
         openRoomIds: open,
       });
     }
-    const ref = db().collection(RoomCollections.rooms).doc();
+    const ref = db().collection(Collections.rooms).doc();
     const now = FieldValue.serverTimestamp();
     tx.create(ref, {
       id: ref.id,
@@ -280,7 +279,7 @@ const SORT_FIELD = { popular: "memberCount", recent: "createdAt", level: "giftCo
  * owner and the caller block each other are left out of the page.
  */
 export async function listRooms(caller: Caller, request: ListRoomsRequest): Promise<ListRoomsResponse> {
-  let query: Query = db().collection(RoomCollections.rooms).where("status", "==", "open");
+  let query: Query = db().collection(Collections.rooms).where("status", "==", "open");
   if (request.country) query = query.where("country", "==", request.country);
   query = query.orderBy(SORT_FIELD[request.sort], "desc").limit(request.limit);
   if (request.cursor) {
@@ -302,7 +301,7 @@ export async function refreshMemberCounts(pageSize = 200): Promise<number> {
   let updated = 0;
   let last: string | undefined;
   for (;;) {
-    let query = db().collection(RoomCollections.rooms).where("status", "==", "open").orderBy(FieldPath.documentId()).limit(pageSize);
+    let query = db().collection(Collections.rooms).where("status", "==", "open").orderBy(FieldPath.documentId()).limit(pageSize);
     if (last) query = query.startAfter(last);
     const page = await query.get();
     for (const doc of page.docs) {

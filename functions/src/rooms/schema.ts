@@ -16,20 +16,9 @@
  *                                        (members read; events older than entranceFeedSeconds trimmed on publish)
  */
 import { z } from "zod";
-import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
-
-export const RoomCollections = {
-  rooms: Collections.rooms,
-  /** rooms/{roomId}/private/lock: the password hash, never client-readable. */
-  private: "private",
-  activity: "activity",
-  giftShards: "giftShards",
-  visits: "visits",
-  roomOwners: Collections.roomOwners,
-} as const;
 
 /** RTDB paths of this module that venues/paths.ts does not name (it names state, seats, members, bans...). */
 export const RoomPaths = {

@@ -4,12 +4,13 @@
  */
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
 import { db, rtdb } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { isStaff } from "../kernel/roles.js";
 import { millisOf } from "../kernel/time.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
-import { type LockMode, RoomCollections, type RoomMemberRole, type RoomStatus, type RoomView } from "./schema.js";
+import type { LockMode, RoomMemberRole, RoomStatus, RoomView } from "./schema.js";
 
 function isoOf(value: unknown): string | null {
   const ms = millisOf(value);
@@ -40,9 +41,9 @@ export interface RoomRecord {
 }
 
 export const roomVenue = (roomId: string): Venue => ({ type: "room", id: roomId });
-export const roomRef = (roomId: string): DocumentReference => db().collection(RoomCollections.rooms).doc(roomId);
-export const roomLockRef = (roomId: string): DocumentReference => roomRef(roomId).collection(RoomCollections.private).doc("lock");
-export const roomOwnerRef = (uid: string): DocumentReference => db().collection(RoomCollections.roomOwners).doc(uid);
+export const roomRef = (roomId: string): DocumentReference => db().collection(Collections.rooms).doc(roomId);
+export const roomLockRef = (roomId: string): DocumentReference => roomRef(roomId).collection(Collections.roomPrivate).doc("lock");
+export const roomOwnerRef = (uid: string): DocumentReference => db().collection(Collections.roomOwners).doc(uid);
 
 const num = (value: unknown, fallback = 0) => (typeof value === "number" && Number.isFinite(value) ? value : fallback);
 const str = (value: unknown) => (typeof value === "string" ? value : null);

@@ -1,5 +1,6 @@
 /** How the social domain is reached by the apps. */
 import { defineCallable } from "../kernel/callable.js";
+import { Collections } from "../kernel/collections.js";
 import { block, follow, unblock, unfollow } from "./graph.js";
 import { listEdges, suggestions } from "./lists.js";
 import { setUsername as claimUsername, updateProfile as writeProfile } from "./profile.js";
@@ -12,7 +13,6 @@ import {
   TargetUserRequestSchema,
   UpdateProfileRequestSchema,
 } from "./schema.js";
-import { FOLLOWERS, FOLLOWING } from "./store.js";
 
 /** Follow spam is the abuse to bound: a human does not follow hundreds of accounts a minute. */
 const GRAPH_LIMIT = { perUid: { tokens: 60, windowSeconds: 60 } };
@@ -48,13 +48,13 @@ export const unfollowUser = defineCallable({
 export const listFollowers = defineCallable({
   name: "social.listFollowers",
   input: ListEdgesRequestSchema,
-  handler: ({ caller, data }) => listEdges(caller, FOLLOWERS, data),
+  handler: ({ caller, data }) => listEdges(caller, Collections.followers, data),
 });
 
 export const listFollowing = defineCallable({
   name: "social.listFollowing",
   input: ListEdgesRequestSchema,
-  handler: ({ caller, data }) => listEdges(caller, FOLLOWING, data),
+  handler: ({ caller, data }) => listEdges(caller, Collections.following, data),
 });
 
 export const getFollowSuggestions = defineCallable({

@@ -9,9 +9,9 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { privacyOf } from "./profile.js";
 import type { ListEdgesRequest, ListEdgesResponse, Suggestion, SuggestionsResponse, UserListItem } from "./schema.js";
-import { blockedAmong, FOLLOWERS, FOLLOWING, followerRef, followingRef, isBlockedPair } from "./store.js";
+import { blockedAmong, followerRef, followingRef, isBlockedPair } from "./store.js";
 
-type Direction = typeof FOLLOWERS | typeof FOLLOWING;
+type Direction = typeof Collections.followers | typeof Collections.following;
 
 interface Cursor {
   /** createdAt of the last edge returned, as [seconds, nanoseconds]. */
@@ -79,7 +79,7 @@ export async function listEdges(caller: Caller, direction: Direction, request: L
   if (visible.length === 0) return { items: [], nextCursor };
 
   // Mutual = the edge in the other direction exists too, seen from the list owner.
-  const reverse = visible.map((d) => (direction === FOLLOWERS ? followingRef(owner, d.id) : followerRef(owner, d.id)));
+  const reverse = visible.map((d) => (direction === Collections.followers ? followingRef(owner, d.id) : followerRef(owner, d.id)));
   const [reverseSnaps, profiles] = await Promise.all([db().getAll(...reverse), db().getAll(...visible.map((d) => userRef(d.id)))]);
   const items: UserListItem[] = visible.map((d, i) => ({
     uid: d.id,
@@ -98,14 +98,14 @@ export async function suggestions(caller: Caller, limit: number): Promise<Sugges
   const me = caller.uid;
   const [mySnap, myFollowing] = await Promise.all([
     userRef(me).get(),
-    userRef(me).collection(FOLLOWING).orderBy("createdAt", "desc").limit(FOLLOWING_SAMPLE).get(),
+    userRef(me).collection(Collections.following).orderBy("createdAt", "desc").limit(FOLLOWING_SAMPLE).get(),
   ]);
   const followed = new Set(myFollowing.docs.map((d) => d.id));
 
   // People followed by the people I follow, ranked by how many of them follow each.
   const counts = new Map<string, number>();
   const theirFollowing = await Promise.all(
-    myFollowing.docs.map((d) => userRef(d.id).collection(FOLLOWING).orderBy("createdAt", "desc").limit(FOF_PER_FRIEND).get()),
+    myFollowing.docs.map((d) => userRef(d.id).collection(Collections.following).orderBy("createdAt", "desc").limit(FOF_PER_FRIEND).get()),
   );
   for (const page of theirFollowing) {
     for (const edge of page.docs) {

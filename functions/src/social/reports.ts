@@ -1,11 +1,11 @@
 /** User reports: the moderation queue (reports/{id}), one report per (reporter, requestId). */
 import { db, firestoreValues } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import type { ReportRequest, ReportResponse } from "./schema.js";
-import { REPORTS } from "./store.js";
 
 export async function report(caller: Caller, request: ReportRequest): Promise<ReportResponse> {
   // Evidence must be something the reporter uploaded (Storage rules: reports/{uid}/...).
@@ -21,7 +21,7 @@ export async function report(caller: Caller, request: ReportRequest): Promise<Re
   const { result, replayed } = await runIdempotent(
     { scope: "social.report", key: request.requestId, owner: caller.uid, payload: request },
     async (tx) => {
-      const ref = db().collection(REPORTS).doc();
+      const ref = db().collection(Collections.reports).doc();
       const { FieldValue } = firestoreValues();
       const { requestId, ...fields } = request;
       tx.create(ref, {

@@ -3,19 +3,11 @@ import type { Transaction } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 
-/** usernames/{lowercase}: { uid, username } — the uniqueness claim of a username. */
-export const USERNAMES = "usernames";
-/** reports/{id}: the moderation queue. */
-export const REPORTS = "reports";
-/** users/{uid}/following/{target} and users/{target}/followers/{uid}: the two halves of a follow edge. */
-export const FOLLOWING = "following";
-export const FOLLOWERS = "followers";
-
-export const followingRef = (uid: string, target: string) => userRef(uid).collection(FOLLOWING).doc(target);
-export const followerRef = (uid: string, follower: string) => userRef(uid).collection(FOLLOWERS).doc(follower);
+export const followingRef = (uid: string, target: string) => userRef(uid).collection(Collections.following).doc(target);
+export const followerRef = (uid: string, follower: string) => userRef(uid).collection(Collections.followers).doc(follower);
 /** Same id convention as gifts and reseller transfers: exists while the block stands. */
 export const blockRef = (blockerUid: string, blockedUid: string) => db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
-export const usernameRef = (lower: string) => db().collection(USERNAMES).doc(lower);
+export const usernameRef = (lower: string) => db().collection(Collections.usernames).doc(lower);
 
 /** Hot user documents (a popular host) take many counter writes: be generous with retries. */
 export const GRAPH_TX_ATTEMPTS = 30;

@@ -13,6 +13,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { rolesFromClaims } from "../kernel/roles.js";
+import { shardedCounter } from "../kernel/sharded-counter.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
@@ -154,22 +155,17 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
   return result;
 }
 
-/** New-user counter, sharded so a sign-up wave does not serialise on one document. */
+/** New-user counter platformStats/users/shards/{0..9}, sharded so a sign-up wave does not serialise on one document. */
 export const USER_COUNTER_SHARDS = 10;
+const userCounter = () =>
+  shardedCounter(db().collection(Collections.platformStats).doc("users"), Collections.statShards, USER_COUNTER_SHARDS, ["count"]);
 
 export async function countNewUser(eventId: string): Promise<void> {
-  const { FieldValue } = firestoreValues();
-  const shard = db()
-    .collection(Collections.platformStats)
-    .doc("users")
-    .collection("shards")
-    .doc(String(Math.floor(Math.random() * USER_COUNTER_SHARDS)));
   await runOncePerEvent("users.countNewUser", eventId, async (tx) => {
-    tx.set(shard, { count: FieldValue.increment(1) }, { merge: true });
+    userCounter().increment(tx, { count: 1 });
   });
 }
 
 export async function totalUsers(): Promise<number> {
-  const shards = await db().collection(Collections.platformStats).doc("users").collection("shards").get();
-  return shards.docs.reduce((sum, doc) => sum + (doc.get("count") ?? 0), 0);
+  return (await userCounter().read()).count;
 }

@@ -15,6 +15,7 @@
  */
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db } from "../../kernel/app.js";
+import { Collections } from "../../kernel/collections.js";
 import { fail } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
@@ -25,16 +26,15 @@ import { isBlockedPair } from "../../social/store.js";
 import { pkConfig } from "./config.js";
 import { mirrorBattle } from "./mirror.js";
 import { closePkBattle, payPkReward, resolvePkBattle } from "./result.js";
-import {
-  type CancelPkRequest,
-  type CancelPkResponse,
-  type ChallengePkRequest,
-  type ChallengePkResponse,
-  PK_BATTLES,
-  type PkBattle,
-  type PkStatus,
-  type RespondPkRequest,
-  type RespondPkResponse,
+import type {
+  CancelPkRequest,
+  CancelPkResponse,
+  ChallengePkRequest,
+  ChallengePkResponse,
+  PkBattle,
+  PkStatus,
+  RespondPkRequest,
+  RespondPkResponse,
 } from "./schema.js";
 import { battleIdFor, battleRef, isClosed, nextRev, readBattle, sidesOf, storedFields, streamRef } from "./store.js";
 import { type PkTimerStep, schedulePkTimer } from "./timers.js";
@@ -264,7 +264,7 @@ const SWEEP_CONCURRENCY = 8;
 export async function sweepDuePkBattles(now: number = Date.now()): Promise<SweepSummary> {
   const { Timestamp } = require("firebase-admin/firestore") as typeof import("firebase-admin/firestore");
   const due = await db()
-    .collection(PK_BATTLES)
+    .collection(Collections.pkBattles)
     .where("nextActionAt", "<=", Timestamp.fromMillis(now))
     .orderBy("nextActionAt")
     .limit(SWEEP_BATCH)

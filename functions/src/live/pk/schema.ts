@@ -4,21 +4,8 @@
  * RTDB (streams/{streamId}/state/pk), importable by clients.
  */
 import { z } from "zod";
-import { Collections } from "../../kernel/collections.js";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { KeySafeIdSchema } from "../../kernel/validation.js";
-
-/** pkBattles/{battleId}: the authoritative battle (and, queried by participant, each host's PK history). */
-export const PK_BATTLES = Collections.pkBattles;
-/** pkBattles/{battleId}/pkCountedGifts/{transactionId}: gifts already added to the live score (display idempotency). */
-export const PK_COUNTED_GIFTS = "pkCountedGifts";
-/** streams/{streamId}: owned by live/streams.ts; PK battles write only pkBattleId and lastPk. */
-export const STREAMS = Collections.streams;
-/**
- * pkRewardCounters/{day}_host_{hash} and {day}_pair_{hash}: winner rewards paid per UTC day to one host and
- * within one pair of hosts (server only), read and written by the transaction that decides a battle.
- */
-export const PK_REWARD_COUNTERS = Collections.pkRewardCounters;
 
 /** Stream and battle ids: safe as Firestore ids, RTDB keys and Cloud Tasks ids. */
 export const PkIdSchema = KeySafeIdSchema;

@@ -5,13 +5,14 @@
 import { createHash } from "node:crypto";
 import type { DocumentReference, DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
+import { Collections } from "../../kernel/collections.js";
 import { millisOf } from "../../kernel/time.js";
-import { PK_BATTLES, PK_COUNTED_GIFTS, PK_REWARD_COUNTERS, type PkBattle, type PkPhase, type PkSide, type PkStatus, STREAMS } from "./schema.js";
+import type { PkBattle, PkPhase, PkSide, PkStatus } from "./schema.js";
 
-export const battleRef = (battleId: string): DocumentReference => db().collection(PK_BATTLES).doc(battleId);
-export const streamRef = (streamId: string): DocumentReference => db().collection(STREAMS).doc(streamId);
+export const battleRef = (battleId: string): DocumentReference => db().collection(Collections.pkBattles).doc(battleId);
+export const streamRef = (streamId: string): DocumentReference => db().collection(Collections.streams).doc(streamId);
 export const countedGiftRef = (battleId: string, transactionId: string): DocumentReference =>
-  battleRef(battleId).collection(PK_COUNTED_GIFTS).doc(transactionId);
+  battleRef(battleId).collection(Collections.pkCountedGifts).doc(transactionId);
 /** A day's reward counter of one host, or of one pair of hosts (either order): hashed, since uids are free-form. */
 export function rewardCounterRef(day: string, ...uids: string[]): DocumentReference {
   const kind = uids.length === 1 ? "host" : "pair";
@@ -19,7 +20,7 @@ export function rewardCounterRef(day: string, ...uids: string[]): DocumentRefere
     .update([...uids].sort().join("\u0000"))
     .digest("hex")
     .slice(0, 32);
-  return db().collection(PK_REWARD_COUNTERS).doc(`${day}_${kind}_${hash}`);
+  return db().collection(Collections.pkRewardCounters).doc(`${day}_${kind}_${hash}`);
 }
 
 /** One battle per (challenger, requestId): a replayed challenge finds the same battle. */

@@ -38,14 +38,6 @@ import {
   type VipTierConfig,
 } from "./schema.js";
 
-/** Sub-collections owned by this module (not in the kernel's Collections). */
-export const VipCollections = {
-  /** users/{uid}/vipHistory/{id}: every purchase, grant and expiry of the user's membership. */
-  vipHistory: "vipHistory",
-  /** users/{uid}/notifications/{id}: shared with the identity/notify domain. */
-  notifications: "notifications",
-} as const;
-
 const DAY_MS = 86_400_000;
 
 // ---------------------------------------------------------------------------------------------------
@@ -143,7 +135,7 @@ export function planVipChange(user: Record<string, unknown> | undefined, tier: n
 // Writes
 // ---------------------------------------------------------------------------------------------------
 
-const historyRef = (uid: string, id: string) => userRef(uid).collection(VipCollections.vipHistory).doc(id);
+const historyRef = (uid: string, id: string) => userRef(uid).collection(Collections.vipHistory).doc(id);
 
 function requireProfile(snapshot: DocumentSnapshot): Record<string, unknown> {
   if (!snapshot.exists || snapshot.get("deleted") === true) fail("not-found", "The user's profile does not exist.");
@@ -335,7 +327,7 @@ export async function expireVipMemberships(now: Date = new Date()): Promise<Expi
         const tier = typeof vip.tier === "number" ? vip.tier : 0;
         const id = `expired_${expiresAtMs}`;
         tx.update(candidate.ref, { vip: FieldValue.delete(), updatedAt: FieldValue.serverTimestamp() });
-        tx.set(candidate.ref.collection(VipCollections.notifications).doc(`vip-${id}`), {
+        tx.set(candidate.ref.collection(Collections.notifications).doc(`vip-${id}`), {
           type: "vip-expired",
           tier,
           at: Timestamp.fromMillis(expiresAtMs),
