@@ -111,7 +111,7 @@ async function decideOnce(event: ChatMessageCreated, venue: Venue, config: ChatC
 
 /** The RTDB side of an outcome; every step is idempotent. */
 async function applyOutcome(venue: Venue, messageId: string, uid: string, outcome: ModerationOutcome, config: ChatConfig): Promise<void> {
-  const messageRef = rtdb().ref(`${VenuePaths.chat(venue)}/${messageId}`);
+  const messageRef = rtdb().ref(VenuePaths.chatMessage(venue, messageId));
   if (outcome.verdict === "removed") {
     await messageRef.remove();
   } else if (outcome.verdict === "masked") {

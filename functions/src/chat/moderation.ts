@@ -100,7 +100,7 @@ export async function unmuteInVenue(caller: Caller, request: UnmuteInVenueReques
 /** The author may delete their own message; the venue's authorities any message. */
 export async function deleteChatMessage(caller: Caller, request: DeleteChatMessageRequest): Promise<DeleteChatMessageResponse> {
   const { venue, messageId } = request;
-  const messageRef = rtdb().ref(`${VenuePaths.chat(venue)}/${messageId}`);
+  const messageRef = rtdb().ref(VenuePaths.chatMessage(venue, messageId));
   const archived = archiveOf(venue).message(messageId);
   const [live, archive] = await Promise.all([messageRef.get(), archived.get()]);
   const authorUid = live.child("uid").val() ?? archive.get("uid");

@@ -1,9 +1,10 @@
 /** Chat moderation on every message a client writes (see auto-moderation.ts); idempotent on the event id. */
 import { onValueCreated } from "firebase-functions/v2/database";
 import { REGION } from "../kernel/config.js";
+import { TriggerPaths } from "../venues/paths.js";
 import { moderateChatMessage } from "./auto-moderation.js";
 
-export const onChatMessageCreated = onValueCreated({ ref: "chat/{venueKey}/{messageId}", region: REGION }, async (event) => {
+export const onChatMessageCreated = onValueCreated({ ref: TriggerPaths.chatMessage, region: REGION }, async (event) => {
   await moderateChatMessage({
     eventId: event.id,
     venueKey: event.params.venueKey,

@@ -29,7 +29,7 @@ import { runTransaction } from "../kernel/transactions.js";
 import { endStreamAs } from "../live/streams.js";
 import { closeRoom } from "../rooms/lifecycle.js";
 import { removeFromVenue } from "../venues/membership.js";
-import { parseVenueKey, VenuePaths } from "../venues/paths.js";
+import { parseVenueKey, UserPaths, VenuePaths } from "../venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
 import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
@@ -213,7 +213,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   },
 
   async presence(uid) {
-    await rtdb().ref(`status/${uid}`).remove();
+    await rtdb().ref(UserPaths.status(uid)).remove();
   },
 
   /** Ends the user's live streams, closes their rooms, and takes them out of every venue they are in. */
@@ -245,7 +245,8 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
       for (const message of page.docs) {
         if (typeof message.get("venueKey") !== "string") continue; // another domain's "messages"
         if (message.get("redacted") !== true) batch.update(message.ref, { text: null, redacted: true, redactedAt: FieldValue.serverTimestamp() });
-        live[`chat/${message.get("venueKey")}/${message.id}`] = null;
+        const venue = parseVenueKey(message.get("venueKey"));
+        if (venue) live[VenuePaths.chatMessage(venue, message.id)] = null;
       }
       await batch.commit();
       if (Object.keys(live).length) await rtdb().ref().update(live);

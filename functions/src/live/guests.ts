@@ -11,20 +11,9 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { isStaff } from "../kernel/roles.js";
 import { demoteMediaPublisher } from "../media/sessions.js";
-import { VenuePaths } from "../venues/paths.js";
+import { LivePaths, VenuePaths } from "../venues/paths.js";
 import type { AnswerGuestInvite, AnswerGuestRequest, GuestActionResponse, StreamRefRequest, StreamUserRequest } from "./schema.js";
-import {
-  LivePaths,
-  loadLiveStream,
-  loadStream,
-  readValue,
-  type StoredStream,
-  serverTimestamp,
-  streamRef,
-  streamVenue,
-  transact,
-  updateTree,
-} from "./store.js";
+import { loadLiveStream, loadStream, readValue, type StoredStream, serverTimestamp, streamRef, streamVenue, transact, updateTree } from "./store.js";
 
 type Seat = { uid: string; at: number };
 type Seats = Record<string, Seat>;

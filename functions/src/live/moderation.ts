@@ -8,7 +8,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { isStaff, rolesFromClaims } from "../kernel/roles.js";
-import { VenuePaths } from "../venues/paths.js";
+import { LivePaths, VenuePaths } from "../venues/paths.js";
 import type {
   KickFromStreamRequest,
   KickFromStreamResponse,
@@ -16,7 +16,7 @@ import type {
   PinStreamMessageResponse,
   StreamUserRequest,
 } from "./schema.js";
-import { LivePaths, liveConfig, loadLiveStream, readValue, type StoredStream, serverTimestamp, streamVenue, updateTree } from "./store.js";
+import { liveConfig, loadLiveStream, readValue, type StoredStream, serverTimestamp, streamVenue, updateTree } from "./store.js";
 import { removeStreamMember } from "./viewers.js";
 
 function assertModerates(caller: Caller, stream: StoredStream): void {

@@ -22,21 +22,6 @@ export const liveHostRef = (hostUid: string): DocumentReference => db().collecti
 
 export const streamVenue = (streamId: string): Venue => ({ type: "stream", id: streamId });
 
-/** This domain's RTDB paths (see the layout in schema.ts). */
-export const LivePaths = {
-  stream: (streamId: string) => `streams/${streamId}`,
-  viewers: (streamId: string) => `streams/${streamId}/state/viewers`,
-  guests: (streamId: string) => `streams/${streamId}/state/guests`,
-  status: (streamId: string) => `streams/${streamId}/state/status`,
-  pinned: (streamId: string) => `streams/${streamId}/state/pinned`,
-  hostAbsentSince: (streamId: string) => `streams/${streamId}/state/hostAbsentSince`,
-  entrances: (streamId: string) => `streams/${streamId}/entrances`,
-  guestQueue: (streamId: string) => `streams/${streamId}/guestQueue`,
-  guestQueueOf: (streamId: string, uid: string) => `streams/${streamId}/guestQueue/${uid}`,
-  audience: (streamId: string) => `streams/${streamId}/audience`,
-  audienceShard: (streamId: string, shard: string) => `streams/${streamId}/audience/${shard}`,
-} as const;
-
 /** streams/{id} as stored. Timestamps are Firestore Timestamps. */
 export interface StoredStream {
   id: string;

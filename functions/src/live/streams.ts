@@ -20,7 +20,7 @@ import { isStaff } from "../kernel/roles.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom } from "../media/sessions.js";
 import { hashVenuePassword } from "../venues/password.js";
-import { VenuePaths, venueKey } from "../venues/paths.js";
+import { LivePaths, VenuePaths } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";
 import { forfeitPkForStream } from "./pk/battles.js";
 import { expireLiveKeys } from "./ranking.js";
@@ -34,7 +34,6 @@ import type {
   UpdateStreamInvitesResponse,
 } from "./schema.js";
 import {
-  LivePaths,
   liveConfig,
   liveHostRef,
   loadStream,
@@ -167,7 +166,7 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
   const venue = streamVenue(streamId);
   await updateTree({
     [LivePaths.status(streamId)]: "ended",
-    [`streams/${streamId}/state/endedAt`]: endedAtMs,
+    [LivePaths.endedAt(streamId)]: endedAtMs,
     [LivePaths.hostAbsentSince(streamId)]: null,
   });
   await updateTree({
@@ -175,12 +174,12 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
     [LivePaths.guestQueue(streamId)]: null,
     [LivePaths.entrances(streamId)]: null,
     [LivePaths.audience(streamId)]: null,
-    [`${LivePaths.viewers(streamId)}/current`]: 0,
-    [`${LivePaths.viewers(streamId)}/shards`]: null,
+    [LivePaths.viewersCurrent(streamId)]: 0,
+    [LivePaths.viewersShards(streamId)]: null,
     [VenuePaths.members(venue)]: null,
     [VenuePaths.presence(venue)]: null,
-    [`typing/${venueKey(venue)}`]: null,
-    [`bans/${venueKey(venue)}`]: null,
+    [VenuePaths.typing(venue)]: null,
+    [VenuePaths.bans(venue)]: null,
   });
 }
 
@@ -193,7 +192,7 @@ export async function finalizeStream(streamId: string): Promise<StreamAnalytics 
   // A PK battle the stream was in is decided or cancelled (idempotent; a failure leaves the stream
   // unfinalised, so the end's retry or the sweep runs this again).
   await forfeitPkForStream(streamId);
-  const peak = (await readValue<number>(`${LivePaths.viewers(streamId)}/peak`)) ?? 0;
+  const peak = (await readValue<number>(LivePaths.viewersPeak(streamId))) ?? 0;
   await clearVenue(streamId, endedAtMs);
   const config = await liveConfig();
   const { analytics, bySender } = await computeStreamAnalytics(stream, endedAtMs, peak);

@@ -16,8 +16,8 @@ import type { Query } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { VenuePaths, venueKey } from "../venues/paths.js";
-import { LivePaths, liveConfig, readValue, type StoredStream, streamRef, streamVenue, updateTree } from "./store.js";
+import { LivePaths, VenuePaths } from "../venues/paths.js";
+import { liveConfig, readValue, type StoredStream, streamRef, streamVenue, updateTree } from "./store.js";
 import { endStreamAs, finalizeStream } from "./streams.js";
 import { resyncViewerCount } from "./viewers.js";
 
@@ -82,7 +82,7 @@ export async function sweepLiveStreams(nowMs = Date.now()): Promise<SweepSummary
       return;
     }
     await resyncViewerCount(stream.id);
-    const current = (await readValue<number>(`${LivePaths.viewers(stream.id)}/current`)) ?? 0;
+    const current = (await readValue<number>(LivePaths.viewersCurrent(stream.id))) ?? 0;
     if (current !== stream.viewerCount) {
       await streamRef(stream.id).update({ viewerCount: current });
       summary.refreshed++;
@@ -99,14 +99,13 @@ export async function sweepLiveStreams(nowMs = Date.now()): Promise<SweepSummary
   const expired = await streams.where("liveStateCleared", "==", false).where("endedAt", "<", cutoff).limit(PAGE).get();
   for (const doc of expired.docs) {
     const venue = streamVenue(doc.id);
-    const key = venueKey(venue);
     await updateTree({
       [LivePaths.stream(doc.id)]: null,
       [VenuePaths.chat(venue)]: null,
-      [`chatRate/${key}`]: null,
+      [VenuePaths.chatRate(venue)]: null,
       [VenuePaths.giftFeed(venue)]: null,
-      [`mutes/${key}`]: null,
-      [`bans/${key}`]: null,
+      [VenuePaths.mutes(venue)]: null,
+      [VenuePaths.bans(venue)]: null,
     });
     await doc.ref.update({ liveStateCleared: true });
     summary.cleared++;

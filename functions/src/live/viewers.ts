@@ -27,7 +27,7 @@ import { type MediaToken, mintMediaToken } from "../media/tokens.js";
 import { vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { trimToLast } from "../venues/feeds.js";
 import { removeFromVenue } from "../venues/membership.js";
-import { VenuePaths } from "../venues/paths.js";
+import { LivePaths, VenuePaths } from "../venues/paths.js";
 import type { RemovalReason } from "../venues/ports.js";
 import { assertMayEnter } from "./access.js";
 import { guestSlotOf, releaseGuestSlot } from "./guests.js";
@@ -44,7 +44,6 @@ import type {
 } from "./schema.js";
 import {
   bounded,
-  LivePaths,
   liveConfig,
   loadLiveStream,
   loadStream,
@@ -142,7 +141,7 @@ export async function resyncViewerCount(streamId: string): Promise<void> {
   const shards = Array.from({ length: AUDIENCE_SHARDS }, (_, i) => `s${i}`);
   await Promise.all(
     shards.map(async (shard) => {
-      const tally = await readValue<ShardTally>(`${LivePaths.audienceShard(streamId, shard)}/tally`);
+      const tally = await readValue<ShardTally>(LivePaths.audienceTally(streamId, shard));
       if (tally) await publishTally(streamId, shard, tally);
     }),
   );
@@ -186,7 +185,7 @@ export async function publishLiveState(stream: StoredStream): Promise<void> {
     guestSlots: stream.guestSlots,
   };
   // Children written meanwhile (a viewer count) are kept; a state with a status is left alone.
-  await transact<StreamLiveState>(`streams/${stream.id}/state`, (current) => (current?.status ? current : { ...initial, ...(current ?? {}) }));
+  await transact<StreamLiveState>(VenuePaths.streamState(stream.id), (current) => (current?.status ? current : { ...initial, ...(current ?? {}) }));
   await admitHost(stream);
 }
 

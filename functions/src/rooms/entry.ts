@@ -43,7 +43,7 @@ import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accoun
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import { roomsConfig } from "./config.js";
-import { type EnterRoomRequest, type EnterRoomResponse, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
+import type { EnterRoomRequest, EnterRoomResponse, RoomRequest, RoomsConfig } from "./schema.js";
 import { seatStateOf } from "./seats.js";
 import {
   activeRoomBanUntil,
@@ -197,7 +197,7 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
   }
   if (!alreadyMember && vip.entranceEffect) {
     try {
-      const feed = rtdb().ref(RoomPaths.entrances(room.id));
+      const feed = rtdb().ref(VenuePaths.entrances(roomVenue(room.id)));
       await feed.push({ u: uid, v: vip.tier, e: vip.entranceEffect, t: serverTimestamp() });
       // The feed only animates arrivals: events older than entranceFeedSeconds go (bounded per entrance).
       const stale = await feed

@@ -17,24 +17,23 @@ import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom, demoteMediaPublisher } from "../media/sessions.js";
 import { blockedAmong } from "../social/store.js";
 import { hashVenuePassword } from "../venues/password.js";
-import { VenuePaths, venueKey } from "../venues/paths.js";
+import { RoomPaths, VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
 import { roomLevelFor, unfoldedGiftCoins } from "./level.js";
-import {
-  type CreateRoomRequest,
-  type CreateRoomResponse,
-  type ListRoomsRequest,
-  type ListRoomsResponse,
-  type RoomLock,
-  RoomPaths,
-  type RoomRequest,
-  type RoomsConfig,
-  type RoomView,
-  type SetAnnouncementRequest,
-  type SetRoomAdminRequest,
-  type UpdateRoomRequest,
-  type UpdateRoomResponse,
+import type {
+  CreateRoomRequest,
+  CreateRoomResponse,
+  ListRoomsRequest,
+  ListRoomsResponse,
+  RoomLock,
+  RoomRequest,
+  RoomsConfig,
+  RoomView,
+  SetAnnouncementRequest,
+  SetRoomAdminRequest,
+  UpdateRoomRequest,
+  UpdateRoomResponse,
 } from "./schema.js";
 import { initSeats, resizeSeats } from "./seats.js";
 import {
@@ -203,7 +202,7 @@ export async function setRoomAdmin(caller: Caller, request: SetRoomAdminRequest)
   // The member record shows the role to the room (chat badges); only if the user is inside now.
   if (await memberRecord(room.id, request.uid)) {
     await rtdb()
-      .ref(`${VenuePaths.member(roomVenue(room.id), request.uid)}/role`)
+      .ref(VenuePaths.memberRoleOf(roomVenue(room.id), request.uid))
       .set(request.admin ? "admin" : "member");
   }
   if (changed)
@@ -249,12 +248,12 @@ export async function closeRoom(caller: Caller, request: RoomRequest): Promise<{
       [RoomPaths.micMutes(request.roomId)]: null,
       [VenuePaths.members(venue)]: null,
       [VenuePaths.presence(venue)]: null,
-      [`typing/${venueKey(venue)}`]: null,
-      [RoomPaths.entrances(request.roomId)]: null,
+      [VenuePaths.typing(venue)]: null,
+      [VenuePaths.entrances(venue)]: null,
       [VenuePaths.absences(venue)]: null,
       // A closed room is not watched any more: its chat (archived in Firestore) and gift feed go too.
       [VenuePaths.chat(venue)]: null,
-      [`chatRate/${venueKey(venue)}`]: null,
+      [VenuePaths.chatRate(venue)]: null,
       [VenuePaths.giftFeed(venue)]: null,
     });
   await syncRoomState(request.roomId);

@@ -9,7 +9,7 @@
  *   Firestore rooms/{roomId}/giftShards/{0..15}     gift value not yet folded    server only
  *   Firestore rooms/{roomId}/visits/{uid}_{visitId} paid visits                  server only
  *   Firestore roomOwners/{uid}                      { openRoomIds }              server only (the per-owner cap)
- *   RTDB rooms/{roomId}/state, rooms/{roomId}/seats/{index}       (venues/paths.ts)
+ *   RTDB rooms/{roomId}/state, rooms/{roomId}/seats/{index}       (the RTDB paths: venues/paths.ts)
  *   RTDB rooms/{roomId}/invites/{uid}    { index?, by, at, expiresAt }  seat invitations (server-written)
  *   RTDB rooms/{roomId}/micMutes/{uid}   { by, at }  mic muted by the owner/an admin; the user cannot unmute
  *   RTDB entrances/room_{roomId}/{pushId} { u: uid, v: VIP tier, e: effect, t: server ms }  VIP entrance effects
@@ -19,15 +19,6 @@ import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
-
-/** RTDB paths of this module that venues/paths.ts does not name (it names state, seats, members, bans...). */
-export const RoomPaths = {
-  invites: (roomId: string) => `rooms/${roomId}/invites`,
-  inviteOf: (roomId: string, uid: string) => `rooms/${roomId}/invites/${uid}`,
-  micMutes: (roomId: string) => `rooms/${roomId}/micMutes`,
-  micMuteOf: (roomId: string, uid: string) => `rooms/${roomId}/micMutes/${uid}`,
-  entrances: (roomId: string) => `entrances/room_${roomId}`,
-} as const;
 
 export const MIN_SEATS = 2;
 export const MAX_SEATS = 15;

@@ -16,20 +16,19 @@ import { type ErrorCode, fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { demoteMediaPublisher } from "../media/sessions.js";
-import { VenuePaths } from "../venues/paths.js";
+import { RoomPaths, VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
-import {
-  type InviteToSeatRequest,
-  type MicRequest,
-  type RespondToSeatInviteRequest,
-  RoomPaths,
-  type RoomRequest,
-  type Seat,
-  type SeatIndexRequest,
-  type SeatResponse,
-  type TakeSeatRequest,
-  type TargetUserRequest,
+import type {
+  InviteToSeatRequest,
+  MicRequest,
+  RespondToSeatInviteRequest,
+  RoomRequest,
+  Seat,
+  SeatIndexRequest,
+  SeatResponse,
+  TakeSeatRequest,
+  TargetUserRequest,
 } from "./schema.js";
 import { loadOpenRoom, memberRecord, type RoomRecord, requireAuthorityOver, requireMember, requireRoomModerator, roomVenue } from "./store.js";
 

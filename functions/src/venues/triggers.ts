@@ -10,6 +10,7 @@ import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { Collections } from "../kernel/collections.js";
 import { REGION } from "../kernel/config.js";
 import { applyVenueGift, venueGiftOf } from "./gift-effects.js";
+import { TriggerPaths } from "./paths.js";
 import { noteMemberAdmitted, notePresenceRemoved } from "./presence.js";
 
 const eventTimeMs = (time: string): number => {
@@ -18,12 +19,12 @@ const eventTimeMs = (time: string): number => {
 };
 
 /** A member was admitted: index the venue for the sweep and start the grace period for their presence. */
-export const onVenueMemberAdmitted = onValueCreated({ ref: "members/{venueKey}/{uid}", region: REGION }, async (event) => {
+export const onVenueMemberAdmitted = onValueCreated({ ref: TriggerPaths.member, region: REGION }, async (event) => {
   await noteMemberAdmitted(event.params.venueKey, event.params.uid, event.data.val(), eventTimeMs(event.time));
 });
 
 /** A member's presence disappeared (onDisconnect or the client): start the grace period before removal. */
-export const onVenuePresenceRemoved = onValueDeleted({ ref: "presence/{venueKey}/{uid}", region: REGION }, async (event) => {
+export const onVenuePresenceRemoved = onValueDeleted({ ref: TriggerPaths.presence, region: REGION }, async (event) => {
   await notePresenceRemoved(event.params.venueKey, event.params.uid, eventTimeMs(event.time));
 });
 

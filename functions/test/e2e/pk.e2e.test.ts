@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { PkConfig } from "../../src/live/pk/config.js";
-import { pkMirrorPath } from "../../src/live/pk/mirror.js";
 import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../src/live/pk/schema.js";
 import { PK_TIMER_FUNCTION } from "../../src/live/pk/timers.js";
+import { LivePaths } from "../../src/venues/paths.js";
 import { callOverHttp } from "../support/callables.js";
 import { callOk, type SignedUp, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
@@ -45,7 +45,7 @@ describe("e2e: PK battles over HTTP, timed by the Cloud Tasks emulator", functio
 
   const battleDoc = async (battleId: string) => (await stack.firestore.doc(`pkBattles/${battleId}`).get()).data();
   const streamPkBattleId = async (streamId: string) => (await stack.firestore.doc(`streams/${streamId}`).get()).get("pkBattleId") as unknown;
-  const mirror = async (streamId: string) => (await stack.db.ref(pkMirrorPath(streamId)).get()).val() as PkMirror | null;
+  const mirror = async (streamId: string) => (await stack.db.ref(LivePaths.pk(streamId)).get()).val() as PkMirror | null;
 
   /** Tasks the emulator has accepted on the PK timer queue (its /queueStats counts the last five minutes). */
   async function timerTasksAdded(): Promise<number> {

@@ -8,13 +8,11 @@
 import { rtdb } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
 import { withTimeout } from "../../kernel/timeout.js";
-import { VenuePaths } from "../../venues/paths.js";
+import { LivePaths } from "../../venues/paths.js";
 import type { PkBattle, PkMirror, PkSide } from "./schema.js";
 import { opponentOf, sidesOf } from "./store.js";
 
 const RTDB_TIMEOUT_MS = 5_000;
-
-export const pkMirrorPath = (streamId: string): string => `${VenuePaths.streamState(streamId)}/pk`;
 
 /** Bounded in time: the RTDB client queues writes forever while it cannot reach the server. */
 function bounded<T>(what: string, work: Promise<T>): Promise<T> {
@@ -52,7 +50,7 @@ async function writeMirror(streamId: string, mirror: PkMirror): Promise<void> {
   await bounded(
     "PK mirror write",
     rtdb()
-      .ref(pkMirrorPath(streamId))
+      .ref(LivePaths.pk(streamId))
       .transaction(
         (current: (Partial<PkMirror> & Record<string, unknown>) | null) => {
           if (current && typeof current.rev === "number" && current.rev > mirror.rev) return undefined;
@@ -84,6 +82,6 @@ export async function mirrorBattle(battle: PkBattle, streamIds?: string[]): Prom
 export async function incrementLiveScore(battle: PkBattle, scoringStreamId: string, coins: number): Promise<void> {
   const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
   const updates: Record<string, unknown> = {};
-  for (const side of sidesOf(battle)) updates[`${pkMirrorPath(side.streamId)}/scores/${scoringStreamId}`] = ServerValue.increment(coins);
+  for (const side of sidesOf(battle)) updates[LivePaths.pkScore(side.streamId, scoringStreamId)] = ServerValue.increment(coins);
   await bounded("PK live score increment", rtdb().ref().update(updates));
 }
