@@ -111,8 +111,9 @@ describe("collection names and RTDB paths (unit)", () => {
         'const FOLLOWING = "following";',
         'db().doc("config/economy");',
         'onDocumentCreated({ document: "ledger/{txId}" });',
-        "rtdb().ref(`streams/${id}/state`);",
-        "rtdb().ref(`${VenuePaths.chat(venue)}/${messageId}`);",
+        // \u0024 is "$": these samples are plain strings that hold template literals.
+        "rtdb().ref(`streams/\u0024{id}/state`);",
+        "rtdb().ref(`\u0024{VenuePaths.chat(venue)}/\u0024{messageId}`);",
         'onValueCreated({ ref: "members/{venueKey}/{uid}" });',
         'log.info("seen in chat", { at: "http://x/y" }); // streams/x in a comment is fine',
       ].join("\n"),
