@@ -5,11 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
 import { rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
+import { clearConfigCaches } from "../../functions/src/kernel/config-document.js";
 import { endStream, joinStream, listLiveStreams, startStream } from "../../functions/src/live/callables.js";
 import type { EndStreamResponse, JoinStreamResponse, ListLiveStreamsResponse, StartStreamResponse } from "../../functions/src/live/schema.js";
-import { clearLiveConfigCache } from "../../functions/src/live/store.js";
 import { createRoom, enterRoom, getRoom, listRooms, takeSeat } from "../../functions/src/rooms/callables.js";
-import { clearRoomsConfigCache } from "../../functions/src/rooms/config.js";
 import type { CreateRoomResponse, EnterRoomResponse, ListRoomsResponse, RoomView, SeatResponse } from "../../functions/src/rooms/schema.js";
 import { readSeats } from "../../functions/src/rooms/seats.js";
 import { noteMemberAdmitted } from "../../functions/src/venues/presence.js";
@@ -213,8 +212,7 @@ describe("devstack: the demo world's voice room and live stream are what the cod
     process.env.MEDIA_TOKEN_TTL_SECONDS ??= "300";
   });
   beforeEach(() => {
-    clearRoomsConfigCache();
-    clearLiveConfigCache();
+    clearConfigCaches();
   });
   // The RTDB tree is shared by every namespace of the stack: leave it empty for the suites that follow.
   after(() => resetStack());

@@ -42,4 +42,3 @@ export type ChatConfig = z.infer<typeof ChatConfigSchema>;
 const chat = configDocument("chat", ChatConfigSchema);
 
 export const chatConfig = (): Promise<ChatConfig> => chat.get();
-export const clearChatConfigCache = (): void => chat.clearCache();

@@ -4,30 +4,10 @@
  * each time. A malformed document is logged and the defaults apply: a typo in the configuration must not
  * lock every user out (bans do not depend on it).
  */
-import { db } from "../kernel/app.js";
-import { Collections } from "../kernel/collections.js";
-import { log } from "../kernel/logger.js";
+import { configDocument, parseConfig } from "../kernel/config-document.js";
 import { type AccessConfig, AccessConfigSchema } from "./schema.js";
 
-const CACHE_TTL_MS = 30_000;
-let cached: { config: AccessConfig; expiresAt: number } | undefined;
+const access = configDocument("access", AccessConfigSchema, { whenInvalid: "defaults" });
 
-export function parseAccessConfig(raw: unknown): AccessConfig {
-  const parsed = AccessConfigSchema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  log.error("config/access is invalid; using defaults", { issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-  return AccessConfigSchema.parse({});
-}
-
-export async function accessConfig(now = Date.now()): Promise<AccessConfig> {
-  if (cached && cached.expiresAt > now) return cached.config;
-  const snap = await db().collection(Collections.config).doc("access").get();
-  const config = parseAccessConfig(snap.data());
-  cached = { config, expiresAt: now + CACHE_TTL_MS };
-  return config;
-}
-
-/** Tests change config/access between cases. */
-export function clearAccessConfigCache(): void {
-  cached = undefined;
-}
+export const parseAccessConfig = (raw: unknown): AccessConfig => parseConfig("access", AccessConfigSchema, raw, "defaults");
+export const accessConfig = (): Promise<AccessConfig> => access.get();

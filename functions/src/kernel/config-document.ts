@@ -1,36 +1,68 @@
 /**
- * Admin-managed configuration documents (config/{id}): parsed with zod (so a bad edit fails loudly
- * with the offending fields, and missing fields take the schema's defaults) and cached briefly per
- * instance, because hot paths (every gift, every ledger event) read them.
+ * Admin-managed configuration documents (config/{id}): parsed with zod (so a bad edit fails loudly with
+ * the offending fields, and missing fields take the schema's defaults) and cached briefly per instance,
+ * because hot paths (every gift, every ledger event) read them. Every reader is registered here, so one
+ * clearConfigCaches() makes the next read of each go to Firestore.
  */
 import type { z } from "zod";
 import { db } from "./app.js";
 import { Collections } from "./collections.js";
 import { fail } from "./errors.js";
+import { log } from "./logger.js";
 
 export interface ConfigDocument<T> {
   get(): Promise<T>;
-  /** Tests change the configuration between cases. */
-  clearCache(): void;
 }
 
-export function configDocument<S extends z.ZodType>(id: string, schema: S, cacheMs = 30_000): ConfigDocument<z.output<S>> {
+export interface ConfigOptions {
+  cacheMs?: number;
+  /**
+   * What an invalid document means: "refuse" (the default) fails every read with failed-precondition until
+   * an admin fixes it; "defaults" logs it and applies the schema's defaults, for documents whose typo must
+   * not lock users out (sign-up and sign-in policy).
+   */
+  whenInvalid?: "refuse" | "defaults";
+}
+
+const registry = new Set<{ clear(): void }>();
+
+/** Forgets every cached configuration document (tests change configuration between cases). */
+export function clearConfigCaches(): void {
+  for (const cache of registry) cache.clear();
+}
+
+/** Parses config/{id} as `whenInvalid` says. */
+export function parseConfig<S extends z.ZodType>(
+  id: string,
+  schema: S,
+  raw: unknown,
+  whenInvalid: ConfigOptions["whenInvalid"] = "refuse",
+): z.output<S> {
+  const parsed = schema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (whenInvalid === "defaults") {
+    log.error(`config/${id} is invalid; using defaults`, { issues });
+    return schema.parse({});
+  }
+  return fail("failed-precondition", `The ${id} configuration is invalid; an admin must fix config/${id}.`, { issues });
+}
+
+export function configDocument<S extends z.ZodType>(id: string, schema: S, options: ConfigOptions = {}): ConfigDocument<z.output<S>> {
+  const cacheMs = options.cacheMs ?? 30_000;
   let cached: { value: z.output<S>; at: number } | undefined;
+  registry.add({
+    clear() {
+      cached = undefined;
+    },
+  });
   return {
     async get() {
       if (cached && Date.now() - cached.at < cacheMs) return cached.value;
       const snapshot = await db().collection(Collections.config).doc(id).get();
-      const parsed = schema.safeParse(snapshot.data() ?? {});
-      if (!parsed.success) {
-        fail("failed-precondition", `The ${id} configuration is invalid; an admin must fix config/${id}.`, {
-          issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
-        });
-      }
-      cached = { value: parsed.data, at: Date.now() };
-      return parsed.data;
-    },
-    clearCache() {
-      cached = undefined;
+      const value = parseConfig(id, schema, snapshot.data(), options.whenInvalid);
+      cached = { value, at: Date.now() };
+      return value;
     },
   };
 }

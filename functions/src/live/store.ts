@@ -14,7 +14,6 @@ import { type LiveConfig, LiveConfigSchema, type StreamAnalytics, type StreamSum
 const live = configDocument("live", LiveConfigSchema);
 /** config/live, zod-validated with defaults, cached 30 s per instance. */
 export const liveConfig = (): Promise<LiveConfig> => live.get();
-export const clearLiveConfigCache = (): void => live.clearCache();
 
 export const streamRef = (streamId: string): DocumentReference => db().collection(Collections.streams).doc(streamId);
 export const streamSecretRef = (streamId: string): DocumentReference => db().collection(Collections.streamSecrets).doc(streamId);

@@ -33,7 +33,6 @@ export type Track = (typeof TRACKS)[number];
 const progression = configDocument("progression", ProgressionConfigSchema);
 
 export const progressionConfig = (): Promise<ProgressionConfig> => progression.get();
-export const clearProgressionConfigCache = (): void => progression.clearCache();
 
 export function thresholdsOf(config: ProgressionConfig, track: Track): number[] {
   return track === "wealth" ? config.wealthThresholds : config.charmThresholds;

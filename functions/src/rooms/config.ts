@@ -5,5 +5,3 @@ import { type RoomsConfig, RoomsConfigSchema } from "./schema.js";
 const rooms = configDocument("rooms", RoomsConfigSchema);
 
 export const roomsConfig = (): Promise<RoomsConfig> => rooms.get();
-/** Tests change the configuration between cases. */
-export const clearRoomsConfigCache = (): void => rooms.clearCache();

@@ -8,4 +8,3 @@ import { type PresenceConfig, PresenceConfigSchema } from "./schema.js";
 const presence = configDocument("presence", PresenceConfigSchema);
 
 export const presenceConfig = (): Promise<PresenceConfig> => presence.get();
-export const clearPresenceConfigCache = (): void => presence.clearCache();

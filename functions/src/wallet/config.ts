@@ -60,7 +60,6 @@ export type EconomyConfig = z.infer<typeof EconomyConfigSchema>;
 const economy = configDocument("economy", EconomyConfigSchema);
 
 export const economyConfig = (): Promise<EconomyConfig> => economy.get();
-export const clearEconomyConfigCache = (): void => economy.clearCache();
 
 /** floor(amount × bps / 10000), exact for the integers involved. */
 export function shareOf(amount: number, bps: number): number {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import type { Timestamp } from "firebase-admin/firestore";
-import { clearChatConfigCache } from "../../src/chat/config.js";
 import { moderateText } from "../../src/chat/profanity.js";
 import type { ModerationOutcome } from "../../src/chat/schema.js";
 import { onChatMessageCreated } from "../../src/chat/triggers.js";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { deliverDatabaseEvent } from "../support/triggers.js";
@@ -47,12 +47,12 @@ async function moderationOf(messageId: string): Promise<ModerationOutcome> {
 
 async function setChatConfig(config: Record<string, unknown>) {
   await db().doc("config/chat").set(config);
-  clearChatConfigCache();
+  clearConfigCaches();
 }
 
 describe("chat: moderation trigger (onChatMessageCreated)", () => {
   useCleanStack();
-  beforeEach(() => clearChatConfigCache());
+  beforeEach(() => clearConfigCaches());
 
   it("takes down a message from a banned or suspended account (its ID token may still pass the rules)", async () => {
     await db().doc("bans/mallory").set({ reason: "fraud", expiresAt: null });

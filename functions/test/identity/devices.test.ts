@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { listDevices, registerDevice, removeDevice, signOutEverywhere } from "../../src/identity/callables.js";
-import { clearAccessConfigCache } from "../../src/identity/config.js";
 import { auth, db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
@@ -32,7 +32,7 @@ describe("identity: devices", () => {
 
   beforeEach(async () => {
     // config/access was just emptied: drop what the previous test cached.
-    clearAccessConfigCache();
+    clearConfigCaches();
     alice = await createTestUser({ roles: ["viewer"] });
     bob = await createTestUser({ roles: ["viewer"] });
   });

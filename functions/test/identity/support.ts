@@ -1,11 +1,11 @@
 /** Identity test helpers: blocking-function events and config/access. */
 import type { AuthBlockingEvent } from "firebase-functions/v2/identity";
-import { clearAccessConfigCache } from "../../src/identity/config.js";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 
 export async function setAccessConfig(config: Record<string, unknown>): Promise<void> {
   await db().doc("config/access").set(config);
-  clearAccessConfigCache();
+  clearConfigCaches();
 }
 
 export interface BlockingUser {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { listLiveStreams } from "../../src/live/callables.js";
 import type { ListLiveStreamsResponse } from "../../src/live/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
-import { clearConfigCaches, end, host, type Person, start, viewer } from "../support/live-world.js";
+import { end, host, type Person, start, viewer } from "../support/live-world.js";
 import { useCleanStack } from "../support/stack.js";
 
 const list = (who: Person, data: Record<string, unknown>) => callInProcess(listLiveStreams, { user: who.user, data });

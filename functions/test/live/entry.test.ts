@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { joinStream, kickFromStream, leaveStream, pinStreamMessage, unbanFromStream } from "../../src/live/callables.js";
 import { uniqueViewerCount } from "../../src/live/ranking.js";
 import { syncViewer } from "../../src/live/viewers.js";
@@ -8,7 +9,6 @@ import { removeFromVenue } from "../../src/venues/membership.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import {
   audienceSize,
-  clearConfigCaches,
   decodeMediaToken,
   end,
   host,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import {
   answerGuestInvite,
   answerGuestRequest,
@@ -12,7 +13,6 @@ import {
 import { normaliseSeats, releaseGuestSlot } from "../../src/live/guests.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import {
-  clearConfigCaches,
   decodeMediaToken,
   end,
   host,

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { endStream, startStream, updateStreamInvites } from "../../src/live/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { docData } from "../support/firestore.js";
 import {
-  clearConfigCaches,
   decodeMediaToken,
   end,
   host,

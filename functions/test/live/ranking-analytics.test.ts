@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { sendGift } from "../../src/gifts/callables.js";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { answerGuestInvite, getStreamRanking, inviteGuest, leaveStream } from "../../src/live/callables.js";
 import { liveTopGifters, recordStreamGift } from "../../src/live/ranking.js";
 import { followUser, unfollowUser } from "../../src/social/callables.js";
@@ -9,7 +10,7 @@ import { venueGiftOf } from "../../src/venues/gift-effects.js";
 import type { VenueGift } from "../../src/venues/ports.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { grantCoins, seedCatalog } from "../support/economy-world.js";
-import { clearConfigCaches, end, host, join, type Person, people, start, streamDoc, viewer } from "../support/live-world.js";
+import { end, host, join, type Person, people, start, streamDoc, viewer } from "../support/live-world.js";
 import { useCleanStack } from "../support/stack.js";
 
 /** Sends `count` stars (100 coins each) through the real sendGift, and returns the venue gift the ledger trigger would build. */

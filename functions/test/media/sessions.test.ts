@@ -3,6 +3,7 @@ import { ParticipantPermission, TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
 import { deleteMyAccount } from "../../src/gdpr/callables.js";
 import { resumeAccountDeletions } from "../../src/gdpr/jobs.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { answerGuestInvite, endStream, inviteGuest, kickFromStream, leaveGuestSlot, leaveStream, removeGuest } from "../../src/live/callables.js";
 import { sweepLiveStreamsJob } from "../../src/live/jobs.js";
 import { demoteMediaPublisher, MEDIA_SESSION_TIMEOUT_MS, revokeMediaSession } from "../../src/media/sessions.js";
@@ -11,9 +12,9 @@ import type { UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { sweepVenuePresenceJob } from "../../src/venues/jobs.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { callInProcess } from "../support/callables.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../support/live-world.js";
+import { host, join, memberOf, type Person, rtdbValue, start, viewer } from "../support/live-world.js";
 import { type LiveKitStandIn, type RecordedRequest, startLiveKitStandIn, unreachableUrl } from "../support/livekit-standin.js";
-import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../support/rooms-world.js";
+import { enter, makeUser, occupants, openRoom } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 
@@ -76,8 +77,7 @@ describe("media: enforcement on joined sessions (LiveKit RoomService)", () => {
     await standIn.close();
   });
   beforeEach(() => {
-    clearLiveConfigCaches();
-    clearRoomConfigCaches();
+    clearConfigCaches();
     standIn.reset();
     process.env.LIVEKIT_API_URL = standIn.url;
   });

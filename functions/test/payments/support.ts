@@ -10,9 +10,9 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { HttpsFunction, Request } from "firebase-functions/v2/https";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { ensureUserRecords } from "../../src/users/accounts.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
-import { clearEconomyConfigCache } from "../../src/wallet/config.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
 import { createTestUser, type TestUser } from "../support/users.js";
 
@@ -28,7 +28,7 @@ export function usePaymentSecrets(): void {
     process.env.STRIPE_SUCCESS_URL = "https://app.example.test/recharge/ok?session_id={CHECKOUT_SESSION_ID}";
     process.env.STRIPE_CANCEL_URL = "https://app.example.test/recharge/cancel";
   });
-  beforeEach(() => clearEconomyConfigCache());
+  beforeEach(() => clearConfigCaches());
 }
 
 export const PACKAGES = {
@@ -52,7 +52,7 @@ export async function createBuyer(options: Parameters<typeof createTestUser>[0] 
 
 export async function setEconomy(config: Record<string, unknown>): Promise<void> {
   await db().collection("config").doc("economy").set(config);
-  clearEconomyConfigCache();
+  clearConfigCaches();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /** Progression test helpers: ledger postings as the wallet and gift domains write them, delivered to the ledger trigger. */
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
-import { clearProgressionConfigCache } from "../../src/progression/config.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { readPoints } from "../../src/progression/levels.js";
 import { onLedgerTransactionCreated } from "../../src/progression/triggers.js";
 import { type AccountId, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
@@ -58,7 +58,7 @@ export const TEST_CONFIG = {
 
 export async function setProgressionConfig(config: Record<string, unknown> = TEST_CONFIG): Promise<void> {
   await db().doc("config/progression").set(config);
-  clearProgressionConfigCache();
+  clearConfigCaches();
 }
 
 /** A profile as the sign-up trigger leaves it (the level mirror only updates existing profiles). */

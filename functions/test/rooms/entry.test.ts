@@ -4,6 +4,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { enterRoom, kickFromRoom, leaveRoom, setRoomAdmin, takeSeat, unbanFromRoom } from "../../src/rooms/callables.js";
 import type { EnterRoomResponse } from "../../src/rooms/schema.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
@@ -12,7 +13,6 @@ import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { docData } from "../support/firestore.js";
 import {
   assertConservation,
-  clearConfigCaches,
   enter,
   grantCoins,
   ledgerTotals,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sendGift } from "../../src/gifts/callables.js";
 import type { SendGiftResponse } from "../../src/gifts/schema.js";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { getRoom } from "../../src/rooms/callables.js";
 import { runRoomsMaintenance } from "../../src/rooms/jobs.js";
 import { foldRoomGiftShards, recordRoomGift, roomLevelFor, unfoldedGiftCoins } from "../../src/rooms/level.js";
@@ -12,7 +13,7 @@ import type { VenueGift } from "../../src/venues/ports.js";
 import { callInProcess } from "../support/callables.js";
 import { seedCatalog } from "../support/economy-world.js";
 import { docData } from "../support/firestore.js";
-import { clearConfigCaches, enter, grantCoins, makeUser, openRoom, rtdbValue, setRoomsConfig } from "../support/rooms-world.js";
+import { enter, grantCoins, makeUser, openRoom, rtdbValue, setRoomsConfig } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 

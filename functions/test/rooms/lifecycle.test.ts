@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { trimRoomActivity } from "../../src/rooms/activity.js";
 import {
   closeRoom,
@@ -22,7 +23,7 @@ import { refreshMemberCounts } from "../../src/rooms/lifecycle.js";
 import type { CreateRoomResponse, ListRoomActivityResponse, ListRoomsResponse, RoomView } from "../../src/rooms/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
-import { clearConfigCaches, enter, makeUser, occupants, openRoom, reasonOf, rtdbValue, setRoomsConfig } from "../support/rooms-world.js";
+import { enter, makeUser, occupants, openRoom, reasonOf, rtdbValue, setRoomsConfig } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 

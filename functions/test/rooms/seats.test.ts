@@ -5,6 +5,7 @@ import { HttpsError } from "firebase-functions/v2/https";
 import { TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
 import { rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import {
   getRoomMediaToken,
   inviteToSeat,
@@ -24,7 +25,7 @@ import {
 import type { SeatResponse, UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { applySeatPlan, normalizeSeats, planResize, planTake, releaseSeatsOf } from "../../src/rooms/seats.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
-import { clearConfigCaches, enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "../support/rooms-world.js";
+import { enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 

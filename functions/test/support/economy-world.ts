@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { type AccountId, SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../../src/wallet/accounts.js";
-import { clearEconomyConfigCache } from "../../src/wallet/config.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
 
 export const HOST_SHARE_BPS = 5000;
@@ -18,7 +18,7 @@ export const GIFTS = {
 } as const;
 
 export async function seedCatalog(): Promise<void> {
-  clearEconomyConfigCache();
+  clearConfigCaches();
   const batch = db().batch();
   batch.set(db().doc("config/economy"), { hostShareBps: HOST_SHARE_BPS, agencyShareBps: AGENCY_SHARE_BPS });
   for (const [id, gift] of Object.entries(GIFTS)) batch.set(db().doc(`gifts/${id}`), gift);

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { TokenVerifier } from "livekit-server-sdk";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import type { Role } from "../../src/kernel/roles.js";
 import { endStream, joinStream, startStream } from "../../src/live/callables.js";
 import type { JoinStreamResponse, StartStreamResponse, StreamLiveState } from "../../src/live/schema.js";
-import { clearLiveConfigCache, type StoredStream } from "../../src/live/store.js";
-import { clearVipConfigCache } from "../../src/progression/vip/memberships.js";
+import type { StoredStream } from "../../src/live/store.js";
 import { callInProcess } from "./callables.js";
 import { allPaths } from "./firestore.js";
 import { createTestUser, type TestUser } from "./users.js";
@@ -63,13 +63,7 @@ export function end(who: Person, streamId: string) {
 
 export async function setLiveConfig(fields: Record<string, unknown>): Promise<void> {
   await db().doc("config/live").set(fields);
-  clearLiveConfigCache();
-}
-
-/** Fresh config caches for every test (the data is wiped between tests, the caches are not). */
-export function clearConfigCaches(): void {
-  clearLiveConfigCache();
-  clearVipConfigCache();
+  clearConfigCaches();
 }
 
 export async function streamDoc(streamId: string): Promise<StoredStream> {

@@ -3,13 +3,11 @@ import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import type { HttpsError } from "firebase-functions/v2/https";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import type { Role } from "../../src/kernel/roles.js";
-import { clearVipConfigCache } from "../../src/progression/vip/memberships.js";
 import { createRoom, enterRoom } from "../../src/rooms/callables.js";
-import { clearRoomsConfigCache } from "../../src/rooms/config.js";
 import type { CreateRoomResponse, EnterRoomResponse, RoomsConfig, Seat } from "../../src/rooms/schema.js";
 import { readSeats } from "../../src/rooms/seats.js";
-import { clearEconomyConfigCache } from "../../src/wallet/config.js";
 import { callInProcess } from "./callables.js";
 import { createProfile } from "./economy-world.js";
 import { createTestUser, type TestUser } from "./users.js";
@@ -34,7 +32,7 @@ export async function makeUsers(count: number): Promise<TestUser[]> {
 
 export async function setRoomsConfig(config: Partial<RoomsConfig>): Promise<void> {
   await db().doc("config/rooms").set(config);
-  clearRoomsConfigCache();
+  clearConfigCaches();
 }
 
 /** An active VIP membership (default config/vip: tier 1 "sparkle", roomPriority 1). */
@@ -42,7 +40,7 @@ export async function makeVip(uid: string, tier = 1): Promise<void> {
   await db()
     .doc(`users/${uid}`)
     .update({ vip: { tier, expiresAt: Timestamp.fromMillis(Date.now() + 86_400_000) } });
-  clearVipConfigCache();
+  clearConfigCaches();
 }
 
 export async function openRoom(owner: TestUser, data: Record<string, unknown> = {}): Promise<string> {
@@ -64,13 +62,6 @@ export async function occupants(roomId: string): Promise<(string | null)[]> {
 
 export async function rtdbValue<T = unknown>(path: string): Promise<T | null> {
   return (await rtdb().ref(path).get()).val() as T | null;
-}
-
-/** Config documents are cached per instance; every test starts from the defaults. */
-export function clearConfigCaches(): void {
-  clearRoomsConfigCache();
-  clearVipConfigCache();
-  clearEconomyConfigCache();
 }
 
 /** The machine-readable reason services attach to refusals (details.reason). */

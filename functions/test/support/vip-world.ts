@@ -1,7 +1,7 @@
 /** Shared set-up for the VIP tests: a user with a profile and coins, and a known tier configuration. */
 import { Timestamp } from "firebase-admin/firestore";
 import { db } from "../../src/kernel/app.js";
-import { clearVipConfigCache } from "../../src/progression/vip/memberships.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { createProfile, grantCoins } from "./economy-world.js";
 import { createTestUser, type TestUser } from "./users.js";
 
@@ -24,7 +24,7 @@ export const TIERS = {
 } as const;
 
 export async function seedVipConfig(): Promise<void> {
-  clearVipConfigCache();
+  clearConfigCaches();
   await db().doc("config/vip").set({ tiers: TIERS });
 }
 

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 import { resetRedisClient } from "../../src/kernel/redis.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, setLiveConfig, start, memberOf as streamMemberOf } from "../support/live-world.js";
-import {
-  clearConfigCaches as clearRoomConfigCaches,
-  enter,
-  makeUser,
-  makeUsers,
-  openRoom,
-  rtdbValue,
-  setRoomsConfig,
-} from "../support/rooms-world.js";
+import { host, join, setLiveConfig, start, memberOf as streamMemberOf } from "../support/live-world.js";
+import { enter, makeUser, makeUsers, openRoom, rtdbValue, setRoomsConfig } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 
@@ -82,8 +75,7 @@ async function withRedisDown(body: () => Promise<void>): Promise<void> {
 describe("venues: password guessing is budgeted per venue, before the password is checked", () => {
   useCleanStack();
   beforeEach(() => {
-    clearRoomConfigCaches();
-    clearLiveConfigCaches();
+    clearConfigCaches();
   });
 
   for (const venue of [room, stream]) {

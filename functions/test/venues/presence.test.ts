@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { db, rtdb } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { syncViewer } from "../../src/live/viewers.js";
-import { clearPresenceConfigCache } from "../../src/venues/config.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { sweepVenuePresence } from "../../src/venues/presence.js";
 import { onVenueMemberAdmitted, onVenuePresenceRemoved } from "../../src/venues/triggers.js";
@@ -49,7 +49,7 @@ async function seatHolders(): Promise<Array<string | null>> {
 
 describe("venues: presence sweep", () => {
   useCleanStack();
-  beforeEach(() => clearPresenceConfigCache());
+  beforeEach(() => clearConfigCaches());
 
   it("frees the seat of a member whose client vanished (stale presence), and a second pass changes nothing", async () => {
     const now = Date.now();

@@ -1,9 +1,10 @@
 /** Wallet test helpers: a user with a profile, funding through the real ledger, config, KYC, ledger reads. */
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
+import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import type { Role } from "../../src/kernel/roles.js";
 import { type AccountId, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
-import { clearEconomyConfigCache, type EconomyConfig } from "../../src/wallet/config.js";
+import type { EconomyConfig } from "../../src/wallet/config.js";
 import { type EntryInput, postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
 import { createTestUser, type TestUser } from "../support/users.js";
 
@@ -36,7 +37,7 @@ export function balancesOf(uid: string) {
 
 export async function setEconomy(overrides: Partial<EconomyConfig>): Promise<void> {
   await db().doc("config/economy").set(overrides);
-  clearEconomyConfigCache();
+  clearConfigCaches();
 }
 
 export async function approveKyc(uid: string, status: "pending" | "approved" | "rejected" = "approved"): Promise<void> {

@@ -37,4 +37,3 @@ export type PkConfig = z.infer<typeof PkConfigSchema>;
 const pk = configDocument("pk", PkConfigSchema);
 
 export const pkConfig = (): Promise<PkConfig> => pk.get();
-export const clearPkConfigCache = (): void => pk.clearCache();

@@ -48,7 +48,6 @@ const vip = configDocument("vip", VipConfigSchema);
 
 /** config/vip, zod-validated with defaults, cached 30 s per instance (tier prices rarely change). */
 export const vipConfig = (): Promise<VipConfig> => vip.get();
-export const clearVipConfigCache = (): void => vip.clearCache();
 
 /** The defaults alone, for callers without a config read (pure code, tests). */
 export const DEFAULT_VIP_CONFIG: VipConfig = VipConfigSchema.parse({});

@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import { db, rtdb } from "../../../src/kernel/app.js";
+import { clearConfigCaches } from "../../../src/kernel/config-document.js";
 import { cancelPk, challengePk, respondPk } from "../../../src/live/pk/callables.js";
-import { clearPkConfigCache, type PkConfig } from "../../../src/live/pk/config.js";
+import type { PkConfig } from "../../../src/live/pk/config.js";
 import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../../src/live/pk/schema.js";
 import { battleRef, readBattle } from "../../../src/live/pk/store.js";
 import { callInProcess } from "../../support/callables.js";
@@ -22,7 +23,7 @@ export interface Host {
 
 export async function setPkConfig(fields: Partial<PkConfig>): Promise<void> {
   await db().doc("config/pk").set(fields);
-  clearPkConfigCache();
+  clearConfigCaches();
 }
 
 /** A live stream as live/streams.ts stores it (only the fields PK battles rely on, plus a few). */

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { db } from "../../../src/kernel/app.js";
-import { clearVipConfigCache, vipConfig } from "../../../src/progression/vip/memberships.js";
+import { clearConfigCaches } from "../../../src/kernel/config-document.js";
+import { vipConfig } from "../../../src/progression/vip/memberships.js";
 import { DEFAULT_VIP_TIERS } from "../../../src/progression/vip/schema.js";
 import { expectHttpsError } from "../../support/callables.js";
 import { useCleanStack } from "../../support/stack.js";
 
 describe("progression: config/vip", () => {
   useCleanStack();
-  beforeEach(() => clearVipConfigCache());
+  beforeEach(() => clearConfigCaches());
 
   it("falls back to the default tiers when the document is missing", async () => {
     const config = await vipConfig();
@@ -34,7 +35,7 @@ describe("progression: config/vip", () => {
 
   it("refuses an invalid configuration with failed-precondition", async () => {
     for (const tiers of [{ "1": { name: "x", priceCoins: -5, durationDays: 7 } }, { "0": { name: "x", priceCoins: 5, durationDays: 7 } }, {}]) {
-      clearVipConfigCache();
+      clearConfigCaches();
       await db().doc("config/vip").set({ tiers });
       await expectHttpsError(vipConfig(), "failed-precondition");
     }
