@@ -23,7 +23,7 @@
 import type { DocumentReference, Query } from "firebase-admin/firestore";
 import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { refuse } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { endStreamAs } from "../live/streams.js";
@@ -32,7 +32,7 @@ import { removeFromVenue } from "../venues/membership.js";
 import { parseVenueKey, UserPaths, VenuePaths } from "../venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
-import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
+import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep, type GdprRefusal } from "./schema.js";
 
 export const DELETED_DISPLAY_NAME = "deleted-user";
 const BATCH = 200;
@@ -72,9 +72,11 @@ async function begin(uid: string): Promise<void> {
     if (record.exists) return;
     const pending = await tx.get(db().collection(Collections.withdrawals).where("uid", "==", uid).where("status", "==", "pending").limit(1));
     if (!pending.empty) {
-      fail("failed-precondition", "A withdrawal is still pending: wait until it is paid or rejected, then delete the account.", {
-        reason: "pending-withdrawal",
-      });
+      refuse<GdprRefusal>(
+        "failed-precondition",
+        "pending-withdrawal",
+        "A withdrawal is still pending: wait until it is paid or rejected, then delete the account.",
+      );
     }
     const wallet = await tx.get(db().collection(Collections.wallets).doc(uid));
     const now = FieldValue.serverTimestamp();

@@ -2,6 +2,10 @@
 import { z } from "zod";
 import type { KycPersonalDetails } from "../kyc/schema.js";
 
+/** details.reason of deleteMyAccount's refusals. */
+export const GdprRefusalSchema = z.enum(["pending-withdrawal"]);
+export type GdprRefusal = z.infer<typeof GdprRefusalSchema>;
+
 export const ExportMyDataRequestSchema = z.object({}).strict().nullish();
 
 export const DeleteMyAccountRequestSchema = z

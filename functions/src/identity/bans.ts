@@ -8,22 +8,23 @@ import { banRef, forgetStanding, revokeSessions } from "../kernel/account.js";
 import { auth, firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
 import { publishClaims, stageClaims } from "../kernel/claims.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { rolesFromClaims } from "../kernel/roles.js";
-import type { BanAccountRequest, BanAccountResponse, LiftBanRequest, LiftBanResponse } from "./schema.js";
+import type { BanAccountRequest, BanAccountResponse, IdentityRefusal, LiftBanRequest, LiftBanResponse } from "./schema.js";
 
 async function requireBannable(actor: Caller, uid: string): Promise<void> {
-  if (uid === actor.uid) fail("failed-precondition", "You cannot ban or suspend your own account.", { reason: "self" });
+  if (uid === actor.uid) refuse<IdentityRefusal>("failed-precondition", "self", "You cannot ban or suspend your own account.");
   const target = await auth()
     .getUser(uid)
     .catch(() => fail("not-found", "No such user."));
   const roles = rolesFromClaims(target.customClaims);
-  if (roles.includes("admin")) fail("permission-denied", "Admins cannot be banned; remove the admin role first.", { reason: "target-is-admin" });
+  if (roles.includes("admin"))
+    refuse<IdentityRefusal>("permission-denied", "target-is-admin", "Admins cannot be banned; remove the admin role first.");
   if (roles.includes("moderator") && !actor.roles.includes("admin")) {
-    fail("permission-denied", "Only admins can ban or suspend moderators.", { reason: "target-is-staff" });
+    refuse<IdentityRefusal>("permission-denied", "target-is-staff", "Only admins can ban or suspend moderators.");
   }
 }
 
@@ -68,7 +69,7 @@ export async function liftBan(actor: Caller, request: LiftBanRequest): Promise<L
   await requireBannable(actor, request.uid);
   await runIdempotent({ scope: "identity.liftBan", key: request.requestId, owner: actor.uid, payload: request }, async (tx) => {
     const ban = await tx.get(banRef(request.uid));
-    if (!ban.exists) fail("failed-precondition", "This account is not banned or suspended.", { reason: "not-banned" });
+    if (!ban.exists) refuse<IdentityRefusal>("failed-precondition", "not-banned", "This account is not banned or suspended.");
     await stageClaims(tx, request.uid, (claims) => {
       delete claims.banned;
       return claims;

@@ -4,10 +4,9 @@
  */
 import { type BanRecord, isBanActive } from "../kernel/account.js";
 import { countryOfPhoneNumber } from "./calling-codes.js";
-import type { AccessConfig } from "./schema.js";
+import type { AccessConfig, IdentityRefusal } from "./schema.js";
 
-export type Decision = { allow: true } | { allow: false; reason: RefusalReason; message: string };
-export type RefusalReason = "banned" | "blocked-region" | "disposable-email";
+export type Decision = { allow: true } | { allow: false; reason: IdentityRefusal; message: string };
 
 export interface SignUpFacts {
   email?: string | null;

@@ -6,6 +6,18 @@ import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
+/** details.reason of identity's refusals: sign-up and sign-in (the blocking functions), bans. */
+export const IdentityRefusalSchema = z.enum([
+  "banned",
+  "blocked-region",
+  "disposable-email",
+  "not-banned",
+  "self",
+  "target-is-admin",
+  "target-is-staff",
+]);
+export type IdentityRefusal = z.infer<typeof IdentityRefusalSchema>;
+
 /** A few well-known throwaway-mail providers; config/access.disposableEmailDomains replaces this list. */
 export const DEFAULT_DISPOSABLE_EMAIL_DOMAINS = [
   "mailinator.com",
@@ -125,8 +137,6 @@ export type BanAccountRequest = z.infer<typeof BanAccountRequestSchema>;
 
 export const LiftBanRequestSchema = z.object({ uid: KeySafeUidSchema, reason: AuditReasonSchema, requestId: RequestIdSchema }).strict();
 export type LiftBanRequest = z.infer<typeof LiftBanRequestSchema>;
-
-export type BanRefusalReason = "self" | "target-is-admin" | "target-is-staff" | "not-banned";
 
 export interface BanAccountResponse {
   uid: string;

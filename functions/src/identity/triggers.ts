@@ -7,16 +7,18 @@
  * (Blocking functions require Identity Platform on the project.)
  */
 import type { AuthBlockingEvent } from "firebase-functions/v2/identity";
-import { beforeUserCreated, beforeUserSignedIn, HttpsError } from "firebase-functions/v2/identity";
+import { beforeUserCreated, beforeUserSignedIn } from "firebase-functions/v2/identity";
 import { readBan } from "../kernel/account.js";
 import { REGION } from "../kernel/config.js";
+import { refuse } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { accessConfig } from "./config.js";
 import { type Decision, decideSignIn, decideSignUp, initialClaims } from "./policy.js";
+import type { IdentityRefusal } from "./schema.js";
 
-function refuse(decision: Exclude<Decision, { allow: true }>, event: AuthBlockingEvent, stage: string): never {
+function block(decision: Exclude<Decision, { allow: true }>, event: AuthBlockingEvent, stage: string): never {
   log.warn("auth blocked", { stage, reason: decision.reason, uid: event.data?.uid, ip: event.ipAddress });
-  throw new HttpsError("permission-denied", decision.message, { reason: decision.reason });
+  return refuse<IdentityRefusal>("permission-denied", decision.reason, decision.message);
 }
 
 /** The beforeUserCreated handler, exported for in-process tests (the wrapped function's `.run`). */
@@ -30,7 +32,7 @@ export async function handleBeforeUserCreated(event: AuthBlockingEvent): Promise
     },
     await accessConfig(),
   );
-  if (!decision.allow) refuse(decision, event, "beforeUserCreated");
+  if (!decision.allow) block(decision, event, "beforeUserCreated");
   return { customClaims: initialClaims(user?.customClaims) };
 }
 
@@ -38,7 +40,7 @@ export async function handleBeforeUserSignedIn(event: AuthBlockingEvent): Promis
   const uid = event.data?.uid;
   if (!uid) return;
   const decision = decideSignIn({ customClaims: event.data?.customClaims, ban: await readBan(uid), nowMs: Date.now() });
-  if (!decision.allow) refuse(decision, event, "beforeUserSignedIn");
+  if (!decision.allow) block(decision, event, "beforeUserSignedIn");
 }
 
 export const identityBeforeUserCreated = beforeUserCreated({ region: REGION }, handleBeforeUserCreated);

@@ -8,11 +8,24 @@
  * disabled account, or refresh tokens revoked outside this code (a password change, the console),
  * refuse the session too.
  */
+
 import type { CallableRequest } from "firebase-functions/v2/https";
+import { z } from "zod";
 import { auth, db, firestoreValues } from "./app.js";
 import { Collections, userRef } from "./collections.js";
-import { fail } from "./errors.js";
+import { refuse } from "./errors.js";
 import { millisOf } from "./time.js";
+
+/** details.reason of the standing checks every callable makes (kernel/callable.ts). */
+export const StandingRefusalSchema = z.enum([
+  "account-banned",
+  "account-disabled",
+  "account-missing",
+  "account-suspended",
+  "session-revoked",
+  "session-unknown",
+]);
+export type StandingRefusal = z.infer<typeof StandingRefusalSchema>;
 
 export interface BanRecord {
   reason?: string;
@@ -114,23 +127,25 @@ export async function requireGoodStanding(request: Pick<CallableRequest, "auth">
   const standing = await standingOf(uid);
   if (isBanActive(standing.ban, now)) {
     const suspended = standing.ban?.expiresAtMs !== undefined;
-    fail("permission-denied", "This account is suspended.", {
-      reason: suspended ? "account-suspended" : "account-banned",
-      ...(suspended ? { until: new Date(standing.ban?.expiresAtMs as number).toISOString() } : {}),
-    });
+    refuse<StandingRefusal>(
+      "permission-denied",
+      suspended ? "account-suspended" : "account-banned",
+      "This account is suspended.",
+      suspended ? { until: new Date(standing.ban?.expiresAtMs as number).toISOString() } : undefined,
+    );
   }
   const signedInAt = signedInAtMs(token);
-  if (signedInAt === undefined) fail("unauthenticated", "Sign in again to do this.", { reason: "session-unknown" });
+  if (signedInAt === undefined) refuse<StandingRefusal>("unauthenticated", "session-unknown", "Sign in again to do this.");
   if (standing.revokedAtMs !== undefined && signedInAt < standing.revokedAtMs) {
-    fail("unauthenticated", "Your session was signed out. Sign in again.", { reason: "session-revoked" });
+    refuse<StandingRefusal>("unauthenticated", "session-revoked", "Your session was signed out. Sign in again.");
   }
   if (!options.verifyWithAuth) return;
   const record = await authRecordOf(uid);
-  if (!record) fail("unauthenticated", "Sign in again to do this.", { reason: "account-missing" });
-  if (record.disabled) fail("permission-denied", "This account is disabled.", { reason: "account-disabled" });
+  if (!record) refuse<StandingRefusal>("unauthenticated", "account-missing", "Sign in again to do this.");
+  if (record.disabled) refuse<StandingRefusal>("permission-denied", "account-disabled", "This account is disabled.");
   // Auth keeps validSince in whole seconds, like auth_time.
   if (record.validSinceMs !== undefined && signedInAt < record.validSinceMs) {
-    fail("unauthenticated", "Your session was signed out. Sign in again.", { reason: "session-revoked" });
+    refuse<StandingRefusal>("unauthenticated", "session-revoked", "Your session was signed out. Sign in again.");
   }
 }
 

@@ -8,11 +8,11 @@
  * Fail closed: without Redis the check is refused (unavailable), since a secret must not become guessable
  * at full speed while its counter is down.
  */
-import { fail } from "./errors.js";
+import { fail, refuse } from "./errors.js";
 import { log } from "./logger.js";
 import { redis } from "./redis.js";
 
-export interface AttemptBudget {
+export interface AttemptBudget<Reason extends string> {
   /** Stable name: the Redis key prefix. */
   name: string;
   windowSeconds: number;
@@ -20,8 +20,8 @@ export interface AttemptBudget {
   perSubject: number;
   /** Attempts by one caller on one subject per window. */
   perCaller: number;
-  /** details.reason of the refusal once a budget is spent. */
-  reason: string;
+  /** details.reason of the refusal once a budget is spent (declared by the caller's domain). */
+  reason: Reason;
 }
 
 // Both counters in one script: the check and the reservation are one atomic step. Returns {1, 0} when
@@ -47,7 +47,7 @@ end
 return 1
 `;
 
-function keysOf(budget: AttemptBudget, subject: string, caller: string): string[] {
+function keysOf(budget: AttemptBudget<string>, subject: string, caller: string): string[] {
   // One hash tag per subject keeps both counters in one slot of a clustered Redis.
   const base = `att:{${budget.name}:${subject}}`;
   return [base, `${base}:u:${caller}`];
@@ -55,10 +55,16 @@ function keysOf(budget: AttemptBudget, subject: string, caller: string): string[
 
 /**
  * Runs `check` (true: the secret was right) inside one attempt of `budget`. Refuses with
- * resource-exhausted (details: reason, retryAfterSeconds) when either budget is spent, and with
- * unavailable when Redis cannot count the attempt. Returns what `check` returned.
+ * resource-exhausted when either budget is spent (details: the budget's reason, one of the caller's
+ * declared refusals named as the type argument, and retryAfterSeconds), and with unavailable when Redis
+ * cannot count the attempt. Returns what `check` returned.
  */
-export async function attemptWithinBudget(budget: AttemptBudget, subject: string, caller: string, check: () => Promise<boolean>): Promise<boolean> {
+export async function attemptWithinBudget<Reason extends string = never>(
+  budget: AttemptBudget<NoInfer<Reason>>,
+  subject: string,
+  caller: string,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
   const client = redis();
   if (!client) fail("unavailable", "This check is unavailable right now, please retry.", { budget: budget.name });
   const keys = keysOf(budget, subject, caller);
@@ -71,7 +77,7 @@ export async function attemptWithinBudget(budget: AttemptBudget, subject: string
   }
   if (Number(reserved[0]) !== 1) {
     const retryAfterSeconds = Math.min(budget.windowSeconds, Math.max(1, Math.ceil(Number(reserved[1]) / 1000)));
-    fail("resource-exhausted", `Too many attempts. Try again in ${retryAfterSeconds} s.`, { reason: budget.reason, retryAfterSeconds });
+    refuse<Reason>("resource-exhausted", budget.reason, `Too many attempts. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
   }
   const right = await check();
   if (right) {

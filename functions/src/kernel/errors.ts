@@ -12,6 +12,20 @@ export function fail(code: ErrorCode, message: string, details?: Record<string, 
   throw new HttpsError(code, message, details);
 }
 
+/**
+ * A refusal the client can act on: details.reason is one of the refusing domain's declared reasons (the
+ * `…RefusalSchema` enum in its schema.ts), named as the type argument so the compiler checks the value:
+ * `refuse<RoomRefusal>("permission-denied", "password-required", "This room needs a password.")`.
+ */
+export function refuse<Reason extends string = never>(
+  code: ErrorCode,
+  reason: NoInfer<Reason>,
+  message: string,
+  details?: Record<string, unknown>,
+): never {
+  throw new HttpsError(code, message, { reason, ...details });
+}
+
 /** Firestore/gRPC status codes that callers can act on, mapped to the callable vocabulary. */
 const GRPC_TO_HTTPS: Record<number, ErrorCode> = {
   4: "deadline-exceeded",

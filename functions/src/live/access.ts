@@ -5,13 +5,13 @@
 
 import { isBanActive } from "../identity/policy.js";
 import { readBan } from "../kernel/account.js";
-import { fail } from "../kernel/errors.js";
+import { refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { isStaff } from "../kernel/roles.js";
 import { followerRef, isBlockedPair } from "../social/store.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
-import type { LiveConfig } from "./schema.js";
+import type { LiveConfig, LiveRefusal } from "./schema.js";
 import { readValue, type StoredStream, streamSecretRef, streamVenue } from "./store.js";
 
 interface StreamSecrets {
@@ -24,7 +24,7 @@ export async function readSecrets(streamId: string): Promise<StreamSecrets> {
 }
 
 async function checkPassword(stream: StoredStream, uid: string, password: string | undefined, config: LiveConfig, secrets: StreamSecrets) {
-  if (!password) fail("permission-denied", "This stream needs a password.", { reason: "password-required" });
+  if (!password) refuse<LiveRefusal>("permission-denied", "password-required", "This stream needs a password.");
   await checkVenuePassword(streamVenue(stream.id), uid, password, secrets.passwordHash, {
     perVenue: config.streamPasswordAttempts,
     perUser: config.passwordAttempts,
@@ -54,19 +54,19 @@ export async function assertMayEnter(caller: Caller, stream: StoredStream, passw
     stream.visibility === "followers" ? followerRef(stream.hostUid, caller.uid).get() : null,
     needsSecrets ? readSecrets(stream.id) : ({} as StreamSecrets),
   ]);
-  if (isBanActive(ban, nowMs)) fail("permission-denied", "This account is suspended.", { reason: "suspended" });
-  if (blocked) fail("permission-denied", "You cannot join this stream.", { reason: "blocked" });
+  if (isBanActive(ban, nowMs)) refuse<LiveRefusal>("permission-denied", "suspended", "This account is suspended.");
+  if (blocked) refuse<LiveRefusal>("permission-denied", "blocked", "You cannot join this stream.");
   if (bannedUntil !== null) {
-    fail("permission-denied", "You are banned from this stream.", { reason: "banned", until: new Date(bannedUntil).toISOString() });
+    refuse<LiveRefusal>("permission-denied", "banned", "You are banned from this stream.", { until: new Date(bannedUntil).toISOString() });
   }
   switch (stream.visibility) {
     case "public":
       return;
     case "private":
-      if (!(secrets.invitedUids ?? []).includes(caller.uid)) fail("permission-denied", "This stream is private.", { reason: "not-invited" });
+      if (!(secrets.invitedUids ?? []).includes(caller.uid)) refuse<LiveRefusal>("permission-denied", "not-invited", "This stream is private.");
       return;
     case "followers":
-      if (!follows?.exists) fail("permission-denied", "This stream is for followers of the host.", { reason: "followers-only" });
+      if (!follows?.exists) refuse<LiveRefusal>("permission-denied", "followers-only", "This stream is for followers of the host.");
       return;
     case "password":
       await checkPassword(stream, caller.uid, password, config, secrets);

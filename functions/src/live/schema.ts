@@ -16,6 +16,10 @@ import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
 
+/** details.reason of the live callables' refusals (stream entry). */
+export const LiveRefusalSchema = z.enum(["banned", "blocked", "followers-only", "not-invited", "password-required", "suspended"]);
+export type LiveRefusal = z.infer<typeof LiveRefusalSchema>;
+
 /** Ids safe as Firestore document ids, RTDB keys and venue keys (venues/paths.ts parseVenueKey). */
 export const StreamIdSchema = keySafeId({ label: "streamId" });
 

@@ -28,7 +28,7 @@ import { isBanActive } from "../identity/policy.js";
 import { banRef } from "../kernel/account.js";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { millisOf } from "../kernel/time.js";
@@ -43,7 +43,7 @@ import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accoun
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import { roomsConfig } from "./config.js";
-import type { EnterRoomRequest, EnterRoomResponse, RoomRequest, RoomsConfig } from "./schema.js";
+import type { EnterRoomRequest, EnterRoomResponse, RoomRefusal, RoomRequest, RoomsConfig } from "./schema.js";
 import { seatStateOf } from "./seats.js";
 import {
   activeRoomBanUntil,
@@ -69,7 +69,7 @@ function serverTimestamp(): object {
 
 async function checkLock(room: RoomRecord, uid: string, request: EnterRoomRequest, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
   if (room.lockMode === "password") {
-    if (!request.password) fail("permission-denied", "This room needs a password.", { reason: "password-required" });
+    if (!request.password) refuse<RoomRefusal>("permission-denied", "password-required", "This room needs a password.");
     const lock = await roomLockRef(room.id).get();
     await checkVenuePassword(roomVenue(room.id), uid, request.password, lock.get("passwordHash"), {
       perVenue: config.roomPasswordAttemptsPer10Minutes,
@@ -79,7 +79,7 @@ async function checkLock(room: RoomRecord, uid: string, request: EnterRoomReques
   }
   if (room.lockMode === "vipOnly") {
     const minTier = room.vipMinTier ?? 1;
-    if (vip.tier < minTier) fail("permission-denied", "This room is for VIP members.", { reason: "vip-required", minTier });
+    if (vip.tier < minTier) refuse<RoomRefusal>("permission-denied", "vip-required", "This room is for VIP members.", { minTier });
   }
 }
 
@@ -91,7 +91,7 @@ async function checkCapacity(room: RoomRecord, vip: ActiveVipPrivileges, config:
   ).numChildren();
   if (members < config.maxMembers) return;
   if (vip.roomPriority > 0 && members < config.maxMembers + config.vipExtraMembers) return;
-  fail("resource-exhausted", "This room is full.", { reason: "room-full" });
+  refuse<RoomRefusal>("resource-exhausted", "room-full", "This room is full.");
 }
 
 interface VisitFee {
@@ -106,7 +106,7 @@ async function payForVisit(room: RoomRecord, uid: string, visitId: string, confi
   if (visit.exists) {
     const paidAtMs = visit.get("paidAtMs") as number;
     if (visit.get("endedAt") != null || paidAtMs + config.paidVisitHours * HOUR_MS <= Date.now()) {
-      fail("failed-precondition", "This visit has ended; enter with a new visitId.", { reason: "visit-ended" });
+      refuse<RoomRefusal>("failed-precondition", "visit-ended", "This visit has ended; enter with a new visitId.");
     }
     return { coins: visit.get("feeCoins") as number, transactionId: visit.get("transactionId") as string, chargedNow: false };
   }
@@ -120,7 +120,7 @@ async function payForVisit(room: RoomRecord, uid: string, visitId: string, confi
     async ({ tx, wallet, get }) => {
       const [roomSnap, ownerSnap] = await tx.getAll(roomRef(room.id), userRef(room.ownerUid));
       const current = roomSnap ? roomFromSnapshot(roomSnap) : null;
-      if (current?.status !== "open") return fail("failed-precondition", "This room is closed.", { reason: "room-closed" });
+      if (current?.status !== "open") return refuse<RoomRefusal>("failed-precondition", "room-closed", "This room is closed.");
       if (current.lockMode !== "paid" || !current.entryFeeCoins) return fail("aborted", "The room's entry settings changed; please retry.");
       const fee = current.entryFeeCoins;
       const agencyId = ownerSnap?.get("agencyId");
@@ -163,18 +163,18 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
     memberRecord(room.id, uid),
     activeRoomBanUntil(room.id, uid, nowMs),
   ]);
-  if (profile?.get("deleted") === true) fail("permission-denied", "This account was deleted.", { reason: "account-deleted" });
+  if (profile?.get("deleted") === true) refuse<RoomRefusal>("permission-denied", "account-deleted", "This account was deleted.");
   if (accountBan?.exists) {
     const expiresAtMs = millisOf(accountBan.get("expiresAt")) ?? undefined;
-    if (isBanActive({ expiresAtMs }, nowMs)) fail("permission-denied", "This account is suspended.", { reason: "account-suspended" });
+    if (isBanActive({ expiresAtMs }, nowMs)) refuse<RoomRefusal>("permission-denied", "account-suspended", "This account is suspended.");
   }
 
   const role = memberRoleOf(room, caller);
   const privileged = role !== "member";
   if (!privileged) {
     if (bannedUntil)
-      fail("permission-denied", "You are banned from this room.", { reason: "banned", bannedUntil: new Date(bannedUntil).toISOString() });
-    if (blockedByOwner?.exists || blockingOwner?.exists) fail("permission-denied", "You cannot enter this room.", { reason: "blocked" });
+      refuse<RoomRefusal>("permission-denied", "banned", "You are banned from this room.", { bannedUntil: new Date(bannedUntil).toISOString() });
+    if (blockedByOwner?.exists || blockingOwner?.exists) refuse<RoomRefusal>("permission-denied", "blocked", "You cannot enter this room.");
   }
   const vip = vipPrivileges(profile?.data(), nowMs, vipSettings);
   const alreadyMember = member !== null;
@@ -192,7 +192,7 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
     const until = await activeRoomBanUntil(room.id, uid);
     if (until) {
       await memberRef.remove();
-      fail("permission-denied", "You are banned from this room.", { reason: "banned", bannedUntil: new Date(until).toISOString() });
+      refuse<RoomRefusal>("permission-denied", "banned", "You are banned from this room.", { bannedUntil: new Date(until).toISOString() });
     }
   }
   if (!alreadyMember && vip.entranceEffect) {

@@ -9,7 +9,7 @@
 import type { Query } from "firebase-admin/firestore";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
@@ -27,6 +27,7 @@ import type {
   ListRoomsRequest,
   ListRoomsResponse,
   RoomLock,
+  RoomRefusal,
   RoomRequest,
   RoomsConfig,
   RoomView,
@@ -92,8 +93,7 @@ export async function createRoom(caller: Caller, request: CreateRoomRequest): Pr
     const ownerSnap = await tx.get(roomOwnerRef(caller.uid));
     const open = (ownerSnap.get("openRoomIds") as string[] | undefined) ?? [];
     if (open.length >= config.maxRoomsPerOwner) {
-      fail("failed-precondition", `You may own at most ${config.maxRoomsPerOwner} open room(s); close one first.`, {
-        reason: "room-limit",
+      refuse<RoomRefusal>("failed-precondition", "room-limit", `You may own at most ${config.maxRoomsPerOwner} open room(s); close one first.`, {
         openRoomIds: open,
       });
     }
@@ -192,7 +192,7 @@ export async function setRoomAdmin(caller: Caller, request: SetRoomAdminRequest)
     const isAdmin = current.admins.includes(request.uid);
     if (isAdmin === request.admin) return { room: current, changed: false };
     if (request.admin && current.admins.length >= config.maxAdminsPerRoom) {
-      fail("failed-precondition", `A room has at most ${config.maxAdminsPerRoom} admins.`, { reason: "admin-limit" });
+      refuse<RoomRefusal>("failed-precondition", "admin-limit", `A room has at most ${config.maxAdminsPerRoom} admins.`);
     }
     const admins = request.admin ? [...current.admins, request.uid] : current.admins.filter((uid) => uid !== request.uid);
     tx.update(roomRef(current.id), { admins, version: FieldValue.increment(1), updatedAt: FieldValue.serverTimestamp() });

@@ -4,13 +4,13 @@
  * rules read). The owner, room admins and staff kick; room admins cannot kick the owner or each other.
  */
 import { rtdb } from "../kernel/app.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
 import { removeRoomMember } from "./entry.js";
-import type { KickFromRoomRequest, TargetUserRequest } from "./schema.js";
+import type { KickFromRoomRequest, RoomRefusal, TargetUserRequest } from "./schema.js";
 import { loadOpenRoom, loadRoom, requireAuthorityOver, requireRoomModerator, roomVenue } from "./store.js";
 
 export async function kickFromRoom(caller: Caller, request: KickFromRoomRequest): Promise<{ roomId: string; uid: string; bannedUntil: string }> {
@@ -19,7 +19,7 @@ export async function kickFromRoom(caller: Caller, request: KickFromRoomRequest)
   requireAuthorityOver(room, authority, request.uid);
   if (request.uid === caller.uid) fail("failed-precondition", "You cannot kick yourself.");
   // Room admins enter past bans; a ban on one would not hold.
-  if (room.admins.includes(request.uid)) fail("failed-precondition", "Revoke this user's room admin role first.", { reason: "target-is-admin" });
+  if (room.admins.includes(request.uid)) refuse<RoomRefusal>("failed-precondition", "target-is-admin", "Revoke this user's room admin role first.");
   const minutes = Math.min(request.banMinutes ?? config.kickBanMinutes, config.maxBanMinutes);
   const until = Date.now() + minutes * 60_000;
   // The ban first: an enterRoom racing this kick re-checks the ban after writing its membership.

@@ -20,6 +20,33 @@ import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
 
+/** details.reason of the rooms callables' refusals. */
+export const RoomRefusalSchema = z.enum([
+  "account-deleted",
+  "account-suspended",
+  "admin-limit",
+  "already-seated",
+  "banned",
+  "blocked",
+  "muted-by-admin",
+  "no-free-seat",
+  "no-invitation",
+  "no-seats",
+  "no-such-seat",
+  "not-a-member",
+  "not-seated",
+  "password-required",
+  "room-closed",
+  "room-full",
+  "room-limit",
+  "seat-locked",
+  "seat-taken",
+  "target-is-admin",
+  "vip-required",
+  "visit-ended",
+]);
+export type RoomRefusal = z.infer<typeof RoomRefusalSchema>;
+
 export const MIN_SEATS = 2;
 export const MAX_SEATS = 15;
 export const GIFT_SHARDS = 16;

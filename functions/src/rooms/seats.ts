@@ -12,7 +12,7 @@
  */
 import type { Database } from "firebase-admin/database";
 import { rtdb } from "../kernel/app.js";
-import { type ErrorCode, fail } from "../kernel/errors.js";
+import { type ErrorCode, fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { demoteMediaPublisher } from "../media/sessions.js";
@@ -23,6 +23,7 @@ import type {
   InviteToSeatRequest,
   MicRequest,
   RespondToSeatInviteRequest,
+  RoomRefusal,
   RoomRequest,
   Seat,
   SeatIndexRequest,
@@ -39,13 +40,13 @@ import { loadOpenRoom, memberRecord, type RoomRecord, requireAuthorityOver, requ
 export interface SeatRefusal {
   code: ErrorCode;
   message: string;
-  reason: string;
+  reason: RoomRefusal;
 }
 
 /** A plan either changes the seats (seats given) or not, and has an outcome; or it refuses. */
 export type SeatPlan<T> = { seats?: Seat[]; outcome: T } | { refusal: SeatRefusal };
 
-const refuse = (code: ErrorCode, message: string, reason: string): { refusal: SeatRefusal } => ({ refusal: { code, message, reason } });
+const refusal = (code: ErrorCode, message: string, reason: RoomRefusal): { refusal: SeatRefusal } => ({ refusal: { code, message, reason } });
 
 /** RTDB returns dense numeric keys as an array, sparse ones as an object: both become a list. */
 export function normalizeSeats(raw: unknown): Seat[] {
@@ -92,23 +93,23 @@ export function planTake(seats: Seat[], uid: string, options: TakeOptions): Seat
   const current = seatOf(seats, uid);
   if (current >= 0) {
     if (options.index === undefined || options.index === current || options.fallbackToAnyFree) return { outcome: { index: current, already: true } };
-    return refuse("failed-precondition", `You are on seat ${current}; use moveSeat to change seats.`, "already-seated");
+    return refusal("failed-precondition", `You are on seat ${current}; use moveSeat to change seats.`, "already-seated");
   }
   let target = -1;
   if (options.index !== undefined) {
     const seat = seats[options.index];
     if (!seat) {
-      if (!options.fallbackToAnyFree) return refuse("failed-precondition", "This room has no such seat.", "no-such-seat");
+      if (!options.fallbackToAnyFree) return refusal("failed-precondition", "This room has no such seat.", "no-such-seat");
     } else if (seat.uid) {
-      if (!options.fallbackToAnyFree) return refuse("failed-precondition", "This seat is taken.", "seat-taken");
+      if (!options.fallbackToAnyFree) return refusal("failed-precondition", "This seat is taken.", "seat-taken");
     } else if (seat.locked && !options.allowLocked) {
-      return refuse("failed-precondition", "This seat is locked.", "seat-locked");
+      return refusal("failed-precondition", "This seat is locked.", "seat-locked");
     } else {
       target = options.index;
     }
   }
   if (target < 0) target = seats.findIndex((seat) => !seat.uid && !seat.locked);
-  if (target < 0) return refuse("resource-exhausted", "No free seat.", "no-free-seat");
+  if (target < 0) return refusal("resource-exhausted", "No free seat.", "no-free-seat");
   const next = seats.slice();
   const taken: Seat = { ...freeSeat(seats[target] as Seat), uid, at: options.nowMs };
   if (options.adminMuted) Object.assign(taken, { micMuted: true, mutedBy: "admin" });
@@ -131,12 +132,12 @@ export function planVacate(seats: Seat[], uid: string): SeatPlan<{ index: number
 
 export function planMove(seats: Seat[], uid: string, index: number): SeatPlan<{ from: number; to: number }> {
   const from = seatOf(seats, uid);
-  if (from < 0) return refuse("failed-precondition", "You are not on a seat.", "not-seated");
+  if (from < 0) return refusal("failed-precondition", "You are not on a seat.", "not-seated");
   if (from === index) return { outcome: { from, to: index } };
   const target = seats[index];
-  if (!target) return refuse("failed-precondition", "This room has no such seat.", "no-such-seat");
-  if (target.uid) return refuse("failed-precondition", "This seat is taken.", "seat-taken");
-  if (target.locked) return refuse("failed-precondition", "This seat is locked.", "seat-locked");
+  if (!target) return refusal("failed-precondition", "This room has no such seat.", "no-such-seat");
+  if (target.uid) return refusal("failed-precondition", "This seat is taken.", "seat-taken");
+  if (target.locked) return refusal("failed-precondition", "This seat is locked.", "seat-locked");
   const source = seats[from] as Seat;
   const next = seats.slice();
   next[index] = { ...source, locked: target.locked };
@@ -146,7 +147,7 @@ export function planMove(seats: Seat[], uid: string, index: number): SeatPlan<{ 
 
 export function planLock(seats: Seat[], index: number, locked: boolean): SeatPlan<{ index: number }> {
   const seat = seats[index];
-  if (!seat) return refuse("failed-precondition", "This room has no such seat.", "no-such-seat");
+  if (!seat) return refusal("failed-precondition", "This room has no such seat.", "no-such-seat");
   if (seat.locked === locked) return { outcome: { index } };
   const next = seats.slice();
   // Locking keeps the current occupant; nobody else can take the seat once it is free.
@@ -159,11 +160,11 @@ export function planMic(seats: Seat[], uid: string, muted: boolean, by: "self" |
   if (index < 0) {
     // An admin's mute also applies to a user not seated now (recorded in micMutes).
     if (by === "admin") return { outcome: { index: null } };
-    return refuse("failed-precondition", "You are not on a seat.", "not-seated");
+    return refusal("failed-precondition", "You are not on a seat.", "not-seated");
   }
   const seat = seats[index] as Seat;
   if (by === "self" && !muted && seat.mutedBy === "admin") {
-    return refuse("permission-denied", "Your mic was muted by the room's owner or an admin.", "muted-by-admin");
+    return refusal("permission-denied", "Your mic was muted by the room's owner or an admin.", "muted-by-admin");
   }
   const next = seats.slice();
   const updated: Seat = { ...seat, micMuted: muted };
@@ -243,9 +244,9 @@ export async function applySeatPlan<T>(roomId: string, plan: (seats: Seat[]) => 
   }
   if (!result.committed || !decided) {
     if (options.ifMissing === "null") return null;
-    return fail("failed-precondition", "This room has no seats (it is closed or unknown).", { reason: "no-seats" });
+    return refuse<RoomRefusal>("failed-precondition", "no-seats", "This room has no seats (it is closed or unknown).");
   }
-  if ("refusal" in decided) return fail(decided.refusal.code, decided.refusal.message, { reason: decided.refusal.reason });
+  if ("refusal" in decided) return refuse<RoomRefusal>(decided.refusal.code, decided.refusal.reason, decided.refusal.message);
   return decided.outcome;
 }
 
@@ -282,7 +283,7 @@ async function seatMember(roomId: string, uid: string, options: Omit<TakeOptions
   };
   if (!(await memberRecord(roomId, uid))) {
     await releaseSeatsOf(roomId, uid, "left");
-    fail("failed-precondition", "Enter the room first.", { reason: "not-a-member" });
+    refuse<RoomRefusal>("failed-precondition", "not-a-member", "Enter the room first.");
   }
   if (!adminMuted && (await micMutedByAdmin(roomId, uid))) await applySeatPlan(roomId, (seats) => planMic(seats, uid, true, "admin"));
   return taken;
@@ -352,10 +353,10 @@ export async function inviteToSeat(caller: Caller, request: InviteToSeatRequest)
   const room = await loadOpenRoom(request.roomId);
   requireRoomModerator(room, caller);
   if (request.index !== undefined && request.index >= room.seatCount)
-    fail("failed-precondition", "This room has no such seat.", { reason: "no-such-seat" });
+    refuse<RoomRefusal>("failed-precondition", "no-such-seat", "This room has no such seat.");
   await requireMember(request.roomId, request.uid);
   if (seatOf(await readSeats(request.roomId), request.uid) >= 0)
-    fail("failed-precondition", "This user is already on a seat.", { reason: "already-seated" });
+    refuse<RoomRefusal>("failed-precondition", "already-seated", "This user is already on a seat.");
   const config = await roomsConfig();
   const now = Date.now();
   const invite: SeatInvite = { by: caller.uid, at: now, expiresAt: now + config.seatInviteSeconds * 1000 };
@@ -375,7 +376,7 @@ export async function respondToSeatInvite(caller: Caller, request: RespondToSeat
   const invite = (await inviteRef.get()).val() as SeatInvite | null;
   if (!invite || typeof invite.expiresAt !== "number" || invite.expiresAt <= Date.now()) {
     if (invite) await inviteRef.remove();
-    return fail("failed-precondition", "No pending seat invitation.", { reason: "no-invitation" });
+    return refuse<RoomRefusal>("failed-precondition", "no-invitation", "No pending seat invitation.");
   }
   if (!request.accept) {
     await inviteRef.remove();
@@ -394,7 +395,7 @@ async function setMic(caller: Caller, request: MicRequest, muted: boolean): Prom
   const target = request.uid ?? caller.uid;
   if (target === caller.uid) {
     if (!muted && (await micMutedByAdmin(request.roomId, target))) {
-      fail("permission-denied", "Your mic was muted by the room's owner or an admin.", { reason: "muted-by-admin" });
+      refuse<RoomRefusal>("permission-denied", "muted-by-admin", "Your mic was muted by the room's owner or an admin.");
     }
     const changed = (await applySeatPlan(request.roomId, (seats) => planMic(seats, target, muted, "self"))) as { index: number | null };
     return { roomId: request.roomId, index: changed.index };

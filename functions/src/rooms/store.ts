@@ -5,12 +5,12 @@
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
 import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { isStaff } from "../kernel/roles.js";
 import { millisOf } from "../kernel/time.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
-import type { LockMode, RoomMemberRole, RoomStatus, RoomView } from "./schema.js";
+import type { LockMode, RoomMemberRole, RoomRefusal, RoomStatus, RoomView } from "./schema.js";
 
 function isoOf(value: unknown): string | null {
   const ms = millisOf(value);
@@ -79,7 +79,7 @@ export async function loadRoom(roomId: string): Promise<RoomRecord> {
 }
 
 export function requireOpen(room: RoomRecord): RoomRecord {
-  if (room.status !== "open") fail("failed-precondition", "This room is closed.", { reason: "room-closed" });
+  if (room.status !== "open") refuse<RoomRefusal>("failed-precondition", "room-closed", "This room is closed.");
   return room;
 }
 
@@ -207,7 +207,7 @@ export async function memberRecord(roomId: string, uid: string): Promise<{ role?
 }
 
 export async function requireMember(roomId: string, uid: string): Promise<void> {
-  if (!(await memberRecord(roomId, uid))) fail("failed-precondition", "Enter the room first.", { reason: "not-a-member" });
+  if (!(await memberRecord(roomId, uid))) refuse<RoomRefusal>("failed-precondition", "not-a-member", "Enter the room first.");
 }
 
 /** RTDB bans/{venueKey}/{uid} = untilMs; active while in the future. */

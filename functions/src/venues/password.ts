@@ -8,8 +8,9 @@
  */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 import { attemptWithinBudget } from "../kernel/attempts.js";
-import { fail } from "../kernel/errors.js";
+import { refuse } from "../kernel/errors.js";
 import { type Venue, venueKey } from "./paths.js";
+import type { VenueRefusal } from "./schema.js";
 
 const COST = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
@@ -57,7 +58,7 @@ export async function checkVenuePassword(
   storedHash: unknown,
   limits: PasswordAttemptLimits,
 ): Promise<void> {
-  const right = await attemptWithinBudget(
+  const right = await attemptWithinBudget<VenueRefusal>(
     {
       name: "venue.password",
       windowSeconds: limits.windowSeconds,
@@ -69,5 +70,5 @@ export async function checkVenuePassword(
     uid,
     () => verifyVenuePassword(password, storedHash),
   );
-  if (!right) fail("permission-denied", "Wrong password.", { reason: "wrong-password" });
+  if (!right) refuse<VenueRefusal>("permission-denied", "wrong-password", "Wrong password.");
 }

@@ -4,6 +4,10 @@
  */
 import { z } from "zod";
 
+/** details.reason of the refusals venues give streams and rooms alike (their passwords). */
+export const VenueRefusalSchema = z.enum(["password-attempts", "wrong-password"]);
+export type VenueRefusal = z.infer<typeof VenueRefusalSchema>;
+
 /** presence/{venueKey}/{uid}, written by the member's own client: `lastSeen` is server time, refreshed every ~30 s. */
 export interface PresenceEntry {
   lastSeen: number;

@@ -7,9 +7,10 @@ import type { DocumentReference } from "firebase-admin/firestore";
 import { z } from "zod";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { refuse } from "../kernel/errors.js";
 import { type ShardedCounter, shardedCounter } from "../kernel/sharded-counter.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
+import type { WalletRefusal } from "./schema.js";
 
 export const CURRENCIES = ["coins", "diamonds"] as const;
 export const CurrencySchema = z.enum(CURRENCIES);
@@ -38,7 +39,7 @@ export type AccountId = WalletAccount | SystemAccount;
  * name another wallet document; schemas refuse such uids first, this refuses them again.
  */
 export function userAccount(uid: string): WalletAccount {
-  if (!KeySafeUidSchema.safeParse(uid).success) fail("invalid-argument", "Not a valid user id.", { reason: "invalid-uid" });
+  if (!KeySafeUidSchema.safeParse(uid).success) refuse<WalletRefusal>("invalid-argument", "invalid-uid", "Not a valid user id.");
   return `user:${uid}`;
 }
 export const agencyAccount = (agencyId: string): WalletAccount => `agency:${agencyId}`;

@@ -14,7 +14,7 @@ import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { fingerprint } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
@@ -31,6 +31,7 @@ import type {
   Balances,
   ReviewBalanceAdjustmentRequest,
   ReviewBalanceAdjustmentResponse,
+  WalletRefusal,
 } from "./schema.js";
 
 /** Owner of approved adjustments' ledger postings (keyed by adjustment id); ':' keeps it apart from any uid. */
@@ -93,7 +94,7 @@ async function adjustmentPosting(
 
 export async function adminAdjustBalance(caller: Caller, request: AdminAdjustBalanceRequest): Promise<AdminAdjustBalanceResponse> {
   // Four eyes: nobody moves value into or out of their own wallet by decree.
-  if (request.uid === caller.uid) fail("failed-precondition", "Admins cannot adjust their own balance.", { reason: "own-account" });
+  if (request.uid === caller.uid) refuse<WalletRefusal>("failed-precondition", "own-account", "Admins cannot adjust their own balance.");
   const config = await economyConfig();
   const adjustmentId = balanceAdjustmentId(caller.uid, request.requestId);
   const needsApproval = Math.abs(request.amount) >= config.adjustmentApprovalThreshold[request.currency];
@@ -205,7 +206,7 @@ interface StoredAdjustment extends Adjustment {
 }
 
 function alreadyDecided(status: AdjustmentStatus): never {
-  return fail("failed-precondition", `This adjustment was already decided (${status}).`, { reason: "already-decided", status });
+  return refuse<WalletRefusal>("failed-precondition", "already-decided", `This adjustment was already decided (${status}).`, { status });
 }
 
 /** True when this exact decision (same admin, same request id) was already taken: a resend. */
@@ -247,9 +248,10 @@ async function approveAdjustment(
     async (ctx) => {
       const current = (await ctx.get(ref)).data() as StoredAdjustment;
       if (current.status !== "pending") alreadyDecided(current.status);
-      if (current.requestedBy === caller.uid) fail("failed-precondition", "A second admin must approve this adjustment.", { reason: "same-admin" });
+      if (current.requestedBy === caller.uid)
+        refuse<WalletRefusal>("failed-precondition", "same-admin", "A second admin must approve this adjustment.");
       if (current.uid === caller.uid)
-        fail("failed-precondition", "Admins cannot approve adjustments of their own balance.", { reason: "own-account" });
+        refuse<WalletRefusal>("failed-precondition", "own-account", "Admins cannot approve adjustments of their own balance.");
       return adjustmentPosting(ctx, current, (tx) => {
         tx.update(ref, { ...reviewFields(caller, request, "applied"), transactionId });
         recordAudit(tx, {
@@ -282,7 +284,8 @@ async function rejectAdjustment(caller: Caller, request: ReviewBalanceAdjustment
     };
     if (current.status === "rejected" && isOwnDecision(current, caller, request)) return response;
     if (current.status !== "pending") alreadyDecided(current.status);
-    if (current.uid === caller.uid) fail("failed-precondition", "Admins cannot decide adjustments of their own balance.", { reason: "own-account" });
+    if (current.uid === caller.uid)
+      refuse<WalletRefusal>("failed-precondition", "own-account", "Admins cannot decide adjustments of their own balance.");
     tx.update(ref, reviewFields(caller, request, "rejected"));
     recordAudit(tx, {
       action: "wallet.adjustment.reject",

@@ -14,10 +14,11 @@ import { createHash } from "node:crypto";
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import { fingerprint } from "../kernel/idempotency.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { type AccountId, CURRENCIES, type Currency, isWalletAccount, type WalletAccount, walletDocId, walletRef, walletShards } from "./accounts.js";
+import type { WalletRefusal } from "./schema.js";
 
 export const LEDGER_TYPES = [
   "purchase",
@@ -231,10 +232,12 @@ export async function postLedgerTransaction<Result>(
         const wallet = wallets.get(account) as WalletSnapshot;
         if (!balance.debited) continue;
         if (!posting.ignoreSpendingLock && (wallet.frozen || isInDebt({ coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds }))) {
-          fail("failed-precondition", "This wallet is locked: settle the negative balance or wait for the review.", {
-            account,
-            reason: wallet.frozen ? "frozen" : "negative-balance",
-          });
+          refuse<WalletRefusal>(
+            "failed-precondition",
+            wallet.frozen ? "frozen" : "negative-balance",
+            "This wallet is locked: settle the negative balance or wait for the review.",
+            { account },
+          );
         }
         for (const currency of CURRENCIES) {
           if (balance[currency] < 0 && !posting.allowNegative?.includes(account)) {

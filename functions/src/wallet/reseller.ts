@@ -14,7 +14,7 @@
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type Role, rolesFromClaims } from "../kernel/roles.js";
@@ -24,7 +24,7 @@ import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
 import { balancesAfter, nonZero, requireUserProfile } from "./postings.js";
-import type { CommissionWithheld, ResellerTransferRequest, ResellerTransferResponse } from "./schema.js";
+import type { CommissionWithheld, ResellerTransferRequest, ResellerTransferResponse, WalletRefusal } from "./schema.js";
 
 /** Recipients on whom no commission is earned: they can pass coins back (resellers) or act for anyone (staff). */
 const NO_COMMISSION_ROLES: Role[] = ["reseller", "moderator", "admin"];
@@ -72,7 +72,7 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
       const config = await economyConfig();
       const nowMs = Date.now();
       if (request.coins > config.resellerMaxTransferCoins) {
-        fail("failed-precondition", `At most ${config.resellerMaxTransferCoins} coins per transfer.`, { reason: "above-maximum" });
+        refuse<WalletRefusal>("failed-precondition", "above-maximum", `At most ${config.resellerMaxTransferCoins} coins per transfer.`);
       }
       await requireUserProfile(ctx, request.toUid);
       const dayRef = resellerDayRef(caller.uid, nowMs);
@@ -82,16 +82,18 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
         ctx.get(edgeRef(request.toUid, caller.uid)),
       ]);
       if (blocked) {
-        fail("failed-precondition", "Coins cannot be transferred between users who blocked each other.", { reason: "blocked" });
+        refuse<WalletRefusal>("failed-precondition", "blocked", "Coins cannot be transferred between users who blocked each other.");
       }
       const recipientRoles = await requireActiveAccount(request.toUid);
 
       const transferredToday = numberField(today, "transferredCoins");
       if (transferredToday + request.coins > config.resellerDailyTransferCapCoins) {
-        fail("failed-precondition", `At most ${config.resellerDailyTransferCapCoins} coins can be transferred per day.`, {
-          reason: "daily-transfer-cap",
-          remainingToday: Math.max(0, config.resellerDailyTransferCapCoins - transferredToday),
-        });
+        refuse<WalletRefusal>(
+          "failed-precondition",
+          "daily-transfer-cap",
+          `At most ${config.resellerDailyTransferCapCoins} coins can be transferred per day.`,
+          { remainingToday: Math.max(0, config.resellerDailyTransferCapCoins - transferredToday) },
+        );
       }
       const wallet = await ctx.wallet(reseller, { showShards: true });
       if (wallet.coins < request.coins) {

@@ -9,6 +9,24 @@ import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 import { CurrencySchema } from "./accounts.js";
 import { LEDGER_TYPES } from "./ledger.js";
 
+/** details.reason of the wallet's refusals (ledger postings, withdrawals, transfers, adjustments). */
+export const WalletRefusalSchema = z.enum([
+  "above-maximum",
+  "already-decided",
+  "below-minimum",
+  "blocked",
+  "conflict-of-interest",
+  "daily-limit",
+  "daily-transfer-cap",
+  "frozen",
+  "invalid-uid",
+  "kyc",
+  "negative-balance",
+  "own-account",
+  "same-admin",
+]);
+export type WalletRefusal = z.infer<typeof WalletRefusalSchema>;
+
 /** Upper bound of any single amount a client may ask to move (config limits are usually far lower). */
 export const MAX_AMOUNT = 1_000_000_000;
 

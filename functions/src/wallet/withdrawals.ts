@@ -9,7 +9,7 @@ import type { Query, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
 import { Collections } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
@@ -22,6 +22,7 @@ import type {
   RequestWithdrawalResponse,
   ReviewWithdrawalRequest,
   ReviewWithdrawalResponse,
+  WalletRefusal,
   WithdrawalStatus,
 } from "./schema.js";
 
@@ -59,20 +60,22 @@ export async function requestWithdrawal(caller: Caller, request: RequestWithdraw
       const config = await economyConfig();
       const kyc = await ctx.get(db().collection(Collections.kyc).doc(caller.uid));
       if (kyc.get("status") !== "approved") {
-        fail("failed-precondition", "Identity verification (KYC) must be approved before withdrawing.", { reason: "kyc" });
+        refuse<WalletRefusal>("failed-precondition", "kyc", "Identity verification (KYC) must be approved before withdrawing.");
       }
       if (request.diamonds < config.withdrawMinDiamonds) {
-        fail("failed-precondition", `The minimum withdrawal is ${config.withdrawMinDiamonds} diamonds.`, { reason: "below-minimum" });
+        refuse<WalletRefusal>("failed-precondition", "below-minimum", `The minimum withdrawal is ${config.withdrawMinDiamonds} diamonds.`);
       }
       if (request.diamonds > config.withdrawMaxDiamondsPerRequest) {
-        fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerRequest} diamonds per withdrawal.`, { reason: "above-maximum" });
+        refuse<WalletRefusal>("failed-precondition", "above-maximum", `At most ${config.withdrawMaxDiamondsPerRequest} diamonds per withdrawal.`);
       }
       const alreadyToday = await withdrawnToday(ctx.tx, caller.uid);
       if (alreadyToday + request.diamonds > config.withdrawMaxDiamondsPerDay) {
-        fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerDay} diamonds per day can be withdrawn.`, {
-          reason: "daily-limit",
-          remainingToday: Math.max(0, config.withdrawMaxDiamondsPerDay - alreadyToday),
-        });
+        refuse<WalletRefusal>(
+          "failed-precondition",
+          "daily-limit",
+          `At most ${config.withdrawMaxDiamondsPerDay} diamonds per day can be withdrawn.`,
+          { remainingToday: Math.max(0, config.withdrawMaxDiamondsPerDay - alreadyToday) },
+        );
       }
       const wallet = await ctx.wallet(account, { showShards: true });
       const feeDiamonds = shareOf(request.diamonds, config.withdrawFeeBps);
@@ -147,10 +150,12 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
         const sinceMs = Date.now() - config.fourEyesWindowDays * DAY_MS;
         const interactions = interactionsSince(await ctx.get(adminInteractionRef(uid, caller.uid)), sinceMs);
         if (interactions.length) {
-          fail("failed-precondition", "You recently adjusted, verified or granted this account: another admin must approve its withdrawal.", {
-            reason: "conflict-of-interest",
-            interactions,
-          });
+          refuse<WalletRefusal>(
+            "failed-precondition",
+            "conflict-of-interest",
+            "You recently adjusted, verified or granted this account: another admin must approve its withdrawal.",
+            { interactions },
+          );
         }
       }
       const diamonds = withdrawal.get("diamonds") as number;

@@ -16,7 +16,7 @@ import { recordAudit } from "../../kernel/audit.js";
 import { updateClaims } from "../../kernel/claims.js";
 import { Collections, userRef } from "../../kernel/collections.js";
 import { configDocument } from "../../kernel/config-document.js";
-import { fail } from "../../kernel/errors.js";
+import { fail, refuse } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
@@ -35,6 +35,7 @@ import {
   type VipConfig,
   VipConfigSchema,
   type VipPrivileges,
+  type VipRefusal,
   type VipTierConfig,
 } from "./schema.js";
 
@@ -239,7 +240,7 @@ export async function purchaseVip(caller: Caller, request: PurchaseVipRequest): 
 
 /** Admin grant: no coins move; same membership rules; audited; once per (admin, requestId). */
 export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest): Promise<AdminGrantVipResponse> {
-  if (request.uid === actor.uid) fail("failed-precondition", "Admins cannot grant VIP to themselves.", { reason: "self-grant" });
+  if (request.uid === actor.uid) refuse<VipRefusal>("failed-precondition", "self-grant", "Admins cannot grant VIP to themselves.");
   tierConfig(await vipConfig(), request.tier);
   await auth()
     .getUser(request.uid)

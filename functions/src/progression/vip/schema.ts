@@ -7,6 +7,10 @@ import { z } from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../../kernel/validation.js";
 
+/** details.reason of the VIP callables' refusals. */
+export const VipRefusalSchema = z.enum(["self-grant"]);
+export type VipRefusal = z.infer<typeof VipRefusalSchema>;
+
 /** Tier numbers are small positive integers; 0 means "no VIP" in privileges and claims. */
 export const MAX_VIP_TIER = 9;
 export const VipTierNumberSchema = z.number().int().min(1).max(MAX_VIP_TIER);
