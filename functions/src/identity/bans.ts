@@ -4,11 +4,11 @@
  * the account's sessions are revoked, so it stops acting within seconds rather than when its ID token
  * expires. Moderators ban ordinary accounts; only admins ban moderators; admins are demoted first.
  */
-import { banRef, forgetStanding, revokeSessions } from "../kernel/account.js";
-import { auth, firestoreValues } from "../kernel/app.js";
+import { banRef, forgetStanding, requireAuthUser, revokeSessions } from "../kernel/account.js";
+import { firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
 import { publishClaims, stageClaims } from "../kernel/claims.js";
-import { fail, refuse } from "../kernel/errors.js";
+import { refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
@@ -17,9 +17,7 @@ import type { BanAccountRequest, BanAccountResponse, IdentityRefusal, LiftBanReq
 
 async function requireBannable(actor: Caller, uid: string): Promise<void> {
   if (uid === actor.uid) refuse<IdentityRefusal>("failed-precondition", "self", "You cannot ban or suspend your own account.");
-  const target = await auth()
-    .getUser(uid)
-    .catch(() => fail("not-found", "No such user."));
+  const target = await requireAuthUser(uid);
   const roles = rolesFromClaims(target.customClaims);
   if (roles.includes("admin"))
     refuse<IdentityRefusal>("permission-denied", "target-is-admin", "Admins cannot be banned; remove the admin role first.");

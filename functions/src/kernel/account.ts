@@ -9,11 +9,12 @@
  * refuse the session too.
  */
 
+import type { UserRecord } from "firebase-admin/auth";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { auth, db, firestoreValues } from "./app.js";
 import { Collections, userRef } from "./collections.js";
-import { refuse } from "./errors.js";
+import { fail, refuse } from "./errors.js";
 import { millisOf } from "./time.js";
 
 /** details.reason of the standing checks every callable makes (kernel/callable.ts). */
@@ -80,18 +81,30 @@ interface AuthRecord {
   validSinceMs?: number;
 }
 
+/** The account's Auth record, or null when Auth has none (any other error is thrown). */
+export function findAuthUser(uid: string): Promise<UserRecord | null> {
+  return auth()
+    .getUser(uid)
+    .catch((err: unknown) => {
+      if ((err as { code?: string }).code === "auth/user-not-found") return null;
+      throw err;
+    });
+}
+
+/** The account's Auth record, for callables naming an account: not-found when Auth cannot give it. */
+export function requireAuthUser(uid: string, message = "No such user."): Promise<UserRecord> {
+  return auth()
+    .getUser(uid)
+    .catch(() => fail("not-found", message));
+}
+
 const authCache = new Map<string, { at: number; record: AuthRecord | null }>();
 
 /** Auth's view of the account (disabled, tokens valid since), cached like the standing: hot paths (gifts) pay one lookup per few seconds. */
 async function authRecordOf(uid: string): Promise<AuthRecord | null> {
   const cached = authCache.get(uid);
   if (cached && Date.now() - cached.at < STANDING_CACHE_MS) return cached.record;
-  const user = await auth()
-    .getUser(uid)
-    .catch((err: unknown) => {
-      if ((err as { code?: string }).code === "auth/user-not-found") return null;
-      throw err;
-    });
+  const user = await findAuthUser(uid);
   const validSince = user?.tokensValidAfterTime ? Date.parse(user.tokensValidAfterTime) : Number.NaN;
   const record = user ? { disabled: user.disabled, validSinceMs: Number.isFinite(validSince) ? validSince : undefined } : null;
   if (authCache.size > 10_000) authCache.clear();

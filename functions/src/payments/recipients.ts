@@ -7,8 +7,8 @@
  */
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
 import { isBanActive } from "../identity/policy.js";
-import { banRef } from "../kernel/account.js";
-import { auth, db } from "../kernel/app.js";
+import { banRef, findAuthUser } from "../kernel/account.js";
+import { db } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { millisOf } from "../kernel/time.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
@@ -49,12 +49,7 @@ export async function grantRefusal(uid: string, read: (ref: DocumentReference) =
   if (!profile.exists) return "no-profile";
   const expiresAtMs = millisOf(ban.get("expiresAt")) ?? undefined;
   if (ban.exists && isBanActive({ expiresAtMs }, Date.now())) return "account-banned";
-  const user = await auth()
-    .getUser(uid)
-    .catch((err: unknown) => {
-      if ((err as { code?: string }).code === "auth/user-not-found") return null;
-      throw err;
-    });
+  const user = await findAuthUser(uid);
   if (!user) return "no-auth-account";
   if (user.disabled) return "account-disabled";
   if (user.customClaims?.banned === true) return "account-banned";

@@ -3,8 +3,8 @@
  * created idempotently whoever gets there first (the Auth trigger or the user's first call), and roles.
  */
 import type { Transaction } from "firebase-admin/firestore";
-import { revokeSessions } from "../kernel/account.js";
-import { auth, db, firestoreValues } from "../kernel/app.js";
+import { requireAuthUser, revokeSessions } from "../kernel/account.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
 import { publishClaims, stageClaims } from "../kernel/claims.js";
 import { Collections, userRef } from "../kernel/collections.js";
@@ -80,9 +80,7 @@ export async function bootstrapUserOnCreate(user: AuthUserSnapshot, eventId: str
 
 /** For callers that may arrive before the Auth trigger has run (a fresh sign-up's first request). */
 export async function ensureUserRecords(uid: string): Promise<BootstrapResult> {
-  const user = await auth()
-    .getUser(uid)
-    .catch(() => fail("not-found", "No such account."));
+  const user = await requireAuthUser(uid, "No such account.");
   return runTransaction((tx) => createMissingRecords(tx, user));
 }
 
@@ -119,9 +117,7 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
   if (request.uid === actor.uid && !request.roles.includes("admin")) {
     fail("failed-precondition", "Admins cannot remove their own admin role.");
   }
-  await auth()
-    .getUser(request.uid)
-    .catch(() => fail("not-found", "No such user."));
+  await requireAuthUser(request.uid);
 
   const { FieldValue } = firestoreValues();
   const { result, replayed } = await runIdempotent(

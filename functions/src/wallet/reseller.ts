@@ -12,7 +12,8 @@
  * pair, so a transfer that reverses a recent one (A→B then B→A) opens a "reseller-ring" review entry.
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
-import { auth, db, firestoreValues } from "../kernel/app.js";
+import { requireAuthUser } from "../kernel/account.js";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -48,9 +49,7 @@ function ringReviewRef(a: string, b: string) {
 
 /** Suspended (banned claim) or disabled accounts cannot receive coins; returns the recipient's roles. */
 async function requireActiveAccount(uid: string): Promise<Role[]> {
-  const user = await auth()
-    .getUser(uid)
-    .catch(() => fail("not-found", "No such user."));
+  const user = await requireAuthUser(uid);
   if (user.disabled || user.customClaims?.banned === true) fail("failed-precondition", "The recipient's account is suspended.");
   return rolesFromClaims(user.customClaims);
 }

@@ -11,7 +11,8 @@
  *                                  silently turn into higher-tier time the user did not pay for.
  */
 import type { DocumentData, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
-import { auth, db, firestoreValues } from "../../kernel/app.js";
+import { requireAuthUser } from "../../kernel/account.js";
+import { db, firestoreValues } from "../../kernel/app.js";
 import { recordAudit } from "../../kernel/audit.js";
 import { updateClaims } from "../../kernel/claims.js";
 import { Collections, userRef } from "../../kernel/collections.js";
@@ -242,9 +243,7 @@ export async function purchaseVip(caller: Caller, request: PurchaseVipRequest): 
 export async function adminGrantVip(actor: Caller, request: AdminGrantVipRequest): Promise<AdminGrantVipResponse> {
   if (request.uid === actor.uid) refuse<VipRefusal>("failed-precondition", "self-grant", "Admins cannot grant VIP to themselves.");
   tierConfig(await vipConfig(), request.tier);
-  await auth()
-    .getUser(request.uid)
-    .catch(() => fail("not-found", "No such user."));
+  await requireAuthUser(request.uid);
   const { result, replayed } = await runIdempotent(
     { scope: "progression.adminGrantVip", key: request.requestId, owner: actor.uid, payload: request },
     async (tx) => {
