@@ -13,9 +13,9 @@
 import { createHash } from "node:crypto";
 import { banRef, isBanActive } from "../kernel/account.js";
 import { firestoreValues, rtdb } from "../kernel/app.js";
+import { millisOf } from "../kernel/fields.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
-import { millisOf } from "../kernel/time.js";
 import { trimToLast } from "../venues/feeds.js";
 import { parseVenueKey, type Venue, VenuePaths, venueKey } from "../venues/paths.js";
 import { type ChatConfig, chatConfig } from "./config.js";

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { auth, db, firestoreValues } from "./app.js";
 import { Collections, userRef } from "./collections.js";
 import { fail, refuse } from "./errors.js";
-import { millisOf } from "./time.js";
+import { millisOf } from "./fields.js";
 
 /** details.reason of the standing checks every callable makes (kernel/callable.ts). */
 export const StandingRefusalSchema = z.enum([

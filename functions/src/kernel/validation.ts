@@ -49,6 +49,19 @@ export const AuthUidSchema = z
   .max(128)
   .regex(/^[^/]+$/, "must not contain /");
 
+/** A BCP-47 language tag (e.g. pt-BR), as Intl reads it. */
+export const LanguageTagSchema = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, "language must be a BCP-47 tag (e.g. pt-BR)");
+
 /** A pagination cursor the server handed out: never empty (omit it for the first page). */
 export const CursorSchema = z.string().min(1, "cursor must not be empty: omit it for the first page").max(512);
 

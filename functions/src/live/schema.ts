@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
-import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
+import { KeySafeUidSchema, keySafeId, LanguageTagSchema } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";
 
 /** details.reason of the live callables' refusals (stream entry). */
@@ -34,14 +34,6 @@ const SlugSchema = z
   .regex(/^[a-z0-9-]+$/, "must be a lowercase slug (a-z, 0-9, -)");
 
 const CountrySchema = z.string().regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. BR)");
-
-const isBcp47 = (tag: string) => {
-  try {
-    return Intl.getCanonicalLocales(tag).length === 1;
-  } catch {
-    return false;
-  }
-};
 
 /** A Storage object path; the owner prefix (streamCovers/{uid}/) is checked in the service. */
 const CoverPathSchema = z
@@ -172,7 +164,7 @@ export const StartStreamRequestSchema = z
     invitedUids: z.array(KeySafeUidSchema).max(1000).optional(),
     country: CountrySchema,
     region: SlugSchema,
-    language: z.string().min(2).max(35).refine(isBcp47, "language must be a BCP-47 tag (e.g. pt-BR)").optional(),
+    language: LanguageTagSchema.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

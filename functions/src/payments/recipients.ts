@@ -10,7 +10,7 @@ import { isBanActive } from "../identity/policy.js";
 import { banRef, findAuthUser } from "../kernel/account.js";
 import { db } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { millisOf } from "../kernel/time.js";
+import { millisOf } from "../kernel/fields.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
 /** Why a purchase cannot be credited to the account it names (recorded on unmatchedPurchases). */

@@ -6,6 +6,7 @@
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
+import { numberOf } from "../kernel/fields.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import type { BadgeId } from "./schema.js";
 
@@ -54,11 +55,6 @@ export function awardMissingBadges(
   return awarded;
 }
 
-function followersOf(data: Record<string, unknown> | undefined): number {
-  const value = data?.followersCount;
-  return typeof value === "number" ? value : 0;
-}
-
 /**
  * users/{uid} updated: award "followers-100" when followersCount crosses the mark. Most profile updates
  * (including the level mirror) do not cross it and return without any read or write.
@@ -69,7 +65,7 @@ export async function awardFollowersBadgeOnUpdate(
   before: Record<string, unknown> | undefined,
   after: Record<string, unknown> | undefined,
 ): Promise<BadgeId[]> {
-  if (!after || followersOf(before) >= FOLLOWERS_BADGE_AT || followersOf(after) < FOLLOWERS_BADGE_AT) return [];
+  if (!after || numberOf(before?.followersCount) >= FOLLOWERS_BADGE_AT || numberOf(after?.followersCount) < FOLLOWERS_BADGE_AT) return [];
   const { FieldValue } = firestoreValues();
   const { result } = await runOncePerEvent("progression.followersBadge", eventId, async (tx) => {
     const snapshot = await tx.get(badgeRef(uid, "followers-100"));

@@ -19,6 +19,7 @@
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
+import { numberOf } from "../kernel/fields.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { shardedCounter } from "../kernel/sharded-counter.js";
@@ -97,11 +98,6 @@ export interface LedgerProgressResult {
   badges: { uid: string; badgeId: string }[];
 }
 
-function numberOf(snapshot: DocumentSnapshot, field: string): number {
-  const value = snapshot.get(field);
-  return typeof value === "number" ? value : 0;
-}
-
 /** What one counted transaction did for a user, for the badge rules. */
 interface GiftFacts {
   sentGift: boolean;
@@ -117,7 +113,7 @@ interface Standing {
 
 function standingOf(snapshot: DocumentSnapshot): Standing {
   const rewarded = (snapshot.get("rewarded") ?? {}) as Partial<Record<Track, unknown>>;
-  const levels = { wealth: numberOf(snapshot, "wealthLevel"), charm: numberOf(snapshot, "charmLevel") };
+  const levels = { wealth: numberOf(snapshot.get("wealthLevel")), charm: numberOf(snapshot.get("charmLevel")) };
   const badges = snapshot.get("badges");
   return {
     levels,
@@ -285,7 +281,7 @@ export async function readMyProgression(uid: string): Promise<ListMyProgressionR
   ]);
   const track = (name: Track): TrackProgress => {
     // Levels are settled just after the points land; until then the points already show the new total.
-    const level = numberOf(progress, LEVEL_FIELDS[name]);
+    const level = numberOf(progress.get(LEVEL_FIELDS[name]));
     return { level, points: points[POINT_FIELDS[name]], nextLevelAt: nextThreshold(level, thresholdsOf(config, name)) };
   };
   return {

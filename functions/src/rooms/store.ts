@@ -6,9 +6,9 @@ import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firesto
 import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
+import { millisOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
 import { isStaff } from "../kernel/roles.js";
-import { millisOf } from "../kernel/time.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
 import type { LockMode, RoomMemberRole, RoomRefusal, RoomStatus, RoomView } from "./schema.js";
 

@@ -1,7 +1,7 @@
 /** The social domain's API contract: request schemas and response types of its callables. */
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
-import { CursorSchema, KeySafeUidSchema, nullMeansDefaults } from "../kernel/validation.js";
+import { CursorSchema, KeySafeUidSchema, LanguageTagSchema, nullMeansDefaults } from "../kernel/validation.js";
 
 /** A Storage object path: relative, no empty or dot segments. Ownership (prefix) is checked in the service. */
 const StoragePathSchema = z
@@ -27,14 +27,6 @@ export interface PrivacySettings {
   activity: Visibility;
 }
 
-const isBcp47 = (tag: string) => {
-  try {
-    return Intl.getCanonicalLocales(tag).length === 1;
-  } catch {
-    return false;
-  }
-};
-
 export const UpdateProfileRequestSchema = z
   .object({
     displayName: z.string().trim().min(1).max(40),
@@ -45,7 +37,7 @@ export const UpdateProfileRequestSchema = z
       .max(10)
       .refine((list) => new Set(list.map((s) => s.toLowerCase())).size === list.length, "interests must not repeat"),
     country: z.string().regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. BR)"),
-    language: z.string().min(2).max(35).refine(isBcp47, "language must be a BCP-47 tag (e.g. pt-BR)"),
+    language: LanguageTagSchema,
     privacy: PrivacySchema,
   })
   .partial()

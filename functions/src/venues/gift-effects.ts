@@ -6,8 +6,9 @@
  * triggers deliver at least once. The feed event on screen is sendGift's (it must be instant). The
  * recorders are the venue type's (ports.ts); the trigger is onGiftPostedToVenue (triggers.ts).
  */
+
+import { millisOf } from "../kernel/fields.js";
 import { log } from "../kernel/logger.js";
-import { millisOf } from "../kernel/time.js";
 import { type VenueGift, venueAdapter } from "./ports.js";
 
 /** The venue gift a ledger document describes, or null for other transactions and malformed ones. */

@@ -7,7 +7,7 @@
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { millisOf } from "../kernel/time.js";
+import { millisOf } from "../kernel/fields.js";
 
 export type AdminInteraction = "adjusted" | "kycApproved" | "vipGranted";
 

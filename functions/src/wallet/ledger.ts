@@ -15,6 +15,7 @@ import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
+import { numberOf } from "../kernel/fields.js";
 import { fingerprint } from "../kernel/idempotency.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { type AccountId, CURRENCIES, type Currency, isWalletAccount, type WalletAccount, walletDocId, walletRef, walletShards } from "./accounts.js";
@@ -110,11 +111,6 @@ export function ledgerTransactionId(type: LedgerType, owner: string, key: string
   return createHash("sha256").update(`${type}\u0000${owner}\u0000${key}`).digest("hex").slice(0, 40);
 }
 
-function numberField(data: Record<string, unknown>, field: string): number {
-  const value = data[field];
-  return typeof value === "number" ? value : 0;
-}
-
 /** Refuses a malformed posting: integers, non-zero, balanced per currency, at least two accounts. */
 export function validateEntries(entries: EntryInput[]): void {
   if (entries.length < 2) throw new Error("a ledger transaction needs at least two entries");
@@ -166,8 +162,8 @@ export async function postLedgerTransaction<Result>(
         const wallet = known ?? {
           account,
           exists: snapshot?.exists ?? false,
-          coins: numberField(data, "coins"),
-          diamonds: numberField(data, "diamonds"),
+          coins: numberOf(data.coins),
+          diamonds: numberOf(data.diamonds),
           shardDiamonds: 0,
           unfoldedShardDiamonds: 0,
           frozen: data.frozen === true,
@@ -301,7 +297,7 @@ export async function foldShards(account: WalletAccount): Promise<number> {
 export async function readBalances(account: WalletAccount): Promise<{ coins: number; diamonds: number; inDebt: boolean; frozen: boolean }> {
   const [wallet, shards] = await Promise.all([walletRef(account).get(), walletShards(account).read()]);
   const data = wallet.data() ?? {};
-  const diamonds = numberField(data, "diamonds") + shards.diamonds;
-  const coins = numberField(data, "coins");
+  const diamonds = numberOf(data.diamonds) + shards.diamonds;
+  const coins = numberOf(data.coins);
   return { coins, diamonds, inDebt: isInDebt({ coins, diamonds }), frozen: data.frozen === true };
 }

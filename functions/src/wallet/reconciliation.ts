@@ -10,6 +10,7 @@
 import type { DocumentData, Query, QueryDocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { numberOf } from "../kernel/fields.js";
 import { log } from "../kernel/logger.js";
 import { type AccountId, accountOfWalletDoc, CURRENCIES, type Currency, isWalletAccount } from "./accounts.js";
 import type { ReconciliationMismatch, ReconciliationReport } from "./schema.js";
@@ -33,11 +34,6 @@ async function* pagesOf(tx: Transaction, query: Query): AsyncGenerator<QueryDocu
   }
 }
 
-function amountOf(data: DocumentData, currency: Currency): number {
-  const value = data[currency];
-  return typeof value === "number" ? value : 0;
-}
-
 interface Snapshot {
   wallets: Map<AccountId, Sums>;
   ledger: Map<AccountId, Sums>;
@@ -54,15 +50,14 @@ async function readWorld(tx: Transaction): Promise<Snapshot> {
   };
 
   for await (const docs of pagesOf(tx, db().collection(Collections.wallets))) {
-    for (const doc of docs)
-      for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(doc.id), currency, amountOf(doc.data(), currency));
+    for (const doc of docs) for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(doc.id), currency, numberOf(doc.get(currency)));
   }
   // "shards" also names other counters' subcollections (platformStats): keep those under wallets/ only.
   for await (const docs of pagesOf(tx, db().collectionGroup(Collections.walletShards))) {
     for (const doc of docs) {
       const wallet = doc.ref.parent.parent;
       if (!wallet || wallet.parent.id !== Collections.wallets || wallet.parent.parent) continue;
-      for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(wallet.id), currency, amountOf(doc.data(), currency));
+      for (const currency of CURRENCIES) add(world.wallets, accountOfWalletDoc(wallet.id), currency, numberOf(doc.get(currency)));
     }
   }
 

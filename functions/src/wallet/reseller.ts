@@ -11,15 +11,14 @@
  * daily commission cap is withheld. resellerEdges/{from}__{to} keeps the last transfer of each ordered
  * pair, so a transfer that reverses a recent one (A→B then B→A) opens a "reseller-ring" review entry.
  */
-import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { requireAuthUser } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
+import { millisOf, numberOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type Role, rolesFromClaims } from "../kernel/roles.js";
-import { millisOf } from "../kernel/time.js";
 import { isBlockedPair } from "../social/store.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
@@ -54,11 +53,6 @@ async function requireActiveAccount(uid: string): Promise<Role[]> {
   return rolesFromClaims(user.customClaims);
 }
 
-function numberField(snapshot: DocumentSnapshot, field: string): number {
-  const value = snapshot.get(field);
-  return typeof value === "number" ? value : 0;
-}
-
 export async function resellerTransfer(caller: Caller, request: ResellerTransferRequest): Promise<ResellerTransferResponse> {
   if (request.toUid === caller.uid) fail("failed-precondition", "Resellers cannot transfer coins to themselves.");
   const reseller = userAccount(caller.uid);
@@ -85,7 +79,7 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
       }
       const recipientRoles = await requireActiveAccount(request.toUid);
 
-      const transferredToday = numberField(today, "transferredCoins");
+      const transferredToday = numberOf(today.get("transferredCoins"));
       if (transferredToday + request.coins > config.resellerDailyTransferCapCoins) {
         refuse<WalletRefusal>(
           "failed-precondition",
@@ -100,7 +94,7 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
       }
 
       const earned = shareOf(request.coins, config.resellerCommissionBps);
-      const commissionToday = numberField(today, "commissionCoins");
+      const commissionToday = numberOf(today.get("commissionCoins"));
       let commission = earned;
       let withheld: CommissionWithheld | undefined;
       if (recipientRoles.some((role) => NO_COMMISSION_ROLES.includes(role))) {
@@ -157,7 +151,7 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
               status: "open",
               source: "wallet.reseller",
               uids: [request.toUid, caller.uid],
-              amounts: { [request.toUid]: numberField(reverseEdge, "coins"), [caller.uid]: request.coins },
+              amounts: { [request.toUid]: numberOf(reverseEdge.get("coins")), [caller.uid]: request.coins },
               windowHours: config.resellerRingWindowHours,
               createdAt: now,
             });

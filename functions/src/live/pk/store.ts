@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { DocumentReference, DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
-import { millisOf } from "../../kernel/time.js";
+import { millisOf } from "../../kernel/fields.js";
 import type { PkBattle, PkPhase, PkSide, PkStatus } from "./schema.js";
 
 export const battleRef = (battleId: string): DocumentReference => db().collection(Collections.pkBattles).doc(battleId);

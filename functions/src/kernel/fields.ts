@@ -1,4 +1,14 @@
 /**
+ * Stored fields read defensively: a document written by older code, by hand or by another domain may lack
+ * a field or hold another type, and a read must not turn that into NaN or an exception.
+ */
+
+/** A stored count or amount: the number, or 0 when absent or not a number. */
+export function numberOf(value: unknown): number {
+  return typeof value === "number" ? value : 0;
+}
+
+/**
  * A stored instant as epoch milliseconds: a Firestore Timestamp (anything with toMillis()), a Date or a
  * finite number of ms; null for anything else (absent, malformed), so callers decide what missing means.
  */
