@@ -28,6 +28,7 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { endStreamAs } from "../live/streams.js";
 import { closeRoom } from "../rooms/lifecycle.js";
+import { blocksBy } from "../social/store.js";
 import { removeFromVenue } from "../venues/membership.js";
 import { parseVenueKey, UserPaths, VenuePaths } from "../venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
@@ -168,8 +169,7 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     const blocks = db().collection(Collections.blocks);
     await deleteQuery(blocks.where("blockerUid", "==", uid));
     await deleteQuery(blocks.where("blockedUid", "==", uid));
-    const { FieldPath } = firestoreValues();
-    await deleteQuery(blocks.where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`));
+    await deleteQuery(blocksBy(uid));
   },
 
   async devices(uid) {

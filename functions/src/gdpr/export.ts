@@ -19,6 +19,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { decryptKycDocument } from "../kyc/verification.js";
+import { blocksBy } from "../social/store.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
 import type { DataExportBundle, ExportMyDataResponse, JsonRecord, JsonValue } from "./schema.js";
@@ -66,7 +67,6 @@ async function readAll(query: Query): Promise<JsonRecord[]> {
 const byCreatedAt = (a: JsonRecord, b: JsonRecord) => String(a.createdAt ?? "").localeCompare(String(b.createdAt ?? ""));
 
 export async function buildExport(uid: string): Promise<DataExportBundle> {
-  const { FieldPath } = firestoreValues();
   const profileRef = userRef(uid);
   const account = userAccount(uid);
 
@@ -86,8 +86,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.checkoutSessions).where("uid", "==", uid)),
     readAll(profileRef.collection(Collections.following)),
     readAll(profileRef.collection(Collections.followers)),
-    // blocks/{blockerUid}__{blockedUid}: the caller's own blocks, by id prefix.
-    readAll(db().collection(Collections.blocks).where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`)),
+    readAll(blocksBy(uid)),
     readAll(profileRef.collection(Collections.devices)),
     readAll(profileRef.collection(Collections.notifications)),
     readAll(db().collection(Collections.reports).where("reporterUid", "==", uid)),

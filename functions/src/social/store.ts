@@ -1,16 +1,22 @@
-/** Where the social graph lives: its collections, document references and block checks. */
-import type { Transaction } from "firebase-admin/firestore";
-import { db } from "../kernel/app.js";
+/** Where the social graph lives: its document references, block checks and block queries. */
+import type { Query, Transaction } from "firebase-admin/firestore";
+import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 
 export const followingRef = (uid: string, target: string) => userRef(uid).collection(Collections.following).doc(target);
 export const followerRef = (uid: string, follower: string) => userRef(uid).collection(Collections.followers).doc(follower);
-/** Same id convention as gifts and reseller transfers: exists while the block stands. */
+/** blocks/{blocker}__{blocked}: exists while the block stands; either direction stops follows, gifts, transfers and PK. */
 export const blockRef = (blockerUid: string, blockedUid: string) => db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
 export const usernameRef = (lower: string) => db().collection(Collections.usernames).doc(lower);
 
 /** Hot user documents (a popular host) take many counter writes: be generous with retries. */
 export const GRAPH_TX_ATTEMPTS = 30;
+
+/** The blocks `uid` made: blocks/{uid}__{blocked}, by id prefix (documents of any age, fields or not). */
+export function blocksBy(uid: string): Query {
+  const { FieldPath } = firestoreValues();
+  return db().collection(Collections.blocks).where(FieldPath.documentId(), ">=", `${uid}__`).where(FieldPath.documentId(), "<", `${uid}__\uf8ff`);
+}
 
 /** True when either user blocks the other; read in `tx` when given, so a transaction sees a block it races. */
 export async function isBlockedPair(a: string, b: string, tx?: Transaction): Promise<boolean> {
