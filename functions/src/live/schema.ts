@@ -3,7 +3,7 @@
  * their response types (importable by clients), and the stored shapes of streams/{id} and the RTDB
  * live state.
  *
- * RTDB paths of this domain, besides the shared ones named in venues/paths.ts (all server-written):
+ * RTDB layout of this domain, besides the shared venue paths (all built by venues/paths.ts; server-written):
  *   streams/{streamId}/state              StreamLiveState (members read it)
  *   streams/{streamId}/entrances/{push}   { u, n, e, v, t } VIP entrance effects, one per admission (members read)
  *   streams/{streamId}/guestQueue/{uid}   { kind: "request" | "invite", at } pending guest requests and invites

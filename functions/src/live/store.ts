@@ -1,6 +1,6 @@
 /**
- * Where live streams live: Firestore references, this domain's RTDB paths (besides venues/paths.ts),
- * config/live, and small RTDB helpers (bounded in time, transactions that report what they saw).
+ * Where live streams live: Firestore references, config/live, and small RTDB helpers (bounded in time,
+ * transactions that report what they saw); the RTDB paths are built by venues/paths.ts (LivePaths).
  */
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
 import { db, rtdb } from "../kernel/app.js";
