@@ -2,22 +2,15 @@
 
 export { deleteChatMessage, muteInVenue, unmuteInVenue } from "./chat/callables.js";
 export { onChatMessageCreated } from "./chat/triggers.js";
-export { deleteMyAccount, exportMyData, resumeAccountDeletions } from "./gdpr/index.js";
+export { deleteMyAccount, exportMyData } from "./gdpr/callables.js";
+export { resumeAccountDeletions } from "./gdpr/jobs.js";
 // gifts
 export { sendGift } from "./gifts/callables.js";
 // identity: sign-up/sign-in policy (blocking functions), devices and sessions
-export {
-  banAccount,
-  identityBeforeUserCreated,
-  identityBeforeUserSignedIn,
-  liftBan,
-  listDevices,
-  registerDevice,
-  removeDevice,
-  signOutEverywhere,
-} from "./identity/index.js";
+export { banAccount, liftBan, listDevices, registerDevice, removeDevice, signOutEverywhere } from "./identity/callables.js";
+export { identityBeforeUserCreated, identityBeforeUserSignedIn } from "./identity/triggers.js";
 // KYC and GDPR
-export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/index.js";
+export { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "./kyc/callables.js";
 // live streams: lifecycle, discovery, entry, guests, moderation, rankings; PK battles
 export {
   answerGuestInvite,
@@ -39,14 +32,16 @@ export {
   updateStreamInvites,
 } from "./live/callables.js";
 export { sweepLiveStreamsJob } from "./live/jobs.js";
-export { cancelPk, challengePk, respondPk } from "./live/pk-callables.js";
-export { pkBattleTimer, sweepPkBattles } from "./live/pk-jobs.js";
+export { cancelPk, challengePk, respondPk } from "./live/pk/callables.js";
+export { pkBattleTimer, sweepPkBattles } from "./live/pk/jobs.js";
 // payments
-export { createCheckoutSession, revenuecatWebhook, stripeWebhook } from "./payments/index.js";
+export { createCheckoutSession } from "./payments/callables.js";
+export { revenuecatWebhook, stripeWebhook } from "./payments/webhooks.js";
 // progression: levels and badges from the ledger, VIP tiers
-export { listMyProgression, onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
-export { adminGrantVip, purchaseVip } from "./progression/vipCallables.js";
-export { expireVipMembershipsJob } from "./progression/vipJobs.js";
+export { listMyProgression } from "./progression/callables.js";
+export { onLedgerTransactionCreated, onUserFollowersChanged } from "./progression/triggers.js";
+export { adminGrantVip, purchaseVip } from "./progression/vip/callables.js";
+export { expireVipMembershipsJob } from "./progression/vip/jobs.js";
 // voice rooms: settings, entry, seats, moderation, activity, levels
 export {
   closeRoom,
@@ -92,9 +87,8 @@ export { getMyProfile, setUserRoles } from "./users/callables.js";
 export { onAuthUserCreated, onUserProfileCreated } from "./users/triggers.js";
 
 // venues (streams and rooms alike): presence, chat moderation, gift effects
-export { onGiftPostedToVenue } from "./venues/gift-effects.js";
 export { sweepVenuePresenceJob } from "./venues/jobs.js";
-export { onVenueMemberAdmitted, onVenuePresenceRemoved } from "./venues/triggers.js";
+export { onGiftPostedToVenue, onVenueMemberAdmitted, onVenuePresenceRemoved } from "./venues/triggers.js";
 // wallet
 export {
   adminAdjustBalance,

@@ -3,11 +3,11 @@
  * by the venues' password check (venues/password.ts), which budgets guessing per stream and per user.
  */
 
-import { readBan } from "../identity/blocking.js";
 import { isBanActive } from "../identity/policy.js";
+import { readBan } from "../kernel/account.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { followerRef, isBlockedPair } from "../social/refs.js";
+import { followerRef, isBlockedPair } from "../social/store.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
 import type { LiveConfig } from "./schema.js";

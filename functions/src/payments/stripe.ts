@@ -1,6 +1,6 @@
 /**
- * Stripe web payments: a Checkout Session per recharge (callable) and the webhook that credits and
- * claws back coins.
+ * Stripe web payments: a Checkout Session per recharge (createCheckoutSession in callables.ts) and the
+ * webhook that credits and claws back coins (stripeWebhook in webhooks.ts).
  *
  * - createCheckoutSession: the amount is the package's server-side price, never the client's; the
  *   session is created once per (uid, requestId) at Stripe (idempotency key) and here (idempotency
@@ -21,20 +21,18 @@
  */
 import type { Response } from "express";
 import type { Transaction } from "firebase-admin/firestore";
-import { onRequest, type Request } from "firebase-functions/v2/https";
+import type { Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import type { z } from "zod";
 import { db, firestoreValues } from "../kernel/app.js";
-import { defineCallable } from "../kernel/callable.js";
 import { Collections } from "../kernel/collections.js";
-import { REGION } from "../kernel/config.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { ledgerTransactionId } from "../wallet/ledger.js";
-import { STRIPE_CANCEL_URL, STRIPE_SECRET_KEY, STRIPE_SUCCESS_URL, STRIPE_WEBHOOK_SECRET } from "./config.js";
+import { STRIPE_CANCEL_URL, STRIPE_SUCCESS_URL, STRIPE_WEBHOOK_SECRET } from "./config.js";
 import { type HandledEvent, IgnoredEvent, processDelivery } from "./deliveries.js";
 import { clawBackPurchase, grantPurchase } from "./grants.js";
 import { loadPurchasablePackage } from "./packages.js";
@@ -43,7 +41,6 @@ import { UnmatchedPurchase, unmatchedPurchaseRef } from "./records.js";
 import {
   CheckoutMetadataSchema,
   type CreateCheckoutSessionRequest,
-  CreateCheckoutSessionRequestSchema,
   type CreateCheckoutSessionResponse,
   packageCoins,
   StoredCheckoutSessionSchema,
@@ -52,7 +49,7 @@ import {
   StripeDisputeSchema,
   StripeEventIdSchema,
 } from "./schema.js";
-import { stripeClient, stripeWebhooks } from "./stripeClient.js";
+import { stripeClient, stripeWebhooks } from "./stripe-client.js";
 import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
 
 const PROVIDER = "stripe";
@@ -142,15 +139,6 @@ export async function createCheckoutSessionFor(caller: Caller, request: CreateCh
   log.info("checkout session created", { uid: caller.uid, sessionId: result.sessionId, packageId: pkg.id, amount });
   return result;
 }
-
-export const createCheckoutSession = defineCallable({
-  name: "payments.createCheckoutSession",
-  input: CreateCheckoutSessionRequestSchema,
-  verifySession: true,
-  rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
-  options: { secrets: [STRIPE_SECRET_KEY] },
-  handler: ({ caller, data }) => createCheckoutSessionFor(caller, data),
-});
 
 // ---------------------------------------------------------------------------------------------------
 // Webhook: credits
@@ -453,5 +441,3 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
     res.status(500).json({ status: "failed" });
   }
 }
-
-export const stripeWebhook = onRequest({ region: REGION, secrets: [STRIPE_WEBHOOK_SECRET] }, handleStripeWebhook);

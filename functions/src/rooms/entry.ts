@@ -23,7 +23,7 @@
  * owner's share (and their agency's) by config/economy, the rest to the platform.
  */
 
-import { giftEntries, splitGiftValue } from "../gifts/service.js";
+import { giftEntries, splitGiftValue } from "../gifts/send-gift.js";
 import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
@@ -32,15 +32,18 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
-import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progression/vip.js";
-import { blockRef } from "../social/refs.js";
-import { type RemovalReason, removeFromVenue } from "../venues/membership.js";
+import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
+import { blockRef } from "../social/store.js";
+import { removeFromVenue } from "../venues/membership.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
+import type { RemovalReason } from "../venues/ports.js";
 import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accounts.js";
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import { roomsConfig } from "./config.js";
+import { type EnterRoomRequest, type EnterRoomResponse, RoomCollections, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
+import { seatStateOf } from "./seats.js";
 import {
   activeRoomBanUntil,
   loadOpenRoom,
@@ -52,9 +55,7 @@ import {
   roomLockRef,
   roomRef,
   roomVenue,
-} from "./room.js";
-import { type EnterRoomRequest, type EnterRoomResponse, RoomCollections, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
-import { seatStateOf } from "./seats.js";
+} from "./store.js";
 
 const HOUR_MS = 3_600_000;
 

@@ -8,12 +8,12 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { vipConfig, vipPrivileges } from "../progression/vip.js";
+import { vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
+import { balancesAfter, nonZero } from "./postings.js";
 import type { ExchangeDiamondsRequest, ExchangeDiamondsResponse } from "./schema.js";
-import { balancesAfter, nonZero } from "./service.js";
 
 export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamondsRequest): Promise<ExchangeDiamondsResponse> {
   const account = userAccount(caller.uid);

@@ -21,8 +21,8 @@ import { type Role, rolesFromClaims } from "../kernel/roles.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
+import { balancesAfter, nonZero, requireUserProfile } from "./postings.js";
 import type { CommissionWithheld, ResellerTransferRequest, ResellerTransferResponse } from "./schema.js";
-import { balancesAfter, nonZero, requireUserProfile } from "./service.js";
 
 /** Recipients on whom no commission is earned: they can pass coins back (resellers) or act for anyone (staff). */
 const NO_COMMISSION_ROLES: Role[] = ["reseller", "moderator", "admin"];

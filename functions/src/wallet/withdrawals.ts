@@ -15,6 +15,7 @@ import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { economyConfig, shareOf } from "./config.js";
 import { adminInteractionRef, interactionsSince } from "./interactions.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "./ledger.js";
+import { balancesAfter, nonZero, refuseKeyUsedByOtherType } from "./postings.js";
 import type {
   RequestWithdrawalRequest,
   RequestWithdrawalResponse,
@@ -22,7 +23,6 @@ import type {
   ReviewWithdrawalResponse,
   WithdrawalStatus,
 } from "./schema.js";
-import { balancesAfter, nonZero, refuseKeyUsedByOtherType } from "./service.js";
 
 const DAY_MS = 86_400_000;
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/identity";
-import { accessConfig, parseAccessConfig } from "../../src/identity/access-config.js";
-import { identityBeforeUserCreated, identityBeforeUserSignedIn } from "../../src/identity/blocking.js";
 import { countryOfPhoneNumber } from "../../src/identity/calling-codes.js";
+import { accessConfig, parseAccessConfig } from "../../src/identity/config.js";
 import { decideSignIn, decideSignUp } from "../../src/identity/policy.js";
+import { identityBeforeUserCreated, identityBeforeUserSignedIn } from "../../src/identity/triggers.js";
 import { db } from "../../src/kernel/app.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser } from "../support/users.js";

@@ -1,7 +1,7 @@
-import "./key.js";
+import "../support/kyc-key.js";
 import assert from "node:assert/strict";
 import { DecryptionError, decryptField, encryptField, parseKey, personalDataDigest } from "../../src/kyc/crypto.js";
-import { TEST_KYC_KEY } from "./key.js";
+import { TEST_KYC_KEY } from "../support/kyc-key.js";
 
 const key = parseKey(TEST_KYC_KEY);
 

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import { listMyProgression } from "../../src/progression/triggers.js";
+import { listMyProgression } from "../../src/progression/callables.js";
 import { userAccount } from "../../src/wallet/accounts.js";
 import { readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser } from "../support/users.js";
-import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, progressOf, setProgressionConfig, spend } from "./levels.support.js";
+import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, progressOf, setProgressionConfig, spend } from "./support.js";
 
 const coinsOf = async (uid: string) => (await readBalances(userAccount(uid))).coins;
 

@@ -24,9 +24,9 @@ import {
 import type { SeatResponse, UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { applySeatPlan, normalizeSeats, planResize, planTake, releaseSeatsOf } from "../../src/rooms/seats.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { clearConfigCaches, enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { clearConfigCaches, enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "./world.js";
 
 const take = (user: TestUser, roomId: string, index?: number) =>
   callInProcess<SeatResponse>(takeSeat, { user, data: index === undefined ? { roomId } : { roomId, index } });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { auth, db } from "../../src/kernel/app.js";
-import { syncVipClaim } from "../../src/progression/vip.js";
+import { syncVipClaim } from "../../src/progression/vip/memberships.js";
 import { getMyProfile, setUserRoles } from "../../src/users/callables.js";
 import { onAuthUserCreated } from "../../src/users/triggers.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
