@@ -118,9 +118,9 @@ function test(): number {
   return ok ? 0 : 1;
 }
 
-/** The *.unit.test.ts files only: no typecheck, no build, no stack (devstack/mocharc.unit.cjs). */
+/** The *.unit.test.ts files only: no typecheck, no build, no stack (devstack/mocharc-unit.cjs). */
 function testUnit(): number {
-  const ok = run("unit tests (mocha, no emulators)", bin("mocha"), ["--config", "devstack/mocharc.unit.cjs", ...process.argv.slice(3)]);
+  const ok = run("unit tests (mocha, no emulators)", bin("mocha"), ["--config", "devstack/mocharc-unit.cjs", ...process.argv.slice(3)]);
   return ok ? 0 : 1;
 }
 

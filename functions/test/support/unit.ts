@@ -1,5 +1,5 @@
 /**
- * Setup of the unit tier (devstack/mocharc.unit.cjs), in place of the global stack. No emulator runs: the
+ * Setup of the unit tier (devstack/mocharc-unit.cjs), in place of the global stack. No emulator runs: the
  * emulator variables point at a closed port, so a unit test that reaches Firestore, the RTDB or Auth fails
  * on this machine instead of calling Google, and the run fails if a unit test initialised the Admin SDK.
  */
