@@ -3,7 +3,7 @@ import { HttpsError } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { fingerprint, RequestIdSchema } from "../../src/kernel/idempotency.js";
 import { rolesFromClaims } from "../../src/kernel/roles.js";
-import { parse } from "../../src/kernel/validation.js";
+import { CursorSchema, KeySafeIdSchema, KeySafeUidSchema, keySafeId, nullMeansDefaults, parse } from "../../src/kernel/validation.js";
 
 describe("kernel: validation (unit)", () => {
   const schema = z.object({ name: z.string().min(2), tags: z.array(z.string()).max(2), nested: z.object({ n: z.number().int() }) }).strict();
@@ -28,6 +28,54 @@ describe("kernel: validation (unit)", () => {
   it("rejects a non-object payload at the root", () => {
     assert.throws(
       () => parse(schema, "hello"),
+      (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument",
+    );
+  });
+});
+
+describe("kernel: shared schemas (unit)", () => {
+  const accepts = (schema: z.ZodType, value: unknown) => schema.safeParse(value).success;
+
+  it("key-safe ids: letters, digits, _ and - only, 1 to 128 characters", () => {
+    for (const id of ["a", "Z9", "room_1-b", "x".repeat(128)]) assert.equal(accepts(KeySafeIdSchema, id), true, id);
+    // Each of . $ # [ ] / would break an RTDB key or a Firestore path; ':' would name another wallet.
+    for (const id of ["", "x".repeat(129), "a.b", "a$b", "a#b", "a[b", "a]b", "a/b", "agency:x", "a b", "é", 7, null]) {
+      assert.equal(accepts(KeySafeIdSchema, id), false, String(id));
+    }
+  });
+
+  it("key-safe ids take their own maximum and name the field in the message", () => {
+    const short = keySafeId({ max: 4, label: "roomId" });
+    assert.equal(accepts(short, "abcd"), true);
+    assert.equal(accepts(short, "abcde"), false);
+    const issue = short.safeParse("a.b").error?.issues[0];
+    assert.equal(issue?.message, "roomId may contain letters, digits, _ and - only");
+    assert.equal(KeySafeUidSchema.safeParse("u/1").error?.issues[0]?.message, "uid may contain letters, digits, _ and - only");
+  });
+
+  it("cursors: never empty (omit it for the first page), at most 512 characters", () => {
+    assert.equal(accepts(CursorSchema, "c"), true);
+    assert.equal(accepts(CursorSchema, "c".repeat(512)), true);
+    assert.equal(accepts(CursorSchema, "c".repeat(513)), false);
+    assert.equal(CursorSchema.safeParse("").error?.issues[0]?.message, "cursor must not be empty: omit it for the first page");
+  });
+
+  it("nullMeansDefaults: null and undefined both mean every default; anything else is parsed as given", () => {
+    const schema = nullMeansDefaults(z.object({ limit: z.number().int().default(20), cursor: CursorSchema.optional() }).strict());
+    assert.deepEqual(parse(schema, null), { limit: 20 });
+    assert.deepEqual(parse(schema, undefined), { limit: 20 });
+    assert.deepEqual(parse(schema, {}), { limit: 20 });
+    assert.deepEqual(parse(schema, { limit: 5, cursor: "c" }), { limit: 5, cursor: "c" });
+    assert.throws(
+      () => parse(schema, { limit: 5, extra: 1 }),
+      (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument",
+    );
+    assert.throws(
+      () => parse(schema, "all"),
+      (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument",
+    );
+    assert.throws(
+      () => parse(schema, 0),
       (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument",
     );
   });
