@@ -77,15 +77,18 @@ export function isVip(user: Record<string, unknown> | undefined, nowMs: number):
   return typeof vip?.tier === "number" && vip.tier >= 1 && expiresAt !== null && expiresAt > nowMs;
 }
 
-interface CatalogGift {
+export interface CatalogGift {
   name: string;
   priceCoins: number;
   vipOnly: boolean;
   animationAssetId: string | null;
 }
 
-/** Reads a catalog entry defensively and refuses one that cannot be sent now. */
-function sendableGift(snapshot: DocumentSnapshot, nowMs: number): CatalogGift {
+/**
+ * Reads a catalog entry defensively and refuses one that cannot be sent now: missing, priced wrongly,
+ * inactive, or outside its [activeFrom, activeUntil) window.
+ */
+export function sendableGift(snapshot: Pick<DocumentSnapshot, "exists" | "id" | "data">, nowMs: number): CatalogGift {
   if (!snapshot.exists) fail("not-found", "No such gift.");
   const data = snapshot.data() ?? {};
   const price = data.priceCoins;
