@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import { listMyProgression } from "../../src/progression/triggers.js";
+import { listMyProgression } from "../../src/progression/callables.js";
 import { userAccount } from "../../src/wallet/accounts.js";
 import { readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
