@@ -131,8 +131,9 @@ function selectedNames(env: NodeJS.ProcessEnv): string[] {
   return [target];
 }
 
+const functions: Record<string, unknown> = {};
 for (const name of selectedNames(process.env)) {
-  exports[name] = (require(registry[name] as string) as Record<string, unknown>)[name];
+  functions[name] = (require(registry[name] as string) as Record<string, unknown>)[name];
 }
 
-export {};
+export = functions;
