@@ -23,7 +23,7 @@ import { fail } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
 import { log } from "../kernel/logger.js";
 import { withTimeout } from "../kernel/timeout.js";
-import { activeVip } from "../progression/vip/memberships.js";
+import { isVip } from "../progression/vip/memberships.js";
 import { blockRef } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../wallet/accounts.js";
@@ -67,15 +67,18 @@ export function giftEntries(senderUid: string, recipientUid: string, agency: Wal
   return entries;
 }
 
-interface CatalogGift {
+export interface CatalogGift {
   name: string;
   priceCoins: number;
   vipOnly: boolean;
   animationAssetId: string | null;
 }
 
-/** Reads a catalog entry defensively and refuses one that cannot be sent now. */
-function sendableGift(snapshot: DocumentSnapshot, nowMs: number): CatalogGift {
+/**
+ * Reads a catalog entry defensively and refuses one that cannot be sent now: missing, priced wrongly,
+ * inactive, or outside its [activeFrom, activeUntil) window.
+ */
+export function sendableGift(snapshot: Pick<DocumentSnapshot, "exists" | "id" | "data">, nowMs: number): CatalogGift {
   if (!snapshot.exists) fail("not-found", "No such gift.");
   const data = snapshot.data() ?? {};
   const price = data.priceCoins;
@@ -136,7 +139,7 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
       if (!recipientSnap.exists || recipientSnap.get("deleted") === true) fail("not-found", "The recipient does not exist.");
       const gift = sendableGift(giftSnap, nowMs);
       if (blockedByRecipient.exists || blockedBySender.exists) fail("permission-denied", "Gifts between these users are blocked.");
-      if (gift.vipOnly && !activeVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");
+      if (gift.vipOnly && !isVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");
 
       // The host's agency earns its share only if it exists; otherwise the platform keeps it.
       const agencyId = recipientSnap.get("agencyId");

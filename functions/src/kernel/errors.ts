@@ -3,13 +3,21 @@
  * Expected failures are thrown with `fail()`; anything else is logged and surfaced as `internal`
  * without leaking its message to the client.
  */
-import { type FunctionsErrorCode, HttpsError } from "firebase-functions/v2/https";
+import type { FunctionsErrorCode, HttpsError } from "firebase-functions/v2/https";
 import { log } from "./logger.js";
 
 export type ErrorCode = FunctionsErrorCode;
 
+/**
+ * The https provider brings the Admin SDK's auth and App Check (jose, jwks) with it: required on the
+ * first error, so a trigger or a job that throws none never loads it (a callable has it already).
+ */
+function httpsErrorClass(): typeof HttpsError {
+  return (require("firebase-functions/v2/https") as typeof import("firebase-functions/v2/https")).HttpsError;
+}
+
 export function fail(code: ErrorCode, message: string, details?: Record<string, unknown>): never {
-  throw new HttpsError(code, message, details);
+  throw new (httpsErrorClass())(code, message, details);
 }
 
 /**
@@ -23,7 +31,7 @@ export function refuse<Reason extends string = never>(
   message: string,
   details?: Record<string, unknown>,
 ): never {
-  throw new HttpsError(code, message, { reason, ...details });
+  throw new (httpsErrorClass())(code, message, { reason, ...details });
 }
 
 /** Firestore/gRPC status codes that callers can act on, mapped to the callable vocabulary. */
@@ -38,6 +46,7 @@ const GRPC_TO_HTTPS: Record<number, ErrorCode> = {
 };
 
 export function toHttpsError(err: unknown, context: Record<string, unknown> = {}): HttpsError {
+  const HttpsError = httpsErrorClass();
   if (err instanceof HttpsError) return err;
   const grpcCode = typeof (err as { code?: unknown })?.code === "number" ? (err as { code: number }).code : undefined;
   const mapped = grpcCode !== undefined ? GRPC_TO_HTTPS[grpcCode] : undefined;

@@ -11,7 +11,7 @@ import { isStaff } from "../kernel/roles.js";
 import { followerRef, isBlockedPair } from "../social/store.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
-import type { LiveConfig, LiveRefusal } from "./schema.js";
+import type { LiveConfig, LiveRefusal, StreamVisibility } from "./schema.js";
 import { readValue, type StoredStream, streamSecretRef, streamVenue } from "./store.js";
 
 interface StreamSecrets {
@@ -23,8 +23,7 @@ export async function readSecrets(streamId: string): Promise<StreamSecrets> {
   return ((await streamSecretRef(streamId).get()).data() ?? {}) as StreamSecrets;
 }
 
-async function checkPassword(stream: StoredStream, uid: string, password: string | undefined, config: LiveConfig, secrets: StreamSecrets) {
-  if (!password) refuse<LiveRefusal>("permission-denied", "password-required", "This stream needs a password.");
+async function checkPassword(stream: StoredStream, uid: string, password: string, config: LiveConfig, secrets: StreamSecrets) {
   await checkVenuePassword(streamVenue(stream.id), uid, password, secrets.passwordHash, {
     perVenue: config.streamPasswordAttempts,
     perUser: config.passwordAttempts,
@@ -36,6 +35,47 @@ async function checkPassword(stream: StoredStream, uid: string, password: string
 export async function streamBanUntil(streamId: string, uid: string, nowMs = Date.now()): Promise<number | null> {
   const until = await readValue<number>(VenuePaths.banOf(streamVenue(streamId), uid));
   return typeof until === "number" && until > nowMs ? until : null;
+}
+
+/** What assertMayEnter knows about a caller who is neither the host nor staff. */
+export interface StreamEntryFacts {
+  visibility: StreamVisibility;
+  suspended: boolean;
+  /** A block between the caller and the host, either way. */
+  blocked: boolean;
+  /** The end of an active stream ban (ms), or null. */
+  bannedUntil: number | null;
+  /** On the host's invitation list (private streams). */
+  invited: boolean;
+  /** Follows the host (followers-only streams). */
+  follows: boolean;
+  /** A password came with the request (password streams; checked afterwards against the hash). */
+  passwordGiven: boolean;
+}
+
+/**
+ * Refuses a viewer the stream keeps out (permission-denied, with the reason): suspended, blocked either
+ * way, banned from the stream, or outside its visibility rule. A password stream then checks the password.
+ */
+export function checkStreamEntry(facts: StreamEntryFacts): void {
+  if (facts.suspended) refuse<LiveRefusal>("permission-denied", "suspended", "This account is suspended.");
+  if (facts.blocked) refuse<LiveRefusal>("permission-denied", "blocked", "You cannot join this stream.");
+  if (facts.bannedUntil !== null) {
+    refuse<LiveRefusal>("permission-denied", "banned", "You are banned from this stream.", { until: new Date(facts.bannedUntil).toISOString() });
+  }
+  switch (facts.visibility) {
+    case "public":
+      return;
+    case "private":
+      if (!facts.invited) refuse<LiveRefusal>("permission-denied", "not-invited", "This stream is private.");
+      return;
+    case "followers":
+      if (!facts.follows) refuse<LiveRefusal>("permission-denied", "followers-only", "This stream is for followers of the host.");
+      return;
+    case "password":
+      if (!facts.passwordGiven) refuse<LiveRefusal>("permission-denied", "password-required", "This stream needs a password.");
+      return;
+  }
 }
 
 /**
@@ -54,22 +94,14 @@ export async function assertMayEnter(caller: Caller, stream: StoredStream, passw
     stream.visibility === "followers" ? followerRef(stream.hostUid, caller.uid).get() : null,
     needsSecrets ? readSecrets(stream.id) : ({} as StreamSecrets),
   ]);
-  if (isBanActive(ban, nowMs)) refuse<LiveRefusal>("permission-denied", "suspended", "This account is suspended.");
-  if (blocked) refuse<LiveRefusal>("permission-denied", "blocked", "You cannot join this stream.");
-  if (bannedUntil !== null) {
-    refuse<LiveRefusal>("permission-denied", "banned", "You are banned from this stream.", { until: new Date(bannedUntil).toISOString() });
-  }
-  switch (stream.visibility) {
-    case "public":
-      return;
-    case "private":
-      if (!(secrets.invitedUids ?? []).includes(caller.uid)) refuse<LiveRefusal>("permission-denied", "not-invited", "This stream is private.");
-      return;
-    case "followers":
-      if (!follows?.exists) refuse<LiveRefusal>("permission-denied", "followers-only", "This stream is for followers of the host.");
-      return;
-    case "password":
-      await checkPassword(stream, caller.uid, password, config, secrets);
-      return;
-  }
+  checkStreamEntry({
+    visibility: stream.visibility,
+    suspended: isBanActive(ban, nowMs),
+    blocked,
+    bannedUntil,
+    invited: (secrets.invitedUids ?? []).includes(caller.uid),
+    follows: follows?.exists === true,
+    passwordGiven: Boolean(password),
+  });
+  if (stream.visibility === "password") await checkPassword(stream, caller.uid, password as string, config, secrets);
 }

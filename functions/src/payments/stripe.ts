@@ -308,6 +308,33 @@ interface Reversal {
   ours: boolean;
 }
 
+/** What a payment's session has granted and taken back so far. */
+export interface SessionClawbackState {
+  grantedCoins: number;
+  /** By refunds and disputes together. */
+  clawedBackCoins: number;
+  /** The part of clawedBackCoins due to refunds. */
+  refundClawedBackCoins: number;
+  /** What the payment charged, minor units. */
+  paidCents: number;
+}
+
+/**
+ * The coins a reversal takes back: its share of the payment, rounded up, of the coins granted; for a
+ * refund, less what earlier refunds of the charge took (refund amounts are cumulative per charge); never
+ * more than is left. With the session's totals and status afterwards.
+ */
+export function planClawback(reversal: Pick<Reversal, "kind" | "cents">, session: SessionClawbackState) {
+  const granted = session.grantedCoins;
+  const proportional = Math.min(granted, Math.ceil((granted * reversal.cents) / session.paidCents));
+  const wanted = reversal.kind === "refund" ? proportional - session.refundClawedBackCoins : proportional;
+  const coins = Math.min(wanted, granted - session.clawedBackCoins);
+  const total = session.clawedBackCoins + coins;
+  const status: "disputed" | "refunded" | "partially_refunded" =
+    reversal.kind === "dispute" ? "disputed" : total >= granted ? "refunded" : "partially_refunded";
+  return { coins, total, status };
+}
+
 async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
   if (!reversal.paymentIntentId) {
     log.error("Stripe reversal without a payment intent", { ...reversal });
@@ -334,15 +361,13 @@ async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
       const session = StoredCheckoutSessionSchema.parse(snapshot.data());
       const granted = session.grantedCoins ?? 0;
       if (!granted) throw new IgnoredEvent("purchase-not-granted", { sessionId: sessionDoc.id });
-      const clawedBack = session.clawedBackCoins ?? 0;
       const refundClawedBack = session.refundClawedBackCoins ?? 0;
-      const paid = (snapshot.get("amountPaid") as number | null) || session.amount;
-      const proportional = Math.min(granted, Math.ceil((granted * reversal.cents) / paid));
-      // Refund amounts are cumulative per charge: take what the refunds so far have not yet taken.
-      const wanted = reversal.kind === "refund" ? proportional - refundClawedBack : proportional;
-      const coins = Math.min(wanted, granted - clawedBack);
-      const total = clawedBack + coins;
-      const status = reversal.kind === "dispute" ? "disputed" : total >= granted ? "refunded" : "partially_refunded";
+      const { coins, total, status } = planClawback(reversal, {
+        grantedCoins: granted,
+        clawedBackCoins: session.clawedBackCoins ?? 0,
+        refundClawedBackCoins: refundClawedBack,
+        paidCents: (snapshot.get("amountPaid") as number | null) || session.amount,
+      });
       const writes = (tx: Transaction) =>
         tx.update(ref, {
           clawedBackCoins: total,

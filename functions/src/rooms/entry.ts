@@ -67,20 +67,53 @@ function serverTimestamp(): object {
   return ServerValue.TIMESTAMP;
 }
 
+/** What enterRoom knows about the caller before the lock, the cap and the fee. */
+export interface RoomEntryFacts {
+  deleted: boolean;
+  suspended: boolean;
+  /** The owner, a room admin or staff: they always enter. */
+  privileged: boolean;
+  /** The end of an active room ban (ms), or null. */
+  bannedUntil: number | null;
+  /** A block between the caller and the owner, either way. */
+  blocked: boolean;
+}
+
+/** Refuses an account that may not enter the room at all (permission-denied, with the reason). */
+export function checkRoomEntry(facts: RoomEntryFacts): void {
+  if (facts.deleted) refuse<RoomRefusal>("permission-denied", "account-deleted", "This account was deleted.");
+  if (facts.suspended) refuse<RoomRefusal>("permission-denied", "account-suspended", "This account is suspended.");
+  if (facts.privileged) return;
+  if (facts.bannedUntil)
+    refuse<RoomRefusal>("permission-denied", "banned", "You are banned from this room.", { bannedUntil: new Date(facts.bannedUntil).toISOString() });
+  if (facts.blocked) refuse<RoomRefusal>("permission-denied", "blocked", "You cannot enter this room.");
+}
+
+/** Refuses a newcomer the lock keeps out before any password is checked: no password given, or too low a VIP tier. */
+export function checkRoomLock(room: Pick<RoomRecord, "lockMode" | "vipMinTier">, password: string | undefined, vipTier: number): void {
+  if (room.lockMode === "password" && !password) refuse<RoomRefusal>("permission-denied", "password-required", "This room needs a password.");
+  if (room.lockMode === "vipOnly") {
+    const minTier = room.vipMinTier ?? 1;
+    if (vipTier < minTier) refuse<RoomRefusal>("permission-denied", "vip-required", "This room is for VIP members.", { minTier });
+  }
+}
+
 async function checkLock(room: RoomRecord, uid: string, request: EnterRoomRequest, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
+  checkRoomLock(room, request.password, vip.tier);
   if (room.lockMode === "password") {
-    if (!request.password) refuse<RoomRefusal>("permission-denied", "password-required", "This room needs a password.");
     const lock = await roomLockRef(room.id).get();
-    await checkVenuePassword(roomVenue(room.id), uid, request.password, lock.get("passwordHash"), {
+    await checkVenuePassword(roomVenue(room.id), uid, request.password as string, lock.get("passwordHash"), {
       perVenue: config.roomPasswordAttemptsPer10Minutes,
       perUser: config.passwordAttemptsPer10Minutes,
       windowSeconds: 600,
     });
   }
-  if (room.lockMode === "vipOnly") {
-    const minTier = room.vipMinTier ?? 1;
-    if (vip.tier < minTier) refuse<RoomRefusal>("permission-denied", "vip-required", "This room is for VIP members.", { minTier });
-  }
+}
+
+/** Whether a room holding `members` admits one more: below the cap anyone, above it VIPs with room priority, up to their extra places. */
+export function roomAdmits(members: number, roomPriority: number, config: Pick<RoomsConfig, "maxMembers" | "vipExtraMembers">): boolean {
+  if (members < config.maxMembers) return true;
+  return roomPriority > 0 && members < config.maxMembers + config.vipExtraMembers;
 }
 
 async function checkCapacity(room: RoomRecord, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
@@ -89,9 +122,12 @@ async function checkCapacity(room: RoomRecord, vip: ActiveVipPrivileges, config:
       .ref(VenuePaths.members(roomVenue(room.id)))
       .get()
   ).numChildren();
-  if (members < config.maxMembers) return;
-  if (vip.roomPriority > 0 && members < config.maxMembers + config.vipExtraMembers) return;
-  refuse<RoomRefusal>("resource-exhausted", "room-full", "This room is full.");
+  if (!roomAdmits(members, vip.roomPriority, config)) refuse<RoomRefusal>("resource-exhausted", "room-full", "This room is full.");
+}
+
+/** A paid visit ends when the member leaves or is kicked (endedAt set), or paidVisitHours after payment. */
+export function isVisitOver(visit: { paidAtMs: number; endedAt: unknown }, nowMs: number, paidVisitHours: number): boolean {
+  return visit.endedAt != null || visit.paidAtMs + paidVisitHours * HOUR_MS <= nowMs;
 }
 
 interface VisitFee {
@@ -104,8 +140,7 @@ async function payForVisit(room: RoomRecord, uid: string, visitId: string, confi
   const ref = visitRef(room.id, uid, visitId);
   const visit = await ref.get();
   if (visit.exists) {
-    const paidAtMs = visit.get("paidAtMs") as number;
-    if (visit.get("endedAt") != null || paidAtMs + config.paidVisitHours * HOUR_MS <= Date.now()) {
+    if (isVisitOver({ paidAtMs: visit.get("paidAtMs") as number, endedAt: visit.get("endedAt") }, Date.now(), config.paidVisitHours)) {
       refuse<RoomRefusal>("failed-precondition", "visit-ended", "This visit has ended; enter with a new visitId.");
     }
     return { coins: visit.get("feeCoins") as number, transactionId: visit.get("transactionId") as string, chargedNow: false };
@@ -163,19 +198,16 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
     memberRecord(room.id, uid),
     activeRoomBanUntil(room.id, uid, nowMs),
   ]);
-  if (profile?.get("deleted") === true) refuse<RoomRefusal>("permission-denied", "account-deleted", "This account was deleted.");
-  if (accountBan?.exists) {
-    const expiresAtMs = millisOf(accountBan.get("expiresAt")) ?? undefined;
-    if (isBanActive({ expiresAtMs }, nowMs)) refuse<RoomRefusal>("permission-denied", "account-suspended", "This account is suspended.");
-  }
-
+  const expiresAtMs = millisOf(accountBan?.get("expiresAt")) ?? undefined;
   const role = memberRoleOf(room, caller);
   const privileged = role !== "member";
-  if (!privileged) {
-    if (bannedUntil)
-      refuse<RoomRefusal>("permission-denied", "banned", "You are banned from this room.", { bannedUntil: new Date(bannedUntil).toISOString() });
-    if (blockedByOwner?.exists || blockingOwner?.exists) refuse<RoomRefusal>("permission-denied", "blocked", "You cannot enter this room.");
-  }
+  checkRoomEntry({
+    deleted: profile?.get("deleted") === true,
+    suspended: accountBan?.exists === true && isBanActive({ expiresAtMs }, nowMs),
+    privileged,
+    bannedUntil,
+    blocked: blockedByOwner?.exists === true || blockingOwner?.exists === true,
+  });
   const vip = vipPrivileges(profile?.data(), nowMs, vipSettings);
   const alreadyMember = member !== null;
   let entryFee: VisitFee | null = null;

@@ -127,7 +127,8 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
       const profileSnap = await tx.get(profile);
       const { before } = await stageClaims(tx, request.uid, (claims) => ({ ...claims, roles: request.roles }));
       const previousRoles = rolesFromClaims(before);
-      const demoted = previousRoles.some((role) => !request.roles.includes(role));
+      // "viewer" is every account's baseline (given at sign-up), not a privilege: replacing it is no demotion.
+      const demoted = previousRoles.some((role) => role !== "viewer" && !request.roles.includes(role));
       if (profileSnap.exists) {
         tx.update(profile, { roles: request.roles, updatedAt: FieldValue.serverTimestamp() });
       }

@@ -104,6 +104,17 @@ describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
     assert.equal((await db().collection("auditLog").get()).size, 1);
   });
 
+  it("promoting a signed-up account (baseline role viewer) keeps its session working", async () => {
+    const viewer = await createTestUser({ claims: { roles: ["viewer"] } });
+    await deliverAuthUserCreated(onAuthUserCreated, { uid: viewer.uid }, `evt-${viewer.uid}`);
+    const session = await signInAgain(viewer);
+    await waitForNextSecond();
+    const result = await callInProcess(setUserRoles, { user: admin, data: request({ uid: viewer.uid, roles: ["host"] }) });
+    assert.equal(result.takesEffect, "next-token-refresh");
+    assert.equal((await docData(`users/${viewer.uid}/private/sessions`))?.revokedAt, undefined);
+    assert.ok((await callInProcess(getMyProfile, { user: session })).profile);
+  });
+
   it("a removed role revokes the user's sessions: their next call is refused until they sign in again", async () => {
     await callInProcess(setUserRoles, { user: admin, data: request({ roles: ["host", "reseller"] }) });
     const promoted = await signInAgain(target);

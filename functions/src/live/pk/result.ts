@@ -69,8 +69,33 @@ export function decideResult(battle: PkBattle, scores: Record<string, number>, f
 }
 
 /** The UTC day of `ms` ("2025-01-31"): the period of the reward caps. */
-function utcDay(ms: number): string {
+export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Whether the winner of `result` has earned a reward, before the day's caps: "none" when there is no
+ * reward to give (turned off, a draw), a withheld reason, or "eligible". `ranUntil`: the end of the
+ * window the scores cover.
+ */
+export function pkRewardEligibility(
+  battle: Pick<PkBattle, "startedAt">,
+  result: PkResult,
+  ranUntil: number,
+  config: PkConfig,
+): "none" | "eligible" | PkRewardWithheld {
+  if (config.winnerRewardCoins === 0 || !result.winnerUid) return "none";
+  if (result.reason === "forfeit") return "forfeit";
+  if (ranUntil - (battle.startedAt as number) < config.rewardMinBattleSeconds * 1000) return "battle-too-short";
+  if ((result.scores[result.winnerStreamId as string] ?? 0) < config.rewardMinWinnerScore) return "score-too-low";
+  return "eligible";
+}
+
+/** The daily cap an eligible reward runs into, given the rewards already paid today to the winner and within the pair. */
+export function pkRewardCapReached(today: { hostRewards: number; pairRewards: number }, config: PkConfig): PkRewardWithheld | null {
+  if (today.hostRewards >= config.rewardDailyCapPerHost) return "host-daily-cap";
+  if (today.pairRewards >= config.rewardDailyCapPerPair) return "pair-daily-cap";
+  return null;
 }
 
 /** Counters outlive their day only as long as an operator might look at them (a TTL policy on expiresAt). */
@@ -88,13 +113,11 @@ async function decideReward(
   config: PkConfig,
   now: number,
 ): Promise<{ reward: PkReward | null; rewardWithheld: PkRewardWithheld | null }> {
-  const winnerUid = result.winnerUid;
-  if (config.winnerRewardCoins === 0 || !winnerUid) return { reward: null, rewardWithheld: null };
-  const withheld = (reason: PkRewardWithheld) => ({ reward: null, rewardWithheld: reason });
-  if (result.reason === "forfeit") return withheld("forfeit");
-  if (ranUntil - (battle.startedAt as number) < config.rewardMinBattleSeconds * 1000) return withheld("battle-too-short");
-  if ((result.scores[result.winnerStreamId as string] ?? 0) < config.rewardMinWinnerScore) return withheld("score-too-low");
+  const eligibility = pkRewardEligibility(battle, result, ranUntil, config);
+  if (eligibility === "none") return { reward: null, rewardWithheld: null };
+  if (eligibility !== "eligible") return { reward: null, rewardWithheld: eligibility };
 
+  const winnerUid = result.winnerUid as string;
   const day = utcDay(now);
   const pairUids = sidesOf(battle).map((side) => side.hostUid);
   const hostCounter = rewardCounterRef(day, winnerUid);
@@ -102,8 +125,8 @@ async function decideReward(
   const [host, pair] = await tx.getAll(hostCounter, pairCounter);
   const hostRewards = Number(host?.get("rewards") ?? 0);
   const pairRewards = Number(pair?.get("rewards") ?? 0);
-  if (hostRewards >= config.rewardDailyCapPerHost) return withheld("host-daily-cap");
-  if (pairRewards >= config.rewardDailyCapPerPair) return withheld("pair-daily-cap");
+  const capped = pkRewardCapReached({ hostRewards, pairRewards }, config);
+  if (capped) return { reward: null, rewardWithheld: capped };
   const expiresAt = timestampOf(now + COUNTER_RETAIN_MS);
   tx.set(hostCounter, { day, kind: "host", uids: [winnerUid], rewards: hostRewards + 1, expiresAt });
   tx.set(pairCounter, { day, kind: "pair", uids: [...pairUids].sort(), rewards: pairRewards + 1, expiresAt });

@@ -15,7 +15,7 @@ import { log } from "../../kernel/logger.js";
 import { AuthUidSchema, parse } from "../../kernel/validation.js";
 import type { VenueGiftRecorder } from "../../venues/ports.js";
 import { incrementLiveScore } from "./mirror.js";
-import { PkIdSchema } from "./schema.js";
+import { type PkBattle, PkIdSchema, type PkSide } from "./schema.js";
 import { battleRef, countedGiftRef, readBattle, sidesOf, streamRef, timestampOf } from "./store.js";
 
 const VenueGiftSchema = z
@@ -33,16 +33,29 @@ const VenueGiftSchema = z
 const MARKER_RETAIN_MS = 7 * 86_400_000;
 const ALREADY_EXISTS = 6;
 
+/**
+ * The side of `battle` a gift on `streamId` scores for, or null: only while the battle is active, only
+ * gifts to that side's host, only those committed in [startedAt, endsAt).
+ */
+export function scoringSide(
+  battle: Pick<PkBattle, "status" | "startedAt" | "endsAt" | "challenger" | "challenged">,
+  gift: { streamId: string; recipientUid: string; at: number },
+): PkSide | null {
+  if (battle.status !== "active" || battle.startedAt === null || battle.endsAt === null) return null;
+  const side = sidesOf(battle).find((s) => s.streamId === gift.streamId);
+  if (!side || gift.recipientUid !== side.hostUid) return null;
+  if (gift.at < battle.startedAt || gift.at >= battle.endsAt) return null;
+  return side;
+}
+
 export const recordPkGift: VenueGiftRecorder = async (input) => {
   const gift = parse(VenueGiftSchema, input);
   if (gift.venue.type !== "stream") return;
   const battleId = (await streamRef(gift.venue.id).get()).get("pkBattleId");
   if (typeof battleId !== "string" || !battleId) return;
   const battle = readBattle(await battleRef(battleId).get());
-  if (battle?.status !== "active" || battle.startedAt === null || battle.endsAt === null) return;
-  const side = sidesOf(battle).find((s) => s.streamId === gift.venue.id);
-  if (!side || gift.recipientUid !== side.hostUid) return;
-  if (gift.at < battle.startedAt || gift.at >= battle.endsAt) return;
+  const side = battle && scoringSide(battle, { streamId: gift.venue.id, recipientUid: gift.recipientUid, at: gift.at });
+  if (!battle || !side) return;
 
   const { FieldValue } = firestoreValues();
   try {

@@ -64,12 +64,17 @@ export function tierConfig(config: VipConfig, tier: number): VipTierConfig {
 // Pure membership logic
 // ---------------------------------------------------------------------------------------------------
 
-/** The stored membership if it is well-formed and active at nowMs (gifts check VIP-only gifts with it too). */
+/** The stored membership if it is well-formed and active at nowMs. */
 export function activeVip(user: Record<string, unknown> | undefined, nowMs: number): { tier: number; expiresAtMs: number } | null {
   const vip = user?.vip as Partial<StoredVip> | undefined;
   const expiresAtMs = millisOf(vip?.expiresAt);
   if (typeof vip?.tier !== "number" || vip.tier < 1 || expiresAtMs === null || expiresAtMs <= nowMs) return null;
   return { tier: vip.tier, expiresAtMs };
+}
+
+/** VIP at nowMs: what VIP-only gifts require. */
+export function isVip(user: Record<string, unknown> | undefined, nowMs: number): boolean {
+  return activeVip(user, nowMs) !== null;
 }
 
 export interface ActiveVipPrivileges extends VipPrivileges {

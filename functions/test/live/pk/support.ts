@@ -9,7 +9,7 @@ import { db, rtdb } from "../../../src/kernel/app.js";
 import { clearConfigCaches } from "../../../src/kernel/config-document.js";
 import { cancelPk, challengePk, respondPk } from "../../../src/live/pk/callables.js";
 import type { PkConfig } from "../../../src/live/pk/config.js";
-import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../../src/live/pk/schema.js";
+import type { ChallengePkResponse, PkBattle, PkMirror, RespondPkResponse } from "../../../src/live/pk/schema.js";
 import { battleRef, readBattle } from "../../../src/live/pk/store.js";
 import { callInProcess } from "../../support/callables.js";
 import { createProfile, grantCoins, seedCatalog } from "../../support/economy-world.js";
@@ -120,3 +120,36 @@ export async function activeBattle(a: Host, b: Host): Promise<string> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When battleOf()'s battle starts; it runs 300 s. */
+export const BATTLE_START = Date.UTC(2026, 0, 1, 20);
+
+/** An active battle between streams sA (hostA, the challenger) and sB (hostB), as the pure deciders read it. */
+export function battleOf(fields: Partial<PkBattle> = {}): PkBattle {
+  return {
+    id: "pk_1",
+    status: "active",
+    phase: "battle",
+    challenger: { streamId: "sA", hostUid: "hostA" },
+    challenged: { streamId: "sB", hostUid: "hostB" },
+    participants: ["hostA", "hostB"],
+    streamIds: ["sA", "sB"],
+    battleSeconds: 300,
+    punishmentSeconds: 60,
+    createdAt: BATTLE_START - 10_000,
+    expiresAt: BATTLE_START + 10_000,
+    respondedAt: BATTLE_START,
+    startedAt: BATTLE_START,
+    endsAt: BATTLE_START + 300_000,
+    resolvedAt: null,
+    punishmentEndsAt: null,
+    closedAt: null,
+    result: null,
+    reward: null,
+    rewardWithheld: null,
+    endedReason: null,
+    nextActionAt: null,
+    rev: BATTLE_START,
+    ...fields,
+  };
+}

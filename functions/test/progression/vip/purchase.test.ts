@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { auth, db } from "../../../src/kernel/app.js";
 import { adminGrantVip, purchaseVip } from "../../../src/progression/vip/callables.js";
-import { DEFAULT_VIP_CONFIG, vipPrivileges } from "../../../src/progression/vip/memberships.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../../src/wallet/accounts.js";
 import { ledgerTransactionId, readBalances } from "../../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../../support/callables.js";
@@ -13,31 +12,6 @@ import { createTestUser, type TestUser } from "../../support/users.js";
 import { DAY_MS, millisOf, seedVipConfig, vipAt, vipMember } from "../../support/vip-world.js";
 
 const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 60_000, `${what}: ${actual} vs ${expected}`);
-
-describe("progression: vipPrivileges (pure)", () => {
-  const now = Date.UTC(2026, 0, 1);
-  it("returns the tier's privileges while active and none when absent, expired or malformed", () => {
-    const active = vipPrivileges(vipAt(1, now + DAY_MS), now, DEFAULT_VIP_CONFIG);
-    assert.deepEqual(active, {
-      tier: 1,
-      expiresAt: new Date(now + DAY_MS),
-      vipGifts: true,
-      entranceEffect: "sparkle",
-      roomPriority: 1,
-      exchangeBonusBps: 200,
-    });
-    for (const doc of [undefined, {}, vipAt(1, now), vipAt(0, now + DAY_MS), { vip: { tier: "1", expiresAt: now + DAY_MS } }]) {
-      assert.deepEqual(vipPrivileges(doc as Record<string, unknown> | undefined, new Date(now)), {
-        tier: 0,
-        expiresAt: null,
-        vipGifts: false,
-        entranceEffect: null,
-        roomPriority: 0,
-        exchangeBonusBps: 0,
-      });
-    }
-  });
-});
 
 describe("progression: purchaseVip", () => {
   useCleanStack();
