@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test`, `npm run smoke`, `npm run export`: installs what is missing
+// Entry point of `npm start`, `npm test`, `npm run test:unit`, `npm run smoke`, `npm run export`: installs what is missing
 // (npm dependencies of the root and of functions/), then runs the TypeScript CLI with tsx.
 "use strict";
 const { spawnSync, spawn } = require("node:child_process");

@@ -1,6 +1,6 @@
 /**
  * The developer's commands: start (the local stack with the demo world), test (everything CI runs),
- * smoke (prove a running stack works as a mobile app uses it), export (refresh the demo world), bench and
+ * unit (the unit tier alone: pure logic, no stack, seconds), smoke (prove a running stack works as a mobile app uses it), export (refresh the demo world), bench and
  * sim (scripts that print their figures: functions/bench, functions/sim).
  */
 import { spawnSync } from "node:child_process";
@@ -118,6 +118,12 @@ function test(): number {
   return ok ? 0 : 1;
 }
 
+/** The *.unit.test.ts files only: no typecheck, no build, no stack (devstack/mocharc-unit.cjs). */
+function testUnit(): number {
+  const ok = run("unit tests (mocha, no emulators)", bin("mocha"), ["--config", "devstack/mocharc-unit.cjs", ...process.argv.slice(3)]);
+  return ok ? 0 : 1;
+}
+
 async function main() {
   const command = process.argv[2];
   switch (command) {
@@ -125,6 +131,9 @@ async function main() {
       return start();
     case "test":
       process.exit(test());
+      break;
+    case "unit":
+      process.exit(testUnit());
       break;
     case "smoke": {
       const { smoke } = await import("./smoke.js");
@@ -165,7 +174,7 @@ async function main() {
       break;
     }
     default:
-      console.error("usage: run.cjs start|test|smoke|export|bench <name>|sim <name>");
+      console.error("usage: run.cjs start|test|unit|smoke|export|bench <name>|sim <name>");
       process.exit(2);
   }
 }

@@ -32,7 +32,7 @@ import { startFirestore } from "../../devstack/src/firestore.js";
 import { ensureFirestoreJar, ensureJava } from "../../devstack/src/system.js";
 // Functions code initialises the Admin SDK lazily, on first use: the emulator variables are set in main()
 // before any of it runs.
-import { giftEntries, sendGift, splitGiftValue } from "../src/gifts/service.js";
+import { giftEntries, sendGift, splitGiftValue } from "../src/gifts/send-gift.js";
 import { db } from "../src/kernel/app.js";
 import { Collections } from "../src/kernel/collections.js";
 import { fail } from "../src/kernel/errors.js";

@@ -134,8 +134,3 @@ export function createFirebaseServer(httpServer: HttpServer, name: string, adopt
   adopters.set(instance, adopt);
   return { store: instance.app.database().store, close: () => instance.close() };
 }
-
-/** targaryen (firebase-server's rules evaluator), the copy firebase-server itself resolves. */
-export function requireTargaryen(): unknown {
-  return packageRequire("targaryen");
-}

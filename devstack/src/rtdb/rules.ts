@@ -2,8 +2,8 @@
  * database.rules.json evaluated with targaryen (firebase-server's evaluator): read, write and
  * validate rules with auth, data, newData, root, $wildcards and now.
  */
+import { createRequire } from "node:module";
 import { type AuthVariable, authVariableOf, type Identity } from "./auth.js";
-import { requireTargaryen } from "./compat.js";
 import type { StoredValue } from "./tree.js";
 
 /** What targaryen answers; `info` explains the evaluation (built lazily by targaryen). */
@@ -35,7 +35,9 @@ interface Targaryen {
   store(data: unknown): TargaryenDataNode;
 }
 
-const targaryen = requireTargaryen() as Targaryen;
+/** The copy of targaryen firebase-server itself resolves (its dependency, not ours). */
+const fromFirebaseServer = createRequire(createRequire(__filename).resolve("firebase-server/package.json"));
+const targaryen = fromFirebaseServer("targaryen") as Targaryen;
 
 /** What the official emulator uses when given no rules file. */
 export const OPEN_RULES_TEXT = '{\n  "rules": {\n    ".read": true,\n    ".write": true\n  }\n}\n';

@@ -28,7 +28,7 @@ import {
   update,
 } from "firebase/database";
 import type { RtdbHandle } from "../../src/rtdb/index.js";
-import { orderedKeys, startTestRtdb, TestClients, waitForConnected, waitForValue } from "./helpers.js";
+import { orderedKeys, startTestRtdb, TestClients, waitForConnected, waitForValue } from "./support.js";
 
 describe("offline RTDB: data sync through the SDKs", () => {
   let rtdb: RtdbHandle;

@@ -8,7 +8,7 @@ import { increment, onDisconnect, ref, remove, runTransaction, serverTimestamp, 
 import type { DatabaseCloudEvent, DatabaseEventType } from "../../src/rtdb/events.js";
 import type { RtdbHandle } from "../../src/rtdb/index.js";
 import { type DatabaseTrigger, type DatabaseTriggers, startDatabaseTriggers } from "../../src/triggers.js";
-import { NAMESPACE, startTestRtdb, TestClients, waitForConnected } from "./helpers.js";
+import { NAMESPACE, startTestRtdb, TestClients, waitForConnected } from "./support.js";
 
 const CREATED: DatabaseEventType = "google.firebase.database.ref.v1.created";
 const UPDATED: DatabaseEventType = "google.firebase.database.ref.v1.updated";

@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import { createServer } from "node:net";
 import { get, ref, set } from "firebase/database";
 import { type RtdbHandle, startRtdb } from "../../src/rtdb/index.js";
-import { NAMESPACE, startTestRtdb, TestClients, waitForConnected } from "./helpers.js";
+import { NAMESPACE, startTestRtdb, TestClients, waitForConnected } from "./support.js";
 
 function base64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { type Database, get, onValue, ref, set, update } from "firebase/database";
 import type { RtdbHandle } from "../../src/rtdb/index.js";
-import { startTestRtdb, TestClients, waitForConnected } from "./helpers.js";
+import { startTestRtdb, TestClients, waitForConnected } from "./support.js";
 
 // Writes fail with "PERMISSION_DENIED: ...", get() with the server's text "Permission denied" (as with real RTDB).
 const DENIED = /permission[_ ]denied/i;

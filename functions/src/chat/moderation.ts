@@ -2,7 +2,7 @@
  * Chat moderation by people: mutes (mutes/{venueKey}/{uid} = until, which the chat rules enforce) and
  * message deletion. Who may act follows the venue's own moderation: in a stream its host and platform
  * staff (moderators, admins; a host cannot act on staff), in a room its owner, its room admins and
- * staff (rooms/room.ts: nobody but staff acts on the owner, room admins not on each other). Nobody mutes
+ * staff (rooms/store.ts: nobody but staff acts on the owner, room admins not on each other). Nobody mutes
  * themselves. Every action is recorded in chatArchive/{venueKey}/actions.
  */
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
@@ -11,9 +11,8 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { rolesFromClaims } from "../kernel/roles.js";
 import { isStaff as isStaffRole, loadStream } from "../live/store.js";
-import { loadRoom, requireAuthorityOver as requireRoomAuthorityOver, authorityOf as roomAuthorityOf } from "../rooms/room.js";
+import { loadRoom, requireAuthorityOver as requireRoomAuthorityOver, authorityOf as roomAuthorityOf } from "../rooms/store.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
-import { archiveOf } from "./archive.js";
 import type {
   DeleteChatMessageRequest,
   DeleteChatMessageResponse,
@@ -22,6 +21,7 @@ import type {
   UnmuteInVenueRequest,
   UnmuteInVenueResponse,
 } from "./schema.js";
+import { archiveOf } from "./store.js";
 
 export type VenueAuthority = "staff" | "host" | "owner" | "roomAdmin";
 

@@ -1,11 +1,9 @@
-/** How the GDPR domain is reached by the apps, and the job that finishes interrupted deletions. */
-import { onSchedule } from "firebase-functions/v2/scheduler";
+/** How the GDPR domain is reached by the apps. */
+import "../composition.js";
 import { defineCallable } from "../kernel/callable.js";
-import { REGION } from "../kernel/config.js";
-import { log } from "../kernel/logger.js";
 import { KYC_ENCRYPTION_KEY } from "../kyc/config.js";
 import { LIVEKIT_API_SECRET } from "../media/tokens.js";
-import { resumeStaleDeletions, runAccountDeletion } from "./deletion.js";
+import { runAccountDeletion } from "./deletion.js";
 import { exportMyData as buildAndDeliverExport } from "./export.js";
 import { DeleteMyAccountRequestSchema, ExportMyDataRequestSchema } from "./schema.js";
 
@@ -27,12 +25,3 @@ export const deleteMyAccount = defineCallable({
   options: { secrets: [LIVEKIT_API_SECRET], timeoutSeconds: 300 },
   handler: ({ caller }) => runAccountDeletion(caller.uid),
 });
-
-/** Deletions interrupted by a crash or timeout are finished here, even if the user never returns. */
-export const resumeAccountDeletions = onSchedule(
-  { schedule: "every 30 minutes", region: REGION, timeoutSeconds: 540, secrets: [LIVEKIT_API_SECRET] },
-  async () => {
-    const resumed = await resumeStaleDeletions();
-    if (resumed) log.info("account deletions resumed", { resumed });
-  },
-);

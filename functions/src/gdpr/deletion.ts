@@ -26,9 +26,13 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { endStreamAs } from "../live/streams.js";
+import { closeRoom } from "../rooms/lifecycle.js";
+import { removeFromVenue } from "../venues/membership.js";
+import { parseVenueKey, VenuePaths } from "../venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction, readBalances } from "../wallet/ledger.js";
-import { PersonalDataLocations as L } from "./collections.js";
+import { PersonalDataLocations as L } from "./personal-data.js";
 import { DELETION_STEPS, type DeleteMyAccountResponse, type DeletionStep } from "./schema.js";
 
 export const DELETED_DISPLAY_NAME = "deleted-user";
@@ -216,10 +220,6 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
 
   /** Ends the user's live streams, closes their rooms, and takes them out of every venue they are in. */
   async venues(uid) {
-    const { endStreamAs } = require("../live/streams.js") as typeof import("../live/streams.js");
-    const { closeRoom } = require("../rooms/rooms.js") as typeof import("../rooms/rooms.js");
-    const { removeFromVenue } = require("../venues/membership.js") as typeof import("../venues/membership.js");
-    const { VenuePaths, parseVenueKey } = require("../venues/paths.js") as typeof import("../venues/paths.js");
     const [streams, rooms, venues] = await Promise.all([
       db().collection(Collections.streams).where("hostUid", "==", uid).where("status", "==", "live").get(),
       db().collection(Collections.rooms).where("ownerUid", "==", uid).where("status", "==", "open").get(),

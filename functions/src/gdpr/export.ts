@@ -18,10 +18,10 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { decryptKycDocument } from "../kyc/service.js";
+import { decryptKycDocument } from "../kyc/verification.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
-import { PersonalDataLocations as L } from "./collections.js";
+import { PersonalDataLocations as L } from "./personal-data.js";
 import type { DataExportBundle, ExportMyDataResponse, JsonRecord, JsonValue } from "./schema.js";
 
 export const INLINE_EXPORT_LIMIT_BYTES = 1_000_000;

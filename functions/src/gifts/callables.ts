@@ -1,7 +1,7 @@
 /** How the gifts domain is reached by the apps. */
 import { defineCallable } from "../kernel/callable.js";
 import { SendGiftRequestSchema } from "./schema.js";
-import * as service from "./service.js";
+import * as service from "./send-gift.js";
 
 export const sendGift = defineCallable({
   name: "gifts.sendGift",

@@ -12,7 +12,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
-import { accessConfig } from "./access-config.js";
+import { accessConfig } from "./config.js";
 import {
   type DeviceView,
   IdentityCollections,

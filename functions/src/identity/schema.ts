@@ -7,7 +7,7 @@ import { Collections } from "../kernel/collections.js";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 
-/** Collections owned by this domain (kept local until the lead moves them into kernel/collections.ts). */
+/** Collections owned by this domain. */
 export const IdentityCollections = {
   /** bans/{uid}: see kernel/collections.ts (callables check it on every call, kernel/account.ts). */
   bans: Collections.bans,

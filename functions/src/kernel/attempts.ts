@@ -53,6 +53,11 @@ function keysOf(budget: AttemptBudget, subject: string, caller: string): string[
   return [base, `${base}:u:${caller}`];
 }
 
+/** The wait a refusal announces: until the spent counter expires (its TTL), at least 1 s, at most one window. */
+export function retryAfterSecondsOf(ttlMs: number, windowSeconds: number): number {
+  return Math.min(windowSeconds, Math.max(1, Math.ceil(ttlMs / 1000)));
+}
+
 /**
  * Runs `check` (true: the secret was right) inside one attempt of `budget`. Refuses with
  * resource-exhausted (details: reason, retryAfterSeconds) when either budget is spent, and with
@@ -70,7 +75,7 @@ export async function attemptWithinBudget(budget: AttemptBudget, subject: string
     return fail("unavailable", "This check is unavailable right now, please retry.", { budget: budget.name });
   }
   if (Number(reserved[0]) !== 1) {
-    const retryAfterSeconds = Math.min(budget.windowSeconds, Math.max(1, Math.ceil(Number(reserved[1]) / 1000)));
+    const retryAfterSeconds = retryAfterSecondsOf(Number(reserved[1]), budget.windowSeconds);
     fail("resource-exhausted", `Too many attempts. Try again in ${retryAfterSeconds} s.`, { reason: budget.reason, retryAfterSeconds });
   }
   const right = await check();

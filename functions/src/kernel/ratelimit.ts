@@ -36,12 +36,21 @@ function limiterFor(rule: RateLimitRule): Ratelimit | null {
   return limiter;
 }
 
-/** Consumes one token for `identifier` under `rule`; throws resource-exhausted when the budget is spent. */
-export async function enforceRateLimit(rule: RateLimitRule, identifier: string, options: { failClosed?: boolean } = {}): Promise<void> {
-  // A missing or mistyped param reads as NaN, which would block every request: refuse it loudly instead.
+/** A missing or mistyped param reads as NaN, which would block every request: such a rule is refused loudly. */
+export function checkRateLimitRule(rule: RateLimitRule): void {
   if (!Number.isInteger(rule.tokens) || rule.tokens < 1 || !(rule.windowSeconds > 0)) {
     throw new Error(`rate limit ${rule.name} is misconfigured: ${rule.tokens} per ${rule.windowSeconds} s`);
   }
+}
+
+/** The wait a refusal announces: until the window resets (ms since the epoch), at least 1 s. */
+export function retryAfterSecondsUntil(resetMs: number, nowMs: number): number {
+  return Math.max(1, Math.ceil((resetMs - nowMs) / 1000));
+}
+
+/** Consumes one token for `identifier` under `rule`; throws resource-exhausted when the budget is spent. */
+export async function enforceRateLimit(rule: RateLimitRule, identifier: string, options: { failClosed?: boolean } = {}): Promise<void> {
+  checkRateLimitRule(rule);
   const limiter = limiterFor(rule);
   if (!limiter) {
     if (options.failClosed) fail("unavailable", "This check is unavailable right now, please retry.", { rule: rule.name });
@@ -59,7 +68,7 @@ export async function enforceRateLimit(rule: RateLimitRule, identifier: string, 
     return;
   }
   if (!outcome.success) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((outcome.reset - Date.now()) / 1000));
+    const retryAfterSeconds = retryAfterSecondsUntil(outcome.reset, Date.now());
     fail("resource-exhausted", `Too many requests. Retry in ${retryAfterSeconds} s.`, {
       rule: rule.name,
       retryAfterSeconds,

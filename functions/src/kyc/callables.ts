@@ -2,7 +2,7 @@
 import { defineCallable } from "../kernel/callable.js";
 import { KYC_ENCRYPTION_KEY } from "./config.js";
 import { GetKycDetailsRequestSchema, GetMyKycRequestSchema, ReviewKycRequestSchema, SubmitKycRequestSchema } from "./schema.js";
-import * as service from "./service.js";
+import * as service from "./verification.js";
 
 const withKey = { secrets: [KYC_ENCRYPTION_KEY] };
 

@@ -3,14 +3,14 @@
  * by the venues' password check (venues/password.ts), which budgets guessing per stream and per user.
  */
 
-import { readBan } from "../identity/blocking.js";
 import { isBanActive } from "../identity/policy.js";
+import { readBan } from "../kernel/account.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { followerRef, isBlockedPair } from "../social/refs.js";
+import { followerRef, isBlockedPair } from "../social/store.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
-import type { LiveConfig } from "./schema.js";
+import type { LiveConfig, StreamVisibility } from "./schema.js";
 import { isStaff, readValue, type StoredStream, streamSecretRef, streamVenue } from "./store.js";
 
 interface StreamSecrets {
@@ -22,8 +22,7 @@ export async function readSecrets(streamId: string): Promise<StreamSecrets> {
   return ((await streamSecretRef(streamId).get()).data() ?? {}) as StreamSecrets;
 }
 
-async function checkPassword(stream: StoredStream, uid: string, password: string | undefined, config: LiveConfig, secrets: StreamSecrets) {
-  if (!password) fail("permission-denied", "This stream needs a password.", { reason: "password-required" });
+async function checkPassword(stream: StoredStream, uid: string, password: string, config: LiveConfig, secrets: StreamSecrets) {
   await checkVenuePassword(streamVenue(stream.id), uid, password, secrets.passwordHash, {
     perVenue: config.streamPasswordAttempts,
     perUser: config.passwordAttempts,
@@ -35,6 +34,47 @@ async function checkPassword(stream: StoredStream, uid: string, password: string
 export async function streamBanUntil(streamId: string, uid: string, nowMs = Date.now()): Promise<number | null> {
   const until = await readValue<number>(VenuePaths.banOf(streamVenue(streamId), uid));
   return typeof until === "number" && until > nowMs ? until : null;
+}
+
+/** What assertMayEnter knows about a caller who is neither the host nor staff. */
+export interface StreamEntryFacts {
+  visibility: StreamVisibility;
+  suspended: boolean;
+  /** A block between the caller and the host, either way. */
+  blocked: boolean;
+  /** The end of an active stream ban (ms), or null. */
+  bannedUntil: number | null;
+  /** On the host's invitation list (private streams). */
+  invited: boolean;
+  /** Follows the host (followers-only streams). */
+  follows: boolean;
+  /** A password came with the request (password streams; checked afterwards against the hash). */
+  passwordGiven: boolean;
+}
+
+/**
+ * Refuses a viewer the stream keeps out (permission-denied, with the reason): suspended, blocked either
+ * way, banned from the stream, or outside its visibility rule. A password stream then checks the password.
+ */
+export function checkStreamEntry(facts: StreamEntryFacts): void {
+  if (facts.suspended) fail("permission-denied", "This account is suspended.", { reason: "suspended" });
+  if (facts.blocked) fail("permission-denied", "You cannot join this stream.", { reason: "blocked" });
+  if (facts.bannedUntil !== null) {
+    fail("permission-denied", "You are banned from this stream.", { reason: "banned", until: new Date(facts.bannedUntil).toISOString() });
+  }
+  switch (facts.visibility) {
+    case "public":
+      return;
+    case "private":
+      if (!facts.invited) fail("permission-denied", "This stream is private.", { reason: "not-invited" });
+      return;
+    case "followers":
+      if (!facts.follows) fail("permission-denied", "This stream is for followers of the host.", { reason: "followers-only" });
+      return;
+    case "password":
+      if (!facts.passwordGiven) fail("permission-denied", "This stream needs a password.", { reason: "password-required" });
+      return;
+  }
 }
 
 /**
@@ -53,22 +93,14 @@ export async function assertMayEnter(caller: Caller, stream: StoredStream, passw
     stream.visibility === "followers" ? followerRef(stream.hostUid, caller.uid).get() : null,
     needsSecrets ? readSecrets(stream.id) : ({} as StreamSecrets),
   ]);
-  if (isBanActive(ban, nowMs)) fail("permission-denied", "This account is suspended.", { reason: "suspended" });
-  if (blocked) fail("permission-denied", "You cannot join this stream.", { reason: "blocked" });
-  if (bannedUntil !== null) {
-    fail("permission-denied", "You are banned from this stream.", { reason: "banned", until: new Date(bannedUntil).toISOString() });
-  }
-  switch (stream.visibility) {
-    case "public":
-      return;
-    case "private":
-      if (!(secrets.invitedUids ?? []).includes(caller.uid)) fail("permission-denied", "This stream is private.", { reason: "not-invited" });
-      return;
-    case "followers":
-      if (!follows?.exists) fail("permission-denied", "This stream is for followers of the host.", { reason: "followers-only" });
-      return;
-    case "password":
-      await checkPassword(stream, caller.uid, password, config, secrets);
-      return;
-  }
+  checkStreamEntry({
+    visibility: stream.visibility,
+    suspended: isBanActive(ban, nowMs),
+    blocked,
+    bannedUntil,
+    invited: (secrets.invitedUids ?? []).includes(caller.uid),
+    follows: follows?.exists === true,
+    passwordGiven: Boolean(password),
+  });
+  if (stream.visibility === "password") await checkPassword(stream, caller.uid, password as string, config, secrets);
 }

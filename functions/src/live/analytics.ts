@@ -9,7 +9,7 @@
 import type { Query, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { FOLLOWERS, userRef } from "../social/refs.js";
+import { FOLLOWERS, userRef } from "../social/store.js";
 import { userAccount } from "../wallet/accounts.js";
 import { liveRecipients, uniqueViewerCount } from "./ranking.js";
 import type { StreamAnalytics } from "./schema.js";

@@ -1,4 +1,5 @@
-/** How the apps reach live streams. Deployable exports; the lead wires them in index.ts (see index.ts here). */
+/** How the apps reach live streams. */
+import "../composition.js";
 import { defineCallable } from "../kernel/callable.js";
 import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import { listLiveStreams as listStreams } from "./discovery.js";

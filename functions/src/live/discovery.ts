@@ -14,7 +14,7 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
-import { blockedAmong, FOLLOWING, userRef } from "../social/refs.js";
+import { blockedAmong, FOLLOWING, userRef } from "../social/store.js";
 import type { ListLiveStreamsRequest, ListLiveStreamsResponse, StreamSummary } from "./schema.js";
 import { type StoredStream, summaryOf } from "./store.js";
 

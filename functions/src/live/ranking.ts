@@ -15,10 +15,10 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { redis } from "../kernel/redis.js";
-import { activeVip } from "../progression/vip.js";
-import { isBlockedPair } from "../social/refs.js";
-import type { VenueGift, VenueGiftRecorder } from "../venues/gifts.js";
+import { activeVip } from "../progression/vip/memberships.js";
+import { isBlockedPair } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
+import type { VenueGift, VenueGiftRecorder } from "../venues/ports.js";
 import type { GetStreamRankingRequest, RankedGifter, StreamRankingResponse } from "./schema.js";
 import { isStaff, loadStream, RANKING, readValue, type StoredStream, streamRef, streamVenue } from "./store.js";
 

@@ -7,8 +7,8 @@
  * `finalized` is set. Finalisation is idempotent and re-run by the sweep if a crash interrupted it.
  */
 
-import { readBan } from "../identity/blocking.js";
 import { isBanActive } from "../identity/policy.js";
+import { readBan } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -17,10 +17,11 @@ import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom } from "../media/sessions.js";
-import { userRef } from "../social/refs.js";
+import { userRef } from "../social/store.js";
 import { hashVenuePassword } from "../venues/password.js";
 import { VenuePaths, venueKey } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";
+import { forfeitPkForStream } from "./pk/battles.js";
 import { expireLiveKeys } from "./ranking.js";
 import type {
   EndStreamRequest,
@@ -185,18 +186,15 @@ async function clearVenue(streamId: string, endedAtMs: number): Promise<void> {
   });
 }
 
-// The PK part (live/pk.ts), loaded only when a stream ends.
-const pkPart = () => require("./pk.js") as typeof import("./pk.js");
-
 /** Analytics and the final ranking, once; returns the stored analytics. */
 export async function finalizeStream(streamId: string): Promise<StreamAnalytics | null> {
   const stream = await loadStream(streamId);
   if (stream.status !== "ended" || !stream.endedAt) return null;
   if (stream.finalized) return stream.analytics;
   const endedAtMs = stream.endedAt.toMillis();
-  // The PK part decides or cancels a battle the stream was in (idempotent; a failure leaves the stream
+  // A PK battle the stream was in is decided or cancelled (idempotent; a failure leaves the stream
   // unfinalised, so the end's retry or the sweep runs this again).
-  await pkPart().forfeitPkForStream(streamId);
+  await forfeitPkForStream(streamId);
   const peak = (await readValue<number>(`${LivePaths.viewers(streamId)}/peak`)) ?? 0;
   await clearVenue(streamId, endedAtMs);
   const config = await liveConfig();

@@ -23,12 +23,13 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
-import { vipConfig, vipPrivileges } from "../progression/vip.js";
+import { vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { trimToLast } from "../venues/feeds.js";
-import type { RemovalReason } from "../venues/membership.js";
+import { removeFromVenue } from "../venues/membership.js";
 import { VenuePaths } from "../venues/paths.js";
+import type { RemovalReason } from "../venues/ports.js";
 import { assertMayEnter } from "./access.js";
-import { guestSlotOf } from "./guests.js";
+import { guestSlotOf, releaseGuestSlot } from "./guests.js";
 import { addUniqueViewer } from "./ranking.js";
 import type {
   EntranceEvent,
@@ -147,16 +148,23 @@ export async function resyncViewerCount(streamId: string): Promise<void> {
   );
 }
 
-// The shared clean-up (CHAT/PRESENCE part), loaded on first use like the other venue contracts.
-const membership = () => require("../venues/membership.js") as typeof import("../venues/membership.js");
+/**
+ * What a stream frees when someone leaves it, after their member node is gone (the stream's venue adapter,
+ * called by removeFromVenue): their guest slot and pending ask, and their viewer count. Returns 1 when a
+ * guest slot was released. Idempotent: the marker follows the member node, so a retry uncounts once.
+ */
+export async function releaseStreamOccupant(streamId: string, uid: string, reason: RemovalReason): Promise<number> {
+  const released = (await releaseGuestSlot(streamId, uid, reason)) ? 1 : 0;
+  await syncViewer(streamId, uid);
+  return released;
+}
 
 /**
  * Takes `uid` out of the stream through the shared venue clean-up: member, presence and typing nodes,
- * guest slot and pending ask (releaseGuestSlot), viewer count (syncViewer). Returns whether the user
- * was a member.
+ * guest slot and pending ask, viewer count (releaseStreamOccupant). Returns whether the user was a member.
  */
 export async function removeStreamMember(streamId: string, uid: string, reason: RemovalReason): Promise<boolean> {
-  const { wasMember } = await membership().removeFromVenue(streamVenue(streamId), uid, reason);
+  const { wasMember } = await removeFromVenue(streamVenue(streamId), uid, reason);
   return wasMember;
 }
 

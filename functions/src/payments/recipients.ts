@@ -6,7 +6,7 @@
  * the platform has shut.
  */
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
-import { PersonalDataLocations } from "../gdpr/collections.js";
+import { PersonalDataLocations } from "../gdpr/personal-data.js";
 import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
 import { auth, db } from "../kernel/app.js";

@@ -1,5 +1,6 @@
 /**
- * RevenueCat webhook: App Store / Play purchases of recharge packages, and their refunds.
+ * RevenueCat webhook (revenuecatWebhook in webhooks.ts): App Store / Play purchases of recharge packages,
+ * and their refunds.
  *
  * RevenueCat does not sign bodies: it sends the Authorization header value configured in its
  * dashboard, compared here in constant time. Answers: 401 (bad/missing Authorization), 400 (malformed
@@ -43,10 +44,9 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Response } from "express";
-import { onRequest, type Request } from "firebase-functions/v2/https";
+import type { Request } from "firebase-functions/v2/https";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { type LedgerContext, ledgerTransactionId } from "../wallet/ledger.js";
@@ -354,5 +354,3 @@ export async function handleRevenueCatWebhook(req: Request, res: Response): Prom
     res.status(500).json({ status: "failed" });
   }
 }
-
-export const revenuecatWebhook = onRequest({ region: REGION, secrets: [REVENUECAT_WEBHOOK_AUTH] }, handleRevenueCatWebhook);

@@ -1,6 +1,6 @@
 /**
- * Stripe web payments: a Checkout Session per recharge (callable) and the webhook that credits and
- * claws back coins.
+ * Stripe web payments: a Checkout Session per recharge (createCheckoutSession in callables.ts) and the
+ * webhook that credits and claws back coins (stripeWebhook in webhooks.ts).
  *
  * - createCheckoutSession: the amount is the package's server-side price, never the client's; the
  *   session is created once per (uid, requestId) at Stripe (idempotency key) and here (idempotency
@@ -21,20 +21,18 @@
  */
 import type { Response } from "express";
 import type { Transaction } from "firebase-admin/firestore";
-import { onRequest, type Request } from "firebase-functions/v2/https";
+import type { Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import type { z } from "zod";
 import { db, firestoreValues } from "../kernel/app.js";
-import { defineCallable } from "../kernel/callable.js";
 import { Collections } from "../kernel/collections.js";
-import { REGION } from "../kernel/config.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { ledgerTransactionId } from "../wallet/ledger.js";
-import { STRIPE_CANCEL_URL, STRIPE_SECRET_KEY, STRIPE_SUCCESS_URL, STRIPE_WEBHOOK_SECRET } from "./config.js";
+import { STRIPE_CANCEL_URL, STRIPE_SUCCESS_URL, STRIPE_WEBHOOK_SECRET } from "./config.js";
 import { type HandledEvent, IgnoredEvent, processDelivery } from "./deliveries.js";
 import { clawBackPurchase, grantPurchase } from "./grants.js";
 import { loadPurchasablePackage } from "./packages.js";
@@ -43,7 +41,6 @@ import { UnmatchedPurchase, unmatchedPurchaseRef } from "./records.js";
 import {
   CheckoutMetadataSchema,
   type CreateCheckoutSessionRequest,
-  CreateCheckoutSessionRequestSchema,
   type CreateCheckoutSessionResponse,
   packageCoins,
   StoredCheckoutSessionSchema,
@@ -52,7 +49,7 @@ import {
   StripeDisputeSchema,
   StripeEventIdSchema,
 } from "./schema.js";
-import { stripeClient, stripeWebhooks } from "./stripeClient.js";
+import { stripeClient, stripeWebhooks } from "./stripe-client.js";
 import { checkPurchaseVelocity, checkRefundRatio } from "./velocity.js";
 
 const PROVIDER = "stripe";
@@ -142,15 +139,6 @@ export async function createCheckoutSessionFor(caller: Caller, request: CreateCh
   log.info("checkout session created", { uid: caller.uid, sessionId: result.sessionId, packageId: pkg.id, amount });
   return result;
 }
-
-export const createCheckoutSession = defineCallable({
-  name: "payments.createCheckoutSession",
-  input: CreateCheckoutSessionRequestSchema,
-  verifySession: true,
-  rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
-  options: { secrets: [STRIPE_SECRET_KEY] },
-  handler: ({ caller, data }) => createCheckoutSessionFor(caller, data),
-});
 
 // ---------------------------------------------------------------------------------------------------
 // Webhook: credits
@@ -320,6 +308,33 @@ interface Reversal {
   ours: boolean;
 }
 
+/** What a payment's session has granted and taken back so far. */
+export interface SessionClawbackState {
+  grantedCoins: number;
+  /** By refunds and disputes together. */
+  clawedBackCoins: number;
+  /** The part of clawedBackCoins due to refunds. */
+  refundClawedBackCoins: number;
+  /** What the payment charged, minor units. */
+  paidCents: number;
+}
+
+/**
+ * The coins a reversal takes back: its share of the payment, rounded up, of the coins granted; for a
+ * refund, less what earlier refunds of the charge took (refund amounts are cumulative per charge); never
+ * more than is left. With the session's totals and status afterwards.
+ */
+export function planClawback(reversal: Pick<Reversal, "kind" | "cents">, session: SessionClawbackState) {
+  const granted = session.grantedCoins;
+  const proportional = Math.min(granted, Math.ceil((granted * reversal.cents) / session.paidCents));
+  const wanted = reversal.kind === "refund" ? proportional - session.refundClawedBackCoins : proportional;
+  const coins = Math.min(wanted, granted - session.clawedBackCoins);
+  const total = session.clawedBackCoins + coins;
+  const status: "disputed" | "refunded" | "partially_refunded" =
+    reversal.kind === "dispute" ? "disputed" : total >= granted ? "refunded" : "partially_refunded";
+  return { coins, total, status };
+}
+
 async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
   if (!reversal.paymentIntentId) {
     log.error("Stripe reversal without a payment intent", { ...reversal });
@@ -346,15 +361,13 @@ async function clawBackPayment(reversal: Reversal): Promise<HandledEvent> {
       const session = StoredCheckoutSessionSchema.parse(snapshot.data());
       const granted = session.grantedCoins ?? 0;
       if (!granted) throw new IgnoredEvent("purchase-not-granted", { sessionId: sessionDoc.id });
-      const clawedBack = session.clawedBackCoins ?? 0;
       const refundClawedBack = session.refundClawedBackCoins ?? 0;
-      const paid = (snapshot.get("amountPaid") as number | null) || session.amount;
-      const proportional = Math.min(granted, Math.ceil((granted * reversal.cents) / paid));
-      // Refund amounts are cumulative per charge: take what the refunds so far have not yet taken.
-      const wanted = reversal.kind === "refund" ? proportional - refundClawedBack : proportional;
-      const coins = Math.min(wanted, granted - clawedBack);
-      const total = clawedBack + coins;
-      const status = reversal.kind === "dispute" ? "disputed" : total >= granted ? "refunded" : "partially_refunded";
+      const { coins, total, status } = planClawback(reversal, {
+        grantedCoins: granted,
+        clawedBackCoins: session.clawedBackCoins ?? 0,
+        refundClawedBackCoins: refundClawedBack,
+        paidCents: (snapshot.get("amountPaid") as number | null) || session.amount,
+      });
       const writes = (tx: Transaction) =>
         tx.update(ref, {
           clawedBackCoins: total,
@@ -453,5 +466,3 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
     res.status(500).json({ status: "failed" });
   }
 }
-
-export const stripeWebhook = onRequest({ region: REGION, secrets: [STRIPE_WEBHOOK_SECRET] }, handleStripeWebhook);

@@ -68,6 +68,16 @@ async function openReview(uid: string, reason: ReviewReason, metrics: Record<str
   return { uid, reason, metrics, created, frozen: freeze };
 }
 
+/** Refunds per purchase over an account's history, in basis points (refunds without purchases count as 100 %). */
+export function refundRatioBps(purchases: number, refunds: number): number {
+  return purchases === 0 ? 10_000 : Math.floor((refunds * 10_000) / purchases);
+}
+
+/** Whether the refund ratio calls for a review (and a freeze): some refund, and a ratio above the maximum. */
+export function refundRatioExceeded(purchases: number, refunds: number, maxRefundRatioBps: number): boolean {
+  return refunds > 0 && refundRatioBps(purchases, refunds) > maxRefundRatioBps;
+}
+
 /** After a purchase grant. */
 export async function checkPurchaseVelocity(uid: string): Promise<ReviewFlag | null> {
   const config = await economyConfig();
@@ -91,7 +101,7 @@ async function countAttributedRefunds(uid: string): Promise<number> {
 export async function checkRefundRatio(uid: string): Promise<ReviewFlag | null> {
   const config = await economyConfig();
   const [purchases, refunds] = await Promise.all([countLedger(uid, "purchase"), countAttributedRefunds(uid)]);
-  const refundRatioBps = purchases === 0 ? 10_000 : Math.floor((refunds * 10_000) / purchases);
-  if (refunds === 0 || refundRatioBps <= config.maxRefundRatioBps) return null;
-  return openReview(uid, "refund-ratio", { purchases, refunds, refundRatioBps, maxRefundRatioBps: config.maxRefundRatioBps }, true);
+  if (!refundRatioExceeded(purchases, refunds, config.maxRefundRatioBps)) return null;
+  const metrics = { purchases, refunds, refundRatioBps: refundRatioBps(purchases, refunds), maxRefundRatioBps: config.maxRefundRatioBps };
+  return openReview(uid, "refund-ratio", metrics, true);
 }

@@ -1,4 +1,4 @@
-/** How the progression domain is reached by the apps. */
+/** How the apps reach their progression (levels and badges; VIP is vip/callables.ts). */
 import { defineCallable } from "../kernel/callable.js";
 import { readMyProgression } from "./levels.js";
 import { ListMyProgressionRequestSchema } from "./schema.js";

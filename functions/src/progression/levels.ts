@@ -169,7 +169,8 @@ export async function applyLedgerTransaction(
   return result;
 }
 
-function dueLevels(points: PointsDelta, standing: Standing, config: ProgressionConfig): Record<Track, number> {
+/** The level each track is due at these points: the curve's level, never below the level already held. */
+export function dueLevels(points: PointsDelta, standing: Pick<Standing, "levels">, config: ProgressionConfig): Record<Track, number> {
   const due = { wealth: 0, charm: 0 };
   for (const track of TRACKS) due[track] = Math.max(standing.levels[track], levelFor(points[POINT_FIELDS[track]], thresholdsOf(config, track)));
   return due;

@@ -1,6 +1,6 @@
 /**
- * Event-driven entry points of the progression domain: the ledger trigger (points, levels, rewards,
- * ledger badges) and the profile trigger (followers badge). Both are idempotent on their event ids.
+ * Event-driven entry points of the progression domain: the ledger trigger (points, levels, rewards, ledger
+ * badges) and the profile trigger (followers badge), each idempotent on its event id.
  */
 import { onDocumentCreated, onDocumentUpdated } from "firebase-functions/v2/firestore";
 import { Collections } from "../kernel/collections.js";

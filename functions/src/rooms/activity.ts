@@ -7,8 +7,8 @@
 import { db, firestoreValues } from "../kernel/app.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { loadRoom, requireRoomModerator, roomRef } from "./room.js";
 import { type ActivityEntry, type ActivityType, type ListRoomActivityRequest, type ListRoomActivityResponse, RoomCollections } from "./schema.js";
+import { loadRoom, requireRoomModerator, roomRef } from "./store.js";
 
 export interface ActivityInput {
   type: ActivityType;

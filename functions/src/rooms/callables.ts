@@ -1,10 +1,11 @@
 /** How the apps reach voice rooms. Any signed-in user; room roles (owner, admins) are checked per room. */
+import "../composition.js";
 import { defineCallable } from "../kernel/callable.js";
 import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import * as activity from "./activity.js";
 import * as entry from "./entry.js";
+import * as rooms from "./lifecycle.js";
 import * as moderation from "./moderation.js";
-import * as rooms from "./rooms.js";
 import {
   CreateRoomRequestSchema,
   EnterRoomRequestSchema,

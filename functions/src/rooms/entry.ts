@@ -23,7 +23,7 @@
  * owner's share (and their agency's) by config/economy, the rest to the platform.
  */
 
-import { giftEntries, splitGiftValue } from "../gifts/service.js";
+import { giftEntries, splitGiftValue } from "../gifts/send-gift.js";
 import { isBanActive } from "../identity/policy.js";
 import { IdentityCollections } from "../identity/schema.js";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
@@ -32,15 +32,18 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type MediaToken, mintMediaToken } from "../media/tokens.js";
-import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progression/vip.js";
-import { blockRef } from "../social/refs.js";
-import { type RemovalReason, removeFromVenue } from "../venues/membership.js";
+import { type ActiveVipPrivileges, vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
+import { blockRef } from "../social/store.js";
+import { removeFromVenue } from "../venues/membership.js";
 import { checkVenuePassword } from "../venues/password.js";
 import { VenuePaths } from "../venues/paths.js";
+import type { RemovalReason } from "../venues/ports.js";
 import { agencyAccount, userAccount, type WalletAccount } from "../wallet/accounts.js";
 import { economyConfig } from "../wallet/config.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import { roomsConfig } from "./config.js";
+import { type EnterRoomRequest, type EnterRoomResponse, RoomCollections, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
+import { seatStateOf } from "./seats.js";
 import {
   activeRoomBanUntil,
   loadOpenRoom,
@@ -52,9 +55,7 @@ import {
   roomLockRef,
   roomRef,
   roomVenue,
-} from "./room.js";
-import { type EnterRoomRequest, type EnterRoomResponse, RoomCollections, RoomPaths, type RoomRequest, type RoomsConfig } from "./schema.js";
-import { seatStateOf } from "./seats.js";
+} from "./store.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -65,20 +66,53 @@ function serverTimestamp(): object {
   return ServerValue.TIMESTAMP;
 }
 
+/** What enterRoom knows about the caller before the lock, the cap and the fee. */
+export interface RoomEntryFacts {
+  deleted: boolean;
+  suspended: boolean;
+  /** The owner, a room admin or staff: they always enter. */
+  privileged: boolean;
+  /** The end of an active room ban (ms), or null. */
+  bannedUntil: number | null;
+  /** A block between the caller and the owner, either way. */
+  blocked: boolean;
+}
+
+/** Refuses an account that may not enter the room at all (permission-denied, with the reason). */
+export function checkRoomEntry(facts: RoomEntryFacts): void {
+  if (facts.deleted) fail("permission-denied", "This account was deleted.", { reason: "account-deleted" });
+  if (facts.suspended) fail("permission-denied", "This account is suspended.", { reason: "account-suspended" });
+  if (facts.privileged) return;
+  if (facts.bannedUntil)
+    fail("permission-denied", "You are banned from this room.", { reason: "banned", bannedUntil: new Date(facts.bannedUntil).toISOString() });
+  if (facts.blocked) fail("permission-denied", "You cannot enter this room.", { reason: "blocked" });
+}
+
+/** Refuses a newcomer the lock keeps out before any password is checked: no password given, or too low a VIP tier. */
+export function checkRoomLock(room: Pick<RoomRecord, "lockMode" | "vipMinTier">, password: string | undefined, vipTier: number): void {
+  if (room.lockMode === "password" && !password) fail("permission-denied", "This room needs a password.", { reason: "password-required" });
+  if (room.lockMode === "vipOnly") {
+    const minTier = room.vipMinTier ?? 1;
+    if (vipTier < minTier) fail("permission-denied", "This room is for VIP members.", { reason: "vip-required", minTier });
+  }
+}
+
 async function checkLock(room: RoomRecord, uid: string, request: EnterRoomRequest, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
+  checkRoomLock(room, request.password, vip.tier);
   if (room.lockMode === "password") {
-    if (!request.password) fail("permission-denied", "This room needs a password.", { reason: "password-required" });
     const lock = await roomLockRef(room.id).get();
-    await checkVenuePassword(roomVenue(room.id), uid, request.password, lock.get("passwordHash"), {
+    await checkVenuePassword(roomVenue(room.id), uid, request.password as string, lock.get("passwordHash"), {
       perVenue: config.roomPasswordAttemptsPer10Minutes,
       perUser: config.passwordAttemptsPer10Minutes,
       windowSeconds: 600,
     });
   }
-  if (room.lockMode === "vipOnly") {
-    const minTier = room.vipMinTier ?? 1;
-    if (vip.tier < minTier) fail("permission-denied", "This room is for VIP members.", { reason: "vip-required", minTier });
-  }
+}
+
+/** Whether a room holding `members` admits one more: below the cap anyone, above it VIPs with room priority, up to their extra places. */
+export function roomAdmits(members: number, roomPriority: number, config: Pick<RoomsConfig, "maxMembers" | "vipExtraMembers">): boolean {
+  if (members < config.maxMembers) return true;
+  return roomPriority > 0 && members < config.maxMembers + config.vipExtraMembers;
 }
 
 async function checkCapacity(room: RoomRecord, vip: ActiveVipPrivileges, config: RoomsConfig): Promise<void> {
@@ -87,9 +121,12 @@ async function checkCapacity(room: RoomRecord, vip: ActiveVipPrivileges, config:
       .ref(VenuePaths.members(roomVenue(room.id)))
       .get()
   ).numChildren();
-  if (members < config.maxMembers) return;
-  if (vip.roomPriority > 0 && members < config.maxMembers + config.vipExtraMembers) return;
-  fail("resource-exhausted", "This room is full.", { reason: "room-full" });
+  if (!roomAdmits(members, vip.roomPriority, config)) fail("resource-exhausted", "This room is full.", { reason: "room-full" });
+}
+
+/** A paid visit ends when the member leaves or is kicked (endedAt set), or paidVisitHours after payment. */
+export function isVisitOver(visit: { paidAtMs: number; endedAt: unknown }, nowMs: number, paidVisitHours: number): boolean {
+  return visit.endedAt != null || visit.paidAtMs + paidVisitHours * HOUR_MS <= nowMs;
 }
 
 interface VisitFee {
@@ -102,8 +139,7 @@ async function payForVisit(room: RoomRecord, uid: string, visitId: string, confi
   const ref = visitRef(room.id, uid, visitId);
   const visit = await ref.get();
   if (visit.exists) {
-    const paidAtMs = visit.get("paidAtMs") as number;
-    if (visit.get("endedAt") != null || paidAtMs + config.paidVisitHours * HOUR_MS <= Date.now()) {
+    if (isVisitOver({ paidAtMs: visit.get("paidAtMs") as number, endedAt: visit.get("endedAt") }, Date.now(), config.paidVisitHours)) {
       fail("failed-precondition", "This visit has ended; enter with a new visitId.", { reason: "visit-ended" });
     }
     return { coins: visit.get("feeCoins") as number, transactionId: visit.get("transactionId") as string, chargedNow: false };
@@ -166,19 +202,16 @@ export async function enterRoom(caller: Caller, request: EnterRoomRequest): Prom
     memberRecord(room.id, uid),
     activeRoomBanUntil(room.id, uid, nowMs),
   ]);
-  if (profile?.get("deleted") === true) fail("permission-denied", "This account was deleted.", { reason: "account-deleted" });
-  if (accountBan?.exists) {
-    const expiresAtMs = (accountBan.get("expiresAt") as { toMillis?: () => number } | null | undefined)?.toMillis?.();
-    if (isBanActive({ expiresAtMs }, nowMs)) fail("permission-denied", "This account is suspended.", { reason: "account-suspended" });
-  }
-
+  const expiresAtMs = (accountBan?.get("expiresAt") as { toMillis?: () => number } | null | undefined)?.toMillis?.();
   const role = memberRoleOf(room, caller);
   const privileged = role !== "member";
-  if (!privileged) {
-    if (bannedUntil)
-      fail("permission-denied", "You are banned from this room.", { reason: "banned", bannedUntil: new Date(bannedUntil).toISOString() });
-    if (blockedByOwner?.exists || blockingOwner?.exists) fail("permission-denied", "You cannot enter this room.", { reason: "blocked" });
-  }
+  checkRoomEntry({
+    deleted: profile?.get("deleted") === true,
+    suspended: accountBan?.exists === true && isBanActive({ expiresAtMs }, nowMs),
+    privileged,
+    bannedUntil,
+    blocked: blockedByOwner?.exists === true || blockingOwner?.exists === true,
+  });
   const vip = vipPrivileges(profile?.data(), nowMs, vipSettings);
   const alreadyMember = member !== null;
   let entryFee: VisitFee | null = null;

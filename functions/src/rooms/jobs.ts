@@ -5,7 +5,7 @@ import { log } from "../kernel/logger.js";
 import { trimRoomActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
 import { foldRoomGiftShards, roomsWithGiftShards } from "./level.js";
-import { refreshMemberCounts } from "./rooms.js";
+import { refreshMemberCounts } from "./lifecycle.js";
 
 /** Folds gift shards into room levels and refreshes member counts (discovery's "popular"). */
 export async function runRoomsMaintenance(): Promise<{ roomsFolded: number; memberCountsUpdated: number }> {

@@ -15,10 +15,10 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
-import type { VenueGift, VenueGiftRecorder } from "../venues/gifts.js";
+import type { VenueGift, VenueGiftRecorder } from "../venues/ports.js";
 import { roomsConfig } from "./config.js";
-import { roomFromSnapshot, roomRef, syncRoomState } from "./room.js";
 import { GIFT_SHARDS, RoomCollections } from "./schema.js";
+import { roomFromSnapshot, roomRef, syncRoomState } from "./store.js";
 
 export const giftShardRef = (roomId: string, shard: number): DocumentReference =>
   roomRef(roomId).collection(RoomCollections.giftShards).doc(String(shard));

@@ -10,8 +10,8 @@ import { VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
 import { removeRoomMember } from "./entry.js";
-import { loadOpenRoom, loadRoom, requireAuthorityOver, requireRoomModerator, roomVenue } from "./room.js";
 import type { KickFromRoomRequest, TargetUserRequest } from "./schema.js";
+import { loadOpenRoom, loadRoom, requireAuthorityOver, requireRoomModerator, roomVenue } from "./store.js";
 
 export async function kickFromRoom(caller: Caller, request: KickFromRoomRequest): Promise<{ roomId: string; uid: string; bannedUntil: string }> {
   const [config, room] = await Promise.all([roomsConfig(), loadOpenRoom(request.roomId)]);

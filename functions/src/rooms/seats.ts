@@ -19,7 +19,6 @@ import { demoteMediaPublisher } from "../media/sessions.js";
 import { VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
-import { loadOpenRoom, memberRecord, type RoomRecord, requireAuthorityOver, requireMember, requireRoomModerator, roomVenue } from "./room.js";
 import {
   type InviteToSeatRequest,
   type MicRequest,
@@ -32,6 +31,7 @@ import {
   type TakeSeatRequest,
   type TargetUserRequest,
 } from "./schema.js";
+import { loadOpenRoom, memberRecord, type RoomRecord, requireAuthorityOver, requireMember, requireRoomModerator, roomVenue } from "./store.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Pure seat plans

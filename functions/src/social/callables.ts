@@ -1,9 +1,8 @@
-/** How the social domain is reached by the apps. Deployable exports; the lead wires them in index.ts. */
+/** How the social domain is reached by the apps. */
 import { defineCallable } from "../kernel/callable.js";
 import { block, follow, unblock, unfollow } from "./graph.js";
 import { listEdges, suggestions } from "./lists.js";
 import { setUsername as claimUsername, updateProfile as writeProfile } from "./profile.js";
-import { FOLLOWERS, FOLLOWING } from "./refs.js";
 import { report } from "./reports.js";
 import {
   ListEdgesRequestSchema,
@@ -13,6 +12,7 @@ import {
   TargetUserRequestSchema,
   UpdateProfileRequestSchema,
 } from "./schema.js";
+import { FOLLOWERS, FOLLOWING } from "./store.js";
 
 /** Follow spam is the abuse to bound: a human does not follow hundreds of accounts a minute. */
 const GRAPH_LIMIT = { perUid: { tokens: 60, windowSeconds: 60 } };

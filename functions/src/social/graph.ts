@@ -12,8 +12,8 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { ensureProfile } from "./profile.js";
-import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS, userRef } from "./refs.js";
 import type { BlockResponse, FollowResponse, TargetUserRequest } from "./schema.js";
+import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS, userRef } from "./store.js";
 
 async function requireUsers(...uids: string[]): Promise<void> {
   const snaps = await db().getAll(...uids.map(userRef));

@@ -7,8 +7,8 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { privacyOf } from "./profile.js";
-import { blockedAmong, FOLLOWERS, FOLLOWING, followerRef, followingRef, isBlockedPair, userRef } from "./refs.js";
 import type { ListEdgesRequest, ListEdgesResponse, Suggestion, SuggestionsResponse, UserListItem } from "./schema.js";
+import { blockedAmong, FOLLOWERS, FOLLOWING, followerRef, followingRef, isBlockedPair, userRef } from "./store.js";
 
 type Direction = typeof FOLLOWERS | typeof FOLLOWING;
 

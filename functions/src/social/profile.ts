@@ -4,8 +4,7 @@ import { firestoreValues } from "../kernel/app.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runTransaction } from "../kernel/transactions.js";
-import { ensureUserRecords } from "../users/service.js";
-import { usernameRef, userRef } from "./refs.js";
+import { ensureUserRecords } from "../users/accounts.js";
 import {
   type PrivacySettings,
   type SetUsernameRequest,
@@ -14,6 +13,7 @@ import {
   type UpdateProfileResponse,
   USERNAME_COOLDOWN_DAYS,
 } from "./schema.js";
+import { usernameRef, userRef } from "./store.js";
 
 const DAY_MS = 86_400_000;
 

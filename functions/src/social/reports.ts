@@ -4,8 +4,8 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
-import { REPORTS } from "./refs.js";
 import type { ReportRequest, ReportResponse } from "./schema.js";
+import { REPORTS } from "./store.js";
 
 export async function report(caller: Caller, request: ReportRequest): Promise<ReportResponse> {
   // Evidence must be something the reporter uploaded (Storage rules: reports/{uid}/...).

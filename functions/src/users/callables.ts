@@ -1,7 +1,7 @@
 /** How the users domain is reached by the apps. */
 import { defineCallable } from "../kernel/callable.js";
+import * as service from "./accounts.js";
 import { GetMyProfileRequestSchema, SetUserRolesRequestSchema } from "./schema.js";
-import * as service from "./service.js";
 
 export const getMyProfile = defineCallable({
   name: "users.getMyProfile",

@@ -3,7 +3,7 @@ import * as functionsV1 from "firebase-functions/v1";
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { Collections } from "../kernel/collections.js";
 import { REGION } from "../kernel/config.js";
-import { bootstrapUserOnCreate, countNewUser } from "./service.js";
+import { bootstrapUserOnCreate, countNewUser } from "./accounts.js";
 
 /** Auth has no v2 "user created" event (only blocking functions), so this one stays on the v1 API. */
 export const onAuthUserCreated = functionsV1

@@ -3,13 +3,11 @@
  * the live score of a PK battle, the level of a voice room. Driven by the ledger (every gift
  * transaction's document), not by sendGift, so a crash after the money moved cannot lose an effect and a
  * replayed request cannot double one; each recorder is idempotent by the transaction id, because
- * triggers deliver at least once. The feed event on screen is sendGift's (it must be instant).
+ * triggers deliver at least once. The feed event on screen is sendGift's (it must be instant). The
+ * recorders are the venue type's (ports.ts); the trigger is onGiftPostedToVenue (triggers.ts).
  */
-import { onDocumentCreated } from "firebase-functions/v2/firestore";
-import { Collections } from "../kernel/collections.js";
-import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
-import type { VenueGift, VenueGiftRecorder } from "./gifts.js";
+import { type VenueGift, venueAdapter } from "./ports.js";
 
 interface MillisLike {
   toMillis(): number;
@@ -34,24 +32,10 @@ export function venueGiftOf(transactionId: string, ledger: Record<string, unknow
   };
 }
 
-/** The recorders for a venue type, loaded only when a gift of that type arrives. */
-function recordersFor(gift: VenueGift): [string, VenueGiftRecorder][] {
-  if (gift.venue.type === "room") {
-    const { recordRoomGift } = require("../rooms/level.js") as typeof import("../rooms/level.js");
-    return [["room level", recordRoomGift]];
-  }
-  const { recordStreamGift } = require("../live/ranking.js") as typeof import("../live/ranking.js");
-  const { recordPkGift } = require("../live/pk-score.js") as typeof import("../live/pk-score.js");
-  return [
-    ["stream ranking", recordStreamGift],
-    ["pk score", recordPkGift],
-  ];
-}
-
 /** Runs every recorder; one failing does not stop the others, and the failure is rethrown for a retry. */
 export async function applyVenueGift(gift: VenueGift): Promise<void> {
   const failures: unknown[] = [];
-  for (const [name, record] of recordersFor(gift)) {
+  for (const [name, record] of Object.entries(venueAdapter(gift.venue.type).giftRecorders)) {
     try {
       await record(gift);
     } catch (err) {
@@ -61,12 +45,3 @@ export async function applyVenueGift(gift: VenueGift): Promise<void> {
   }
   if (failures.length) throw failures[0];
 }
-
-export const onGiftPostedToVenue = onDocumentCreated(
-  // Retried on failure: every recorder is idempotent, and a display effect lost for good is worse.
-  { document: `${Collections.ledger}/{txId}`, region: REGION, retry: true },
-  async (event) => {
-    const gift = venueGiftOf(event.params.txId, event.data?.data());
-    if (gift) await applyVenueGift(gift);
-  },
-);

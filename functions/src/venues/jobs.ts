@@ -1,4 +1,5 @@
 /** Scheduled jobs of the venues: the presence sweep. */
+import "../composition.js";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";

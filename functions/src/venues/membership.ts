@@ -1,21 +1,14 @@
 /**
  * Leaving a venue, for every reason (left, kicked, banned, stale presence, stream ended): one function
  * so that whatever the user held there — membership, a seat, a guest slot, a viewer count, presence
- * and typing flags — is released the same way. Entry callables (live, rooms) admit members; only this
- * module removes them.
+ * and typing flags — is released the same way (seats and guest slots through the venue type's adapter,
+ * ports.ts). Entry callables (live, rooms) admit members; only this module removes them.
  */
 import { rtdb } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
 import { revokeMediaSession } from "../media/sessions.js";
 import { type Venue, VenuePaths, venueKey } from "./paths.js";
-
-export type RemovalReason = "left" | "kicked" | "banned" | "stale" | "ended";
-
-// The other parts' clean-ups (the venue contract), loaded on first use: they load their whole domain,
-// and live/viewers.ts loads this module the same way.
-const roomSeats = () => require("../rooms/seats.js") as typeof import("../rooms/seats.js");
-const liveGuests = () => require("../live/guests.js") as typeof import("../live/guests.js");
-const liveViewers = () => require("../live/viewers.js") as typeof import("../live/viewers.js");
+import { type RemovalReason, venueAdapter } from "./ports.js";
 
 export interface RemovalOutcome {
   /** This call ended the membership (false: it had already ended, e.g. a retry or a concurrent removal). */
@@ -44,14 +37,7 @@ async function endMembership(venue: Venue, uid: string): Promise<boolean> {
  */
 export async function removeFromVenue(venue: Venue, uid: string, reason: RemovalReason): Promise<RemovalOutcome> {
   const wasMember = await endMembership(venue, uid);
-  let released: number;
-  if (venue.type === "room") {
-    released = await roomSeats().releaseSeatsOf(venue.id, uid, reason);
-  } else {
-    released = (await liveGuests().releaseGuestSlot(venue.id, uid, reason)) ? 1 : 0;
-    // Idempotent (the marker follows the member node just removed), so a retry after a crash still uncounts once.
-    await liveViewers().syncViewer(venue.id, uid);
-  }
+  const released = await venueAdapter(venue.type).releaseOccupant(venue.id, uid, reason);
   await rtdb()
     .ref()
     .update({

@@ -15,7 +15,7 @@
  *   chat/{venueKey}/{messageId}          CLIENT-written (own, members not muted; see database.rules.json)
  *   chatRate/{venueKey}/{uid}            { at, messageId } CLIENT-written in the same update as each message: server
  *                                        time and that message's key, so the rate rule holds per message
- *   giftEvents/{venueKey}/{pushId}       compact gift feed (gifts/service.ts)
+ *   giftEvents/{venueKey}/{pushId}       compact gift feed (gifts/send-gift.ts)
  *   venueIndex/{venueKey}                { lastJoinAt }  venues with members: the presence sweep's work list
  *   absences/{venueKey}/{uid}            sinceMs  a member without presence since then (joined, or presence removed)
  *   status/{uid}                         CLIENT-written app-wide online/offline flag

@@ -20,6 +20,7 @@ import { presenceConfig } from "./config.js";
 import { trimToLast } from "./feeds.js";
 import { removeFromVenue } from "./membership.js";
 import { parseVenueKey, type Venue, VenuePaths, venueKey } from "./paths.js";
+import type { VenueMember } from "./schema.js";
 
 /** Venues swept at once; each venue's users are handled one after the other. */
 const VENUE_CONCURRENCY = 8;
@@ -90,7 +91,7 @@ export async function noteMemberAdmitted(key: string, uid: string, member: unkno
     log.warn("member admitted to an unknown venue key", { venueKey: key, uid });
     return;
   }
-  const at = (member as { at?: unknown } | null)?.at;
+  const at: unknown = (member as Partial<VenueMember> | null)?.at;
   const admittedAt = typeof at === "number" && Number.isFinite(at) ? at : eventTimeMs;
   await Promise.all([
     rtdb()

@@ -1,6 +1,6 @@
 /** How the wallet domain is reached by the apps and the admin console. */
 import { defineCallable } from "../kernel/callable.js";
-import { adminAdjustBalance as adjustBalance, reviewBalanceAdjustment as reviewAdjustment } from "./admin.js";
+import { adminAdjustBalance as adjustBalance, reviewBalanceAdjustment as reviewAdjustment } from "./adjustments.js";
 import { exchangeDiamonds as exchange } from "./exchange.js";
 import { getLedgerHistory as history } from "./history.js";
 import { runReconciliation as reconcile } from "./reconciliation.js";

@@ -8,12 +8,25 @@ import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
-import { vipConfig, vipPrivileges } from "../progression/vip.js";
+import { vipConfig, vipPrivileges } from "../progression/vip/memberships.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
-import { economyConfig, shareOf } from "./config.js";
+import { type EconomyConfig, economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
+import { balancesAfter, nonZero } from "./postings.js";
 import type { ExchangeDiamondsRequest, ExchangeDiamondsResponse } from "./schema.js";
-import { balancesAfter, nonZero } from "./service.js";
+
+/**
+ * The coins an exchange of `diamonds` issues: gross at the exchange rate, the platform's fee (rounded
+ * down) and the user's net. Refuses an exchange too large to count exactly or one the fee would take whole.
+ */
+export function exchangeQuote(diamonds: number, config: Pick<EconomyConfig, "exchangeCoinsPerDiamond" | "exchangeFeeBps">) {
+  const gross = diamonds * config.exchangeCoinsPerDiamond;
+  if (!Number.isSafeInteger(gross)) fail("failed-precondition", "This exchange is too large.");
+  const fee = shareOf(gross, config.exchangeFeeBps);
+  const net = gross - fee;
+  if (net < 1) fail("failed-precondition", "This exchange is too small: the fee would take all the coins.");
+  return { gross, fee, net };
+}
 
 export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamondsRequest): Promise<ExchangeDiamondsResponse> {
   const account = userAccount(caller.uid);
@@ -21,11 +34,7 @@ export async function exchangeDiamonds(caller: Caller, request: ExchangeDiamonds
     { type: "exchange", owner: caller.uid, key: request.requestId, payload: request },
     async (ctx) => {
       const [config, tiers] = await Promise.all([economyConfig(), vipConfig()]);
-      const gross = request.diamonds * config.exchangeCoinsPerDiamond;
-      if (!Number.isSafeInteger(gross)) fail("failed-precondition", "This exchange is too large.");
-      const fee = shareOf(gross, config.exchangeFeeBps);
-      const net = gross - fee;
-      if (net < 1) fail("failed-precondition", "This exchange is too small: the fee would take all the coins.");
+      const { gross, fee, net } = exchangeQuote(request.diamonds, config);
       // The membership as of this transaction: one that expired a moment ago pays no bonus.
       const profile = await ctx.get(db().collection(Collections.users).doc(caller.uid));
       const vipBonus = shareOf(gross, vipPrivileges(profile.data(), Date.now(), tiers).exchangeBonusBps);

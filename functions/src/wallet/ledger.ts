@@ -11,7 +11,7 @@
  * store refund claws back spent coins) or frozen for review cannot spend until settled.
  */
 import { createHash } from "node:crypto";
-import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
+import type { DocumentReference, DocumentSnapshot, FieldValue, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -124,6 +124,9 @@ function numberField(data: Record<string, unknown>, field: string): number {
   return typeof value === "number" ? value : 0;
 }
 
+const shardRefsOf = (account: WalletAccount) => Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
+const shardSum = (shards: DocumentSnapshot[]) => shards.reduce((sum, s) => sum + (s.exists ? numberField(s.data() ?? {}, "diamonds") : 0), 0);
+
 /** Refuses a malformed posting: integers, non-zero, balanced per currency, at least two accounts. */
 export function validateEntries(entries: EntryInput[]): void {
   if (entries.length < 2) throw new Error("a ledger transaction needs at least two entries");
@@ -143,9 +146,211 @@ export function isInDebt(wallet: Pick<WalletSnapshot, "coins" | "diamonds">): bo
   return wallet.coins < 0 || wallet.diamonds < 0;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The steps of a posting. The pure ones (replay, fold, balances, check) decide from plain values; the
+// others read or write inside the transaction.
+// ---------------------------------------------------------------------------------------------------
+
+/** What an earlier posting under the same key means for this attempt. */
+export type ReplayDecision<Result> = { kind: "post" } | { kind: "replay"; result: Result } | { kind: "conflict" };
+
+/** `stored`: the ledger document already written under this key (null: none). */
+export function decideReplay<Result>(stored: { fingerprint: unknown; result: unknown } | null, payloadHash: string): ReplayDecision<Result> {
+  if (!stored) return { kind: "post" };
+  if (stored.fingerprint !== payloadHash) return { kind: "conflict" };
+  return { kind: "replay", result: stored.result as Result };
+}
+
+/** A wallet as read in this transaction, with the shard documents it folds (deleted when it is written). */
+interface ReadWallet extends WalletSnapshot {
+  shardRefs: DocumentReference[];
+  shardsRead: boolean;
+}
+
+/** The wallet figures the planning steps need. */
+export type WalletFigures = Pick<WalletSnapshot, "coins" | "diamonds" | "shardDiamonds" | "frozen"> & { shardsRead: boolean };
+
+/** Reads each wallet once per transaction attempt; `includeShards` folds its shard credits in. */
+class WalletReads {
+  readonly wallets = new Map<WalletAccount, ReadWallet>();
+
+  constructor(private readonly tx: Transaction) {}
+
+  async read(account: WalletAccount, options: { includeShards?: boolean; showShards?: boolean } = {}): Promise<ReadWallet> {
+    const known = this.wallets.get(account);
+    const snapshot = known ? null : await this.tx.get(walletRef(account));
+    const data = known?.data ?? snapshot?.data() ?? {};
+    const wallet: ReadWallet = known ?? {
+      account,
+      exists: snapshot?.exists ?? false,
+      coins: numberField(data, "coins"),
+      diamonds: numberField(data, "diamonds"),
+      shardDiamonds: 0,
+      unfoldedShardDiamonds: 0,
+      frozen: data.frozen === true,
+      data,
+      shardRefs: [],
+      shardsRead: false,
+    };
+    if (options.includeShards && !wallet.shardsRead) {
+      const shards = await this.tx.getAll(...shardRefsOf(account));
+      wallet.shardDiamonds = shardSum(shards);
+      wallet.unfoldedShardDiamonds = 0;
+      wallet.shardRefs = shards.filter((s) => s.exists).map((s) => s.ref);
+      wallet.shardsRead = true;
+    } else if (options.showShards && !wallet.shardsRead) {
+      // Outside the transaction: not part of its read set.
+      wallet.unfoldedShardDiamonds = shardSum(await db().getAll(...shardRefsOf(account)));
+    }
+    this.wallets.set(account, wallet);
+    return wallet;
+  }
+}
+
+/** Refuses a malformed posting, naming the operation (a programming error, not a client's). */
+function validatePosting(type: LedgerType, entries: EntryInput[]): void {
+  try {
+    validateEntries(entries);
+  } catch (err) {
+    throw new Error(`ledger ${type}: ${(err as Error).message}`);
+  }
+}
+
 /**
- * Runs one ledger operation as a Firestore transaction: replay check, the operation's reads and plan,
- * balance checks, then the ledger document, balance updates and the operation's own writes.
+ * The wallets whose shard credits this posting must fold in: a diamond debit the wallet document (and
+ * the shards already read) cannot cover. One it can cover leaves the shards alone, so it never contends
+ * with the gifts that keep crediting them (a popular host exchanging or withdrawing while gifts arrive).
+ */
+export function walletsToFold(entries: EntryInput[], wallets: ReadonlyMap<WalletAccount, WalletFigures>): WalletAccount[] {
+  const diamondsAfter = new Map<WalletAccount, number>();
+  for (const entry of entries) {
+    if (!isWalletAccount(entry.account) || entry.viaShard || entry.currency !== "diamonds") continue;
+    const wallet = wallets.get(entry.account) as WalletFigures;
+    const before = diamondsAfter.get(entry.account) ?? wallet.diamonds + wallet.shardDiamonds;
+    diamondsAfter.set(entry.account, before + entry.amount);
+  }
+  return [...diamondsAfter].filter(([account, after]) => after < 0 && !(wallets.get(account)?.shardsRead ?? false)).map(([account]) => account);
+}
+
+/** Reads every wallet the entries touch without a shard, then folds the shards of those that need it. */
+async function readPostedWallets(reads: WalletReads, entries: EntryInput[]): Promise<void> {
+  for (const entry of entries) if (isWalletAccount(entry.account) && !entry.viaShard) await reads.read(entry.account);
+  for (const account of walletsToFold(entries, reads.wallets)) await reads.read(account, { includeShards: true });
+}
+
+export interface BalanceChange {
+  coins: number;
+  diamonds: number;
+  /** Some entry takes from this wallet: the spending checks apply to it. */
+  debited: boolean;
+}
+
+export interface BalancePlan {
+  /** Every wallet read in the transaction, with its balances after the posting (folded shards included). */
+  balances: Map<WalletAccount, BalanceChange>;
+  /** Credits that go to a random shard of their wallet instead (no read). */
+  shardCredits: EntryInput[];
+}
+
+export function planBalances(entries: EntryInput[], wallets: ReadonlyMap<WalletAccount, WalletFigures>): BalancePlan {
+  const balances = new Map<WalletAccount, BalanceChange>();
+  for (const [account, wallet] of wallets)
+    balances.set(account, { coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds, debited: false });
+  const shardCredits: EntryInput[] = [];
+  for (const entry of entries) {
+    if (!isWalletAccount(entry.account)) continue;
+    if (entry.viaShard) {
+      shardCredits.push(entry);
+      continue;
+    }
+    const balance = balances.get(entry.account) as BalanceChange;
+    balance[entry.currency] += entry.amount;
+    if (entry.amount < 0) balance.debited = true;
+  }
+  return { balances, shardCredits };
+}
+
+export interface SpendingRefusal {
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Why the posting may not proceed, or null: a debited wallet that is frozen or in debt (unless the
+ * posting ignores the lock), or one that would end below zero (unless the posting allows it).
+ */
+export function spendingRefusal(
+  plan: BalancePlan,
+  wallets: ReadonlyMap<WalletAccount, WalletFigures>,
+  posting: Pick<PostingPlan<unknown>, "allowNegative" | "ignoreSpendingLock">,
+): SpendingRefusal | null {
+  for (const [account, balance] of plan.balances) {
+    if (!balance.debited) continue;
+    const wallet = wallets.get(account) as WalletFigures;
+    if (!posting.ignoreSpendingLock && (wallet.frozen || isInDebt({ coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds }))) {
+      return {
+        message: "This wallet is locked: settle the negative balance or wait for the review.",
+        details: { account, reason: wallet.frozen ? "frozen" : "negative-balance" },
+      };
+    }
+    for (const currency of CURRENCIES) {
+      if (balance[currency] < 0 && !posting.allowNegative?.includes(account)) {
+        return { message: `Insufficient ${currency}.`, details: { account, currency, shortBy: -balance[currency] } };
+      }
+    }
+  }
+  return null;
+}
+
+/** The immutable ledger document: the entries, who and why, and the result a replay returns. */
+function recordPosting(
+  tx: Transaction,
+  ledgerRef: DocumentReference,
+  record: { transactionId: string; operation: LedgerOperation; payloadHash: string; posting: PostingPlan<unknown>; now: FieldValue },
+): void {
+  const { transactionId, operation, payloadHash, posting, now } = record;
+  tx.create(ledgerRef, {
+    id: transactionId,
+    type: operation.type,
+    owner: operation.owner,
+    key: operation.key,
+    fingerprint: payloadHash,
+    actor: operation.actor ?? operation.owner,
+    entries: posting.entries.map(({ account, currency, amount }) => ({ account, currency, amount })),
+    accounts: [...new Set(posting.entries.map((e) => e.account))],
+    accountCurrencies: [...new Set(posting.entries.map((e) => `${e.account}|${e.currency}`))],
+    meta: posting.meta ?? {},
+    result: posting.result === undefined ? null : posting.result,
+    createdAt: now,
+  });
+}
+
+/** The new balances of every wallet read (its folded shards deleted), then the shard credits as blind increments. */
+function writeBalances(tx: Transaction, plan: BalancePlan, wallets: ReadonlyMap<WalletAccount, ReadWallet>, now: FieldValue): void {
+  const values = firestoreValues();
+  for (const [account, balance] of plan.balances) {
+    const wallet = wallets.get(account) as ReadWallet;
+    const update: Record<string, unknown> = {
+      coins: balance.coins,
+      diamonds: balance.diamonds,
+      inDebt: isInDebt(balance),
+      updatedAt: now,
+    };
+    if (!wallet.exists) Object.assign(update, { id: walletDocId(account), createdAt: now });
+    if (account.startsWith("user:") && !wallet.exists) update.uid = walletDocId(account);
+    tx.set(walletRef(account), update, { merge: true });
+    for (const shardRef of wallet.shardRefs) tx.delete(shardRef);
+  }
+  for (const entry of plan.shardCredits) {
+    const shard = walletShardRef(entry.account as WalletAccount, Math.floor(Math.random() * CREDIT_SHARDS));
+    tx.set(shard, { diamonds: values.FieldValue.increment(entry.amount) }, { merge: true });
+  }
+}
+
+/**
+ * Runs one ledger operation as a Firestore transaction: the replay check, the operation's reads and plan,
+ * the entries' validation, the wallet reads, the balance plan and its checks, then the ledger document,
+ * the balances and the operation's own writes.
  */
 export async function postLedgerTransaction<Result>(
   operation: LedgerOperation,
@@ -155,139 +360,28 @@ export async function postLedgerTransaction<Result>(
   const transactionId = ledgerTransactionId(operation.type, operation.owner, operation.key);
   const ledgerRef = db().collection(Collections.ledger).doc(transactionId);
   const payloadHash = fingerprint(operation.payload ?? null);
-  const { FieldValue } = firestoreValues();
 
   return runTransaction(
     async (tx) => {
       const existing = await tx.get(ledgerRef);
-      if (existing.exists) {
-        if (existing.get("fingerprint") !== payloadHash) {
-          fail("failed-precondition", "This request id was already used for a different request.");
-        }
-        return { result: existing.get("result") as Result, replayed: true, transactionId };
-      }
+      const replay = decideReplay<Result>(
+        existing.exists ? { fingerprint: existing.get("fingerprint"), result: existing.get("result") } : null,
+        payloadHash,
+      );
+      if (replay.kind === "conflict") fail("failed-precondition", "This request id was already used for a different request.");
+      if (replay.kind === "replay") return { result: replay.result, replayed: true, transactionId };
 
-      const wallets = new Map<WalletAccount, WalletSnapshot & { shardRefs: DocumentReference[]; shardsRead: boolean }>();
-      const shardRefsOf = (account: WalletAccount) => Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
-      const shardSum = (shards: DocumentSnapshot[]) => shards.reduce((sum, s) => sum + (s.exists ? numberField(s.data() ?? {}, "diamonds") : 0), 0);
-      const readWallet = async (account: WalletAccount, options: { includeShards?: boolean; showShards?: boolean } = {}) => {
-        const known = wallets.get(account);
-        const snapshot = known ? null : await tx.get(walletRef(account));
-        const data = known?.data ?? snapshot?.data() ?? {};
-        const wallet = known ?? {
-          account,
-          exists: snapshot?.exists ?? false,
-          coins: numberField(data, "coins"),
-          diamonds: numberField(data, "diamonds"),
-          shardDiamonds: 0,
-          unfoldedShardDiamonds: 0,
-          frozen: data.frozen === true,
-          data,
-          shardRefs: [] as DocumentReference[],
-          shardsRead: false,
-        };
-        if (options.includeShards && !wallet.shardsRead) {
-          const shards = await tx.getAll(...shardRefsOf(account));
-          wallet.shardDiamonds = shardSum(shards);
-          wallet.unfoldedShardDiamonds = 0;
-          wallet.shardRefs = shards.filter((s) => s.exists).map((s) => s.ref);
-          wallet.shardsRead = true;
-        } else if (options.showShards && !wallet.shardsRead) {
-          // Outside the transaction: not part of its read set.
-          wallet.unfoldedShardDiamonds = shardSum(await db().getAll(...shardRefsOf(account)));
-        }
-        wallets.set(account, wallet);
-        return wallet;
-      };
+      const reads = new WalletReads(tx);
+      const posting = await plan({ tx, wallet: (account, o) => reads.read(account, o), get: (ref) => tx.get(ref) });
+      validatePosting(operation.type, posting.entries);
+      await readPostedWallets(reads, posting.entries);
+      const balances = planBalances(posting.entries, reads.wallets);
+      const refusal = spendingRefusal(balances, reads.wallets, posting);
+      if (refusal) fail("failed-precondition", refusal.message, refusal.details);
 
-      const posting = await plan({ tx, wallet: (account, o) => readWallet(account, o), get: (ref) => tx.get(ref) });
-      try {
-        validateEntries(posting.entries);
-      } catch (err) {
-        throw new Error(`ledger ${operation.type}: ${(err as Error).message}`);
-      }
-
-      // Every wallet touched without a shard is read. A diamond debit the wallet document cannot cover
-      // folds the shards in; one it can cover leaves them alone, so it never contends with the gifts
-      // that keep crediting them (a popular host exchanging or withdrawing while gifts arrive).
-      const diamondsAfter = new Map<WalletAccount, number>();
-      for (const entry of posting.entries) {
-        if (!isWalletAccount(entry.account) || entry.viaShard) continue;
-        const wallet = await readWallet(entry.account);
-        if (entry.currency !== "diamonds") continue;
-        const before = diamondsAfter.get(entry.account) ?? wallet.diamonds + wallet.shardDiamonds;
-        diamondsAfter.set(entry.account, before + entry.amount);
-      }
-      for (const [account, after] of diamondsAfter) {
-        if (after < 0 && !(wallets.get(account)?.shardsRead ?? false)) await readWallet(account, { includeShards: true });
-      }
-
-      const now = FieldValue.serverTimestamp();
-      const balances = new Map<WalletAccount, { coins: number; diamonds: number; debited: boolean }>();
-      for (const [account, wallet] of wallets) {
-        balances.set(account, { coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds, debited: false });
-      }
-      const shardCredits: EntryInput[] = [];
-      for (const entry of posting.entries) {
-        if (!isWalletAccount(entry.account)) continue;
-        if (entry.viaShard) {
-          shardCredits.push(entry);
-          continue;
-        }
-        const balance = balances.get(entry.account) as { coins: number; diamonds: number; debited: boolean };
-        balance[entry.currency] += entry.amount;
-        if (entry.amount < 0) balance.debited = true;
-      }
-
-      for (const [account, balance] of balances) {
-        const wallet = wallets.get(account) as WalletSnapshot;
-        if (!balance.debited) continue;
-        if (!posting.ignoreSpendingLock && (wallet.frozen || isInDebt({ coins: wallet.coins, diamonds: wallet.diamonds + wallet.shardDiamonds }))) {
-          fail("failed-precondition", "This wallet is locked: settle the negative balance or wait for the review.", {
-            account,
-            reason: wallet.frozen ? "frozen" : "negative-balance",
-          });
-        }
-        for (const currency of CURRENCIES) {
-          if (balance[currency] < 0 && !posting.allowNegative?.includes(account)) {
-            fail("failed-precondition", `Insufficient ${currency}.`, { account, currency, shortBy: -balance[currency] });
-          }
-        }
-      }
-
-      const accounts = [...new Set(posting.entries.map((e) => e.account))];
-      tx.create(ledgerRef, {
-        id: transactionId,
-        type: operation.type,
-        owner: operation.owner,
-        key: operation.key,
-        fingerprint: payloadHash,
-        actor: operation.actor ?? operation.owner,
-        entries: posting.entries.map(({ account, currency, amount }) => ({ account, currency, amount })),
-        accounts,
-        accountCurrencies: [...new Set(posting.entries.map((e) => `${e.account}|${e.currency}`))],
-        meta: posting.meta ?? {},
-        result: posting.result === undefined ? null : posting.result,
-        createdAt: now,
-      });
-
-      for (const [account, balance] of balances) {
-        const wallet = wallets.get(account) as WalletSnapshot & { shardRefs: DocumentReference[] };
-        const update: Record<string, unknown> = {
-          coins: balance.coins,
-          diamonds: balance.diamonds,
-          inDebt: isInDebt(balance),
-          updatedAt: now,
-        };
-        if (!wallet.exists) Object.assign(update, { id: walletDocId(account), createdAt: now });
-        if (account.startsWith("user:") && !wallet.exists) update.uid = walletDocId(account);
-        tx.set(walletRef(account), update, { merge: true });
-        for (const shardRef of wallet.shardRefs) tx.delete(shardRef);
-      }
-      for (const entry of shardCredits) {
-        const shard = walletShardRef(entry.account as WalletAccount, Math.floor(Math.random() * CREDIT_SHARDS));
-        tx.set(shard, { diamonds: FieldValue.increment(entry.amount) }, { merge: true });
-      }
+      const now = firestoreValues().FieldValue.serverTimestamp();
+      recordPosting(tx, ledgerRef, { transactionId, operation, payloadHash, posting, now });
+      writeBalances(tx, balances, reads.wallets, now);
       posting.writes?.(tx);
       return { result: posting.result, replayed: false, transactionId };
     },
@@ -299,8 +393,7 @@ export async function postLedgerTransaction<Result>(
 export async function foldShards(account: WalletAccount): Promise<number> {
   const { FieldValue } = firestoreValues();
   return runTransaction(async (tx) => {
-    const shardRefs = Array.from({ length: CREDIT_SHARDS }, (_, i) => walletShardRef(account, i));
-    const shards = (await tx.getAll(...shardRefs)).filter((s) => s.exists);
+    const shards = (await tx.getAll(...shardRefsOf(account))).filter((s) => s.exists);
     const folded = shards.reduce((sum, s) => sum + numberField(s.data() ?? {}, "diamonds"), 0);
     if (!shards.length) return 0;
     tx.set(walletRef(account), { diamonds: FieldValue.increment(folded), updatedAt: FieldValue.serverTimestamp() }, { merge: true });

@@ -19,10 +19,10 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { type Role, rolesFromClaims } from "../kernel/roles.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
-import { economyConfig, shareOf } from "./config.js";
+import { type EconomyConfig, economyConfig, shareOf } from "./config.js";
 import { postLedgerTransaction } from "./ledger.js";
+import { balancesAfter, nonZero, requireUserProfile } from "./postings.js";
 import type { CommissionWithheld, ResellerTransferRequest, ResellerTransferResponse } from "./schema.js";
-import { balancesAfter, nonZero, requireUserProfile } from "./service.js";
 
 /** Recipients on whom no commission is earned: they can pass coins back (resellers) or act for anyone (staff). */
 const NO_COMMISSION_ROLES: Role[] = ["reseller", "moderator", "admin"];
@@ -67,6 +67,34 @@ function millisField(snapshot: DocumentSnapshot, field: string): number | null {
   return typeof value?.toMillis === "function" ? value.toMillis() : null;
 }
 
+/** The commission a transfer earns the reseller, and why part or all of it is withheld. */
+export function resellerCommission(
+  transfer: { coins: number; recipientRoles: Role[]; commissionToday: number },
+  config: Pick<EconomyConfig, "resellerCommissionBps" | "resellerDailyCommissionCapCoins">,
+): { commission: number; withheld?: CommissionWithheld } {
+  const earned = shareOf(transfer.coins, config.resellerCommissionBps);
+  if (transfer.recipientRoles.some((role) => NO_COMMISSION_ROLES.includes(role))) return { commission: 0, withheld: "recipient-not-eligible" };
+  if (transfer.commissionToday + earned > config.resellerDailyCommissionCapCoins) {
+    return { commission: Math.max(0, config.resellerDailyCommissionCapCoins - transfer.commissionToday), withheld: "daily-commission-cap" };
+  }
+  return { commission: earned };
+}
+
+/** Refuses a transfer that would take the reseller's coins transferred today past the daily cap. */
+export function checkDailyTransferCap(coins: number, transferredToday: number, config: Pick<EconomyConfig, "resellerDailyTransferCapCoins">): void {
+  if (transferredToday + coins > config.resellerDailyTransferCapCoins) {
+    fail("failed-precondition", `At most ${config.resellerDailyTransferCapCoins} coins can be transferred per day.`, {
+      reason: "daily-transfer-cap",
+      remainingToday: Math.max(0, config.resellerDailyTransferCapCoins - transferredToday),
+    });
+  }
+}
+
+/** A transfer that reverses one the recipient made to the reseller within the ring window (A→B, then B→A). */
+export function reversesRecentTransfer(reverseAtMs: number | null, nowMs: number, ringWindowHours: number): boolean {
+  return reverseAtMs !== null && nowMs - reverseAtMs <= ringWindowHours * HOUR_MS;
+}
+
 export async function resellerTransfer(caller: Caller, request: ResellerTransferRequest): Promise<ResellerTransferResponse> {
   if (request.toUid === caller.uid) fail("failed-precondition", "Resellers cannot transfer coins to themselves.");
   const reseller = userAccount(caller.uid);
@@ -95,31 +123,16 @@ export async function resellerTransfer(caller: Caller, request: ResellerTransfer
       const recipientRoles = await requireActiveAccount(request.toUid);
 
       const transferredToday = numberField(today, "transferredCoins");
-      if (transferredToday + request.coins > config.resellerDailyTransferCapCoins) {
-        fail("failed-precondition", `At most ${config.resellerDailyTransferCapCoins} coins can be transferred per day.`, {
-          reason: "daily-transfer-cap",
-          remainingToday: Math.max(0, config.resellerDailyTransferCapCoins - transferredToday),
-        });
-      }
+      checkDailyTransferCap(request.coins, transferredToday, config);
       const wallet = await ctx.wallet(reseller, { showShards: true });
       if (wallet.coins < request.coins) {
         fail("failed-precondition", "Insufficient coins.", { account: reseller, currency: "coins", shortBy: request.coins - wallet.coins });
       }
 
-      const earned = shareOf(request.coins, config.resellerCommissionBps);
       const commissionToday = numberField(today, "commissionCoins");
-      let commission = earned;
-      let withheld: CommissionWithheld | undefined;
-      if (recipientRoles.some((role) => NO_COMMISSION_ROLES.includes(role))) {
-        commission = 0;
-        withheld = "recipient-not-eligible";
-      } else if (commissionToday + earned > config.resellerDailyCommissionCapCoins) {
-        commission = Math.max(0, config.resellerDailyCommissionCapCoins - commissionToday);
-        withheld = "daily-commission-cap";
-      }
+      const { commission, withheld } = resellerCommission({ coins: request.coins, recipientRoles, commissionToday }, config);
 
-      const reverseAtMs = millisField(reverseEdge, "lastTransferAt");
-      const ring = reverseAtMs !== null && nowMs - reverseAtMs <= config.resellerRingWindowHours * HOUR_MS;
+      const ring = reversesRecentTransfer(millisField(reverseEdge, "lastTransferAt"), nowMs, config.resellerRingWindowHours);
       const ringReview = ring ? await ctx.get(ringReviewRef(caller.uid, request.toUid)) : null;
 
       const entries = nonZero([

@@ -12,9 +12,10 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
-import { economyConfig, shareOf } from "./config.js";
+import { type EconomyConfig, economyConfig, shareOf } from "./config.js";
 import { adminInteractionRef, interactionsSince } from "./interactions.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "./ledger.js";
+import { balancesAfter, nonZero, refuseKeyUsedByOtherType } from "./postings.js";
 import type {
   RequestWithdrawalRequest,
   RequestWithdrawalResponse,
@@ -22,7 +23,6 @@ import type {
   ReviewWithdrawalResponse,
   WithdrawalStatus,
 } from "./schema.js";
-import { balancesAfter, nonZero, refuseKeyUsedByOtherType } from "./service.js";
 
 const DAY_MS = 86_400_000;
 
@@ -47,6 +47,49 @@ function maskedRef(accountRef: string): string {
   return `…${accountRef.slice(-4)}`;
 }
 
+type WithdrawalLimits = Pick<EconomyConfig, "withdrawMinDiamonds" | "withdrawMaxDiamondsPerRequest" | "withdrawMaxDiamondsPerDay">;
+
+/** Refuses a withdrawal below the minimum or above the per-request maximum. */
+export function checkWithdrawalAmount(diamonds: number, config: WithdrawalLimits): void {
+  if (diamonds < config.withdrawMinDiamonds) {
+    fail("failed-precondition", `The minimum withdrawal is ${config.withdrawMinDiamonds} diamonds.`, { reason: "below-minimum" });
+  }
+  if (diamonds > config.withdrawMaxDiamondsPerRequest) {
+    fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerRequest} diamonds per withdrawal.`, { reason: "above-maximum" });
+  }
+}
+
+/** Refuses a withdrawal that would take the diamonds asked for today (rejected requests excepted) past the daily limit. */
+export function checkDailyWithdrawalLimit(diamonds: number, alreadyToday: number, config: WithdrawalLimits): void {
+  if (alreadyToday + diamonds > config.withdrawMaxDiamondsPerDay) {
+    fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerDay} diamonds per day can be withdrawn.`, {
+      reason: "daily-limit",
+      remainingToday: Math.max(0, config.withdrawMaxDiamondsPerDay - alreadyToday),
+    });
+  }
+}
+
+/** The platform's fee (rounded down) and the payout of the rest, in cents. */
+export function withdrawalQuote(diamonds: number, config: Pick<EconomyConfig, "withdrawFeeBps" | "withdrawCentsPerDiamond">) {
+  const feeDiamonds = shareOf(diamonds, config.withdrawFeeBps);
+  return { feeDiamonds, payoutCents: (diamonds - feeDiamonds) * config.withdrawCentsPerDiamond };
+}
+
+/** A review's posting: paid out (payable → burn, the fee to the platform), or rejected (payable → the user, all of it). */
+export function withdrawalDecisionEntries(approve: boolean, uid: string, diamonds: number, feeDiamonds: number): EntryInput[] {
+  if (!approve) {
+    return [
+      { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds", amount: -diamonds },
+      { account: userAccount(uid), currency: "diamonds", amount: diamonds },
+    ];
+  }
+  return nonZero([
+    { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds", amount: -diamonds },
+    { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: diamonds - feeDiamonds },
+    { account: SYSTEM_ACCOUNTS.platform, currency: "diamonds", amount: feeDiamonds },
+  ]);
+}
+
 export async function requestWithdrawal(caller: Caller, request: RequestWithdrawalRequest): Promise<RequestWithdrawalResponse> {
   const account = userAccount(caller.uid);
   const withdrawalId = ledgerTransactionId("withdrawal.request", caller.uid, request.requestId);
@@ -60,22 +103,10 @@ export async function requestWithdrawal(caller: Caller, request: RequestWithdraw
       if (kyc.get("status") !== "approved") {
         fail("failed-precondition", "Identity verification (KYC) must be approved before withdrawing.", { reason: "kyc" });
       }
-      if (request.diamonds < config.withdrawMinDiamonds) {
-        fail("failed-precondition", `The minimum withdrawal is ${config.withdrawMinDiamonds} diamonds.`, { reason: "below-minimum" });
-      }
-      if (request.diamonds > config.withdrawMaxDiamondsPerRequest) {
-        fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerRequest} diamonds per withdrawal.`, { reason: "above-maximum" });
-      }
-      const alreadyToday = await withdrawnToday(ctx.tx, caller.uid);
-      if (alreadyToday + request.diamonds > config.withdrawMaxDiamondsPerDay) {
-        fail("failed-precondition", `At most ${config.withdrawMaxDiamondsPerDay} diamonds per day can be withdrawn.`, {
-          reason: "daily-limit",
-          remainingToday: Math.max(0, config.withdrawMaxDiamondsPerDay - alreadyToday),
-        });
-      }
+      checkWithdrawalAmount(request.diamonds, config);
+      checkDailyWithdrawalLimit(request.diamonds, await withdrawnToday(ctx.tx, caller.uid), config);
       const wallet = await ctx.wallet(account, { showShards: true });
-      const feeDiamonds = shareOf(request.diamonds, config.withdrawFeeBps);
-      const payoutCents = (request.diamonds - feeDiamonds) * config.withdrawCentsPerDiamond;
+      const { feeDiamonds, payoutCents } = withdrawalQuote(request.diamonds, config);
       const entries: EntryInput[] = [
         { account, currency: "diamonds", amount: -request.diamonds },
         { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds", amount: request.diamonds },
@@ -154,16 +185,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
       }
       const diamonds = withdrawal.get("diamonds") as number;
       const feeDiamonds = withdrawal.get("feeDiamonds") as number;
-      const entries = approve
-        ? nonZero([
-            { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds", amount: -diamonds },
-            { account: SYSTEM_ACCOUNTS.burn, currency: "diamonds", amount: diamonds - feeDiamonds },
-            { account: SYSTEM_ACCOUNTS.platform, currency: "diamonds", amount: feeDiamonds },
-          ])
-        : [
-            { account: SYSTEM_ACCOUNTS.payable, currency: "diamonds" as const, amount: -diamonds },
-            { account: userAccount(uid), currency: "diamonds" as const, amount: diamonds },
-          ];
+      const entries = withdrawalDecisionEntries(approve, uid, diamonds, feeDiamonds);
       return {
         entries,
         meta: { withdrawalId: request.withdrawalId, uid, decision: request.decision },

@@ -7,7 +7,7 @@ import { onChatMessageCreated } from "../../src/chat/triggers.js";
 import { db, rtdb } from "../../src/kernel/app.js";
 import { docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { deliverDatabaseEvent } from "../venues/support.js";
+import { deliverDatabaseEvent } from "../support/triggers.js";
 
 const VENUE_KEY = "stream_s1";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { get, push, ref, remove, serverTimestamp, set, update } from "firebase/database";
+import { sendChat } from "../support/chat.js";
 import { denied, useRtdbClients } from "../support/rules.js";
 import { stackAdmin, useCleanStack } from "../support/stack.js";
-import { sendChat } from "../venues/support.js";
 
 const VENUE = "stream_s1";
 

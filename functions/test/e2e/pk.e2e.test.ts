@@ -8,10 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { PkConfig } from "../../src/live/pk-config.js";
-import { pkMirrorPath } from "../../src/live/pk-mirror.js";
-import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../src/live/pk-schema.js";
-import { PK_TIMER_FUNCTION } from "../../src/live/pk-timers.js";
+import type { PkConfig } from "../../src/live/pk/config.js";
+import { pkMirrorPath } from "../../src/live/pk/mirror.js";
+import type { ChallengePkResponse, PkMirror, RespondPkResponse } from "../../src/live/pk/schema.js";
+import { PK_TIMER_FUNCTION } from "../../src/live/pk/timers.js";
 import { callOverHttp } from "../support/callables.js";
 import { callOk, type SignedUp, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";

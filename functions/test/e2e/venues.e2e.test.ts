@@ -6,11 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { sendChat } from "../support/chat.js";
 import { callOk, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
 import { useRtdbClients } from "../support/rules.js";
 import { useCleanStack } from "../support/stack.js";
-import { sendChat } from "../venues/support.js";
 
 describe("e2e: a voice room over HTTP, with chat moderation and gift effects fired by the emulators", function () {
   this.timeout(120_000);

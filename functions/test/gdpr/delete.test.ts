@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { deleteMyAccount, resumeAccountDeletions } from "../../src/gdpr/callables.js";
+import { deleteMyAccount } from "../../src/gdpr/callables.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
+import { resumeAccountDeletions } from "../../src/gdpr/jobs.js";
 import { auth, db, rtdb } from "../../src/kernel/app.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { BIO, buildWorld, DOCUMENT_NUMBER, LEGAL_NAME, USERNAME, type World } from "./world.js";
+import { BIO, buildWorld, DOCUMENT_NUMBER, LEGAL_NAME, USERNAME, type World } from "./support.js";
 
 /** Every stored document whose path or content mentions one of `needles`. */
 async function documentsMentioning(needles: string[]): Promise<string[]> {

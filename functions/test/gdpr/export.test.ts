@@ -3,7 +3,7 @@ import { exportMyData } from "../../src/gdpr/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { BIO, buildWorld, DOCUMENT_NUMBER, LEGAL_NAME, USERNAME } from "./world.js";
+import { BIO, buildWorld, DOCUMENT_NUMBER, LEGAL_NAME, USERNAME } from "./support.js";
 
 describe("gdpr: exportMyData", () => {
   useCleanStack();

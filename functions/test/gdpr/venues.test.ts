@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { exportMyData } from "../../src/gdpr/callables.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { db, firestoreValues, rtdb } from "../../src/kernel/app.js";
-import { host, start } from "../live/live-support.js";
-import { enter, makeUser, openRoom } from "../rooms/world.js";
 import { callInProcess } from "../support/callables.js";
+import { host, start } from "../support/live-world.js";
+import { enter, makeUser, openRoom } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 
 /** A chat message as the moderation trigger leaves it: live in the RTDB and archived in Firestore. */

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { HttpsError } from "firebase-functions/v2/https";
-import { type SendGiftOptions, sendGift } from "../../src/gifts/service.js";
+import { type SendGiftOptions, sendGift } from "../../src/gifts/send-gift.js";
 import { db } from "../../src/kernel/app.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { foldWalletShards } from "../../src/wallet/jobs.js";
 import { readBalances } from "../../src/wallet/ledger.js";
+import { assertConservation, createAgency, createProfile, grantCoins, ledgerTotals, seedCatalog, shardCount } from "../support/economy-world.js";
 import { docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { assertConservation, createAgency, createProfile, grantCoins, ledgerTotals, seedCatalog, shardCount } from "./world.js";
 
 const runFoldJob = () => foldWalletShards.run({ scheduleTime: new Date().toISOString(), jobName: "foldWalletShards" } as never);
 

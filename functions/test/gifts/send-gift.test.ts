@@ -7,10 +7,10 @@ import { db, rtdb } from "../../src/kernel/app.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { ledgerTransactionId, readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { assertConservation, createAgency, createProfile, grantCoins, ledgerTotals, seedCatalog } from "../support/economy-world.js";
 import { allPaths, docData, waitUntil } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
-import { assertConservation, createAgency, createProfile, grantCoins, ledgerTotals, seedCatalog } from "./world.js";
 
 const STREAM = { type: "stream", id: "live-42" } as const;
 

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { sendGift } from "../../src/gifts/callables.js";
-import { identityBeforeUserSignedIn } from "../../src/identity/blocking.js";
 import { banAccount, liftBan, listDevices } from "../../src/identity/callables.js";
+import { identityBeforeUserSignedIn } from "../../src/identity/triggers.js";
 import { forgetStanding } from "../../src/kernel/account.js";
 import { auth, db } from "../../src/kernel/app.js";
 import { userAccount } from "../../src/wallet/accounts.js";
 import { requestWithdrawal } from "../../src/wallet/callables.js";
 import { readBalances } from "../../src/wallet/ledger.js";
-import { createProfile, grantCoins, seedCatalog } from "../gifts/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { createProfile, grantCoins, seedCatalog } from "../support/economy-world.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/identity";
-import { accessConfig, parseAccessConfig } from "../../src/identity/access-config.js";
-import { identityBeforeUserCreated, identityBeforeUserSignedIn } from "../../src/identity/blocking.js";
-import { countryOfPhoneNumber } from "../../src/identity/calling-codes.js";
-import { decideSignIn, decideSignUp } from "../../src/identity/policy.js";
+import { accessConfig } from "../../src/identity/config.js";
+import { identityBeforeUserCreated, identityBeforeUserSignedIn } from "../../src/identity/triggers.js";
 import { db } from "../../src/kernel/app.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser } from "../support/users.js";
@@ -23,45 +21,6 @@ async function expectRefusal(promise: Promise<unknown>, reason: string): Promise
     return true;
   });
 }
-
-describe("identity: sign-up / sign-in policy (pure)", () => {
-  const config = parseAccessConfig({ blockedCountries: ["kp", "IR"], disposableEmailDomains: ["mailinator.com"] });
-
-  it("normalises the config and applies defaults", () => {
-    assert.deepEqual(config.blockedCountries, ["KP", "IR"]);
-    assert.equal(config.maxDevices, 5);
-    // An invalid document falls back to the defaults rather than locking everyone out.
-    assert.deepEqual(parseAccessConfig({ blockedCountries: "KP" }).blockedCountries, []);
-  });
-
-  it("resolves countries from calling codes, longest prefix first, and not for shared +1", () => {
-    assert.equal(countryOfPhoneNumber("+850 2 123 4567"), "KP");
-    assert.equal(countryOfPhoneNumber("+79161234567"), "RU");
-    assert.equal(countryOfPhoneNumber("+77011234567"), "KZ");
-    assert.equal(countryOfPhoneNumber("+14155550100"), undefined);
-    assert.equal(countryOfPhoneNumber("not a number"), undefined);
-  });
-
-  it("decides sign-ups: disposable domains (and subdomains), blocked regions, otherwise allow", () => {
-    assert.equal(decideSignUp({ email: "x@Sub.Mailinator.com" }, config).allow, false);
-    assert.deepEqual(decideSignUp({ phoneNumber: "+989121234567" }, config), {
-      allow: false,
-      reason: "blocked-region",
-      message: "Sign-up is not available in your region.",
-    });
-    assert.equal(decideSignUp({ email: "a@b.test", ipCountry: "kp" }, config).allow, false);
-    assert.deepEqual(decideSignUp({ email: "ok@example.test", phoneNumber: "+447700900123" }, config), { allow: true });
-  });
-
-  it("decides sign-ins: banned claim, active ban, expired ban", () => {
-    const nowMs = Date.now();
-    assert.equal(decideSignIn({ customClaims: { banned: true }, nowMs }).allow, false);
-    assert.equal(decideSignIn({ ban: { reason: "spam" }, nowMs }).allow, false);
-    assert.equal(decideSignIn({ ban: { expiresAtMs: nowMs + 60_000 }, nowMs }).allow, false);
-    assert.equal(decideSignIn({ ban: { expiresAtMs: nowMs - 1 }, nowMs }).allow, true);
-    assert.equal(decideSignIn({ customClaims: { roles: ["viewer"] }, ban: null, nowMs }).allow, true);
-  });
-});
 
 describe("identity: blocking functions against Firestore config and bans", () => {
   useCleanStack();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { clearAccessConfigCache } from "../../src/identity/access-config.js";
 import { listDevices, registerDevice, removeDevice, signOutEverywhere } from "../../src/identity/callables.js";
+import { clearAccessConfigCache } from "../../src/identity/config.js";
 import { auth, db } from "../../src/kernel/app.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";

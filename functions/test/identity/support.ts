@@ -1,6 +1,6 @@
 /** Identity test helpers: blocking-function events and config/access. */
 import type { AuthBlockingEvent } from "firebase-functions/v2/identity";
-import { clearAccessConfigCache } from "../../src/identity/access-config.js";
+import { clearAccessConfigCache } from "../../src/identity/config.js";
 import { db } from "../../src/kernel/app.js";
 
 export async function setAccessConfig(config: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import "./key.js";
+import "../support/kyc-key.js";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";

@@ -4,8 +4,8 @@ import { db } from "../../src/kernel/app.js";
 import { listLiveStreams } from "../../src/live/callables.js";
 import type { ListLiveStreamsResponse } from "../../src/live/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { clearConfigCaches, end, host, type Person, start, viewer } from "../support/live-world.js";
 import { useCleanStack } from "../support/stack.js";
-import { clearConfigCaches, end, host, type Person, start, viewer } from "./live-support.js";
 
 const list = (who: Person, data: Record<string, unknown>) => callInProcess(listLiveStreams, { user: who.user, data });
 

@@ -6,7 +6,6 @@ import { uniqueViewerCount } from "../../src/live/ranking.js";
 import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
-import { useCleanStack } from "../support/stack.js";
 import {
   audienceSize,
   clearConfigCaches,
@@ -24,7 +23,8 @@ import {
   start,
   viewer,
   viewerCounts,
-} from "./live-support.js";
+} from "../support/live-world.js";
+import { useCleanStack } from "../support/stack.js";
 
 async function reasonOf(promise: Promise<unknown>, code: "permission-denied" | "failed-precondition" | "resource-exhausted" = "permission-denied") {
   const err = await expectHttpsError(promise, code);

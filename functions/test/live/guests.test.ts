@@ -11,7 +11,6 @@ import {
 } from "../../src/live/callables.js";
 import { normaliseSeats, releaseGuestSlot } from "../../src/live/guests.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
-import { useCleanStack } from "../support/stack.js";
 import {
   clearConfigCaches,
   decodeMediaToken,
@@ -27,7 +26,8 @@ import {
   start,
   streamDoc,
   viewer,
-} from "./live-support.js";
+} from "../support/live-world.js";
+import { useCleanStack } from "../support/stack.js";
 
 async function seats(streamId: string): Promise<Record<string, string>> {
   const value = normaliseSeats(await rtdbValue(`streams/${streamId}/state/guests`));

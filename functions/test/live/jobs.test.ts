@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { db, rtdb } from "../../src/kernel/app.js";
-import { sweepLiveStreams, sweepLiveStreamsJob } from "../../src/live/jobs.js";
+import { sweepLiveStreamsJob } from "../../src/live/jobs.js";
+import { sweepLiveStreams } from "../../src/live/sweep.js";
+import { clearConfigCaches, end, host, join, liveState, people, rtdbValue, setLiveConfig, start, streamDoc, viewer } from "../support/live-world.js";
 import { useCleanStack } from "../support/stack.js";
-import { clearConfigCaches, end, host, join, liveState, people, rtdbValue, setLiveConfig, start, streamDoc, viewer } from "./live-support.js";
 
 const MINUTE = 60_000;
 

@@ -4,7 +4,6 @@ import { db } from "../../src/kernel/app.js";
 import { endStream, startStream, updateStreamInvites } from "../../src/live/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { docData } from "../support/firestore.js";
-import { useCleanStack } from "../support/stack.js";
 import {
   clearConfigCaches,
   decodeMediaToken,
@@ -20,7 +19,8 @@ import {
   streamDoc,
   streamRequest,
   viewer,
-} from "./live-support.js";
+} from "../support/live-world.js";
+import { useCleanStack } from "../support/stack.js";
 
 describe("live: stream lifecycle", () => {
   useCleanStack();
@@ -216,7 +216,7 @@ describe("live: stream lifecycle", () => {
     await expectHttpsError(callInProcess(updateStreamInvites, { user: luna.user, data: { streamId: priv.streamId } }), "invalid-argument");
   });
 
-  it("ending a stream releases it from its PK battle (the PK part's forfeit)", async () => {
+  it("ending a stream releases it from its PK battle (forfeitPkForStream)", async () => {
     const luna = await host();
     const { streamId } = await start(luna);
     await db().doc(`streams/${streamId}`).update({ pkBattleId: "battle-gone" });

@@ -6,11 +6,11 @@ import { answerGuestInvite, getStreamRanking, inviteGuest, leaveStream } from ".
 import { liveTopGifters, recordStreamGift } from "../../src/live/ranking.js";
 import { followUser, unfollowUser } from "../../src/social/callables.js";
 import { venueGiftOf } from "../../src/venues/gift-effects.js";
-import type { VenueGift } from "../../src/venues/gifts.js";
-import { grantCoins, seedCatalog } from "../gifts/world.js";
+import type { VenueGift } from "../../src/venues/ports.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { grantCoins, seedCatalog } from "../support/economy-world.js";
+import { clearConfigCaches, end, host, join, type Person, people, start, streamDoc, viewer } from "../support/live-world.js";
 import { useCleanStack } from "../support/stack.js";
-import { clearConfigCaches, end, host, join, type Person, people, start, streamDoc, viewer } from "./live-support.js";
 
 /** Sends `count` stars (100 coins each) through the real sendGift, and returns the venue gift the ledger trigger would build. */
 async function gift(from: Person, to: Person, count: number, context: { type: "stream" | "room"; id: string }): Promise<VenueGift> {
@@ -115,7 +115,7 @@ describe("live: ranking and analytics", () => {
       peakViewers: 4,
       uniqueViewers: 4,
       gifts: { count: 7, coins: 700, transactions: 4, senders: 3 },
-      // config/economy hostShareBps 5000 (gifts/world.ts): half of the 500 coins the host received.
+      // config/economy hostShareBps 5000 (support/economy-world.ts): half of the 500 coins the host received.
       diamondsEarned: 250,
       newFollowers: 1,
       guests: 1,

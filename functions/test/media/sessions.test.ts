@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ParticipantPermission, TokenVerifier } from "livekit-server-sdk";
 import { LOCAL_SECRETS } from "../../../devstack/src/stack.js";
-import { deleteMyAccount, resumeAccountDeletions } from "../../src/gdpr/callables.js";
+import { deleteMyAccount } from "../../src/gdpr/callables.js";
+import { resumeAccountDeletions } from "../../src/gdpr/jobs.js";
 import { answerGuestInvite, endStream, inviteGuest, kickFromStream, leaveGuestSlot, leaveStream, removeGuest } from "../../src/live/callables.js";
 import { sweepLiveStreamsJob } from "../../src/live/jobs.js";
 import { demoteMediaPublisher, MEDIA_SESSION_TIMEOUT_MS, revokeMediaSession } from "../../src/media/sessions.js";
@@ -9,12 +10,12 @@ import { closeRoom, kickFromRoom, kickFromSeat, leaveRoom, leaveSeat, muteMic, t
 import type { UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { sweepVenuePresenceJob } from "../../src/venues/jobs.js";
 import { removeFromVenue } from "../../src/venues/membership.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../live/live-support.js";
-import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../rooms/world.js";
 import { callInProcess } from "../support/callables.js";
+import { clearConfigCaches as clearLiveConfigCaches, host, join, memberOf, type Person, rtdbValue, start, viewer } from "../support/live-world.js";
+import { type LiveKitStandIn, type RecordedRequest, startLiveKitStandIn, unreachableUrl } from "../support/livekit-standin.js";
+import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, occupants, openRoom } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { type LiveKitStandIn, type RecordedRequest, startLiveKitStandIn, unreachableUrl } from "./livekit-standin.js";
 
 const API_KEY = () => process.env.LIVEKIT_API_KEY as string;
 

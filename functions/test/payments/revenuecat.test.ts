@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
+import "../../src/composition.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { auth, db } from "../../src/kernel/app.js";
-import { revenuecatWebhook } from "../../src/payments/revenuecat.js";
+import { revenuecatWebhook } from "../../src/payments/webhooks.js";
 import { SYSTEM_ACCOUNTS } from "../../src/wallet/accounts.js";
 import { expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";

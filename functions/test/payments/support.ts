@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import type { HttpsFunction, Request } from "firebase-functions/v2/https";
 import { db } from "../../src/kernel/app.js";
-import { ensureUserRecords } from "../../src/users/service.js";
+import { ensureUserRecords } from "../../src/users/accounts.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { clearEconomyConfigCache } from "../../src/wallet/config.js";
 import { postLedgerTransaction, readBalances } from "../../src/wallet/ledger.js";

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { onUserFollowersChanged } from "../../src/progression/triggers.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
-import { deliverDocumentUpdated, deliverLedger, fundCoins, giftPosting, profile, setProgressionConfig, spend } from "./levels.support.js";
+import { deliverDocumentUpdated } from "../support/triggers.js";
+import { deliverLedger, fundCoins, giftPosting, profile, setProgressionConfig, spend } from "./support.js";
 
 const badge = (uid: string, id: string) => docData(`users/${uid}/badges/${id}`);
 

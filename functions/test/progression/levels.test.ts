@@ -7,7 +7,7 @@ import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser } from "../support/users.js";
-import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, progressOf, setProgressionConfig, spend } from "./levels.support.js";
+import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, progressOf, setProgressionConfig, spend } from "./support.js";
 
 const coinsOf = async (uid: string) => (await readBalances(userAccount(uid))).coins;
 

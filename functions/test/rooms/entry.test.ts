@@ -10,8 +10,6 @@ import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { docData } from "../support/firestore.js";
-import { useCleanStack } from "../support/stack.js";
-import type { TestUser } from "../support/users.js";
 import {
   assertConservation,
   clearConfigCaches,
@@ -25,7 +23,9 @@ import {
   reasonOf,
   rtdbValue,
   setRoomsConfig,
-} from "./world.js";
+} from "../support/rooms-world.js";
+import { useCleanStack } from "../support/stack.js";
+import type { TestUser } from "../support/users.js";
 
 const enterWith = (user: TestUser, data: Record<string, unknown>) => callInProcess<EnterRoomResponse>(enterRoom, { user, data });
 const memberOf = (roomId: string, uid: string) => rtdbValue<{ role: string; at: number; vipTier?: number }>(`members/room_${roomId}/${uid}`);

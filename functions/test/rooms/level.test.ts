@@ -8,13 +8,13 @@ import { runRoomsMaintenance } from "../../src/rooms/jobs.js";
 import { foldRoomGiftShards, recordRoomGift, roomLevelFor, unfoldedGiftCoins } from "../../src/rooms/level.js";
 import type { RoomView } from "../../src/rooms/schema.js";
 import { venueGiftOf } from "../../src/venues/gift-effects.js";
-import type { VenueGift } from "../../src/venues/gifts.js";
-import { seedCatalog } from "../gifts/world.js";
+import type { VenueGift } from "../../src/venues/ports.js";
 import { callInProcess } from "../support/callables.js";
+import { seedCatalog } from "../support/economy-world.js";
 import { docData } from "../support/firestore.js";
+import { clearConfigCaches, enter, grantCoins, makeUser, openRoom, rtdbValue, setRoomsConfig } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { clearConfigCaches, enter, grantCoins, makeUser, openRoom, rtdbValue, setRoomsConfig } from "./world.js";
 
 const gift = (roomId: string, coins: number, transactionId = randomUUID().replace(/-/g, "")): VenueGift => ({
   transactionId,

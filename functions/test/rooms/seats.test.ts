@@ -22,11 +22,11 @@ import {
   updateRoom,
 } from "../../src/rooms/callables.js";
 import type { SeatResponse, UpdateRoomResponse } from "../../src/rooms/schema.js";
-import { applySeatPlan, normalizeSeats, planResize, planTake, releaseSeatsOf } from "../../src/rooms/seats.js";
+import { applySeatPlan, planTake, releaseSeatsOf } from "../../src/rooms/seats.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { clearConfigCaches, enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { clearConfigCaches, enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "./world.js";
 
 const take = (user: TestUser, roomId: string, index?: number) =>
   callInProcess<SeatResponse>(takeSeat, { user, data: index === undefined ? { roomId } : { roomId, index } });
@@ -281,30 +281,5 @@ describe("rooms: seats", () => {
     const grown = await callInProcess<UpdateRoomResponse>(updateRoom, { user: owner, data: { roomId, seatCount: 5 } });
     assert.deepEqual(grown.moved, []);
     assert.deepEqual(await occupants(roomId), [u0.uid, u1.uid, u3.uid, null, null]);
-  });
-
-  it("seat plans: RTDB arrays and sparse objects read alike; plans never seat one user twice", () => {
-    assert.deepEqual(
-      normalizeSeats({ 0: { locked: true, micMuted: false }, 2: { uid: "a", locked: false, micMuted: true, mutedBy: "self", at: 5 } }),
-      [
-        { locked: true, micMuted: false },
-        { locked: false, micMuted: false },
-        { uid: "a", locked: false, micMuted: true, mutedBy: "self", at: 5 },
-      ],
-    );
-    const seats = normalizeSeats([
-      { uid: "a", locked: false, micMuted: false },
-      { locked: false, micMuted: false },
-    ]);
-    assert.deepEqual(planTake(seats, "a", { adminMuted: false, nowMs: 1 }), { outcome: { index: 0, already: true } });
-    assert.ok("refusal" in planTake(seats, "a", { index: 1, adminMuted: false, nowMs: 1 }));
-    const resized = planResize(
-      [
-        { locked: true, micMuted: false },
-        { uid: "x", locked: false, micMuted: false },
-      ],
-      1,
-    );
-    assert.deepEqual(resized, { seats: [{ locked: true, micMuted: false }], outcome: { moved: [], unseated: ["x"] } });
   });
 });

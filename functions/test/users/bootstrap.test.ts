@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
+import { totalUsers } from "../../src/users/accounts.js";
 import { getMyProfile } from "../../src/users/callables.js";
-import { totalUsers } from "../../src/users/service.js";
 import { onAuthUserCreated, onUserProfileCreated } from "../../src/users/triggers.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { auth, db } from "../../src/kernel/app.js";
-import { syncVipClaim } from "../../src/progression/vip.js";
+import { syncVipClaim } from "../../src/progression/vip/memberships.js";
 import { getMyProfile, setUserRoles } from "../../src/users/callables.js";
 import { onAuthUserCreated } from "../../src/users/triggers.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
@@ -102,6 +102,17 @@ describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
     assert.match(err.message, /already used/);
     assert.deepEqual((await auth().getUser(other.uid)).customClaims, { roles: ["viewer"] });
     assert.equal((await db().collection("auditLog").get()).size, 1);
+  });
+
+  it("promoting a signed-up account (baseline role viewer) keeps its session working", async () => {
+    const viewer = await createTestUser({ claims: { roles: ["viewer"] } });
+    await deliverAuthUserCreated(onAuthUserCreated, { uid: viewer.uid }, `evt-${viewer.uid}`);
+    const session = await signInAgain(viewer);
+    await waitForNextSecond();
+    const result = await callInProcess(setUserRoles, { user: admin, data: request({ uid: viewer.uid, roles: ["host"] }) });
+    assert.equal(result.takesEffect, "next-token-refresh");
+    assert.equal((await docData(`users/${viewer.uid}/private/sessions`))?.revokedAt, undefined);
+    assert.ok((await callInProcess(getMyProfile, { user: session })).profile);
   });
 
   it("a removed role revokes the user's sessions: their next call is refused until they sign in again", async () => {

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { deleteChatMessage, muteInVenue, unmuteInVenue } from "../../src/chat/callables.js";
 import { rtdb } from "../../src/kernel/app.js";
 import { endStream, kickFromStream, listLiveStreams, removeGuest, updateStreamInvites } from "../../src/live/callables.js";
-import { challengePk } from "../../src/live/pk-callables.js";
+import { challengePk } from "../../src/live/pk/callables.js";
 import { inviteToSeat, kickFromRoom, listRoomActivity, listRooms, muteMic, setRoomAdmin } from "../../src/rooms/callables.js";
 import type { ListRoomsResponse } from "../../src/rooms/schema.js";
-import { makeUser, openRoom } from "../rooms/world.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
+import { makeUser, openRoom } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 
 const venue = { type: "stream", id: "s1" };

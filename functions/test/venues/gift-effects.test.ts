@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { sendGift } from "../../src/gifts/service.js";
+import { sendGift } from "../../src/gifts/send-gift.js";
 import { db } from "../../src/kernel/app.js";
 import { liveTopGifters } from "../../src/live/ranking.js";
 import { unfoldedGiftCoins } from "../../src/rooms/level.js";
-import { onGiftPostedToVenue, venueGiftOf } from "../../src/venues/gift-effects.js";
-import { grantCoins, seedCatalog } from "../gifts/world.js";
-import { host, start, viewer } from "../live/live-support.js";
-import { makeUser, openRoom } from "../rooms/world.js";
+import { venueGiftOf } from "../../src/venues/gift-effects.js";
+import { onGiftPostedToVenue } from "../../src/venues/triggers.js";
+import { grantCoins, seedCatalog } from "../support/economy-world.js";
+import { host, start, viewer } from "../support/live-world.js";
+import { makeUser, openRoom } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import { deliverDocumentCreated } from "../support/triggers.js";
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import "../../src/composition.js";
 import { rtdb } from "../../src/kernel/app.js";
 import { syncViewer } from "../../src/live/viewers.js";
 import { removeFromVenue } from "../../src/venues/membership.js";

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 import { resetRedisClient } from "../../src/kernel/redis.js";
-import { clearConfigCaches as clearLiveConfigCaches, host, join, setLiveConfig, start, memberOf as streamMemberOf } from "../live/live-support.js";
-import { clearConfigCaches as clearRoomConfigCaches, enter, makeUser, makeUsers, openRoom, rtdbValue, setRoomsConfig } from "../rooms/world.js";
+import { clearConfigCaches as clearLiveConfigCaches, host, join, setLiveConfig, start, memberOf as streamMemberOf } from "../support/live-world.js";
+import {
+  clearConfigCaches as clearRoomConfigCaches,
+  enter,
+  makeUser,
+  makeUsers,
+  openRoom,
+  rtdbValue,
+  setRoomsConfig,
+} from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 

@@ -6,7 +6,7 @@ import { removeFromVenue } from "../../src/venues/membership.js";
 import { sweepVenuePresence } from "../../src/venues/presence.js";
 import { onVenueMemberAdmitted, onVenuePresenceRemoved } from "../../src/venues/triggers.js";
 import { useCleanStack } from "../support/stack.js";
-import { deliverDatabaseEvent } from "./support.js";
+import { deliverDatabaseEvent } from "../support/triggers.js";
 
 const ROOM_KEY = "room_r1";
 const STREAM_KEY = "stream_s1";

@@ -4,11 +4,11 @@ import { SYSTEM_ACCOUNTS, userAccount } from "../../src/wallet/accounts.js";
 import { exchangeDiamonds } from "../../src/wallet/callables.js";
 import { postLedgerTransaction } from "../../src/wallet/ledger.js";
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
-import { seedVipConfig, vipAt } from "../progression/vipWorld.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
+import { seedVipConfig, vipAt } from "../support/vip-world.js";
 import { balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
 
 describe("wallet: exchangeDiamonds", () => {
@@ -127,7 +127,7 @@ describe("wallet: exchangeDiamonds pays the VIP exchange bonus", () => {
 
   beforeEach(async () => {
     await setEconomy({ exchangeCoinsPerDiamond: 2, exchangeFeeBps: 500 });
-    // Tier 1: 200 bps, tier 2: 400 bps, tier 3: none (vipWorld's TIERS).
+    // Tier 1: 200 bps, tier 2: 400 bps, tier 3: none (vip-world.ts TIERS).
     await seedVipConfig();
     user = await walletUser();
     await fund(user.uid, { diamonds: 1000 });

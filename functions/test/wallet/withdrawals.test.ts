@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import "../kyc/key.js";
+import "../support/kyc-key.js";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import { reviewKyc, submitKyc } from "../../src/kyc/callables.js";
-import { adminGrantVip } from "../../src/progression/vipCallables.js";
+import { adminGrantVip } from "../../src/progression/vip/callables.js";
 import { adminAdjustBalance, requestWithdrawal, reviewBalanceAdjustment, reviewWithdrawal } from "../../src/wallet/callables.js";
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";

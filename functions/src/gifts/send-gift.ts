@@ -1,0 +1,212 @@
+/**
+ * Sending gifts. One gift (or one combo of `count` gifts) is one ledger transaction keyed by the
+ * client's requestId:
+ *
+ *   coins     sender −total            system:burn +total     (spent coins leave circulation)
+ *   diamonds  system:mint −total       host +hostShare (shard)
+ *                                      agency +agencyShare (shard, when the host has an agency)
+ *                                      system:platform +rest  (the platform's revenue)
+ *
+ * Value model: 1 coin of gift value is worth 1 diamond; the diamonds minted equal the coins burnt, and
+ * the platform's share is recorded as diamonds on system:platform (a ledger-only account, no document),
+ * so revenue is queryable and every gift's split is visible in its entries. Host and agency are credited
+ * through wallet shards (increment, no read): a popular host's wallet is never a hot document, and
+ * the transaction only locks the sender's wallet. See wallet/shards.ts for folding shards back.
+ *
+ * After the first success (never on a replay) a compact event goes to the RTDB feed of the stream or
+ * room; the money has already moved then, so a failure to publish is logged, not thrown.
+ */
+import type { DocumentSnapshot } from "firebase-admin/firestore";
+import { db, rtdb } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { fail } from "../kernel/errors.js";
+import { log } from "../kernel/logger.js";
+import { agencyAccount, SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../wallet/accounts.js";
+import { economyConfig, shareOf } from "../wallet/config.js";
+import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
+import type { GiftContext, GiftFeedEvent, SendGiftRequest, SendGiftResponse, SentGift } from "./schema.js";
+
+/** Delivers a feed event (the publisher stamps `t`); the default writes to the RTDB. The benchmark injects its own. */
+export type GiftEventPublisher = (path: string, event: Omit<GiftFeedEvent, "t">) => Promise<void>;
+
+export interface SendGiftOptions {
+  /** Transaction attempts under contention (the ledger's default is 20). */
+  maxAttempts?: number;
+  publish?: GiftEventPublisher;
+}
+
+/** The split of one gift's value, all integers, summing to totalCoins. */
+export interface GiftSplit {
+  totalCoins: number;
+  hostShare: number;
+  agencyShare: number;
+  platformShare: number;
+}
+
+export function splitGiftValue(totalCoins: number, shares: { hostShareBps: number; agencyShareBps: number }, hasAgency: boolean): GiftSplit {
+  const hostShare = shareOf(totalCoins, shares.hostShareBps);
+  const agencyShare = hasAgency ? shareOf(totalCoins, shares.agencyShareBps) : 0;
+  return { totalCoins, hostShare, agencyShare, platformShare: totalCoins - hostShare - agencyShare };
+}
+
+/** The ledger entries of one gift; zero amounts are left out (the ledger refuses them). */
+export function giftEntries(senderUid: string, recipientUid: string, agency: WalletAccount | null, split: GiftSplit): EntryInput[] {
+  const entries: EntryInput[] = [
+    { account: userAccount(senderUid), currency: "coins", amount: -split.totalCoins },
+    { account: SYSTEM_ACCOUNTS.burn, currency: "coins", amount: split.totalCoins },
+    { account: SYSTEM_ACCOUNTS.mint, currency: "diamonds", amount: -split.totalCoins },
+  ];
+  if (split.hostShare > 0) entries.push({ account: userAccount(recipientUid), currency: "diamonds", amount: split.hostShare, viaShard: true });
+  if (agency && split.agencyShare > 0) entries.push({ account: agency, currency: "diamonds", amount: split.agencyShare, viaShard: true });
+  if (split.platformShare > 0) entries.push({ account: SYSTEM_ACCOUNTS.platform, currency: "diamonds", amount: split.platformShare });
+  return entries;
+}
+
+interface MillisLike {
+  toMillis(): number;
+}
+
+function millis(value: unknown): number | null {
+  return value && typeof (value as MillisLike).toMillis === "function" ? (value as MillisLike).toMillis() : null;
+}
+
+/** users/{uid}.vip = { tier, expiresAt }: VIP while tier >= 1 and not expired. */
+export function isVip(user: Record<string, unknown> | undefined, nowMs: number): boolean {
+  const vip = user?.vip as { tier?: unknown; expiresAt?: unknown } | undefined;
+  const expiresAt = millis(vip?.expiresAt);
+  return typeof vip?.tier === "number" && vip.tier >= 1 && expiresAt !== null && expiresAt > nowMs;
+}
+
+export interface CatalogGift {
+  name: string;
+  priceCoins: number;
+  vipOnly: boolean;
+  animationAssetId: string | null;
+}
+
+/**
+ * Reads a catalog entry defensively and refuses one that cannot be sent now: missing, priced wrongly,
+ * inactive, or outside its [activeFrom, activeUntil) window.
+ */
+export function sendableGift(snapshot: Pick<DocumentSnapshot, "exists" | "id" | "data">, nowMs: number): CatalogGift {
+  if (!snapshot.exists) fail("not-found", "No such gift.");
+  const data = snapshot.data() ?? {};
+  const price = data.priceCoins;
+  if (typeof price !== "number" || !Number.isSafeInteger(price) || price < 1) {
+    log.error("gift with an invalid price in the catalog", { giftId: snapshot.id, priceCoins: price });
+    fail("failed-precondition", "This gift is not available.");
+  }
+  const from = millis(data.activeFrom);
+  const until = millis(data.activeUntil);
+  if (data.active !== true || (from !== null && nowMs < from) || (until !== null && nowMs >= until)) {
+    fail("failed-precondition", "This gift is not available right now.", { giftId: snapshot.id });
+  }
+  return {
+    name: typeof data.name === "string" ? data.name : snapshot.id,
+    priceCoins: price,
+    vipOnly: data.vipOnly === true,
+    animationAssetId: typeof data.animationAssetId === "string" ? data.animationAssetId : null,
+  };
+}
+
+const blockRef = (blockerUid: string, blockedUid: string) => db().collection(Collections.blocks).doc(`${blockerUid}__${blockedUid}`);
+
+export function giftFeedPath(context: GiftContext): string {
+  return `giftEvents/${context.type}_${context.id}`;
+}
+
+const PUBLISH_TIMEOUT_MS = 5_000;
+
+/** Appends to the feed; bounded in time because the RTDB client queues writes forever when offline. */
+export const publishToRtdb: GiftEventPublisher = async (path, event) => {
+  const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`RTDB write timed out after ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([
+      rtdb()
+        .ref(path)
+        .push({ ...event, t: ServerValue.TIMESTAMP }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+export async function sendGift(senderUid: string, request: SendGiftRequest, options: SendGiftOptions = {}): Promise<SendGiftResponse> {
+  if (request.recipientUid === senderUid) fail("failed-precondition", "You cannot send a gift to yourself.");
+  // Cached per instance (30 s): every gift needs it, and it is not part of the transaction's consistency.
+  const config = await economyConfig();
+  const transactionId = ledgerTransactionId("gift", senderUid, request.requestId);
+  const { requestId, ...payload } = request;
+
+  const outcome = await postLedgerTransaction<SendGiftResponse>(
+    { type: "gift", owner: senderUid, key: requestId, payload, actor: senderUid },
+    async ({ tx, wallet, get }) => {
+      const nowMs = Date.now();
+      const users = db().collection(Collections.users);
+      // One round trip for the documents, in parallel with the sender's wallet (the ledger reads it anyway).
+      const [[giftSnap, senderSnap, recipientSnap, blockedByRecipient, blockedBySender], sender] = await Promise.all([
+        tx.getAll(
+          db().collection(Collections.gifts).doc(request.giftId),
+          users.doc(senderUid),
+          users.doc(request.recipientUid),
+          blockRef(request.recipientUid, senderUid),
+          blockRef(senderUid, request.recipientUid),
+        ),
+        wallet(userAccount(senderUid)),
+      ]);
+      // A deleted account (GDPR) keeps a pseudonymous profile stub: it can no longer receive gifts.
+      if (!recipientSnap.exists || recipientSnap.get("deleted") === true) fail("not-found", "The recipient does not exist.");
+      const gift = sendableGift(giftSnap, nowMs);
+      if (blockedByRecipient.exists || blockedBySender.exists) fail("permission-denied", "Gifts between these users are blocked.");
+      if (gift.vipOnly && !isVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");
+
+      // The host's agency earns its share only if it exists; otherwise the platform keeps it.
+      const agencyId = recipientSnap.get("agencyId");
+      let agency: WalletAccount | null = null;
+      if (typeof agencyId === "string" && agencyId) {
+        const agencySnap = await get(db().collection(Collections.agencies).doc(agencyId));
+        if (agencySnap.exists) agency = agencyAccount(agencyId);
+        else log.warn("host's agency does not exist; its share goes to the platform", { recipientUid: request.recipientUid, agencyId });
+      }
+
+      const split = splitGiftValue(gift.priceCoins * request.count, config, agency !== null);
+      const sent: SentGift = {
+        id: request.giftId,
+        name: gift.name,
+        priceCoins: gift.priceCoins,
+        count: request.count,
+        totalCoins: split.totalCoins,
+        animationAssetId: gift.animationAssetId,
+      };
+      return {
+        // An insufficient balance is refused by the ledger after this plan; then this result is never stored.
+        entries: giftEntries(senderUid, request.recipientUid, agency, split),
+        result: { coins: sender.coins - split.totalCoins, transactionId, gift: sent },
+        meta: {
+          giftId: request.giftId,
+          count: request.count,
+          recipientUid: request.recipientUid,
+          agencyId: agency ? agencyId : null,
+          context: request.context,
+          ...split,
+        },
+      };
+    },
+    { maxAttempts: options.maxAttempts },
+  );
+
+  if (!outcome.replayed) {
+    const event = { g: request.giftId, n: request.count, f: senderUid, r: request.recipientUid, v: outcome.result.gift.totalCoins };
+    try {
+      await (options.publish ?? publishToRtdb)(giftFeedPath(request.context), event);
+    } catch (err) {
+      log.error("gift sent, but its feed event was not published", { transactionId, error: String(err) });
+    }
+  }
+  return outcome.result;
+}
