@@ -13,6 +13,8 @@ import { PkTimerTaskSchema } from "./schema.js";
 import { schedulePkTimer } from "./timers.js";
 
 const EARLY_WAIT_MS = 60_000;
+/** Node timers may fire a millisecond before the wall clock reaches the due time: wait a little past it. */
+const TIMER_SLACK_MS = 20;
 
 /** Exported in index.ts as pkBattleTimer (the queue name timers.ts enqueues to). */
 export const pkBattleTimer = onTaskDispatched(
@@ -30,7 +32,7 @@ export const pkBattleTimer = onTaskDispatched(
     // timeout — and then asks again, instead of re-enqueueing itself in a tight loop.
     const dueIn = battle?.nextActionAt != null ? battle.nextActionAt - Date.now() : 0;
     if (outcome === "not-due" && dueIn > 0) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(dueIn, EARLY_WAIT_MS)));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(dueIn + TIMER_SLACK_MS, EARLY_WAIT_MS)));
       ({ outcome, battle } = await advancePkBattle(battleId, Date.now()));
     }
     // Still early (a long wait): one more task for the due time. Once the battle has moved on, nothing.
