@@ -124,6 +124,13 @@ function testUnit(): number {
   return ok ? 0 : 1;
 }
 
+/** Runs functions/<folder>/<name>.ts (a benchmark or a simulation: scripts that print their figures); its exit status. */
+function runScript(folder: "bench" | "sim", name: string): number {
+  const script = join(ROOT, "functions", folder, `${name}.ts`);
+  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), script], { cwd: ROOT, stdio: "inherit" });
+  return result.status ?? 1;
+}
+
 async function main() {
   const command = process.argv[2];
   switch (command) {
@@ -146,15 +153,7 @@ async function main() {
       // Benchmarks are scripts that print their figures (functions/bench/<name>.ts), not tests.
       const name = process.argv[3] ?? "";
       if (!/^[a-z-]+$/.test(name)) throw new Error("usage: run.cjs bench <name> (a file in functions/bench)");
-      const result = spawnSync(
-        process.execPath,
-        [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "bench", `${name}.ts`)],
-        {
-          cwd: ROOT,
-          stdio: "inherit",
-        },
-      );
-      process.exit(result.status ?? 1);
+      process.exit(runScript("bench", name));
       break;
     }
     case "sim": {
@@ -162,15 +161,7 @@ async function main() {
       const name = process.argv[3] ?? "";
       if (!/^[a-z-]+$/.test(name)) throw new Error("usage: run.cjs sim <name> (a file in functions/sim)");
       if (!buildFunctions()) process.exit(1);
-      const result = spawnSync(
-        process.execPath,
-        [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "functions", "sim", `${name}.ts`)],
-        {
-          cwd: ROOT,
-          stdio: "inherit",
-        },
-      );
-      process.exit(result.status ?? 1);
+      process.exit(runScript("sim", name));
       break;
     }
     default:

@@ -10,6 +10,7 @@
  */
 
 import type { UserRecord } from "firebase-admin/auth";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { auth, db, firestoreValues } from "./app.js";
@@ -58,9 +59,12 @@ export function sessionsRef(uid: string) {
 
 const millisOrUndefined = (value: unknown): number | undefined => millisOf(value) ?? undefined;
 
+function banFrom(snap: DocumentSnapshot | undefined): BanRecord | null {
+  return snap?.exists ? { reason: snap.get("reason") ?? undefined, expiresAtMs: millisOrUndefined(snap.get("expiresAt")) } : null;
+}
+
 export async function readBan(uid: string): Promise<BanRecord | null> {
-  const snap = await banRef(uid).get();
-  return snap.exists ? { reason: snap.get("reason") ?? undefined, expiresAtMs: millisOrUndefined(snap.get("expiresAt")) } : null;
+  return banFrom(await banRef(uid).get());
 }
 
 async function standingOf(uid: string): Promise<Standing> {
@@ -68,7 +72,7 @@ async function standingOf(uid: string): Promise<Standing> {
   if (cached && Date.now() - cached.at < STANDING_CACHE_MS) return cached.standing;
   const [ban, sessions] = await db().getAll(banRef(uid), sessionsRef(uid));
   const standing: Standing = {
-    ban: ban?.exists ? { reason: ban.get("reason") ?? undefined, expiresAtMs: millisOrUndefined(ban.get("expiresAt")) } : null,
+    ban: banFrom(ban),
     revokedAtMs: millisOrUndefined(sessions?.get("revokedAt")),
   };
   if (cache.size > 10_000) cache.clear();

@@ -20,7 +20,7 @@
  *   session granted in total (tracked on checkoutSessions/{id} inside the same transaction).
  */
 import type { Response } from "express";
-import type { Transaction } from "firebase-admin/firestore";
+import type { FieldValue, Transaction } from "firebase-admin/firestore";
 import type { Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
 import type { z } from "zod";
@@ -152,6 +152,25 @@ function parseObject<S extends z.ZodType>(schema: S, object: unknown): z.output<
   throw new IgnoredEvent("malformed-object", { issues });
 }
 
+/**
+ * The fields a Checkout Session record is created with, from the event, when storing it at creation
+ * failed (the grant and the unmatched record both write them, so refunds and disputes find the buyer).
+ */
+function sessionRecordFromEvent(
+  session: { amount_total?: number | null; currency?: string | null },
+  buyer: { uid: string; packageId: string; coins: number },
+  now: FieldValue,
+) {
+  return {
+    uid: buyer.uid,
+    packageId: buyer.packageId,
+    coins: buyer.coins,
+    amount: session.amount_total ?? 0,
+    currency: (session.currency ?? "").toUpperCase(),
+    createdAt: now,
+  };
+}
+
 async function creditCheckoutSession(object: unknown, eventId: string): Promise<HandledEvent> {
   const session = parseObject(StripeCheckoutSessionSchema, object);
   if (session.mode !== "payment") throw new IgnoredEvent("not-a-payment-session", { sessionId: session.id, mode: session.mode });
@@ -199,16 +218,7 @@ async function creditCheckoutSession(object: unknown, eventId: string): Promise<
           tx.set(
             ref,
             {
-              ...(stored
-                ? {}
-                : {
-                    uid: found.uid,
-                    packageId: found.packageId,
-                    coins: found.coins,
-                    amount: session.amount_total ?? 0,
-                    currency: (session.currency ?? "").toUpperCase(),
-                    createdAt: now,
-                  }),
+              ...(stored ? {} : sessionRecordFromEvent(session, found, now)),
               status: "paid",
               grantedCoins: found.coins,
               clawedBackCoins: stored?.clawedBackCoins ?? 0,
@@ -246,16 +256,7 @@ async function creditCheckoutSession(object: unknown, eventId: string): Promise<
           tx.set(
             ref,
             {
-              ...(storedSession || !buyer
-                ? {}
-                : {
-                    uid: buyer.uid,
-                    packageId: buyer.packageId,
-                    coins: buyer.coins,
-                    amount: session.amount_total ?? 0,
-                    currency: (session.currency ?? "").toUpperCase(),
-                    createdAt: now,
-                  }),
+              ...(storedSession || !buyer ? {} : sessionRecordFromEvent(session, buyer, now)),
               status: "unmatched",
               unmatchedCause: refusal.refusal,
               paymentIntentId: session.payment_intent,
