@@ -3,6 +3,7 @@
  * the blocking functions only gather facts and translate a refusal into an HttpsError.
  */
 import { type BanRecord, isBanActive } from "../kernel/account.js";
+import { BASELINE_ROLE } from "../kernel/roles.js";
 import { countryOfPhoneNumber } from "./calling-codes.js";
 import type { AccessConfig, IdentityRefusal } from "./schema.js";
 
@@ -72,6 +73,6 @@ export function decideSignIn(facts: SignInFacts): Decision {
 
 /** Claims stamped on every new account; roles already present (e.g. an import) are kept. */
 export function initialClaims(existing: Record<string, unknown> | null | undefined): Record<string, unknown> {
-  const roles = Array.isArray(existing?.roles) && existing.roles.length > 0 ? existing.roles : ["viewer"];
+  const roles = Array.isArray(existing?.roles) && existing.roles.length > 0 ? existing.roles : [BASELINE_ROLE];
   return { ...(existing ?? {}), roles };
 }

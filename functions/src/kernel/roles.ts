@@ -8,6 +8,14 @@ export const ROLES = ["viewer", "host", "player", "reseller", "agencyOwner", "mo
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** The role every account is given at sign-up: a baseline, not a privilege. */
+export const BASELINE_ROLE: Role = "viewer";
+
+/** Whether going from `before` to `after` takes a privilege away (replacing the baseline role does not). */
+export function isDemotion(before: readonly Role[], after: readonly Role[]): boolean {
+  return before.some((role) => role !== BASELINE_ROLE && !after.includes(role));
+}
+
 /** Moderators and admins: they act in every venue (end streams, remove members) whatever its owner says. */
 export function isStaff(roles: readonly string[]): boolean {
   return roles.includes("moderator") || roles.includes("admin");

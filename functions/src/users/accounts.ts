@@ -12,7 +12,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
-import { rolesFromClaims } from "../kernel/roles.js";
+import { isDemotion, rolesFromClaims } from "../kernel/roles.js";
 import { shardedCounter } from "../kernel/sharded-counter.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { userAccount } from "../wallet/accounts.js";
@@ -127,8 +127,7 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
       const profileSnap = await tx.get(profile);
       const { before } = await stageClaims(tx, request.uid, (claims) => ({ ...claims, roles: request.roles }));
       const previousRoles = rolesFromClaims(before);
-      // "viewer" is every account's baseline (given at sign-up), not a privilege: replacing it is no demotion.
-      const demoted = previousRoles.some((role) => role !== "viewer" && !request.roles.includes(role));
+      const demoted = isDemotion(previousRoles, request.roles);
       if (profileSnap.exists) {
         tx.update(profile, { roles: request.roles, updatedAt: FieldValue.serverTimestamp() });
       }

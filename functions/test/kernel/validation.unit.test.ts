@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { HttpsError } from "firebase-functions/v2/https";
 import { z } from "zod";
 import { fingerprint, RequestIdSchema } from "../../src/kernel/idempotency.js";
-import { rolesFromClaims } from "../../src/kernel/roles.js";
+import { isDemotion, rolesFromClaims } from "../../src/kernel/roles.js";
 import { CursorSchema, KeySafeIdSchema, KeySafeUidSchema, keySafeId, nullMeansDefaults, parse } from "../../src/kernel/validation.js";
 
 describe("kernel: validation (unit)", () => {
@@ -99,5 +99,13 @@ describe("kernel: idempotency keys and roles (unit)", () => {
     assert.deepEqual(rolesFromClaims({ roles: ["host", "wizard", 3, "admin"] }), ["host", "admin"]);
     assert.deepEqual(rolesFromClaims({ roles: "admin" }), []);
     assert.deepEqual(rolesFromClaims(undefined), []);
+  });
+
+  it("a demotion takes a privilege away; replacing the baseline viewer role is none", () => {
+    assert.equal(isDemotion(["viewer"], ["host"]), false);
+    assert.equal(isDemotion([], ["host"]), false);
+    assert.equal(isDemotion(["host", "reseller"], ["host", "reseller", "admin"]), false);
+    assert.equal(isDemotion(["host", "reseller"], ["host"]), true);
+    assert.equal(isDemotion(["viewer", "moderator"], ["viewer"]), true);
   });
 });
