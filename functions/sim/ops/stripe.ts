@@ -6,26 +6,15 @@
  * amounts, full or partial) and charge.dispute.created, each delivered 1–5 times; some refunds arrive
  * before the completion (the webhook answers 5xx until the grant exists; Stripe retries).
  */
+import { stripeEvent } from "../../test/support/stripe-events.js";
 import type { SimContext } from "../context.js";
 import type { PurchaseRecord } from "../purchases.js";
 import type { Rng } from "../random.js";
 import type { SimPackage } from "../world.js";
 import { deliveryPlan, pickPackage } from "./revenuecat.js";
 
-const STRIPE_API_VERSION = "2026-10-28.endive";
-
-function stripeEvent(rng: Rng, type: string, object: Record<string, unknown>) {
-  return {
-    id: rng.id("evt").replaceAll("-", "_"),
-    object: "event",
-    api_version: STRIPE_API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  };
+function stripeEventOf(rng: Rng, type: string, object: Record<string, unknown>) {
+  return stripeEvent(type, object, rng.id("evt").replaceAll("-", "_"));
 }
 
 const packageOf = (ctx: SimContext, record: PurchaseRecord) => ctx.world.packages.find((p) => p.coins + p.bonusCoins === record.coins) as SimPackage;
@@ -64,7 +53,7 @@ async function newSession(ctx: SimContext, rng: Rng, uid: string, pkg: SimPackag
 }
 
 function completedSession(ctx: SimContext, rng: Rng, record: PurchaseRecord, type = "checkout.session.completed") {
-  return stripeEvent(rng, type, {
+  return stripeEventOf(rng, type, {
     id: record.key,
     object: "checkout.session",
     mode: "payment",
@@ -109,7 +98,7 @@ export async function fundThroughCheckout(ctx: SimContext, rng: Rng, uid: string
 }
 
 function refundEvent(ctx: SimContext, rng: Rng, record: PurchaseRecord, cumulativeCents: number) {
-  return stripeEvent(rng, "charge.refunded", {
+  return stripeEventOf(rng, "charge.refunded", {
     id: `ch_${record.paymentIntentId}`,
     object: "charge",
     amount: record.amountCents,
@@ -154,7 +143,7 @@ export async function checkoutDispute(ctx: SimContext, rng: Rng): Promise<void> 
   if (index < 0) return checkoutPurchase(ctx, rng);
   const [record] = ctx.refundable.splice(index, 1) as [PurchaseRecord];
   record.reversalSent = true;
-  const event = stripeEvent(rng, "charge.dispute.created", {
+  const event = stripeEventOf(rng, "charge.dispute.created", {
     id: rng.id("dp").replaceAll("-", "_"),
     object: "dispute",
     amount: record.amountCents,
@@ -190,7 +179,7 @@ export async function checkoutWithBadSignature(ctx: SimContext, rng: Rng): Promi
   const pkg = pickPackage(ctx, rng);
   const key = rng.id("cs_forged").replaceAll("-", "_");
   const uid = rng.pick(ctx.world.fans).uid;
-  const event = stripeEvent(rng, "checkout.session.completed", {
+  const event = stripeEventOf(rng, "checkout.session.completed", {
     id: key,
     object: "checkout.session",
     mode: "payment",

@@ -14,6 +14,7 @@ import { SYSTEM_ACCOUNTS } from "../../src/wallet/accounts.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
+import { stripeEvent } from "../support/stripe-events.js";
 import type { TestUser } from "../support/users.js";
 import {
   assertConservation,
@@ -61,17 +62,6 @@ describe("payments: Stripe Checkout and webhook", () => {
 
   // --- webhook helpers -------------------------------------------------------------------------
 
-  const stripeEvent = (type: string, object: Record<string, unknown>, id = `evt_${randomUUID().replaceAll("-", "")}`) => ({
-    id,
-    object: "event",
-    api_version: STRIPE_API_VERSION,
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-    data: { object },
-  });
   type StripeEventBody = ReturnType<typeof stripeEvent>;
 
   const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
