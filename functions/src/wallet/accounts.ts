@@ -22,8 +22,10 @@ export const SYSTEM_ACCOUNTS = {
   mint: "system:mint",
   /** The platform's share of gifts, exchange fees, withdrawal fees. */
   platform: "system:platform",
-  /** Games: stakes in, payouts out. */
+  /** Games: the house's winnings (losing stakes, rake) in, nothing else out. */
   house: "system:house",
+  /** Games: stakes held while a round or hand is open; every settlement empties what it took in. */
+  gameEscrow: "system:game-escrow",
   /** Diamonds frozen by pending withdrawals, until paid out or refunded. */
   payable: "system:payable",
   /** Coins spent on gifts and diamonds paid out leave circulation here. */
