@@ -14,6 +14,15 @@ const registry: Record<string, string> = {
   deleteMyAccount: "./gdpr/callables.js",
   exportMyData: "./gdpr/callables.js",
   resumeAccountDeletions: "./gdpr/jobs.js",
+  // games: Greedy
+  getGreedyHouseDay: "./games/greedy/callables.js",
+  getGreedyOdds: "./games/greedy/callables.js",
+  listGreedyRounds: "./games/greedy/callables.js",
+  listMyGreedyBets: "./games/greedy/callables.js",
+  placeGreedyBet: "./games/greedy/callables.js",
+  startGreedy: "./games/greedy/callables.js",
+  greedyRoundTimer: "./games/greedy/jobs.js",
+  sweepGreedyRounds: "./games/greedy/jobs.js",
   // gifts
   sendGift: "./gifts/callables.js",
   // identity: sign-up/sign-in policy (blocking functions), devices, sessions, bans

@@ -81,6 +81,10 @@ export const Collections = {
   progression: "progression",
   /** gdprDeletions/{uid}: the account-deletion state machine. Server only. */
   gdprDeletions: "gdprDeletions",
+  /** gameRounds/{roundId}: Greedy rounds (games/greedy): phase, wheel, fairness record, totals, result, settlement. Public read. */
+  gameRounds: "gameRounds",
+  /** greedyGames/{roomId}: { currentRoundId, seq, running } — the Greedy game of a room. Public read. */
+  greedyGames: "greedyGames",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
@@ -121,6 +125,12 @@ export const Collections = {
   chatSenders: "senders",
   /** chatArchive/{venueKey}/actions/{id}: mutes, unmutes and deletions by hosts and moderators. */
   chatActions: "actions",
+  /** gameRounds/{roundId}/private/seed: { serverSeed } until the result reveals it. Server only. */
+  gameRoundPrivate: "private",
+  /** gameRounds/{roundId}/greedyStakes/{uid}: a player's stakes in the round, by item. Server only. */
+  greedyStakes: "greedyStakes",
+  /** gameRounds/{roundId}/greedyExposure/{itemId}_{n}: the reserved worst-case payout of an item, sharded. Server only. */
+  greedyExposure: "greedyExposure",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -96,6 +96,9 @@ export const RoomPaths = {
   inviteOf: (roomId: string, uid: string) => `rooms/${roomId}/invites/${uid}`,
   micMutes: (roomId: string) => `rooms/${roomId}/micMutes`,
   micMuteOf: (roomId: string, uid: string) => `rooms/${roomId}/micMutes/${uid}`,
+  /** The Greedy game of the room (games/greedy/mirror.ts): the current round and its live item totals. */
+  greedy: (roomId: string) => `rooms/${roomId}/greedy`,
+  greedyTotal: (roomId: string, itemId: string) => `rooms/${roomId}/greedy/totals/${itemId}`,
 } as const;
 
 /** App-wide paths of a user. */
