@@ -9,6 +9,7 @@ import { log } from "../../kernel/logger.js";
 import { parse } from "../../kernel/validation.js";
 import { advanceGreedyRound, sweepDueGreedyRounds } from "./rounds.js";
 import { GreedyTimerTaskSchema } from "./schema.js";
+import { settleGreedyRound } from "./settlement.js";
 import { scheduleGreedyTimer } from "./timers.js";
 
 const EARLY_WAIT_MS = 60_000;
@@ -33,6 +34,8 @@ export const greedyRoundTimer = onTaskDispatched(
       await new Promise((resolve) => setTimeout(resolve, Math.min(dueIn + TIMER_SLACK_MS, EARLY_WAIT_MS)));
       ({ outcome, round } = await advanceGreedyRound(roundId, Date.now()));
     }
+    // Paid as soon as the result is known; the sweep settles any round this misses.
+    if (outcome === "advanced" && round?.phase === "result") await settleGreedyRound(roundId);
     if (outcome === "not-due" && round?.nextActionAt != null && round.nextActionAt > Date.now()) {
       await scheduleGreedyTimer(roundId, round.phase, round.nextActionAt, { named: false });
     }

@@ -12,7 +12,7 @@
 import type { Transaction } from "firebase-admin/firestore";
 import { db, rtdb } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
-import { fail } from "../../kernel/errors.js";
+import { refuse } from "../../kernel/errors.js";
 import { log } from "../../kernel/logger.js";
 import { forEachLimited } from "../../kernel/pool.js";
 import { runTransaction } from "../../kernel/transactions.js";
@@ -21,7 +21,7 @@ import { combineClientSeeds, FAIRNESS_ALGORITHM, newServerSeed, OutcomeStream } 
 import { greedyOutcome } from "../fairness/outcomes.js";
 import { type GreedyConfig, greedyConfig } from "./config.js";
 import { mirrorRound } from "./mirror.js";
-import type { GreedyRound, StartGreedyResponse } from "./schema.js";
+import type { GreedyRefusal, GreedyRound, StartGreedyResponse } from "./schema.js";
 import { settleGreedyRound } from "./settlement.js";
 import { gameRef, readGame, readRound, readStake, roundIdFor, roundRef, seedRef } from "./store.js";
 import { scheduleGreedyTimer } from "./timers.js";
@@ -88,7 +88,7 @@ async function afterCommit(round: GreedyRound, options: { stopped?: boolean } = 
  * room may start it; it also starts on the first bet after it stopped.
  */
 export async function startGreedy(uid: string, roomId: string, now = Date.now()): Promise<StartGreedyResponse> {
-  if (!(await isRoomMember(roomId, uid))) fail("failed-precondition", "Enter the room first.", { reason: "not-in-room" });
+  if (!(await isRoomMember(roomId, uid))) refuse<GreedyRefusal>("failed-precondition", "not-in-room", "Enter the room first.");
   const config = await greedyConfig();
   const { round, started } = await runTransaction(async (tx) => {
     const game = readGame(await tx.get(gameRef(roomId)), roomId);
@@ -187,8 +187,6 @@ export async function advanceGreedyRound(roundId: string, now = Date.now()): Pro
   });
 
   if (result.outcome === "advanced" && result.round) {
-    // Paid as soon as the result is known; the sweep settles any round this misses.
-    if (result.round.phase === "result") await settleGreedyRound(roundId, now);
     if (result.next) await afterCommit(result.next);
     else await afterCommit(result.round, { stopped: result.round.phase === "finished" });
     if (result.round.phase === "finished" && !result.next) log.info("Greedy stopped: nobody in the room", { roomId: result.round.roomId });
@@ -216,7 +214,9 @@ export async function sweepDueGreedyRounds(now = Date.now()): Promise<GreedySwee
   const summary: GreedySweepSummary = { due: due.size + unsettled.size, advanced: 0, settled: 0, failures: 0 };
   await forEachLimited(due.docs, SWEEP_CONCURRENCY, async (doc) => {
     try {
-      if ((await advanceGreedyRound(doc.id, now)).outcome === "advanced") summary.advanced++;
+      const { outcome, round } = await advanceGreedyRound(doc.id, now);
+      if (outcome === "advanced") summary.advanced++;
+      if (round?.phase === "result" && (await settleGreedyRound(doc.id, now)).status === "settled") summary.settled++;
     } catch (err) {
       summary.failures++;
       log.error("Greedy sweep could not advance a round", { roundId: doc.id, error: String(err) });
