@@ -29,8 +29,7 @@ import { exposureRef, gameRef, readGame, readRound, readStake, roundRef, stakeRe
 const reservedOn = (shard: DocumentSnapshot): number => (typeof shard.get("reserved") === "number" ? (shard.get("reserved") as number) : 0);
 
 export async function placeGreedyBet(caller: Caller, request: PlaceGreedyBetRequest): Promise<PlaceGreedyBetResponse> {
-  const { roomId, roundId, itemId, chip, requestId } = request;
-  const account = userAccount(caller.uid);
+  const { roomId, itemId, chip } = request;
   if (!(await isRoomMember(roomId, caller.uid))) refuse<GreedyRefusal>("failed-precondition", "not-in-room", "Enter the room first.");
 
   const game = readGame(await gameRef(roomId).get(), roomId);
@@ -40,22 +39,31 @@ export async function placeGreedyBet(caller: Caller, request: PlaceGreedyBetRequ
     refuse<GreedyRefusal>("failed-precondition", "betting-closed", "A new round has just opened: bet on it.", { currentRoundId: started.roundId });
   }
 
-  const outcome = await postLedgerTransaction<PlaceGreedyBetResponse>(
-    { type: "game.bet", owner: caller.uid, key: requestId, payload: { game: "greedy", roomId, roundId, itemId, chip } },
+  const outcome = await postGreedyBet(caller.uid, request, game.currentRoundId);
+  if (!outcome.replayed) await incrementLiveTotal(roomId, itemId, chip);
+  return { ...outcome.result, transactionId: outcome.transactionId };
+}
+
+/** The bet's ledger transaction: the window, chip, item, per-user and exposure checks, the stake and reservation writes. */
+export async function postGreedyBet(uid: string, request: PlaceGreedyBetRequest, currentRoundId: string | null = null) {
+  const { roomId, roundId, itemId, chip, requestId } = request;
+  const account = userAccount(uid);
+  return postLedgerTransaction<PlaceGreedyBetResponse>(
+    { type: "game.bet", owner: uid, key: requestId, payload: { game: "greedy", roomId, roundId, itemId, chip } },
     async (ctx) => {
       const now = Date.now();
       const round = readRound(await ctx.get(roundRef(roundId)));
       if (!round) return fail("not-found", "No such round.");
       if (round.roomId !== roomId) refuse<GreedyRefusal>("invalid-argument", "round-mismatch", "This round belongs to another room.");
       if (round.phase !== "betting" || now >= round.bettingEndsAt) {
-        refuse<GreedyRefusal>("failed-precondition", "betting-closed", "Betting on this round has closed.", { currentRoundId: game.currentRoundId });
+        refuse<GreedyRefusal>("failed-precondition", "betting-closed", "Betting on this round has closed.", { currentRoundId });
       }
       const item = round.items.find((candidate) => candidate.id === itemId);
       if (!item) return refuse<GreedyRefusal>("invalid-argument", "unknown-item", "No such item on this wheel.");
       if (!round.chips.includes(chip))
         refuse<GreedyRefusal>("invalid-argument", "invalid-chip", "Bets use the round's chip values.", { chips: round.chips });
 
-      const stake = readStake(await ctx.get(stakeRef(roundId, caller.uid)));
+      const stake = readStake(await ctx.get(stakeRef(roundId, uid)));
       const staked = stake?.total ?? 0;
       if (staked + chip > round.maxStakePerUser) {
         refuse<GreedyRefusal>("failed-precondition", "user-round-limit", "That would exceed the per-round stake limit.", {
@@ -63,7 +71,7 @@ export async function placeGreedyBet(caller: Caller, request: PlaceGreedyBetRequ
           staked,
         });
       }
-      // TODO(limits): assertMayStake(ctx.tx, caller.uid, chip, now) once games/limits lands (daily loss limit, self-exclusion).
+      // TODO(limits): assertMayStake(ctx.tx, uid, chip, now) once games/limits lands (daily loss limit, self-exclusion).
 
       const worstCase = chip * item.multiplier;
       const shardCap = Math.floor(round.exposureCapPerItem / EXPOSURE_SHARDS);
@@ -90,8 +98,8 @@ export async function placeGreedyBet(caller: Caller, request: PlaceGreedyBetRequ
         meta: { game: "greedy", roomId, roundId, itemId, chip },
         result: { roundId, itemId, chip, myStakes, transactionId: "" },
         writes: (tx) => {
-          tx.set(stakeRef(roundId, caller.uid), {
-            uid: caller.uid,
+          tx.set(stakeRef(roundId, uid), {
+            uid,
             roundId,
             roomId,
             byItem,
@@ -108,6 +116,4 @@ export async function placeGreedyBet(caller: Caller, request: PlaceGreedyBetRequ
       };
     },
   );
-  if (!outcome.replayed) await incrementLiveTotal(roomId, itemId, chip);
-  return { ...outcome.result, transactionId: outcome.transactionId };
 }

@@ -83,14 +83,10 @@ async function afterCommit(round: GreedyRound, options: { stopped?: boolean } = 
   if (round.nextActionAt !== null) await scheduleGreedyTimer(round.id, round.phase, round.nextActionAt);
 }
 
-/**
- * Starts the room's game unless a round is already running (then returns that round). Anyone in the
- * room may start it; it also starts on the first bet after it stopped.
- */
-export async function startGreedy(uid: string, roomId: string, now = Date.now()): Promise<StartGreedyResponse> {
-  if (!(await isRoomMember(roomId, uid))) refuse<GreedyRefusal>("failed-precondition", "not-in-room", "Enter the room first.");
+/** Opens the room's next round unless one is running (then returns that one); no mirror, no timer. */
+export async function openGreedyRound(roomId: string, now = Date.now()): Promise<{ round: GreedyRound; started: boolean }> {
   const config = await greedyConfig();
-  const { round, started } = await runTransaction(async (tx) => {
+  return runTransaction(async (tx) => {
     const game = readGame(await tx.get(gameRef(roomId)), roomId);
     if (game.running && game.currentRoundId) {
       const current = readRound(await tx.get(roundRef(game.currentRoundId)));
@@ -98,6 +94,15 @@ export async function startGreedy(uid: string, roomId: string, now = Date.now())
     }
     return { round: openRoundIn(tx, roomId, game.seq + 1, config, now), started: true };
   });
+}
+
+/**
+ * Starts the room's game unless a round is already running (then returns that round). Anyone in the
+ * room may start it; it also starts on the first bet after it stopped.
+ */
+export async function startGreedy(uid: string, roomId: string, now = Date.now()): Promise<StartGreedyResponse> {
+  if (!(await isRoomMember(roomId, uid))) refuse<GreedyRefusal>("failed-precondition", "not-in-room", "Enter the room first.");
+  const { round, started } = await openGreedyRound(roomId, now);
   if (started) await afterCommit(round);
   return { roundId: round.id, phase: round.phase, bettingEndsAt: round.bettingEndsAt, commitment: round.fairness.commitment, started };
 }
@@ -120,15 +125,25 @@ export interface AdvanceResult {
   next: GreedyRound | null;
 }
 
-/** Moves the round one phase on if its deadline has passed by `now`. */
+/** Moves the round one phase on if its deadline has passed by `now`, then mirrors it and sets its timer. */
 export async function advanceGreedyRound(roundId: string, now = Date.now()): Promise<AdvanceResult> {
   const current = readRound(await roundRef(roundId).get());
   if (!current) return { outcome: "missing", round: null, next: null };
-  // Read outside the transaction: presence and configuration are inputs, not state this round owns.
+  // Read outside the transaction: presence is an input, not state this round owns.
   const occupied = current.phase === "result" ? await roomOccupied(current.roomId) : false;
-  const config = current.phase === "result" && occupied ? await greedyConfig() : null;
+  const result = await transitionGreedyRound(roundId, now, { occupied });
+  if (result.outcome === "advanced" && result.round) {
+    if (result.next) await afterCommit(result.next);
+    else await afterCommit(result.round, { stopped: result.round.phase === "finished" });
+    if (result.round.phase === "finished" && !result.next) log.info("Greedy stopped: nobody in the room", { roomId: result.round.roomId });
+  }
+  return result;
+}
 
-  const result = await runTransaction(async (tx): Promise<AdvanceResult> => {
+/** The transition itself, one transaction; `occupied` says whether finishing opens the next round. */
+export async function transitionGreedyRound(roundId: string, now: number, options: { occupied: boolean }): Promise<AdvanceResult> {
+  const config = options.occupied ? await greedyConfig() : null;
+  return runTransaction(async (tx): Promise<AdvanceResult> => {
     const round = readRound(await tx.get(roundRef(roundId)));
     if (!round) return { outcome: "missing", round: null, next: null };
     if (round.phase === "finished") return { outcome: "finished", round, next: null };
@@ -185,13 +200,6 @@ export async function advanceGreedyRound(roundId: string, now = Date.now()): Pro
     tx.update(roundRef(roundId), { phase: "finished", nextActionAt: null, finishedAt: now });
     return { outcome: "advanced", round: finished, next };
   });
-
-  if (result.outcome === "advanced" && result.round) {
-    if (result.next) await afterCommit(result.next);
-    else await afterCommit(result.round, { stopped: result.round.phase === "finished" });
-    if (result.round.phase === "finished" && !result.next) log.info("Greedy stopped: nobody in the room", { roomId: result.round.roomId });
-  }
-  return result;
 }
 
 const SWEEP_BATCH = 200;
