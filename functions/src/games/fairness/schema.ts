@@ -25,6 +25,21 @@ export {
  * `hands` (string[][], the hands in dealing order, dealHands(dealDeck(stream), players)).
  */
 
+/** details.reason of the fairness refusals. */
+export const FairnessRefusalSchema = z.enum(["not-revealed"]);
+export type FairnessRefusal = z.infer<typeof FairnessRefusalSchema>;
+
+// ---------- setGameClientSeed ----------
+
+/** 1–64 printable ASCII characters (space to ~): no newline, so the sorted, newline-joined combination is unambiguous. */
+export const ClientSeedSchema = z.string().regex(/^[\x20-\x7e]{1,64}$/, "1 to 64 printable ASCII characters");
+
+export const SetGameClientSeedRequestSchema = z.object({ clientSeed: ClientSeedSchema }).strict();
+export type SetGameClientSeedRequest = z.infer<typeof SetGameClientSeedRequestSchema>;
+export interface SetGameClientSeedResponse {
+  clientSeed: string;
+}
+
 // ---------- verifyRound ----------
 
 export const VerifyRoundRequestSchema = z.object({ game: GameNameSchema, roundId: KeySafeIdSchema }).strict();
