@@ -13,9 +13,11 @@ export type GameName = z.infer<typeof GameNameSchema>;
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters");
 
 /**
- * The `fairness` field of gameRounds/{roundId} and gameHands/{handId}. commitment is set before betting
- * opens (before the deal); clientSeed and nonce when betting closes (at the deal); serverSeed and
- * revealedAt (epoch ms) once the round or hand is over, null until then.
+ * The `fairness` field of gameRounds/{roundId} and gameHands/{handId}, as published once revealed.
+ * commitment is stored before betting opens (before the deal), clientSeed (roundClientSeed of the
+ * participants) and nonce when betting closes (at the deal; clientSeed null until then), serverSeed and
+ * revealedAt once the round or hand is over (null until then; stored as a Timestamp, epoch ms here). The
+ * secret seed itself waits in a server-only document until the reveal.
  */
 export const FairnessRecordSchema = z.object({
   algorithm: z.literal(FAIRNESS_ALGORITHM),

@@ -10,6 +10,11 @@ function revealedAtMillis(value: unknown): number | null {
   return typeof value === "number" ? value : millisOf(value);
 }
 
+/** Firestore stores no arrays of arrays: a hand is stored as { cards, ...the game's own fields }. */
+function handsOf(value: unknown): unknown {
+  return Array.isArray(value) ? value.map((hand) => (hand as { cards?: unknown } | null)?.cards) : value;
+}
+
 export async function verifyRound(request: VerifyRoundRequest): Promise<VerifyRoundResponse> {
   const snapshot = await publicRoundRef(request.game, request.roundId).get();
   if (!snapshot.exists) fail("not-found", `No ${request.game} round ${request.roundId}.`);
@@ -18,7 +23,7 @@ export async function verifyRound(request: VerifyRoundRequest): Promise<VerifyRo
   if (typeof fairness.serverSeed !== "string") {
     refuse<FairnessRefusal>("failed-precondition", "not-revealed", "The server seed is revealed once the round is over.");
   }
-  const outcomeFields = request.game === "greedy" ? { weights: data.weights, winningIndex: data.winningIndex } : { hands: data.hands };
+  const outcomeFields = request.game === "greedy" ? { weights: data.weights, winningIndex: data.winningIndex } : { hands: handsOf(data.hands) };
   const parsed = PublicRoundRecordSchema.safeParse({
     game: request.game,
     id: snapshot.id,

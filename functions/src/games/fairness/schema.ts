@@ -22,7 +22,8 @@ export {
  * Where verifyRound reads the public record. gameRounds/{roundId} (Greedy) holds `fairness`
  * (FairnessRecord), `weights` (the round's published item weights, number[]) and `winningIndex`
  * (number, null until drawn); gameHands/{handId} (Teen Patti) holds `fairness` and, once revealed,
- * `hands` (string[][], the hands in dealing order, dealHands(dealDeck(stream), players)).
+ * `hands`: one { cards: string[3], ... } per player in dealing order (dealHands(dealDeck(stream), players);
+ * Firestore stores no arrays of arrays, so each hand is a map, free to carry the game's own fields).
  */
 
 /** details.reason of the fairness refusals. */
