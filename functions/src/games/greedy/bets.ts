@@ -19,6 +19,7 @@ import { fail, refuse } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { postLedgerTransaction } from "../../wallet/ledger.js";
+import { assertMayStake, gameDay, recordGameResult } from "../limits/limits.js";
 import { EXPOSURE_SHARDS } from "./config.js";
 import { incrementLiveTotal } from "./mirror.js";
 import { isRoomMember, startGreedy } from "./rounds.js";
@@ -71,7 +72,7 @@ export async function postGreedyBet(uid: string, request: PlaceGreedyBetRequest,
           staked,
         });
       }
-      // TODO(limits): assertMayStake(ctx.tx, uid, chip, now) once games/limits lands (daily loss limit, self-exclusion).
+      await assertMayStake(ctx.tx, uid, chip, now);
 
       const worstCase = chip * item.multiplier;
       const shardCap = Math.floor(round.exposureCapPerItem / EXPOSURE_SHARDS);
@@ -98,6 +99,7 @@ export async function postGreedyBet(uid: string, request: PlaceGreedyBetRequest,
         meta: { game: "greedy", roomId, roundId, itemId, chip },
         result: { roundId, itemId, chip, myStakes, transactionId: "" },
         writes: (tx) => {
+          recordGameResult(tx, uid, -chip, gameDay(now));
           tx.set(stakeRef(roundId, uid), {
             uid,
             roundId,

@@ -17,7 +17,8 @@ import { log } from "../../kernel/logger.js";
 import { forEachLimited } from "../../kernel/pool.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { VenuePaths } from "../../venues/paths.js";
-import { combineClientSeeds, FAIRNESS_ALGORITHM, newServerSeed, OutcomeStream } from "../fairness/fairness.js";
+import { roundClientSeed } from "../fairness/client-seeds.js";
+import { FAIRNESS_ALGORITHM, newServerSeed, OutcomeStream } from "../fairness/fairness.js";
 import { greedyOutcome } from "../fairness/outcomes.js";
 import { type GreedyConfig, greedyConfig } from "./config.js";
 import { mirrorRound } from "./mirror.js";
@@ -107,15 +108,6 @@ export async function startGreedy(uid: string, roomId: string, now = Date.now())
   return { roundId: round.id, phase: round.phase, bettingEndsAt: round.bettingEndsAt, commitment: round.fairness.commitment, started };
 }
 
-/**
- * The round's client seed: the participants' uids (sorted and hashed by combineClientSeeds), which
- * the server cannot choose once betting has closed.
- * TODO(fairness): combineClientSeeds(await clientSeedsOf(uids)) once games/fairness provides the players' own seeds.
- */
-function roundClientSeed(uids: string[]): string {
-  return combineClientSeeds(uids);
-}
-
 export type AdvanceOutcome = "advanced" | "not-due" | "finished" | "missing";
 
 export interface AdvanceResult {
@@ -164,7 +156,7 @@ export async function transitionGreedyRound(roundId: string, now: number, option
         phase: "spinning",
         totals,
         participants: uids.length,
-        fairness: { ...round.fairness, clientSeed: roundClientSeed(uids) },
+        fairness: { ...round.fairness, clientSeed: await roundClientSeed(uids, tx) },
         spinEndsAt,
         resultEndsAt: Math.max(round.resultEndsAt, spinEndsAt + (round.resultEndsAt - round.spinEndsAt)),
         nextActionAt: spinEndsAt,

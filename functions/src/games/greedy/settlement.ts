@@ -10,15 +10,17 @@
  * written last, in a transaction that writes it only if it is absent.
  *
  * Batched: one ledger transaction pays up to PAYOUT_BATCH winners (each winner's wallet is one read and
- * one write, well inside Firestore's 500 writes per commit), so a round's settlement takes
+ * one write, and one write to its daily-loss counter: well inside Firestore's 500 writes per commit), so a round's settlement takes
  * ceil(winners / PAYOUT_BATCH) + 2 commits however many bets it had.
  */
 
+import type { Transaction } from "firebase-admin/firestore";
 import { Collections } from "../../kernel/collections.js";
 import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { type EntryInput, postLedgerTransaction } from "../../wallet/ledger.js";
+import { gameDay, recordGameResult } from "../limits/limits.js";
 import type { GreedyRound, GreedySettlement } from "./schema.js";
 import { readRound, readStake, roundRef, type StakeRecord } from "./store.js";
 
@@ -27,7 +29,8 @@ export const PAYOUT_BATCH = 200;
 
 export interface SettlementPlan {
   stakes: number;
-  payouts: { uid: string; coins: number }[];
+  /** placedAt: when the winner's first bet of the round was placed (their loss-limit day). */
+  payouts: { uid: string; coins: number; placedAt: number }[];
   house: number;
 }
 
@@ -40,7 +43,7 @@ export function planSettlement(round: Pick<GreedyRound, "items" | "winningIndex"
   for (const stake of stakes) {
     total += stake.total;
     const onWinner = stake.byItem[winner.id] ?? 0;
-    if (onWinner > 0) payouts.push({ uid: stake.uid, coins: onWinner * winner.multiplier });
+    if (onWinner > 0) payouts.push({ uid: stake.uid, coins: onWinner * winner.multiplier, placedAt: stake.placedAt });
   }
   payouts.sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
   const paid = payouts.reduce((sum, payout) => sum + payout.coins, 0);
@@ -69,10 +72,10 @@ export async function settleGreedyRound(roundId: string, now = Date.now()): Prom
   const plan = planSettlement(round, stakes);
   let commits = 0;
 
-  const post = async (key: string, entries: EntryInput[], meta: Record<string, unknown>) => {
+  const post = async (key: string, entries: EntryInput[], meta: Record<string, unknown>, writes?: (tx: Transaction) => void) => {
     const posted = await postLedgerTransaction(
       { type: "game.payout", owner: SETTLER, key: `${roundId}:${key}`, payload: { roundId, key }, actor: SETTLER },
-      async () => ({ entries, meta: { game: "greedy", roundId, roomId: round.roomId, ...meta }, result: null }),
+      async () => ({ entries, meta: { game: "greedy", roundId, roomId: round.roomId, ...meta }, result: null, writes }),
     );
     if (!posted.replayed) commits++;
   };
@@ -99,6 +102,10 @@ export async function settleGreedyRound(roundId: string, now = Date.now()): Prom
         ...winners.map((winner): EntryInput => ({ account: userAccount(winner.uid), currency: "coins", amount: winner.coins })),
       ],
       { kind: "payout", batch, winners: winners.length },
+      // Payouts count back against the daily loss of the day the stake was placed.
+      (tx) => {
+        for (const winner of winners) recordGameResult(tx, winner.uid, winner.coins, gameDay(winner.placedAt));
+      },
     );
   }
 

@@ -84,8 +84,8 @@ describe("games greedy: who a round pays (unit)", () => {
     const plan = planSettlement(round, [stake("b", { steak: 100, carrot: 10 }), stake("a", { steak: 10 }), stake("c", { corn: 1_000 })]);
     assert.equal(plan.stakes, 1_120);
     assert.deepEqual(plan.payouts, [
-      { uid: "a", coins: 450 },
-      { uid: "b", coins: 4_500 },
+      { uid: "a", coins: 450, placedAt: 0 },
+      { uid: "b", coins: 4_500, placedAt: 0 },
     ]);
     assert.equal(plan.house, 1_120 - 4_950);
   });
