@@ -175,6 +175,42 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       );
     }
 
+    if (found) {
+      // Greedy in the demo room: Mia (a demo viewer with coins) enters, starts the game if it is not running,
+      // bets one chip in an open betting window, and the timers decide and settle the round.
+      const mia = await signInWithPassword(endpoints.auth, "mia@demo.live", "demo-password");
+      await callOverHttp(endpoints, "enterRoom", { roomId: DEMO_ROOM_ID, visitId: `smoke-greedy-${Date.now()}` }, mia.idToken);
+      let bet: CallableReply | null = null;
+      for (let attempt = 0; attempt < 40 && bet?.status !== 200; attempt++) {
+        const round = (await callOverHttp(endpoints, "startGreedy", { roomId: DEMO_ROOM_ID }, mia.idToken)).result as
+          | { roundId: string; phase: string; bettingEndsAt: number }
+          | undefined;
+        if (round?.phase === "betting" && round.bettingEndsAt - Date.now() > 1_500) {
+          const request = { roomId: DEMO_ROOM_ID, roundId: round.roundId, itemId: "corn", chip: 10, requestId: `smoke-greedy-${Date.now()}` };
+          bet = await callOverHttp(endpoints, "placeGreedyBet", request, mia.idToken);
+        }
+        if (bet?.status !== 200) await sleep(1_000);
+      }
+      const roundId = bet?.result?.roundId as string | undefined;
+      check("Mia bets on Greedy in the demo room (placeGreedyBet over HTTP)", bet?.status === 200 && !!roundId, JSON.stringify(bet));
+      let settled: FirebaseFirestore.DocumentData | undefined;
+      for (let i = 0; i < 60 && roundId && !settled?.settlement; i++) {
+        await sleep(500);
+        settled = (await firestore.doc(`gameRounds/${roundId}`).get()).data();
+      }
+      const ledger = roundId ? await firestore.collection("ledger").where("meta.roundId", "==", roundId).get() : null;
+      const escrow = (ledger?.docs ?? [])
+        .flatMap((doc) => doc.get("entries") as { account: string; amount: number }[])
+        .filter((entry) => entry.account === "system:game-escrow")
+        .reduce((sum, entry) => sum + entry.amount, 0);
+      check(
+        "the round's timers decide it, reveal its seed and settle it: the round's escrow is emptied",
+        !!settled?.settlement && typeof settled?.fairness?.serverSeed === "string" && escrow === 0,
+        JSON.stringify({ phase: settled?.phase, settlement: settled?.settlement, escrow }),
+      );
+      await callOverHttp(endpoints, "leaveRoom", { roomId: DEMO_ROOM_ID }, mia.idToken);
+    }
+
     const reconciliation = await callOverHttp(endpoints, "runReconciliation", null, adminUser.idToken);
     check(
       "the demo world's ledger reconciles (every wallet equals its entries, every currency sums to zero)",
