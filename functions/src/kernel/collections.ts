@@ -81,6 +81,12 @@ export const Collections = {
   progression: "progression",
   /** gdprDeletions/{uid}: the account-deletion state machine. Server only. */
   gdprDeletions: "gdprDeletions",
+  /** gamePlayers/{uid}: a player's game settings: client seed, daily loss limit (and a pending raise), self-exclusion. Owner reads via getGameLimits; server only. */
+  gamePlayers: "gamePlayers",
+  /** gameRounds/{roundId}: Greedy rounds, public: fairness record (seed revealed after the round), weights, result, totals. */
+  gameRounds: "gameRounds",
+  /** gameHands/{handId}: Teen Patti hands, public once over: fairness record (seed revealed after the hand), hands dealt at a show. */
+  gameHands: "gameHands",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
@@ -115,6 +121,8 @@ export const Collections = {
   roomGiftShards: "giftShards",
   /** rooms/{roomId}/visits/{uid}_{visitId}: paid visits. */
   roomVisits: "visits",
+  /** gamePlayers/{uid}/lossDays/{yyyy-mm-dd}: { netLoss } the player's game stakes minus payouts that UTC day (blind increments); expiresAt for TTL. */
+  gameLossDays: "lossDays",
   /** chatArchive/{venueKey}/messages/{id}: { uid, venueKey, text, createdAt, moderation } (personal data). */
   chatMessages: "messages",
   /** chatArchive/{venueKey}/senders/{uid}: auto-mute memory. */
