@@ -25,7 +25,7 @@ function run(label: string, command: string, args: string[], cwd = ROOT): boolea
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
 
 export function buildFunctions(): boolean {
-  return run("build functions (tsc)", bin("tsc"), ["-p", join(ROOT, "functions", "tsconfig.json")]);
+  return run("build functions (one bundle per entry module)", bin("tsx"), [join(ROOT, "functions", "scripts", "build.ts")]);
 }
 
 function printEndpoints(stack: Stack) {
