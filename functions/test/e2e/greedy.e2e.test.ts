@@ -60,7 +60,8 @@ describe("e2e: Greedy over HTTP, timed by the Cloud Tasks emulator", function ()
       { roomId: room.id, roundId: started.roundId, itemId: "corn", chip: 10, requestId: randomUUID() },
       fan.idToken,
     );
-    assert.equal(late.status, 400, JSON.stringify(late));
+    assert.equal(late.error?.status, "FAILED_PRECONDITION", JSON.stringify(late));
+    assert.equal((late.error as { details?: { reason?: string } } | undefined)?.details?.reason, "betting-closed");
 
     const round = await waitUntil(
       "the timer tasks decide, settle and finish the round",

@@ -10,6 +10,7 @@ import {
 } from "../../../src/games/greedy/callables.js";
 import { EXPOSURE_SHARDS } from "../../../src/games/greedy/config.js";
 import { roundRef } from "../../../src/games/greedy/store.js";
+import { getGameLimits, selfExcludeFromGames } from "../../../src/games/limits/limits.js";
 import { db, rtdb } from "../../../src/kernel/app.js";
 import { RoomPaths } from "../../../src/venues/paths.js";
 import { userAccount } from "../../../src/wallet/accounts.js";
@@ -25,6 +26,7 @@ describe("games greedy: bets", function () {
   useCleanStack();
 
   const ROOM = "room-greedy";
+  const callerOf = (user: TestUser) => ({ uid: user.uid, roles: [], claims: {} });
 
   it("a bet moves the chip from the player to the game escrow once, records the stake and the live total", async () => {
     const player = await makePlayer(ROOM, 5_000);
@@ -77,6 +79,17 @@ describe("games greedy: bets", function () {
     const over = await expectHttpsError(bet(player, { roomId: ROOM, roundId, itemId: "fish", chip: 10 }), "failed-precondition");
     assert.equal(reasonOf(over), "user-round-limit");
     assert.equal((await ledgerTotals("game.bet")).count, 1);
+  });
+
+  it("refuses a bet the player's responsible limits do not allow (self-exclusion), and counts allowed stakes as today's loss", async () => {
+    const [player, excluded] = await makePlayers(ROOM, 2, 5_000);
+    const { roundId } = await start(player as TestUser, ROOM);
+    await bet(player as TestUser, { roomId: ROOM, roundId, itemId: "corn", chip: 100 });
+    assert.equal((await getGameLimits(callerOf(player as TestUser))).netLossToday, 100);
+    await selfExcludeFromGames(callerOf(excluded as TestUser), { days: 1 });
+    const refused = await expectHttpsError(bet(excluded as TestUser, { roomId: ROOM, roundId, itemId: "corn", chip: 100 }), "failed-precondition");
+    assert.equal(reasonOf(refused), "self-excluded");
+    assert.equal((await readBalances(userAccount((excluded as TestUser).uid))).coins, 5_000);
   });
 
   it("refuses a bet that would push an item's worst-case payout over the exposure cap, never over-reserving", async () => {

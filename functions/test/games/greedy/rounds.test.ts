@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { combineClientSeeds, commitmentOf, OutcomeStream } from "../../../src/games/fairness/fairness.js";
 import { greedyOutcome } from "../../../src/games/fairness/outcomes.js";
+import { houseDay } from "../../../src/games/greedy/history.js";
 import { advanceGreedyRound, sweepDueGreedyRounds } from "../../../src/games/greedy/rounds.js";
 import type { GreedyMirror, GreedyRound } from "../../../src/games/greedy/schema.js";
 import { settleGreedyRound } from "../../../src/games/greedy/settlement.js";
@@ -90,6 +91,8 @@ describe("games greedy: rounds and settlement", function () {
     assert.equal(await escrowOfRound(started.roundId), 0, "the round's escrow entries sum to zero");
     assert.equal((await ledgerTotals()).of(SYSTEM_ACCOUNTS.house, "coins"), settled.settlement?.house);
     await assertConservation(players.map((player) => userAccount(player.uid)));
+    const today = await houseDay({ day: new Date().toISOString().slice(0, 10) });
+    assert.equal(today.net, settled.settlement?.house, "the house's day from the ledger");
 
     const finished = await advanceGreedyRound(started.roundId, decided.resultEndsAt);
     assert.equal(finished.round?.phase, "finished");
