@@ -27,7 +27,7 @@ describe("e2e: Greedy over HTTP, timed by the Cloud Tasks emulator", function ()
   const stack = useStackAdmin();
 
   it("bets in the window, the timers run the round to its result, the winners are paid once and the round verifies", async () => {
-    await stack.firestore.doc("config/games").set({ greedy: { bettingSeconds: 10, spinSeconds: 1, resultSeconds: 1 } });
+    await stack.firestore.doc("config/games").set({ greedy: { bettingSeconds: 10, spinSeconds: 3, resultSeconds: 3 } });
     const [owner, fan, admin] = await Promise.all([signUp(stack, "owner"), signUp(stack, "fan"), signUp(stack, "admin", { roles: ["admin"] })]);
     const { room } = await callOk<{ room: { id: string } }>("createRoom", { name: "Wheel night", requestId: randomUUID() }, owner);
     await callOk("enterRoom", { roomId: room.id, visitId: randomUUID() }, fan);
@@ -47,8 +47,6 @@ describe("e2e: Greedy over HTTP, timed by the Cloud Tasks emulator", function ()
       );
       assert.equal(placed.itemId, itemId);
     }
-    // The room empties: this round is its last, so the timers stop after it.
-    await stack.db.ref(VenuePaths.members({ type: "room", id: room.id })).remove();
 
     const spinning = await waitUntil("the timer task closes betting", async () => {
       const phase = (await stack.firestore.doc(`gameRounds/${started.roundId}`).get()).get("phase");
@@ -62,6 +60,8 @@ describe("e2e: Greedy over HTTP, timed by the Cloud Tasks emulator", function ()
     );
     assert.equal(late.error?.status, "FAILED_PRECONDITION", JSON.stringify(late));
     assert.equal((late.error as { details?: { reason?: string } } | undefined)?.details?.reason, "betting-closed");
+    // The room empties: this round is its last, so the timers stop after it.
+    await stack.db.ref(VenuePaths.members({ type: "room", id: room.id })).remove();
 
     const round = await waitUntil(
       "the timer tasks decide, settle and finish the round",
