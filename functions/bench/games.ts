@@ -9,6 +9,10 @@
  * entries sum to zero, every currency balances over the ledger, and each player's wallet equals its
  * ledger entries and its stake and payout. Exits non-zero if a check fails.
  *
+ * Then the exposure cap under contention: BENCH_HOT_BETS bets on one item of a fresh round, placed by the
+ * real bet (the item's worst case reserved on one of EXPOSURE_SHARDS shards) and by a naive variant that keeps the item's
+ * reserved total in one document every bet reads and rewrites; prints bets/s of both.
+ *
  * What runs is the bet's ledger transaction (postGreedyBet, without the room-presence check and the live
  * RTDB totals: no RTDB here), the round's transitions without their mirror and timer, and the settlement.
  *
@@ -19,12 +23,14 @@ import { cpus, loadavg } from "node:os";
 import { startFirestore } from "../../devstack/src/firestore.js";
 import { ensureFirestoreJar, ensureJava } from "../../devstack/src/system.js";
 import { postGreedyBet } from "../src/games/greedy/bets.js";
+import { EXPOSURE_SHARDS } from "../src/games/greedy/config.js";
 import { openGreedyRound, transitionGreedyRound } from "../src/games/greedy/rounds.js";
 import type { GreedyRound } from "../src/games/greedy/schema.js";
 import { PAYOUT_BATCH, settleGreedyRound } from "../src/games/greedy/settlement.js";
-import { readRound, roundRef } from "../src/games/greedy/store.js";
+import { exposureRef, readRound, roundRef, stakeRef } from "../src/games/greedy/store.js";
 import { db } from "../src/kernel/app.js";
 import { Collections } from "../src/kernel/collections.js";
+import { fail } from "../src/kernel/errors.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../src/wallet/accounts.js";
 import { postLedgerTransaction, readBalances } from "../src/wallet/ledger.js";
 
@@ -36,6 +42,10 @@ const COINS = 1_000;
 const ROOM = "bench-room";
 const ITEMS = ["carrot", "corn", "tomato", "cabbage", "fish", "shrimp", "chicken", "steak"];
 const TARGET_RATIO = 0.05;
+const HOT_BETS = envInt("BENCH_HOT_BETS", 150);
+/** The single-document variant is slow enough that fewer bets measure it inside one betting window. */
+const NAIVE_HOT_BETS = envInt("BENCH_NAIVE_HOT_BETS", 40);
+const HOT_ITEM = "steak";
 
 function envInt(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -68,6 +78,33 @@ const player = (n: number) => `bench-player-${n}`;
 
 async function roundOf(roundId: string): Promise<GreedyRound> {
   return readRound(await roundRef(roundId).get()) as GreedyRound;
+}
+
+/** The design not taken: the item's reserved worst case in one document, read and rewritten by every bet on it. */
+async function naiveBet(roundId: string, uid: string, requestId: string): Promise<void> {
+  const chip = 10;
+  const totalRef = exposureRef(roundId, HOT_ITEM, -1);
+  await postLedgerTransaction({ type: "game.bet", owner: uid, key: requestId, payload: { roundId } }, async (ctx) => {
+    const round = readRound(await ctx.get(roundRef(roundId))) as GreedyRound;
+    if (round.phase !== "betting" || Date.now() >= round.bettingEndsAt) fail("failed-precondition", "betting closed");
+    const multiplier = round.items.find((item) => item.id === HOT_ITEM)?.multiplier ?? 0;
+    const stake = await ctx.get(stakeRef(roundId, uid));
+    const reserved = Number((await ctx.get(totalRef)).get("reserved") ?? 0);
+    if (reserved + chip * multiplier > round.exposureCapPerItem) fail("failed-precondition", "exposure cap");
+    const total = Number(stake.get("total") ?? 0) + chip;
+    return {
+      entries: [
+        { account: userAccount(uid), currency: "coins", amount: -chip },
+        { account: SYSTEM_ACCOUNTS.gameEscrow, currency: "coins", amount: chip },
+      ],
+      meta: { game: "greedy", roundId, itemId: HOT_ITEM, chip },
+      result: null,
+      writes: (tx) => {
+        tx.set(stakeRef(roundId, uid), { uid, roundId, roomId: ROOM, byItem: { [HOT_ITEM]: total }, total, placedAt: Date.now() });
+        tx.set(totalRef, { itemId: HOT_ITEM, reserved: reserved + chip * multiplier, stakes: 0 });
+      },
+    };
+  });
 }
 
 async function main() {
@@ -148,6 +185,27 @@ async function main() {
       assert.equal((await readBalances(userAccount(player(n)))).coins, COINS - CHIP + won, `${player(n)}'s wallet`);
     });
     console.log("  conservation ok: the round's escrow sums to zero, the ledger balances, every wallet is exact");
+
+    await transitionGreedyRound(round.id, (await roundOf(round.id)).resultEndsAt, { occupied: false });
+    const hot = async (label: string, bets: number, place: (roundId: string, n: number) => Promise<unknown>) => {
+      const { round: hotRound } = await openGreedyRound(ROOM);
+      const began = Date.now();
+      await pool(bets, CONCURRENCY, (n) => place(hotRound.id, n));
+      const seconds = (Date.now() - began) / 1000;
+      console.log(`  ${label.padEnd(52)} ${bets} bets in ${seconds.toFixed(1)} s = ${(bets / seconds).toFixed(1)} bets/s`);
+      await transitionGreedyRound(hotRound.id, hotRound.bettingEndsAt, { occupied: false });
+      await transitionGreedyRound(hotRound.id, (await roundOf(hotRound.id)).spinEndsAt, { occupied: false });
+      await settleGreedyRound(hotRound.id);
+      await transitionGreedyRound(hotRound.id, (await roundOf(hotRound.id)).resultEndsAt, { occupied: false });
+      return bets / seconds;
+    };
+    const sharded = await hot(`one item, ${EXPOSURE_SHARDS} exposure shards (placeGreedyBet)`, HOT_BETS, (roundId, n) =>
+      postGreedyBet(player(n), { roomId: ROOM, roundId, itemId: HOT_ITEM, chip: 10, requestId: `hot-sharded-${n}` }),
+    );
+    const single = await hot("one item, one exposure document (naive)", NAIVE_HOT_BETS, (roundId, n) =>
+      naiveBet(roundId, player(n), `hot-naive-${n}`),
+    );
+    console.log(`  sharded ÷ single document: ${(sharded / single).toFixed(2)}x`);
   } finally {
     await firestore.stop();
   }

@@ -13,6 +13,8 @@
  * transaction, so Σ shards ≤ cap always holds, and concurrent bets meet only when they pick the same
  * shard. The price: a bet is refused when no single shard has room for it, even if the item as a whole
  * has a little (at most one largest bet per shard, which config.ts keeps small against the cap).
+ * Measured by `npm run bench:games` (bets on one item, 25 in flight, Firestore emulator): 32 shards take
+ * 25 bets/s, one total document 2 bets/s.
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { fail, refuse } from "../../kernel/errors.js";

@@ -10,7 +10,7 @@ import { overallRtp, rtpOf, totalWeight } from "./odds.js";
 import { GreedyItemSchema } from "./schema.js";
 
 /** Shards of each item's exposure reservation per round (bets.ts): the cap is split evenly across them. */
-export const EXPOSURE_SHARDS = 8;
+export const EXPOSURE_SHARDS = 32;
 
 /**
  * The default wheel: weights proportional to 1 / multiplier (90, 45, 30, 18, 10 over 463), so every item

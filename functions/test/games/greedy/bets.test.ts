@@ -93,22 +93,21 @@ describe("games greedy: bets", function () {
   });
 
   it("refuses a bet that would push an item's worst-case payout over the exposure cap, never over-reserving", async () => {
-    // The smallest cap config allows: each shard holds exactly one 10,000 bet on ×45.
-    const cap = EXPOSURE_SHARDS * 10_000 * 45;
-    await setGreedyConfig({ exposureCapPerItem: cap });
-    const players = await makePlayers(ROOM, EXPOSURE_SHARDS + 1, 20_000);
-    const { roundId } = await start(players[0] as TestUser, ROOM);
-    for (const player of players.slice(0, EXPOSURE_SHARDS)) await bet(player, { roomId: ROOM, roundId, itemId: "steak", chip: 10_000 });
+    // The smallest cap config allows with chips of 10 and 100: each shard holds exactly one 100 bet on ×45.
+    const cap = EXPOSURE_SHARDS * 100 * 45;
+    await setGreedyConfig({ chips: [10, 100], exposureCapPerItem: cap });
+    const [player, other] = await makePlayers(ROOM, 2, 20_000);
+    const { roundId } = await start(player as TestUser, ROOM);
+    for (let n = 0; n < EXPOSURE_SHARDS; n++) await bet(player as TestUser, { roomId: ROOM, roundId, itemId: "steak", chip: 100 });
 
-    const last = players.at(-1) as TestUser;
-    const refused = await expectHttpsError(bet(last, { roomId: ROOM, roundId, itemId: "steak", chip: 10 }), "failed-precondition");
+    const refused = await expectHttpsError(bet(other as TestUser, { roomId: ROOM, roundId, itemId: "steak", chip: 10 }), "failed-precondition");
     assert.equal(reasonOf(refused), "exposure-cap");
-    await bet(last, { roomId: ROOM, roundId, itemId: "corn", chip: 10_000 });
+    await bet(other as TestUser, { roomId: ROOM, roundId, itemId: "corn", chip: 100 });
 
     const shards = await roundRef(roundId).collection("greedyExposure").where("itemId", "==", "steak").get();
     const reserved = shards.docs.reduce((sum, doc) => sum + (doc.get("reserved") as number), 0);
     assert.equal(reserved, cap, "the cap is reached exactly and not exceeded");
-    assert.equal((await readBalances(userAccount(last.uid))).coins, 10_000, "the refused bet took nothing");
+    assert.equal((await readBalances(userAccount((other as TestUser).uid))).coins, 19_900, "the refused bet took nothing");
   });
 
   it("30 players betting at once are each recorded once, with the right totals", async () => {
