@@ -1,5 +1,6 @@
 /**
- * placeGreedyBet: one ledger posting player → game escrow ("game.bet"), idempotent by requestId, inside
+ * placeGreedyBet: one ledger posting player → game escrow ("game.bet"), idempotent by requestId (keyed
+ * "greedy:{requestId}", so other games' stakes of the same player never share the key), inside
  * the round's betting window by server time. The posting's transaction also checks and writes the
  * player's stake record (gameRounds/{id}/greedyStakes/{uid}: per-user cap) and one exposure shard of
  * the item; the round document is only read, so bets never queue behind one another on it.
@@ -52,7 +53,7 @@ export async function postGreedyBet(uid: string, request: PlaceGreedyBetRequest,
   const { roomId, roundId, itemId, chip, requestId } = request;
   const account = userAccount(uid);
   return postLedgerTransaction<PlaceGreedyBetResponse>(
-    { type: "game.bet", owner: uid, key: requestId, payload: { game: "greedy", roomId, roundId, itemId, chip } },
+    { type: "game.bet", owner: uid, key: `greedy:${requestId}`, payload: { game: "greedy", roomId, roundId, itemId, chip } },
     async (ctx) => {
       const now = Date.now();
       const round = readRound(await ctx.get(roundRef(roundId)));

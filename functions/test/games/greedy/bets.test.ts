@@ -14,7 +14,7 @@ import { getGameLimits, selfExcludeFromGames } from "../../../src/games/limits/l
 import { db, rtdb } from "../../../src/kernel/app.js";
 import { RoomPaths } from "../../../src/venues/paths.js";
 import { userAccount } from "../../../src/wallet/accounts.js";
-import { readBalances } from "../../../src/wallet/ledger.js";
+import { postLedgerTransaction, readBalances } from "../../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../../support/callables.js";
 import { reasonOf } from "../../support/rooms-world.js";
 import { useCleanStack } from "../../support/stack.js";
@@ -45,6 +45,23 @@ describe("games greedy: bets", function () {
     assert.equal(stake?.total, 100);
     assert.equal((await rtdb().ref(RoomPaths.greedyTotal(ROOM, "steak")).get()).val(), 100);
     assert.equal((await roundRef(roundId).get()).get("totals"), null, "the round document is not written per bet");
+  });
+
+  it("a request id is the player's per game: another game's stake under the same key does not block the bet", async () => {
+    const player = await makePlayer(ROOM, 5_000);
+    const { roundId } = await start(player, ROOM);
+    const requestId = `teenpatti:${randomUUID()}`;
+    // A Teen Patti stake as that game keys it (its own requestId "teenpatti:"-prefixed by the game).
+    await postLedgerTransaction({ type: "game.bet", owner: player.uid, key: requestId, payload: { tableId: "t1" } }, async () => ({
+      entries: [
+        { account: userAccount(player.uid), currency: "coins", amount: -10 },
+        { account: "system:game-escrow", currency: "coins", amount: 10 },
+      ],
+      result: null,
+    }));
+    const placed = await bet(player, { roomId: ROOM, roundId, itemId: "corn", chip: 100, requestId });
+    assert.equal(placed.myStakes.total, 100);
+    assert.equal((await readBalances(userAccount(player.uid))).coins, 4_890);
   });
 
   it("a bet after the betting window closed by server time is refused with betting-closed, and nothing moves", async () => {
