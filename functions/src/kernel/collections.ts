@@ -81,6 +81,12 @@ export const Collections = {
   progression: "progression",
   /** gdprDeletions/{uid}: the account-deletion state machine. Server only. */
   gdprDeletions: "gdprDeletions",
+  /** gamePlayers/{uid}: a player's game settings: client seed, daily loss limit (and a pending raise), self-exclusion. Owner reads via getGameLimits; server only. */
+  gamePlayers: "gamePlayers",
+  /** gameRounds/{roundId}: Greedy rounds, public: fairness record (seed revealed after the round), weights, result, totals. */
+  gameRounds: "gameRounds",
+  /** gameHands/{handId}: Teen Patti hands, public once over: fairness record (seed revealed after the hand), hands dealt at a show. */
+  gameHands: "gameHands",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 

@@ -1,0 +1,82 @@
+/**
+ * The provably fair contract shared by every game: the fairness record stored (and published) with each
+ * Greedy round and Teen Patti hand, the public round record the verifier takes, the verifyRound callable
+ * and its refusals. Importable by clients.
+ */
+import { z } from "zod";
+import { KeySafeIdSchema } from "../../kernel/validation.js";
+import { FAIRNESS_ALGORITHM } from "./fairness.js";
+
+export const GAME_NAMES = ["greedy", "teenpatti"] as const;
+export const GameNameSchema = z.enum(GAME_NAMES);
+export type GameName = z.infer<typeof GameNameSchema>;
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters");
+
+/**
+ * The `fairness` field of gameRounds/{roundId} and gameHands/{handId}. commitment is set before betting
+ * opens (before the deal); clientSeed and nonce when betting closes (at the deal); serverSeed and
+ * revealedAt (epoch ms) once the round or hand is over, null until then.
+ */
+export const FairnessRecordSchema = z.object({
+  algorithm: z.literal(FAIRNESS_ALGORITHM),
+  commitment: Hex64,
+  serverSeed: Hex64.nullable(),
+  clientSeed: z.string().min(1).max(256),
+  nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  revealedAt: z.number().int().nullable(),
+});
+export type FairnessRecord = z.infer<typeof FairnessRecordSchema>;
+
+const CardSchema = z.string().regex(/^[A2-9TJQK][cdhs]$/, "a card like As, Td, 7c");
+
+/**
+ * What anyone can check a round with (the verifier script's input, verifyRound's `record`): the fairness
+ * record plus the published inputs and the recorded result. Greedy: the round's item weights and the
+ * winning item's index. Teen Patti: the hands in dealing order (see dealHands in outcomes.ts).
+ */
+export const PublicRoundRecordSchema = z.discriminatedUnion("game", [
+  z.object({
+    game: z.literal("greedy"),
+    id: z.string().optional(),
+    fairness: FairnessRecordSchema,
+    weights: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32),
+      )
+      .min(1)
+      .max(64)
+      .refine((weights) => {
+        const sum = weights.reduce((total, weight) => total + weight, 0);
+        return sum >= 1 && sum <= 2 ** 32;
+      }, "the weights sum to between 1 and 2^32"),
+    winningIndex: z.number().int().min(0),
+  }),
+  z.object({
+    game: z.literal("teenpatti"),
+    id: z.string().optional(),
+    fairness: FairnessRecordSchema,
+    hands: z.array(z.array(CardSchema).length(3)).min(1).max(17),
+  }),
+]);
+export type PublicRoundRecord = z.infer<typeof PublicRoundRecordSchema>;
+
+// ---------- verifyRound ----------
+
+export const VerifyRoundRequestSchema = z.object({ game: GameNameSchema, roundId: KeySafeIdSchema }).strict();
+export type VerifyRoundRequest = z.infer<typeof VerifyRoundRequestSchema>;
+
+export type RecomputedOutcome = { game: "greedy"; winningIndex: number } | { game: "teenpatti"; deck: string[]; hands: string[][] };
+
+export interface VerifyRoundResponse {
+  /** The commitment is SHA-256 of the revealed seed and the recomputed outcome equals the recorded one. */
+  verified: boolean;
+  commitmentMatches: boolean;
+  outcomeMatches: boolean;
+  outcome: RecomputedOutcome;
+  record: PublicRoundRecord;
+}
