@@ -10,6 +10,18 @@ const registry: Record<string, string> = {
   muteInVenue: "./chat/callables.js",
   unmuteInVenue: "./chat/callables.js",
   onChatMessageCreated: "./chat/triggers.js",
+  // games: Teen Patti tables
+  createTeenPattiTable: "./games/teenpatti/callables.js",
+  leaveTable: "./games/teenpatti/callables.js",
+  requestSideShow: "./games/teenpatti/callables.js",
+  respondSideShow: "./games/teenpatti/callables.js",
+  seeCards: "./games/teenpatti/callables.js",
+  sitAtTable: "./games/teenpatti/callables.js",
+  teenPattiBet: "./games/teenpatti/callables.js",
+  teenPattiPack: "./games/teenpatti/callables.js",
+  teenPattiShow: "./games/teenpatti/callables.js",
+  sweepTeenPattiTables: "./games/teenpatti/jobs.js",
+  teenPattiTableTimer: "./games/teenpatti/jobs.js",
   // GDPR
   deleteMyAccount: "./gdpr/callables.js",
   exportMyData: "./gdpr/callables.js",

@@ -25,6 +25,7 @@ export const TeenPattiRefusalSchema = z.enum([
   "games-disabled",
   "no-hand",
   "no-side-show",
+  "no-table",
   "not-in-hand",
   "not-seated",
   "not-your-turn",
@@ -102,7 +103,16 @@ export const CreateTeenPattiTableRequestSchema = z
 export type CreateTeenPattiTableRequest = z.infer<typeof CreateTeenPattiTableRequestSchema>;
 
 export const SitAtTableRequestSchema = z
-  .object({ tableId: TableIdSchema, seat: z.number().int().min(0).max(MAX_SEATS - 1).optional(), requestId: RequestIdSchema })
+  .object({
+    tableId: TableIdSchema,
+    seat: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SEATS - 1)
+      .optional(),
+    requestId: RequestIdSchema,
+  })
   .strict();
 export type SitAtTableRequest = z.infer<typeof SitAtTableRequestSchema>;
 

@@ -37,7 +37,9 @@ export function seatedUids(table: Pick<TeenPattiTable, "seats">): string[] {
 }
 
 /** The next dealer and the dealing order, or null when fewer than two players sit. */
-export function dealOrder(table: Pick<TeenPattiTable, "seats" | "dealerSeat">): { dealerSeat: number; order: { uid: string; seat: number }[] } | null {
+export function dealOrder(
+  table: Pick<TeenPattiTable, "seats" | "dealerSeat">,
+): { dealerSeat: number; order: { uid: string; seat: number }[] } | null {
   const size = table.seats.length;
   const occupied = (seat: number) => table.seats[seat] != null;
   if (seatedUids(table).length < 2) return null;
@@ -260,7 +262,7 @@ export function decide(table: TeenPattiTable, uid: string, action: TableAction, 
       if (active(hand).length < 3) return deny("side-show-unavailable", "With two players left, ask for a show.");
       const previous = previousActiveBefore(hand, index);
       const target = previous === null ? undefined : hand.players[previous];
-      if (!target || target.status !== "seen") return deny("side-show-unavailable", "The previous player has not seen their cards.");
+      if (target?.status !== "seen") return deny("side-show-unavailable", "The previous player has not seen their cards.");
       const cost = hand.stake * settings.seenMinMultiplier;
       let next = replacePlayer(hand, index, { invested: player.invested + cost });
       next = withEvent({ ...next, pot: hand.pot + cost }, { uid, action: "side-show", amount: cost, target: target.uid, at: now });
@@ -280,7 +282,13 @@ function resolveSideShow(table: TeenPattiTable, hand: HandState, accept: boolean
   const requesterWins = compareHands(cards[requester] as string[], cards[target] as string[], table.settings.a23Rank) > 0;
   const loser = requesterWins ? target : requester;
   const loserIndex = hand.players.findIndex((p) => p.uid === loser);
-  const next = withEvent(replacePlayer(hand, loserIndex, { status: "packed" }), { uid: target, action: "side-show-accepted", target: requester, loser, at: now });
+  const next = withEvent(replacePlayer(hand, loserIndex, { status: "packed" }), {
+    uid: target,
+    action: "side-show-accepted",
+    target: requester,
+    loser,
+    at: now,
+  });
   return passTurn(table, next, requesterIndex, now);
 }
 

@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import type { TableSettings, TeenPattiTable } from "../../../src/games/teenpatti/schema.js";
-import { type CardsByUid, dealOrder, decide, dueStep, leave, settled, sit, splitPot, startHand, type TableAction } from "../../../src/games/teenpatti/table.js";
+import {
+  type CardsByUid,
+  dealOrder,
+  decide,
+  dueStep,
+  leave,
+  settled,
+  sit,
+  splitPot,
+  startHand,
+  type TableAction,
+} from "../../../src/games/teenpatti/table.js";
 
 const T0 = 1_000_000;
 const SETTINGS: TableSettings = {
@@ -74,10 +85,20 @@ describe("teen patti: the table state machine (unit)", () => {
     it("the dealer moves to the next occupied seat and the player after the dealer acts first", () => {
       const table = tableWith(["a", null, "b", "c", null]);
       const first = dealOrder(table);
-      assert.deepEqual(first, { dealerSeat: 0, order: [{ uid: "b", seat: 2 }, { uid: "c", seat: 3 }, { uid: "a", seat: 0 }] });
+      assert.deepEqual(first, {
+        dealerSeat: 0,
+        order: [
+          { uid: "b", seat: 2 },
+          { uid: "c", seat: 3 },
+          { uid: "a", seat: 0 },
+        ],
+      });
       const second = dealOrder({ ...table, dealerSeat: 0 });
       assert.equal(second?.dealerSeat, 2);
-      assert.deepEqual(second?.order.map((p) => p.uid), ["c", "a", "b"]);
+      assert.deepEqual(
+        second?.order.map((p) => p.uid),
+        ["c", "a", "b"],
+      );
       assert.equal(dealOrder({ ...table, dealerSeat: 3 })?.dealerSeat, 0);
     });
 
@@ -89,7 +110,10 @@ describe("teen patti: the table state machine (unit)", () => {
       const table = dealt(["a", "b", "c"]);
       assert.equal(table.hand?.pot, 30);
       assert.equal(table.hand?.stake, 10);
-      assert.deepEqual(table.hand?.players.map((p) => p.invested), [10, 10, 10]);
+      assert.deepEqual(
+        table.hand?.players.map((p) => p.invested),
+        [10, 10, 10],
+      );
       assert.equal(turnUid(table), "b");
       assert.equal(table.nextActionAt, T0 + 25_000);
     });
@@ -200,10 +224,14 @@ describe("teen patti: the table state machine (unit)", () => {
       const cards = { ...CARDS, a: CARDS.c as string[], b: CARDS.d as string[] };
       const byB = play(dealt(["a", "b"]), [["b", { type: "show" }]], cards);
       assert.deepEqual(byB.hand?.result?.winners, ["a"]);
-      const byA = play(dealt(["a", "b"]), [
-        ["b", { type: "bet", amount: 10 }],
-        ["a", { type: "show" }],
-      ], cards);
+      const byA = play(
+        dealt(["a", "b"]),
+        [
+          ["b", { type: "bet", amount: 10 }],
+          ["a", { type: "show" }],
+        ],
+        cards,
+      );
       assert.deepEqual(byA.hand?.result?.winners, ["b"]);
     });
 
@@ -278,7 +306,12 @@ describe("teen patti: the table state machine (unit)", () => {
     });
 
     it("the requester with the better hand makes the previous player fold", () => {
-      const asked = play(dealt(["a", "b", "c"]), [...seenAll, ["b", { type: "bet", amount: 20 }], ["c", { type: "bet", amount: 20 }], ["a", { type: "side-show" }]]);
+      const asked = play(dealt(["a", "b", "c"]), [
+        ...seenAll,
+        ["b", { type: "bet", amount: 20 }],
+        ["c", { type: "bet", amount: 20 }],
+        ["a", { type: "side-show" }],
+      ]);
       assert.equal(asked.hand?.sideShow?.target, "c");
       const answered = decide(asked, "c", { type: "respond-side-show", accept: true }, CARDS, T0 + 8_000).table;
       assert.equal(answered.hand?.players.find((p) => p.uid === "c")?.status, "packed");
