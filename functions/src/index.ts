@@ -20,6 +20,7 @@ const registry: Record<string, string> = {
   teenPattiBet: "./games/teenpatti/callables.js",
   teenPattiPack: "./games/teenpatti/callables.js",
   teenPattiShow: "./games/teenpatti/callables.js",
+  reviewTeenPattiCollusion: "./games/teenpatti/jobs.js",
   sweepTeenPattiTables: "./games/teenpatti/jobs.js",
   teenPattiTableTimer: "./games/teenpatti/jobs.js",
   // GDPR

@@ -213,6 +213,7 @@ async function dealHand(tableId: string, now: number): Promise<TeenPattiTable | 
               game: "teenpatti",
               tableId,
               number: nonce,
+              bootAmount: boot,
               status: "playing",
               players: (next.hand as { players: HandPlayer[] }).players,
               playerUids: payers.map((p) => p.uid),

@@ -8,6 +8,7 @@ import { REGION } from "../../kernel/config.js";
 import { log } from "../../kernel/logger.js";
 import { parse } from "../../kernel/validation.js";
 import { advanceTable, sweepDueTables } from "./actions.js";
+import { reviewCollusion } from "./collusion.js";
 import { TableTimerTaskSchema } from "./schema.js";
 import { scheduleTableTimer } from "./timers.js";
 
@@ -46,5 +47,14 @@ export const sweepTeenPattiTables = onSchedule(
   async () => {
     const summary = await sweepDueTables(Date.now());
     if (summary.due > 0) log.info("Teen Patti sweep", { ...summary });
+  },
+);
+
+/** Hourly: pairs of players whose recent hands look like collusion go to the review queue (collusion.ts). */
+export const reviewTeenPattiCollusion = onSchedule(
+  { schedule: "every 60 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 540, retryCount: 0 },
+  async () => {
+    const summary = await reviewCollusion(Date.now());
+    if (summary.flagged > 0) log.info("Teen Patti collusion review", { ...summary });
   },
 );

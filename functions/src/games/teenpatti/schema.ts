@@ -81,6 +81,24 @@ export const TeenPattiConfigSchema = z.object({
   betweenHandsSeconds: z.number().int().min(0).max(120).default(5),
   /** Reaching the pot limit ends the hand with a show among the players left; otherwise bets are capped at it. */
   potLimitForcesShow: z.boolean().default(true),
+  /** Collusion review (collusion.ts): the window of settled hands the hourly job reads, and its thresholds. */
+  collusion: z
+    .object({
+      windowHours: z.number().int().min(1).max(720).default(24),
+      /** shared-tables: at least this many hands together, and this share of the less active player's hands. */
+      minSharedHands: z.number().int().min(1).default(20),
+      sharedHandsRatio: z.number().min(0).max(1).default(0.8),
+      /** soft-play: side shows between the two plus packs that handed the pot to the partner. */
+      minSoftPlays: z.number().int().min(1).default(4),
+      /** chip-dumping: pots of at least largePotBoots boots won by one of the two after the other packed with at least dumpShare of it. */
+      largePotBoots: z.number().int().min(1).default(20),
+      dumpShare: z.number().min(0).max(1).default(0.3),
+      minDumps: z.number().int().min(1).default(3),
+      /** gifting-partners: coins gifted between two players who shared at least minSharedHandsForGifts hands. */
+      minGiftCoins: z.number().int().min(1).default(1_000),
+      minSharedHandsForGifts: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
 });
 export type TeenPattiConfig = z.infer<typeof TeenPattiConfigSchema>;
 
