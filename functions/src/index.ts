@@ -10,6 +10,12 @@ const registry: Record<string, string> = {
   muteInVenue: "./chat/callables.js",
   unmuteInVenue: "./chat/callables.js",
   onChatMessageCreated: "./chat/triggers.js",
+  // games: provably fair core (client seeds, verification) and responsible limits
+  setGameClientSeed: "./games/fairness/callables.js",
+  verifyRound: "./games/fairness/callables.js",
+  getGameLimits: "./games/limits/callables.js",
+  selfExcludeFromGames: "./games/limits/callables.js",
+  setGameLimits: "./games/limits/callables.js",
   // games: Teen Patti tables
   createTeenPattiTable: "./games/teenpatti/callables.js",
   leaveTable: "./games/teenpatti/callables.js",

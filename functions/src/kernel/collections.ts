@@ -125,6 +125,8 @@ export const Collections = {
   roomGiftShards: "giftShards",
   /** rooms/{roomId}/visits/{uid}_{visitId}: paid visits. */
   roomVisits: "visits",
+  /** gamePlayers/{uid}/lossDays/{yyyy-mm-dd}: { netLoss } the player's game stakes minus payouts that UTC day (blind increments); expiresAt for TTL. */
+  gameLossDays: "lossDays",
   /** chatArchive/{venueKey}/messages/{id}: { uid, venueKey, text, createdAt, moderation } (personal data). */
   chatMessages: "messages",
   /** chatArchive/{venueKey}/senders/{uid}: auto-mute memory. */

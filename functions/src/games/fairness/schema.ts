@@ -5,72 +5,46 @@
  */
 import { z } from "zod";
 import { KeySafeIdSchema } from "../../kernel/validation.js";
-import { FAIRNESS_ALGORITHM } from "./fairness.js";
+import { GameNameSchema, type PublicRoundRecord, type RecomputedOutcome } from "./record.js";
 
-export const GAME_NAMES = ["greedy", "teenpatti"] as const;
-export const GameNameSchema = z.enum(GAME_NAMES);
-export type GameName = z.infer<typeof GameNameSchema>;
-
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex characters");
-
-/**
- * The `fairness` field of gameRounds/{roundId} and gameHands/{handId}. commitment is set before betting
- * opens (before the deal); clientSeed and nonce when betting closes (at the deal); serverSeed and
- * revealedAt (epoch ms) once the round or hand is over, null until then.
- */
-export const FairnessRecordSchema = z.object({
-  algorithm: z.literal(FAIRNESS_ALGORITHM),
-  commitment: Hex64,
-  serverSeed: Hex64.nullable(),
-  clientSeed: z.string().min(1).max(256),
-  nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  revealedAt: z.number().int().nullable(),
-});
-export type FairnessRecord = z.infer<typeof FairnessRecordSchema>;
-
-const CardSchema = z.string().regex(/^[A2-9TJQK][cdhs]$/, "a card like As, Td, 7c");
+export {
+  type FairnessRecord,
+  FairnessRecordSchema,
+  GAME_NAMES,
+  type GameName,
+  GameNameSchema,
+  type PublicRoundRecord,
+  PublicRoundRecordSchema,
+  type RecomputedOutcome,
+} from "./record.js";
 
 /**
- * What anyone can check a round with (the verifier script's input, verifyRound's `record`): the fairness
- * record plus the published inputs and the recorded result. Greedy: the round's item weights and the
- * winning item's index. Teen Patti: the hands in dealing order (see dealHands in outcomes.ts).
+ * Where verifyRound reads the public record. gameRounds/{roundId} (Greedy) holds `fairness`
+ * (FairnessRecord), `weights` (the round's published item weights, number[]) and `winningIndex`
+ * (number, null until drawn); gameHands/{handId} (Teen Patti) holds `fairness` and, once revealed,
+ * `hands`: one { cards: string[3], ... } per player in dealing order (dealHands(dealDeck(stream), players);
+ * Firestore stores no arrays of arrays, so each hand is a map, free to carry the game's own fields).
  */
-export const PublicRoundRecordSchema = z.discriminatedUnion("game", [
-  z.object({
-    game: z.literal("greedy"),
-    id: z.string().optional(),
-    fairness: FairnessRecordSchema,
-    weights: z
-      .array(
-        z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32),
-      )
-      .min(1)
-      .max(64)
-      .refine((weights) => {
-        const sum = weights.reduce((total, weight) => total + weight, 0);
-        return sum >= 1 && sum <= 2 ** 32;
-      }, "the weights sum to between 1 and 2^32"),
-    winningIndex: z.number().int().min(0),
-  }),
-  z.object({
-    game: z.literal("teenpatti"),
-    id: z.string().optional(),
-    fairness: FairnessRecordSchema,
-    hands: z.array(z.array(CardSchema).length(3)).min(1).max(17),
-  }),
-]);
-export type PublicRoundRecord = z.infer<typeof PublicRoundRecordSchema>;
+
+/** details.reason of the fairness refusals. */
+export const FairnessRefusalSchema = z.enum(["not-revealed"]);
+export type FairnessRefusal = z.infer<typeof FairnessRefusalSchema>;
+
+// ---------- setGameClientSeed ----------
+
+/** 1–64 printable ASCII characters (space to ~): no newline, so the sorted, newline-joined combination is unambiguous. */
+export const ClientSeedSchema = z.string().regex(/^[\x20-\x7e]{1,64}$/, "1 to 64 printable ASCII characters");
+
+export const SetGameClientSeedRequestSchema = z.object({ clientSeed: ClientSeedSchema }).strict();
+export type SetGameClientSeedRequest = z.infer<typeof SetGameClientSeedRequestSchema>;
+export interface SetGameClientSeedResponse {
+  clientSeed: string;
+}
 
 // ---------- verifyRound ----------
 
 export const VerifyRoundRequestSchema = z.object({ game: GameNameSchema, roundId: KeySafeIdSchema }).strict();
 export type VerifyRoundRequest = z.infer<typeof VerifyRoundRequestSchema>;
-
-export type RecomputedOutcome = { game: "greedy"; winningIndex: number } | { game: "teenpatti"; deck: string[]; hands: string[][] };
 
 export interface VerifyRoundResponse {
   /** The commitment is SHA-256 of the revealed seed and the recomputed outcome equals the recorded one. */

@@ -4,7 +4,7 @@
  */
 import { commitmentOf, FAIRNESS_ALGORITHM, OutcomeStream } from "./fairness.js";
 import { dealDeck, dealHands, greedyOutcome } from "./outcomes.js";
-import type { FairnessRecord, GameName, PublicRoundRecord, RecomputedOutcome } from "./schema.js";
+import type { FairnessRecord, GameName, PublicRoundRecord, RecomputedOutcome } from "./record.js";
 
 export interface GameOutcomeParams {
   greedy: { weights: readonly number[]; winningIndex: number };

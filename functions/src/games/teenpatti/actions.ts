@@ -15,9 +15,12 @@ import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { type EntryInput, postLedgerTransaction } from "../../wallet/ledger.js";
-import { combineClientSeeds, FAIRNESS_ALGORITHM, newServerSeed, OutcomeStream } from "../fairness/fairness.js";
+import { roundClientSeed } from "../fairness/client-seeds.js";
+import { FAIRNESS_ALGORITHM, newServerSeed, OutcomeStream } from "../fairness/fairness.js";
 import { dealDeck, dealHands } from "../fairness/outcomes.js";
 import type { FairnessRecord } from "../fairness/schema.js";
+import { gameDay } from "../limits/decisions.js";
+import { assertMayStake, recordGameResult } from "../limits/limits.js";
 import { clearCards, mirrorCards, mirrorTable } from "./mirror.js";
 import type { HandPlayer, SeeCardsResponse, TeenPattiActionResponse, TeenPattiRefusal, TeenPattiTable } from "./schema.js";
 import { HandNotEnded, settleHand } from "./settlement.js";
@@ -79,6 +82,7 @@ async function stakingAction(caller: Caller, tableId: string, action: TableActio
       const table = readTable(await ctx.get(tableRef(tableId))) ?? notFound();
       const cards = await readCards(ctx.tx, table);
       const decision = decide(table, caller.uid, action, cards, now);
+      await assertMayStake(ctx.tx, caller.uid, decision.staked, now);
       const next = { ...decision.table, rev: nextRev(table, now) };
       changed = next;
       const entries: EntryInput[] = [
@@ -89,7 +93,10 @@ async function stakingAction(caller: Caller, tableId: string, action: TableActio
         entries,
         result: responseOf(next, decision.staked),
         meta: { game: "teenpatti", tableId, handId: table.hand?.id ?? null, action: action.type },
-        writes: (tx) => tx.set(tableRef(tableId), next),
+        writes: (tx) => {
+          tx.set(tableRef(tableId), next);
+          recordGameResult(tx, caller.uid, -decision.staked, gameDay(now));
+        },
       };
     },
   );
@@ -176,12 +183,15 @@ async function dealHand(tableId: string, now: number): Promise<TeenPattiTable | 
         const broke: string[] = [];
         for (const player of order.order) {
           const wallet = await ctx.wallet(userAccount(player.uid));
-          if (wallet.coins >= boot && !wallet.frozen && wallet.diamonds >= 0) payers.push(player);
+          if (wallet.coins >= boot && !wallet.frozen && wallet.diamonds >= 0 && (await mayStake(ctx.tx, player.uid, boot, now))) payers.push(player);
           else broke.push(player.uid);
         }
         if (payers.length < 2) throw new TooFewPayers(broke);
 
-        const clientSeed = combineClientSeeds(payers.map((p) => p.uid));
+        const clientSeed = await roundClientSeed(
+          payers.map((p) => p.uid),
+          ctx.tx,
+        );
         const nonce = table.handCount + 1;
         const hands = dealHands(dealDeck(new OutcomeStream(dealer.nextServerSeed, clientSeed, nonce)), payers.length);
         const cards = Object.fromEntries(payers.map((p, i) => [p.uid, hands[i] as string[]]));
@@ -207,6 +217,7 @@ async function dealHand(tableId: string, now: number): Promise<TeenPattiTable | 
           meta: { game: "teenpatti", tableId, handId, action: "boot" },
           writes: (tx) => {
             tx.set(tableRef(tableId), next);
+            for (const payer of payers) recordGameResult(tx, payer.uid, -boot, gameDay(now));
             tx.set(dealerRef(tableId), { nextServerSeed: following.serverSeed, handId, serverSeed: dealer.nextServerSeed, cards });
             tx.create(handRef(handId), {
               id: handId,
@@ -233,7 +244,18 @@ async function dealHand(tableId: string, now: number): Promise<TeenPattiTable | 
   return dealt;
 }
 
-/** Players who cannot pay the boot leave their seats; the table waits for players. */
+/** Whether the player's limits (self-exclusion, daily loss limit) allow the stake; read in the deal's transaction. */
+async function mayStake(tx: Transaction, uid: string, amount: number, now: number): Promise<boolean> {
+  try {
+    await assertMayStake(tx, uid, amount, now);
+    return true;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "failed-precondition") return false;
+    throw err;
+  }
+}
+
+/** Players who cannot pay the boot (no coins, or their limits) leave their seats; the table waits for players. */
 async function standUp(tableId: string, uids: string[], now: number): Promise<TeenPattiTable | null> {
   return runTransaction(async (tx) => {
     const table = readTable(await tx.get(tableRef(tableId)));

@@ -8,6 +8,8 @@ import { firestoreValues } from "../../kernel/app.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { type EntryInput, postLedgerTransaction } from "../../wallet/ledger.js";
 import { nonZero } from "../../wallet/postings.js";
+import { gameDay } from "../limits/decisions.js";
+import { recordGameResult } from "../limits/limits.js";
 import type { HandResult, TeenPattiTable } from "./schema.js";
 import { dealerRef, handRef, nextRev, readDealer, readTable, TEEN_PATTI_LEDGER_OWNER, tableRef } from "./store.js";
 import { settled } from "./table.js";
@@ -43,13 +45,14 @@ export async function settleHand(tableId: string, handId: string, now: number): 
       const dealer = readDealer(dealerSnap);
       const closed = { ...settled(table, now), rev: nextRev(table, now) };
       closedTable = closed;
-      const revealedHands = hand.players.map(({ uid }) => ({ uid, cards: dealer.handId === handId ? (dealer.cards[uid] ?? []) : [] }));
+      const hands = hand.players.map(({ uid }) => ({ uid, cards: dealer.handId === handId ? (dealer.cards[uid] ?? []) : [] }));
       return {
         entries: payoutEntries(hand.pot, hand.result),
         result: { handId },
         meta: { game: "teenpatti", tableId, handId },
         writes: (tx) => {
           tx.set(tableRef(tableId), closed);
+          for (const [uid, payout] of Object.entries(hand.result?.payouts ?? {})) recordGameResult(tx, uid, payout, gameDay(hand.startedAt));
           tx.set(
             handRef(handId),
             {
@@ -60,7 +63,8 @@ export async function settleHand(tableId: string, handId: string, now: number): 
               events: hand.events,
               endedAt: hand.endedAt,
               settledAt: now,
-              revealedHands,
+              // In dealing order, as verifyRound reads them (Firestore stores no arrays of arrays).
+              hands,
               // Merged into the fairness record written at the deal.
               fairness: { serverSeed: dealer.serverSeed, revealedAt: now },
               updatedAt: firestoreValues().FieldValue.serverTimestamp(),

@@ -101,7 +101,7 @@ describe("teen patti: playing a table", () => {
     const revealed = (await db().doc(`gameHands/${hand.id}`).get()).data() ?? {};
     assert.equal(revealed.status, "settled");
     assert.equal(commitmentOf(revealed.fairness.serverSeed), committed);
-    const hands = (revealed.revealedHands as { uid: string; cards: string[] }[]).map((h) => h.cards);
+    const hands = (revealed.hands as { uid: string; cards: string[] }[]).map((h) => h.cards);
     const verification = verifyFairness(revealed.fairness, "teenpatti", { hands });
     assert.equal(verification.verified, true);
     assert.equal((await rtdb().ref(`teenPatti/cards/${tableId}`).get()).exists(), false);
