@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { CallableFunction } from "firebase-functions/v2/https";
 import { commitmentOf } from "../../../src/games/fairness/fairness.js";
 import { verifyFairness } from "../../../src/games/fairness/verify.js";
+import { selfExcludeFromGames, setGameLimits } from "../../../src/games/limits/callables.js";
 import { advanceTable } from "../../../src/games/teenpatti/actions.js";
 import { createTeenPattiTable, sitAtTable, teenPattiBet } from "../../../src/games/teenpatti/callables.js";
 import { compareHands } from "../../../src/games/teenpatti/hand-rank.js";
@@ -244,6 +245,24 @@ describe("teen patti: playing a table", () => {
     assert.equal(dealt.hand?.players.length, 2);
     assert.ok(!dealt.seats.includes((poor as TestUser).uid));
     assert.equal(await coinsOf((poor as TestUser).uid), 5);
+  });
+
+  it("responsible limits: a self-excluded player is not dealt in; a stake past the daily loss limit is refused", async () => {
+    const [a, b, c] = players as [TestUser, TestUser, TestUser];
+    const tableId = await createTable(a);
+    for (const p of players) await sit(p, tableId);
+    await callInProcess(selfExcludeFromGames, { user: c, data: { days: 1 } });
+    assert.equal((await advanceTable(tableId, Date.now())).outcome, "dealt");
+    const dealt = await table(tableId);
+    assert.deepEqual(dealt.hand?.players.map((p) => p.uid).sort(), [a.uid, b.uid].sort());
+    assert.equal(await coinsOf(c.uid), 10_000);
+
+    const first = await turnOf(tableId, players);
+    await callInProcess(setGameLimits, { user: first, data: { dailyLossLimit: 25 } });
+    const error = await expectHttpsError(bet(first, tableId, 20), "failed-precondition");
+    assert.equal((error.details as { reason?: string }).reason, "daily-loss-limit");
+    await bet(first, tableId, 15);
+    assert.equal(await coinsOf(first.uid), 10_000 - 25);
   });
 
   it("two accounts that share a registered device cannot sit at one table", async () => {
