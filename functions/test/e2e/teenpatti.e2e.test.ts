@@ -38,8 +38,11 @@ describe("e2e: a Teen Patti hand over HTTP, dealt and timed by the Cloud Tasks e
       return table?.hand ? table : null;
     });
     const hand = dealt.hand as NonNullable<TeenPattiTable["hand"]>;
-    const mirror = (await stack.db.ref(TeenPattiPaths.table(tableId)).get()).val();
-    assert.equal(mirror.hand.handId, hand.id);
+    // The mirror is written just after the deal commits.
+    const mirror = await waitUntil("the deal mirrored to the RTDB", async () => {
+      const value = (await stack.db.ref(TeenPattiPaths.table(tableId)).get()).val();
+      return value?.hand?.handId === hand.id ? value : null;
+    });
     assert.equal(mirror.hand.commitment, committed);
 
     const byUid = (uid: string | undefined) => players.find((p) => p.localId === uid) as SignedUp;

@@ -77,7 +77,7 @@ async function stakingAction(caller: Caller, tableId: string, action: TableActio
   let changed: TeenPattiTable | null = null;
   const now = Date.now();
   const { result } = await postLedgerTransaction<TeenPattiActionResponse>(
-    { type: "game.bet", owner: caller.uid, key: requestId, payload: { tableId, action } },
+    { type: "game.bet", owner: caller.uid, key: `teenpatti:${requestId}`, payload: { tableId, action } },
     async (ctx) => {
       const table = readTable(await ctx.get(tableRef(tableId))) ?? notFound();
       const cards = await readCards(ctx.tx, table);
