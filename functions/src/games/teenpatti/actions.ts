@@ -22,7 +22,7 @@ import type { FairnessRecord } from "../fairness/schema.js";
 import { gameDay } from "../limits/decisions.js";
 import { assertMayStake, recordGameResult } from "../limits/limits.js";
 import { clearCards, mirrorCards, mirrorTable } from "./mirror.js";
-import type { HandPlayer, SeeCardsResponse, TeenPattiActionResponse, TeenPattiRefusal, TeenPattiTable } from "./schema.js";
+import type { SeeCardsResponse, TeenPattiActionResponse, TeenPattiRefusal, TeenPattiTable } from "./schema.js";
 import { HandNotEnded, settleHand } from "./settlement.js";
 import { dealerRef, handIdFor, handRef, nextRev, readDealer, readTable, TEEN_PATTI_LEDGER_OWNER, tableRef } from "./store.js";
 import { type CardsByUid, dealOrder, decide, dueStep, startHand, type TableAction } from "./table.js";
@@ -30,16 +30,9 @@ import { scheduleTableTimer } from "./timers.js";
 
 const notFound = (): never => refuse<TeenPattiRefusal>("not-found", "no-table", "No such table.");
 
-/** The commitment of the hand in play, as published at its deal (for the mirror). */
-async function commitmentOf(table: TeenPattiTable): Promise<string | null> {
-  if (!table.hand) return null;
-  const snapshot = await handRef(table.hand.id).get();
-  return (snapshot.get("fairness.commitment") as string | undefined) ?? null;
-}
-
 /** After a committed change: the mirror, the next timer, and the settlement of a hand that just ended. */
 export async function afterChange(table: TeenPattiTable, now: number): Promise<void> {
-  await mirrorTable(table, await commitmentOf(table));
+  await mirrorTable(table);
   if (table.hand?.phase === "ended") {
     await settleQuietly(table.id, table.hand.id, now);
     return;
@@ -52,7 +45,7 @@ async function settleQuietly(tableId: string, handId: string, now: number): Prom
   try {
     const { table } = await settleHand(tableId, handId, now);
     if (!table) return;
-    await Promise.all([mirrorTable(table, await commitmentOf(table)), clearCards(tableId)]);
+    await Promise.all([mirrorTable(table), clearCards(tableId)]);
     if (table.nextActionAt !== null) await scheduleTableTimer(tableId, table.nextActionAt);
   } catch (err) {
     if (err instanceof HandNotEnded) return;
@@ -226,7 +219,7 @@ async function dealHand(tableId: string, now: number): Promise<TeenPattiTable | 
               number: nonce,
               bootAmount: boot,
               status: "playing",
-              players: (next.hand as { players: HandPlayer[] }).players,
+              players: next.hand?.players ?? [],
               playerUids: payers.map((p) => p.uid),
               fairness,
               startedAt: now,

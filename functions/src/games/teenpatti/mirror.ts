@@ -17,7 +17,7 @@ function bounded<T>(what: string, work: Promise<T>): Promise<T> {
 }
 
 /** The public view: no cards but those shown at the end of a hand. */
-export function mirrorOf(table: TeenPattiTable, commitment: string | null): TableMirror {
+export function mirrorOf(table: TeenPattiTable): TableMirror {
   const seats: Record<string, string> = {};
   table.seats.forEach((uid, seat) => {
     if (uid) seats[String(seat)] = uid;
@@ -27,7 +27,7 @@ export function mirrorOf(table: TeenPattiTable, commitment: string | null): Tabl
   if (hand) {
     mirror.hand = {
       handId: hand.id,
-      commitment: commitment ?? "",
+      commitment: hand.commitment,
       phase: hand.phase,
       pot: hand.pot,
       stake: hand.stake,
@@ -41,8 +41,8 @@ export function mirrorOf(table: TeenPattiTable, commitment: string | null): Tabl
   return mirror;
 }
 
-export async function mirrorTable(table: TeenPattiTable, commitment: string | null): Promise<void> {
-  const mirror = mirrorOf(table, commitment);
+export async function mirrorTable(table: TeenPattiTable): Promise<void> {
+  const mirror = mirrorOf(table);
   try {
     await bounded(
       "Teen Patti mirror write",

@@ -201,6 +201,8 @@ export interface HandResult {
 export interface HandState {
   id: string;
   number: number;
+  /** SHA-256 of the hand's server seed, published before the deal (gameHands/{id}.fairness.commitment). */
+  commitment: string;
   dealerSeat: number;
   /** In dealing order: the first player after the dealer first, the dealer last. */
   players: HandPlayer[];

@@ -64,6 +64,7 @@ export function startHand(
   const hand: HandState = {
     id: deal.handId,
     number: table.handCount + 1,
+    commitment: table.nextCommitment,
     dealerSeat: deal.dealerSeat,
     players,
     pot: boot * players.length,
