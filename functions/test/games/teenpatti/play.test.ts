@@ -4,7 +4,7 @@ import type { CallableFunction } from "firebase-functions/v2/https";
 import { commitmentOf } from "../../../src/games/fairness/fairness.js";
 import { verifyFairness } from "../../../src/games/fairness/verify.js";
 import { selfExcludeFromGames, setGameLimits } from "../../../src/games/limits/callables.js";
-import { advanceTable } from "../../../src/games/teenpatti/actions.js";
+import { advanceTable, sweepDueTables } from "../../../src/games/teenpatti/actions.js";
 import { createTeenPattiTable, sitAtTable, teenPattiBet } from "../../../src/games/teenpatti/callables.js";
 import { compareHands } from "../../../src/games/teenpatti/hand-rank.js";
 import type { TeenPattiTable } from "../../../src/games/teenpatti/schema.js";
@@ -141,6 +141,18 @@ describe("teen patti: playing a table", () => {
     assert.equal(after.hand?.players.find((p) => p.uid === first.uid)?.status, "packed");
     assert.notEqual((await turnOf(tableId, players)).uid, first.uid);
     assert.ok(after.hand?.events.some((e) => e.uid === first.uid && e.action === "timeout"));
+  });
+
+  it("the sweep acts on tables whose timer is due (a lost task), and leaves the others", async () => {
+    const due = await dealtTable(players[0] as TestUser, players);
+    const more = await fundedPlayers(2);
+    const other = await dealtTable(more[0] as TestUser, more);
+    const turnEndsAt = (await table(due)).hand?.turnEndsAt as number;
+    await tableRef(other).update({ nextActionAt: turnEndsAt + 60_000, "hand.turnEndsAt": turnEndsAt + 60_000 });
+    const summary = await sweepDueTables(turnEndsAt);
+    assert.deepEqual(summary, { due: 1, failed: 0 });
+    assert.ok((await table(due)).hand?.players.some((p) => p.status === "packed"));
+    assert.ok((await table(other)).hand?.players.every((p) => p.status === "blind"));
   });
 
   it("show: only with two players left; the better hand wins, a tie goes against the requester", async () => {
