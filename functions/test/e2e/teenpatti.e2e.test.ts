@@ -29,7 +29,11 @@ describe("e2e: a Teen Patti hand over HTTP, dealt and timed by the Cloud Tasks e
       await callOk("adminAdjustBalance", { uid: p.localId, currency: "coins", amount: 1_000, reason: "e2e stake", requestId: randomUUID() }, admin);
     }
     const [owner] = players as [SignedUp];
-    const { tableId } = await callOk<{ tableId: string }>("createTeenPattiTable", { bootAmount: 10, turnSeconds: 12, requestId: randomUUID() }, owner);
+    const { tableId } = await callOk<{ tableId: string }>(
+      "createTeenPattiTable",
+      { bootAmount: 10, turnSeconds: 12, requestId: randomUUID() },
+      owner,
+    );
     const committed = (await tableOf(tableId))?.nextCommitment as string;
     for (const p of players) await callOk("sitAtTable", { tableId, requestId: randomUUID() }, p);
 
