@@ -87,6 +87,8 @@ export const Collections = {
   gameRounds: "gameRounds",
   /** gameHands/{handId}: Teen Patti hands, public once over: fairness record (seed revealed after the hand), hands dealt at a show. */
   gameHands: "gameHands",
+  /** teenPattiTables/{tableId}: Teen Patti tables: settings, seats, the hand in play (functions/src/games/teenpatti). Signed-in users read. */
+  teenPattiTables: "teenPattiTables",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
@@ -113,6 +115,8 @@ export const Collections = {
   streamRanking: "ranking",
   /** pkBattles/{battleId}/pkCountedGifts/{transactionId}: gifts already added to the live score. */
   pkCountedGifts: "pkCountedGifts",
+  /** teenPattiTables/{tableId}/private/dealer: the next server seed, the hand's seed and cards. Server only. */
+  teenPattiTablePrivate: "private",
   /** rooms/{roomId}/private/lock: { passwordHash }, never client-readable. */
   roomPrivate: "private",
   /** rooms/{roomId}/activity/{id}: the room's activity history. */
