@@ -89,6 +89,8 @@ export const Collections = {
   gameHands: "gameHands",
   /** greedyGames/{roomId}: { currentRoundId, seq, running } — the Greedy game of a room. Public read. */
   greedyGames: "greedyGames",
+  /** teenPattiTables/{tableId}: Teen Patti tables: settings, seats, the hand in play (functions/src/games/teenpatti). Signed-in users read. */
+  teenPattiTables: "teenPattiTables",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
@@ -115,6 +117,8 @@ export const Collections = {
   streamRanking: "ranking",
   /** pkBattles/{battleId}/pkCountedGifts/{transactionId}: gifts already added to the live score. */
   pkCountedGifts: "pkCountedGifts",
+  /** teenPattiTables/{tableId}/private/dealer: the next server seed, the hand's seed and cards. Server only. */
+  teenPattiTablePrivate: "private",
   /** rooms/{roomId}/private/lock: { passwordHash }, never client-readable. */
   roomPrivate: "private",
   /** rooms/{roomId}/activity/{id}: the room's activity history. */

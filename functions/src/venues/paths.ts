@@ -102,6 +102,13 @@ export const RoomPaths = {
 } as const;
 
 /** App-wide paths of a user. */
+/** Teen Patti (games/teenpatti/schema.ts): the public table state, and each player's own cards (owner-read only). */
+export const TeenPattiPaths = {
+  table: (tableId: string) => `teenPatti/tables/${tableId}`,
+  cards: (tableId: string) => `teenPatti/cards/${tableId}`,
+  cardsOf: (tableId: string, uid: string) => `teenPatti/cards/${tableId}/${uid}`,
+} as const;
+
 export const UserPaths = {
   status: (uid: string) => `status/${uid}`,
 } as const;
