@@ -13,6 +13,8 @@
  * - kyc/{uid}: status only (the encrypted personal data and document paths are removed). Production
  *   also deletes the uploaded images (Storage prefix kyc/{uid}/); Storage is not emulated here.
  * - reports the user filed: moderation records about other users; they reference the uid only.
+ * - game records: Greedy stakes, Teen Patti hands and their ledger postings (financial, uid only); the
+ *   user leaves every table; game settings and daily losses (gamePlayers/{uid}) are deleted.
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
  *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
  *
@@ -21,6 +23,8 @@
  * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
+import { gamePlayerRef } from "../games/fairness/store.js";
+import { leaveTable } from "../games/teenpatti/tables.js";
 import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { refuse } from "../kernel/errors.js";
@@ -231,6 +235,20 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
       const venue = parseVenueKey(key);
       if (venue && (await rtdb().ref(VenuePaths.member(venue, uid)).get()).exists()) await removeFromVenue(venue, uid, "left");
     }
+  },
+
+  /**
+   * Games: the user stands up from every Teen Patti table (packing a hand in play, as leaving does), and
+   * their game settings and daily losses go. Stakes, hands and their ledger postings stay, like the
+   * ledger, under the pseudonymous uid.
+   */
+  async games(uid) {
+    const tables = await db().collection(Collections.teenPattiTables).where("seats", "array-contains", uid).get();
+    for (const table of tables.docs) {
+      await leaveTable({ uid, roles: [], claims: {} }, { tableId: table.id, requestId: `account-deletion-${table.id}` });
+    }
+    await deleteQuery(gamePlayerRef(uid).collection(Collections.gameLossDays));
+    await gamePlayerRef(uid).delete();
   },
 
   /**

@@ -13,6 +13,7 @@
  * Storage is not emulated in the local stack, so that branch refuses with resource-exhausted for now.
  */
 import type { DocumentSnapshot, Query } from "firebase-admin/firestore";
+import { gamePlayerRef } from "../games/fairness/store.js";
 import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
@@ -91,7 +92,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(profileRef.collection(Collections.notifications)),
     readAll(db().collection(Collections.reports).where("reporterUid", "==", uid)),
   ]);
-  const [messagesSent, streamsHosted, roomsOwned, pkBattles] = await Promise.all([
+  const [messagesSent, streamsHosted, roomsOwned, pkBattles, gameSettings, lossDays, greedyStakes, teenPattiHands] = await Promise.all([
     // chatArchive/{venueKey}/messages/{id}: a collection-group query on uid (index override declared).
     readAll(db().collectionGroup(Collections.chatMessages).where("uid", "==", uid)).then((docs) =>
       docs.filter((m) => typeof m.venueKey === "string"),
@@ -99,6 +100,11 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.streams).where("hostUid", "==", uid)),
     readAll(db().collection(Collections.rooms).where("ownerUid", "==", uid)),
     readAll(db().collection(Collections.pkBattles).where("participants", "array-contains", uid)),
+    gamePlayerRef(uid).get(),
+    readAll(gamePlayerRef(uid).collection(Collections.gameLossDays)),
+    // gameRounds/{roundId}/greedyStakes/{uid}: a collection-group query on uid (index override declared).
+    readAll(db().collectionGroup(Collections.greedyStakes).where("uid", "==", uid)),
+    readAll(db().collection(Collections.gameHands).where("playerUids", "array-contains", uid)),
   ]);
 
   let kyc: DataExportBundle["kyc"] = null;
@@ -139,6 +145,12 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     streamsHosted: streamsHosted.sort((a, b) => String(a.startedAt ?? "").localeCompare(String(b.startedAt ?? ""))),
     roomsOwned,
     pkBattles: pkBattles.sort(byCreatedAt),
+    games: {
+      settings: gameSettings.exists ? record(gameSettings) : null,
+      lossDays,
+      greedyStakes: greedyStakes.sort((a, b) => Number(a.placedAt ?? 0) - Number(b.placedAt ?? 0)),
+      teenPattiHands: teenPattiHands.sort((a, b) => Number(a.startedAt ?? 0) - Number(b.startedAt ?? 0)),
+    },
     kyc,
   };
 }

@@ -44,6 +44,11 @@ export interface DataExportBundle {
   streamsHosted: JsonRecord[];
   roomsOwned: JsonRecord[];
   pkBattles: JsonRecord[];
+  /**
+   * Games: settings (client seed, loss limit, self-exclusion) and daily net losses; Greedy stakes (one
+   * record per round played); Teen Patti hands dealt to the user (public records, revealed once over).
+   */
+  games: { settings: JsonRecord | null; lossDays: JsonRecord[]; greedyStakes: JsonRecord[]; teenPattiHands: JsonRecord[] };
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
 }
 
@@ -66,6 +71,7 @@ export const DELETION_STEPS = [
   "kyc",
   "presence",
   "venues",
+  "games",
   "chatMessages",
   "profile",
   "authUser",

@@ -19,6 +19,7 @@ describe("rules: Teen Patti tables (firestore.rules)", () => {
       const db = context.firestore();
       await setDoc(doc(db, "teenPattiTables/t1"), { id: "t1", seats: ["alice", "bob", null], hand: { pot: 30 } });
       await setDoc(doc(db, "teenPattiTables/t1/private/dealer"), { serverSeed: "s", cards: { alice: ["As", "Ks", "Qs"], bob: ["2c", "3d", "9h"] } });
+      await setDoc(doc(db, "gameHands/t1_1"), { tableId: "t1", players: ["alice", "bob"], fairness: { commitment: "c", serverSeed: null } });
     });
   });
 
@@ -27,6 +28,13 @@ describe("rules: Teen Patti tables (firestore.rules)", () => {
   it("signed-in users read a table; anonymous users do not", async () => {
     await assertSucceeds(getDoc(doc(as("carol"), "teenPattiTables/t1")));
     await assertFails(getDoc(doc(env.unauthenticatedContext().firestore(), "teenPattiTables/t1")));
+  });
+
+  it("signed-in users read a hand's public record (to verify it); nobody writes it", async () => {
+    await assertSucceeds(getDoc(doc(as("carol"), "gameHands/t1_1")));
+    await assertFails(getDoc(doc(env.unauthenticatedContext().firestore(), "gameHands/t1_1")));
+    await assertFails(updateDoc(doc(as("alice"), "gameHands/t1_1"), { "fairness.serverSeed": "forged" }));
+    await assertFails(setDoc(doc(as("alice"), "gameHands/t1_2"), { tableId: "t1" }));
   });
 
   it("nobody reads the dealer's secrets, not even a seated player or an admin", async () => {
