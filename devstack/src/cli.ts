@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { adminAppFor } from "./admin.js";
 import { applySeed, exportSeed, readSeed } from "./seed.js";
+import { callOverHttp, DEMO_ROOM_ID, signInWithPassword } from "./smoke.js";
 import { readRunningStack, type Stack, startStack } from "./stack.js";
 import { MissingDependencyError } from "./system.js";
 
@@ -93,7 +94,24 @@ async function start() {
   await applySeed(admin.app, stack.endpoints, readSeed(join(ROOT, "emulator-data")));
   await admin.close();
   console.log("✔ demo world loaded from emulator-data/");
+  await startDemoGreedy(stack.endpoints);
   printEndpoints(stack);
+}
+
+/**
+ * A static seed cannot hold a Cloud Tasks timer: Luna, who sits in her demo room, starts its Greedy game
+ * over HTTP as the app would, and the round timers keep it going while she is there.
+ */
+async function startDemoGreedy(endpoints: Stack["endpoints"]) {
+  try {
+    if (!endpoints.auth || !endpoints.functions) throw new Error("no Auth or functions emulator");
+    const luna = await signInWithPassword(endpoints.auth, "luna@demo.live", "demo-password");
+    const reply = await callOverHttp(endpoints, "startGreedy", { roomId: DEMO_ROOM_ID }, luna.idToken);
+    if (reply.status !== 200) throw new Error(JSON.stringify(reply));
+    console.log(`✔ Greedy running in the demo room ${DEMO_ROOM_ID}`);
+  } catch (err) {
+    console.log(`⚠ the demo room's Greedy game did not start: ${(err as Error).message}`);
+  }
 }
 
 async function exportRunning() {
