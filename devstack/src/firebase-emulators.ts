@@ -89,7 +89,13 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
       detached: true,
     },
   );
-  const recent = collectOutput(child, log);
+  // How many functions discovery found: the stack is ready only when every one of them is listed.
+  let definedFunctions: number | null = null;
+  const recent = collectOutput(child, (line) => {
+    const defined = /Loaded functions definitions from source: (.+?)\.?$/.exec(line);
+    if (defined) definedFunctions = (defined[1] as string).split(",").length;
+    log(line);
+  });
   let exited = false;
   const exitPromise = new Promise<void>((resolve) =>
     child.once("exit", () => {
@@ -117,7 +123,10 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
         const response = await fetch(`${functionsBaseUrl}/backends`);
         if (!response.ok) return false;
         const { backends } = (await response.json()) as { backends: { functionTriggers: unknown[] }[] };
-        return backends.some((b) => b.functionTriggers.length > 0);
+        // Functions are initialised one after another: trigger registrations read from a partial listing
+        // would miss the rest, so wait for all of them.
+        const listed = backends.reduce((sum, b) => sum + b.functionTriggers.length, 0);
+        return definedFunctions !== null && listed >= definedFunctions;
       },
       120_000,
       300,
