@@ -5,35 +5,22 @@
  * catches up on any task that was never enqueued or never ran. Enqueue failures are therefore logged,
  * not thrown: the transition that asked for the timer has already committed.
  */
-import { adminApp } from "../../kernel/app.js";
-import { REGION } from "../../kernel/config.js";
-import { log } from "../../kernel/logger.js";
-import { withTimeout } from "../../kernel/timeout.js";
+import { enqueueTask } from "../../kernel/tasks.js";
 import type { PkTimerTask } from "./schema.js";
 
 /** The exported name of the task function (functions/src/index.ts must export it under this name). */
 export const PK_TIMER_FUNCTION = "pkBattleTimer";
 export type PkTimerStep = "expire" | "resolve" | "close";
 
-const ENQUEUE_TIMEOUT_MS = 5_000;
-
 /**
  * Enqueues "look at this battle at atMs". Named per (battle, step) by default, so a replayed transition
  * adds no second task; a task rescheduling its own step passes named: false (its name is taken).
  */
 export async function schedulePkTimer(battleId: string, step: PkTimerStep, atMs: number, options: { named?: boolean } = {}): Promise<void> {
-  const { getFunctions } = require("firebase-admin/functions") as typeof import("firebase-admin/functions");
   const task: PkTimerTask = { battleId, step };
-  try {
-    const queue = getFunctions(adminApp()).taskQueue<PkTimerTask>(`locations/${REGION}/functions/${PK_TIMER_FUNCTION}`);
-    const enqueued = queue.enqueue(task, {
-      id: options.named === false ? undefined : `${battleId}-${step}`,
-      scheduleTime: new Date(Math.max(atMs, Date.now())),
-      dispatchDeadlineSeconds: 120,
-    });
-    await withTimeout(enqueued, ENQUEUE_TIMEOUT_MS, () => new Error(`enqueue timed out after ${ENQUEUE_TIMEOUT_MS} ms`));
-  } catch (err) {
-    if ((err as { code?: unknown })?.code === "functions/task-already-exists") return;
-    log.warn("PK timer not enqueued; the sweep will act on the battle", { battleId, step, error: String(err) });
-  }
+  await enqueueTask(PK_TIMER_FUNCTION, task, {
+    atMs,
+    id: options.named === false ? undefined : `${battleId}-${step}`,
+    context: { battleId, step },
+  });
 }
