@@ -92,6 +92,9 @@ export const Collections = {
   /** teenPattiTables/{tableId}: Teen Patti tables: settings, seats, the hand in play (functions/src/games/teenpatti). Signed-in users read. */
   teenPattiTables: "teenPattiTables",
 
+  /** notificationOutbox/{id}: one record per (recipient, type, event), with its delivery state (functions/src/notifications). Admins read. */
+  notificationOutbox: "notificationOutbox",
+
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
   /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */
