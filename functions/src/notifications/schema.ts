@@ -75,3 +75,23 @@ export interface OutboxRecord extends NotifyInput {
   /** Per channel: what delivery did ("sent", "skipped:<why>", "failed:<why>"). */
   channels: Partial<Record<Channel, string>>;
 }
+
+/** One push to every device of a user (push.ts pushToUser). Data values are strings, as FCM requires. */
+export interface PushMessage {
+  title: string;
+  body: string;
+  deepLink: string;
+  data: Record<string, string>;
+  priority: "high" | "normal";
+  collapseKey?: string;
+  badge?: number;
+}
+
+/** What pushToUser did: no device with a token is devices 0, not an error; retryableError asks for a retry. */
+export interface PushOutcome {
+  devices: number;
+  sent: number;
+  pruned: number;
+  failed: number;
+  retryableError?: string;
+}
