@@ -75,3 +75,17 @@ export interface OutboxRecord extends NotifyInput {
   /** Per channel: what delivery did ("sent", "skipped:<why>", "failed:<why>"). */
   channels: Partial<Record<Channel, string>>;
 }
+
+/** One push as the pipeline hands it to delivery; `data` travels to the app with `deepLink` added. */
+export type PushMessage = {
+  title: string;
+  body: string;
+  deepLink: string;
+  data: Record<string, string>;
+  priority: "high" | "normal";
+  collapseKey?: string;
+  badge?: number;
+};
+
+/** What one pushToUser did: devices with a token, sends accepted, dead tokens removed, other failures. */
+export type PushOutcome = { devices: number; sent: number; pruned: number; failed: number; retryableError?: string };
