@@ -76,8 +76,8 @@ export interface OutboxRecord extends NotifyInput {
   channels: Partial<Record<Channel, string>>;
 }
 
-/** One push to every device of a user (push.ts pushToUser). Data values are strings, as FCM requires. */
-export interface PushMessage {
+/** One push as the pipeline hands it to delivery; `data` travels to the app with `deepLink` added. */
+export type PushMessage = {
   title: string;
   body: string;
   deepLink: string;
@@ -85,16 +85,10 @@ export interface PushMessage {
   priority: "high" | "normal";
   collapseKey?: string;
   badge?: number;
-}
+};
 
-/** What pushToUser did: no device with a token is devices 0, not an error; retryableError asks for a retry. */
-export interface PushOutcome {
-  devices: number;
-  sent: number;
-  pruned: number;
-  failed: number;
-  retryableError?: string;
-}
+/** What one pushToUser did: devices with a token, sends accepted, dead tokens removed, other failures. */
+export type PushOutcome = { devices: number; sent: number; pruned: number; failed: number; retryableError?: string };
 
 /** Per type, which channels the user switched on or off (a missing switch means the type's default). */
 export const ChannelSwitchesSchema = z.object({ inbox: z.boolean(), push: z.boolean(), email: z.boolean() }).partial().strict();
