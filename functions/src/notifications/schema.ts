@@ -89,3 +89,58 @@ export type PushMessage = {
 
 /** What one pushToUser did: devices with a token, sends accepted, dead tokens removed, other failures. */
 export type PushOutcome = { devices: number; sent: number; pruned: number; failed: number; retryableError?: string };
+
+/** Per type, which channels the user switched on or off (a missing switch means the type's default). */
+export const ChannelSwitchesSchema = z.object({ inbox: z.boolean(), push: z.boolean(), email: z.boolean() }).partial().strict();
+export type ChannelSwitches = z.infer<typeof ChannelSwitchesSchema>;
+
+const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (00:00–23:59)");
+
+/** An IANA time zone name Intl knows (e.g. Asia/Kolkata). */
+const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "timeZone must be an IANA time zone (e.g. Asia/Kolkata)");
+
+/** No push between start and end in the user's time zone; end before start crosses midnight. */
+export const QuietHoursSchema = z
+  .object({ start: ClockTimeSchema, end: ClockTimeSchema, timeZone: TimeZoneSchema })
+  .strict()
+  .refine((hours) => hours.start !== hours.end, { message: "start and end must differ", path: ["end"] });
+export type QuietHours = z.infer<typeof QuietHoursSchema>;
+
+/** users/{uid}/private/notificationPrefs, as stored. */
+export const NotificationPreferencesSchema = z
+  .object({
+    types: z.partialRecord(NotificationTypeSchema, ChannelSwitchesSchema).default({}),
+    quietHours: QuietHoursSchema.nullable().default(null),
+  })
+  .strict();
+export type NotificationPreferences = z.infer<typeof NotificationPreferencesSchema>;
+
+/** Switches given are merged into the stored ones; quietHours replaces them (null: none). */
+export const SetNotificationPreferencesRequestSchema = z
+  .object({
+    types: z.partialRecord(NotificationTypeSchema, ChannelSwitchesSchema).optional(),
+    quietHours: QuietHoursSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((request) => request.types !== undefined || request.quietHours !== undefined, "give types, quietHours or both");
+export type SetNotificationPreferencesRequest = z.infer<typeof SetNotificationPreferencesRequestSchema>;
+
+/** The effective switches of every type (defaults applied; only the channels the type uses) and the quiet hours. */
+export interface NotificationPreferencesResponse {
+  types: Record<NotificationType, ChannelSwitches>;
+  quietHours: QuietHours | null;
+}
+
+/** What delivery does with one channel: send, or skip and why. */
+export type ChannelDecision = "send" | "skip:preference" | "skip:quiet-hours" | "skip:rate";
