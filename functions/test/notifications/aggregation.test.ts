@@ -76,7 +76,10 @@ describe("notifications: gift aggregation and the push rate", () => {
     // One of two racing summary tasks pushes; the other finds it held (leased) or already pushed.
     const outcomes = [summary.outcome, duplicate.outcome];
     assert.equal(outcomes.filter((outcome) => outcome === "pushed").length, 1, outcomes.join());
-    assert.ok(outcomes.every((outcome) => ["pushed", "leased", "nothing-to-add"].includes(outcome)), outcomes.join());
+    assert.ok(
+      outcomes.every((outcome) => ["pushed", "leased", "nothing-to-add"].includes(outcome)),
+      outcomes.join(),
+    );
     // The task itself, delivered again after the summary went out, adds nothing.
     await notificationWindowSummary.run({ data: { uid: "host", type: "gift-received", windowId } } as never);
     const all = await pushedTo("tok-host");
