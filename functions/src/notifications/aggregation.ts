@@ -7,7 +7,7 @@ import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { enqueueTask } from "../kernel/tasks.js";
+import { enqueueTask } from "../kernel/task-queue.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notificationsConfig } from "./config.js";
 import { decideChannels, readPreferences } from "./preferences.js";

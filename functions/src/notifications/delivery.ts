@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { auth, firestoreValues } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
-import { enqueueTask } from "../kernel/tasks.js";
+import { enqueueTask } from "../kernel/task-queue.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { isBlockedPair } from "../social/store.js";
 import { aggregateIntoWindow, type WindowRole } from "./aggregation.js";
