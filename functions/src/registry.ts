@@ -80,6 +80,12 @@ export const registry: Record<string, string> = {
   respondPk: "./live/pk/callables.js",
   pkBattleTimer: "./live/pk/jobs.js",
   sweepPkBattles: "./live/pk/jobs.js",
+  // notifications: delivery (push tokens, topics, announcements, go-live fan-out)
+  sendAnnouncement: "./notifications/callables.js",
+  fanOutGoLive: "./notifications/jobs.js",
+  removeStaleTokensJob: "./notifications/jobs.js",
+  syncDeviceTopicsOnProfileChange: "./notifications/triggers.js",
+  syncDeviceTopicsOnWrite: "./notifications/triggers.js",
   // payments
   createCheckoutSession: "./payments/callables.js",
   revenuecatWebhook: "./payments/webhooks.js",
