@@ -73,6 +73,8 @@ export interface StackEndpoints {
   auth: string | null;
   functions: string | null;
   tasks: string | null;
+  /** host:port of firebase-tools' emulator hub (null without the functions emulator). */
+  hub: string | null;
   /** host:port of the FCM stand-in (HTTP v1 sends, Instance ID topics; control API under /control). */
   fcm: string;
   /** host:port of the SMTP catcher. */
@@ -162,6 +164,18 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
   if (endpoints.auth) env.FIREBASE_AUTH_EMULATOR_HOST = endpoints.auth;
   if (endpoints.tasks) env.CLOUD_TASKS_EMULATOR_HOST = endpoints.tasks;
   return env;
+}
+
+/**
+ * Switches the functions emulator's background triggers (Firestore, RTDB) off or on, through the
+ * emulator hub: bulk seeding (benchmarks, large fixtures) then fires none. Events delivered while off
+ * are dropped, not queued; switching on reloads the functions.
+ */
+export async function setBackgroundTriggers(endpoints: StackEndpoints, enabled: boolean): Promise<void> {
+  if (!endpoints.hub) throw new Error("no emulator hub: the stack runs without the functions emulator");
+  const path = enabled ? "enableBackgroundTriggers" : "disableBackgroundTriggers";
+  const response = await fetch(`http://${endpoints.hub}/functions/${path}`, { method: "PUT" });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
 }
 
 /** The functions' SMTP params that point them at the stack's SMTP catcher. */
@@ -258,6 +272,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       auth: null,
       functions: null,
       tasks: null,
+      hub: null,
       fcm: fcm.host,
       smtp: `${smtp.smtpHost}:${smtp.smtpPort}`,
       mailControl: smtp.url,
@@ -281,6 +296,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       stoppers.push(() => firebase?.stop() ?? Promise.resolve());
       endpoints.functions = firebase.functionsHost;
+      endpoints.hub = firebase.hubHost;
       const loaded = await listEventTriggers(firebase.functionsBaseUrl);
       await registerFirestoreTriggers(firestore.baseUrl, options.projectId, loaded.firestore);
       if (rtdb.observeWrites) {

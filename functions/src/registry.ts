@@ -84,6 +84,7 @@ export const registry: Record<string, string> = {
   sendAnnouncement: "./notifications/callables.js",
   fanOutGoLive: "./notifications/jobs.js",
   removeStaleTokensJob: "./notifications/jobs.js",
+  sweepFanoutsJob: "./notifications/jobs.js",
   syncDeviceTopicsOnProfileChange: "./notifications/triggers.js",
   syncDeviceTopicsOnWrite: "./notifications/triggers.js",
   // payments

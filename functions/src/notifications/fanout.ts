@@ -65,11 +65,12 @@ export const goLiveFanoutId = (streamId: string) => `go-live-${streamId}`;
 /** The inbox entry of one follower for one fan-out: the same id on every attempt. */
 export const fanoutInboxId = (fanoutId: string) => `fanout-${fanoutId}`;
 
-async function enqueuePage(fanoutId: string, page: number): Promise<boolean> {
+/** Enqueues one page; named by default, so a replay adds no second task (the sweep's re-enqueues are not). */
+async function enqueuePage(fanoutId: string, page: number, named = true): Promise<boolean> {
   const outcome = await enqueueTask<FanoutTask>(
     FANOUT_TASK_FUNCTION,
     { fanoutId, page },
-    { atMs: Date.now(), id: `${fanoutId}-p${page}`, context: { fanoutId, page } },
+    { atMs: Date.now(), id: named ? `${fanoutId}-p${page}` : undefined, context: { fanoutId, page } },
   );
   return outcome !== "failed";
 }
@@ -106,7 +107,7 @@ export async function startGoLiveFanout(stream: {
     tx.create(fanoutPageRef(fanoutId, 0), newPage(0, null));
     return true;
   });
-  if (!(await enqueuePage(fanoutId, 0))) log.warn("fan-out: first page not enqueued; the sweep will", { fanoutId });
+  if (!(await enqueuePage(fanoutId, 0))) log.warn("fan-out: first page not enqueued; sweepFanouts will", { fanoutId });
   return { fanoutId, created };
 }
 
@@ -321,4 +322,27 @@ async function finishPage(fanoutId: string, page: number, results: FanoutPageRes
       ...(complete ? { status: "done", completedAt: FieldValue.serverTimestamp() } : {}),
     });
   });
+}
+
+/** A running fan-out that has not moved for this long has lost a task (failed enqueue, retries exhausted). */
+export const FANOUT_STALL_MS = 10 * 60_000;
+
+/**
+ * Safety net: re-enqueues the unfinished pages of fan-outs that have not moved for FANOUT_STALL_MS.
+ * The re-enqueued tasks are unnamed (a lost task's name may still be taken); the page claim makes a
+ * duplicate harmless.
+ */
+export async function sweepStalledFanouts(nowMs: number): Promise<{ stalled: number; requeued: number }> {
+  const running = await db().collection(Collections.notificationFanouts).where("status", "==", "running").get();
+  let stalled = 0;
+  let requeued = 0;
+  for (const fanout of running.docs) {
+    const updatedMs = fanout.get("updatedAt")?.toMillis?.() ?? 0;
+    if (nowMs - updatedMs < FANOUT_STALL_MS) continue;
+    stalled++;
+    const pages = await fanout.ref.collection(Collections.fanoutPages).where("status", "in", ["pending", "claimed"]).get();
+    for (const page of pages.docs) if (await enqueuePage(fanout.id, page.get("page") as number, false)) requeued++;
+    await fanout.ref.update({ updatedAt: firestoreValues().Timestamp.fromMillis(nowMs) });
+  }
+  return { stalled, requeued };
 }

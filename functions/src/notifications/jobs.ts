@@ -7,7 +7,7 @@ import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { parse } from "../kernel/validation.js";
-import { runFanoutPage } from "./fanout.js";
+import { runFanoutPage, sweepStalledFanouts } from "./fanout.js";
 import { FanoutTaskSchema } from "./schema.js";
 import { removeStaleTokens } from "./tokens.js";
 
@@ -37,5 +37,14 @@ export const removeStaleTokensJob = onSchedule(
   async () => {
     const summary = await removeStaleTokens(Date.now());
     log.info("stale push tokens removed", { ...summary });
+  },
+);
+
+/** Every 10 minutes: fan-outs that lost a page task get it again. */
+export const sweepFanoutsJob = onSchedule(
+  { schedule: "every 10 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0 },
+  async () => {
+    const summary = await sweepStalledFanouts(Date.now());
+    if (summary.stalled > 0) log.warn("stalled fan-outs re-enqueued", { ...summary });
   },
 );
