@@ -9,11 +9,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { getFirestore } from "firebase-admin/firestore";
-import { adminAppFor } from "../../devstack/src/admin.js";
 import type { RecordedMessage } from "../../devstack/src/fcm/server.js";
 import { callOverHttp, signInWithPassword, signUpWithPassword } from "../../devstack/src/smoke.js";
-import { setBackgroundTriggers, startStack } from "../../devstack/src/stack.js";
+import { envFor, setBackgroundTriggers, startStack } from "../../devstack/src/stack.js";
+import { auth as adminAuth, db } from "../src/kernel/app.js";
 import { countDeliveries, seedFollowers } from "../test/support/fanout-world.js";
 
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 10_000);
@@ -22,9 +21,10 @@ const ROOT = join(__dirname, "..", "..");
 async function main(): Promise<number> {
   console.log(`▶ starting a private local stack (functions, tasks, FCM stand-in) ...`);
   const stack = await startStack({ rootDir: ROOT, projectId: `demo-bench-fanout-${process.pid}`, ports: "free", functions: true });
-  const admin = adminAppFor(stack.endpoints);
+  // The kernel's Admin SDK handles, pointed at this stack's project and emulators.
+  Object.assign(process.env, envFor(stack.endpoints));
   try {
-    const firestore = getFirestore(admin.app);
+    const firestore = db();
     const auth = stack.endpoints.auth as string;
     const email = `host-${randomUUID().slice(0, 8)}@bench.test`;
     const signedUp = await signUpWithPassword(auth, email, "bench-password");
@@ -33,8 +33,7 @@ async function main(): Promise<number> {
       if (tries > 100) throw new Error("the host's profile was never created");
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    const { getAuth } = await import("firebase-admin/auth");
-    await getAuth(admin.app).setCustomUserClaims(signedUp.localId, { roles: ["host"] });
+    await adminAuth().setCustomUserClaims(signedUp.localId, { roles: ["host"] });
     const host = await signInWithPassword(auth, email, "bench-password");
 
     console.log(`▶ seeding ${FOLLOWERS.toLocaleString("en")} followers with devices (background triggers off) ...`);
@@ -88,7 +87,6 @@ async function main(): Promise<number> {
     console.log(`  to tokens that must get none   ${unexpected}  (target 0)`);
     return duplicates === 0 && missed === 0 && unexpected === 0 ? 0 : 1;
   } finally {
-    await admin.close();
     await stack.stop();
   }
 }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { db } from "../../src/kernel/app.js";
-import { fanoutInboxId, fanoutPageRef, fanoutRef, runFanoutPage, startGoLiveFanout } from "../../src/notifications/fanout.js";
+import {
+  FANOUT_STALL_MS,
+  fanoutInboxId,
+  fanoutPageRef,
+  fanoutRef,
+  runFanoutPage,
+  startGoLiveFanout,
+  sweepStalledFanouts,
+} from "../../src/notifications/fanout.js";
 import { pushedMessages } from "../support/delivery.js";
 import { countDeliveries, seedFollowers } from "../support/fanout-world.js";
 import { useCleanStack } from "../support/stack.js";
@@ -86,5 +94,14 @@ describe("notifications: go-live fan-out to followers, in page tasks", function 
     assert.equal(fanout?.status, "done");
     assert.equal(fanout?.totals.followers, 0);
     assert.deepEqual(await pushedMessages(), []);
+  });
+
+  it("the sweep picks up a running fan-out that has not moved for 10 minutes, once per stall", async () => {
+    await startGoLiveFanout({ id: "stream-4", hostUid: "host-4", hostName: "Luna" });
+    const now = Date.now();
+    assert.equal((await sweepStalledFanouts(now)).stalled, 0);
+    assert.equal((await sweepStalledFanouts(now + FANOUT_STALL_MS + 1_000)).stalled, 1);
+    // It counts as moved now: the next sweep leaves it alone.
+    assert.equal((await sweepStalledFanouts(now + FANOUT_STALL_MS + 2_000)).stalled, 0);
   });
 });
