@@ -96,6 +96,8 @@ export const Collections = {
   notificationOutbox: "notificationOutbox",
   /** notificationFanouts/{id}: one fan-out of a notification to a host's followers (e.g. go-live), with its page records nested. Server only. */
   notificationFanouts: "notificationFanouts",
+  /** notificationWindows/{uid}__{type}: the open aggregation window of an aggregated type (gifts), { windowId, endsAt, count }. Server only. */
+  notificationWindows: "notificationWindows",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 

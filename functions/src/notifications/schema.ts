@@ -3,6 +3,7 @@
  * notify() leaves in the outbox, and the delivery state the pipeline keeps on it. Importable by clients.
  */
 import { z } from "zod";
+import { CursorSchema, keySafeId, nullMeansDefaults } from "../kernel/validation.js";
 
 /**
  * Every notification type. A domain adds its moments here; the template catalog (templates.ts) must
@@ -166,3 +167,91 @@ export type SendAnnouncementResponse = { announcementId: string; messageName: st
 
 /** The payload of one fan-out page task (fanOutGoLive). */
 export const FanoutTaskSchema = z.object({ fanoutId: z.string().min(1).max(200), page: z.number().int().min(0) }).strict();
+/** The payload of a retryNotificationDelivery task. */
+export const RetryDeliveryTaskSchema = z.object({ id: z.string().min(1).max(128) }).strict();
+/** The payload of a notificationWindowSummary task. */
+export const WindowSummaryTaskSchema = z
+  .object({ uid: z.string().min(1).max(128), type: NotificationTypeSchema, windowId: z.string().min(1).max(128) })
+  .strict();
+
+/** Why a notifications callable refuses (details.reason). */
+export const NotificationRefusalSchema = z.enum(["notification-not-found", "not-dead"]);
+export type NotificationRefusal = z.infer<typeof NotificationRefusalSchema>;
+
+/** An inbox entry or outbox record id: the outbox id (hex) or an older key-safe id. */
+const NotificationIdSchema = keySafeId({ label: "id" });
+
+const PageRequestSchema = z
+  .object({
+    limit: z.number().int().min(1).max(50).default(20),
+    cursor: CursorSchema.nullish(),
+  })
+  .strict();
+
+export const ListNotificationsRequestSchema = nullMeansDefaults(PageRequestSchema);
+export type ListNotificationsRequest = z.infer<typeof ListNotificationsRequestSchema>;
+
+export const MarkNotificationsReadRequestSchema = z.object({ ids: z.array(NotificationIdSchema).min(1).max(100) }).strict();
+export type MarkNotificationsReadRequest = z.infer<typeof MarkNotificationsReadRequestSchema>;
+
+export const MarkAllNotificationsReadRequestSchema = nullMeansDefaults(z.object({}).strict());
+
+export const DeleteNotificationRequestSchema = z.object({ id: NotificationIdSchema }).strict();
+export type DeleteNotificationRequest = z.infer<typeof DeleteNotificationRequestSchema>;
+
+export const ListDeadNotificationsRequestSchema = nullMeansDefaults(PageRequestSchema);
+export type ListDeadNotificationsRequest = z.infer<typeof ListDeadNotificationsRequestSchema>;
+
+export const RetryDeadNotificationRequestSchema = z.object({ id: NotificationIdSchema, reason: z.string().trim().min(3).max(500) }).strict();
+export type RetryDeadNotificationRequest = z.infer<typeof RetryDeadNotificationRequestSchema>;
+
+/** One inbox entry as the app shows it; count is set on an aggregated entry ("Mia and 12 others"). */
+export interface InboxItem {
+  id: string;
+  type: NotificationType;
+  title: string;
+  body: string;
+  deepLink: string;
+  data: NotificationData;
+  read: boolean;
+  createdAt: string | null;
+  actorUid: string | null;
+  count: number | null;
+}
+
+export interface ListNotificationsResponse {
+  items: InboxItem[];
+  nextCursor: string | null;
+  unreadCount: number;
+}
+
+/** After marking read or deleting: how many entries changed and the exact unread count. */
+export interface InboxChangeResponse {
+  changed: number;
+  unreadCount: number;
+}
+
+export interface DeadNotification {
+  id: string;
+  recipient: string;
+  type: NotificationType;
+  attempts: number;
+  lastError: string | null;
+  channels: Partial<Record<Channel, string>>;
+  createdAt: string | null;
+  deadAt: string | null;
+}
+
+export interface ListDeadNotificationsResponse {
+  items: DeadNotification[];
+  nextCursor: string | null;
+}
+
+export interface RetryDeadNotificationResponse {
+  id: string;
+  /** The delivery attempt made at once: sent, failed (retrying again) or dead. */
+  outcome: string;
+  channels: Partial<Record<Channel, string>>;
+}
+
+export const GetNotificationPreferencesRequestSchema = nullMeansDefaults(z.object({}).strict());

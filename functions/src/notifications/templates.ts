@@ -30,8 +30,8 @@ export interface NotificationTemplate {
   push: { priority: "high" | "normal"; collapseKey?: string };
   /** Critical notices ignore quiet hours and the per-user push rate. */
   critical: boolean;
-  /** Events within the window are summed into one inbox entry and one summary push. */
-  aggregate?: { windowSeconds: number };
+  /** Events within the window are summed into one inbox entry and one summary push; actorParam names the actor. */
+  aggregate?: { windowSeconds: number; actorParam: string };
   /** The data fields the texts and the deep link use; notify() callers must supply them. */
   params: readonly string[];
   deepLink: string;
@@ -63,7 +63,7 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
     channels: INBOX_PUSH,
     push: NORMAL,
     critical: false,
-    aggregate: { windowSeconds: 300 },
+    aggregate: { windowSeconds: 300, actorParam: "senderName" },
     params: ["senderName", "giftName"],
     deepLink: "app://wallet/gifts",
     texts: {

@@ -1,12 +1,24 @@
 /**
- * Topic subscriptions follow the devices and the profile: a device written or removed, or a profile
- * whose country or language changed, brings the tokens' topics in line (topics.ts syncDeviceTopics is
- * state-based, so a redelivered event is harmless).
+ * Delivery starts when notify() writes an outbox record; the record's lease makes a duplicate event
+ * harmless. Topic subscriptions follow the devices and the profile: a device written or removed, or a
+ * profile whose country or language changed, brings the tokens' topics in line (topics.ts
+ * syncDeviceTopics is state-based, so a redelivered event is harmless).
  */
-import { onDocumentUpdated, onDocumentWritten } from "firebase-functions/v2/firestore";
+import { onDocumentCreated, onDocumentUpdated, onDocumentWritten } from "firebase-functions/v2/firestore";
 import { Collections, userRef } from "../kernel/collections.js";
-import { REGION } from "../kernel/config.js";
+import { REGION, UPSTASH_REDIS_REST_TOKEN } from "../kernel/config.js";
+import { log } from "../kernel/logger.js";
+import { deliverNotification } from "./delivery.js";
+import { SMTP_PASSWORD } from "./mail.js";
 import { syncDeviceTopics } from "./topics.js";
+
+export const onNotificationQueued = onDocumentCreated(
+  { document: `${Collections.notificationOutbox}/{outboxId}`, region: REGION, secrets: [SMTP_PASSWORD, UPSTASH_REDIS_REST_TOKEN] },
+  async (event) => {
+    const result = await deliverNotification(event.params.outboxId);
+    log.info("notification delivery", { outboxId: event.params.outboxId, eventId: event.id, ...result });
+  },
+);
 
 export const syncDeviceTopicsOnWrite = onDocumentWritten(
   { document: `${Collections.users}/{uid}/${Collections.devices}/{deviceId}`, region: REGION },
