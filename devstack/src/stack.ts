@@ -21,6 +21,7 @@ import {
   deliverDatabaseEvent,
   FunctionsForwarder,
   listEventTriggers,
+  RELAY_SWITCH_PATH,
   registerFirestoreTriggers,
   startDatabaseTriggers,
   startTriggerRelay,
@@ -73,8 +74,8 @@ export interface StackEndpoints {
   auth: string | null;
   functions: string | null;
   tasks: string | null;
-  /** host:port of firebase-tools' emulator hub (null without the functions emulator). */
-  hub: string | null;
+  /** host:port of the trigger relay (null without the functions emulator). */
+  triggerRelay: string | null;
   /** host:port of the FCM stand-in (HTTP v1 sends, Instance ID topics; control API under /control). */
   fcm: string;
   /** host:port of the SMTP catcher. */
@@ -167,15 +168,14 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
 }
 
 /**
- * Switches the functions emulator's background triggers (Firestore, RTDB) off or on, through the
- * emulator hub: bulk seeding (benchmarks, large fixtures) then fires none. Events delivered while off
- * are dropped, not queued; switching on reloads the functions.
+ * Switches Firestore triggers off (the relay drops every event) or on again, for bulk seeding
+ * (benchmarks, large fixtures). Switching on waits until the Firestore emulator has handed over its
+ * backlog of the seeding's events (none for 2 s), so none of them reaches a function later.
  */
-export async function setBackgroundTriggers(endpoints: StackEndpoints, enabled: boolean): Promise<void> {
-  if (!endpoints.hub) throw new Error("no emulator hub: the stack runs without the functions emulator");
-  const path = enabled ? "enableBackgroundTriggers" : "disableBackgroundTriggers";
-  const response = await fetch(`http://${endpoints.hub}/functions/${path}`, { method: "PUT" });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+export async function setFirestoreTriggers(endpoints: StackEndpoints, enabled: boolean): Promise<void> {
+  if (!endpoints.triggerRelay) throw new Error("no trigger relay: the stack runs without the functions emulator");
+  const response = await fetch(`http://${endpoints.triggerRelay}${RELAY_SWITCH_PATH}?enabled=${enabled}`, { method: "PUT" });
+  if (!response.ok) throw new Error(`switching Firestore triggers: ${response.status} ${await response.text()}`);
 }
 
 /** The functions' SMTP params that point them at the stack's SMTP catcher. */
@@ -272,7 +272,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       auth: null,
       functions: null,
       tasks: null,
-      hub: null,
+      triggerRelay: relay?.address ?? null,
       fcm: fcm.host,
       smtp: `${smtp.smtpHost}:${smtp.smtpPort}`,
       mailControl: smtp.url,
@@ -296,7 +296,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       stoppers.push(() => firebase?.stop() ?? Promise.resolve());
       endpoints.functions = firebase.functionsHost;
-      endpoints.hub = firebase.hubHost;
       const loaded = await listEventTriggers(firebase.functionsBaseUrl);
       await registerFirestoreTriggers(firestore.baseUrl, options.projectId, loaded.firestore);
       if (rtdb.observeWrites) {

@@ -44,7 +44,7 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       auth: null,
       functions: null,
       tasks: null,
-      hub: null,
+      triggerRelay: null,
       fcm: "",
       smtp: "",
       mailControl: "",

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { RecordedMessage } from "../../devstack/src/fcm/server.js";
 import { callOverHttp, signInWithPassword, signUpWithPassword } from "../../devstack/src/smoke.js";
-import { envFor, setBackgroundTriggers, startStack } from "../../devstack/src/stack.js";
+import { envFor, setFirestoreTriggers, startStack } from "../../devstack/src/stack.js";
 import { auth as adminAuth, db } from "../src/kernel/app.js";
 import { countDeliveries, seedFollowers } from "../test/support/fanout-world.js";
 
@@ -36,12 +36,11 @@ async function main(): Promise<number> {
     await adminAuth().setCustomUserClaims(signedUp.localId, { roles: ["host"] });
     const host = await signInWithPassword(auth, email, "bench-password");
 
-    console.log(`▶ seeding ${FOLLOWERS.toLocaleString("en")} followers with devices (background triggers off) ...`);
+    console.log(`▶ seeding ${FOLLOWERS.toLocaleString("en")} followers with devices (Firestore triggers off) ...`);
     const seedStarted = Date.now();
-    await setBackgroundTriggers(stack.endpoints, false);
+    await setFirestoreTriggers(stack.endpoints, false);
     const world = await seedFollowers(firestore, signedUp.localId, FOLLOWERS);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    await setBackgroundTriggers(stack.endpoints, true);
+    await setFirestoreTriggers(stack.endpoints, true);
     console.log(
       `  seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s: ${world.expectedTokens.size} tokens to reach, ${world.silentTokens.size} opted out or in quiet hours`,
     );
