@@ -21,6 +21,7 @@ import {
   deliverDatabaseEvent,
   FunctionsForwarder,
   listEventTriggers,
+  RELAY_SWITCH_PATH,
   registerFirestoreTriggers,
   startDatabaseTriggers,
   startTriggerRelay,
@@ -73,6 +74,8 @@ export interface StackEndpoints {
   auth: string | null;
   functions: string | null;
   tasks: string | null;
+  /** host:port of the trigger relay (null without the functions emulator). */
+  triggerRelay: string | null;
   /** host:port of the FCM stand-in (HTTP v1 sends, Instance ID topics; control API under /control). */
   fcm: string;
   /** host:port of the SMTP catcher. */
@@ -162,6 +165,17 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
   if (endpoints.auth) env.FIREBASE_AUTH_EMULATOR_HOST = endpoints.auth;
   if (endpoints.tasks) env.CLOUD_TASKS_EMULATOR_HOST = endpoints.tasks;
   return env;
+}
+
+/**
+ * Switches Firestore triggers off (the relay drops every event) or on again, for bulk seeding
+ * (benchmarks, large fixtures). Switching on waits until the Firestore emulator has handed over its
+ * backlog of the seeding's events (none for 2 s), so none of them reaches a function later.
+ */
+export async function setFirestoreTriggers(endpoints: StackEndpoints, enabled: boolean): Promise<void> {
+  if (!endpoints.triggerRelay) throw new Error("no trigger relay: the stack runs without the functions emulator");
+  const response = await fetch(`http://${endpoints.triggerRelay}${RELAY_SWITCH_PATH}?enabled=${enabled}`, { method: "PUT" });
+  if (!response.ok) throw new Error(`switching Firestore triggers: ${response.status} ${await response.text()}`);
 }
 
 /** The functions' SMTP params that point them at the stack's SMTP catcher. */
@@ -258,6 +272,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       auth: null,
       functions: null,
       tasks: null,
+      triggerRelay: relay?.address ?? null,
       fcm: fcm.host,
       smtp: `${smtp.smtpHost}:${smtp.smtpPort}`,
       mailControl: smtp.url,

@@ -135,6 +135,12 @@ export interface TriggerRelay {
   close(): Promise<void>;
 }
 
+/** PUT ?enabled=false|true: drop Firestore events (bulk seeding), or deliver them again. */
+export const RELAY_SWITCH_PATH = "/devstack/firestore-triggers";
+/** Switching back on waits until no event has arrived for this long: the emulator's backlog from the seeding is dropped too. */
+const RELAY_QUIET_MS = 2_000;
+const RELAY_DRAIN_LIMIT_MS = 300_000;
+
 /** The address the Firestore emulator delivers to: each event goes on to the functions emulator. */
 export async function startTriggerRelay(options: {
   forwarder: FunctionsForwarder;
@@ -146,8 +152,31 @@ export async function startTriggerRelay(options: {
   const port = options.port || (await freePort(host));
   const log = options.log ?? (() => {});
 
+  let dropping = false;
+  let dropped = 0;
+  let lastEventAt = 0;
+
+  async function switchTriggers(enabled: boolean): Promise<{ enabled: boolean; dropped: number }> {
+    if (!enabled) {
+      dropping = true;
+      dropped = 0;
+    } else if (dropping) {
+      const deadline = Date.now() + RELAY_DRAIN_LIMIT_MS;
+      while (Date.now() - lastEventAt < RELAY_QUIET_MS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      dropping = false;
+      log(`Firestore triggers on again (${dropped} events dropped while off)`);
+    }
+    return { enabled, dropped };
+  }
+
   const server: Server = createServer(async (request, response) => {
     try {
+      const url = new URL(request.url ?? "/", "http://relay.local");
+      if (url.pathname === RELAY_SWITCH_PATH && request.method === "PUT") {
+        const state = await switchTriggers(url.searchParams.get("enabled") !== "false");
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state));
+        return;
+      }
       const match = TRIGGER_PATH.exec(request.url ?? "");
       if (!match) {
         response.writeHead(404).end();
@@ -155,6 +184,12 @@ export async function startTriggerRelay(options: {
       }
       const [, projectId, triggerId] = match as unknown as [string, string, string];
       const body = await readBody(request);
+      if (dropping) {
+        lastEventAt = Date.now();
+        dropped++;
+        response.writeHead(204).end();
+        return;
+      }
       const headers = new Headers();
       for (const [name, value] of Object.entries(request.headers)) {
         if (typeof value === "string" && name !== "host" && name !== "content-length") headers.set(name, value);

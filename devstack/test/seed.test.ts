@@ -44,6 +44,7 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       auth: null,
       functions: null,
       tasks: null,
+      triggerRelay: null,
       fcm: "",
       smtp: "",
       mailControl: "",

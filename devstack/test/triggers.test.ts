@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FunctionsForwarder, listEventTriggers, startTriggerRelay } from "../src/triggers.js";
+import { FunctionsForwarder, listEventTriggers, RELAY_SWITCH_PATH, startTriggerRelay } from "../src/triggers.js";
 
 /** Answers like the functions emulator: 200 for the loaded key, else 404 listing the valid keys. */
 class FakeFunctionsEmulator {
@@ -83,6 +83,31 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
       assert.deepEqual(emulator.received, [
         { key: emulator.keyOf("us-central1-onMessageExtra"), body: "event-bytes", contentType: "application/protobuf" },
       ]);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it("the relay drops events while switched off, and switches on only once the emulator's backlog has stopped", async function () {
+    this.timeout(15_000);
+    emulator.received.length = 0;
+    const relay = await startTriggerRelay({ forwarder: new FunctionsForwarder(() => baseUrl) });
+    const deliver = (body: string) =>
+      fetch(`http://${relay.address}/functions/projects/demo-x/triggers/us-central1-onMessageExtra`, { method: "POST", body });
+    const turn = (enabled: boolean) => fetch(`http://${relay.address}${RELAY_SWITCH_PATH}?enabled=${enabled}`, { method: "PUT" });
+    try {
+      assert.equal((await turn(false)).status, 200);
+      assert.equal((await deliver("seeded-1")).status, 204);
+      const switchedOn = turn(true);
+      // The backlog still arriving keeps the relay dropping.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await deliver("seeded-2")).status, 204);
+      assert.deepEqual(await (await switchedOn).json(), { enabled: true, dropped: 2 });
+      assert.equal((await deliver("live")).status, 200);
+      assert.deepEqual(
+        emulator.received.map(({ body }) => body),
+        ["live"],
+      );
     } finally {
       await relay.close();
     }

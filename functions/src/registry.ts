@@ -80,7 +80,7 @@ export const registry: Record<string, string> = {
   respondPk: "./live/pk/callables.js",
   pkBattleTimer: "./live/pk/jobs.js",
   sweepPkBattles: "./live/pk/jobs.js",
-  // notifications: delivery pipeline, inbox, preferences
+  // notifications: delivery pipeline, inbox, preferences, push tokens, topics, announcements, go-live fan-out
   deleteNotification: "./notifications/callables.js",
   getNotificationPreferences: "./notifications/callables.js",
   listDeadNotifications: "./notifications/callables.js",
@@ -88,11 +88,17 @@ export const registry: Record<string, string> = {
   markAllNotificationsRead: "./notifications/callables.js",
   markNotificationsRead: "./notifications/callables.js",
   retryDeadNotification: "./notifications/callables.js",
+  sendAnnouncement: "./notifications/callables.js",
   setNotificationPreferences: "./notifications/callables.js",
+  fanOutGoLive: "./notifications/jobs.js",
   notificationWindowSummary: "./notifications/jobs.js",
+  removeStaleTokensJob: "./notifications/jobs.js",
   retryNotificationDelivery: "./notifications/jobs.js",
+  sweepFanoutsJob: "./notifications/jobs.js",
   sweepNotificationOutbox: "./notifications/jobs.js",
   onNotificationQueued: "./notifications/triggers.js",
+  syncDeviceTopicsOnProfileChange: "./notifications/triggers.js",
+  syncDeviceTopicsOnWrite: "./notifications/triggers.js",
   // payments
   createCheckoutSession: "./payments/callables.js",
   revenuecatWebhook: "./payments/webhooks.js",

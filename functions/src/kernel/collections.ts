@@ -94,6 +94,8 @@ export const Collections = {
 
   /** notificationOutbox/{id}: one record per (recipient, type, event), with its delivery state (functions/src/notifications). Admins read. */
   notificationOutbox: "notificationOutbox",
+  /** notificationFanouts/{id}: one fan-out of a notification to a host's followers (e.g. go-live), with its page records nested. Server only. */
+  notificationFanouts: "notificationFanouts",
   /** notificationWindows/{uid}__{type}: the open aggregation window of an aggregated type (gifts), { windowId, endsAt, count }. Server only. */
   notificationWindows: "notificationWindows",
 
@@ -108,6 +110,8 @@ export const Collections = {
   devices: "devices",
   /** users/{uid}/notifications/{id}: notification records, owner-readable (personal data). */
   notifications: "notifications",
+  /** notificationFanouts/{id}/fanoutPages/{n}: one page of followers of a fan-out: its range, claim, progress and results. */
+  fanoutPages: "fanoutPages",
   /** users/{uid}/badges/{badgeId}: badges awarded. */
   badges: "badges",
   /** users/{uid}/vipHistory/{id}: every purchase, grant and expiry of the user's VIP membership. */

@@ -19,6 +19,7 @@ import { log } from "../kernel/logger.js";
 import { isStaff } from "../kernel/roles.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { closeMediaRoom } from "../media/sessions.js";
+import { startGoLiveFanout } from "../notifications/fanout.js";
 import { hashVenuePassword } from "../venues/password.js";
 import { LivePaths, VenuePaths } from "../venues/paths.js";
 import { computeStreamAnalytics } from "./analytics.js";
@@ -123,6 +124,8 @@ export async function startStream(caller: Caller, request: StartStreamRequest): 
     fail("failed-precondition", "This stream has already ended.", { streamId: stream.id });
   }
   await publishLiveState(stream);
+  // Followers hear of a discoverable stream (once per stream: a replayed start finds the fan-out).
+  if (stream.visibility !== "private") await startGoLiveFanout(stream);
   const profile = (await userRef(caller.uid).get()).data();
   const media = await streamMediaToken(stream, caller.uid, "host", true, profile);
   if (!replayed) log.info("stream started", { streamId: stream.id, hostUid: caller.uid, visibility: stream.visibility });

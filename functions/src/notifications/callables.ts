@@ -1,4 +1,4 @@
-/** How the apps reach their inbox and notification preferences, and how admins see dead letters. */
+/** How the apps reach their inbox and notification preferences, and how admins see dead letters and send announcements. */
 import { defineCallable } from "../kernel/callable.js";
 import { UPSTASH_REDIS_REST_TOKEN } from "../kernel/config.js";
 import { listDeadNotifications as listDead, retryDeadNotification as retryDead } from "./dead-letters.js";
@@ -13,8 +13,10 @@ import {
   MarkAllNotificationsReadRequestSchema,
   MarkNotificationsReadRequestSchema,
   RetryDeadNotificationRequestSchema,
+  SendAnnouncementRequestSchema,
   SetNotificationPreferencesRequestSchema,
 } from "./schema.js";
+import { sendAnnouncement as broadcastAnnouncement } from "./topics.js";
 
 export const getNotificationPreferences = defineCallable({
   name: "notifications.getPreferences",
@@ -68,4 +70,12 @@ export const retryDeadNotification = defineCallable({
   // The retry delivers at once: it may send e-mail and counts against the push rate.
   options: { secrets: [SMTP_PASSWORD, UPSTASH_REDIS_REST_TOKEN], timeoutSeconds: 120 },
   handler: ({ caller, data }) => retryDead(caller, data),
+});
+
+export const sendAnnouncement = defineCallable({
+  name: "notifications.sendAnnouncement",
+  input: SendAnnouncementRequestSchema,
+  roles: ["admin"],
+  rateLimit: { perUid: { tokens: 10, windowSeconds: 60 } },
+  handler: ({ caller, data }) => broadcastAnnouncement(caller, data),
 });

@@ -102,23 +102,30 @@ export async function removeDeadToken(device: DeviceToken): Promise<boolean> {
   return runTransaction(async (tx) => {
     const snap = await tx.get(device.ref);
     if (!snap.exists || snap.get("fcmToken") !== device.token) return false;
-    tx.update(device.ref, { fcmToken: null, topics: [] });
+    // FCM has already forgotten a dead token, topics included: nothing to unsubscribe.
+    tx.update(device.ref, { fcmToken: null, topics: [], topicsToken: null });
     return true;
   });
 }
 
+/** One push to one device. */
+export interface DevicePush {
+  device: DeviceToken;
+  message: PushMessage;
+}
+
 /**
- * Sends one message to each device (sendEach, ≤500 per call), removes dead tokens, and counts. A
- * network failure of a whole batch counts every message in it as failed and retryable.
+ * Sends each push (sendEach, ≤500 per call), removes dead tokens, and counts. A network failure of a
+ * whole batch counts every message in it as failed and retryable.
  */
-export async function sendToDevices(devices: DeviceToken[], message: PushMessage): Promise<PushOutcome> {
-  const outcome: PushOutcome = { devices: devices.length, sent: 0, pruned: 0, failed: 0 };
+export async function sendPushes(pushes: DevicePush[]): Promise<PushOutcome> {
+  const outcome: PushOutcome = { devices: pushes.length, sent: 0, pruned: 0, failed: 0 };
   const client = messaging();
-  for (let start = 0; start < devices.length; start += FCM_BATCH_LIMIT) {
-    const batch = devices.slice(start, start + FCM_BATCH_LIMIT);
+  for (let start = 0; start < pushes.length; start += FCM_BATCH_LIMIT) {
+    const batch = pushes.slice(start, start + FCM_BATCH_LIMIT);
     let responses: SendResponse[];
     try {
-      responses = (await client.sendEach(batch.map((device) => toFcmMessage(device.token, message)))).responses;
+      responses = (await client.sendEach(batch.map(({ device, message }) => toFcmMessage(device.token, message)))).responses;
     } catch (err) {
       outcome.failed += batch.length;
       outcome.retryableError = String((err as Error)?.message ?? err);
@@ -131,17 +138,22 @@ export async function sendToDevices(devices: DeviceToken[], message: PushMessage
         return;
       }
       const code = response.error?.code ?? "unknown";
-      if (DEAD_TOKEN_CODES.has(code)) dead.push(batch[index]);
+      if (DEAD_TOKEN_CODES.has(code)) dead.push((batch[index] as DevicePush).device);
       else {
         outcome.failed++;
         if (RETRYABLE_CODES.has(code)) outcome.retryableError = code;
       }
     });
-    const removed = await Promise.all(dead.map(removeDeadToken));
-    outcome.pruned += removed.filter(Boolean).length;
-    if (dead.length > 0) log.info("dead push tokens removed", { dead: dead.length, removed: outcome.pruned });
+    const removed = (await Promise.all(dead.map(removeDeadToken))).filter(Boolean).length;
+    outcome.pruned += removed;
+    if (dead.length > 0) log.info("dead push tokens removed", { dead: dead.length, removed });
   }
   return outcome;
+}
+
+/** Sends one message to each device. */
+export function sendToDevices(devices: DeviceToken[], message: PushMessage): Promise<PushOutcome> {
+  return sendPushes(devices.map((device) => ({ device, message })));
 }
 
 /** The user's devices that have a push token. */

@@ -146,6 +146,27 @@ export interface NotificationPreferencesResponse {
 /** What delivery does with one channel: send, or skip and why. */
 export type ChannelDecision = "send" | "skip:preference" | "skip:quiet-hours" | "skip:rate";
 
+/** sendAnnouncement (admins): a broadcast to every device, or to one country and/or language. */
+export const SendAnnouncementRequestSchema = z
+  .object({
+    title: z.string().trim().min(1).max(100),
+    body: z.string().trim().min(1).max(500),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. IN)")
+      .optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, "language must be a primary language subtag (e.g. hi)")
+      .optional(),
+  })
+  .strict();
+export type SendAnnouncementRequest = z.infer<typeof SendAnnouncementRequestSchema>;
+
+export type SendAnnouncementResponse = { announcementId: string; messageName: string } & ({ topic: string } | { condition: string });
+
+/** The payload of one fan-out page task (fanOutGoLive). */
+export const FanoutTaskSchema = z.object({ fanoutId: z.string().min(1).max(200), page: z.number().int().min(0) }).strict();
 /** The payload of a retryNotificationDelivery task. */
 export const RetryDeliveryTaskSchema = z.object({ id: z.string().min(1).max(128) }).strict();
 /** The payload of a notificationWindowSummary task. */

@@ -1,0 +1,348 @@
+/**
+ * Fan-out of one notification to all of a host's followers (a host going live): a fan-out record
+ * (notificationFanouts/{id}, created once per stream), then one Cloud Task per page of followers
+ * (users/{host}/followers ordered by id), each page claimed in a transaction. A page fixes its follower
+ * range, enqueues the next page (a named task: a replay adds none), then walks its followers in chunks:
+ * inbox entries (ids derived from the fan-out, so a rewrite is harmless) and pushes (sendEach ≤500),
+ * recording its progress after each chunk so that a retried page resumes where the last attempt stopped.
+ * No function touches more than one page of followers.
+ */
+import type { DocumentReference, Transaction } from "firebase-admin/firestore";
+import { db, firestoreValues } from "../kernel/app.js";
+import { Collections, userRef } from "../kernel/collections.js";
+import { log } from "../kernel/logger.js";
+import { enqueueTask } from "../kernel/tasks.js";
+import { runTransaction } from "../kernel/transactions.js";
+import { decideChannels, preferencesFrom } from "./preferences.js";
+import { type DevicePush, deviceTokensOf, sendPushes } from "./push.js";
+import type { NotificationData, NotificationType } from "./schema.js";
+import { preferencesRef } from "./store.js";
+import { renderNotification, TEMPLATES } from "./templates.js";
+
+/** The exported name of the page task function (registry.ts). */
+export const FANOUT_TASK_FUNCTION = "fanOutGoLive";
+/** Followers per page task. */
+export const FANOUT_PAGE_SIZE = 500;
+/** Followers per chunk inside a page: their inbox entries fit one batch (≤500 writes); pushes go in sendEach calls of ≤500. */
+const CHUNK_FOLLOWERS = 250;
+/** How long a claimed page belongs to the attempt that claimed it (longer than the task's timeout). */
+const CLAIM_LEASE_MS = 150_000;
+const PARALLEL_READS = 50;
+
+export interface FanoutTask {
+  fanoutId: string;
+  page: number;
+  [key: string]: unknown;
+}
+
+export interface FanoutPageResults {
+  followers: number;
+  inbox: number;
+  pushSent: number;
+  pushPruned: number;
+  pushFailed: number;
+  skippedPreference: number;
+  skippedQuietHours: number;
+  withoutDevices: number;
+}
+
+const EMPTY_RESULTS: FanoutPageResults = {
+  followers: 0,
+  inbox: 0,
+  pushSent: 0,
+  pushPruned: 0,
+  pushFailed: 0,
+  skippedPreference: 0,
+  skippedQuietHours: 0,
+  withoutDevices: 0,
+};
+
+export const fanoutRef = (fanoutId: string) => db().collection(Collections.notificationFanouts).doc(fanoutId);
+export const fanoutPageRef = (fanoutId: string, page: number) => fanoutRef(fanoutId).collection(Collections.fanoutPages).doc(String(page));
+const followersOf = (hostUid: string) => userRef(hostUid).collection(Collections.followers);
+
+export const goLiveFanoutId = (streamId: string) => `go-live-${streamId}`;
+/** The inbox entry of one follower for one fan-out: the same id on every attempt. */
+export const fanoutInboxId = (fanoutId: string) => `fanout-${fanoutId}`;
+
+/** Enqueues one page; named by default, so a replay adds no second task (the sweep's re-enqueues are not). */
+async function enqueuePage(fanoutId: string, page: number, named = true): Promise<boolean> {
+  const outcome = await enqueueTask<FanoutTask>(
+    FANOUT_TASK_FUNCTION,
+    { fanoutId, page },
+    { atMs: Date.now(), id: named ? `${fanoutId}-p${page}` : undefined, context: { fanoutId, page } },
+  );
+  return outcome !== "failed";
+}
+
+/**
+ * Starts the fan-out of a host's go-live to their followers: creates the record and its first page
+ * once per stream, and enqueues the first page. A duplicate call (a replayed start, a repeated trigger)
+ * finds the record and only makes sure the first page is enqueued (named: never twice).
+ */
+export async function startGoLiveFanout(stream: {
+  id: string;
+  hostUid: string;
+  hostName: string | null;
+}): Promise<{ fanoutId: string; created: boolean }> {
+  const fanoutId = goLiveFanoutId(stream.id);
+  const data: NotificationData = { hostName: stream.hostName ?? "", streamId: stream.id };
+  const created = await runTransaction(async (tx) => {
+    const snap = await tx.get(fanoutRef(fanoutId));
+    if (snap.exists) return false;
+    const { FieldValue } = firestoreValues();
+    tx.create(fanoutRef(fanoutId), {
+      type: "go-live" satisfies NotificationType,
+      hostUid: stream.hostUid,
+      streamId: stream.id,
+      data,
+      status: "running",
+      pagesDone: 0,
+      pages: null,
+      totals: EMPTY_RESULTS,
+      createdAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+      completedAt: null,
+    });
+    tx.create(fanoutPageRef(fanoutId, 0), newPage(0, null));
+    return true;
+  });
+  if (!(await enqueuePage(fanoutId, 0))) log.warn("fan-out: first page not enqueued; sweepFanouts will", { fanoutId });
+  return { fanoutId, created };
+}
+
+function newPage(page: number, startAfter: string | null) {
+  return {
+    page,
+    startAfter,
+    endAt: null,
+    hasNext: null,
+    status: "pending",
+    claimedUntil: 0,
+    attempts: 0,
+    progress: null,
+    results: EMPTY_RESULTS,
+    doneAt: null,
+  };
+}
+
+type Claim =
+  | { kind: "claimed"; startAfter: string | null; endAt: string | null; progress: string | null; results: FanoutPageResults }
+  | { kind: "done"; hasNext: boolean }
+  | { kind: "busy" }
+  | { kind: "missing" };
+
+async function claimPage(fanoutId: string, page: number, nowMs: number): Promise<Claim> {
+  return runTransaction(async (tx) => {
+    const snap = await tx.get(fanoutPageRef(fanoutId, page));
+    if (!snap.exists) return { kind: "missing" };
+    if (snap.get("status") === "done") return { kind: "done", hasNext: snap.get("hasNext") === true };
+    if (snap.get("status") === "claimed" && (snap.get("claimedUntil") as number) > nowMs) return { kind: "busy" };
+    tx.update(snap.ref, { status: "claimed", claimedUntil: nowMs + CLAIM_LEASE_MS, attempts: (snap.get("attempts") as number) + 1 });
+    return {
+      kind: "claimed",
+      startAfter: snap.get("startAfter") ?? null,
+      endAt: snap.get("endAt") ?? null,
+      progress: snap.get("progress") ?? null,
+      results: { ...EMPTY_RESULTS, ...(snap.get("results") as FanoutPageResults) },
+    };
+  });
+}
+
+/** Fixes the page's follower range on its first attempt, and creates the next page's record. */
+async function fixRange(
+  fanoutId: string,
+  page: number,
+  hostUid: string,
+  startAfter: string | null,
+): Promise<{ endAt: string | null; hasNext: boolean }> {
+  const { FieldPath } = firestoreValues();
+  let query = followersOf(hostUid).orderBy(FieldPath.documentId()).select().limit(FANOUT_PAGE_SIZE);
+  if (startAfter) query = query.startAfter(startAfter);
+  const ids = (await query.get()).docs.map((doc) => doc.id);
+  const endAt = ids.at(-1) ?? null;
+  const hasNext = ids.length === FANOUT_PAGE_SIZE;
+  await runTransaction(async (tx: Transaction) => {
+    const nextRef = fanoutPageRef(fanoutId, page + 1);
+    const next = hasNext ? await tx.get(nextRef) : null;
+    tx.update(fanoutPageRef(fanoutId, page), { endAt, hasNext });
+    if (next && !next.exists) tx.create(nextRef, newPage(page + 1, endAt));
+    // The last page knows how many pages there are: the fan-out is done when that many are.
+    if (!hasNext) tx.update(fanoutRef(fanoutId), { pages: page + 1 });
+  });
+  return { endAt, hasNext };
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += limit) results.push(...(await Promise.all(items.slice(start, start + limit).map(work))));
+  return results;
+}
+
+interface Follower {
+  uid: string;
+  language: string | null;
+  inbox: boolean;
+  push: "send" | "skip:preference" | "skip:quiet-hours" | "skip:rate";
+}
+
+async function readFollowers(uids: string[], type: NotificationType, nowMs: number): Promise<Follower[]> {
+  if (uids.length === 0) return [];
+  const refs: DocumentReference[] = uids.flatMap((uid) => [userRef(uid), preferencesRef(uid)]);
+  const snaps = await db().getAll(...refs);
+  return uids.map((uid, index) => {
+    const profile = snaps[index * 2];
+    const decisions = decideChannels(type, preferencesFrom(snaps[index * 2 + 1]?.data()), nowMs);
+    return {
+      uid,
+      language: (profile?.get("language") as string | undefined) ?? null,
+      inbox: decisions.inbox === "send",
+      push: decisions.push ?? "skip:preference",
+    };
+  });
+}
+
+/** One chunk: inbox entries in one batch, pushes in sendEach calls; returns what it did. */
+async function deliverChunk(fanoutId: string, fanout: FirebaseFirestore.DocumentData, followers: Follower[]): Promise<FanoutPageResults> {
+  const type = fanout.type as NotificationType;
+  const data = fanout.data as NotificationData;
+  const { FieldValue } = firestoreValues();
+  const results = { ...EMPTY_RESULTS, followers: followers.length };
+  const batch = db().batch();
+  for (const follower of followers.filter((f) => f.inbox)) {
+    const rendered = renderNotification(type, follower.language, data);
+    batch.set(userRef(follower.uid).collection(Collections.notifications).doc(fanoutInboxId(fanoutId)), {
+      type,
+      ...rendered,
+      data,
+      read: false,
+      createdAt: FieldValue.serverTimestamp(),
+      actorUid: fanout.hostUid,
+    });
+    results.inbox++;
+  }
+  await batch.commit();
+
+  const pushing = followers.filter((f) => f.push === "send");
+  results.skippedPreference = followers.filter((f) => f.push === "skip:preference").length;
+  results.skippedQuietHours = followers.filter((f) => f.push === "skip:quiet-hours").length;
+  const devices = await mapLimited(pushing, PARALLEL_READS, async (f) => ({ follower: f, devices: await deviceTokensOf(f.uid) }));
+  const template = TEMPLATES[type];
+  const pushes: DevicePush[] = devices.flatMap(({ follower, devices: tokens }) => {
+    if (tokens.length === 0) results.withoutDevices++;
+    const rendered = renderNotification(type, follower.language, data);
+    const message = {
+      ...rendered,
+      data: { type, fanoutId, ...Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)])) },
+      priority: template.push?.priority ?? "normal",
+      collapseKey: template.push?.collapseKey ? `${template.push.collapseKey}-${fanout.streamId}` : undefined,
+    } as const;
+    return tokens.map((device) => ({ device, message }));
+  });
+  const outcome = await sendPushes(pushes);
+  results.pushSent = outcome.sent;
+  results.pushPruned = outcome.pruned;
+  results.pushFailed = outcome.failed;
+  return results;
+}
+
+/** Followers in id order, CHUNK_FOLLOWERS at a time: progress is recorded after each chunk. */
+function chunksOf(followers: Follower[]): Follower[][] {
+  const chunks: Follower[][] = [];
+  for (let start = 0; start < followers.length; start += CHUNK_FOLLOWERS) chunks.push(followers.slice(start, start + CHUNK_FOLLOWERS));
+  return chunks;
+}
+
+function add(a: FanoutPageResults, b: FanoutPageResults): FanoutPageResults {
+  return Object.fromEntries(
+    Object.keys(EMPTY_RESULTS).map((key) => [key, a[key as keyof FanoutPageResults] + b[key as keyof FanoutPageResults]]),
+  ) as unknown as FanoutPageResults;
+}
+
+export type PageOutcome = "done" | "already-done" | "busy" | "missing";
+
+/**
+ * Runs one page of a fan-out (the task function's body). A page already done only makes sure the next
+ * page is enqueued; a page another attempt holds answers "busy" (the task function then throws, so
+ * Cloud Tasks retries it after the lease); otherwise the page resumes from its recorded progress.
+ * `nextEnqueued` is false when a next page exists and could not be enqueued (the task function then
+ * throws, so that its retry, finding the page done, enqueues it).
+ */
+export async function runFanoutPage(task: FanoutTask, nowMs = Date.now()): Promise<{ outcome: PageOutcome; nextEnqueued: boolean }> {
+  const { fanoutId, page } = task;
+  const claim = await claimPage(fanoutId, page, nowMs);
+  if (claim.kind === "missing" || claim.kind === "busy") return { outcome: claim.kind, nextEnqueued: true };
+  if (claim.kind === "done") return { outcome: "already-done", nextEnqueued: !claim.hasNext || (await enqueuePage(fanoutId, page + 1)) };
+  const fanout = (await fanoutRef(fanoutId).get()).data();
+  if (!fanout) return { outcome: "missing", nextEnqueued: true };
+
+  let { endAt } = claim;
+  let hasNext: boolean;
+  if (endAt === null) ({ endAt, hasNext } = await fixRange(fanoutId, page, fanout.hostUid, claim.startAfter));
+  else hasNext = (await fanoutPageRef(fanoutId, page).get()).get("hasNext") === true;
+  // The next page starts now, in parallel with this one (as far as the queue's rate limits allow).
+  const nextEnqueued = !hasNext || (await enqueuePage(fanoutId, page + 1));
+
+  let results = claim.results;
+  const resumeAfter = claim.progress ?? claim.startAfter;
+  if (endAt !== null && resumeAfter !== endAt) {
+    const { FieldPath } = firestoreValues();
+    let query = followersOf(fanout.hostUid).orderBy(FieldPath.documentId()).select().endAt(endAt);
+    if (resumeAfter) query = query.startAfter(resumeAfter);
+    const uids = (await query.get()).docs.map((doc) => doc.id);
+    const followers = await readFollowers(uids, fanout.type, nowMs);
+    for (const chunk of chunksOf(followers)) {
+      const chunkResults = await deliverChunk(fanoutId, fanout, chunk);
+      results = add(results, chunkResults);
+      await fanoutPageRef(fanoutId, page).update({ progress: chunk.at(-1)?.uid ?? null, results });
+    }
+  }
+  await finishPage(fanoutId, page, results);
+  return { outcome: "done", nextEnqueued };
+}
+
+/**
+ * Marks the page done and adds its results to the fan-out's totals (once: only the attempt that finishes
+ * it); the page that brings pagesDone to the number of pages completes the fan-out.
+ */
+async function finishPage(fanoutId: string, page: number, results: FanoutPageResults): Promise<void> {
+  const { FieldValue } = firestoreValues();
+  await runTransaction(async (tx) => {
+    const pageRef = fanoutPageRef(fanoutId, page);
+    const [snap, fanout] = await tx.getAll(pageRef, fanoutRef(fanoutId));
+    if (snap?.get("status") === "done") return;
+    const pages = fanout?.get("pages") as number | null;
+    const complete = pages !== null && (fanout?.get("pagesDone") as number) + 1 === pages;
+    tx.update(pageRef, { status: "done", results, doneAt: FieldValue.serverTimestamp() });
+    const totals = Object.fromEntries(Object.entries(results).map(([key, value]) => [`totals.${key}`, FieldValue.increment(value)]));
+    tx.update(fanoutRef(fanoutId), {
+      ...totals,
+      pagesDone: FieldValue.increment(1),
+      updatedAt: FieldValue.serverTimestamp(),
+      ...(complete ? { status: "done", completedAt: FieldValue.serverTimestamp() } : {}),
+    });
+  });
+}
+
+/** A running fan-out that has not moved for this long has lost a task (failed enqueue, retries exhausted). */
+export const FANOUT_STALL_MS = 10 * 60_000;
+
+/**
+ * Safety net: re-enqueues the unfinished pages of fan-outs that have not moved for FANOUT_STALL_MS.
+ * The re-enqueued tasks are unnamed (a lost task's name may still be taken); the page claim makes a
+ * duplicate harmless.
+ */
+export async function sweepStalledFanouts(nowMs: number): Promise<{ stalled: number; requeued: number }> {
+  const running = await db().collection(Collections.notificationFanouts).where("status", "==", "running").get();
+  let stalled = 0;
+  let requeued = 0;
+  for (const fanout of running.docs) {
+    const updatedMs = fanout.get("updatedAt")?.toMillis?.() ?? 0;
+    if (nowMs - updatedMs < FANOUT_STALL_MS) continue;
+    stalled++;
+    const pages = await fanout.ref.collection(Collections.fanoutPages).where("status", "in", ["pending", "claimed"]).get();
+    for (const page of pages.docs) if (await enqueuePage(fanout.id, page.get("page") as number, false)) requeued++;
+    await fanout.ref.update({ updatedAt: firestoreValues().Timestamp.fromMillis(nowMs) });
+  }
+  return { stalled, requeued };
+}
