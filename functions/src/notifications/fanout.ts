@@ -11,7 +11,7 @@ import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { enqueueTask } from "../kernel/tasks.js";
+import { enqueueTask } from "../kernel/task-queue.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { decideChannels, preferencesFrom } from "./preferences.js";
 import { type DevicePush, deviceTokensOf, sendPushes } from "./push.js";
