@@ -41,6 +41,8 @@ function printEndpoints(stack: Stack) {
     ],
     ["Cloud Tasks emulator", `http://${e.tasks}`],
     ["Redis (Upstash REST)", `${e.redisRestUrl}  token: ${e.redisRestToken}`],
+    ["FCM stand-in", `http://${e.fcm}/control/messages  (sent pushes; /control/topics)`],
+    ["SMTP catcher", `smtp://${e.smtp}  mail read at ${e.mailControl}/messages`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\nLocal stack for project ${e.projectId} is up:`);
@@ -73,7 +75,7 @@ function onShutdown(stop: () => Promise<void>) {
 async function start() {
   if (!buildFunctions()) process.exit(1);
   const verbose = process.argv.includes("--verbose");
-  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks)");
+  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks, FCM stand-in, SMTP catcher)");
   const stack = await startStack({
     rootDir: ROOT,
     projectId: DEV_PROJECT_ID,
@@ -84,7 +86,15 @@ async function start() {
       // Function executions, their logs, errors and rule reloads are what a developer watches;
       // the rest of the emulators' chatter only with --verbose.
       const interesting = /Beginning execution|Finished "|^>|⚠|✖|[Ee]rror|functions\[/.test(line);
-      if (verbose || source === "stack" || source === "rules" || source === "triggers" || (source === "functions" && interesting)) {
+      if (
+        verbose ||
+        source === "stack" ||
+        source === "rules" ||
+        source === "triggers" ||
+        source === "fcm" ||
+        source === "mail" ||
+        (source === "functions" && interesting)
+      ) {
         console.log(`[${source}] ${line}`);
       }
     },

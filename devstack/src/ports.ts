@@ -10,6 +10,9 @@ export const DEV_PORTS = {
   redis: 6390,
   redisRest: 8079,
   triggerRelay: 8085,
+  fcm: 9096,
+  smtp: 2525,
+  mailControl: 8025,
 } as const;
 
 export type StackPorts = { [K in keyof typeof DEV_PORTS]: number };

@@ -7,12 +7,14 @@
  */
 import { mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type FcmStandIn, startFcmStandIn } from "./fcm/server.js";
 import { type FirebaseEmulators, startFirebaseEmulators } from "./firebase-emulators.js";
 import { type FirestoreHandle, startFirestore } from "./firestore.js";
 import { freePort, portIsFree } from "./net.js";
 import { DEV_PORTS, type StackPorts } from "./ports.js";
 import { findRedisServer, type RedisHandle, startRedis } from "./redis/index.js";
 import { type RtdbHandle, startRtdb } from "./rtdb/index.js";
+import { type SmtpCatcher, startSmtpCatcher } from "./smtp/catcher.js";
 import { ensureFirestoreJar, ensureJava, ensureRedisServer } from "./system.js";
 import {
   type DatabaseTriggers,
@@ -39,7 +41,12 @@ export const LOCAL_SECRETS = {
   KYC_ENCRYPTION_KEY: "S1lDLXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE=",
   /** LiveKit's dev-mode secret (livekit-server --dev uses devkey/secret); at least 32 chars. */
   LIVEKIT_API_SECRET: "local-livekit-secret-not-for-production",
+  /** The SMTP catcher takes any login. */
+  SMTP_PASSWORD: "local-smtp-password",
 };
+
+/** Sender of the e-mail the local stack's functions send (to the SMTP catcher). */
+export const LOCAL_MAIL_FROM = "Local Notifications <no-reply@demo.live>";
 
 export interface StackOptions {
   rootDir: string;
@@ -66,6 +73,12 @@ export interface StackEndpoints {
   auth: string | null;
   functions: string | null;
   tasks: string | null;
+  /** host:port of the FCM stand-in (HTTP v1 sends, Instance ID topics; control API under /control). */
+  fcm: string;
+  /** host:port of the SMTP catcher. */
+  smtp: string;
+  /** http://host:port of the SMTP catcher's control API (GET/DELETE /messages). */
+  mailControl: string;
 }
 
 export interface Stack {
@@ -75,6 +88,8 @@ export interface Stack {
   firestore: FirestoreHandle;
   rtdb: RtdbHandle;
   redis: RedisHandle;
+  fcm: FcmStandIn;
+  smtp: SmtpCatcher;
   firebase: FirebaseEmulators | null;
   /** The Realtime Database triggers being delivered (offline RTDB server with functions), else null. */
   databaseTriggers: DatabaseTriggers | null;
@@ -141,10 +156,18 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
     FIREBASE_DATABASE_EMULATOR_HOST: endpoints.database,
     UPSTASH_REDIS_REST_URL: endpoints.redisRestUrl,
     UPSTASH_REDIS_REST_TOKEN: endpoints.redisRestToken,
+    FCM_STANDIN_HOST: endpoints.fcm,
+    ...smtpParams(endpoints),
   };
   if (endpoints.auth) env.FIREBASE_AUTH_EMULATOR_HOST = endpoints.auth;
   if (endpoints.tasks) env.CLOUD_TASKS_EMULATOR_HOST = endpoints.tasks;
   return env;
+}
+
+/** The functions' SMTP params that point them at the stack's SMTP catcher. */
+function smtpParams(endpoints: StackEndpoints): Record<string, string> {
+  const at = endpoints.smtp.lastIndexOf(":");
+  return { SMTP_HOST: endpoints.smtp.slice(0, at), SMTP_PORT: endpoints.smtp.slice(at + 1), MAIL_FROM: LOCAL_MAIL_FROM };
 }
 
 /** Empties every store of a stack through its endpoints (works for a stack run by another process). */
@@ -167,6 +190,8 @@ export async function resetEndpoints(endpoints: StackEndpoints, projectId = endp
       headers: { authorization: `Bearer ${endpoints.redisRestToken}` },
       body: JSON.stringify(["FLUSHALL"]),
     }).then(expectOk("Redis")),
+    fetch(`http://${endpoints.fcm}/control/reset`, { method: "POST" }).then(expectOk("FCM stand-in")),
+    fetch(`${endpoints.mailControl}/messages`, { method: "DELETE" }).then(expectOk("SMTP catcher")),
   ];
   if (endpoints.auth) {
     resets.push(fetch(`http://${endpoints.auth}/emulator/v1/projects/${projectId}/accounts`, { method: "DELETE" }).then(expectOk("Auth")));
@@ -196,7 +221,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       relay = await startTriggerRelay({ forwarder, port: ports.triggerRelay, log: say("triggers") });
       stoppers.push(() => relay?.close() ?? Promise.resolve());
     }
-    const [firestore, rtdb, redis] = await Promise.all([
+    const [firestore, rtdb, redis, fcm, smtp] = await Promise.all([
       startFirestore({ java: java.bin, jar: firestoreJar, host, port: ports.firestore, functionsEmulator: relay?.address, log: say("firestore") }),
       startRtdb({
         host,
@@ -207,11 +232,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log: say("database"),
       }),
       startRedis({ host, redisPort: ports.redis, bridgePort: ports.redisRest, token: REDIS_REST_TOKEN, redisServerPath, log: say("redis") }),
+      startFcmStandIn({ host, port: ports.fcm, log: say("fcm") }),
+      startSmtpCatcher({ host, smtpPort: ports.smtp, controlPort: ports.mailControl, log: say("mail") }),
     ]);
     stoppers.push(
       () => firestore.stop(),
       () => rtdb.stop(),
       () => redis.stop(),
+      () => fcm.close(),
+      () => smtp.close(),
     );
 
     const firestoreRulesPath = join(options.rootDir, "firestore.rules");
@@ -229,6 +258,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       auth: null,
       functions: null,
       tasks: null,
+      fcm: fcm.host,
+      smtp: `${smtp.smtpHost}:${smtp.smtpPort}`,
+      mailControl: smtp.url,
     };
 
     if (options.functions) {
@@ -243,7 +275,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ports: functionPorts,
         env,
         // Params without a value in functions/.env* make firebase-tools prompt (and write .env.local).
-        params: { UPSTASH_REDIS_REST_URL: redis.restUrl },
+        params: { UPSTASH_REDIS_REST_URL: redis.restUrl, ...smtpParams(endpoints) },
         secrets: { UPSTASH_REDIS_REST_TOKEN: redis.restToken, ...LOCAL_SECRETS },
         log: say("functions"),
       });
@@ -322,6 +354,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       firestore,
       rtdb,
       redis,
+      fcm,
+      smtp,
       firebase,
       databaseTriggers,
       reset: () => resetEndpoints(endpoints),

@@ -44,6 +44,9 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       auth: null,
       functions: null,
       tasks: null,
+      fcm: "",
+      smtp: "",
+      mailControl: "",
     };
   });
   after(async () => {

@@ -113,7 +113,12 @@ export async function registerDevice(caller: Caller, request: RegisterDeviceRequ
     await notifyAfterCommit({
       recipient: caller.uid,
       type: "new-device",
-      data: { deviceId: request.deviceId, platform: request.platform, appVersion: request.appVersion },
+      data: {
+        deviceId: request.deviceId,
+        deviceName: `${request.platform} (${request.deviceId})`,
+        platform: request.platform,
+        appVersion: request.appVersion,
+      },
       dedupeKey: notice.dedupeKey,
     });
   }

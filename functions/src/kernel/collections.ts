@@ -94,6 +94,8 @@ export const Collections = {
 
   /** notificationOutbox/{id}: one record per (recipient, type, event), with its delivery state (functions/src/notifications). Admins read. */
   notificationOutbox: "notificationOutbox",
+  /** notificationWindows/{uid}__{type}: the open aggregation window of an aggregated type (gifts), { windowId, endsAt, count }. Server only. */
+  notificationWindows: "notificationWindows",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 

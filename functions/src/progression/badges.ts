@@ -61,8 +61,18 @@ export function awardMissingBadges(
  * triggers after the award committed; a failure throws, so the trigger's retry queues it.
  */
 export async function notifyBadges(uid: string, badgeIds: BadgeId[]): Promise<void> {
-  for (const badgeId of badgeIds) await notify({ recipient: uid, type: "badge-earned", data: { badgeId }, dedupeKey: badgeId });
+  for (const badgeId of badgeIds) {
+    await notify({ recipient: uid, type: "badge-earned", data: { badgeId, badgeName: BADGE_NAMES[badgeId] }, dedupeKey: badgeId });
+  }
 }
+
+/** The badges' names in notices (the apps show their own localised names from the id). */
+const BADGE_NAMES: Record<BadgeId, string> = {
+  "first-gift-sent": "First Gift Sent",
+  "first-gift-received": "First Gift Received",
+  "generous-1000": "Generous",
+  "followers-100": "100 Followers",
+};
 
 /**
  * users/{uid} updated: award "followers-100" when followersCount crosses the mark. Most profile updates

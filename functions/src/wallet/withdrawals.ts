@@ -225,7 +225,14 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
     await notifyAfterCommit({
       recipient: owner,
       type: approve ? "withdrawal-paid" : "withdrawal-rejected",
-      data: { withdrawalId: request.withdrawalId, diamonds, payoutCents, currency: "USD", ...(approve ? {} : { reason: request.reason }) },
+      data: {
+        withdrawalId: request.withdrawalId,
+        amount: `${(payoutCents / 100).toFixed(2)} USD`,
+        diamonds,
+        payoutCents,
+        currency: "USD",
+        ...(approve ? {} : { reason: request.reason }),
+      },
       dedupeKey: `${request.withdrawalId}:${status}`,
     });
   }

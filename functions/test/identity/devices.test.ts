@@ -49,7 +49,7 @@ describe("identity: devices", () => {
     const notes = await newDeviceNotices(alice.uid);
     assert.equal(notes.length, 1);
     assert.equal(notes[0]?.status, "pending");
-    assert.deepEqual(notes[0]?.data, { deviceId: "tablet-0002", platform: "ios", appVersion: "1.4.0" });
+    assert.deepEqual(notes[0]?.data, { deviceId: "tablet-0002", deviceName: "ios (tablet-0002)", platform: "ios", appVersion: "1.4.0" });
     // The inbox is the notifications pipeline's to write.
     assert.equal((await db().collection(`users/${alice.uid}/notifications`).get()).size, 0);
   });

@@ -35,11 +35,11 @@ describe("progression: badges", () => {
     assert.deepEqual(await badge("bob", "first-gift-received"), received);
     assert.deepEqual(
       (await queuedFor("alice", "badge-earned")).map((n) => n.data),
-      [{ badgeId: "first-gift-sent" }],
+      [{ badgeId: "first-gift-sent", badgeName: "First Gift Sent" }],
     );
     assert.deepEqual(
       (await queuedFor("bob", "badge-earned")).map((n) => n.data),
-      [{ badgeId: "first-gift-received" }],
+      [{ badgeId: "first-gift-received", badgeName: "First Gift Received" }],
     );
   });
 
@@ -77,7 +77,7 @@ describe("progression: badges", () => {
     assert.ok(awarded?.awardedAt);
     assert.deepEqual(
       (await queuedFor("bob", "badge-earned")).map((n) => n.data),
-      [{ badgeId: "followers-100" }],
+      [{ badgeId: "followers-100", badgeName: "100 Followers" }],
     );
 
     // Falling below and crossing again (another event) keeps the first award.

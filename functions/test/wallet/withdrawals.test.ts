@@ -175,7 +175,7 @@ describe("wallet: withdrawals", () => {
       const notes = await queuedFor(host.uid, "withdrawal-paid");
       assert.deepEqual(
         notes.map((n) => n.data),
-        [{ withdrawalId, diamonds: 2000, payoutCents: 1960, currency: "USD" }],
+        [{ withdrawalId, amount: "19.60 USD", diamonds: 2000, payoutCents: 1960, currency: "USD" }],
       );
       assert.deepEqual(await queuedFor(host.uid, "withdrawal-rejected"), []);
     });
@@ -192,7 +192,7 @@ describe("wallet: withdrawals", () => {
       assert.equal((await runReconciliation("admin")).ok, true);
       assert.deepEqual(
         (await queuedFor(host.uid, "withdrawal-rejected")).map((n) => n.data),
-        [{ withdrawalId, diamonds: 2000, payoutCents: 1960, currency: "USD", reason: "payout checked" }],
+        [{ withdrawalId, amount: "19.60 USD", diamonds: 2000, payoutCents: 1960, currency: "USD", reason: "payout checked" }],
       );
     });
 

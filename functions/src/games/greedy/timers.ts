@@ -4,7 +4,7 @@
  * are harmless and the sweep (jobs.ts) catches up on any that never ran. Enqueue failures are logged,
  * not thrown: the transition that asked for the timer has already committed.
  */
-import { enqueueTask } from "../../kernel/tasks.js";
+import { enqueueTask } from "../../kernel/task-queue.js";
 import type { GreedyTimerTask } from "./schema.js";
 
 /** The exported name of the task function (functions/src/index.ts exports it under this name). */

@@ -4,7 +4,7 @@
  * what is due, so early, late, duplicated or lost tasks are harmless and the sweep (jobs.ts) catches up
  * on any that never ran. Enqueue failures are logged, not thrown: the change that asked has committed.
  */
-import { enqueueTask } from "../../kernel/tasks.js";
+import { enqueueTask } from "../../kernel/task-queue.js";
 import type { TableTimerTask } from "./schema.js";
 
 /** The exported name of the task function (functions/src/index.ts exports it under this name). */

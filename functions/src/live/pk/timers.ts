@@ -5,7 +5,7 @@
  * catches up on any task that was never enqueued or never ran. Enqueue failures are therefore logged,
  * not thrown: the transition that asked for the timer has already committed.
  */
-import { enqueueTask } from "../../kernel/tasks.js";
+import { enqueueTask } from "../../kernel/task-queue.js";
 import type { PkTimerTask } from "./schema.js";
 
 /** The exported name of the task function (functions/src/index.ts must export it under this name). */

@@ -405,6 +405,7 @@ export async function remindExpiringVipMemberships(now: Date = new Date()): Prom
           tier: active.tier,
           tierName: tierName(config, active.tier),
           expiresAt: new Date(active.expiresAtMs).toISOString(),
+          expiresOn: new Date(active.expiresAtMs).toISOString().slice(0, 10),
           hoursLeft: Math.floor((active.expiresAtMs - nowMs) / 3_600_000),
         },
         dedupeKey: String(active.expiresAtMs),

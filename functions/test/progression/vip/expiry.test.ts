@@ -86,6 +86,7 @@ describe("progression: VIP expiring-soon reminders", () => {
     assert.equal(note?.data.tier, 2);
     assert.equal(note?.data.tierName, "Gold");
     assert.equal(note?.data.expiresAt, new Date(now + 2 * DAY_MS).toISOString());
+    assert.equal(note?.data.expiresOn, new Date(now + 2 * DAY_MS).toISOString().slice(0, 10));
     assert.equal(note?.data.hoursLeft, 48);
     assert.equal((await queuedFor(almost.uid, "vip-expiring")).length, 1);
     assert.deepEqual(await queuedFor(later.uid, "vip-expiring"), []);

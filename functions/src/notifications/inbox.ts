@@ -1,0 +1,114 @@
+/**
+ * The in-app inbox (users/{uid}/notifications): newest first in cursor pages, read flags, deletion, and
+ * the unread count, always counted by an aggregation query so that it is exact.
+ */
+import type { DocumentSnapshot, Query, Timestamp } from "firebase-admin/firestore";
+import { firestoreValues } from "../kernel/app.js";
+import { fail, refuse } from "../kernel/errors.js";
+import { runTransaction } from "../kernel/transactions.js";
+import type {
+  DeleteNotificationRequest,
+  InboxChangeResponse,
+  InboxItem,
+  ListNotificationsRequest,
+  ListNotificationsResponse,
+  MarkNotificationsReadRequest,
+  NotificationData,
+  NotificationRefusal,
+  NotificationType,
+} from "./schema.js";
+import { inboxCollection, inboxRef, unreadCount } from "./store.js";
+
+/** A page position: the last entry's createdAt ([seconds, nanoseconds]) and id. */
+interface Cursor {
+  t: [number, number];
+  id: string;
+}
+
+export function encodeCursor(createdAt: Timestamp, id: string): string {
+  return Buffer.from(JSON.stringify({ t: [createdAt.seconds, createdAt.nanoseconds], id } satisfies Cursor)).toString("base64url");
+}
+
+export function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
+    if (Array.isArray(c.t) && c.t.length === 2 && c.t.every(Number.isInteger) && typeof c.id === "string" && c.id) return c;
+  } catch {
+    // fall through
+  }
+  return fail("invalid-argument", "Invalid request: cursor: malformed cursor", {
+    issues: [{ path: "cursor", message: "malformed cursor", code: "custom" }],
+  });
+}
+
+/** `query` ordered newest first (by `field`, then id), one page from the cursor on. */
+export async function page(query: Query, field: string, request: { limit: number; cursor?: string | null }) {
+  const { FieldPath, Timestamp: Ts } = firestoreValues();
+  let ordered = query.orderBy(field, "desc").orderBy(FieldPath.documentId(), "desc").limit(request.limit);
+  if (request.cursor) {
+    const c = decodeCursor(request.cursor);
+    ordered = ordered.startAfter(new Ts(c.t[0], c.t[1]), c.id);
+  }
+  const snapshot = await ordered.get();
+  const last = snapshot.docs.at(-1);
+  const nextCursor = snapshot.size === request.limit && last ? encodeCursor(last.get(field) as Timestamp, last.id) : null;
+  return { docs: snapshot.docs, nextCursor };
+}
+
+const isoOf = (value: unknown) => (value as Timestamp | undefined)?.toDate?.().toISOString() ?? null;
+
+function inboxItem(doc: DocumentSnapshot): InboxItem {
+  return {
+    id: doc.id,
+    type: doc.get("type") as NotificationType,
+    title: (doc.get("title") as string | undefined) ?? "",
+    body: (doc.get("body") as string | undefined) ?? "",
+    deepLink: (doc.get("deepLink") as string | undefined) ?? "",
+    data: (doc.get("data") as NotificationData | undefined) ?? {},
+    read: doc.get("read") === true,
+    createdAt: isoOf(doc.get("createdAt")),
+    actorUid: (doc.get("actorUid") as string | undefined) ?? null,
+    count: (doc.get("aggregate.count") as number | undefined) ?? null,
+  };
+}
+
+export async function listNotifications(uid: string, request: ListNotificationsRequest): Promise<ListNotificationsResponse> {
+  const [{ docs, nextCursor }, unread] = await Promise.all([page(inboxCollection(uid), "createdAt", request), unreadCount(uid)]);
+  return { items: docs.map(inboxItem), nextCursor, unreadCount: unread };
+}
+
+/** Marks the caller's entries among `ids` read; ids that are not theirs, or already read, change nothing. */
+export async function markRead(uid: string, request: MarkNotificationsReadRequest): Promise<InboxChangeResponse> {
+  const ids = [...new Set(request.ids)];
+  // In a transaction: an entry deleted meanwhile is skipped, and two racing calls do not both count one entry.
+  const changed = await runTransaction(async (tx) => {
+    const snapshots = await tx.getAll(...ids.map((id) => inboxRef(uid, id)));
+    const unread = snapshots.filter((snap) => snap.exists && snap.get("read") === false);
+    for (const snap of unread) tx.update(snap.ref, { read: true });
+    return unread.length;
+  });
+  return { changed, unreadCount: await unreadCount(uid) };
+}
+
+const MARK_ALL_PAGE = 400;
+
+export async function markAllRead(uid: string): Promise<InboxChangeResponse> {
+  let changed = 0;
+  for (;;) {
+    const marked = await runTransaction(async (tx) => {
+      const unread = await tx.get(inboxCollection(uid).where("read", "==", false).limit(MARK_ALL_PAGE));
+      for (const doc of unread.docs) tx.update(doc.ref, { read: true });
+      return unread.size;
+    });
+    if (marked === 0) break;
+    changed += marked;
+  }
+  return { changed, unreadCount: await unreadCount(uid) };
+}
+
+export async function deleteNotification(uid: string, request: DeleteNotificationRequest): Promise<InboxChangeResponse> {
+  const ref = inboxRef(uid, request.id);
+  if (!(await ref.get()).exists) refuse<NotificationRefusal>("not-found", "notification-not-found", "No such notification.");
+  await ref.delete();
+  return { changed: 1, unreadCount: await unreadCount(uid) };
+}
