@@ -110,6 +110,7 @@ export const registry: Record<string, string> = {
   adminGrantVip: "./progression/vip/callables.js",
   purchaseVip: "./progression/vip/callables.js",
   expireVipMembershipsJob: "./progression/vip/jobs.js",
+  remindExpiringVipMembershipsJob: "./progression/vip/jobs.js",
   // voice rooms
   closeRoom: "./rooms/callables.js",
   createRoom: "./rooms/callables.js",

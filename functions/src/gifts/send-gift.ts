@@ -23,6 +23,7 @@ import { fail } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
 import { log } from "../kernel/logger.js";
 import { withTimeout } from "../kernel/timeout.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { isVip } from "../progression/vip/memberships.js";
 import { blockRef } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
@@ -119,6 +120,8 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
   const config = await economyConfig();
   const transactionId = ledgerTransactionId("gift", senderUid, request.requestId);
   const { requestId, ...payload } = request;
+  // Read by the transaction, for the receiver's notice (the name of the moment, the diamonds credited).
+  let notice: { senderName: string; diamonds: number } | undefined;
 
   const outcome = await postLedgerTransaction<SendGiftResponse>(
     { type: "gift", owner: senderUid, key: requestId, payload, actor: senderUid },
@@ -151,6 +154,8 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
       }
 
       const split = splitGiftValue(gift.priceCoins * request.count, config, agency !== null);
+      const senderName = senderSnap.get("displayName");
+      notice = { senderName: typeof senderName === "string" ? senderName : "", diamonds: split.hostShare };
       const sent: SentGift = {
         id: request.giftId,
         name: gift.name,
@@ -182,6 +187,25 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
       await (options.publish ?? publishToRtdb)(VenuePaths.giftFeed(request.context), event);
     } catch (err) {
       log.error("gift sent, but its feed event was not published", { transactionId, error: String(err) });
+    }
+    if (notice) {
+      await notifyAfterCommit({
+        recipient: request.recipientUid,
+        type: "gift-received",
+        actorUid: senderUid,
+        data: {
+          senderUid,
+          senderName: notice.senderName,
+          giftId: request.giftId,
+          giftName: outcome.result.gift.name,
+          count: request.count,
+          diamonds: notice.diamonds,
+          venueType: request.context.type,
+          venueId: request.context.id,
+          transactionId,
+        },
+        dedupeKey: transactionId,
+      });
     }
   }
   return outcome.result;

@@ -13,6 +13,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { rolesFromClaims } from "../kernel/roles.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import type { BanAccountRequest, BanAccountResponse, IdentityRefusal, LiftBanRequest, LiftBanResponse } from "./schema.js";
 
 async function requireBannable(actor: Caller, uid: string): Promise<void> {
@@ -60,6 +61,13 @@ export async function banAccount(actor: Caller, request: BanAccountRequest): Pro
   await publishClaims(request.uid);
   const revokedAt = await revokeSessions(request.uid);
   log.warn("account banned", { actorUid: actor.uid, targetUid: request.uid, kind: result.kind, expiresAt: result.expiresAt });
+  // Keyed by the request, so a replay queues what an interrupted first attempt may have left out.
+  await notifyAfterCommit({
+    recipient: request.uid,
+    type: result.kind === "ban" ? "account-banned" : "account-suspended",
+    data: result.expiresAt ? { until: result.expiresAt } : {},
+    dedupeKey: `${actor.uid}:${request.requestId}`,
+  });
   return { uid: request.uid, ...result, sessionsRevokedAt: revokedAt.toISOString() };
 }
 

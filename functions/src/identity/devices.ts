@@ -1,6 +1,6 @@
 /**
- * Devices: an account's app installations (users/{uid}/devices/{deviceId}), capped per account, with
- * a "new device" notification record for the notify domain, and signOutEverywhere.
+ * Devices: an account's app installations (users/{uid}/devices/{deviceId}), capped per account, a
+ * "new-device" notification after a new device's registration commits, and signOutEverywhere.
  * All writes are keyed by the caller's uid and the client's deviceId, so retries converge.
  */
 import type { DocumentData, Transaction } from "firebase-admin/firestore";
@@ -12,6 +12,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { accessConfig } from "./config.js";
 import type {
   DeviceView,
@@ -27,7 +28,6 @@ function refs(uid: string) {
   const user = userRef(uid);
   return {
     devices: user.collection(Collections.devices),
-    notifications: user.collection(Collections.notifications),
     sessions: sessionsRef(uid),
   };
 }
@@ -47,18 +47,24 @@ function toDeviceView(data: DocumentData): DeviceView {
   };
 }
 
+/** A registration's response, and the new-device notice it owes (null: none), keyed by the registration. */
+interface Registration {
+  response: RegisterDeviceResponse;
+  notice: { dedupeKey: string } | null;
+}
+
+/** Idempotency records kept from before the notice was part of the result hold the bare response. */
+function registrationOf(stored: Registration | RegisterDeviceResponse): Registration {
+  return "response" in stored ? stored : { response: stored, notice: null };
+}
+
 /**
  * One transaction: the device count is read inside it, so two new devices registering at once cannot
  * both take the last slot. The account's very first device (its sign-up) raises no notification.
  */
-async function registerInTransaction(
-  tx: Transaction,
-  uid: string,
-  request: RegisterDeviceRequest,
-  maxDevices: number,
-): Promise<RegisterDeviceResponse> {
+async function registerInTransaction(tx: Transaction, uid: string, request: RegisterDeviceRequest, maxDevices: number): Promise<Registration> {
   const { FieldValue } = firestoreValues();
-  const { devices, notifications, sessions } = refs(uid);
+  const { devices, sessions } = refs(uid);
   const deviceRef = devices.doc(request.deviceId);
   const [deviceSnap, sessionsSnap] = await tx.getAll(deviceRef, sessions);
   const registered = await tx.get(devices.select());
@@ -72,7 +78,7 @@ async function registerInTransaction(
   };
   if (deviceSnap.exists) {
     tx.update(deviceRef, fields);
-    return { deviceId: request.deviceId, created: false, deviceCount: registered.size, maxDevices };
+    return { response: { deviceId: request.deviceId, created: false, deviceCount: registered.size, maxDevices }, notice: null };
   }
   if (registered.size >= maxDevices) {
     fail("failed-precondition", `This account already has ${registered.size} devices (limit ${maxDevices}). Remove one first.`, {
@@ -80,30 +86,43 @@ async function registerInTransaction(
     });
   }
   tx.create(deviceRef, { deviceId: request.deviceId, ...fields, createdAt: now });
-  if (sessionsSnap.get("firstDeviceAt")) {
-    tx.create(notifications.doc(), {
-      type: "new-device",
-      deviceId: request.deviceId,
-      platform: request.platform,
-      at: now,
-      delivered: false,
-    });
-  } else {
-    tx.set(sessions, { firstDeviceAt: now }, { merge: true });
-  }
-  return { deviceId: request.deviceId, created: true, deviceCount: registered.size + 1, maxDevices };
+  const firstDevice = !sessionsSnap.get("firstDeviceAt");
+  if (firstDevice) tx.set(sessions, { firstDeviceAt: now }, { merge: true });
+  return {
+    response: { deviceId: request.deviceId, created: true, deviceCount: registered.size + 1, maxDevices },
+    // The same device removed and registered again later is a new sign-in: the key names this registration.
+    notice: firstDevice ? null : { dedupeKey: `${request.deviceId}:${Date.now()}` },
+  };
 }
 
 export async function registerDevice(caller: Caller, request: RegisterDeviceRequest): Promise<RegisterDeviceResponse> {
   const { maxDevices } = await accessConfig();
   const { requestId, ...payload } = request;
-  if (requestId) {
-    const { result } = await runIdempotent({ scope: "identity.registerDevice", key: requestId, owner: caller.uid, payload }, (tx) =>
-      registerInTransaction(tx, caller.uid, request, maxDevices),
-    );
-    return result;
+  // With a requestId the registration (notice included) is remembered, so a retry re-queues the same notice.
+  const { response, notice } = requestId
+    ? registrationOf(
+        (
+          await runIdempotent<Registration | RegisterDeviceResponse>(
+            { scope: "identity.registerDevice", key: requestId, owner: caller.uid, payload },
+            (tx) => registerInTransaction(tx, caller.uid, request, maxDevices),
+          )
+        ).result,
+      )
+    : await runTransaction((tx) => registerInTransaction(tx, caller.uid, request, maxDevices), { maxAttempts: 10 });
+  if (notice) {
+    await notifyAfterCommit({
+      recipient: caller.uid,
+      type: "new-device",
+      data: {
+        deviceId: request.deviceId,
+        deviceName: `${request.platform} (${request.deviceId})`,
+        platform: request.platform,
+        appVersion: request.appVersion,
+      },
+      dedupeKey: notice.dedupeKey,
+    });
   }
-  return runTransaction((tx) => registerInTransaction(tx, caller.uid, request, maxDevices), { maxAttempts: 10 });
+  return response;
 }
 
 export async function listDevices(caller: Caller): Promise<ListDevicesResponse> {

@@ -12,6 +12,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { recordAdminInteraction } from "../wallet/interactions.js";
 import { KYC_ENCRYPTION_KEY } from "./config.js";
 import { DecryptionError, decryptPersonalData, encryptPersonalData, type KycPersonalData, parseKey, personalDataDigest } from "./crypto.js";
@@ -130,6 +131,7 @@ export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promi
   if (request.uid === actor.uid) fail("permission-denied", "You cannot review your own verification.");
   const { FieldValue } = firestoreValues();
   const status = request.decision === "approve" ? ("approved" as const) : ("rejected" as const);
+  let submission = 0;
   const { result, replayed } = await runIdempotent(
     { scope: "kyc.review", key: request.requestId, owner: actor.uid, payload: request },
     async (tx) => {
@@ -138,6 +140,7 @@ export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promi
       if (!current.exists) fail("not-found", "No verification was submitted by this user.");
       const previous = current.get("status") as KycStatus;
       if (previous !== "pending") fail("failed-precondition", `This verification was already decided (${previous}).`, { status: previous });
+      submission = (current.get("submissions") as number | undefined) ?? 0;
       const now = FieldValue.serverTimestamp();
       tx.update(ref, { status, reviewedBy: actor.uid, reviewedAt: now, reviewReason: request.reason });
       // The approver may not then approve this user's withdrawals (four eyes, wallet/interactions.ts).
@@ -154,7 +157,16 @@ export async function reviewKyc(actor: Caller, request: ReviewKycRequest): Promi
       return { uid: request.uid, status };
     },
   );
-  if (!replayed) log.info("kyc reviewed", { actorUid: actor.uid, targetUid: request.uid, status });
+  if (!replayed) {
+    log.info("kyc reviewed", { actorUid: actor.uid, targetUid: request.uid, status });
+    // Each submission is decided once: its number names the decision.
+    await notifyAfterCommit({
+      recipient: request.uid,
+      type: status === "approved" ? "kyc-approved" : "kyc-rejected",
+      data: status === "approved" ? {} : { reason: request.reason },
+      dedupeKey: `submission-${submission}`,
+    });
+  }
   return result;
 }
 

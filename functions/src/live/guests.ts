@@ -11,6 +11,7 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { isStaff } from "../kernel/roles.js";
 import { demoteMediaPublisher } from "../media/sessions.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { LivePaths, VenuePaths } from "../venues/paths.js";
 import type { AnswerGuestInvite, AnswerGuestRequest, GuestActionResponse, StreamRefRequest, StreamUserRequest } from "./schema.js";
 import { loadLiveStream, loadStream, readValue, type StoredStream, serverTimestamp, streamRef, streamVenue, transact, updateTree } from "./store.js";
@@ -140,8 +141,21 @@ export async function inviteGuest(caller: Caller, { streamId, uid }: StreamUserR
   await assertGuestCandidate(stream, uid);
   const held = await guestSlotOf(streamId, uid);
   if (held !== null) return { status: "seated", slot: held };
-  if ((await pending(streamId, uid))?.kind === "request") return seat(stream, uid);
-  await updateTree({ [LivePaths.guestQueueOf(streamId, uid)]: { kind: "invite", at: serverTimestamp() } });
+  const standing = await pending(streamId, uid);
+  if (standing?.kind === "request") return seat(stream, uid);
+  // A repeated invite (a retry) keeps the standing one, so the viewer hears of each invitation once.
+  let invitedAt = standing?.kind === "invite" ? standing.at : null;
+  if (invitedAt === null) {
+    await updateTree({ [LivePaths.guestQueueOf(streamId, uid)]: { kind: "invite", at: serverTimestamp() } });
+    invitedAt = (await pending(streamId, uid))?.at ?? Date.now();
+  }
+  await notifyAfterCommit({
+    recipient: uid,
+    type: "guest-invite",
+    actorUid: stream.hostUid,
+    data: { streamId, hostUid: stream.hostUid, hostName: stream.hostName ?? "", title: stream.title },
+    dedupeKey: `${streamId}:${invitedAt}`,
+  });
   return { status: "pending", slot: null };
 }
 

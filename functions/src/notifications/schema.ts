@@ -25,6 +25,7 @@ export const NotificationTypeSchema = z.enum([
   "level-up",
   "badge-earned",
   "vip-expiring",
+  "vip-expired",
   // money
   "withdrawal-approved",
   "withdrawal-rejected",

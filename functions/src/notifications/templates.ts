@@ -196,6 +196,19 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "VIP जल्द समाप्त हो रहा है", body: "आपकी VIP {tier} सदस्यता {expiresOn} को समाप्त हो रही है" },
     },
   },
+  "vip-expired": {
+    category: "money",
+    channels: ALL_CHANNELS,
+    push: NORMAL,
+    critical: false,
+    params: ["tierName"],
+    deepLink: "app://vip",
+    texts: {
+      en: { title: "VIP membership ended", body: "Your VIP {tierName} membership has ended. Renew it to keep your privileges." },
+      ar: { title: "انتهت عضوية VIP", body: "انتهت عضويتك VIP {tierName}. جدّدها للاحتفاظ بمزاياك." },
+      hi: { title: "VIP सदस्यता समाप्त", body: "आपकी VIP {tierName} सदस्यता समाप्त हो गई है। अपने विशेषाधिकार बनाए रखने के लिए इसे नवीनीकृत करें।" },
+    },
+  },
   "withdrawal-approved": {
     category: "money",
     channels: ALL_CHANNELS,

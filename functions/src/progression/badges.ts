@@ -8,6 +8,7 @@ import { firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { numberOf } from "../kernel/fields.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
+import { notify } from "../notifications/notify.js";
 import type { BadgeId } from "./schema.js";
 
 export const GENEROUS_COINS = 1000;
@@ -56,6 +57,24 @@ export function awardMissingBadges(
 }
 
 /**
+ * The user hears of each badge awarded (keyed by the badge: once per user and badge). Called from
+ * triggers after the award committed; a failure throws, so the trigger's retry queues it.
+ */
+export async function notifyBadges(uid: string, badgeIds: BadgeId[]): Promise<void> {
+  for (const badgeId of badgeIds) {
+    await notify({ recipient: uid, type: "badge-earned", data: { badgeId, badgeName: BADGE_NAMES[badgeId] }, dedupeKey: badgeId });
+  }
+}
+
+/** The badges' names in notices (the apps show their own localised names from the id). */
+const BADGE_NAMES: Record<BadgeId, string> = {
+  "first-gift-sent": "First Gift Sent",
+  "first-gift-received": "First Gift Received",
+  "generous-1000": "Generous",
+  "followers-100": "100 Followers",
+};
+
+/**
  * users/{uid} updated: award "followers-100" when followersCount crosses the mark. Most profile updates
  * (including the level mirror) do not cross it and return without any read or write.
  */
@@ -71,5 +90,7 @@ export async function awardFollowersBadgeOnUpdate(
     const snapshot = await tx.get(badgeRef(uid, "followers-100"));
     return awardMissingBadges(tx, uid, ["followers-100"], [snapshot], `followers:${eventId}`, FieldValue.serverTimestamp());
   });
+  // Also on a replay of the event: the award's result is remembered, so a retry queues what a failure left.
+  await notifyBadges(uid, result);
   return result;
 }

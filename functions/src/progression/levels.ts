@@ -11,9 +11,10 @@
  * transaction run, re-reading the points inside it. So the hot path writes one shard and reads two
  * things, and writes to progression/{uid} happen once per level, not once per gift.
  *
- * Level-ups notify the user and grant the configured coin reward through the ledger (type "reward",
- * keyed by uid/track/level, so it is granted once however often this runs); `rewarded` records what was
- * granted, so a crash between the level-up and its reward is repaired by the next settle. Rewards,
+ * Level-ups notify the user (through notifications/notify, keyed by track and level) and grant the
+ * configured coin reward through the ledger (type "reward", keyed by uid/track/level, so it is granted
+ * once however often this runs); `rewarded` records what was notified and granted, so a crash between the
+ * level-up and its notice or reward is repaired by the next settle. Rewards,
  * purchases, grants and every other type are not counted: a reward cannot feed back into levels.
  */
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
@@ -24,9 +25,10 @@ import { runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { shardedCounter } from "../kernel/sharded-counter.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { notify } from "../notifications/notify.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { type LedgerType, postLedgerTransaction } from "../wallet/ledger.js";
-import { awardMissingBadges, badgeRef, ledgerBadgeCandidates } from "./badges.js";
+import { awardMissingBadges, badgeRef, ledgerBadgeCandidates, notifyBadges } from "./badges.js";
 import { levelFor, nextThreshold, type ProgressionConfig, progressionConfig, rewardFor, TRACKS, type Track, thresholdsOf } from "./config.js";
 import type { BadgeId, ListMyProgressionResponse, TrackProgress } from "./schema.js";
 
@@ -203,8 +205,6 @@ async function settleProgression(
       for (const track of TRACKS) {
         if (levels[track] <= current.levels[track]) continue;
         levelUps.push({ uid, track, from: current.levels[track], to: levels[track] });
-        const notification = userRef(uid).collection(Collections.notifications).doc(`level-up-${track}-${levels[track]}`);
-        tx.set(notification, { type: "level-up", track, level: levels[track], at: now });
       }
       const awarded = awardMissingBadges(tx, uid, candidates, badgeSnapshots, source, now);
       tx.set(
@@ -232,12 +232,21 @@ async function settleProgression(
     { maxAttempts: 20 },
   );
 
-  // Rewards for every level not yet rewarded (this level-up's, or one a crash left unpaid).
+  // The notice and the rewards of every level not yet rewarded (this level-up's, or one a crash left
+  // unfinished): both are keyed by the level, so a re-run queues and pays each once. A notice that cannot
+  // be queued throws before `rewarded` moves, so the trigger's retry queues it.
   for (const track of TRACKS) {
     if (changed.rewarded[track] >= changed.levels[track]) continue;
+    await notify({
+      recipient: uid,
+      type: "level-up",
+      data: { track, level: changed.levels[track], from: changed.rewarded[track] },
+      dedupeKey: `${track}:${changed.levels[track]}`,
+    });
     await grantLevelRewards({ uid, track, from: changed.rewarded[track], to: changed.levels[track] }, config);
     await progressionRef(uid).set({ rewarded: { [track]: changed.levels[track] } }, { merge: true });
   }
+  await notifyBadges(uid, changed.awarded);
   return { levelUps: changed.levelUps, badges: changed.awarded };
 }
 

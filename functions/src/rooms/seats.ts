@@ -16,6 +16,7 @@ import { type ErrorCode, fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { demoteMediaPublisher } from "../media/sessions.js";
+import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
 import { RoomPaths, VenuePaths } from "../venues/paths.js";
 import { recordActivity } from "./activity.js";
 import { roomsConfig } from "./config.js";
@@ -348,7 +349,10 @@ export interface SeatInvite {
   expiresAt: number;
 }
 
-/** An invitation the invitee accepts or declines (respondToSeatInvite); a new one replaces the old. */
+/**
+ * An invitation the invitee accepts or declines (respondToSeatInvite); a new one (another inviter or
+ * seat, or after expiry) replaces the old.
+ */
 export async function inviteToSeat(caller: Caller, request: InviteToSeatRequest): Promise<{ roomId: string; uid: string; expiresAt: string }> {
   const room = await loadOpenRoom(request.roomId);
   requireRoomModerator(room, caller);
@@ -359,15 +363,37 @@ export async function inviteToSeat(caller: Caller, request: InviteToSeatRequest)
     refuse<RoomRefusal>("failed-precondition", "already-seated", "This user is already on a seat.");
   const config = await roomsConfig();
   const now = Date.now();
-  const invite: SeatInvite = { by: caller.uid, at: now, expiresAt: now + config.seatInviteSeconds * 1000 };
-  if (request.index !== undefined) invite.index = request.index;
-  await rtdb().ref(RoomPaths.inviteOf(request.roomId, request.uid)).set(invite);
-  await recordActivity(request.roomId, {
-    type: "seat.invited",
+  const inviteRef = rtdb().ref(RoomPaths.inviteOf(request.roomId, request.uid));
+  const standing = (await inviteRef.get()).val() as SeatInvite | null;
+  let invite: SeatInvite;
+  if (standing && standing.by === caller.uid && standing.index === request.index && standing.expiresAt > now) {
+    // The same invitation again (a retry): it stands as it is, and the invitee hears of it once.
+    invite = standing;
+  } else {
+    invite = { by: caller.uid, at: now, expiresAt: now + config.seatInviteSeconds * 1000 };
+    if (request.index !== undefined) invite.index = request.index;
+    await inviteRef.set(invite);
+    await recordActivity(request.roomId, {
+      type: "seat.invited",
+      actorUid: caller.uid,
+      targetUid: request.uid,
+      details: { index: request.index ?? null },
+    });
+  }
+  await notifyAfterCommit(async () => ({
+    recipient: request.uid,
+    type: "seat-invite",
     actorUid: caller.uid,
-    targetUid: request.uid,
-    details: { index: request.index ?? null },
-  });
+    data: {
+      roomId: request.roomId,
+      roomName: room.name,
+      inviterUid: caller.uid,
+      inviterName: await displayNameOf(caller.uid),
+      ...(invite.index !== undefined ? { seatIndex: invite.index } : {}),
+      expiresAt: new Date(invite.expiresAt).toISOString(),
+    },
+    dedupeKey: `${request.roomId}:${invite.at}`,
+  }));
   return { roomId: request.roomId, uid: request.uid, expiresAt: new Date(invite.expiresAt).toISOString() };
 }
 

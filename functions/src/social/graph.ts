@@ -12,6 +12,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
 import { ensureProfile } from "./profile.js";
 import type { BlockResponse, FollowResponse, TargetUserRequest } from "./schema.js";
 import { blockRef, followerRef, followingRef, GRAPH_TX_ATTEMPTS } from "./store.js";
@@ -51,8 +52,23 @@ export async function follow(caller: Caller, { uid: target }: TargetUserRequest)
     },
     { maxAttempts: GRAPH_TX_ATTEMPTS },
   );
-  if (changed) log.info("follow", { uid: me, target });
+  if (changed) {
+    log.info("follow", { uid: me, target });
+    await notifyFollowed(target, me);
+  }
   return { changed };
+}
+
+/** One notice per follower per UTC day: unfollow/follow spam does not reach the followed user again. */
+async function notifyFollowed(target: string, follower: string): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10);
+  await notifyAfterCommit(async () => ({
+    recipient: target,
+    type: "follow",
+    actorUid: follower,
+    data: { followerUid: follower, followerName: await displayNameOf(follower) },
+    dedupeKey: `${follower}:${day}`,
+  }));
 }
 
 export async function unfollow(caller: Caller, { uid: target }: TargetUserRequest): Promise<FollowResponse> {

@@ -12,6 +12,7 @@ import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { type EconomyConfig, economyConfig, shareOf } from "./config.js";
 import { adminInteractionRef, interactionsSince } from "./interactions.js";
@@ -159,6 +160,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
   const status = approve ? "paid" : "rejected";
   const decisionTransactionId = ledgerTransactionId(type, caller.uid, request.requestId);
   const { FieldValue } = firestoreValues();
+  let owner: string | undefined;
 
   const outcome = await postLedgerTransaction<Omit<ReviewWithdrawalResponse, "transactionId">>(
     { type, owner: caller.uid, key: request.requestId, payload: request, actor: caller.uid },
@@ -171,6 +173,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
       if (current !== "pending") fail("failed-precondition", `This withdrawal was already decided (${current}).`, { status: current });
       const uid = withdrawal.get("uid") as string;
       if (uid === caller.uid) fail("failed-precondition", "Admins cannot review their own withdrawals.");
+      owner = uid;
       // Paying out is refused to an admin who recently favoured the account; rejecting returns the
       // diamonds to the user, so anyone may do it.
       if (approve) {
@@ -216,5 +219,22 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
     },
   );
   if (!outcome.replayed) log.info("withdrawal reviewed", { actorUid: caller.uid, withdrawalId: request.withdrawalId, status });
+  if (!outcome.replayed && owner) {
+    const { diamonds, payoutCents } = outcome.result;
+    // Approval pays out at once (there is no separate "approved" state): the user hears "paid" or "rejected".
+    await notifyAfterCommit({
+      recipient: owner,
+      type: approve ? "withdrawal-paid" : "withdrawal-rejected",
+      data: {
+        withdrawalId: request.withdrawalId,
+        amount: `${(payoutCents / 100).toFixed(2)} USD`,
+        diamonds,
+        payoutCents,
+        currency: "USD",
+        ...(approve ? {} : { reason: request.reason }),
+      },
+      dedupeKey: `${request.withdrawalId}:${status}`,
+    });
+  }
   return { ...outcome.result, transactionId: outcome.transactionId };
 }

@@ -9,6 +9,7 @@ import { ledgerTransactionId, readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { assertConservation, createAgency, createProfile, grantCoins, ledgerTotals, seedCatalog } from "../support/economy-world.js";
 import { allPaths, docData, waitUntil } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
 
@@ -115,6 +116,39 @@ describe("gifts: sendGift", () => {
     await callInProcess(sendGift, { user: sender, data: request({ count: 1, context: { type: "room", id: "lounge" } }) });
     assert.equal(Object.keys(await feedEvents("giftEvents/room_lounge")).length, 1);
     assert.equal(Object.keys(await feedEvents()).length, 1);
+  });
+
+  it("notifies the receiver of each gift once (replays and concurrent copies queue nothing more), never the sender", async () => {
+    const data = request({ count: 2 });
+    const results = await Promise.all(Array.from({ length: 3 }, () => callInProcess(sendGift, { user: sender, data })));
+    await callInProcess(sendGift, { user: sender, data });
+    const notes = await queuedFor(host.uid, "gift-received");
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.actorUid, sender.uid);
+    assert.equal(notes[0]?.dedupeKey, results[0]?.transactionId);
+    assert.deepEqual(notes[0]?.data, {
+      senderUid: sender.uid,
+      senderName: sender.uid,
+      giftId: "star",
+      giftName: "Star",
+      count: 2,
+      diamonds: 100,
+      venueType: "stream",
+      venueId: "live-42",
+      transactionId: results[0]?.transactionId,
+    });
+    await callInProcess(sendGift, { user: sender, data: request({ count: 1 }) });
+    assert.equal((await queuedFor(host.uid, "gift-received")).length, 2, "another gift is another notice");
+    assert.deepEqual(await queuedFor(sender.uid, "gift-received"), []);
+  });
+
+  it("a notice that cannot be queued does not fail the gift", async () => {
+    // A name no notice accepts (stored data is not validated by the outbox's writer): notify() throws.
+    await createProfile(sender.uid, { displayName: "x".repeat(600) });
+    const result = await callInProcess(sendGift, { user: sender, data: request() });
+    assert.equal(result.coins, 700);
+    assert.equal((await readBalances(userAccount(host.uid))).diamonds, 150);
+    assert.deepEqual(await queuedFor(host.uid, "gift-received"), []);
   });
 
   it("moves value once for 5 concurrent copies of one request, and returns the same result to all", async () => {

@@ -11,6 +11,7 @@ import { readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { createProfile, grantCoins, seedCatalog } from "../support/economy-world.js";
 import { allPaths } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
 import { blockingEvent } from "./support.js";
@@ -51,6 +52,10 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
     assert.equal(result.kind, "ban");
     assert.equal(result.expiresAt, null);
     assert.equal((await auth().getUser(offender.uid)).customClaims?.banned, true);
+    assert.deepEqual(
+      (await queuedFor(offender.uid, "account-banned")).map((n) => n.data),
+      [{}],
+    );
 
     for (const call of [
       () => callInProcess(sendGift, { user: offender, data: gift() }),
@@ -82,6 +87,11 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
     assert.equal(result.kind, "suspension");
     assert.ok(Date.parse(result.expiresAt as string) > Date.now() + 23 * 3_600_000);
     assert.equal((await auth().getUser(offender.uid)).customClaims?.banned, undefined);
+    assert.deepEqual(
+      (await queuedFor(offender.uid, "account-suspended")).map((n) => n.data),
+      [{ until: result.expiresAt }],
+    );
+    assert.deepEqual(await queuedFor(offender.uid, "account-banned"), []);
     const fresh = await signInAgain(offender);
     const err = await expectHttpsError(callInProcess(sendGift, { user: fresh, data: gift() }), "permission-denied");
     assert.equal((err.details as { reason: string }).reason, "account-suspended");
@@ -118,6 +128,7 @@ describe("identity: bans and suspensions stop a session everywhere", function ()
     const data = ban();
     await Promise.all(Array.from({ length: 4 }, () => callInProcess(banAccount, { user: moderator, data })));
     assert.equal((await db().collection("auditLog").where("action", "==", "identity.ban").get()).size, 1);
+    assert.equal((await queuedFor(offender.uid, "account-banned")).length, 1, "one notice for the repeats");
     await expectHttpsError(callInProcess(banAccount, { user: moderator, data: { ...data, durationHours: 1 } }), "failed-precondition");
   });
 

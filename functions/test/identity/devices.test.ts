@@ -5,6 +5,7 @@ import { auth, db } from "../../src/kernel/app.js";
 import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, idTokenFor, signInAgain, type TestUser, waitForNextSecond } from "../support/users.js";
 import { setAccessConfig } from "./support.js";
@@ -21,9 +22,7 @@ async function deviceIds(uid: string): Promise<string[]> {
   return (await db().collection(`users/${uid}/devices`).get()).docs.map((d) => d.id).sort();
 }
 
-async function notifications(uid: string) {
-  return (await db().collection(`users/${uid}/notifications`).get()).docs.map((d) => d.data());
-}
+const newDeviceNotices = (uid: string) => queuedFor(uid, "new-device");
 
 describe("identity: devices", () => {
   useCleanStack();
@@ -44,15 +43,27 @@ describe("identity: devices", () => {
     assert.equal(stored?.platform, "android");
     assert.equal(stored?.fcmToken, "fcm-phone-0001");
     // The sign-up device is not "new" to anyone.
-    assert.deepEqual(await notifications(alice.uid), []);
+    assert.deepEqual(await newDeviceNotices(alice.uid), []);
 
     await callInProcess(registerDevice, { user: alice, data: device("tablet-0002", { platform: "ios" }) });
-    const notes = await notifications(alice.uid);
+    const notes = await newDeviceNotices(alice.uid);
     assert.equal(notes.length, 1);
-    assert.equal(notes[0]?.type, "new-device");
-    assert.equal(notes[0]?.deviceId, "tablet-0002");
-    assert.equal(notes[0]?.platform, "ios");
-    assert.ok(notes[0]?.at);
+    assert.equal(notes[0]?.status, "pending");
+    assert.deepEqual(notes[0]?.data, { deviceId: "tablet-0002", deviceName: "ios (tablet-0002)", platform: "ios", appVersion: "1.4.0" });
+    // The inbox is the notifications pipeline's to write.
+    assert.equal((await db().collection(`users/${alice.uid}/notifications`).get()).size, 0);
+  });
+
+  it("a retried registration queues one notice; a device removed and registered again is new again", async () => {
+    await callInProcess(registerDevice, { user: alice, data: device("phone-0001") });
+    const data = device("tablet-0002", { requestId: randomUUID() });
+    await Promise.all([callInProcess(registerDevice, { user: alice, data }), callInProcess(registerDevice, { user: alice, data })]);
+    await callInProcess(registerDevice, { user: alice, data });
+    assert.equal((await newDeviceNotices(alice.uid)).length, 1);
+
+    await callInProcess(removeDevice, { user: alice, data: { deviceId: "tablet-0002" } });
+    await callInProcess(registerDevice, { user: alice, data: device("tablet-0002") });
+    assert.equal((await newDeviceNotices(alice.uid)).length, 2);
   });
 
   it("re-registering an existing device updates it: no new slot, no notification", async () => {
@@ -66,7 +77,7 @@ describe("identity: devices", () => {
     const stored = await docData(`users/${alice.uid}/devices/phone-0001`);
     assert.equal(stored?.appVersion, "1.5.0");
     assert.equal(stored?.fcmToken, "fcm-rotated");
-    assert.equal((await notifications(alice.uid)).length, 1);
+    assert.equal((await newDeviceNotices(alice.uid)).length, 1);
   });
 
   it("refuses a 6th distinct device (default limit 5) but still updates registered ones", async () => {

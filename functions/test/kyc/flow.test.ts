@@ -5,6 +5,7 @@ import { db } from "../../src/kernel/app.js";
 import { getKycDetails, getMyKyc, reviewKyc, submitKyc } from "../../src/kyc/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
 
@@ -99,6 +100,16 @@ describe("kyc: submit, review, view (encrypted at rest, audited)", () => {
     await expectHttpsError(
       callInProcess(reviewKyc, { user: moderator, data: { ...approval, decision: "reject", requestId: randomUUID() } }),
       "failed-precondition",
+    );
+
+    // The user hears each decision once: the rejection with its reason, the approval (replayed) once.
+    assert.deepEqual(
+      (await queuedFor(user.uid, "kyc-rejected")).map((n) => n.data),
+      [{ reason: "document blurred" }],
+    );
+    assert.deepEqual(
+      (await queuedFor(user.uid, "kyc-approved")).map((n) => n.data),
+      [{}],
     );
 
     const reviews = await auditEntries("kyc.reviewed");

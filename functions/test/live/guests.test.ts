@@ -27,6 +27,7 @@ import {
   streamDoc,
   viewer,
 } from "../support/live-world.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 
 async function seats(streamId: string): Promise<Record<string, string>> {
@@ -95,6 +96,28 @@ describe("live: guests on stage", () => {
     await invite(luna, streamId, noah.uid);
     assert.equal((await ask(noah, streamId)).status, "seated");
     assert.deepEqual(Object.values(await seats(streamId)).sort(), [mia.uid, noah.uid].sort());
+  });
+
+  it("an invitation notifies the viewer once (a repeat while it stands adds nothing); a new one after a decline does", async () => {
+    const luna = await host();
+    const [mia, noah] = await people(2);
+    const { streamId } = await start(luna);
+    await Promise.all([join(mia, streamId), join(noah, streamId)]);
+    await Promise.all([invite(luna, streamId, mia.uid), invite(luna, streamId, mia.uid)]);
+    await invite(luna, streamId, mia.uid);
+    const notes = await queuedFor(mia.uid, "guest-invite");
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.actorUid, luna.uid);
+    assert.deepEqual(notes[0]?.data, { streamId, hostUid: luna.uid, hostName: `Name ${luna.uid}`, title: "Evening chat" });
+
+    await answerInvite(mia, streamId, false);
+    await invite(luna, streamId, mia.uid);
+    assert.equal((await queuedFor(mia.uid, "guest-invite")).length, 2);
+
+    // Inviting a viewer who already asked seats them at once: nothing to be invited to.
+    await ask(noah, streamId);
+    assert.equal((await invite(luna, streamId, noah.uid)).status, "seated");
+    assert.deepEqual(await queuedFor(noah.uid, "guest-invite"), []);
   });
 
   it("guests leave or are removed (by the host or a moderator), and a freed slot is reused", async () => {

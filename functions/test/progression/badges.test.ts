@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { onUserFollowersChanged } from "../../src/progression/triggers.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { deliverDocumentUpdated } from "../support/triggers.js";
 import { deliverLedger, fundCoins, giftPosting, profile, setProgressionConfig, spend } from "./support.js";
@@ -32,6 +33,14 @@ describe("progression: badges", () => {
     await deliverLedger(await giftPosting("alice", "bob", 10));
     assert.deepEqual(await badge("alice", "first-gift-sent"), sent);
     assert.deepEqual(await badge("bob", "first-gift-received"), received);
+    assert.deepEqual(
+      (await queuedFor("alice", "badge-earned")).map((n) => n.data),
+      [{ badgeId: "first-gift-sent", badgeName: "First Gift Sent" }],
+    );
+    assert.deepEqual(
+      (await queuedFor("bob", "badge-earned")).map((n) => n.data),
+      [{ badgeId: "first-gift-received", badgeName: "First Gift Received" }],
+    );
   });
 
   it("generous-1000 when coinsSpent reaches 1000, whatever the spending; not before", async () => {
@@ -66,10 +75,15 @@ describe("progression: badges", () => {
     const awarded = await badge("bob", "followers-100");
     assert.equal(awarded?.source, "followers:evt-f3");
     assert.ok(awarded?.awardedAt);
+    assert.deepEqual(
+      (await queuedFor("bob", "badge-earned")).map((n) => n.data),
+      [{ badgeId: "followers-100", badgeName: "100 Followers" }],
+    );
 
     // Falling below and crossing again (another event) keeps the first award.
     await deliver(100, 99, "evt-f4");
     await deliver(99, 120, "evt-f5");
     assert.deepEqual(await badge("bob", "followers-100"), awarded);
+    assert.equal((await queuedFor("bob", "badge-earned")).length, 1);
   });
 });

@@ -5,6 +5,7 @@ import { userAccount } from "../../src/wallet/accounts.js";
 import { readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { createTestUser } from "../support/users.js";
 import { deliverLedger, fundCoins, giftPosting, type Posted, post, profile, progressOf, setProgressionConfig, spend } from "./support.js";
@@ -68,17 +69,20 @@ describe("progression: levels from the ledger", () => {
     await deliverLedger(gift, "evt-gift");
     assert.equal(await coinsOf("alice"), 5000 - 150 + 10);
     assert.equal(await coinsOf("bob"), 5, "charm level 1 reward");
-    const note = await docData("users/alice/notifications/level-up-wealth-1");
-    assert.equal(note?.type, "level-up");
-    assert.equal(note?.track, "wealth");
-    assert.equal(note?.level, 1);
-    assert.ok(note?.at, "notification has a time");
-    assert.equal((await docData("users/bob/notifications/level-up-charm-1"))?.level, 1);
+    const [note] = await queuedFor("alice", "level-up");
+    assert.deepEqual(note?.data, { track: "wealth", level: 1, from: 0 });
+    assert.equal(note?.status, "pending");
+    assert.deepEqual(
+      (await queuedFor("bob", "level-up")).map((n) => n.data),
+      [{ track: "charm", level: 1, from: 0 }],
+    );
+    assert.equal((await db().collection("users/alice/notifications").get()).size, 0, "the inbox is the pipeline's to write");
 
     // The same event again, and the same level-up reached through a replay: nothing more.
     await deliverLedger(gift, "evt-gift");
     assert.equal(await coinsOf("alice"), 5000 - 150 + 10);
     assert.equal((await rewardLedgerDocs()).length, 2);
+    assert.equal((await queuedFor("alice", "level-up")).length, 1);
 
     // Jumping from level 1 to 3 grants level 2's reward (level 3 has none) and notifies level 3.
     await deliverLedger(await spend("vip.purchase", "alice", 4850));
@@ -86,9 +90,35 @@ describe("progression: levels from the ledger", () => {
     assert.equal(progress?.coinsSpent, 5000);
     assert.equal(progress?.wealthLevel, 3);
     assert.equal(await coinsOf("alice"), 5000 - 150 + 10 - 4850 + 100);
-    assert.equal((await docData("users/alice/notifications/level-up-wealth-3"))?.level, 3);
-    assert.equal(await docData("users/alice/notifications/level-up-wealth-2"), undefined);
+    assert.deepEqual(
+      (await queuedFor("alice", "level-up")).map((n) => n.data),
+      [
+        { track: "wealth", level: 1, from: 0 },
+        { track: "wealth", level: 3, from: 1 },
+      ],
+      "one notice for the jump, at the level reached",
+    );
     assert.equal((await rewardLedgerDocs()).length, 3);
+  });
+
+  it("a level-up whose notice was never queued (a crash after the level was set) is notified by the next settle, once", async () => {
+    await fundCoins("alice", 5000);
+    const gift = await giftPosting("alice", "bob", 150);
+    await deliverLedger(gift, "evt-gift");
+    // As if the trigger had stopped right after the level transaction: level 1 set, nothing notified or paid.
+    await Promise.all((await db().collection("notificationOutbox").where("recipient", "==", "alice").get()).docs.map((d) => d.ref.delete()));
+    await db()
+      .doc("progression/alice")
+      .set({ rewarded: { wealth: 0 } }, { merge: true });
+
+    await deliverLedger(gift, "evt-gift");
+    assert.deepEqual(
+      (await queuedFor("alice", "level-up")).map((n) => n.data),
+      [{ track: "wealth", level: 1, from: 0 }],
+    );
+    assert.equal(await coinsOf("alice"), 5000 - 150 + 10, "the reward is still paid once");
+    await deliverLedger(gift, "evt-gift");
+    assert.equal((await queuedFor("alice", "level-up")).length, 1);
   });
 
   it("the reward's own ledger document does not count (no feedback loop)", async () => {
@@ -190,5 +220,7 @@ describe("progression: a popular host", () => {
     assert.ok(shards.size > 1, "points spread over several shards");
     const badge = await docData("users/host/badges/first-gift-received");
     assert.ok(badge?.source, "first gift received awarded once");
+    assert.equal((await queuedFor("host", "level-up")).length, 1, "one level-up notice");
+    assert.equal((await queuedFor("host", "badge-earned")).length, 1, "one badge notice");
   });
 });

@@ -25,6 +25,7 @@ import {
 import type { SeatResponse, UpdateRoomResponse } from "../../src/rooms/schema.js";
 import { applySeatPlan, planTake, releaseSeatsOf } from "../../src/rooms/seats.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { queuedFor } from "../support/notifications.js";
 import { enter, makeUser, makeUsers, occupants, openRoom, reasonOf, rtdbValue, seatsOf } from "../support/rooms-world.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
@@ -150,6 +151,32 @@ describe("rooms: seats", () => {
       .set({ by: owner.uid, at: 1, expiresAt: Date.now() - 1 });
     await expectHttpsError(callInProcess(respondToSeatInvite, { user: other, data: { roomId, accept: true } }), "failed-precondition");
     assert.equal(await rtdbValue(`rooms/${roomId}/invites/${other.uid}`), null);
+  });
+
+  it("an invitation notifies the invitee once (a repeat while it stands adds nothing); another invitation does", async () => {
+    const [owner, member] = await Promise.all([makeUser(), makeUser()]);
+    const roomId = await openRoom(owner, { seatCount: 4 });
+    await enter(member, roomId);
+    const first = await callInProcess<{ expiresAt: string }>(inviteToSeat, { user: owner, data: { roomId, uid: member.uid, index: 2 } });
+    const repeat = await callInProcess<{ expiresAt: string }>(inviteToSeat, { user: owner, data: { roomId, uid: member.uid, index: 2 } });
+    assert.equal(repeat.expiresAt, first.expiresAt, "the standing invitation is kept");
+    const notes = await queuedFor(member.uid, "seat-invite");
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.actorUid, owner.uid);
+    assert.deepEqual(notes[0]?.data, {
+      roomId,
+      roomName: "Lounge",
+      inviterUid: owner.uid,
+      inviterName: owner.uid,
+      seatIndex: 2,
+      expiresAt: first.expiresAt,
+    });
+
+    // Another seat is another invitation (it replaces the first).
+    await callInProcess(inviteToSeat, { user: owner, data: { roomId, uid: member.uid } });
+    const [, second] = await queuedFor(member.uid, "seat-invite");
+    assert.equal(second?.data.seatIndex, undefined);
+    assert.equal((await rtdbValue<{ index?: number }>(`rooms/${roomId}/invites/${member.uid}`))?.index, undefined);
   });
 
   it("kick from seat: admins kick members, never the owner, and not each other (the owner may)", async () => {

@@ -3,6 +3,7 @@ import { db } from "../../src/kernel/app.js";
 import { blockUser, followUser, unblockUser, unfollowUser } from "../../src/social/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { counts, edgeCount, makeUser, makeUsers, type SocialUser } from "./support.js";
 
@@ -44,6 +45,30 @@ describe("social: follow graph", () => {
     const before = await allPaths();
     assert.deepEqual(await unfollow(a, b.uid), { changed: false });
     assert.deepEqual(await allPaths(), before);
+  });
+
+  it("a follow notifies the followed user, once per follower per day however often they re-follow", async () => {
+    const [fan, host] = await makeUsers(2);
+    await Promise.all([follow(fan, host.uid), follow(fan, host.uid)]);
+    const notes = await queuedFor(host.uid, "follow");
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.actorUid, fan.uid);
+    assert.deepEqual(notes[0]?.data, { followerUid: fan.uid, followerName: `User ${fan.uid}` });
+    for (let i = 0; i < 3; i++) {
+      await unfollow(fan, host.uid);
+      await follow(fan, host.uid);
+    }
+    assert.equal((await queuedFor(host.uid, "follow")).length, 1);
+    assert.deepEqual(await queuedFor(fan.uid, "follow"), []);
+  });
+
+  it("a notice that cannot be queued does not undo or fail the follow", async () => {
+    // A name no notice accepts (stored data is not validated by the outbox's writer): notify() throws.
+    const fan = await makeUser({ displayName: "x".repeat(600) });
+    const host = await makeUser();
+    assert.deepEqual(await follow(fan, host.uid), { changed: true });
+    assert.deepEqual(await counts(host.uid), { followers: 1, following: 0 });
+    assert.deepEqual(await queuedFor(host.uid, "follow"), []);
   });
 
   it("refuses following oneself or a missing user, and malformed input, writing nothing", async () => {

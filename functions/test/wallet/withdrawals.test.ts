@@ -9,6 +9,7 @@ import { adminAdjustBalance, requestWithdrawal, reviewBalanceAdjustment, reviewW
 import { runReconciliation } from "../../src/wallet/reconciliation.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
 import { approveKyc, balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
@@ -171,6 +172,12 @@ describe("wallet: withdrawals", () => {
       assert.equal(audit.size, 1);
       assert.equal(audit.docs[0]?.get("action"), "wallet.withdrawal.approve");
       assert.equal((await runReconciliation("admin")).ok, true);
+      const notes = await queuedFor(host.uid, "withdrawal-paid");
+      assert.deepEqual(
+        notes.map((n) => n.data),
+        [{ withdrawalId, amount: "19.60 USD", diamonds: 2000, payoutCents: 1960, currency: "USD" }],
+      );
+      assert.deepEqual(await queuedFor(host.uid, "withdrawal-rejected"), []);
     });
 
     it("reject: refunds the diamonds exactly, status rejected", async () => {
@@ -183,6 +190,10 @@ describe("wallet: withdrawals", () => {
       assert.equal(await ledgerBalance("system:payable", "diamonds"), 0);
       assert.equal((await docData(`withdrawals/${withdrawalId}`))?.status, "rejected");
       assert.equal((await runReconciliation("admin")).ok, true);
+      assert.deepEqual(
+        (await queuedFor(host.uid, "withdrawal-rejected")).map((n) => n.data),
+        [{ withdrawalId, amount: "19.60 USD", diamonds: 2000, payoutCents: 1960, currency: "USD", reason: "payout checked" }],
+      );
     });
 
     it("is idempotent: 5 concurrent identical decisions move value once", async () => {
@@ -192,6 +203,7 @@ describe("wallet: withdrawals", () => {
       assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 3000 });
       assert.equal((await ledgerOfType("withdrawal.refund")).length, 1);
       assert.equal((await db().collection("auditLog").get()).size, 1);
+      assert.equal((await queuedFor(host.uid, "withdrawal-rejected")).length, 1);
     });
 
     it("a second decision on a decided withdrawal is failed-precondition and moves nothing", async () => {

@@ -22,6 +22,7 @@ import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
 import { forEachLimited } from "../../kernel/pool.js";
 import { runTransaction } from "../../kernel/transactions.js";
+import { displayNameOf, notifyAfterCommit } from "../../notifications/after-commit.js";
 import { isBlockedPair } from "../../social/store.js";
 import { pkConfig } from "./config.js";
 import { mirrorBattle } from "./mirror.js";
@@ -115,8 +116,27 @@ export async function challengePk(caller: Caller, request: ChallengePkRequest): 
     log.info("PK challenge", { battleId, challenger: request.streamId, challenged: request.opponentStreamId });
     await mirrorBattle(created);
     await schedulePkTimer(battleId, "expire", created.expiresAt);
+    await notifyChallenged(created);
   }
   return outcome.result;
+}
+
+async function notifyChallenged(battle: PkBattle): Promise<void> {
+  const { challenger, challenged } = battle;
+  await notifyAfterCommit(async () => ({
+    recipient: challenged.hostUid,
+    type: "pk-challenge",
+    actorUid: challenger.hostUid,
+    data: {
+      battleId: battle.id,
+      challengerUid: challenger.hostUid,
+      challengerName: await displayNameOf(challenger.hostUid),
+      challengerStreamId: challenger.streamId,
+      streamId: challenged.streamId,
+      expiresAt: new Date(battle.expiresAt).toISOString(),
+    },
+    dedupeKey: battle.id,
+  }));
 }
 
 /**

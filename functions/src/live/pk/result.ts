@@ -24,6 +24,7 @@ import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
 import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
+import { displayNameOf, notifyAfterCommit } from "../../notifications/after-commit.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../../wallet/ledger.js";
 import { type PkConfig, pkConfig } from "./config.js";
@@ -225,6 +226,7 @@ export async function resolvePkBattle(battleId: string, options: ResolveOptions)
     rewardWithheld: battle.rewardWithheld,
   });
   await mirrorBattle(battle, decided.liveStreamIds);
+  await notifyPkResult(battle);
   try {
     await payPkReward(battle);
   } catch (err) {
@@ -234,6 +236,34 @@ export async function resolvePkBattle(battleId: string, options: ResolveOptions)
   if (battle.punishmentSeconds === 0) await closePkBattle(battleId, now);
   else await schedulePkTimer(battleId, "close", battle.punishmentEndsAt as number);
   return battle;
+}
+
+/** Both hosts hear the outcome from their side (won, lost, draw), with the scores and the opponent's name. */
+async function notifyPkResult(battle: PkBattle): Promise<void> {
+  const result = battle.result;
+  if (!result) return;
+  await Promise.all(
+    sidesOf(battle).map((side) => {
+      const opponent = opponentOf(battle, side.streamId);
+      return notifyAfterCommit(async () => ({
+        recipient: side.hostUid,
+        type: "pk-result",
+        actorUid: opponent.hostUid,
+        data: {
+          battleId: battle.id,
+          outcome: outcomeFor(result, side.streamId),
+          reason: result.reason,
+          score: result.scores[side.streamId] ?? 0,
+          opponentScore: result.scores[opponent.streamId] ?? 0,
+          opponentUid: opponent.hostUid,
+          opponentName: await displayNameOf(opponent.hostUid),
+          streamId: side.streamId,
+          rewardCoins: battle.reward?.uid === side.hostUid ? battle.reward.coins : 0,
+        },
+        dedupeKey: `${battle.id}:result`,
+      }));
+    }),
+  );
 }
 
 /** Pays the winner reward once (the ledger transaction id derives from the battle id). */
@@ -270,6 +300,8 @@ export async function closePkBattle(battleId: string, now: number): Promise<bool
   if (current?.status !== "finished" || current.phase !== "punishment") return false;
   if (current.punishmentEndsAt !== null && now < current.punishmentEndsAt) return false;
   await payPkReward(current);
+  // Again here (queued once per host): the decision's own attempt may have stopped after its commit.
+  await notifyPkResult(current);
 
   const closed = await runTransaction(async (tx) => {
     const battle = readBattle(await tx.get(battleRef(battleId)));

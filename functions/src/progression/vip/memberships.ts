@@ -23,6 +23,8 @@ import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
+import { notifyAfterCommit } from "../../notifications/after-commit.js";
+import { notify } from "../../notifications/notify.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../../wallet/accounts.js";
 import { recordAdminInteraction } from "../../wallet/interactions.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../../wallet/ledger.js";
@@ -303,16 +305,23 @@ export interface ExpirySummary {
 
 const EXPIRY_PAGE = 200;
 
+/** The tier's name for a notice ("" for a tier no longer configured). */
+function tierName(config: VipConfig, tier: number): string {
+  return config.tiers[String(tier)]?.name ?? "";
+}
+
 /**
- * Removes every membership whose expiresAt <= now: the vip field goes, a "vip-expired" notification and
- * a history entry are written (deterministic ids), then the claim is synced. Each user is re-checked in
- * its own transaction, so a renewal landing meanwhile is kept, and a re-run finds nothing to do.
+ * Removes every membership whose expiresAt <= now: the vip field goes and a history entry is written
+ * (deterministic id), then the claim is synced and a "vip-expired" notification queued (keyed by the
+ * expiry, so once per membership period). Each user is re-checked in its own transaction, so a renewal
+ * landing meanwhile is kept, and a re-run finds nothing to do.
  * Query: users where vip.expiresAt <= now, ordered by vip.expiresAt (single-field index, automatic).
  */
 export async function expireVipMemberships(now: Date = new Date()): Promise<ExpirySummary> {
   const { FieldValue, Timestamp } = firestoreValues();
   const nowMs = now.getTime();
   const summary: ExpirySummary = { expired: 0, scanned: 0 };
+  const config = await vipConfig();
   for (;;) {
     const page = await db()
       .collection(Collections.users)
@@ -327,17 +336,10 @@ export async function expireVipMemberships(now: Date = new Date()): Promise<Expi
         const snapshot = await tx.get(candidate.ref);
         const vip = snapshot.get("vip") as Partial<StoredVip> | undefined;
         const expiresAtMs = millisOf(vip?.expiresAt);
-        if (!vip || expiresAtMs === null || expiresAtMs > nowMs) return false;
+        if (!vip || expiresAtMs === null || expiresAtMs > nowMs) return null;
         const tier = typeof vip.tier === "number" ? vip.tier : 0;
         const id = `expired_${expiresAtMs}`;
         tx.update(candidate.ref, { vip: FieldValue.delete(), updatedAt: FieldValue.serverTimestamp() });
-        tx.set(candidate.ref.collection(Collections.notifications).doc(`vip-${id}`), {
-          type: "vip-expired",
-          tier,
-          at: Timestamp.fromMillis(expiresAtMs),
-          createdAt: FieldValue.serverTimestamp(),
-          read: false,
-        });
         tx.set(historyRef(candidate.id, id), {
           source: "expiry",
           tier,
@@ -345,16 +347,77 @@ export async function expireVipMemberships(now: Date = new Date()): Promise<Expi
           expiresAt: Timestamp.fromMillis(expiresAtMs),
           at: FieldValue.serverTimestamp(),
         });
-        return true;
+        return { tier, expiresAtMs };
       });
       if (expired) {
         expiredThisPage++;
         await syncVipClaimSafely(candidate.id);
+        await notifyAfterCommit({
+          recipient: candidate.id,
+          type: "vip-expired",
+          data: { tier: expired.tier, tierName: tierName(config, expired.tier), expiredAt: new Date(expired.expiresAtMs).toISOString() },
+          dedupeKey: String(expired.expiresAtMs),
+        });
       }
     }
     summary.expired += expiredThisPage;
     // Every expired candidate leaves the query; a page with none expired (all renewed meanwhile) would repeat forever.
     if (page.size < EXPIRY_PAGE || expiredThisPage === 0) break;
+  }
+  return summary;
+}
+
+export interface ExpiryReminderSummary {
+  scanned: number;
+  queued: number;
+}
+
+export const EXPIRY_REMINDER_DAYS = 3;
+
+/**
+ * Reminds every member whose membership ends within EXPIRY_REMINDER_DAYS of `now` (and has not ended):
+ * a "vip-expiring" notification keyed by the membership's expiry, so a daily run reminds once per
+ * membership period, and a renewal (a new expiry) is reminded again when its own end nears.
+ * Query: users where now < vip.expiresAt <= now + 3 days, ordered by vip.expiresAt, paged by cursor.
+ */
+export async function remindExpiringVipMemberships(now: Date = new Date()): Promise<ExpiryReminderSummary> {
+  const { Timestamp } = firestoreValues();
+  const nowMs = now.getTime();
+  const config = await vipConfig();
+  const summary: ExpiryReminderSummary = { scanned: 0, queued: 0 };
+  let query = db()
+    .collection(Collections.users)
+    .where("vip.expiresAt", ">", Timestamp.fromMillis(nowMs))
+    .where("vip.expiresAt", "<=", Timestamp.fromMillis(nowMs + EXPIRY_REMINDER_DAYS * DAY_MS))
+    .orderBy("vip.expiresAt")
+    .limit(EXPIRY_PAGE);
+  for (;;) {
+    const page = await query.get();
+    summary.scanned += page.size;
+    for (const member of page.docs) {
+      const active = activeVip(member.data(), nowMs);
+      if (!active) continue;
+      // A job: nobody waits on it, and a failed notice is retried by tomorrow's run (same key).
+      const { created } = await notify({
+        recipient: member.id,
+        type: "vip-expiring",
+        data: {
+          tier: active.tier,
+          tierName: tierName(config, active.tier),
+          expiresAt: new Date(active.expiresAtMs).toISOString(),
+          expiresOn: new Date(active.expiresAtMs).toISOString().slice(0, 10),
+          hoursLeft: Math.floor((active.expiresAtMs - nowMs) / 3_600_000),
+        },
+        dedupeKey: String(active.expiresAtMs),
+      }).catch((err: unknown) => {
+        log.error("vip expiry reminder not queued", { uid: member.id, error: String(err) });
+        return { created: false };
+      });
+      if (created) summary.queued++;
+    }
+    const last = page.docs.at(-1);
+    if (page.size < EXPIRY_PAGE || !last) break;
+    query = query.startAfter(last);
   }
   return summary;
 }

@@ -7,6 +7,7 @@ import { challengePk, respondPk } from "../../../src/live/pk/callables.js";
 import { pkBattleTimer, sweepPkBattles } from "../../../src/live/pk/jobs.js";
 import { callInProcess, expectHttpsError } from "../../support/callables.js";
 import { allPaths } from "../../support/firestore.js";
+import { queuedFor } from "../../support/notifications.js";
 import { useCleanStack } from "../../support/stack.js";
 import { createTestUser } from "../../support/users.js";
 import {
@@ -61,6 +62,20 @@ describe("live PK: challenge, answer, cancel, timeout", () => {
 
     assert.deepEqual(await challenge(a, b, requestId), response);
     assert.equal((await db().collection("pkBattles").get()).size, 1);
+
+    // The challenged host hears of it once (the replay queues nothing more); the challenger not at all.
+    const notes = await queuedFor(b.uid, "pk-challenge");
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]?.actorUid, a.uid);
+    assert.deepEqual(notes[0]?.data, {
+      battleId: response.battleId,
+      challengerUid: a.uid,
+      challengerName: a.uid,
+      challengerStreamId: a.streamId,
+      streamId: b.streamId,
+      expiresAt: new Date(response.expiresAt).toISOString(),
+    });
+    assert.deepEqual(await queuedFor(a.uid, "pk-challenge"), []);
   });
 
   it("accept starts a server-timed battle: startedAt/endsAt from config, phase battle on both mirrors", async () => {

@@ -9,6 +9,7 @@ import { userAccount } from "../../../src/wallet/accounts.js";
 import { ledgerTransactionId, readBalances } from "../../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../../support/callables.js";
 import { assertConservation, createProfile, ledgerTotals } from "../../support/economy-world.js";
+import { queuedFor } from "../../support/notifications.js";
 import { useCleanStack } from "../../support/stack.js";
 import { createTestUser, type TestUser } from "../../support/users.js";
 import {
@@ -50,6 +51,18 @@ function send(gift: PlannedGift) {
       requestId: randomUUID(),
     },
   });
+}
+
+/** The pk-result notices of a battle's hosts: outcome, scores and reward from each one's side. */
+async function resultNotices(battleId: string, ...hosts: Host[]) {
+  return Promise.all(
+    hosts.map(async (host) => {
+      const notes = (await queuedFor(host.uid, "pk-result")).filter((n) => n.data.battleId === battleId);
+      assert.equal(notes.length, 1, `one result notice for ${host.uid}`);
+      const { outcome, reason, score, opponentScore, opponentUid, opponentName, rewardCoins } = notes[0]?.data ?? {};
+      return { outcome, reason, score, opponentScore, opponentUid, opponentName, rewardCoins };
+    }),
+  );
 }
 
 const timerTask = (battleId: string) => pkBattleTimer.run({ data: { battleId } } as never) as Promise<void>;
@@ -208,6 +221,11 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     assert.equal(await pkBattleIdOf(b.streamId), null);
     assert.equal((await mirrorOf(a.streamId))?.phase, "finished");
     await assertConservation([userAccount(a.uid), userAccount(b.uid), ...senders.map((s) => userAccount(s.uid))]);
+    // Decided five times over and closed five times over: each host heard the result once.
+    assert.deepEqual(await resultNotices(battleId, a, b), [
+      { outcome: "won", reason: "score", score: 20 * STAR, opponentScore: 16 * STAR, opponentUid: b.uid, opponentName: b.uid, rewardCoins: 700 },
+      { outcome: "lost", reason: "score", score: 16 * STAR, opponentScore: 20 * STAR, opponentUid: a.uid, opponentName: a.uid, rewardCoins: 0 },
+    ]);
 
     // Released: the same hosts may battle again.
     const again = await challenge(b, a);
@@ -233,6 +251,10 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     assert.equal(finished.reward, null);
     assert.equal((await ledgerTotals("reward")).count, 0);
     assert.equal((await db().doc(`streams/${a.streamId}`).get()).get("lastPk.outcome"), "draw");
+    assert.deepEqual(
+      (await resultNotices(battleId, a, b)).map((n) => n.outcome),
+      ["draw", "draw"],
+    );
   });
 
   it("nothing is decided before the end (plus grace); the sweep decides and later closes", async () => {
@@ -250,8 +272,15 @@ describe("live PK: result from the ledger, decided and paid once", () => {
 
     await sweepPkBattles.run({ scheduleTime: new Date().toISOString() } as never);
     assert.equal((await battle(battleId)).phase, "punishment", "the punishment phase runs its length");
+    // As if the deciding run had stopped right after its commit: the close step queues the notices.
+    await resultNotices(battleId, a, b);
+    await Promise.all((await db().collection("notificationOutbox").where("type", "==", "pk-result").get()).docs.map((d) => d.ref.delete()));
     await setBattleTimes(battleId, { punishmentEndsAt: Date.now() - 1 });
     await sweepPkBattles.run({ scheduleTime: new Date().toISOString() } as never);
+    assert.deepEqual(
+      (await resultNotices(battleId, a, b)).map((n) => n.outcome),
+      ["draw", "draw"],
+    );
     const closed = await battle(battleId);
     assert.equal(closed.phase, "finished");
     assert.equal(closed.nextActionAt, null);
@@ -300,6 +329,13 @@ describe("live PK: result from the ledger, decided and paid once", () => {
     assert.equal(finished.reward, null);
     assert.equal(finished.rewardWithheld, "forfeit");
     assert.equal((await readBalances(userAccount(b.uid))).coins, 0);
+    assert.deepEqual(
+      (await resultNotices(battleId, a, b)).map((n) => [n.outcome, n.reason, n.rewardCoins]),
+      [
+        ["lost", "forfeit", 0],
+        ["won", "forfeit", 0],
+      ],
+    );
 
     await forfeitPkForStream(a.streamId);
     await forfeitPkForStream(b.streamId);
