@@ -4,7 +4,9 @@
  * window's end a task pushes that summary if more than the first event arrived.
  */
 import type { Transaction } from "firebase-admin/firestore";
-import { firestoreValues } from "../kernel/app.js";
+import { db, firestoreValues } from "../kernel/app.js";
+import { Collections } from "../kernel/collections.js";
+import { log } from "../kernel/logger.js";
 import { enqueueTask } from "../kernel/tasks.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notificationsConfig } from "./config.js";
@@ -49,7 +51,7 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
   const { windowSeconds, actorName } = aggregateOf(record);
   const outbox = await tx.get(outboxRef(id));
   const counted = outbox.get("windowRole") as WindowRole | undefined;
-  if (counted) return { role: counted, windowId: outbox.get("windowId") as string, endsAtMs: 0, opened: false };
+  if (counted) return { role: counted, windowId: outbox.get("windowId") as string, endsAtMs: 0, opened: false, overdueSummary: null };
   const pointer = await tx.get(windowRef(uid, record.type));
   const actor: WindowActor = { uid: record.actorUid ?? null, name: actorName };
   const endsAtMs = pointer.get("endsAtMs") as number | undefined;
@@ -61,7 +63,8 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
     const count = ((pointer.get("count") as number | undefined) ?? 1) + 1;
     const actors = [actor, ...previous.filter((a) => a.uid === null || a.uid !== actor.uid)].slice(0, ACTORS_KEPT);
     const texts = renderNotification(record.type, language, record.data, { count, actorName });
-    tx.update(pointer.ref, { count, actors });
+    // summaryPending: the window owes a summary push; the sweep finds windows whose task was lost by it.
+    tx.update(pointer.ref, { count, actors, summaryPending: true });
     const fields = {
       ...texts,
       data: record.data,
@@ -82,13 +85,15 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
         aggregate: { count, actors, endsAtMs, summary: null } satisfies WindowState,
       });
     tx.update(outbox.ref, { "channels.inbox": "sent", windowId, windowRole: "counted" });
-    return { role: "counted" as const, windowId, endsAtMs, opened: false };
+    return { role: "counted" as const, windowId, endsAtMs, opened: false, overdueSummary: null };
   }
 
-  // No open window: this event opens one, named after its own outbox record.
+  // No open window: this event opens one, named after its own outbox record. A summary the ended window
+  // still owes (its task lost or late) is pushed by this delivery, before the new window's first push.
+  const overdueSummary = pointer.get("summaryPending") === true ? (pointer.get("windowId") as string) : null;
   const windowId = id;
   const opensUntil = nowMs + windowSeconds * 1000;
-  tx.set(pointer.ref, { uid, type: record.type, windowId, endsAtMs: opensUntil, count: 1, actors: [actor] });
+  tx.set(pointer.ref, { uid, type: record.type, windowId, endsAtMs: opensUntil, count: 1, actors: [actor], summaryPending: false });
   tx.set(inboxRef(uid, windowId), {
     type: record.type,
     ...renderNotification(record.type, language, record.data),
@@ -99,7 +104,7 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
     aggregate: { count: 1, actors: [actor], endsAtMs: opensUntil, summary: null } satisfies WindowState,
   });
   tx.update(outbox.ref, { "channels.inbox": "sent", windowId, windowRole: "first" });
-  return { role: "first" as const, windowId, endsAtMs: opensUntil, opened: true };
+  return { role: "first" as const, windowId, endsAtMs: opensUntil, opened: true, overdueSummary };
 }
 
 /**
@@ -108,6 +113,7 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
  */
 export async function aggregateIntoWindow(id: string, record: OutboxRecord, language: string | null, nowMs: number): Promise<{ role: WindowRole }> {
   const result = await runTransaction((tx) => countInWindow(tx, id, record, language, nowMs));
+  if (result.overdueSummary) await pushWindowSummary(record.recipient, record.type, result.overdueSummary, nowMs);
   if (result.opened) {
     await enqueueTask(
       SUMMARY_TASK,
@@ -142,6 +148,7 @@ export async function pushWindowSummary(
     tx.update(entryRef, { "aggregate.summaryLeaseUntilMs": nowMs + config.leaseSeconds * 1000 });
     return { outcome: "claimed" as const, state, data: entry.get("data") as OutboxRecord["data"] };
   });
+  if (claimed.outcome === "missing" || claimed.outcome === "nothing-to-add") await settleWindow(uid, type, windowId);
   if (claimed.outcome !== "claimed") return claimed;
   const { state, data } = claimed;
   const decision = decideChannels(type, await readPreferences(uid), nowMs).push;
@@ -157,5 +164,34 @@ export async function pushWindowSummary(
   const failed = result.startsWith("failed:");
   // A failed push frees the entry again, so the task's retry can push it.
   await entryRef.update(failed ? { "aggregate.summaryLeaseUntilMs": 0 } : { "aggregate.summary": result, "aggregate.summaryLeaseUntilMs": 0 });
+  if (!failed) await settleWindow(uid, type, windowId);
   return { outcome: failed ? "failed" : result === "sent" ? "pushed" : "skipped", result };
+}
+
+/** The window owes no summary any more (pushed, skipped or nothing to add), if it is still the current one. */
+async function settleWindow(uid: string, type: NotificationType, windowId: string): Promise<void> {
+  await runTransaction(async (tx) => {
+    const pointer = await tx.get(windowRef(uid, type));
+    if (pointer.get("windowId") === windowId && pointer.get("summaryPending") === true) tx.update(pointer.ref, { summaryPending: false });
+  });
+}
+
+/** Windows that ended owing a summary (their task lost): the sweep pushes those summaries. */
+export async function sweepWindowSummaries(nowMs: number, limit: number): Promise<number> {
+  const due = await db()
+    .collection(Collections.notificationWindows)
+    .where("summaryPending", "==", true)
+    .where("endsAtMs", "<=", nowMs)
+    .limit(limit)
+    .get();
+  for (const window of due.docs) {
+    const [uid, type, windowId] = [window.get("uid") as string, window.get("type") as NotificationType, window.get("windowId") as string];
+    try {
+      await pushWindowSummary(uid, type, windowId, nowMs);
+    } catch (err) {
+      // One window's failure must not stop the others; it stays pending for the next sweep.
+      log.error("notification sweep: window summary threw", { uid, type, windowId, error: String(err) });
+    }
+  }
+  return due.size;
 }

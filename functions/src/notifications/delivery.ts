@@ -138,8 +138,10 @@ async function deliverChannels(id: string, record: OutboxRecord, nowMs: number, 
   if (open.includes("push")) {
     const result = await settle("push", async () => {
       if (decisions.push !== "send") return decisions.push?.replace("skip:", "skipped:") ?? "skipped:preference";
-      // Later events of an aggregation window only count; the window's summary pushes them together.
+      // Later events of an aggregation window only count; the window's summary pushes them together. Until
+      // the window has counted the event it is unknown whether it is the first: push waits for the retry.
       if (windowRole === "counted") return "skipped:aggregated";
+      if (template.aggregate && !isSettled(channels.inbox)) return "failed:not-yet-counted";
       return pushRendered(uid, id, record, rendered, config);
     });
     await note("push", result);

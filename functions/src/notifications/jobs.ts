@@ -68,7 +68,7 @@ export const notificationWindowSummary = onTaskDispatched(
   },
 );
 
-/** Safety net: every 5 minutes, delivers records stuck pending or failed past their next attempt. */
+/** Safety net: every 5 minutes, delivers records stuck pending or failed past their next attempt, and owed window summaries. */
 export const sweepNotificationOutbox = onSchedule(
   {
     schedule: "every 5 minutes",
@@ -80,7 +80,7 @@ export const sweepNotificationOutbox = onSchedule(
   },
   async () => {
     const summary = await sweepOutbox(Date.now());
-    if (summary.found > 0) log.info("notification sweep", { ...summary });
+    if (summary.found > 0 || summary.summaries) log.info("notification sweep", { ...summary });
   },
 );
 

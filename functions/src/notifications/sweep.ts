@@ -1,11 +1,13 @@
 /**
  * The outbox sweep: records whose trigger never ran (still pending well after creation) or whose retry
- * task was lost (failed and past their next attempt) are delivered here. Delivery's lease keeps a sweep
+ * task was lost (failed and past their next attempt) are delivered here, and aggregation windows whose
+ * summary task was lost get their summary. Delivery's lease keeps a sweep
  * and a late trigger or task from both delivering one record.
  */
 import { firestoreValues } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
 import { forEachLimited } from "../kernel/pool.js";
+import { sweepWindowSummaries } from "./aggregation.js";
 import { notificationsConfig } from "./config.js";
 import { type DeliveryOutcome, deliverNotification } from "./delivery.js";
 import { outboxCollection } from "./store.js";
@@ -13,7 +15,7 @@ import { outboxCollection } from "./store.js";
 const SWEEP_BATCH = 200;
 const SWEEP_CONCURRENCY = 8;
 
-export async function sweepOutbox(nowMs: number): Promise<{ found: number } & Partial<Record<DeliveryOutcome, number>>> {
+export async function sweepOutbox(nowMs: number): Promise<{ found: number; summaries?: number } & Partial<Record<DeliveryOutcome, number>>> {
   const { Timestamp } = firestoreValues();
   const config = await notificationsConfig();
   const [stuck, due] = await Promise.all([
@@ -41,5 +43,6 @@ export async function sweepOutbox(nowMs: number): Promise<{ found: number } & Pa
       log.error("notification sweep: delivery threw", { outboxId: id, error: String(err) });
     }
   });
-  return { found: ids.length, ...counts };
+  const summaries = await sweepWindowSummaries(nowMs, SWEEP_BATCH);
+  return { found: ids.length, ...counts, ...(summaries > 0 ? { summaries } : {}) };
 }

@@ -6,6 +6,7 @@ import { pushWindowSummary } from "../../src/notifications/aggregation.js";
 import { deliverNotification } from "../../src/notifications/delivery.js";
 import { notificationWindowSummary } from "../../src/notifications/jobs.js";
 import { notify } from "../../src/notifications/notify.js";
+import { sweepOutbox } from "../../src/notifications/sweep.js";
 import { pushedTo } from "../support/delivery.js";
 import { docData } from "../support/firestore.js";
 import { useCleanStack } from "../support/stack.js";
@@ -76,7 +77,10 @@ describe("notifications: gift aggregation and the push rate", () => {
     // One of two racing summary tasks pushes; the other finds it held (leased) or already pushed.
     const outcomes = [summary.outcome, duplicate.outcome];
     assert.equal(outcomes.filter((outcome) => outcome === "pushed").length, 1, outcomes.join());
-    assert.ok(outcomes.every((outcome) => ["pushed", "leased", "nothing-to-add"].includes(outcome)), outcomes.join());
+    assert.ok(
+      outcomes.every((outcome) => ["pushed", "leased", "nothing-to-add"].includes(outcome)),
+      outcomes.join(),
+    );
     // The task itself, delivered again after the summary went out, adds nothing.
     await notificationWindowSummary.run({ data: { uid: "host", type: "gift-received", windowId } } as never);
     const all = await pushedTo("tok-host");
@@ -88,6 +92,28 @@ describe("notifications: gift aggregation and the push rate", () => {
     await deliverNotification(late.id, t0 + (WINDOW_SECONDS + 2) * SECOND);
     assert.equal((await pushedTo("tok-host")).length, 3);
     assert.equal((await inbox("host")).length, 2);
+  });
+
+  it("a summary whose task was lost is pushed by the sweep, once", async () => {
+    await recipientWithDevice("lost", "tok-lost");
+    const t0 = Date.now();
+    for (let n = 1; n <= 3; n++) await deliverNotification((await gift("lost", n)).id, t0 + n * SECOND);
+    assert.equal((await sweepOutbox(t0 + (WINDOW_SECONDS - 10) * SECOND)).summaries, undefined, "the window is still open");
+    assert.equal((await sweepOutbox(t0 + (WINDOW_SECONDS + 10) * SECOND)).summaries, 1);
+    assert.equal((await sweepOutbox(t0 + (WINDOW_SECONDS + 20) * SECOND)).summaries, undefined, "nothing is owed any more");
+    const pushed = await pushedTo("tok-lost");
+    assert.equal(pushed.length, 2);
+    assert.match(String((pushed[1]?.message.notification as { body?: string } | undefined)?.body), /^Fan3 and 2 others sent you gifts$/);
+  });
+
+  it("a gift after a window whose summary never ran pushes that summary first, then its own", async () => {
+    await recipientWithDevice("next", "tok-next");
+    const t0 = Date.now();
+    for (let n = 1; n <= 2; n++) await deliverNotification((await gift("next", n)).id, t0 + n * SECOND);
+    await deliverNotification((await gift("next", 3)).id, t0 + (WINDOW_SECONDS + 5) * SECOND);
+    const bodies = (await pushedTo("tok-next")).map((message) => (message.message.notification as { body?: string } | undefined)?.body);
+    assert.deepEqual(bodies, ["Fan1 sent you Rose", "Fan2 and 1 other sent you gifts", "Fan3 sent you Rose"]);
+    assert.equal((await sweepOutbox(t0 + (WINDOW_SECONDS + 10) * SECOND)).summaries, undefined);
   });
 
   it("a window with a single gift pushes no summary", async () => {
