@@ -7,6 +7,7 @@
  * recording its progress after each chunk so that a retried page resumes where the last attempt stopped.
  * No function touches more than one page of followers.
  */
+import { randomUUID } from "node:crypto";
 import type { DocumentReference, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
@@ -23,9 +24,15 @@ import { renderNotification, TEMPLATES } from "./templates.js";
 export const FANOUT_TASK_FUNCTION = "fanOutGoLive";
 /** Followers per page task. */
 export const FANOUT_PAGE_SIZE = 500;
-/** Followers per chunk inside a page: their inbox entries fit one batch (≤500 writes); pushes go in sendEach calls of ≤500. */
-const CHUNK_FOLLOWERS = 250;
-/** How long a claimed page belongs to the attempt that claimed it (longer than the task's timeout). */
+/**
+ * Followers per chunk inside a page: their inbox entries fit one batch, their pushes one or two sendEach
+ * calls, and a chunk is what an attempt that dies between sending and recording its progress resends.
+ */
+const CHUNK_FOLLOWERS = 100;
+/**
+ * How long a page belongs to the attempt holding it, counted from its last renewal (at the claim and
+ * before every chunk): longer than the task's timeout, so a lease only runs out on an attempt that is gone.
+ */
 const CLAIM_LEASE_MS = 150_000;
 const PARALLEL_READS = 50;
 
@@ -127,7 +134,7 @@ function newPage(page: number, startAfter: string | null) {
 }
 
 type Claim =
-  | { kind: "claimed"; startAfter: string | null; endAt: string | null; progress: string | null; results: FanoutPageResults }
+  | { kind: "claimed"; leaseOwner: string; startAfter: string | null; endAt: string | null; progress: string | null; results: FanoutPageResults }
   | { kind: "done"; hasNext: boolean }
   | { kind: "busy" }
   | { kind: "missing" };
@@ -138,14 +145,34 @@ async function claimPage(fanoutId: string, page: number, nowMs: number): Promise
     if (!snap.exists) return { kind: "missing" };
     if (snap.get("status") === "done") return { kind: "done", hasNext: snap.get("hasNext") === true };
     if (snap.get("status") === "claimed" && (snap.get("claimedUntil") as number) > nowMs) return { kind: "busy" };
-    tx.update(snap.ref, { status: "claimed", claimedUntil: nowMs + CLAIM_LEASE_MS, attempts: (snap.get("attempts") as number) + 1 });
+    const leaseOwner = randomUUID();
+    tx.update(snap.ref, { status: "claimed", leaseOwner, claimedUntil: nowMs + CLAIM_LEASE_MS, attempts: (snap.get("attempts") as number) + 1 });
     return {
       kind: "claimed",
+      leaseOwner,
       startAfter: snap.get("startAfter") ?? null,
       endAt: snap.get("endAt") ?? null,
       progress: snap.get("progress") ?? null,
       results: { ...EMPTY_RESULTS, ...(snap.get("results") as FanoutPageResults) },
     };
+  });
+}
+
+/**
+ * Renews the page's lease for the attempt that holds it, recording its progress so far, in one
+ * transaction; false when another attempt has taken the page over (this one must stop sending).
+ */
+async function holdPage(
+  fanoutId: string,
+  page: number,
+  leaseOwner: string,
+  progress: { progress: string | null; results: FanoutPageResults },
+): Promise<boolean> {
+  return runTransaction(async (tx) => {
+    const snap = await tx.get(fanoutPageRef(fanoutId, page));
+    if (snap.get("status") !== "claimed" || snap.get("leaseOwner") !== leaseOwner) return false;
+    tx.update(snap.ref, { ...progress, claimedUntil: Date.now() + CLAIM_LEASE_MS });
+    return true;
   });
 }
 
@@ -291,10 +318,14 @@ export async function runFanoutPage(task: FanoutTask, nowMs = Date.now()): Promi
     if (resumeAfter) query = query.startAfter(resumeAfter);
     const uids = (await query.get()).docs.map((doc) => doc.id);
     const followers = await readFollowers(uids, fanout.type, nowMs);
+    let progress = claim.progress;
     for (const chunk of chunksOf(followers)) {
-      const chunkResults = await deliverChunk(fanoutId, fanout, chunk);
-      results = add(results, chunkResults);
-      await fanoutPageRef(fanoutId, page).update({ progress: chunk.at(-1)?.uid ?? null, results });
+      // Renewed just before sending: an attempt stalled past its lease stops here instead of sending
+      // what the attempt that took the page over sends too.
+      if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }))) return { outcome: "busy", nextEnqueued };
+      results = add(results, await deliverChunk(fanoutId, fanout, chunk));
+      progress = chunk.at(-1)?.uid ?? progress;
+      if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }))) return { outcome: "busy", nextEnqueued };
     }
   }
   await finishPage(fanoutId, page, results);

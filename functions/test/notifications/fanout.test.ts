@@ -56,6 +56,26 @@ describe("notifications: go-live fan-out to followers, in page tasks", function 
     assert.equal((await fanoutPageRef(fanoutId, 1).get()).get("attempts"), 1);
   });
 
+  it("an attempt that outlives its lease stops before its next chunk: the attempt that took the page over sends it, nobody twice", async () => {
+    const world = await seedFollowers(db(), "host-3", 500);
+    const { fanoutId } = await startGoLiveFanout({ id: "stream-3", hostUid: "host-3", hostName: "Luna" });
+    const stalled = runFanoutPage({ fanoutId, page: 0 });
+    // As soon as the first attempt holds the page, a second one arrives after its lease has run out
+    // (its clock 10 minutes on), as Cloud Tasks' retry of an attempt that stopped answering would.
+    const pageRef = fanoutPageRef(fanoutId, 0);
+    while ((await pageRef.get()).get("status") !== "claimed") await new Promise((resolve) => setTimeout(resolve, 10));
+    const takeover = await runFanoutPage({ fanoutId, page: 0 }, Date.now() + 10 * 60_000);
+    assert.deepEqual([(await stalled).outcome, takeover.outcome], ["busy", "done"]);
+
+    const sent = await pushedMessages();
+    const { duplicates, missed, unexpected } = countDeliveries(
+      sent.map((message) => message.deliveredTo),
+      world,
+    );
+    assert.deepEqual({ duplicates, missed, unexpected }, { duplicates: 0, missed: 0, unexpected: 0 });
+    assert.equal((await pageRef.get()).get("attempts"), 2);
+  });
+
   it("writes one inbox entry per follower in their language, with the deep link, and none for a follower who switched the inbox off", async () => {
     const world = await seedFollowers(db(), "host-2", 20);
     const { fanoutId } = await startGoLiveFanout({ id: "stream-2", hostUid: "host-2", hostName: "Luna" });
