@@ -211,6 +211,34 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       await callOverHttp(endpoints, "leaveRoom", { roomId: DEMO_ROOM_ID }, mia.idToken);
     }
 
+    // Notifications: the new user's phone registers its push token; Mia follows them; the pipeline puts the
+    // notice in their inbox and pushes it to that token through the Admin SDK and the FCM stand-in.
+    const pushToken = `smoke-token-${Date.now()}`;
+    await callOverHttp(
+      endpoints,
+      "registerDevice",
+      { deviceId: "smoke-phone", platform: "android", appVersion: "1.0.0", fcmToken: pushToken },
+      user.idToken,
+    );
+    const follower = await signInWithPassword(endpoints.auth, "mia@demo.live", "demo-password");
+    const followed = await callOverHttp(endpoints, "followUser", { uid: user.localId }, follower.idToken);
+    let inbox: CallableReply | null = null;
+    let pushed: { target?: { token?: string } }[] = [];
+    for (let i = 0; i < 40; i++) {
+      await sleep(500);
+      inbox = await callOverHttp(endpoints, "listNotifications", {}, user.idToken);
+      const sent = (await (await fetch(`http://${endpoints.fcm}/control/messages`)).json()) as { messages: { target?: { token?: string } }[] };
+      pushed = sent.messages.filter((message) => message.target?.token === pushToken);
+      const entries = (inbox.result?.items as { type?: string }[] | undefined) ?? [];
+      if (entries.some((entry) => entry.type === "follow") && pushed.length > 0) break;
+    }
+    const entries = (inbox?.result?.items as { type?: string }[] | undefined) ?? [];
+    check(
+      "Mia follows the new user: the notice is in their inbox (listNotifications over HTTP) and pushed once to their phone's token (FCM stand-in)",
+      followed.status === 200 && entries.filter((entry) => entry.type === "follow").length === 1 && pushed.length === 1,
+      JSON.stringify({ followed: followed.status, inbox: inbox?.result ?? inbox?.error, pushed: pushed.length }),
+    );
+
     const reconciliation = await callOverHttp(endpoints, "runReconciliation", null, adminUser.idToken);
     check(
       "the demo world's ledger reconciles (every wallet equals its entries, every currency sums to zero)",

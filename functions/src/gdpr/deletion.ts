@@ -180,11 +180,16 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     await deleteQuery(userRef(uid).collection(Collections.devices));
   },
 
-  /** The inbox, the outbox records addressed to the user and their aggregation windows; preferences go with privateData. */
+  /**
+   * The inbox, the outbox records addressed to the user, their aggregation windows and the go-live
+   * fan-outs of their streams (with their pages); preferences go with privateData.
+   */
   async notifications(uid) {
     await deleteQuery(userRef(uid).collection(Collections.notifications));
     await deleteQuery(db().collection(Collections.notificationOutbox).where("recipient", "==", uid));
     await deleteQuery(db().collection(Collections.notificationWindows).where("uid", "==", uid));
+    const fanouts = await db().collection(Collections.notificationFanouts).where("hostUid", "==", uid).get();
+    for (const fanout of fanouts.docs) await db().recursiveDelete(fanout.ref);
   },
 
   /** users/{uid}/private/* (account: email, phone; sessions) and idempotency records the user owns (their stored results may echo personal data). */

@@ -4,6 +4,7 @@ import { db } from "../../src/kernel/app.js";
 import { Collections } from "../../src/kernel/collections.js";
 import { setNotificationPreferences } from "../../src/notifications/callables.js";
 import { deliverNotification } from "../../src/notifications/delivery.js";
+import { runFanoutPage, startGoLiveFanout } from "../../src/notifications/fanout.js";
 import { notify } from "../../src/notifications/notify.js";
 import { callInProcess } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
@@ -13,7 +14,7 @@ import { createTestUser } from "../support/users.js";
 describe("notifications: GDPR export and deletion", () => {
   useCleanStack();
 
-  it("exports the preferences with the inbox, and deletion removes preferences, inbox, outbox records and windows", async () => {
+  it("exports the preferences with the inbox, and deletion removes preferences, inbox, outbox records, windows and the user's go-live fan-outs", async () => {
     const subject = await createTestUser();
     const other = await createTestUser();
     for (const uid of [subject.uid, other.uid]) await db().collection(Collections.users).doc(uid).set({ uid, displayName: uid });
@@ -23,6 +24,9 @@ describe("notifications: GDPR export and deletion", () => {
     await deliverNotification(delivered.id);
     await notify({ recipient: subject.uid, type: "level-up", data: { level: 2 }, dedupeKey: "level:2" });
     const kept = await notify({ recipient: other.uid, ...gift, actorUid: subject.uid, dedupeKey: "gift:2" });
+    // The subject went live once: the fan-out record (with its page) names them as the host.
+    const { fanoutId } = await startGoLiveFanout({ id: "stream-gdpr", hostUid: subject.uid, hostName: "Sub" });
+    await runFanoutPage({ fanoutId, page: 0 });
 
     const { bundle } = await callInProcess(exportMyData, { user: subject });
     const prefs = bundle.private.find((doc) => doc.id === "notificationPrefs");
@@ -44,6 +48,11 @@ describe("notifications: GDPR export and deletion", () => {
     assert.deepEqual(
       paths.filter((path) => path.startsWith(`${Collections.notificationWindows}/`)),
       [],
+    );
+    assert.deepEqual(
+      paths.filter((path) => path.startsWith(`${Collections.notificationFanouts}/`)),
+      [],
+      "the fan-out and its pages are gone",
     );
   });
 });
