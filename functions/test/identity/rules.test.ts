@@ -43,13 +43,13 @@ describe("rules: identity (devices, notifications, sessions, bans, config/access
     await assertFails(getDoc(doc(bob(), "users/alice/private/sessions")));
   });
 
-  it("clients write none of them, not even the owner", async () => {
+  it("clients write none of them, not even the owner (inbox entries: only marked read or deleted)", async () => {
     await assertFails(setDoc(doc(alice(), "users/alice/devices/phone-0009"), { deviceId: "phone-0009", platform: "ios" }));
     await assertFails(updateDoc(doc(alice(), "users/alice/devices/phone-0001"), { platform: "web" }));
     await assertFails(deleteDoc(doc(alice(), "users/alice/devices/phone-0001")));
+    // The inbox: the owner may only mark an entry read or delete it (functions/test/notifications/inbox.rules.test.ts).
     await assertFails(setDoc(doc(alice(), "users/alice/notifications/n2"), { type: "new-device" }));
-    await assertFails(updateDoc(doc(alice(), "users/alice/notifications/n1"), { read: true }));
-    await assertFails(deleteDoc(doc(alice(), "users/alice/notifications/n1")));
+    await assertFails(updateDoc(doc(alice(), "users/alice/notifications/n1"), { type: "announcement" }));
     await assertFails(setDoc(doc(alice(), "users/alice/private/sessions"), { revokedAt: null }));
   });
 
