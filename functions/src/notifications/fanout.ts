@@ -34,6 +34,11 @@ const CHUNK_FOLLOWERS = 100;
  * before every chunk): longer than the task's timeout, so a lease only runs out on an attempt that is gone.
  */
 const CLAIM_LEASE_MS = 150_000;
+/**
+ * An attempt starts no new chunk after this long: it hands the page to a continuation task instead, so a
+ * slow attempt is not killed by the task's timeout (120 s) between sending a chunk and recording it.
+ */
+const ATTEMPT_BUDGET_MS = 45_000;
 const PARALLEL_READS = 50;
 
 export interface FanoutTask {
@@ -167,11 +172,13 @@ async function holdPage(
   page: number,
   leaseOwner: string,
   progress: { progress: string | null; results: FanoutPageResults },
+  release = false,
 ): Promise<boolean> {
   return runTransaction(async (tx) => {
     const snap = await tx.get(fanoutPageRef(fanoutId, page));
     if (snap.get("status") !== "claimed" || snap.get("leaseOwner") !== leaseOwner) return false;
-    tx.update(snap.ref, { ...progress, claimedUntil: Date.now() + CLAIM_LEASE_MS });
+    // Released: the lease ends now, so the continuation task claims the page at once.
+    tx.update(snap.ref, { ...progress, claimedUntil: release ? 0 : Date.now() + CLAIM_LEASE_MS });
     return true;
   });
 }
@@ -286,16 +293,21 @@ function add(a: FanoutPageResults, b: FanoutPageResults): FanoutPageResults {
   ) as unknown as FanoutPageResults;
 }
 
-export type PageOutcome = "done" | "already-done" | "busy" | "missing";
+export type PageOutcome = "done" | "already-done" | "busy" | "missing" | "continued";
 
 /**
  * Runs one page of a fan-out (the task function's body). A page already done only makes sure the next
  * page is enqueued; a page another attempt holds answers "busy" (the task function then throws, so
- * Cloud Tasks retries it after the lease); otherwise the page resumes from its recorded progress.
+ * Cloud Tasks retries it after the lease); otherwise the page resumes from its recorded progress. An
+ * attempt past its time budget releases the page to a continuation task ("continued").
  * `nextEnqueued` is false when a next page exists and could not be enqueued (the task function then
  * throws, so that its retry, finding the page done, enqueues it).
  */
-export async function runFanoutPage(task: FanoutTask, nowMs = Date.now()): Promise<{ outcome: PageOutcome; nextEnqueued: boolean }> {
+export async function runFanoutPage(
+  task: FanoutTask,
+  nowMs = Date.now(),
+  attemptBudgetMs = ATTEMPT_BUDGET_MS,
+): Promise<{ outcome: PageOutcome; nextEnqueued: boolean }> {
   const { fanoutId, page } = task;
   const claim = await claimPage(fanoutId, page, nowMs);
   if (claim.kind === "missing" || claim.kind === "busy") return { outcome: claim.kind, nextEnqueued: true };
@@ -319,11 +331,21 @@ export async function runFanoutPage(task: FanoutTask, nowMs = Date.now()): Promi
     const uids = (await query.get()).docs.map((doc) => doc.id);
     const followers = await readFollowers(uids, fanout.type, nowMs);
     let progress = claim.progress;
+    const startedAt = Date.now();
+    let chunksSent = 0;
     for (const chunk of chunksOf(followers)) {
+      // At least one chunk per attempt, so a page always moves on.
+      if (chunksSent > 0 && Date.now() - startedAt > attemptBudgetMs) {
+        if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }, true))) return { outcome: "busy", nextEnqueued };
+        // Unnamed: this page's name is taken. Not enqueued → the task fails and its retry resumes the page.
+        const continued = await enqueuePage(fanoutId, page, false);
+        return { outcome: "continued", nextEnqueued: nextEnqueued && continued };
+      }
       // Renewed just before sending: an attempt stalled past its lease stops here instead of sending
       // what the attempt that took the page over sends too.
       if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }))) return { outcome: "busy", nextEnqueued };
       results = add(results, await deliverChunk(fanoutId, fanout, chunk));
+      chunksSent++;
       progress = chunk.at(-1)?.uid ?? progress;
       if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }))) return { outcome: "busy", nextEnqueued };
     }

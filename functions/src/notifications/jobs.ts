@@ -99,7 +99,7 @@ export const fanOutGoLive = onTaskDispatched(
     // Fail, so that Cloud Tasks asks again: another attempt holds the page (until its lease runs out), or
     // the next page is not enqueued yet (the retry finds this page done and enqueues it).
     if (outcome === "busy") throw new Error(`fan-out ${task.fanoutId} page ${task.page} is held by another attempt`);
-    if (!nextEnqueued) throw new Error(`fan-out ${task.fanoutId}: page ${task.page + 1} not enqueued`);
+    if (!nextEnqueued) throw new Error(`fan-out ${task.fanoutId}: page ${task.page + 1} or the continuation of page ${task.page} not enqueued`);
     if (outcome === "missing") log.warn("fan-out page task for no page", { ...task });
   },
 );

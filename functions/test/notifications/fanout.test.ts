@@ -76,6 +76,24 @@ describe("notifications: go-live fan-out to followers, in page tasks", function 
     assert.equal((await pageRef.get()).get("attempts"), 2);
   });
 
+  it("an attempt past its time budget hands the page on after a chunk: continuations resume from the progress, nobody twice", async () => {
+    const world = await seedFollowers(db(), "host-5", 500);
+    const { fanoutId } = await startGoLiveFanout({ id: "stream-5", hostUid: "host-5", hostName: "Luna" });
+    const outcomes: string[] = [];
+    for (let attempt = 0; attempt < 10 && outcomes.at(-1) !== "done"; attempt++) {
+      // No budget at all: each attempt sends one chunk of 100 followers, then releases the page.
+      outcomes.push((await runFanoutPage({ fanoutId, page: 0 }, Date.now(), 0)).outcome);
+    }
+    assert.deepEqual(outcomes, ["continued", "continued", "continued", "continued", "done"]);
+    const sent = await pushedMessages();
+    const { duplicates, missed, unexpected } = countDeliveries(
+      sent.map((message) => message.deliveredTo),
+      world,
+    );
+    assert.deepEqual({ duplicates, missed, unexpected }, { duplicates: 0, missed: 0, unexpected: 0 });
+    assert.equal((await fanoutRef(fanoutId).get()).get("totals.followers"), 500);
+  });
+
   it("writes one inbox entry per follower in their language, with the deep link, and none for a follower who switched the inbox off", async () => {
     const world = await seedFollowers(db(), "host-2", 20);
     const { fanoutId } = await startGoLiveFanout({ id: "stream-2", hostUid: "host-2", hostName: "Luna" });
