@@ -4,7 +4,8 @@
  */
 import type { DocumentSnapshot, Query, Timestamp } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
-import { fail, refuse } from "../kernel/errors.js";
+import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
+import { refuse } from "../kernel/errors.js";
 import { runTransaction } from "../kernel/transactions.js";
 import type {
   DeleteNotificationRequest,
@@ -19,39 +20,17 @@ import type {
 } from "./schema.js";
 import { inboxCollection, inboxRef, unreadCount } from "./store.js";
 
-/** A page position: the last entry's createdAt ([seconds, nanoseconds]) and id. */
-interface Cursor {
-  t: [number, number];
-  id: string;
-}
-
-export function encodeCursor(createdAt: Timestamp, id: string): string {
-  return Buffer.from(JSON.stringify({ t: [createdAt.seconds, createdAt.nanoseconds], id } satisfies Cursor)).toString("base64url");
-}
-
-export function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (Array.isArray(c.t) && c.t.length === 2 && c.t.every(Number.isInteger) && typeof c.id === "string" && c.id) return c;
-  } catch {
-    // fall through
-  }
-  return fail("invalid-argument", "Invalid request: cursor: malformed cursor", {
-    issues: [{ path: "cursor", message: "malformed cursor", code: "custom" }],
-  });
-}
-
 /** `query` ordered newest first (by `field`, then id), one page from the cursor on. */
 export async function page(query: Query, field: string, request: { limit: number; cursor?: string | null }) {
   const { FieldPath, Timestamp: Ts } = firestoreValues();
   let ordered = query.orderBy(field, "desc").orderBy(FieldPath.documentId(), "desc").limit(request.limit);
   if (request.cursor) {
-    const c = decodeCursor(request.cursor);
+    const c = decodeTimeCursor(request.cursor);
     ordered = ordered.startAfter(new Ts(c.t[0], c.t[1]), c.id);
   }
   const snapshot = await ordered.get();
   const last = snapshot.docs.at(-1);
-  const nextCursor = snapshot.size === request.limit && last ? encodeCursor(last.get(field) as Timestamp, last.id) : null;
+  const nextCursor = snapshot.size === request.limit && last ? encodeTimeCursor(last.get(field) as Timestamp, last.id) : null;
   return { docs: snapshot.docs, nextCursor };
 }
 

@@ -5,6 +5,7 @@
 import type { DocumentData, Query, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
+import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { privacyOf } from "./profile.js";
@@ -12,28 +13,6 @@ import type { ListEdgesRequest, ListEdgesResponse, Suggestion, SuggestionsRespon
 import { blockedAmong, followerRef, followingRef, isBlockedPair } from "./store.js";
 
 type Direction = typeof Collections.followers | typeof Collections.following;
-
-interface Cursor {
-  /** createdAt of the last edge returned, as [seconds, nanoseconds]. */
-  t: [number, number];
-  id: string;
-}
-
-function encodeCursor(createdAt: Timestamp, id: string): string {
-  return Buffer.from(JSON.stringify({ t: [createdAt.seconds, createdAt.nanoseconds], id } satisfies Cursor)).toString("base64url");
-}
-
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (Array.isArray(c.t) && c.t.length === 2 && c.t.every(Number.isInteger) && typeof c.id === "string" && c.id) return c;
-  } catch {
-    // fall through
-  }
-  return fail("invalid-argument", "Invalid request: cursor: malformed cursor", {
-    issues: [{ path: "cursor", message: "malformed cursor", code: "custom" }],
-  });
-}
 
 /** Whether `viewer` may see `owner`'s lists, by owner's privacy.followers. */
 async function assertMayViewLists(viewer: string, owner: string, ownerData: DocumentData | undefined): Promise<void> {
@@ -66,12 +45,12 @@ export async function listEdges(caller: Caller, direction: Direction, request: L
   const { FieldPath } = firestoreValues();
   let query: Query = userRef(owner).collection(direction).orderBy("createdAt", "desc").orderBy(FieldPath.documentId(), "desc").limit(request.limit);
   if (request.cursor) {
-    const c = decodeCursor(request.cursor);
+    const c = decodeTimeCursor(request.cursor);
     query = query.startAfter(new Ts(c.t[0], c.t[1]), c.id);
   }
   const page = await query.get();
   const last = page.docs.at(-1);
-  const nextCursor = page.size === request.limit && last ? encodeCursor(last.get("createdAt") as Timestamp, last.id) : null;
+  const nextCursor = page.size === request.limit && last ? encodeTimeCursor(last.get("createdAt") as Timestamp, last.id) : null;
 
   const uids = page.docs.map((d) => d.id).filter((u) => u !== caller.uid);
   const hidden = await blockedAmong(caller.uid, uids);
