@@ -3,8 +3,8 @@
  * bundle. Financial records (ledger, withdrawals, checkout sessions) are included; other users'
  * personal data is not (follow edges list uids only, as the app shows them). Chat messages the user
  * sent are exported from the moderation archive with their venue, time and moderation outcome; the
- * streams they hosted, the rooms they own and their PK battles come with them. (Posts join the bundle
- * when the posts domain exists.)
+ * streams they hosted, the rooms they own and their PK battles come with them, and so do their posts,
+ * comments, likes, stories and story replies.
  *
  * Delivery: inline when the serialized bundle is under 1 MB (the callable's response limit is 10 MB,
  * 1 MB keeps mobile clients comfortable). Larger bundles in production would be written to Cloud
@@ -107,6 +107,15 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.gameHands).where("playerUids", "array-contains", uid)),
   ]);
 
+  const [posts, comments, likes, stories, storyReplies] = await Promise.all([
+    readAll(db().collection(Collections.posts).where("authorUid", "==", uid)),
+    // posts/{postId}/comments/{id} and .../likes/{uid}: collection-group queries (index overrides declared).
+    readAll(db().collectionGroup(Collections.postComments).where("authorUid", "==", uid)),
+    readAll(db().collectionGroup(Collections.postLikes).where("uid", "==", uid)),
+    readAll(db().collection(Collections.stories).where("authorUid", "==", uid)),
+    readAll(db().collection(Collections.storyReplies).where("fromUid", "==", uid)),
+  ]);
+
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
     const { encrypted, ...rest } = kycDoc.data() ?? {};
@@ -151,6 +160,11 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       greedyStakes: greedyStakes.sort((a, b) => Number(a.placedAt ?? 0) - Number(b.placedAt ?? 0)),
       teenPattiHands: teenPattiHands.sort((a, b) => Number(a.startedAt ?? 0) - Number(b.startedAt ?? 0)),
     },
+    posts: posts.sort(byCreatedAt),
+    comments: comments.sort(byCreatedAt),
+    likes: likes.sort(byCreatedAt),
+    stories: stories.sort(byCreatedAt),
+    storyReplies: storyReplies.sort(byCreatedAt),
     kyc,
   };
 }
