@@ -25,7 +25,7 @@ import {
 } from "./schema.js";
 
 /** Publishing is what spam does: a person does not post or comment dozens of times a minute. */
-const PUBLISH_LIMIT = { perUid: { tokens: 10, windowSeconds: 60 } };
+const PUBLISH_LIMIT = { perUid: { tokens: 20, windowSeconds: 60 } };
 
 export const createPost = defineCallable({
   name: "posts.create",
