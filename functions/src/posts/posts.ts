@@ -13,7 +13,7 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notify } from "../notifications/notify.js";
 import { decodeCursor, encodeCursor } from "../social/lists.js";
-import { usernameRef } from "../social/store.js";
+import { blockedAmong, usernameRef } from "../social/store.js";
 import { schedulePostCascade } from "./cascade.js";
 import { type PostsConfig, postsConfig } from "./config.js";
 import { attachMedia, readAttachableMedia } from "./media.js";
@@ -46,13 +46,14 @@ function checkTextLength(text: string, config: PostsConfig): void {
   }
 }
 
-/** The uids behind @usernames in `text` (the author excluded), in order. */
+/** The uids behind @usernames in `text`, in order; the author and users in a block with them are left out. */
 async function resolveMentions(text: string, authorUid: string, config: PostsConfig): Promise<string[]> {
   const names = parseMentions(text, config.maxMentions);
   if (names.length === 0) return [];
   const claims = await db().getAll(...names.map(usernameRef));
-  const uids = claims.map((claim) => claim.get("uid")).filter((uid): uid is string => typeof uid === "string" && uid !== authorUid);
-  return [...new Set(uids)];
+  const uids = [...new Set(claims.map((claim) => claim.get("uid")).filter((uid): uid is string => typeof uid === "string" && uid !== authorUid))];
+  const blocked = await blockedAmong(authorUid, uids);
+  return uids.filter((uid) => !blocked.has(uid));
 }
 
 /**

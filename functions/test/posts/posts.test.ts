@@ -73,6 +73,8 @@ describe("posts: publishing, visibility, edits and reposts", () => {
     const text = "hello @fan_1 @blocker_1 @blocked_1 @stranger_1";
 
     const followersOnly = await publish(author, { text, visibility: "followers" });
+    // A user in a block with the author cannot be mentioned: the name stays text, no uid is recorded.
+    assert.deepEqual((await docData(`posts/${followersOnly.postId}`))?.mentions, [(fan as SocialUser).uid, (stranger as SocialUser).uid]);
     assert.equal((await outbox((fan as SocialUser).uid, "post-mention")).length, 1);
     for (const user of [blocker, blocked, stranger]) assert.deepEqual(await outbox((user as SocialUser).uid, "post-mention"), []);
     const [record] = await outbox((fan as SocialUser).uid, "post-mention");
