@@ -36,7 +36,7 @@ describe("e2e: posts and stories over HTTP", function () {
     assert.deepEqual(await callOk("deletePost", { postId }, ana), { deleted: true });
     const gone = await callOverHttp("getPost", { postId }, ben.idToken);
     assert.equal(gone.error?.status, "NOT_FOUND", JSON.stringify(gone));
-    await waitUntil("the cascade task deleting the post", async () => !(await stack.firestore.doc(`posts/${postId}`).get()).exists, 60_000);
+    await waitUntil("the cascade task deleting the post", async () => !(await stack.firestore.doc(`posts/${postId}`).get()).exists, 150_000);
     assert.equal((await stack.firestore.doc(`posts/${postId}/comments/${commentId}`).get()).exists, false);
     assert.equal((await stack.firestore.doc(`posts/${postId}/likes/${ben.localId}`).get()).exists, false);
   });
