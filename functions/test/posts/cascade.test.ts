@@ -85,6 +85,20 @@ describe("posts: deletion cascade and removal by staff", () => {
       callInProcess(removePostContent, { user: author, data: { postId, reason: "mine", requestId: randomUUID() } }),
       "permission-denied",
     );
+    const before = await allPaths();
+    const requestId = randomUUID();
+    for (const data of [
+      null,
+      { postId, reason: "spam" },
+      { postId, reason: "", requestId },
+      { postId, reason: "x".repeat(501), requestId },
+      { postId: "a/b", reason: "spam", requestId },
+      { postId, commentId: "", reason: "spam", requestId },
+      { postId, reason: "spam", requestId, notify: false },
+    ]) {
+      await expectHttpsError(callInProcess(removePostContent, { user: moderator, data }), "invalid-argument");
+    }
+    assert.deepEqual(await allPaths(), before);
     assert.deepEqual(await remove({ commentId }), { removed: true });
     assert.deepEqual(await shardTotals(`posts/${postId}`), { likes: 0, comments: 0, reposts: 0 });
     assert.deepEqual(
