@@ -36,6 +36,9 @@ describe("rules: posts and stories", () => {
       await setDoc(doc(db, "stories/fansOnly"), { authorUid: "ann", visibility: "followers", expiresAt: hourFromNow() });
       await setDoc(doc(db, "stories/expired"), { authorUid: "ann", visibility: "public", expiresAt: hourAgo() });
       await setDoc(doc(db, "stories/live/viewers/fan"), { uid: "fan", storyId: "live" });
+      await setDoc(doc(db, "stories/live/shards/0"), { views: 1 });
+      await setDoc(doc(db, "posts/open/comments/c1/shards/0"), { likes: 1, replies: 0 });
+      await setDoc(doc(db, "posts/open/comments/c1/likes/fan"), { uid: "fan", postId: "open", commentId: "c1" });
       await setDoc(doc(db, "storyReplies/r1"), { storyId: "live", fromUid: "fan", toUid: "ann", text: "hey" });
     });
   });
@@ -74,6 +77,10 @@ describe("rules: posts and stories", () => {
     // c2's author is blocked by the post's author: ann never sees it.
     await assertFails(getDoc(doc(as("ann"), "posts/open/comments/c2")));
     await assertFails(getDocs(collection(as("ann"), "posts/open/comments")));
+    await assertSucceeds(getDoc(doc(as("stranger"), "posts/open/comments/c1/shards/0")));
+    await assertFails(getDoc(doc(as("troll"), "posts/open/comments/c1/shards/0")));
+    await assertSucceeds(getDoc(doc(as("fan"), "posts/open/comments/c1/likes/fan")));
+    await assertFails(getDoc(doc(as("stranger"), "posts/open/comments/c1/likes/fan")));
   });
 
   it("clients write nothing: posts, counters, likes, comments, stories, viewers, replies", async () => {
@@ -88,6 +95,9 @@ describe("rules: posts and stories", () => {
     await assertFails(setDoc(doc(ann, "posts/open/revisions/r2"), { text: "x" }));
     await assertFails(setDoc(doc(ann, "stories/s9"), { authorUid: "ann", visibility: "public", expiresAt: hourFromNow() }));
     await assertFails(setDoc(doc(as("fan"), "stories/live/viewers/fan"), { uid: "fan" }));
+    await assertFails(setDoc(doc(ann, "stories/live/shards/0"), { views: 100 }));
+    await assertFails(setDoc(doc(ann, "posts/open/comments/c1/shards/0"), { likes: 100 }));
+    await assertFails(setDoc(doc(as("fan"), "posts/open/comments/c1/likes/fan"), { uid: "fan" }));
     await assertFails(setDoc(doc(as("fan"), "storyReplies/r2"), { fromUid: "fan", toUid: "ann", text: "x" }));
   });
 
@@ -101,6 +111,8 @@ describe("rules: posts and stories", () => {
     await assertSucceeds(getDocs(query(collection(as("ann"), "stories"), where("authorUid", "==", "ann"))));
     await assertSucceeds(getDocs(collection(as("ann"), "stories/live/viewers")));
     await assertFails(getDoc(doc(as("fan"), "stories/live/viewers/fan")));
+    await assertSucceeds(getDoc(doc(as("ann"), "stories/live/shards/0")));
+    await assertFails(getDoc(doc(as("fan"), "stories/live/shards/0")));
     await assertSucceeds(getDoc(doc(as("fan"), "storyReplies/r1")));
     await assertSucceeds(getDoc(doc(as("ann"), "storyReplies/r1")));
     await assertFails(getDoc(doc(as("stranger"), "storyReplies/r1")));
