@@ -49,19 +49,17 @@ function record(snapshot: DocumentSnapshot): JsonRecord {
   return { ...(toJson(snapshot.data() ?? {}) as Record<string, JsonValue>), id: snapshot.id };
 }
 
-/** All documents of a query, paged by document id (no composite index needed). */
+/**
+ * All documents of a query, paged by document id (no composite index needed). The next page starts after
+ * the last snapshot, not its id: a collection-group query orders by full path and refuses a bare id.
+ */
 async function readAll(query: Query): Promise<JsonRecord[]> {
   const { FieldPath } = firestoreValues();
   const out: JsonRecord[] = [];
-  let page = query.orderBy(FieldPath.documentId()).limit(PAGE);
-  for (;;) {
-    const snapshot = await page.get();
-    out.push(...snapshot.docs.map(record));
-    if (snapshot.size < PAGE) return out;
-    page = query
-      .orderBy(FieldPath.documentId())
-      .startAfter(snapshot.docs[snapshot.size - 1]?.id)
-      .limit(PAGE);
+  const ordered = query.orderBy(FieldPath.documentId()).limit(PAGE);
+  for (let page = await ordered.get(); ; page = await ordered.startAfter(page.docs[page.size - 1]).get()) {
+    out.push(...page.docs.map(record));
+    if (page.size < PAGE) return out;
   }
 }
 

@@ -73,4 +73,15 @@ describe("posts: GDPR export and account deletion", () => {
     const after = await buildExport(subject.uid);
     for (const part of [after.posts, after.comments, after.likes, after.stories, after.storyReplies]) assert.deepEqual(part, []);
   });
+
+  it("exports likes beyond one page of a collection-group query", async function () {
+    this.timeout(60_000);
+    const [subject] = await makeUsers(1);
+    const batch = db().batch();
+    for (let n = 0; n < 501; n++) {
+      batch.set(db().doc(`posts/p${String(n).padStart(3, "0")}/likes/${subject.uid}`), { uid: subject.uid, postId: `p${n}`, commentId: null });
+    }
+    await batch.commit();
+    assert.equal((await buildExport(subject.uid)).likes.length, 501);
+  });
 });
