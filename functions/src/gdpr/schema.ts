@@ -49,6 +49,12 @@ export interface DataExportBundle {
    * record per round played); Teen Patti hands dealt to the user (public records, revealed once over).
    */
   games: { settings: JsonRecord | null; lossDays: JsonRecord[]; greedyStakes: JsonRecord[]; teenPattiHands: JsonRecord[] };
+  /** Posts and reposts (any status), comments written anywhere, likes given, stories, story replies sent. */
+  posts: JsonRecord[];
+  comments: JsonRecord[];
+  likes: JsonRecord[];
+  stories: JsonRecord[];
+  storyReplies: JsonRecord[];
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
 }
 
@@ -73,6 +79,7 @@ export const DELETION_STEPS = [
   "venues",
   "games",
   "chatMessages",
+  "posts",
   "profile",
   "authUser",
   "done",

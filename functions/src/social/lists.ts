@@ -13,17 +13,18 @@ import { blockedAmong, followerRef, followingRef, isBlockedPair } from "./store.
 
 type Direction = typeof Collections.followers | typeof Collections.following;
 
-interface Cursor {
+export interface Cursor {
   /** createdAt of the last edge returned, as [seconds, nanoseconds]. */
   t: [number, number];
   id: string;
 }
 
-function encodeCursor(createdAt: Timestamp, id: string): string {
+/** A page cursor (createdAt and document id of the last item), shared by the social lists and posts. */
+export function encodeCursor(createdAt: Timestamp, id: string): string {
   return Buffer.from(JSON.stringify({ t: [createdAt.seconds, createdAt.nanoseconds], id } satisfies Cursor)).toString("base64url");
 }
 
-function decodeCursor(raw: string): Cursor {
+export function decodeCursor(raw: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
     if (Array.isArray(c.t) && c.t.length === 2 && c.t.every(Number.isInteger) && typeof c.id === "string" && c.id) return c;
