@@ -8,7 +8,7 @@
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
-import { enqueueTask } from "../kernel/tasks.js";
+import { enqueueTask } from "../kernel/task-queue.js";
 import { markMediaForDeletion } from "./media.js";
 import { postRef } from "./store.js";
 
