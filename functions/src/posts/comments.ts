@@ -13,7 +13,7 @@ import { millisOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { runTransaction } from "../kernel/transactions.js";
-import { notify } from "../notifications/notify.js";
+import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
 import { decodeCursor, encodeCursor } from "../social/lists.js";
 import { blockedAmong } from "../social/store.js";
 import { postsConfig } from "./config.js";
@@ -82,13 +82,17 @@ export async function addComment(caller: Caller, request: AddCommentRequest): Pr
     if (parentId) commentCounter(postId, parentId, config.counterShards).increment(tx, { replies: 1 });
     return { commentId: ref.id, postAuthor: postData.authorUid, parentAuthor };
   });
-  const data = { postId, commentId: result.commentId };
-  if (result.postAuthor !== caller.uid) {
-    await notify({ recipient: result.postAuthor, type: "post-comment", data, dedupeKey: `comment:${result.commentId}`, actorUid: caller.uid });
-  }
-  if (result.parentAuthor && result.parentAuthor !== caller.uid && result.parentAuthor !== result.postAuthor) {
-    await notify({ recipient: result.parentAuthor, type: "comment-reply", data, dedupeKey: `comment:${result.commentId}`, actorUid: caller.uid });
-  }
+  const notifyOf = (recipient: string, type: "post-comment" | "comment-reply") =>
+    notifyAfterCommit(async () => ({
+      recipient,
+      type,
+      data: { postId, commentId: result.commentId, commenterName: await displayNameOf(caller.uid) },
+      dedupeKey: `comment:${result.commentId}`,
+      actorUid: caller.uid,
+    }));
+  if (result.postAuthor !== caller.uid) await notifyOf(result.postAuthor, "post-comment");
+  const { parentAuthor } = result;
+  if (parentAuthor && parentAuthor !== caller.uid && parentAuthor !== result.postAuthor) await notifyOf(parentAuthor, "comment-reply");
   return { commentId: result.commentId };
 }
 

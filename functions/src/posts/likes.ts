@@ -9,7 +9,7 @@ import { firestoreValues } from "../kernel/app.js";
 import { refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runTransaction } from "../kernel/transactions.js";
-import { notify } from "../notifications/notify.js";
+import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
 import { postsConfig } from "./config.js";
 import type { PostRecord, PostRefusal, SetLikeRequest, SetLikeResponse } from "./schema.js";
 import { commentCounter, commentRef, likeRef, postCounter, postRef } from "./store.js";
@@ -63,14 +63,19 @@ export async function setLike(caller: Caller, request: SetLikeRequest): Promise<
   const change = await runTransaction((tx) => applyLike(tx, caller.uid, request, counterShards), { maxAttempts: LIKE_TX_ATTEMPTS });
   if (change.recipient) {
     const target = request.commentId ? `${request.postId}/${request.commentId}` : request.postId;
-    await notify({
-      recipient: change.recipient,
+    const recipient = change.recipient;
+    await notifyAfterCommit(async () => ({
+      recipient,
       type: "post-like",
-      data: request.commentId ? { postId: request.postId, commentId: request.commentId } : { postId: request.postId },
+      data: {
+        postId: request.postId,
+        ...(request.commentId ? { commentId: request.commentId } : {}),
+        likerName: await displayNameOf(caller.uid),
+      },
       // One notification per liker and target, however often they unlike and like again.
       dedupeKey: `like:${target}:${caller.uid}`,
       actorUid: caller.uid,
-    });
+    }));
   }
   return { liked: request.liked, changed: change.changed };
 }

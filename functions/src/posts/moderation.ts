@@ -8,7 +8,7 @@ import { refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
-import { notify } from "../notifications/notify.js";
+import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { postsConfig } from "./config.js";
 import type { PostRefusal, RemoveContentRequest, RemoveContentResponse } from "./schema.js";
 import { commentCounter, commentRef, postCounter, postRef } from "./store.js";
@@ -46,7 +46,7 @@ export async function removeContent(caller: Caller, request: RemoveContentReques
   });
   if (result.removed) {
     log.info("content removed", { postId, commentId, by: caller.uid });
-    await notify({
+    await notifyAfterCommit({
       recipient: result.authorUid,
       type: "content-removed",
       data: { contentType: commentId ? "comment" : "post", postId, ...(commentId ? { commentId } : {}), reason: request.reason },

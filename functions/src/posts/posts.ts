@@ -11,7 +11,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
-import { notify } from "../notifications/notify.js";
+import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
 import { decodeCursor, encodeCursor } from "../social/lists.js";
 import { blockedAmong, usernameRef } from "../social/store.js";
 import { schedulePostCascade } from "./cascade.js";
@@ -61,15 +61,19 @@ async function resolveMentions(text: string, authorUid: string, config: PostsCon
  * respected). Keyed by post, so an edit notifies only the newly mentioned.
  */
 export async function notifyMentions(postId: string, post: Pick<PostRecord, "authorUid" | "mentions" | "visibility" | "status">): Promise<void> {
+  let authorName: string | undefined;
   for (const uid of post.mentions) {
     const relation = await relationTo(uid, post.authorUid);
     if (!mayView(post, relation)) continue;
-    await notify({
-      recipient: uid,
-      type: "post-mention",
-      data: { postId, authorUid: post.authorUid },
-      dedupeKey: `post:${postId}`,
-      actorUid: post.authorUid,
+    await notifyAfterCommit(async () => {
+      authorName ??= await displayNameOf(post.authorUid);
+      return {
+        recipient: uid,
+        type: "post-mention",
+        data: { postId, authorUid: post.authorUid, authorName },
+        dedupeKey: `post:${postId}`,
+        actorUid: post.authorUid,
+      };
     });
   }
 }

@@ -43,8 +43,14 @@ describe("posts: comments and replies", () => {
       ],
     );
 
-    assert.equal((await outbox(author.uid, "post-comment")).length, 2);
-    assert.deepEqual((await outbox(alice.uid, "comment-reply")).map((r) => r.data).length, 2);
+    assert.deepEqual(
+      (await outbox(author.uid, "post-comment")).map((r) => r.data.commenterName),
+      [`User ${alice.uid}`, `User ${bob.uid}`],
+    );
+    assert.deepEqual(
+      (await outbox(alice.uid, "comment-reply")).map((r) => r.data.commenterName),
+      [`User ${bob.uid}`, `User ${author.uid}`],
+    );
     assert.deepEqual(await outbox(author.uid, "comment-reply"), []);
     assert.deepEqual(await outbox(bob.uid, "post-comment"), []);
   });

@@ -49,8 +49,17 @@ describe("posts: likes", () => {
     await like(author, postId);
     const records = await outbox(author.uid, "post-like");
     assert.equal(records.length, 1);
-    assert.deepEqual(records[0]?.data, { postId });
+    assert.deepEqual(records[0]?.data, { postId, likerName: `User ${fan.uid}` });
     assert.equal(records[0]?.actorUid, fan.uid);
+  });
+
+  it("keeps a like whose notice cannot be queued (the liker's name is too long for a notice)", async () => {
+    const author = await makeUser();
+    const fan = await makeUser({ displayName: "x".repeat(600) });
+    const { postId } = await publish(author, { text: "hi" });
+    assert.deepEqual(await like(fan, postId), { liked: true, changed: true });
+    assert.equal((await read(author, postId)).counts.likes, 1);
+    assert.deepEqual(await outbox(author.uid, "post-like"), []);
   });
 
   it("likes comments on their own counter, notifying the comment's author", async () => {
@@ -61,11 +70,11 @@ describe("posts: likes", () => {
     assert.deepEqual(await shardTotals(`posts/${postId}/comments/${commentId}`), { likes: 2, replies: 0 });
     assert.deepEqual(await shardTotals(`posts/${postId}`), { likes: 0, comments: 1, reposts: 0 });
     assert.deepEqual(
-      (await outbox(commenter.uid, "post-like")).map((r) => r.data),
+      (await outbox(commenter.uid, "post-like")).map((r) => r.data).sort((a, b) => String(a.likerName).localeCompare(String(b.likerName))),
       [
-        { postId, commentId },
-        { postId, commentId },
-      ],
+        { postId, commentId, likerName: `User ${fan.uid}` },
+        { postId, commentId, likerName: `User ${author.uid}` },
+      ].sort((a, b) => a.likerName.localeCompare(b.likerName)),
     );
     await like(fan, postId, false, commentId);
     assert.deepEqual(await shardTotals(`posts/${postId}/comments/${commentId}`), { likes: 1, replies: 0 });

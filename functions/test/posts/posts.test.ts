@@ -78,7 +78,7 @@ describe("posts: publishing, visibility, edits and reposts", () => {
     assert.equal((await outbox((fan as SocialUser).uid, "post-mention")).length, 1);
     for (const user of [blocker, blocked, stranger]) assert.deepEqual(await outbox((user as SocialUser).uid, "post-mention"), []);
     const [record] = await outbox((fan as SocialUser).uid, "post-mention");
-    assert.deepEqual(record?.data, { postId: followersOnly.postId, authorUid: author.uid });
+    assert.deepEqual(record?.data, { postId: followersOnly.postId, authorUid: author.uid, authorName: `User ${author.uid}` });
     assert.equal(record?.actorUid, author.uid);
 
     await publish(author, { text, visibility: "public" });

@@ -107,7 +107,7 @@ describe("posts: stories", () => {
     assert.match(String(stored?.text), /^so \*+\w* cool$/);
     assert.deepEqual(
       (await outbox(author.uid, "story-reply")).map((r) => r.data),
-      [{ storyId, replyId }],
+      [{ storyId, replyId, replierName: `User ${fan.uid}` }],
     );
     assert.equal(await reasonOf(reply(fan, storyId, "fuck"), "invalid-argument"), "text-not-allowed");
     assert.equal(await reasonOf(reply(author, storyId, "me"), "failed-precondition"), "own-story");

@@ -6,7 +6,9 @@ import { commentOnPost, createPost, likePost } from "../../src/posts/callables.j
 import type { AddCommentResponse, CreatePostResponse, SetLikeResponse } from "../../src/posts/schema.js";
 import { blockUser, followUser } from "../../src/social/callables.js";
 import { makeUser, type SocialUser } from "../social/support.js";
+import type { NotificationType, OutboxRecord } from "../../src/notifications/schema.js";
 import { callInProcess } from "../support/callables.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 
 export { makeUser, makeUsers, type SocialUser } from "../social/support.js";
@@ -53,11 +55,8 @@ export async function setPostsConfig(fields: Record<string, unknown>): Promise<v
   clearConfigCaches();
 }
 
-/** Outbox records for `recipient` of `type`, as { data, actorUid }. */
-export async function outbox(recipient: string, type: string): Promise<Record<string, unknown>[]> {
-  const records = await db().collection("notificationOutbox").where("recipient", "==", recipient).where("type", "==", type).get();
-  return records.docs.map((doc) => doc.data());
-}
+/** Outbox records for `recipient` of `type`, oldest first, each rendered in every language on the way (queuedFor). */
+export const outbox = (recipient: string, type: NotificationType): Promise<OutboxRecord[]> => queuedFor(recipient, type);
 
 /** The count fields of a post's or comment's shards, summed. */
 export async function shardTotals(path: string): Promise<Record<string, number>> {

@@ -14,7 +14,7 @@ import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
-import { notify } from "../../notifications/notify.js";
+import { displayNameOf, notifyAfterCommit } from "../../notifications/after-commit.js";
 import { decodeCursor, encodeCursor } from "../../social/lists.js";
 import { postsConfig } from "../config.js";
 import { attachMedia, markMediaForDeletion, readAttachableMedia } from "../media.js";
@@ -194,13 +194,13 @@ export async function replyToStory(caller: Caller, request: ReplyToStoryRequest)
     });
     return { replyId: ref.id, toUid: author };
   });
-  await notify({
+  await notifyAfterCommit(async () => ({
     recipient: result.toUid,
     type: "story-reply",
-    data: { storyId: request.storyId, replyId: result.replyId },
+    data: { storyId: request.storyId, replyId: result.replyId, replierName: await displayNameOf(caller.uid) },
     dedupeKey: `story-reply:${result.replyId}`,
     actorUid: caller.uid,
-  });
+  }));
   return { replyId: result.replyId };
 }
 
