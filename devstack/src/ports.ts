@@ -10,6 +10,7 @@ export const DEV_PORTS = {
   redis: 6390,
   redisRest: 8079,
   triggerRelay: 8085,
+  storage: 9199,
 } as const;
 
 export type StackPorts = { [K in keyof typeof DEV_PORTS]: number };

@@ -1,8 +1,8 @@
 /**
  * The local stack: Firestore (Google's emulator jar), the Realtime Database (official jar or our offline
  * server), Redis behind an Upstash REST bridge, and firebase-tools' Auth/Functions/Tasks emulators,
- * wired so that functions see every emulator and Firestore and Realtime Database triggers fire (the
- * latter on the offline RTDB server). One implementation serves
+ * and a Cloud Storage stand-in (storage/), wired so that functions see every emulator and Firestore,
+ * Realtime Database and Cloud Storage triggers fire (the latter two from our own servers). One implementation serves
  * `npm start` (fixed ports, seeded demo world) and the tests (free ports, empty data).
  */
 import { mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
@@ -13,14 +13,17 @@ import { freePort, portIsFree } from "./net.js";
 import { DEV_PORTS, type StackPorts } from "./ports.js";
 import { findRedisServer, type RedisHandle, startRedis } from "./redis/index.js";
 import { type RtdbHandle, startRtdb } from "./rtdb/index.js";
+import { type StorageHandle, startStorage } from "./storage/index.js";
 import { ensureFirestoreJar, ensureJava, ensureRedisServer } from "./system.js";
 import {
   type DatabaseTriggers,
   deliverDatabaseEvent,
+  deliverStorageEvent,
   FunctionsForwarder,
   listEventTriggers,
   registerFirestoreTriggers,
   startDatabaseTriggers,
+  startStorageTriggers,
   startTriggerRelay,
   type TriggerRelay,
 } from "./triggers.js";
@@ -66,6 +69,10 @@ export interface StackEndpoints {
   auth: string | null;
   functions: string | null;
   tasks: string | null;
+  /** The Cloud Storage stand-in, http://host:port (STORAGE_EMULATOR_HOST). */
+  storage: string | null;
+  /** The service-account credential the functions sign upload URLs with locally (storage/README.md). */
+  storageSignerCredentials: string | null;
 }
 
 export interface Stack {
@@ -75,6 +82,7 @@ export interface Stack {
   firestore: FirestoreHandle;
   rtdb: RtdbHandle;
   redis: RedisHandle;
+  storage: StorageHandle;
   firebase: FirebaseEmulators | null;
   /** The Realtime Database triggers being delivered (offline RTDB server with functions), else null. */
   databaseTriggers: DatabaseTriggers | null;
@@ -144,6 +152,8 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
   };
   if (endpoints.auth) env.FIREBASE_AUTH_EMULATOR_HOST = endpoints.auth;
   if (endpoints.tasks) env.CLOUD_TASKS_EMULATOR_HOST = endpoints.tasks;
+  if (endpoints.storage) env.STORAGE_EMULATOR_HOST = endpoints.storage;
+  if (endpoints.storageSignerCredentials) env.STORAGE_EMULATOR_SIGNER_CREDENTIALS = endpoints.storageSignerCredentials;
   return env;
 }
 
@@ -168,6 +178,7 @@ export async function resetEndpoints(endpoints: StackEndpoints, projectId = endp
       body: JSON.stringify(["FLUSHALL"]),
     }).then(expectOk("Redis")),
   ];
+  if (endpoints.storage) resets.push(fetch(`${endpoints.storage}/_emulator/objects`, { method: "DELETE" }).then(expectOk("Storage")));
   if (endpoints.auth) {
     resets.push(fetch(`http://${endpoints.auth}/emulator/v1/projects/${projectId}/accounts`, { method: "DELETE" }).then(expectOk("Auth")));
   }
@@ -196,7 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       relay = await startTriggerRelay({ forwarder, port: ports.triggerRelay, log: say("triggers") });
       stoppers.push(() => relay?.close() ?? Promise.resolve());
     }
-    const [firestore, rtdb, redis] = await Promise.all([
+    const [firestore, rtdb, redis, storage] = await Promise.all([
       startFirestore({ java: java.bin, jar: firestoreJar, host, port: ports.firestore, functionsEmulator: relay?.address, log: say("firestore") }),
       startRtdb({
         host,
@@ -207,11 +218,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log: say("database"),
       }),
       startRedis({ host, redisPort: ports.redis, bridgePort: ports.redisRest, token: REDIS_REST_TOKEN, redisServerPath, log: say("redis") }),
+      startStorage({
+        projectId: options.projectId,
+        host,
+        port: ports.storage,
+        signerCredentialsPath: join(options.rootDir, ".devstack", options.projectId, `storage-signer-${process.pid}.json`),
+        log: say("storage"),
+      }),
     ]);
     stoppers.push(
       () => firestore.stop(),
       () => rtdb.stop(),
       () => redis.stop(),
+      () => storage.stop(),
     );
 
     const firestoreRulesPath = join(options.rootDir, "firestore.rules");
@@ -229,6 +248,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       auth: null,
       functions: null,
       tasks: null,
+      storage: storage.url,
+      storageSignerCredentials: storage.signerCredentialsPath,
     };
 
     if (options.functions) {
@@ -266,11 +287,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       } else if (loaded.database.length > 0) {
         log("triggers", `${loaded.database.length} Realtime Database trigger(s) will not fire: only the offline RTDB server delivers them`);
       }
+      const storageTriggers = startStorageTriggers({
+        onEvent: (listener) => storage.onEvent(listener),
+        deliver: deliverStorageEvent(forwarder, options.projectId),
+        log: say("triggers"),
+      });
+      storageTriggers.setTriggers(loaded.storage);
+      stoppers.push(async () => storageTriggers.stop());
       if (options.watchRules) {
         // Functions hot-reload when functions/lib changes; keep trigger registrations in step.
         const functionsBaseUrl = firebase.functionsBaseUrl;
         let registeredFirestore = JSON.stringify(loaded.firestore);
         let registeredDatabase = JSON.stringify(loaded.database);
+        let registeredStorage = JSON.stringify(loaded.storage);
         const timer = setInterval(async () => {
           try {
             const triggers = await listEventTriggers(functionsBaseUrl);
@@ -285,6 +314,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               databaseTriggers.setTriggers(triggers.database);
               log("triggers", `now delivering ${triggers.database.length} Realtime Database trigger(s)`);
               registeredDatabase = databaseSignature;
+            }
+            const storageSignature = JSON.stringify(triggers.storage);
+            if (storageSignature !== registeredStorage) {
+              storageTriggers.setTriggers(triggers.storage);
+              log("triggers", `now delivering ${triggers.storage.length} Cloud Storage trigger(s)`);
+              registeredStorage = storageSignature;
             }
           } catch {
             // functions emulator mid-reload: next tick
@@ -322,6 +357,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       firestore,
       rtdb,
       redis,
+      storage,
       firebase,
       databaseTriggers,
       reset: () => resetEndpoints(endpoints),

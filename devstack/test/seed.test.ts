@@ -44,6 +44,8 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       auth: null,
       functions: null,
       tasks: null,
+      storage: null,
+      storageSignerCredentials: null,
     };
   });
   after(async () => {

@@ -117,6 +117,10 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
               eventFilterPathPatterns: { ref: "rooms/{roomId}/seats/{seat}" },
             },
           },
+          {
+            id: "us-central1-onUpload",
+            eventTrigger: { eventType: "google.cloud.storage.object.v1.finalized", eventFilters: { bucket: "demo-x.appspot.com" } },
+          },
         ],
       },
     ];
@@ -140,6 +144,7 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
           instance: "demo-x-default-rtdb",
         },
       ],
+      storage: [{ id: "us-central1-onUpload", eventType: "google.cloud.storage.object.v1.finalized", bucket: "demo-x.appspot.com" }],
     });
   });
 });

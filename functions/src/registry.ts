@@ -80,6 +80,10 @@ export const registry: Record<string, string> = {
   respondPk: "./live/pk/callables.js",
   pkBattleTimer: "./live/pk/jobs.js",
   sweepPkBattles: "./live/pk/jobs.js",
+  // media uploads (images and videos of posts, stories and messages)
+  requestMediaUpload: "./media/uploads/callables.js",
+  cleanUpMediaJob: "./media/uploads/jobs.js",
+  onMediaObjectFinalized: "./media/uploads/triggers.js",
   // payments
   createCheckoutSession: "./payments/callables.js",
   revenuecatWebhook: "./payments/webhooks.js",

@@ -107,6 +107,8 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.gameHands).where("playerUids", "array-contains", uid)),
   ]);
 
+  const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
+
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
     const { encrypted, ...rest } = kycDoc.data() ?? {};
@@ -152,6 +154,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       teenPattiHands: teenPattiHands.sort((a, b) => Number(a.startedAt ?? 0) - Number(b.startedAt ?? 0)),
     },
     kyc,
+    media: media.sort(byCreatedAt),
   };
 }
 

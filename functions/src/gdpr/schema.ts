@@ -50,6 +50,8 @@ export interface DataExportBundle {
    */
   games: { settings: JsonRecord | null; lossDays: JsonRecord[]; greedyStakes: JsonRecord[]; teenPattiHands: JsonRecord[] };
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
+  /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
+  media: JsonRecord[];
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -73,6 +75,7 @@ export const DELETION_STEPS = [
   "venues",
   "games",
   "chatMessages",
+  "media",
   "profile",
   "authUser",
   "done",

@@ -95,6 +95,10 @@ export const Collections = {
   /** notificationOutbox/{id}: one record per (recipient, type, event), with its delivery state (functions/src/notifications). Admins read. */
   notificationOutbox: "notificationOutbox",
 
+  // social
+  /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads; personal data). Server only. */
+  media: "media",
+
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
   /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */
