@@ -141,7 +141,9 @@ describe("devstack: the Cloud Storage stand-in checks V4 signed URLs as Cloud St
 describe("devstack: the Admin SDK reaches the stack's Cloud Storage stand-in through STORAGE_EMULATOR_HOST", () => {
   it("uploads (multipart), reads whole and by range, lists by prefix, reads metadata and deletes", async () => {
     assert.ok(process.env.STORAGE_EMULATOR_HOST, "the global setup points STORAGE_EMULATOR_HOST at the stack");
-    const bucket = new Storage({ projectId: PROJECT }).bucket(BUCKET);
+    // With the stack's signing credential: without one the client first looks for a GCE metadata server.
+    const credentials = JSON.parse(readFileSync(process.env.STORAGE_EMULATOR_SIGNER_CREDENTIALS as string, "utf8"));
+    const bucket = new Storage({ projectId: PROJECT, credentials }).bucket(BUCKET);
     const file = bucket.file(`admin-sdk/${process.pid}/a.txt`);
     await file.save(Buffer.from("hello stand-in"), { contentType: "text/plain", resumable: false, metadata: { metadata: { origin: "test" } } });
     const [whole] = await file.download();

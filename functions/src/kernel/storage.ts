@@ -36,3 +36,11 @@ export function defaultBucket(): Bucket {
 export async function deleteObjectIfExists(path: string): Promise<void> {
   await defaultBucket().file(path).delete({ ignoreNotFound: true });
 }
+
+/** A V4 signed URL that lets its holder GET one object until it expires (how apps read private media). */
+export async function signedReadUrl(path: string, expiresInSeconds: number): Promise<string> {
+  const [url] = await defaultBucket()
+    .file(path)
+    .getSignedUrl({ version: "v4", action: "read", expires: Date.now() + expiresInSeconds * 1000 });
+  return url;
+}

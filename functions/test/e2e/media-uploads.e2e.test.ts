@@ -4,6 +4,7 @@
  * onMediaObjectFinalized in the functions emulator; the record, thumbnail and review entry are read back.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { Storage } from "@google-cloud/storage";
 import sharp from "sharp";
 import { callOverHttp } from "../support/callables.js";
@@ -28,7 +29,12 @@ describe("e2e: media uploads through signed URLs, the Storage stand-in and the f
   this.timeout(90_000);
   useCleanStack();
   const stack = useStackAdmin();
-  const bucket = () => new Storage({ projectId: testStack().projectId }).bucket(`${testStack().projectId}.appspot.com`);
+  // With the stack's signing credential: without one the client first looks for a GCE metadata server.
+  const bucket = () =>
+    new Storage({
+      projectId: testStack().projectId,
+      credentials: JSON.parse(readFileSync(testStack().storageSignerCredentials as string, "utf8")),
+    }).bucket(`${testStack().projectId}.appspot.com`);
   const media = async (mediaId: string) => (await stack.firestore.doc(`media/${mediaId}`).get()).data();
   const settled = (mediaId: string) =>
     waitUntil(`media/${mediaId} processed`, async () => {

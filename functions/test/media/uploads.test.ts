@@ -10,8 +10,9 @@ import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { buildExport } from "../../src/gdpr/export.js";
 import { db, firestoreValues } from "../../src/kernel/app.js";
 import { clearConfigCaches } from "../../src/kernel/config-document.js";
-import { defaultBucket } from "../../src/kernel/storage.js";
+import { defaultBucket, signedReadUrl } from "../../src/kernel/storage.js";
 import { runTransaction } from "../../src/kernel/transactions.js";
+import { readAttachableMedia } from "../../src/media/uploads/attachments.js";
 import { requestMediaUpload } from "../../src/media/uploads/callables.js";
 import { cleanUpMedia, markMediaForDeletion } from "../../src/media/uploads/cleanup.js";
 import { processFinalizedObject } from "../../src/media/uploads/finalize.js";
@@ -158,6 +159,41 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
     assert.equal(await exists(deletedRecord.thumbnailPath as string), false);
     assert.equal(await exists(keptRecord.thumbnailPath as string), true);
     assert.deepEqual(await cleanUpMedia(Date.now() + 1000), { markedDeleted: 0, abandonedDeleted: 0 });
+  });
+
+  it("posts, stories and messages attach ready media of their author only, and hand out read URLs", async () => {
+    const [author, other] = await Promise.all([createTestUser(), createTestUser()]);
+    const image = await png(40, 30);
+    const ready = await request(author, { sizeBytes: image.length });
+    const readyRecord = (await uploadAndFinalize(ready, image)).record;
+    const uploading = await request(author, { sizeBytes: image.length });
+    const theirs = await request(other, { sizeBytes: image.length });
+    await uploadAndFinalize(theirs, image);
+    const attach = (ids: string[]) => runTransaction((tx) => readAttachableMedia(tx, author.uid, ids));
+
+    assert.deepEqual(await attach([ready.mediaId]), [
+      {
+        mediaId: ready.mediaId,
+        kind: "image",
+        contentType: "image/png",
+        path: readyRecord.path,
+        thumbnailPath: readyRecord.thumbnailPath,
+        width: 40,
+        height: 30,
+        durationSeconds: null,
+      },
+    ]);
+    const reasonOf = async (ids: string[], code: "not-found" | "failed-precondition") =>
+      ((await expectHttpsError(attach(ids), code)).details as { reason: string }).reason;
+    assert.equal(await reasonOf([ready.mediaId, uploading.mediaId], "failed-precondition"), "media-not-ready");
+    assert.equal(await reasonOf([theirs.mediaId], "not-found"), "media-not-found");
+    assert.equal(await reasonOf(["no-such-media"], "not-found"), "media-not-found");
+    await runTransaction((tx) => markMediaForDeletion(tx, [ready.mediaId]));
+    assert.equal(await reasonOf([ready.mediaId], "not-found"), "media-not-found");
+
+    const read = await fetch(await signedReadUrl(readyRecord.path as string, 60));
+    assert.equal(read.status, 200);
+    assert.deepEqual(Buffer.from(await read.arrayBuffer()), image);
   });
 
   it("GDPR: the export lists the user's media records; account deletion removes them with their objects", async () => {

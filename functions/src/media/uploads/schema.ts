@@ -53,6 +53,22 @@ export interface RequestMediaUploadResponse {
 export const MediaUploadRefusalSchema = z.enum(["content-type-not-allowed", "file-too-large"]);
 export type MediaUploadRefusal = z.infer<typeof MediaUploadRefusalSchema>;
 
+/** Why media cannot be attached to a post, story or message (attachments.ts). */
+export const MediaAttachRefusalSchema = z.enum(["media-not-found", "media-not-ready"]);
+export type MediaAttachRefusal = z.infer<typeof MediaAttachRefusalSchema>;
+
+/** What a post, story or message keeps of each attached media (readAttachableMedia). */
+export interface AttachedMedia {
+  mediaId: string;
+  kind: MediaKind;
+  contentType: MediaContentType;
+  path: string;
+  thumbnailPath: string | null;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+}
+
 export const MEDIA_STATUSES = ["uploading", "ready", "rejected"] as const;
 export type MediaStatus = (typeof MEDIA_STATUSES)[number];
 
