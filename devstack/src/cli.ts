@@ -41,6 +41,7 @@ function printEndpoints(stack: Stack) {
     ],
     ["Cloud Tasks emulator", `http://${e.tasks}`],
     ["Redis (Upstash REST)", `${e.redisRestUrl}  token: ${e.redisRestToken}`],
+    ["Cloud Storage (stand-in)", `${e.storage}  (uploads through signed URLs from requestMediaUpload)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\nLocal stack for project ${e.projectId} is up:`);
