@@ -13,7 +13,7 @@ import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { defaultBucket, signedReadUrl } from "../../src/kernel/storage.js";
 import { runTransaction } from "../../src/kernel/transactions.js";
 import { readAttachableMedia } from "../../src/media/uploads/attachments.js";
-import { requestMediaUpload } from "../../src/media/uploads/callables.js";
+import { requestMediaUpload, UPLOAD_REQUESTS_PER_HOUR } from "../../src/media/uploads/callables.js";
 import { cleanUpMedia, markMediaForDeletion } from "../../src/media/uploads/cleanup.js";
 import { processFinalizedObject } from "../../src/media/uploads/finalize.js";
 import type { RequestMediaUploadResponse } from "../../src/media/uploads/schema.js";
@@ -65,6 +65,14 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
     assert.equal((await db().collection("media").get()).size, 0);
     const grant = await request(user, { contentType: "image/jpeg", sizeBytes: 2048 });
     assert.match(grant.uploadUrl, /X-Goog-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-goog-if-generation-match/);
+  });
+
+  it(`allows ${UPLOAD_REQUESTS_PER_HOUR} upload URLs an hour per user, then resource-exhausted with nothing written`, async () => {
+    const [user, other] = await Promise.all([createTestUser(), createTestUser()]);
+    for (let i = 0; i < UPLOAD_REQUESTS_PER_HOUR; i++) await request(user, { sizeBytes: 100 });
+    await expectHttpsError(request(user, { sizeBytes: 100 }), "resource-exhausted");
+    assert.equal((await db().collection("media").get()).size, UPLOAD_REQUESTS_PER_HOUR);
+    await request(other, { sizeBytes: 100 });
   });
 
   it("an image becomes ready with width and height (EXIF orientation applied) and a bounded JPEG thumbnail", async () => {
