@@ -99,6 +99,10 @@ export const registry: Record<string, string> = {
   onNotificationQueued: "./notifications/triggers.js",
   syncDeviceTopicsOnProfileChange: "./notifications/triggers.js",
   syncDeviceTopicsOnWrite: "./notifications/triggers.js",
+  // media uploads (images and videos of posts, stories and messages)
+  requestMediaUpload: "./media/uploads/callables.js",
+  cleanUpMediaJob: "./media/uploads/jobs.js",
+  onMediaObjectFinalized: "./media/uploads/triggers.js",
   // payments
   createCheckoutSession: "./payments/callables.js",
   revenuecatWebhook: "./payments/webhooks.js",

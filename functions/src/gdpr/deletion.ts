@@ -18,6 +18,7 @@
  * - posts, comments, likes, stories and story replies are deleted (counts on others' posts given back).
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
  *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
+ * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
  * transaction with meta.reason "account-deletion" (a refund would need a payout identity we are
@@ -33,6 +34,7 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { endStreamAs } from "../live/streams.js";
 import { erasePostsContentOf } from "../posts/erasure.js";
+import { deleteMediaOf } from "../media/uploads/cleanup.js";
 import { closeRoom } from "../rooms/lifecycle.js";
 import { blocksBy } from "../social/store.js";
 import { removeFromVenue } from "../venues/membership.js";
@@ -287,6 +289,11 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Posts, comments, likes, stories, story views and replies (posts/erasure.ts), counts given back. */
   async posts(uid) {
     await erasePostsContentOf(uid);
+  },
+
+  /** Uploaded images and videos: objects (upload and thumbnail) and records. */
+  async media(uid) {
+    await deleteMediaOf(uid);
   },
 
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */

@@ -113,6 +113,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.stories).where("authorUid", "==", uid)),
     readAll(db().collection(Collections.storyReplies).where("fromUid", "==", uid)),
   ]);
+  const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
 
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
@@ -164,6 +165,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     stories: stories.sort(byCreatedAt),
     storyReplies: storyReplies.sort(byCreatedAt),
     kyc,
+    media: media.sort(byCreatedAt),
   };
 }
 

@@ -56,6 +56,8 @@ export interface DataExportBundle {
   stories: JsonRecord[];
   storyReplies: JsonRecord[];
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
+  /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
+  media: JsonRecord[];
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -80,6 +82,7 @@ export const DELETION_STEPS = [
   "games",
   "chatMessages",
   "posts",
+  "media",
   "profile",
   "authUser",
   "done",

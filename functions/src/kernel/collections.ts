@@ -105,7 +105,9 @@ export const Collections = {
   stories: "stories",
   /** storyReplies/{id}: { storyId, fromUid, toUid, text }: replies to stories, until direct messages take them over (personal data). */
   storyReplies: "storyReplies",
-  /** media/{mediaId}: uploaded images and videos { ownerUid, kind, status, path, ... } (the media domain writes them; posts attach and release them). */
+
+  // social
+  /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads owns them; posts and stories attach them; personal data). Server only. */
   media: "media",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
