@@ -9,7 +9,8 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { enqueueTask } from "../kernel/task-queue.js";
-import { markMediaForDeletion } from "./media.js";
+import { runTransaction } from "../kernel/transactions.js";
+import { markMediaForDeletion } from "../media/uploads/cleanup.js";
 import { postRef } from "./store.js";
 
 const BATCH = 300;
@@ -33,7 +34,7 @@ export async function cascadePostDeletion(postId: string): Promise<CascadeOutcom
     await batch.commit();
   }
   const mediaIds = snapshot.get("mediaIds");
-  await markMediaForDeletion(Array.isArray(mediaIds) ? (mediaIds as string[]) : [], "post-deleted");
+  await runTransaction((tx) => markMediaForDeletion(tx, Array.isArray(mediaIds) ? (mediaIds as string[]) : [], "post-deleted"));
   await db().recursiveDelete(snapshot.ref);
   log.info("post deletion cascaded", { postId });
   return "done";

@@ -11,12 +11,13 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { attachMedia } from "../media/uploads/attachments.js";
 import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
 import { decodeCursor, encodeCursor } from "../social/lists.js";
 import { blockedAmong, usernameRef } from "../social/store.js";
 import { schedulePostCascade } from "./cascade.js";
 import { type PostsConfig, postsConfig } from "./config.js";
-import { attachMedia, readAttachableMedia } from "./media.js";
+import { readPostMedia } from "./media.js";
 import { parseHashtags, parseMentions } from "./post-text.js";
 import type {
   CreatePostRequest,
@@ -92,8 +93,8 @@ export async function createPost(caller: Caller, request: CreatePostRequest): Pr
   const mentions = await resolveMentions(request.text, caller.uid, config);
   const { result } = await runIdempotent({ scope: "posts.create", key: request.requestId, owner: caller.uid, payload: request }, async (tx) => {
     const ref = db().collection(Collections.posts).doc();
-    const media = await readAttachableMedia(tx, caller.uid, request.mediaIds, config.maxImages);
-    attachMedia(tx, media, ref.path);
+    const { attached, media } = await readPostMedia(tx, caller.uid, request.mediaIds, config.maxImages);
+    attachMedia(tx, attached, ref.path);
     const { FieldValue } = firestoreValues();
     const now = FieldValue.serverTimestamp();
     tx.create(ref, {

@@ -7,7 +7,6 @@ import { type ShardedCounter, shardedCounter } from "../kernel/sharded-counter.j
 export const postRef = (postId: string): DocumentReference => db().collection(Collections.posts).doc(postId);
 export const commentRef = (postId: string, commentId: string): DocumentReference =>
   postRef(postId).collection(Collections.postComments).doc(commentId);
-export const mediaRef = (mediaId: string): DocumentReference => db().collection(Collections.media).doc(mediaId);
 
 /** The like of `uid` on a post, or on one of its comments. */
 export function likeRef(postId: string, uid: string, commentId?: string | null): DocumentReference {

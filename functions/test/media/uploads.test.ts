@@ -12,7 +12,7 @@ import { db, firestoreValues } from "../../src/kernel/app.js";
 import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { defaultBucket, signedReadUrl } from "../../src/kernel/storage.js";
 import { runTransaction } from "../../src/kernel/transactions.js";
-import { readAttachableMedia } from "../../src/media/uploads/attachments.js";
+import { attachMedia, readAttachableMedia } from "../../src/media/uploads/attachments.js";
 import { requestMediaUpload, UPLOAD_REQUESTS_PER_HOUR } from "../../src/media/uploads/callables.js";
 import { cleanUpMedia, markMediaForDeletion } from "../../src/media/uploads/cleanup.js";
 import { processFinalizedObject } from "../../src/media/uploads/finalize.js";
@@ -152,7 +152,13 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
     const keptRecord = (await uploadAndFinalize(kept, image)).record;
     const deleted = await request(user, { sizeBytes: image.length });
     const deletedRecord = (await uploadAndFinalize(deleted, image)).record;
-    await runTransaction((tx) => markMediaForDeletion(tx, [deleted.mediaId, "unknown-media"]));
+    await runTransaction((tx) => markMediaForDeletion(tx, [deleted.mediaId, "unknown-media"], "post-deleted"));
+    const firstMark = (await db().doc(`media/${deleted.mediaId}`).get()).data();
+    // Marking again (a retried cascade) keeps the first mark and its reason.
+    await runTransaction((tx) => markMediaForDeletion(tx, [deleted.mediaId], "account-deleted"));
+    const secondMark = (await db().doc(`media/${deleted.mediaId}`).get()).data();
+    assert.equal(secondMark?.deleteReason, "post-deleted");
+    assert.ok(secondMark?.deleteRequestedAt.isEqual(firstMark?.deleteRequestedAt));
     const fresh = await request(user, { sizeBytes: image.length });
     const abandoned = await request(user, { sizeBytes: image.length });
     const { Timestamp } = firestoreValues();
@@ -196,7 +202,11 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
     assert.equal(await reasonOf([ready.mediaId, uploading.mediaId], "failed-precondition"), "media-not-ready");
     assert.equal(await reasonOf([theirs.mediaId], "not-found"), "media-not-found");
     assert.equal(await reasonOf(["no-such-media"], "not-found"), "media-not-found");
-    await runTransaction((tx) => markMediaForDeletion(tx, [ready.mediaId]));
+    // Attached media is claimed by its owner document: it cannot go into a second one.
+    await runTransaction(async (tx) => attachMedia(tx, await readAttachableMedia(tx, author.uid, [ready.mediaId]), "posts/p1"));
+    assert.equal((await db().doc(`media/${ready.mediaId}`).get()).get("attachedTo"), "posts/p1");
+    assert.equal(await reasonOf([ready.mediaId], "failed-precondition"), "media-in-use");
+    await runTransaction((tx) => markMediaForDeletion(tx, [ready.mediaId], "post-deleted"));
     assert.equal(await reasonOf([ready.mediaId], "not-found"), "media-not-found");
 
     const read = await fetch(await signedReadUrl(readyRecord.path as string, 60));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
 import { deletePost, editPost, getPost, removePostContent, repostPost } from "../../src/posts/callables.js";
+import { cleanUpMedia } from "../../src/media/uploads/cleanup.js";
 import { cascadePostDeletion, sweepDeletedPosts } from "../../src/posts/cascade.js";
 import type { CreatePostResponse, PostView } from "../../src/posts/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
@@ -48,6 +49,9 @@ describe("posts: deletion cascade and removal by staff", () => {
     const marked = await docData(`media/${media}`);
     assert.ok(marked?.deleteRequestedAt);
     assert.equal(marked?.deleteReason, "post-deleted");
+    // The media domain's cleanup removes what the cascade marked.
+    assert.deepEqual(await cleanUpMedia(Date.now() + 1000), { markedDeleted: 1, abandonedDeleted: 0 });
+    assert.equal(await docData(`media/${media}`), undefined);
     // Nothing else was touched, and a second run finds nothing to do.
     assert.equal((await read(alice, unrelated.postId)).counts.likes, 1);
     const after = await allPaths();

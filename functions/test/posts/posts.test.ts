@@ -218,6 +218,8 @@ describe("posts: publishing, visibility, edits and reposts", () => {
       [{ mediaIds: ["m-missing"] }, "not-found", "media-not-found"],
       [{ mediaIds: [await makeMedia(author.uid, { status: "processing" })] }, "failed-precondition", "media-not-ready"],
       [{ mediaIds: [images[0]] }, "failed-precondition", "media-in-use"],
+      // Marked for deletion (its earlier post or story is gone): the media cleanup is about to remove it.
+      [{ mediaIds: [await makeMedia(author.uid, { deleteRequestedAt: new Date() })] }, "not-found", "media-not-found"],
       [{ mediaIds: [video, await makeMedia(author.uid)] }, "invalid-argument", "media-mixed"],
       [{ text: "" }, "invalid-argument", "empty-post"],
     ];

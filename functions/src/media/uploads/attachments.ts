@@ -1,7 +1,8 @@
 /**
  * Media in posts, stories and messages: what their callables read, inside their own transaction, to
- * attach uploads by id. Each must exist, belong to the author, be "ready" and not marked for deletion.
- * Another user's media answers like a missing one (ids reveal nothing).
+ * attach uploads by id. Each must exist, belong to the author, be "ready", not marked for deletion and
+ * not attached elsewhere (deleting one owner must not take another's media with it). Another user's
+ * media answers like a missing one (ids reveal nothing).
  */
 import type { Transaction } from "firebase-admin/firestore";
 import { refuse } from "../../kernel/errors.js";
@@ -22,6 +23,9 @@ export async function readAttachableMedia(tx: Transaction, ownerUid: string, med
         status: record.status,
       });
     }
+    if (record.attachedTo) {
+      refuse<MediaAttachRefusal>("failed-precondition", "media-in-use", `Media ${snapshot.id} is already used.`, { mediaId: snapshot.id });
+    }
     return {
       mediaId: snapshot.id,
       kind: record.kind,
@@ -33,4 +37,9 @@ export async function readAttachableMedia(tx: Transaction, ownerUid: string, med
       durationSeconds: record.durationSeconds ?? null,
     };
   });
+}
+
+/** Claims media read by readAttachableMedia for `owner` (a document path such as posts/{postId}), in the same transaction. */
+export function attachMedia(tx: Transaction, media: readonly AttachedMedia[], owner: string): void {
+  for (const { mediaId } of media) tx.update(mediaRef(mediaId), { attachedTo: owner });
 }

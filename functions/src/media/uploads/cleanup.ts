@@ -16,13 +16,16 @@ const BATCH = 100;
 
 /**
  * Marks media for deletion, inside the caller's transaction (the post/story/message deletion): the
- * cleanup job removes the objects and records. Unknown ids are skipped.
+ * cleanup job removes the objects and records. Unknown ids are skipped; media already marked keeps its
+ * first mark, so a retried deletion changes nothing.
  */
-export async function markMediaForDeletion(tx: Transaction, mediaIds: readonly string[]): Promise<void> {
+export async function markMediaForDeletion(tx: Transaction, mediaIds: readonly string[], reason: string): Promise<void> {
   const refs = mediaIds.map(mediaRef);
   const snapshots = refs.length ? await tx.getAll(...refs) : [];
   const now = firestoreValues().FieldValue.serverTimestamp();
-  for (const snapshot of snapshots) if (snapshot.exists) tx.update(snapshot.ref, { deleteRequestedAt: now });
+  for (const snapshot of snapshots) {
+    if (snapshot.exists && !snapshot.get("deleteRequestedAt")) tx.update(snapshot.ref, { deleteRequestedAt: now, deleteReason: reason });
+  }
 }
 
 async function deleteMedia(snapshot: DocumentSnapshot): Promise<void> {

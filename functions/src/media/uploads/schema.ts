@@ -54,7 +54,7 @@ export const MediaUploadRefusalSchema = z.enum(["content-type-not-allowed", "fil
 export type MediaUploadRefusal = z.infer<typeof MediaUploadRefusalSchema>;
 
 /** Why media cannot be attached to a post, story or message (attachments.ts). */
-export const MediaAttachRefusalSchema = z.enum(["media-not-found", "media-not-ready"]);
+export const MediaAttachRefusalSchema = z.enum(["media-not-found", "media-not-ready", "media-in-use"]);
 export type MediaAttachRefusal = z.infer<typeof MediaAttachRefusalSchema>;
 
 /** What a post, story or message keeps of each attached media (readAttachableMedia). */
@@ -108,6 +108,10 @@ export interface MediaRecord {
   /** "pending" once queued in reviewQueue (media__{mediaId}). */
   moderation?: "pending";
   rejectedReason?: MediaRejection;
+  /** The document that attached it (attachMedia), e.g. posts/{postId}: one upload goes into one place. */
+  attachedTo?: string;
   /** Set by the owning post/story/message's deletion (markMediaForDeletion): the cleanup job removes it. */
   deleteRequestedAt?: unknown;
+  /** Why it was marked, e.g. "post-deleted", "story-expired". */
+  deleteReason?: string;
 }

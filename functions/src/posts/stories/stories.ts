@@ -14,10 +14,12 @@ import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
+import { attachMedia } from "../../media/uploads/attachments.js";
+import { markMediaForDeletion } from "../../media/uploads/cleanup.js";
 import { displayNameOf, notifyAfterCommit } from "../../notifications/after-commit.js";
 import { decodeCursor, encodeCursor } from "../../social/lists.js";
 import { postsConfig } from "../config.js";
-import { attachMedia, markMediaForDeletion, readAttachableMedia } from "../media.js";
+import { readPostMedia } from "../media.js";
 import { mayView, type Relation, relationTo, visibleAudiences } from "../visibility.js";
 import type {
   CreateStoryRequest,
@@ -77,8 +79,9 @@ export async function createStory(caller: Caller, request: CreateStoryRequest): 
   if (!request.text && !request.mediaId) refuse<StoryRefusal>("invalid-argument", "empty-story", "A story needs text or media.");
   const { result } = await runIdempotent({ scope: "stories.create", key: request.requestId, owner: caller.uid, payload: request }, async (tx) => {
     const ref = db().collection(Collections.stories).doc();
-    const [media] = await readAttachableMedia(tx, caller.uid, request.mediaId ? [request.mediaId] : [], 1);
-    if (media) attachMedia(tx, [media], ref.path);
+    const { attached, media: storyMedia } = await readPostMedia(tx, caller.uid, request.mediaId ? [request.mediaId] : [], 1);
+    attachMedia(tx, attached, ref.path);
+    const media = storyMedia[0];
     const { FieldValue, Timestamp } = firestoreValues();
     const expiresAtMs = Date.now() + config.storyHours * 3_600_000;
     tx.create(ref, {
@@ -207,7 +210,7 @@ export async function replyToStory(caller: Caller, request: ReplyToStoryRequest)
 /** Deletes the story with its viewers and counter, and marks its media for deletion. Idempotent. */
 async function eraseStory(snapshot: DocumentSnapshot, reason: string): Promise<void> {
   const mediaId = snapshot.get("mediaId");
-  if (typeof mediaId === "string") await markMediaForDeletion([mediaId], reason);
+  if (typeof mediaId === "string") await runTransaction((tx) => markMediaForDeletion(tx, [mediaId], reason));
   await db().recursiveDelete(snapshot.ref);
 }
 
