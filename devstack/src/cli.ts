@@ -43,6 +43,7 @@ function printEndpoints(stack: Stack) {
     ["Redis (Upstash REST)", `${e.redisRestUrl}  token: ${e.redisRestToken}`],
     ["FCM stand-in", `http://${e.fcm}/control/messages  (sent pushes; /control/topics)`],
     ["SMTP catcher", `smtp://${e.smtp}  mail read at ${e.mailControl}/messages`],
+    ["Cloud Storage (stand-in)", `${e.storage}  (uploads through signed URLs from requestMediaUpload)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\nLocal stack for project ${e.projectId} is up:`);

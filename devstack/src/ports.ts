@@ -13,6 +13,7 @@ export const DEV_PORTS = {
   fcm: 9096,
   smtp: 2525,
   mailControl: 8025,
+  storage: 9199,
 } as const;
 
 export type StackPorts = { [K in keyof typeof DEV_PORTS]: number };

@@ -15,6 +15,9 @@ interface CallableReply {
   error?: { status: string; message: string };
 }
 
+/** A 1×1 PNG, the smallest image the upload path accepts. */
+const ONE_PIXEL_PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
 /** Email/password sign-up or sign-in through the Auth emulator's REST API, as the client SDKs do it. */
 async function passwordAuth(authHost: string, action: "signUp" | "signInWithPassword", email: string, password: string) {
   const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:${action}?key=local-api-key`, {
@@ -135,6 +138,27 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       "a user without coins cannot send a gift (failed-precondition)",
       giftSent.error?.status === "FAILED_PRECONDITION",
       JSON.stringify(giftSent),
+    );
+
+    // Media: the phone's upload path (a signed URL on the Cloud Storage stand-in, then the finalize trigger).
+    const image = Buffer.from(ONE_PIXEL_PNG_BASE64, "base64");
+    const grant = await callOverHttp(
+      endpoints,
+      "requestMediaUpload",
+      { kind: "image", contentType: "image/png", sizeBytes: image.length, purpose: "post" },
+      user.idToken,
+    );
+    const upload = grant.result as { mediaId: string; uploadUrl: string; headers: Record<string, string> } | undefined;
+    const put = upload ? await fetch(upload.uploadUrl, { method: "PUT", headers: upload.headers, body: new Uint8Array(image) }) : null;
+    let media: FirebaseFirestore.DocumentData | undefined;
+    for (let i = 0; i < 60 && upload && (!media || media.status === "uploading"); i++) {
+      await sleep(250);
+      media = (await firestore.doc(`media/${upload.mediaId}`).get()).data();
+    }
+    check(
+      "an image uploaded through a signed URL (requestMediaUpload, PUT to Storage) is made ready by the finalize trigger",
+      put?.status === 200 && media?.status === "ready" && media?.width === 1 && typeof media?.thumbnailPath === "string",
+      JSON.stringify({ grant: grant.status, put: put?.status, media }),
     );
 
     // The real-time layer: the new user enters the demo voice room, sits down and leaves, as an app does.

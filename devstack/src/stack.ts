@@ -1,8 +1,8 @@
 /**
  * The local stack: Firestore (Google's emulator jar), the Realtime Database (official jar or our offline
  * server), Redis behind an Upstash REST bridge, and firebase-tools' Auth/Functions/Tasks emulators,
- * wired so that functions see every emulator and Firestore and Realtime Database triggers fire (the
- * latter on the offline RTDB server). One implementation serves
+ * and a Cloud Storage stand-in (storage/), wired so that functions see every emulator and Firestore,
+ * Realtime Database and Cloud Storage triggers fire (the latter two from our own servers). One implementation serves
  * `npm start` (fixed ports, seeded demo world) and the tests (free ports, empty data).
  */
 import { mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
@@ -15,15 +15,18 @@ import { DEV_PORTS, type StackPorts } from "./ports.js";
 import { findRedisServer, type RedisHandle, startRedis } from "./redis/index.js";
 import { type RtdbHandle, startRtdb } from "./rtdb/index.js";
 import { type SmtpCatcher, startSmtpCatcher } from "./smtp/catcher.js";
+import { type StorageHandle, startStorage } from "./storage/index.js";
 import { ensureFirestoreJar, ensureJava, ensureRedisServer } from "./system.js";
 import {
   type DatabaseTriggers,
   deliverDatabaseEvent,
+  deliverStorageEvent,
   FunctionsForwarder,
   listEventTriggers,
   RELAY_SWITCH_PATH,
   registerFirestoreTriggers,
   startDatabaseTriggers,
+  startStorageTriggers,
   startTriggerRelay,
   type TriggerRelay,
 } from "./triggers.js";
@@ -82,6 +85,10 @@ export interface StackEndpoints {
   smtp: string;
   /** http://host:port of the SMTP catcher's control API (GET/DELETE /messages). */
   mailControl: string;
+  /** The Cloud Storage stand-in, http://host:port (STORAGE_EMULATOR_HOST). */
+  storage: string | null;
+  /** The service-account credential the functions sign upload URLs with locally (storage/README.md). */
+  storageSignerCredentials: string | null;
 }
 
 export interface Stack {
@@ -93,6 +100,7 @@ export interface Stack {
   redis: RedisHandle;
   fcm: FcmStandIn;
   smtp: SmtpCatcher;
+  storage: StorageHandle;
   firebase: FirebaseEmulators | null;
   /** The Realtime Database triggers being delivered (offline RTDB server with functions), else null. */
   databaseTriggers: DatabaseTriggers | null;
@@ -164,6 +172,8 @@ export function envFor(endpoints: StackEndpoints, projectId = endpoints.projectI
   };
   if (endpoints.auth) env.FIREBASE_AUTH_EMULATOR_HOST = endpoints.auth;
   if (endpoints.tasks) env.CLOUD_TASKS_EMULATOR_HOST = endpoints.tasks;
+  if (endpoints.storage) env.STORAGE_EMULATOR_HOST = endpoints.storage;
+  if (endpoints.storageSignerCredentials) env.STORAGE_EMULATOR_SIGNER_CREDENTIALS = endpoints.storageSignerCredentials;
   return env;
 }
 
@@ -207,6 +217,7 @@ export async function resetEndpoints(endpoints: StackEndpoints, projectId = endp
     fetch(`http://${endpoints.fcm}/control/reset`, { method: "POST" }).then(expectOk("FCM stand-in")),
     fetch(`${endpoints.mailControl}/messages`, { method: "DELETE" }).then(expectOk("SMTP catcher")),
   ];
+  if (endpoints.storage) resets.push(fetch(`${endpoints.storage}/_emulator/objects`, { method: "DELETE" }).then(expectOk("Storage")));
   if (endpoints.auth) {
     resets.push(fetch(`http://${endpoints.auth}/emulator/v1/projects/${projectId}/accounts`, { method: "DELETE" }).then(expectOk("Auth")));
   }
@@ -235,7 +246,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       relay = await startTriggerRelay({ forwarder, port: ports.triggerRelay, log: say("triggers") });
       stoppers.push(() => relay?.close() ?? Promise.resolve());
     }
-    const [firestore, rtdb, redis, fcm, smtp] = await Promise.all([
+    const [firestore, rtdb, redis, fcm, smtp, storage] = await Promise.all([
       startFirestore({ java: java.bin, jar: firestoreJar, host, port: ports.firestore, functionsEmulator: relay?.address, log: say("firestore") }),
       startRtdb({
         host,
@@ -248,6 +259,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       startRedis({ host, redisPort: ports.redis, bridgePort: ports.redisRest, token: REDIS_REST_TOKEN, redisServerPath, log: say("redis") }),
       startFcmStandIn({ host, port: ports.fcm, log: say("fcm") }),
       startSmtpCatcher({ host, smtpPort: ports.smtp, controlPort: ports.mailControl, log: say("mail") }),
+      startStorage({
+        projectId: options.projectId,
+        host,
+        port: ports.storage,
+        signerCredentialsPath: join(options.rootDir, ".devstack", options.projectId, `storage-signer-${process.pid}.json`),
+        log: say("storage"),
+      }),
     ]);
     stoppers.push(
       () => firestore.stop(),
@@ -255,6 +273,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       () => redis.stop(),
       () => fcm.close(),
       () => smtp.close(),
+      () => storage.stop(),
     );
 
     const firestoreRulesPath = join(options.rootDir, "firestore.rules");
@@ -276,6 +295,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       fcm: fcm.host,
       smtp: `${smtp.smtpHost}:${smtp.smtpPort}`,
       mailControl: smtp.url,
+      storage: storage.url,
+      storageSignerCredentials: storage.signerCredentialsPath,
     };
 
     if (options.functions) {
@@ -313,11 +334,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       } else if (loaded.database.length > 0) {
         log("triggers", `${loaded.database.length} Realtime Database trigger(s) will not fire: only the offline RTDB server delivers them`);
       }
+      const storageTriggers = startStorageTriggers({
+        onEvent: (listener) => storage.onEvent(listener),
+        deliver: deliverStorageEvent(forwarder, options.projectId),
+        log: say("triggers"),
+      });
+      storageTriggers.setTriggers(loaded.storage);
+      stoppers.push(async () => storageTriggers.stop());
       if (options.watchRules) {
         // Functions hot-reload when functions/lib changes; keep trigger registrations in step.
         const functionsBaseUrl = firebase.functionsBaseUrl;
         let registeredFirestore = JSON.stringify(loaded.firestore);
         let registeredDatabase = JSON.stringify(loaded.database);
+        let registeredStorage = JSON.stringify(loaded.storage);
         const timer = setInterval(async () => {
           try {
             const triggers = await listEventTriggers(functionsBaseUrl);
@@ -332,6 +361,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               databaseTriggers.setTriggers(triggers.database);
               log("triggers", `now delivering ${triggers.database.length} Realtime Database trigger(s)`);
               registeredDatabase = databaseSignature;
+            }
+            const storageSignature = JSON.stringify(triggers.storage);
+            if (storageSignature !== registeredStorage) {
+              storageTriggers.setTriggers(triggers.storage);
+              log("triggers", `now delivering ${triggers.storage.length} Cloud Storage trigger(s)`);
+              registeredStorage = storageSignature;
             }
           } catch {
             // functions emulator mid-reload: next tick
@@ -371,6 +406,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       redis,
       fcm,
       smtp,
+      storage,
       firebase,
       databaseTriggers,
       reset: () => resetEndpoints(endpoints),

@@ -21,6 +21,7 @@ import {
   type DatabaseTrigger,
 } from "./rtdb/events.js";
 import type { AppliedWrite, WriteObserver } from "./rtdb/index.js";
+import type { StorageCloudEvent, StorageEventListener } from "./storage/index.js";
 
 export type { DatabaseTrigger };
 
@@ -43,21 +44,29 @@ interface BackendTrigger {
   };
 }
 
+/** A v2 Cloud Storage trigger: object events of one bucket. */
+export interface StorageTrigger {
+  id: string;
+  eventType: string;
+  bucket: string;
+}
+
 export interface EventTriggers {
   firestore: FirestoreTriggerDefinition[];
   database: DatabaseTrigger[];
+  storage: StorageTrigger[];
 }
 
 function isDatabaseEventType(eventType: string): eventType is DatabaseEventType {
   return (DATABASE_EVENT_TYPES as readonly string[]).includes(eventType);
 }
 
-/** The v2 Firestore and Realtime Database triggers the functions emulator has loaded (its /backends listing). */
+/** The v2 Firestore, Realtime Database and Cloud Storage triggers the functions emulator has loaded (its /backends listing). */
 export async function listEventTriggers(functionsBaseUrl: string): Promise<EventTriggers> {
   const response = await fetch(`${functionsBaseUrl}/backends`);
   if (!response.ok) throw new Error(`functions emulator /backends: ${response.status}`);
   const { backends } = (await response.json()) as { backends: { functionTriggers: BackendTrigger[] }[] };
-  const triggers: EventTriggers = { firestore: [], database: [] };
+  const triggers: EventTriggers = { firestore: [], database: [], storage: [] };
   for (const trigger of backends.flatMap((b) => b.functionTriggers)) {
     const event = trigger.eventTrigger;
     if (!event) continue;
@@ -77,6 +86,9 @@ export async function listEventTriggers(functionsBaseUrl: string): Promise<Event
       if (ref === undefined) continue;
       const instance = event.eventFilters?.instance ?? event.eventFilterPathPatterns?.instance ?? "*";
       triggers.database.push({ id: trigger.id, eventType: event.eventType, ref, instance });
+    } else if (event.eventType.startsWith("google.cloud.storage.object.v1.")) {
+      const bucket = event.eventFilters?.bucket;
+      if (bucket) triggers.storage.push({ id: trigger.id, eventType: event.eventType, bucket });
     }
   }
   return triggers;
@@ -346,4 +358,59 @@ export function startDatabaseTriggers(options: DatabaseTriggerOptions): Database
     },
     stop: unsubscribe,
   };
+}
+
+/**
+ * Cloud Storage triggers on the stand-in: each object event goes to every loaded trigger of its type
+ * and bucket, in structured CloudEvents JSON. Failures are logged, never reported to the uploader
+ * (the upload has succeeded, as on Cloud Storage).
+ */
+export function startStorageTriggers(options: {
+  onEvent: (listener: StorageEventListener) => () => void;
+  deliver: (triggerId: string, event: StorageCloudEvent) => Promise<Response>;
+  log?: (line: string) => void;
+}) {
+  const log = options.log ?? (() => {});
+  let triggers: readonly StorageTrigger[] = [];
+  const pending = new Set<Promise<void>>();
+  const send = async (trigger: StorageTrigger, event: StorageCloudEvent) => {
+    try {
+      const response = await options.deliver(trigger.id, event);
+      if (!response.ok) log(`${trigger.id} for ${event.subject}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+      else await response.arrayBuffer();
+    } catch (err) {
+      log(`${trigger.id} for ${event.subject}: ${String(err)}`);
+    }
+  };
+  const unsubscribe = options.onEvent((event) => {
+    const deliveries = triggers
+      .filter((trigger) => trigger.eventType === event.type && trigger.bucket === event.data.bucket)
+      .map((trigger) => {
+        const delivery = send(trigger, event);
+        pending.add(delivery);
+        void delivery.then(() => pending.delete(delivery));
+        return delivery;
+      });
+    return Promise.all(deliveries);
+  });
+  return {
+    setTriggers(next: readonly StorageTrigger[]) {
+      triggers = [...next];
+    },
+    get triggers() {
+      return triggers;
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    stop: unsubscribe,
+  };
+}
+
+export type StorageTriggers = ReturnType<typeof startStorageTriggers>;
+
+/** Posts a storage event to the functions emulator in structured CloudEvents JSON. */
+export function deliverStorageEvent(forwarder: FunctionsForwarder, projectId: string) {
+  return (triggerId: string, event: StorageCloudEvent) =>
+    forwarder.post(projectId, triggerId, new Headers({ "content-type": "application/cloudevents+json; charset=utf-8" }), JSON.stringify(event));
 }

@@ -48,6 +48,8 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       fcm: "",
       smtp: "",
       mailControl: "",
+      storage: null,
+      storageSignerCredentials: null,
     };
   });
   after(async () => {

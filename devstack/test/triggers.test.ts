@@ -142,6 +142,10 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
               eventFilterPathPatterns: { ref: "rooms/{roomId}/seats/{seat}" },
             },
           },
+          {
+            id: "us-central1-onUpload",
+            eventTrigger: { eventType: "google.cloud.storage.object.v1.finalized", eventFilters: { bucket: "demo-x.appspot.com" } },
+          },
         ],
       },
     ];
@@ -165,6 +169,7 @@ describe("devstack: trigger forwarding to the functions emulator", () => {
           instance: "demo-x-default-rtdb",
         },
       ],
+      storage: [{ id: "us-central1-onUpload", eventType: "google.cloud.storage.object.v1.finalized", bucket: "demo-x.appspot.com" }],
     });
   });
 });

@@ -15,8 +15,10 @@
  * - reports the user filed: moderation records about other users; they reference the uid only.
  * - game records: Greedy stakes, Teen Patti hands and their ledger postings (financial, uid only); the
  *   user leaves every table; game settings and daily losses (gamePlayers/{uid}) are deleted.
+ * - posts, comments, likes, stories and story replies are deleted (counts on others' posts given back).
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
  *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
+ * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
  * transaction with meta.reason "account-deletion" (a refund would need a payout identity we are
@@ -31,6 +33,8 @@ import { refuse } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { endStreamAs } from "../live/streams.js";
+import { erasePostsContentOf } from "../posts/erasure.js";
+import { deleteMediaOf } from "../media/uploads/cleanup.js";
 import { closeRoom } from "../rooms/lifecycle.js";
 import { blocksBy } from "../social/store.js";
 import { removeFromVenue } from "../venues/membership.js";
@@ -280,6 +284,16 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
       if (Object.keys(live).length) await rtdb().ref().update(live);
       page = await query.startAfter(page.docs[page.docs.length - 1]).get();
     }
+  },
+
+  /** Posts, comments, likes, stories, story views and replies (posts/erasure.ts), counts given back. */
+  async posts(uid) {
+    await erasePostsContentOf(uid);
+  },
+
+  /** Uploaded images and videos: objects (upload and thumbnail) and records. */
+  async media(uid) {
+    await deleteMediaOf(uid);
   },
 
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */

@@ -3,8 +3,8 @@
  * bundle. Financial records (ledger, withdrawals, checkout sessions) are included; other users'
  * personal data is not (follow edges list uids only, as the app shows them). Chat messages the user
  * sent are exported from the moderation archive with their venue, time and moderation outcome; the
- * streams they hosted, the rooms they own and their PK battles come with them. (Posts join the bundle
- * when the posts domain exists.)
+ * streams they hosted, the rooms they own and their PK battles come with them, and so do their posts,
+ * comments, likes, stories and story replies.
  *
  * Delivery: inline when the serialized bundle is under 1 MB (the callable's response limit is 10 MB,
  * 1 MB keeps mobile clients comfortable). Larger bundles in production would be written to Cloud
@@ -49,19 +49,17 @@ function record(snapshot: DocumentSnapshot): JsonRecord {
   return { ...(toJson(snapshot.data() ?? {}) as Record<string, JsonValue>), id: snapshot.id };
 }
 
-/** All documents of a query, paged by document id (no composite index needed). */
+/**
+ * All documents of a query, paged by document id (no composite index needed). The next page starts after
+ * the last snapshot, not its id: a collection-group query orders by full path and refuses a bare id.
+ */
 async function readAll(query: Query): Promise<JsonRecord[]> {
   const { FieldPath } = firestoreValues();
   const out: JsonRecord[] = [];
-  let page = query.orderBy(FieldPath.documentId()).limit(PAGE);
-  for (;;) {
-    const snapshot = await page.get();
-    out.push(...snapshot.docs.map(record));
-    if (snapshot.size < PAGE) return out;
-    page = query
-      .orderBy(FieldPath.documentId())
-      .startAfter(snapshot.docs[snapshot.size - 1]?.id)
-      .limit(PAGE);
+  const ordered = query.orderBy(FieldPath.documentId()).limit(PAGE);
+  for (let page = await ordered.get(); ; page = await ordered.startAfter(page.docs[page.size - 1]).get()) {
+    out.push(...page.docs.map(record));
+    if (page.size < PAGE) return out;
   }
 }
 
@@ -107,6 +105,16 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.gameHands).where("playerUids", "array-contains", uid)),
   ]);
 
+  const [posts, comments, likes, stories, storyReplies] = await Promise.all([
+    readAll(db().collection(Collections.posts).where("authorUid", "==", uid)),
+    // posts/{postId}/comments/{id} and .../likes/{uid}: collection-group queries (index overrides declared).
+    readAll(db().collectionGroup(Collections.postComments).where("authorUid", "==", uid)),
+    readAll(db().collectionGroup(Collections.postLikes).where("uid", "==", uid)),
+    readAll(db().collection(Collections.stories).where("authorUid", "==", uid)),
+    readAll(db().collection(Collections.storyReplies).where("fromUid", "==", uid)),
+  ]);
+  const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
+
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
     const { encrypted, ...rest } = kycDoc.data() ?? {};
@@ -151,7 +159,13 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       greedyStakes: greedyStakes.sort((a, b) => Number(a.placedAt ?? 0) - Number(b.placedAt ?? 0)),
       teenPattiHands: teenPattiHands.sort((a, b) => Number(a.startedAt ?? 0) - Number(b.startedAt ?? 0)),
     },
+    posts: posts.sort(byCreatedAt),
+    comments: comments.sort(byCreatedAt),
+    likes: likes.sort(byCreatedAt),
+    stories: stories.sort(byCreatedAt),
+    storyReplies: storyReplies.sort(byCreatedAt),
     kyc,
+    media: media.sort(byCreatedAt),
   };
 }
 

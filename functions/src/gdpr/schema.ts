@@ -49,7 +49,15 @@ export interface DataExportBundle {
    * record per round played); Teen Patti hands dealt to the user (public records, revealed once over).
    */
   games: { settings: JsonRecord | null; lossDays: JsonRecord[]; greedyStakes: JsonRecord[]; teenPattiHands: JsonRecord[] };
+  /** Posts and reposts (any status), comments written anywhere, likes given, stories, story replies sent. */
+  posts: JsonRecord[];
+  comments: JsonRecord[];
+  likes: JsonRecord[];
+  stories: JsonRecord[];
+  storyReplies: JsonRecord[];
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
+  /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
+  media: JsonRecord[];
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -73,6 +81,8 @@ export const DELETION_STEPS = [
   "venues",
   "games",
   "chatMessages",
+  "posts",
+  "media",
   "profile",
   "authUser",
   "done",

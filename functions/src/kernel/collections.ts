@@ -99,6 +99,17 @@ export const Collections = {
   /** notificationWindows/{uid}__{type}: the open aggregation window of an aggregated type (gifts), { windowId, endsAt, count }. Server only. */
   notificationWindows: "notificationWindows",
 
+  /** posts/{postId}: posts and reposts (functions/src/posts), readable as their visibility says (personal data). */
+  posts: "posts",
+  /** stories/{storyId}: 24-hour stories; expiresAt for TTL, and every query filters on it (personal data). */
+  stories: "stories",
+  /** storyReplies/{id}: { storyId, fromUid, toUid, text }: replies to stories, until direct messages take them over (personal data). */
+  storyReplies: "storyReplies",
+
+  // social
+  /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads owns them; posts and stories attach them; personal data). Server only. */
+  media: "media",
+
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
   /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */
@@ -150,6 +161,18 @@ export const Collections = {
   greedyStakes: "greedyStakes",
   /** gameRounds/{roundId}/greedyExposure/{itemId}_{n}: the reserved worst-case payout of an item, sharded. Server only. */
   greedyExposure: "greedyExposure",
+  /** posts/{postId}/shards/{n} and .../comments/{commentId}/shards/{n}: like, comment, reply and repost counts. Server only. */
+  postShards: "shards",
+  /** posts/{postId}/likes/{uid} and .../comments/{commentId}/likes/{uid}: { uid, postId, commentId } (personal data). */
+  postLikes: "likes",
+  /** posts/{postId}/comments/{commentId}: { authorUid, parentId, text, status } (personal data). */
+  postComments: "comments",
+  /** posts/{postId}/revisions/{id}: what each edit replaced. Author reads. */
+  postRevisions: "revisions",
+  /** stories/{storyId}/viewers/{uid}: { uid, viewedAt }, one per viewer. Author reads. */
+  storyViewers: "viewers",
+  /** stories/{storyId}/shards/{n}: view counts. */
+  storyShards: "shards",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

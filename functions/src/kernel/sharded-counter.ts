@@ -45,9 +45,9 @@ export function shardedCounter<F extends string>(
     shards: all,
     increment(tx, deltas) {
       const { FieldValue } = firestoreValues();
-      const update = Object.fromEntries(
-        Object.entries<number | undefined>(deltas).map(([field, delta]) => [field, FieldValue.increment(delta ?? 0)]),
-      );
+      // Every field, even at 0: an aggregation of several sums counts only the documents that hold all
+      // of its fields, so a shard missing one would drop out of every total.
+      const update = Object.fromEntries(fields.map((field) => [field, FieldValue.increment(deltas[field] ?? 0)]));
       tx.set(shardRef(Math.floor(Math.random() * shards)), update, { merge: true });
     },
     async read(tx) {

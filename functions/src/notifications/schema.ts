@@ -38,6 +38,13 @@ export const NotificationTypeSchema = z.enum([
   "new-device",
   // operators
   "announcement",
+  // social
+  "post-mention",
+  "post-like",
+  "post-comment",
+  "comment-reply",
+  "content-removed",
+  "story-reply",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 

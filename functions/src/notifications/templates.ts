@@ -326,6 +326,86 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "{headline}", body: "{message}" },
     },
   },
+  "post-mention": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    params: ["authorName", "postId"],
+    deepLink: "app://post/{postId}",
+    texts: {
+      en: { title: "You were mentioned", body: "{authorName} mentioned you in a post" },
+      ar: { title: "تمت الإشارة إليك", body: "أشار إليك {authorName} في منشور" },
+      hi: { title: "आपका उल्लेख किया गया", body: "{authorName} ने एक पोस्ट में आपका उल्लेख किया" },
+    },
+  },
+  "post-like": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    // The same type covers likes of a post and of a comment on it, so the text names neither.
+    params: ["likerName", "postId"],
+    deepLink: "app://post/{postId}",
+    texts: {
+      en: { title: "New like", body: "{likerName} liked what you posted" },
+      ar: { title: "إعجاب جديد", body: "أعجب {likerName} بما نشرته" },
+      hi: { title: "नई पसंद", body: "{likerName} ने आपकी पोस्ट या टिप्पणी को पसंद किया" },
+    },
+  },
+  "post-comment": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    params: ["commenterName", "postId"],
+    deepLink: "app://post/{postId}",
+    texts: {
+      en: { title: "New comment", body: "{commenterName} commented on your post" },
+      ar: { title: "تعليق جديد", body: "علّق {commenterName} على منشورك" },
+      hi: { title: "नई टिप्पणी", body: "{commenterName} ने आपकी पोस्ट पर टिप्पणी की" },
+    },
+  },
+  "comment-reply": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    params: ["commenterName", "postId"],
+    deepLink: "app://post/{postId}",
+    texts: {
+      en: { title: "New reply", body: "{commenterName} replied to your comment" },
+      ar: { title: "رد جديد", body: "ردّ {commenterName} على تعليقك" },
+      hi: { title: "नया जवाब", body: "{commenterName} ने आपकी टिप्पणी का जवाब दिया" },
+    },
+  },
+  "content-removed": {
+    category: "social",
+    channels: ALL_CHANNELS,
+    push: NORMAL,
+    critical: false,
+    // A post or a comment: "something you posted" covers both.
+    params: ["reason", "postId"],
+    deepLink: "app://post/{postId}",
+    texts: {
+      en: { title: "Content removed", body: "Something you posted was removed by a moderator: {reason}" },
+      ar: { title: "تمت إزالة محتوى", body: "أزال أحد المشرفين شيئًا نشرته: {reason}" },
+      hi: { title: "सामग्री हटाई गई", body: "एक मॉडरेटर ने आपकी पोस्ट की गई सामग्री हटा दी: {reason}" },
+    },
+  },
+  "story-reply": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    params: ["replierName", "storyId"],
+    deepLink: "app://story/{storyId}",
+    texts: {
+      en: { title: "Story reply", body: "{replierName} replied to your story" },
+      ar: { title: "رد على قصتك", body: "ردّ {replierName} على قصتك" },
+      hi: { title: "स्टोरी पर जवाब", body: "{replierName} ने आपकी स्टोरी का जवाब दिया" },
+    },
+  },
 };
 
 /** "ar-EG" → "ar"; a language without texts → "en". */

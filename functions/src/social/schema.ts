@@ -122,7 +122,7 @@ export interface SuggestionsResponse {
   items: Suggestion[];
 }
 
-export const REPORT_TARGET_TYPES = ["user", "stream", "room", "post", "message"] as const;
+export const REPORT_TARGET_TYPES = ["user", "stream", "room", "post", "message", "comment", "story"] as const;
 export const REPORT_REASONS = [
   "spam",
   "harassment",
