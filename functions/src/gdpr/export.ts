@@ -20,6 +20,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { decryptKycDocument } from "../kyc/verification.js";
+import { messagesForExport } from "../messages/erasure.js";
 import { blocksBy } from "../social/store.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
@@ -114,6 +115,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.storyReplies).where("fromUid", "==", uid)),
   ]);
   const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
+  const directMessages = await messagesForExport(uid);
 
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
@@ -164,6 +166,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     likes: likes.sort(byCreatedAt),
     stories: stories.sort(byCreatedAt),
     storyReplies: storyReplies.sort(byCreatedAt),
+    directMessages: { sent: directMessages.sent.map(record).sort(byCreatedAt), conversations: directMessages.conversations.map(record) },
     kyc,
     media: media.sort(byCreatedAt),
   };

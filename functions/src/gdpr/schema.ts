@@ -55,6 +55,8 @@ export interface DataExportBundle {
   likes: JsonRecord[];
   stories: JsonRecord[];
   storyReplies: JsonRecord[];
+  /** Direct messages sent (any conversation) and the user's conversation list (unread, preview, mute). */
+  directMessages: { sent: JsonRecord[]; conversations: JsonRecord[] };
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
   /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
   media: JsonRecord[];
@@ -82,6 +84,7 @@ export const DELETION_STEPS = [
   "games",
   "chatMessages",
   "posts",
+  "directMessages",
   "media",
   "profile",
   "authUser",
