@@ -15,7 +15,7 @@
  * - reports the user filed: moderation records about other users; they reference the uid only.
  * - game records: Greedy stakes, Teen Patti hands and their ledger postings (financial, uid only); the
  *   user leaves every table; game settings and daily losses (gamePlayers/{uid}) are deleted.
- * - posts, comments, likes, stories and story replies are deleted (counts on others' posts given back).
+ * - posts, comments, likes and stories are deleted (counts on others' posts given back).
  * - direct messages: the other party keeps their copy of each conversation with the text, the sender
  *   shown as "deleted-user" and media removed; the user's own inbox and conversation list are deleted.
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome

@@ -103,8 +103,6 @@ export const Collections = {
   posts: "posts",
   /** stories/{storyId}: 24-hour stories; expiresAt for TTL, and every query filters on it (personal data). */
   stories: "stories",
-  /** storyReplies/{id}: { storyId, fromUid, toUid, text }: replies to stories, until direct messages take them over (personal data). */
-  storyReplies: "storyReplies",
 
   // social
   /** conversations/{a__b}: direct message conversations, the two uids sorted (functions/src/messages; personal data). Participants read. */

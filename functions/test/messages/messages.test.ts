@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { runAccountDeletion } from "../../src/gdpr/deletion.js";
+import { buildExport } from "../../src/gdpr/export.js";
 import { sendMessage } from "../../src/messages/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
@@ -203,5 +205,48 @@ describe("messages: direct messages", () => {
     await send(ann, bob.uid, { text: "again" });
     assert.equal((await queuedFor(bob.uid, "dm-message")).length, 1);
     assert.equal((await unreadState(bob.uid)).total, 2, "muted conversations still count unread");
+  });
+});
+
+describe("messages: GDPR export and account deletion", () => {
+  useCleanMessagesStack();
+
+  it("exports the messages the user sent and their conversation list; deletion keeps the other party's copy with the sender anonymised", async function () {
+    this.timeout(60_000);
+    const [subject, other] = await makeUsers(2);
+    const image = await makeMedia(subject.uid);
+    const { conversationId } = await send(subject, other.uid, { text: "from subject" });
+    await send(other, subject.uid, { text: "from other" });
+    await send(subject, other.uid, { text: "a picture", mediaId: image });
+
+    const bundle = await buildExport(subject.uid);
+    assert.deepEqual(
+      bundle.directMessages.sent.map((m) => m.text),
+      ["from subject", "a picture"],
+    );
+    assert.deepEqual(
+      bundle.directMessages.conversations.map((c) => [c.conversationId, c.otherUid, c.unread]),
+      [[conversationId, other.uid, 1]],
+    );
+
+    assert.equal((await runAccountDeletion(subject.uid)).status, "done");
+    const page = await messages(other, conversationId);
+    assert.deepEqual(
+      page.items.map((m) => [m.senderUid, m.text, m.mediaId]),
+      [
+        ["deleted-user", "a picture", null],
+        [other.uid, "from other", null],
+        ["deleted-user", "from subject", null],
+      ],
+    );
+    assert.deepEqual(Object.keys(page.lastReadAt).sort(), ["deleted-user", other.uid].sort());
+    const theirList = await conversations(other);
+    assert.deepEqual(
+      theirList.items.map((c) => [c.otherUid, c.preview.senderUid, c.preview.text]),
+      [["deleted-user", "deleted-user", "a picture"]],
+    );
+    assert.ok(!(await allPaths()).some((p) => p.startsWith(`messageInboxes/${subject.uid}`)));
+    assert.equal(await reasonOf(send(other, subject.uid), "not-found"), "recipient-not-found");
+    assert.deepEqual((await buildExport(subject.uid)).directMessages, { sent: [], conversations: [] });
   });
 });
