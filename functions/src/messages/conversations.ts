@@ -41,8 +41,12 @@ export interface OutgoingMessage {
   storyId: string | null;
 }
 
-/** Whether `recipient`'s setting lets `sender` write without a request (read in `tx`). */
-async function mayMessageDirectly(tx: Transaction, sender: string, recipient: string, setting: WhoMayMessage): Promise<boolean> {
+/**
+ * Whether `recipient`'s setting lets `sender` write without a request (read in `tx`). Read only for a
+ * conversation not yet open, so sends in open conversations do not contend on the recipient's inbox.
+ */
+async function mayMessageDirectly(tx: Transaction, sender: string, recipient: string): Promise<boolean> {
+  const setting = ((await tx.get(inboxRef(recipient))).get("whoMayMessage") as WhoMayMessage | undefined) ?? "everyone";
   if (setting === "everyone") return true;
   const [senderFollows, recipientFollows] = await tx.getAll(followerRef(recipient, sender), followerRef(sender, recipient));
   if (setting === "followers") return Boolean(senderFollows?.exists);
@@ -55,7 +59,6 @@ async function nextState(
   conversation: ConversationRecord | undefined,
   sender: string,
   recipient: string,
-  setting: WhoMayMessage,
   requestLimit: number,
 ): Promise<{ state: ConversationState; requesterUid: string | null; requestMessages: number }> {
   if (conversation?.state === "open")
@@ -64,7 +67,7 @@ async function nextState(
   // The recipient of a request answering it accepts it.
   if (conversation && requester !== sender) return { state: "open", requesterUid: requester, requestMessages: conversation.requestMessages };
   if (conversation?.state === "declined") refuse<MessageRefusal>("permission-denied", "request-declined", "This user declined your message request.");
-  if (await mayMessageDirectly(tx, sender, recipient, setting))
+  if (await mayMessageDirectly(tx, sender, recipient))
     return { state: "open", requesterUid: requester, requestMessages: conversation?.requestMessages ?? 0 };
   const sent = conversation?.requestMessages ?? 0;
   if (sent >= requestLimit) {
@@ -87,18 +90,16 @@ export async function appendMessage(
   const { senderUid: sender, toUid: recipient } = message;
   if (sender === recipient) refuse<MessageRefusal>("failed-precondition", "own-conversation", "You cannot message yourself.");
   const conversationId = conversationIdOf(sender, recipient);
-  const [conversationSnap, recipientUser, recipientInbox, senderThread, recipientThread] = await tx.getAll(
+  const [conversationSnap, recipientUser, senderThread, recipientThread] = await tx.getAll(
     conversationRef(conversationId),
     userRef(recipient),
-    inboxRef(recipient),
     threadRef(sender, conversationId),
     threadRef(recipient, conversationId),
   );
   if (!recipientUser?.exists || recipientUser.get("deleted") === true) refuse<MessageRefusal>("not-found", "recipient-not-found", "No such user.");
   if (await isBlockedPair(sender, recipient, tx)) refuse<MessageRefusal>("permission-denied", "blocked", "You cannot message this user.");
   const conversation = conversationSnap?.data() as ConversationRecord | undefined;
-  const setting = (recipientInbox?.get("whoMayMessage") as WhoMayMessage | undefined) ?? "everyone";
-  const next = await nextState(tx, conversation, sender, recipient, setting, config.requestMessageLimit);
+  const next = await nextState(tx, conversation, sender, recipient, config.requestMessageLimit);
   const media = await readAttachableMedia(tx, sender, message.mediaId ? [message.mediaId] : []);
 
   const { FieldValue } = firestoreValues();
@@ -140,7 +141,7 @@ export async function appendMessage(
     conversationId,
     messageId: messageRef.id,
     state: next.state,
-    notifyRecipient: recipientThread?.get("muted") !== true && next.state !== "declined",
+    notifyRecipient: recipientThread?.get("muted") !== true,
   };
 }
 
@@ -179,8 +180,12 @@ export async function sendMessage(
   const config = await messagesConfig();
   const text = await moderatedMessageText(request.text, config.maxTextLength);
   const outgoing: OutgoingMessage = { senderUid: caller.uid, toUid: request.toUid, text, mediaId: request.mediaId ?? null, storyId: null };
-  const { result } = await runIdempotent({ scope: "messages.send", key: request.requestId, owner: caller.uid, payload: request }, (tx) =>
-    appendMessage(tx, outgoing, config),
+  const { result } = await runIdempotent(
+    { scope: "messages.send", key: request.requestId, owner: caller.uid, payload: request },
+    (tx) => appendMessage(tx, outgoing, config),
+    {
+      maxAttempts: MESSAGE_TX_ATTEMPTS,
+    },
   );
   await notifyMessage(caller.uid, request.toUid, result, text);
   return { conversationId: result.conversationId, messageId: result.messageId, state: result.state };
@@ -198,21 +203,16 @@ export async function markRead(caller: Caller, { conversationId }: ConversationR
   const { FieldValue } = firestoreValues();
   return runTransaction(
     async (tx) => {
-      const [conversationSnap, thread, inbox] = await tx.getAll(
-        conversationRef(conversationId),
-        threadRef(caller.uid, conversationId),
-        inboxRef(caller.uid),
-      );
+      const [conversationSnap, thread] = await tx.getAll(conversationRef(conversationId), threadRef(caller.uid, conversationId));
       const other = otherParticipant(caller, conversationSnap?.data() as ConversationRecord | undefined);
       if (await isBlockedPair(caller.uid, other, tx)) refuse<MessageRefusal>("not-found", "conversation-not-found", "No such conversation.");
       const unread = (thread?.get("unread") as number | undefined) ?? 0;
-      const total = (inbox?.get("unreadTotal") as number | undefined) ?? 0;
       tx.update(conversationRef(conversationId), { [`lastReadAt.${caller.uid}`]: FieldValue.serverTimestamp() });
       if (unread > 0) {
         tx.update(threadRef(caller.uid, conversationId), { unread: 0 });
         tx.set(inboxRef(caller.uid), { unreadTotal: FieldValue.increment(-unread) }, { merge: true });
       }
-      return { cleared: unread, unreadTotal: total - unread };
+      return { cleared: unread };
     },
     { maxAttempts: MESSAGE_TX_ATTEMPTS },
   );

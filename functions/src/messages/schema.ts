@@ -165,8 +165,8 @@ export interface ListMessagesResponse {
 }
 
 export interface MarkReadResponse {
+  /** How many unread messages this cleared (taken off messageInboxes/{uid}.unreadTotal). */
   cleared: number;
-  unreadTotal: number;
 }
 
 export interface ChangedResponse {
