@@ -90,13 +90,11 @@ export async function appendMessage(
   const { senderUid: sender, toUid: recipient } = message;
   if (sender === recipient) refuse<MessageRefusal>("failed-precondition", "own-conversation", "You cannot message yourself.");
   const conversationId = conversationIdOf(sender, recipient);
-  const [conversationSnap, recipientUser, senderThread, recipientThread] = await tx.getAll(
+  const [conversationSnap, senderThread, recipientThread] = await tx.getAll(
     conversationRef(conversationId),
-    userRef(recipient),
     threadRef(sender, conversationId),
     threadRef(recipient, conversationId),
   );
-  if (!recipientUser?.exists || recipientUser.get("deleted") === true) refuse<MessageRefusal>("not-found", "recipient-not-found", "No such user.");
   if (await isBlockedPair(sender, recipient, tx)) refuse<MessageRefusal>("permission-denied", "blocked", "You cannot message this user.");
   const conversation = conversationSnap?.data() as ConversationRecord | undefined;
   const next = await nextState(tx, conversation, sender, recipient, config.requestMessageLimit);
@@ -177,6 +175,9 @@ export async function sendMessage(
   request: { toUid: string; text: string; mediaId?: string | undefined; requestId: string },
 ): Promise<SendMessageResponse> {
   if (!request.text && !request.mediaId) refuse<MessageRefusal>("invalid-argument", "empty-message", "A message needs text or media.");
+  // Outside the transaction: a popular user's profile takes many counter writes, and sends must not lock it.
+  const recipient = await userRef(request.toUid).get();
+  if (!recipient.exists || recipient.get("deleted") === true) refuse<MessageRefusal>("not-found", "recipient-not-found", "No such user.");
   const config = await messagesConfig();
   const text = await moderatedMessageText(request.text, config.maxTextLength);
   const outgoing: OutgoingMessage = { senderUid: caller.uid, toUid: request.toUid, text, mediaId: request.mediaId ?? null, storyId: null };
