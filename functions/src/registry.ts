@@ -128,6 +128,15 @@ export const registry: Record<string, string> = {
   replyToStory: "./posts/stories/callables.js",
   viewStory: "./posts/stories/callables.js",
   cleanupExpiredStoriesJob: "./posts/stories/jobs.js",
+  // direct messages
+  acceptMessageRequest: "./messages/callables.js",
+  declineMessageRequest: "./messages/callables.js",
+  listConversations: "./messages/callables.js",
+  listMessages: "./messages/callables.js",
+  markConversationRead: "./messages/callables.js",
+  muteConversation: "./messages/callables.js",
+  sendMessage: "./messages/callables.js",
+  updateMessageSettings: "./messages/callables.js",
   // progression: levels and badges from the ledger, VIP tiers
   listMyProgression: "./progression/callables.js",
   onLedgerTransactionCreated: "./progression/triggers.js",

@@ -15,7 +15,9 @@
  * - reports the user filed: moderation records about other users; they reference the uid only.
  * - game records: Greedy stakes, Teen Patti hands and their ledger postings (financial, uid only); the
  *   user leaves every table; game settings and daily losses (gamePlayers/{uid}) are deleted.
- * - posts, comments, likes, stories and story replies are deleted (counts on others' posts given back).
+ * - posts, comments, likes and stories are deleted (counts on others' posts given back).
+ * - direct messages: the other party keeps their copy of each conversation with the text, the sender
+ *   shown as "deleted-user" and media removed; the user's own inbox and conversation list are deleted.
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
  *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
  * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
@@ -33,8 +35,9 @@ import { refuse } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { endStreamAs } from "../live/streams.js";
-import { erasePostsContentOf } from "../posts/erasure.js";
 import { deleteMediaOf } from "../media/uploads/cleanup.js";
+import { eraseMessagesOf } from "../messages/erasure.js";
+import { erasePostsContentOf } from "../posts/erasure.js";
 import { closeRoom } from "../rooms/lifecycle.js";
 import { blocksBy } from "../social/store.js";
 import { removeFromVenue } from "../venues/membership.js";
@@ -289,6 +292,11 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Posts, comments, likes, stories, story views and replies (posts/erasure.ts), counts given back. */
   async posts(uid) {
     await erasePostsContentOf(uid);
+  },
+
+  /** Direct messages (messages/erasure.ts): the other party keeps the conversation, the user anonymised in it. */
+  async directMessages(uid) {
+    await eraseMessagesOf(uid);
   },
 
   /** Uploaded images and videos: objects (upload and thumbnail) and records. */

@@ -4,7 +4,7 @@
  * personal data is not (follow edges list uids only, as the app shows them). Chat messages the user
  * sent are exported from the moderation archive with their venue, time and moderation outcome; the
  * streams they hosted, the rooms they own and their PK battles come with them, and so do their posts,
- * comments, likes, stories and story replies.
+ * comments, likes, stories and direct messages (story replies among them).
  *
  * Delivery: inline when the serialized bundle is under 1 MB (the callable's response limit is 10 MB,
  * 1 MB keeps mobile clients comfortable). Larger bundles in production would be written to Cloud
@@ -20,6 +20,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { decryptKycDocument } from "../kyc/verification.js";
+import { messagesForExport } from "../messages/erasure.js";
 import { blocksBy } from "../social/store.js";
 import { userAccount } from "../wallet/accounts.js";
 import { readBalances } from "../wallet/ledger.js";
@@ -105,15 +106,15 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.gameHands).where("playerUids", "array-contains", uid)),
   ]);
 
-  const [posts, comments, likes, stories, storyReplies] = await Promise.all([
+  const [posts, comments, likes, stories] = await Promise.all([
     readAll(db().collection(Collections.posts).where("authorUid", "==", uid)),
     // posts/{postId}/comments/{id} and .../likes/{uid}: collection-group queries (index overrides declared).
     readAll(db().collectionGroup(Collections.postComments).where("authorUid", "==", uid)),
     readAll(db().collectionGroup(Collections.postLikes).where("uid", "==", uid)),
     readAll(db().collection(Collections.stories).where("authorUid", "==", uid)),
-    readAll(db().collection(Collections.storyReplies).where("fromUid", "==", uid)),
   ]);
   const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
+  const directMessages = await messagesForExport(uid);
 
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
@@ -163,7 +164,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     comments: comments.sort(byCreatedAt),
     likes: likes.sort(byCreatedAt),
     stories: stories.sort(byCreatedAt),
-    storyReplies: storyReplies.sort(byCreatedAt),
+    directMessages: { sent: directMessages.sent.map(record).sort(byCreatedAt), conversations: directMessages.conversations.map(record) },
     kyc,
     media: media.sort(byCreatedAt),
   };

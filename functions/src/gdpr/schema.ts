@@ -49,12 +49,13 @@ export interface DataExportBundle {
    * record per round played); Teen Patti hands dealt to the user (public records, revealed once over).
    */
   games: { settings: JsonRecord | null; lossDays: JsonRecord[]; greedyStakes: JsonRecord[]; teenPattiHands: JsonRecord[] };
-  /** Posts and reposts (any status), comments written anywhere, likes given, stories, story replies sent. */
+  /** Posts and reposts (any status), comments written anywhere, likes given, stories (story replies are direct messages). */
   posts: JsonRecord[];
   comments: JsonRecord[];
   likes: JsonRecord[];
   stories: JsonRecord[];
-  storyReplies: JsonRecord[];
+  /** Direct messages sent (any conversation) and the user's conversation list (unread, preview, mute). */
+  directMessages: { sent: JsonRecord[]; conversations: JsonRecord[] };
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
   /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
   media: JsonRecord[];
@@ -82,6 +83,7 @@ export const DELETION_STEPS = [
   "games",
   "chatMessages",
   "posts",
+  "directMessages",
   "media",
   "profile",
   "authUser",

@@ -103,10 +103,12 @@ export const Collections = {
   posts: "posts",
   /** stories/{storyId}: 24-hour stories; expiresAt for TTL, and every query filters on it (personal data). */
   stories: "stories",
-  /** storyReplies/{id}: { storyId, fromUid, toUid, text }: replies to stories, until direct messages take them over (personal data). */
-  storyReplies: "storyReplies",
 
   // social
+  /** conversations/{a__b}: direct message conversations, the two uids sorted (functions/src/messages; personal data). Participants read. */
+  conversations: "conversations",
+  /** messageInboxes/{uid}: { unreadTotal, whoMayMessage }, and threads/{conversationId} per conversation (personal data). Owner reads. */
+  messageInboxes: "messageInboxes",
   /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads owns them; posts and stories attach them; personal data). Server only. */
   media: "media",
 
@@ -173,6 +175,10 @@ export const Collections = {
   storyViewers: "viewers",
   /** stories/{storyId}/shards/{n}: view counts. */
   storyShards: "shards",
+  /** conversations/{id}/messages/{messageId}: { senderUid, kind, text, mediaId, storyId } (personal data). Participants read. */
+  conversationMessages: "messages",
+  /** messageInboxes/{uid}/threads/{conversationId}: the owner's unread count, preview and mute of one conversation. */
+  messageThreads: "threads",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -45,6 +45,7 @@ export const NotificationTypeSchema = z.enum([
   "comment-reply",
   "content-removed",
   "story-reply",
+  "dm-message",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 

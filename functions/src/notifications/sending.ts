@@ -35,6 +35,12 @@ function pushData(id: string, record: Pick<OutboxRecord, "type">, data: Notifica
   return { ...Object.fromEntries(Object.entries(data).map(([key, value]) => [key, String(value)])), type: record.type, notificationId: id };
 }
 
+/** The template's collapse key, suffixed with its collapse parameter's value when it has one ("dm-a__b"). */
+export function collapseKeyOf(key: string, param: string | undefined, data: NotificationData): string {
+  const value = param ? data[param] : undefined;
+  return value === undefined ? key : `${key}-${value}`;
+}
+
 /**
  * Pushes one rendered notification to the user's devices, within the push rate unless `critical`. The
  * result is the channel's record: sent, skipped (rate, no device) or failed (retryable).
@@ -52,7 +58,7 @@ export async function pushRendered(
     ...rendered,
     data: pushData(id, record, record.data),
     priority: template.push.priority,
-    ...(template.push.collapseKey ? { collapseKey: template.push.collapseKey } : {}),
+    ...(template.push.collapseKey ? { collapseKey: collapseKeyOf(template.push.collapseKey, template.push.collapseParam, record.data) } : {}),
     badge: await unreadCount(uid),
   };
   const outcome = await pushToUser(uid, message);

@@ -27,7 +27,8 @@ export interface NotificationTemplate {
   category: Category;
   /** The channels used when the user has not switched one off; the inbox is always among them. */
   channels: readonly Channel[];
-  push: { priority: "high" | "normal"; collapseKey?: string };
+  /** collapseParam: a data field appended to the collapse key, so each conversation (say) collapses on its own. */
+  push: { priority: "high" | "normal"; collapseKey?: string; collapseParam?: string };
   /** Critical notices ignore quiet hours and the per-user push rate. */
   critical: boolean;
   /** Events within the window are summed into one inbox entry and one summary push; actorParam names the actor. */
@@ -404,6 +405,19 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       en: { title: "Story reply", body: "{replierName} replied to your story" },
       ar: { title: "رد على قصتك", body: "ردّ {replierName} على قصتك" },
       hi: { title: "स्टोरी पर जवाब", body: "{replierName} ने आपकी स्टोरी का जवाब दिया" },
+    },
+  },
+  "dm-message": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: { priority: "high", collapseKey: "dm", collapseParam: "conversationId" },
+    critical: false,
+    params: ["senderName", "preview", "conversationId"],
+    deepLink: "app://messages/{conversationId}",
+    texts: {
+      en: { title: "{senderName}", body: "{preview}" },
+      ar: { title: "{senderName}", body: "{preview}" },
+      hi: { title: "{senderName}", body: "{preview}" },
     },
   },
 };

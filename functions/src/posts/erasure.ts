@@ -1,7 +1,7 @@
 /**
  * Account erasure of the posts domain (a step of gdpr/deletion.ts): the user's posts (cascaded as a
  * deletion), their comments and likes anywhere (counts given back), their stories, the views they left
- * on others' stories (counts given back) and story replies they sent or received. Each part re-queries
+ * on others' stories (counts given back); story replies are direct messages (messages/erasure.ts). Each part re-queries
  * until nothing is left, so a resumed run finishes what a crashed one started.
  */
 import type { QueryDocumentSnapshot } from "firebase-admin/firestore";
@@ -65,13 +65,4 @@ export async function erasePostsContentOf(uid: string): Promise<void> {
       if (story?.exists) storyViewCounter(storyId, config.counterShards).increment(tx, { views: -1 });
     });
   });
-
-  for (const field of ["fromUid", "toUid"]) {
-    const replies = db().collection(Collections.storyReplies).where(field, "==", uid).limit(PAGE);
-    for (let page = await replies.get(); !page.empty; page = await replies.get()) {
-      const batch = db().batch();
-      for (const reply of page.docs) batch.delete(reply.ref);
-      await batch.commit();
-    }
-  }
 }

@@ -15,7 +15,7 @@ const story = (user: SocialUser, text: string) =>
 describe("posts: GDPR export and account deletion", () => {
   useCleanPostsStack();
 
-  it("exports the user's posts, comments, likes, stories and story replies; deletion removes them and gives the counts back", async function () {
+  it("exports the user's posts, comments, likes, stories and story replies (direct messages); deletion removes or anonymises them and gives the counts back", async function () {
     this.timeout(60_000);
     const [subject, other, third] = await makeUsers(3);
     const own = await publish(subject, { text: "my post" });
@@ -53,15 +53,15 @@ describe("posts: GDPR export and account deletion", () => {
       ["my story"],
     );
     assert.deepEqual(
-      bundle.storyReplies.map((r) => r.text),
-      ["my reply"],
+      bundle.directMessages.sent.map((r) => [r.text, r.storyId]),
+      [["my reply", theirStory.storyId]],
     );
 
     const result = await runAccountDeletion(subject.uid);
     assert.equal(result.status, "done");
     const paths = await allPaths();
     assert.deepEqual(
-      paths.filter((p) => p.startsWith(`posts/${own.postId}`) || p.startsWith(`stories/${ownStory.storyId}`) || p.startsWith("storyReplies/")),
+      paths.filter((p) => p.startsWith(`posts/${own.postId}`) || p.startsWith(`stories/${ownStory.storyId}`)),
       [],
     );
     assert.ok(!paths.some((p) => p.endsWith(`/likes/${subject.uid}`) || p.endsWith(`/viewers/${subject.uid}`)));
@@ -71,7 +71,7 @@ describe("posts: GDPR export and account deletion", () => {
     assert.deepEqual(await shardTotals(`stories/${theirStory.storyId}`), { views: 1 });
     assert.equal((await db().collection(`posts/${theirs.postId}/comments`).get()).size, 1);
     const after = await buildExport(subject.uid);
-    for (const part of [after.posts, after.comments, after.likes, after.stories, after.storyReplies]) assert.deepEqual(part, []);
+    for (const part of [after.posts, after.comments, after.likes, after.stories, after.directMessages.sent]) assert.deepEqual(part, []);
   });
 
   it("exports likes beyond one page of a collection-group query", async function () {

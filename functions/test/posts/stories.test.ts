@@ -96,15 +96,16 @@ describe("posts: stories", () => {
     assert.equal(await reasonOf(reply(blocked, storyId, "hey"), "permission-denied"), "blocked");
   });
 
-  it("a reply goes to the author as a story reply (for direct messages), filtered, and notified", async () => {
+  it("a reply goes to the author as a direct message naming the story, filtered, and notified", async () => {
     const [author, fan] = await makeUsers(2);
     const { storyId } = await post(author, { text: "hello" });
-    const { replyId } = await reply(fan, storyId, "so fucking cool");
-    const stored = await docData(`storyReplies/${replyId}`);
-    assert.equal(stored?.fromUid, fan.uid);
-    assert.equal(stored?.toUid, author.uid);
+    const { replyId, conversationId } = await reply(fan, storyId, "so fucking cool");
+    assert.equal(conversationId, [author.uid, fan.uid].sort().join("__"));
+    const stored = await docData(`conversations/${conversationId}/messages/${replyId}`);
+    assert.equal(stored?.senderUid, fan.uid);
     assert.equal(stored?.storyId, storyId);
     assert.match(String(stored?.text), /^so \*+\w* cool$/);
+    assert.equal((await docData(`messageInboxes/${author.uid}/threads/${conversationId}`))?.unread, 1);
     assert.deepEqual(
       (await outbox(author.uid, "story-reply")).map((r) => r.data),
       [{ storyId, replyId, replierName: `User ${fan.uid}` }],

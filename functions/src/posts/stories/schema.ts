@@ -3,8 +3,7 @@
  *   stories/{storyId}                  StoryRecord; expiresAt for the TTL policy, and every read filters on it
  *   stories/{storyId}/viewers/{uid}    { uid, storyId, viewedAt }: one per viewer (the author reads)
  *   stories/{storyId}/shards/{n}       { views } blind increments
- *   storyReplies/{replyId}             StoryReplyRecord: replies to a story, for its author; the direct
- *                                      messages domain takes these over as the first message of a conversation
+ * A reply to a story is a direct message to its author (functions/src/messages), naming the story.
  */
 import { z } from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
@@ -69,17 +68,6 @@ export interface StoryRecord {
   expiresAt: FirebaseFirestore.Timestamp;
 }
 
-/** storyReplies/{replyId}. */
-export interface StoryReplyRecord {
-  storyId: string;
-  fromUid: string;
-  /** The story's author. */
-  toUid: string;
-  /** As shown: banned words masked. */
-  text: string;
-  createdAt: FirebaseFirestore.Timestamp;
-}
-
 export interface StoryView {
   storyId: string;
   authorUid: string;
@@ -115,7 +103,9 @@ export interface ListStoryViewersResponse {
 }
 
 export interface ReplyToStoryResponse {
+  /** The direct message's id, in conversations/{conversationId}/messages. */
   replyId: string;
+  conversationId: string;
 }
 
 export interface DeleteStoryResponse {

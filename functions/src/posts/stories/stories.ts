@@ -17,6 +17,8 @@ import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { attachMedia } from "../../media/uploads/attachments.js";
 import { markMediaForDeletion } from "../../media/uploads/cleanup.js";
+import { messagesConfig } from "../../messages/config.js";
+import { appendMessage } from "../../messages/conversations.js";
 import { displayNameOf, notifyAfterCommit } from "../../notifications/after-commit.js";
 import { postsConfig } from "../config.js";
 import { readPostMedia } from "../media.js";
@@ -170,8 +172,9 @@ export async function listStoryViewers(caller: Caller, request: ListStoryViewers
 }
 
 /**
- * A reply goes to the story's author as a private message: recorded in storyReplies (which the direct
- * messages domain takes over) and notified. Filtered like chat; refused across a block.
+ * A reply goes to the story's author as a direct message naming the story (a message request when the
+ * author's "who may message me" does not admit the replier), and is notified as a story reply unless
+ * the author muted the conversation. Filtered like chat; refused across a block.
  */
 export async function replyToStory(caller: Caller, request: ReplyToStoryRequest): Promise<ReplyToStoryResponse> {
   const moderation = moderateText(request.text, await chatConfig());
@@ -179,6 +182,7 @@ export async function replyToStory(caller: Caller, request: ReplyToStoryRequest)
     return refuse<StoryRefusal>("invalid-argument", "text-not-allowed", "This reply is not allowed.");
   }
   const text = moderation.shownText;
+  const config = await messagesConfig();
   const { result } = await runIdempotent({ scope: "stories.reply", key: request.requestId, owner: caller.uid, payload: request }, async (tx) => {
     const snapshot = await tx.get(storyRef(request.storyId));
     const author = snapshot.get("authorUid") as string | undefined;
@@ -186,17 +190,10 @@ export async function replyToStory(caller: Caller, request: ReplyToStoryRequest)
     if (author && relation === "blocked") refuse<StoryRefusal>("permission-denied", "blocked", "You cannot reply to this story.");
     if (!author || !visibleStory(snapshot, relation, Date.now())) return refuse<StoryRefusal>("not-found", "story-unavailable", "No such story.");
     if (relation === "author") return refuse<StoryRefusal>("failed-precondition", "own-story", "You cannot reply to your own story.");
-    const ref = db().collection(Collections.storyReplies).doc();
-    tx.create(ref, {
-      storyId: request.storyId,
-      fromUid: caller.uid,
-      toUid: author,
-      text,
-      moderation: moderation.verdict,
-      createdAt: firestoreValues().FieldValue.serverTimestamp(),
-    });
-    return { replyId: ref.id, toUid: author };
+    const sent = await appendMessage(tx, { senderUid: caller.uid, toUid: author, text, mediaId: null, storyId: request.storyId }, config);
+    return { replyId: sent.messageId, conversationId: sent.conversationId, toUid: author, notify: sent.notifyRecipient };
   });
+  if (!result.notify) return { replyId: result.replyId, conversationId: result.conversationId };
   await notifyAfterCommit(async () => ({
     recipient: result.toUid,
     type: "story-reply",
@@ -204,7 +201,7 @@ export async function replyToStory(caller: Caller, request: ReplyToStoryRequest)
     dedupeKey: `story-reply:${result.replyId}`,
     actorUid: caller.uid,
   }));
-  return { replyId: result.replyId };
+  return { replyId: result.replyId, conversationId: result.conversationId };
 }
 
 /** Deletes the story with its viewers and counter, and marks its media for deletion. Idempotent. */
