@@ -36,6 +36,10 @@ export const registry: Record<string, string> = {
   reviewTeenPattiCollusion: "./games/teenpatti/jobs.js",
   sweepTeenPattiTables: "./games/teenpatti/jobs.js",
   teenPattiTableTimer: "./games/teenpatti/jobs.js",
+  // feeds: following feed (fan-out on write, large accounts pulled at read)
+  getFollowingFeed: "./feeds/callables.js",
+  onFollowerEdgeWritten: "./feeds/triggers.js",
+  onPostWrittenSyncFeeds: "./feeds/triggers.js",
   // GDPR
   deleteMyAccount: "./gdpr/callables.js",
   exportMyData: "./gdpr/callables.js",

@@ -18,6 +18,8 @@
  * - posts, comments, likes, stories and story replies are deleted (counts on others' posts given back).
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
  *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
+ * - the following feed (users/{uid}/feed) is deleted; the entries of the user's posts in others' feeds
+ *   are removed by the feeds trigger as the posts are deleted.
  * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
@@ -26,6 +28,7 @@
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
 import { gamePlayerRef } from "../games/fairness/store.js";
+import { feedRef } from "../feeds/store.js";
 import { leaveTable } from "../games/teenpatti/tables.js";
 import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
@@ -289,6 +292,15 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Posts, comments, likes, stories, story views and replies (posts/erasure.ts), counts given back. */
   async posts(uid) {
     await erasePostsContentOf(uid);
+  },
+
+  /**
+   * The user's following feed (users/{uid}/feed). Their posts' entries in others' feeds go with the
+   * posts (the feeds trigger removes the entries of a deleted post), and so do the entries of authors
+   * they followed once the follow edges are gone.
+   */
+  async feed(uid) {
+    await deleteQuery(feedRef(uid));
   },
 
   /** Uploaded images and videos: objects (upload and thumbnail) and records. */

@@ -82,6 +82,7 @@ export const DELETION_STEPS = [
   "games",
   "chatMessages",
   "posts",
+  "feed",
   "media",
   "profile",
   "authUser",

@@ -173,6 +173,8 @@ export const Collections = {
   storyViewers: "viewers",
   /** stories/{storyId}/shards/{n}: view counts. */
   storyShards: "shards",
+  /** users/{uid}/feed/{postId}: { postId, authorUid, createdAt, visibility }, the following feed's fanned-out entries (functions/src/feeds). Owner reads. */
+  feed: "feed",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */
