@@ -38,8 +38,13 @@ async function pulledAuthorsFollowedBy(uid: string, threshold: number, max: numb
   return candidates.filter((_, i) => edges[i]?.exists).slice(0, max);
 }
 
+/** The queries' own order: createdAt descending to the nanosecond, then document id descending. */
 function newestFirst(a: Candidate, b: Candidate): number {
-  return b.createdAt.toMillis() - a.createdAt.toMillis() || (a.postId < b.postId ? 1 : a.postId > b.postId ? -1 : 0);
+  return (
+    b.createdAt.seconds - a.createdAt.seconds ||
+    b.createdAt.nanoseconds - a.createdAt.nanoseconds ||
+    (a.postId < b.postId ? 1 : a.postId > b.postId ? -1 : 0)
+  );
 }
 
 export async function getFollowingFeed(caller: Caller, request: FollowingFeedRequest): Promise<FeedPage> {
