@@ -7,6 +7,7 @@ import { unblockUser, unfollowUser } from "../../src/social/callables.js";
 import { block, follow, makeUser, makeUsers, publish, type SocialUser, useCleanPostsStack } from "../posts/support.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths } from "../support/firestore.js";
+import { createTestUser } from "../support/users.js";
 import { feedEntryIds, readFeed, setFeedsConfig, syncEdge, syncPost, wholeFeed } from "./support.js";
 
 /** Publishes and delivers the post trigger, as the deployed trigger would after the write. */
@@ -63,7 +64,7 @@ describe("feeds: the following feed", () => {
 
   it("removes the entries when the post turns private, is deleted or is removed by a moderator", async () => {
     const author = await makeUser();
-    const moderator = await makeUser({}, ["moderator"]);
+    const moderator = await createTestUser({ roles: ["moderator"] });
     const fans = await makeUsers(2);
     for (const fan of fans) await followAndSync(fan, author);
     const [hidden, deleted, removed, kept] = [await post(author), await post(author), await post(author), await post(author)];
