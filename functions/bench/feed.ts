@@ -57,7 +57,10 @@ async function median(times: number, run: () => Promise<unknown>): Promise<numbe
   return samples[Math.floor(samples.length / 2)] as number;
 }
 
-/** The design not taken: every followed account's posts, queried 30 authors at a time and merged. */
+/**
+ * The design not taken: every followed account's posts, queried 30 authors at a time and merged (30 is
+ * Firestore's limit of disjunctions, so private posts are left out after the query, not in it).
+ */
 async function naivePage(followed: string[]): Promise<string[]> {
   const chunks: string[][] = [];
   for (let i = 0; i < followed.length; i += IN_LIMIT) chunks.push(followed.slice(i, i + IN_LIMIT));
@@ -67,7 +70,6 @@ async function naivePage(followed: string[]): Promise<string[]> {
         .collection(Collections.posts)
         .where("authorUid", "in", chunk)
         .where("status", "==", "active")
-        .where("visibility", "in", ["public", "followers"])
         .orderBy("createdAt", "desc")
         .limit(PAGE)
         .get(),
@@ -75,6 +77,7 @@ async function naivePage(followed: string[]): Promise<string[]> {
   );
   return pages
     .flatMap((page) => page.docs)
+    .filter((doc) => doc.get("visibility") !== "private")
     .sort((a, b) => (b.get("createdAt") as Timestamp).toMillis() - (a.get("createdAt") as Timestamp).toMillis())
     .slice(0, PAGE)
     .map((doc) => doc.id);
@@ -147,7 +150,7 @@ async function main() {
     const naiveMs = await median(READS, () => naivePage(followed));
     const wholeMs = await median(READS, () => getFollowingFeed({ uid: reader, roles: [], claims: {} }, { limit: PAGE, cursor: null }));
     console.log(`  feed entries query (1 query):                        ${feedMs.toFixed(1)} ms`);
-    console.log(`  naive authorUid in [...] (${Math.ceil(FOLLOWED / IN_LIMIT)} queries, merged):          ${naiveMs.toFixed(1)} ms`);
+    console.log(`  naive authorUid in [...] (${Math.ceil(FOLLOWED / IN_LIMIT)} queries, merged):      ${naiveMs.toFixed(1)} ms`);
     console.log(`  getFollowingFeed page (entries + re-checks + views): ${wholeMs.toFixed(1)} ms`);
     console.log(
       `  naive ÷ feed entries: ${(naiveMs / feedMs).toFixed(1)}x; reads per page: 1 query vs ${Math.ceil(FOLLOWED / IN_LIMIT)} queries (up to ${Math.ceil(FOLLOWED / IN_LIMIT) * PAGE} documents read to keep ${PAGE})`,
