@@ -36,6 +36,16 @@ export const registry: Record<string, string> = {
   reviewTeenPattiCollusion: "./games/teenpatti/jobs.js",
   sweepTeenPattiTables: "./games/teenpatti/jobs.js",
   teenPattiTableTimer: "./games/teenpatti/jobs.js",
+  // feeds: following feed (fan-out on write, large accounts pulled at read), explore, hashtag pages
+  getExplore: "./feeds/callables.js",
+  getFollowingFeed: "./feeds/callables.js",
+  getHashtagPosts: "./feeds/callables.js",
+  recordPostView: "./feeds/callables.js",
+  onFollowerEdgeWritten: "./feeds/triggers.js",
+  onPostCommentedTrend: "./feeds/triggers.js",
+  onPostLikedTrend: "./feeds/triggers.js",
+  onPostSharedTrend: "./feeds/triggers.js",
+  onPostWrittenSyncFeeds: "./feeds/triggers.js",
   // GDPR
   deleteMyAccount: "./gdpr/callables.js",
   exportMyData: "./gdpr/callables.js",

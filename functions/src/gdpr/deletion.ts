@@ -20,6 +20,8 @@
  *   shown as "deleted-user" and media removed; the user's own inbox and conversation list are deleted.
  * - chatArchive messages: the text is removed (here and from the live chat); the moderation outcome
  *   stays under the uid for moderation history. Live streams end, owned rooms close, memberships go.
+ * - the following feed (users/{uid}/feed) is deleted; the entries of the user's posts in others' feeds
+ *   are removed by the feeds trigger as the posts are deleted.
  * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
@@ -27,6 +29,7 @@
  * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
+import { feedRef } from "../feeds/store.js";
 import { gamePlayerRef } from "../games/fairness/store.js";
 import { leaveTable } from "../games/teenpatti/tables.js";
 import { auth, db, firestoreValues, rtdb } from "../kernel/app.js";
@@ -297,6 +300,15 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Direct messages (messages/erasure.ts): the other party keeps the conversation, the user anonymised in it. */
   async directMessages(uid) {
     await eraseMessagesOf(uid);
+  },
+
+  /**
+   * The user's following feed (users/{uid}/feed). Their posts' entries in others' feeds go with the
+   * posts (the feeds trigger removes the entries of a deleted post), and so do the entries of authors
+   * they followed once the follow edges are gone.
+   */
+  async feed(uid) {
+    await deleteQuery(feedRef(uid));
   },
 
   /** Uploaded images and videos: objects (upload and thumbnail) and records. */

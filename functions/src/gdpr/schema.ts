@@ -84,6 +84,7 @@ export const DELETION_STEPS = [
   "chatMessages",
   "posts",
   "directMessages",
+  "feed",
   "media",
   "profile",
   "authUser",

@@ -179,6 +179,8 @@ export const Collections = {
   conversationMessages: "messages",
   /** messageInboxes/{uid}/threads/{conversationId}: the owner's unread count, preview and mute of one conversation. */
   messageThreads: "threads",
+  /** users/{uid}/feed/{postId}: { postId, authorUid, createdAt, visibility }, the following feed's fanned-out entries (functions/src/feeds). Owner reads. */
+  feed: "feed",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -2,10 +2,10 @@
 import type { Query, Timestamp } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
 import { refuse } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
-import { decodeCursor, encodeCursor } from "../social/lists.js";
 import { blockedAmong, isBlockedPair } from "../social/store.js";
 import { otherParticipant } from "./conversations.js";
 import type {
@@ -28,7 +28,7 @@ const iso = (value: unknown): string | null => {
 function paged(query: Query, cursor: string | null | undefined): Query {
   if (!cursor) return query;
   const { Timestamp: Ts } = firestoreValues();
-  const decoded = decodeCursor(cursor);
+  const decoded = decodeTimeCursor(cursor);
   return query.startAfter(new Ts(decoded.t[0], decoded.t[1]), decoded.id);
 }
 
@@ -65,7 +65,7 @@ export async function listConversations(caller: Caller, request: ListConversatio
         lastMessageAt: iso(t.lastMessageAt),
       })),
     unreadTotal: (inboxSnap.get("unreadTotal") as number | undefined) ?? 0,
-    nextCursor: page.size === request.limit && last ? encodeCursor(last.get("lastMessageAt") as Timestamp, last.id) : null,
+    nextCursor: page.size === request.limit && last ? encodeTimeCursor(last.get("lastMessageAt") as Timestamp, last.id) : null,
   };
 }
 
@@ -95,6 +95,6 @@ export async function listMessages(caller: Caller, request: ListMessagesRequest)
     }),
     state: conversation.state,
     lastReadAt: Object.fromEntries(conversation.participants.map((uid) => [uid, iso(conversation.lastReadAt?.[uid])])),
-    nextCursor: page.size === request.limit && last ? encodeCursor(last.get("createdAt") as Timestamp, last.id) : null,
+    nextCursor: page.size === request.limit && last ? encodeTimeCursor(last.get("createdAt") as Timestamp, last.id) : null,
   };
 }

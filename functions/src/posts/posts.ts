@@ -232,7 +232,8 @@ export async function markPostDeleted(postId: string, config: PostsConfig, asUid
   });
 }
 
-async function viewOf(caller: Caller, snapshot: DocumentSnapshot, config: PostsConfig, relation: Relation): Promise<PostView | null> {
+/** The post as `caller` in `relation` to its author sees it, or null when hidden from them (the feeds domain reads through this too). */
+export async function viewOf(caller: Caller, snapshot: DocumentSnapshot, config: PostsConfig, relation: Relation): Promise<PostView | null> {
   const data = snapshot.data() as PostRecord | undefined;
   if (!data || !mayView(data, relation)) return null;
   const [counts, like] = await Promise.all([postCounter(snapshot.id, config.counterShards).read(), likeRef(snapshot.id, caller.uid).get()]);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
-import { deletePost, editPost, getPost, removePostContent, repostPost } from "../../src/posts/callables.js";
 import { cleanUpMedia } from "../../src/media/uploads/cleanup.js";
+import { deletePost, editPost, getPost, removePostContent, repostPost } from "../../src/posts/callables.js";
 import { cascadePostDeletion, sweepDeletedPosts } from "../../src/posts/cascade.js";
 import type { CreatePostResponse, PostView } from "../../src/posts/schema.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";

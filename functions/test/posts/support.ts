@@ -2,11 +2,11 @@
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
 import { clearConfigCaches } from "../../src/kernel/config-document.js";
+import type { NotificationType, OutboxRecord } from "../../src/notifications/schema.js";
 import { commentOnPost, createPost, likePost } from "../../src/posts/callables.js";
 import type { AddCommentResponse, CreatePostResponse, SetLikeResponse } from "../../src/posts/schema.js";
 import { blockUser, followUser } from "../../src/social/callables.js";
 import { makeUser, type SocialUser } from "../social/support.js";
-import type { NotificationType, OutboxRecord } from "../../src/notifications/schema.js";
 import { callInProcess } from "../support/callables.js";
 import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
