@@ -35,17 +35,17 @@ export interface TimePage {
 }
 
 /**
- * One page of `query` ordered by `field` then the document id (newest first unless `direction` is
+ * One page of `query` ordered by `field` then the document id (newest first unless `order` is
  * "asc"), from the request's cursor on. The query's index must end with (field, __name__) in that order.
  */
 export async function pageByTime(
   query: Query,
   field: string,
   request: { limit: number; cursor?: string | null },
-  direction: "asc" | "desc" = "desc",
+  order: "asc" | "desc" = "desc",
 ): Promise<TimePage> {
   const { FieldPath, Timestamp: Ts } = firestoreValues();
-  let ordered = query.orderBy(field, direction).orderBy(FieldPath.documentId(), direction).limit(request.limit);
+  let ordered = query.orderBy(field, order).orderBy(FieldPath.documentId(), order).limit(request.limit);
   if (request.cursor) {
     const c = decodeTimeCursor(request.cursor);
     ordered = ordered.startAfter(new Ts(c.t[0], c.t[1]), c.id);
