@@ -3,7 +3,7 @@
  *   users/{uid}/feed/{postId}   FeedEntry { postId, authorUid, createdAt, visibility } (owner reads; functions write)
  * Pages are PostView lists (posts/schema.ts), newest first, with an opaque cursor.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CursorSchema } from "../kernel/validation.js";
 import { PostIdSchema } from "../posts/schema.js";
 

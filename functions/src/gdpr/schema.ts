@@ -1,5 +1,5 @@
 /** The GDPR domain's API contract: data export (Art. 15/20) and account deletion (Art. 17). */
-import { z } from "zod";
+import * as z from "zod";
 import type { KycPersonalDetails } from "../kyc/schema.js";
 
 /** details.reason of deleteMyAccount's refusals. */

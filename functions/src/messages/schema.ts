@@ -6,7 +6,7 @@
  *   messageInboxes/{uid}/threads/{a__b}    ThreadRecord: the owner's view of one conversation (unread, preview)
  * Clients write none of these: every change goes through the callables.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { CursorSchema, KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 

@@ -2,7 +2,7 @@
  * The notifications contract: every type of notification the platform sends, the record a domain's
  * notify() leaves in the outbox, and the delivery state the pipeline keeps on it. Importable by clients.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CursorSchema, keySafeId, nullMeansDefaults } from "../kernel/validation.js";
 
 /**

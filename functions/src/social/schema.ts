@@ -1,5 +1,5 @@
 /** The social domain's API contract: request schemas and response types of its callables. */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { CursorSchema, KeySafeUidSchema, LanguageTagSchema, nullMeansDefaults } from "../kernel/validation.js";
 

@@ -1,5 +1,5 @@
 /** Upload limits (config/media, admin-managed). */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../../kernel/config-document.js";
 import { IMAGE_CONTENT_TYPES, VIDEO_CONTENT_TYPES } from "./schema.js";
 

@@ -7,7 +7,7 @@
  * deleted). deleteRequestedAt marks a record whose post/story/message is gone: the cleanup job
  * deletes its objects and the record; it does the same for uploads never finished within a day.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const MEDIA_KINDS = ["image", "video"] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
