@@ -146,7 +146,6 @@ export const registry: Record<string, string> = {
   markConversationRead: "./messages/callables.js",
   muteConversation: "./messages/callables.js",
   sendMessage: "./messages/callables.js",
-  updateMessageSettings: "./messages/callables.js",
   // progression: levels and badges from the ledger, VIP tiers
   listMyProgression: "./progression/callables.js",
   onLedgerTransactionCreated: "./progression/triggers.js",
@@ -192,6 +191,8 @@ export const registry: Record<string, string> = {
   unblockUser: "./social/callables.js",
   unfollowUser: "./social/callables.js",
   updateProfile: "./social/callables.js",
+  getReport: "./social/callables.js",
+  setProfilePhoto: "./social/callables.js",
   // users
   getMyProfile: "./users/callables.js",
   setUserRoles: "./users/callables.js",

@@ -107,7 +107,7 @@ export const Collections = {
   // social
   /** conversations/{a__b}: direct message conversations, the two uids sorted (functions/src/messages; personal data). Participants read. */
   conversations: "conversations",
-  /** messageInboxes/{uid}: { unreadTotal, whoMayMessage }, and threads/{conversationId} per conversation (personal data). Owner reads. */
+  /** messageInboxes/{uid}: { unreadTotal }, and threads/{conversationId} per conversation (personal data). Owner reads. */
   messageInboxes: "messageInboxes",
   /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads owns them; posts and stories attach them; personal data). Server only. */
   media: "media",
