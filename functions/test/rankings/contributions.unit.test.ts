@@ -66,7 +66,13 @@ describe("rankings: what a ledger transaction adds to the boards (unit)", () => 
   });
 
   it("games: each player's net coins over the transaction; other types count nowhere", () => {
-    const bet = { type: "game.bet", entries: [{ account: "user:mia", currency: "coins", amount: -30 }, { account: "system:game-escrow", currency: "coins", amount: 30 }] };
+    const bet = {
+      type: "game.bet",
+      entries: [
+        { account: "user:mia", currency: "coins", amount: -30 },
+        { account: "system:game-escrow", currency: "coins", amount: 30 },
+      ],
+    };
     const payout = {
       type: "game.payout",
       entries: [
@@ -93,7 +99,10 @@ describe("rankings: what a ledger transaction adds to the boards (unit)", () => 
     const range = periodAt("daily", at);
     const { keys, args } = countCommand("tx1", at, range, contributionsOf(gift({ type: "room", id: "r1" }), profiles), 7);
     assert.equal(keys[0], "rk:{p:2026-12-05}:seen");
-    assert.ok(keys.every((key) => key.startsWith("rk:{p:2026-12-05}:")), "one hash tag: one slot");
+    assert.ok(
+      keys.every((key) => key.startsWith("rk:{p:2026-12-05}:")),
+      "one hash tag: one slot",
+    );
     assert.equal(args[0], "tx1");
     assert.equal(args[2], String(Date.parse("2026-12-06T00:00:00Z") / 1000 + 7 * 86_400));
     assert.equal(keys[1], "rk:{p:2026-12-05}:wealth:global");
