@@ -189,7 +189,7 @@ export const Collections = {
   leaderboardEntries: "entries",
   /** leaderboardSnapshots/{id}/rewards/{rank}: what the winner at that rank was paid, once. Server only. */
   leaderboardRewards: "rewards",
-  /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (personal data). Owner reads. */
+  /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (like badges). Owner reads. */
   frames: "frames",
 } as const;
 
