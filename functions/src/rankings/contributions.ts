@@ -37,6 +37,8 @@ interface LedgerEntry {
 }
 
 const GAME_TYPES = new Set(["game.bet", "game.payout"]);
+/** Ledger types that contribute to a board: every other transaction is ignored without a read. */
+export const COUNTED_TYPES: ReadonlySet<string> = new Set(["gift", ...GAME_TYPES]);
 const COUNTRY = /^[A-Z]{2}$/;
 const SCOPE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 

@@ -12,14 +12,12 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { redis } from "../kernel/redis.js";
-import { usersToRead } from "./contributions.js";
+import { COUNTED_TYPES, usersToRead } from "./contributions.js";
 import { countLedgerTransaction, readProfileScopes } from "./counting.js";
 import { type PeriodRange, periodAt } from "./periods.js";
 import type { RebuildLeaderboardsResponse } from "./schema.js";
 import { periodKeyPattern } from "./store.js";
 
-/** Ledger types that contribute to a board (contributions.ts). */
-export const COUNTED_TYPES = ["gift", "game.bet", "game.payout"];
 const PAGE = 300;
 
 async function deletePeriodKeys(periodKey: string): Promise<number> {
@@ -42,7 +40,10 @@ export async function rebuildPeriods(ranges: PeriodRange[], keyGraceDays: number
   const fromMs = Math.min(...ranges.map((r) => r.startMs));
   const ends = ranges.map((r) => r.endMs);
   const untilMs = ends.includes(null) ? null : Math.max(...(ends as number[]));
-  let query: Query = db().collection(Collections.ledger).where("type", "in", COUNTED_TYPES).where("createdAt", ">=", Timestamp.fromMillis(fromMs));
+  let query: Query = db()
+    .collection(Collections.ledger)
+    .where("type", "in", [...COUNTED_TYPES])
+    .where("createdAt", ">=", Timestamp.fromMillis(fromMs));
   if (untilMs !== null) query = query.where("createdAt", "<", Timestamp.fromMillis(untilMs));
   query = query.orderBy("createdAt").limit(PAGE);
 
