@@ -6,7 +6,8 @@
  *                charm    recipient + diamonds credited to the recipient
  *                hosts    recipient + the same diamonds, when sent in a live stream
  *                rooms    roomId    + coins of the gift, when sent in a voice room
- *                agencies agencyId  + the recipient's diamonds (the transaction's agencyId, else the profile's)
+ *                agencies agencyId  + the recipient's diamonds (the agencyId the transaction records; the profile's
+ *                                   only when the transaction has no such field)
  *   game.bet / game.payout
  *                games    player    + coins credited − coins debited (net winnings over the period)
  */
@@ -79,11 +80,10 @@ export function usersToRead(ledger: Record<string, unknown>): string[] {
   return [];
 }
 
-function scopesOf(profile: ProfileScopes | undefined, agencyOverride: string | null = null): ScopeRef[] {
+function scopesOf(profile: ProfileScopes | undefined): ScopeRef[] {
   const scopes: ScopeRef[] = [];
   if (profile?.country) scopes.push({ scope: "country", id: profile.country });
-  const agencyId = agencyOverride ?? profile?.agencyId ?? null;
-  if (agencyId) scopes.push({ scope: "agency", id: agencyId });
+  if (profile?.agencyId) scopes.push({ scope: "agency", id: profile.agencyId });
   return scopes;
 }
 
@@ -116,12 +116,14 @@ function giftContributions(ledger: Record<string, unknown>, profiles: ReadonlyMa
 
   const received = recipient ? (diamonds.get(recipient) ?? 0) : 0;
   if (!recipient || received <= 0) return contributions;
-  // The agency the gift's share went to (recorded on the transaction) is the one the host earned for.
-  const txAgency = typeof meta.agencyId === "string" && SCOPE_ID.test(meta.agencyId) ? meta.agencyId : null;
-  const recipientScopes = scopesOf(profiles.get(recipient), txAgency);
+  // The agency the gift's share went to, as the transaction records it (null: none, or one that no longer
+  // exists), is the one the host earned for; only a transaction without the field falls back to the profile.
+  const profile = profiles.get(recipient);
+  const agencyId =
+    "agencyId" in meta ? (typeof meta.agencyId === "string" && SCOPE_ID.test(meta.agencyId) ? meta.agencyId : null) : (profile?.agencyId ?? null);
+  const recipientScopes = scopesOf(profile ? { ...profile, agencyId } : { country: null, agencyId });
   contributions.push({ board: "charm", member: recipient, points: received, scopes: recipientScopes });
   if (context.type === "stream") contributions.push({ board: "hosts", member: recipient, points: received, scopes: recipientScopes });
-  const agencyId = txAgency ?? profiles.get(recipient)?.agencyId ?? null;
   if (agencyId) contributions.push({ board: "agencies", member: agencyId, points: received, scopes: [] });
   return contributions;
 }

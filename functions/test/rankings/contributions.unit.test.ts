@@ -4,7 +4,8 @@ import { countCommand } from "../../src/rankings/counting.js";
 import { periodAt } from "../../src/rankings/periods.js";
 import { prizeFor } from "../../src/rankings/rewards.js";
 
-function gift(context: { type: string; id: string }, agencyId: string | null = "ag1"): Record<string, unknown> {
+/** A gift as sendGift records it; `agency` is the meta's agencyId field ({} leaves the field out). */
+function gift(context: { type: string; id: string }, agency: { agencyId?: string | null } = { agencyId: "ag1" }): Record<string, unknown> {
   return {
     type: "gift",
     owner: "mia",
@@ -16,7 +17,7 @@ function gift(context: { type: string; id: string }, agencyId: string | null = "
       { account: "agency:ag1", currency: "diamonds", amount: 10 },
       { account: "system:platform", currency: "diamonds", amount: 40 },
     ],
-    meta: { recipientUid: "luna", agencyId, context, totalCoins: 100 },
+    meta: { recipientUid: "luna", context, totalCoins: 100, ...agency },
   };
 }
 
@@ -52,8 +53,8 @@ describe("rankings: what a ledger transaction adds to the boards (unit)", () => 
     ]);
   });
 
-  it("a gift in a room ranks the room, not a host; without an agency on the transaction the profile's counts", () => {
-    const contributions = contributionsOf(gift({ type: "room", id: "r1" }, null), profiles);
+  it("a gift in a room ranks the room, not a host; a transaction without an agency field falls back to the profile's", () => {
+    const contributions = contributionsOf(gift({ type: "room", id: "r1" }, {}), profiles);
     assert.deepEqual(
       contributions.map((c) => [c.board, c.member, c.points]),
       [
@@ -61,6 +62,18 @@ describe("rankings: what a ledger transaction adds to the boards (unit)", () => 
         ["rooms", "r1", 100],
         ["charm", "luna", 50],
         ["agencies", "ag9", 50],
+      ],
+    );
+  });
+
+  it("a transaction recording no agency (none, or one that no longer exists) ranks no agency", () => {
+    const contributions = contributionsOf(gift({ type: "stream", id: "s1" }, { agencyId: null }), profiles);
+    assert.deepEqual(
+      contributions.map((c) => [c.board, c.member, c.scopes]),
+      [
+        ["wealth", "mia", [{ scope: "country", id: "BR" }]],
+        ["charm", "luna", [{ scope: "country", id: "IN" }]],
+        ["hosts", "luna", [{ scope: "country", id: "IN" }]],
       ],
     );
   });
