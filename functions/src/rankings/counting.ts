@@ -46,15 +46,17 @@ export function countCommand(transactionId: string, at: number, range: PeriodRan
   const keysExpireAt = range.endMs === null ? 0 : Math.ceil(range.endMs / 1000) + keyGraceDays * DAY_SECONDS;
   const seenExpireAt = range.endMs === null ? Math.ceil((day.endMs as number) / 1000) + ALL_TIME_SEEN_DAYS * DAY_SECONDS : keysExpireAt;
   const increments: [string, string, string][] = [];
-  const indexes = new Map<string, string>();
+  // Each (index key, scope id) once: [index key, scope id] by "key id".
+  const indexes = new Map<string, [string, string]>();
   for (const c of contributions) {
     increments.push([boardKey(range.key, c.board, "global", null), String(-c.points), c.member]);
     for (const s of c.scopes) {
       increments.push([boardKey(range.key, c.board, s.scope, s.id), String(-c.points), c.member]);
-      indexes.set(`${scopeIndexKey(range.key, c.board, s.scope)}\u0000${s.id}`, s.id);
+      const indexKey = scopeIndexKey(range.key, c.board, s.scope);
+      indexes.set(`${indexKey} ${s.id}`, [indexKey, s.id]);
     }
   }
-  const keys = [seenKey(range.key, day.key), ...increments.map(([key]) => key), ...[...indexes.keys()].map((k) => k.split("\u0000")[0] as string)];
+  const keys = [seenKey(range.key, day.key), ...increments.map(([key]) => key), ...[...indexes.values()].map(([key]) => key)];
   const args = [
     transactionId,
     String(seenExpireAt),
@@ -62,7 +64,7 @@ export function countCommand(transactionId: string, at: number, range: PeriodRan
     String(increments.length),
     ...increments.flatMap(([, delta, member]) => [delta, member]),
     String(indexes.size),
-    ...indexes.values(),
+    ...[...indexes.values()].map(([, id]) => id),
   ];
   return { keys, args };
 }
