@@ -7,7 +7,8 @@
  * transaction that finds the header absent, so concurrent closes agree on one list and every close pays
  * from the stored list (rewards are exactly-once per rank); the header's status turns "paid" once every
  * winner was paid and notified, after which a close only reads the header. If the period's keys are gone
- * from Redis (flushed) while the ledger has transactions in it, the period is rebuilt from the ledger first.
+ * from Redis (flushed) while the ledger has transactions in it, the period is rebuilt from the ledger first;
+ * a period with nothing to rank is left without snapshots.
  */
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
@@ -16,6 +17,7 @@ import { redis } from "../kernel/redis.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { type RankingsConfig, rankingsConfig } from "./config.js";
+import { COUNTED_TYPES } from "./contributions.js";
 import { type PeriodRange, previousPeriod } from "./periods.js";
 import { rebuildPeriods } from "./rebuild.js";
 import { payRankReward, prizeFor } from "./rewards.js";
@@ -98,21 +100,26 @@ export async function closeBoard(
   return { snapshotId: id, status: "closed", entries: entries.length, paid };
 }
 
-/** Whether the period's counts are in Redis; if not and the ledger has transactions in it, rebuilds them. */
-async function ensureCounted(range: PeriodRange, config: RankingsConfig): Promise<void> {
+/**
+ * Whether the period has anything to rank: its dedupe set exists, or the ledger has counted types in it
+ * (then Redis lost it, and it is rebuilt from the ledger first). A period without any is not snapshotted.
+ */
+async function hasCounts(range: PeriodRange, config: RankingsConfig): Promise<boolean> {
   const client = redis();
   if (!client) throw new Error("Redis is not configured: leaderboards cannot be closed");
-  if (Number(await client.exists(seenKey(range.key, range.key))) > 0) return;
+  if (Number(await client.exists(seenKey(range.key, range.key))) > 0) return true;
   const { Timestamp } = firestoreValues();
   const any = await db()
     .collection(Collections.ledger)
+    .where("type", "in", [...COUNTED_TYPES])
     .where("createdAt", ">=", Timestamp.fromMillis(range.startMs))
     .where("createdAt", "<", Timestamp.fromMillis(range.endMs as number))
     .limit(1)
     .get();
-  if (any.empty) return;
+  if (any.empty) return false;
   log.warn("leaderboard period missing from Redis at close: rebuilding it from the ledger", { periodKey: range.key });
   await rebuildPeriods([range], config.keyGraceDays);
+  return true;
 }
 
 /** The scopes of `board` to close: the country or agency boards a reward rule pays, then global (last: see isClosed). */
@@ -141,8 +148,8 @@ export async function closeDuePeriods(nowMs = Date.now()): Promise<CloseOutcome[
   for (const period of ["daily", "weekly", "monthly"] as ClosingPeriod[]) {
     const last = previousPeriod(period, nowMs);
     for (const range of [previousPeriod(period, last.startMs), last]) {
-      if (nowMs < (range.endMs as number) + config.closeDelayMinutes * 60_000 || (await isClosed(range))) continue;
-      await ensureCounted(range, config);
+      if (nowMs < (range.endMs as number) + config.closeDelayMinutes * 60_000 || (await isClosed(range)) || !(await hasCounts(range, config)))
+        continue;
       for (const board of BOARDS) {
         for (const { scope, scopeId } of await scopesToClose(board, range, config))
           outcomes.push(await closeBoard(board, range, scope, scopeId, config));
