@@ -154,6 +154,13 @@ export const registry: Record<string, string> = {
   purchaseVip: "./progression/vip/callables.js",
   expireVipMembershipsJob: "./progression/vip/jobs.js",
   remindExpiringVipMembershipsJob: "./progression/vip/jobs.js",
+  // rankings: leaderboards from the ledger, period close and rewards
+  getLeaderboard: "./rankings/callables.js",
+  getLeaderboardSnapshot: "./rankings/callables.js",
+  getMyRank: "./rankings/callables.js",
+  rebuildLeaderboards: "./rankings/callables.js",
+  closeLeaderboardPeriods: "./rankings/jobs.js",
+  onLedgerTransactionRanked: "./rankings/triggers.js",
   // voice rooms
   closeRoom: "./rooms/callables.js",
   createRoom: "./rooms/callables.js",

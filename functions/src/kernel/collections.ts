@@ -112,6 +112,10 @@ export const Collections = {
   /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads owns them; posts and stories attach them; personal data). Server only. */
   media: "media",
 
+  // rankings
+  /** leaderboardSnapshots/{board}_{periodKey}_{scopeKey}: a closed period's top N and its reward state (functions/src/rankings). Signed-in users read. */
+  leaderboardSnapshots: "leaderboardSnapshots",
+
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
   /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */
@@ -181,6 +185,12 @@ export const Collections = {
   messageThreads: "threads",
   /** users/{uid}/feed/{postId}: { postId, authorUid, createdAt, visibility }, the following feed's fanned-out entries (functions/src/feeds). Owner reads. */
   feed: "feed",
+  /** leaderboardSnapshots/{id}/entries/{rank}: { rank, member, score } of a closed period. Signed-in users read. */
+  leaderboardEntries: "entries",
+  /** leaderboardSnapshots/{id}/rewards/{rank}: what the winner at that rank was paid, once. Server only. */
+  leaderboardRewards: "rewards",
+  /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (like badges). Owner reads. */
+  frames: "frames",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

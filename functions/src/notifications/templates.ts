@@ -420,6 +420,19 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "{senderName}", body: "{preview}" },
     },
   },
+  "ranking-reward": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    params: ["rank", "board", "periodKey", "snapshotId"],
+    deepLink: "app://rankings/history/{snapshotId}",
+    texts: {
+      en: { title: "You ranked #{rank}!", body: "You finished #{rank} on the {board} board for {periodKey}: your reward is in your account" },
+      ar: { title: "لقد حللت في المركز #{rank}!", body: "أنهيت في المركز #{rank} في لوحة {board} لفترة {periodKey}: مكافأتك في حسابك" },
+      hi: { title: "आप #{rank} पर रहे!", body: "आप {periodKey} के लिए {board} बोर्ड पर #{rank} पर रहे: आपका इनाम आपके खाते में है" },
+    },
+  },
 };
 
 /** "ar-EG" → "ar"; a language without texts → "en". */
