@@ -1,5 +1,5 @@
 /** Rankings settings (config/rankings, admin-managed), with defaults for every field. */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 import { keySafeId } from "../kernel/validation.js";
 import { ClosingPeriodSchema, UserBoardSchema } from "./schema.js";

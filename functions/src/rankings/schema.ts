@@ -7,7 +7,7 @@
  * Period keys (UTC, see periods.ts): daily 2026-12-05, weekly 2026-W49 (ISO week, from Monday 00:00),
  * monthly 2026-12, all-time "all".
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CursorSchema, KeySafeIdSchema } from "../kernel/validation.js";
 
 /** details.reason of the rankings callables' refusals. */
