@@ -41,6 +41,7 @@ export const registry: Record<string, string> = {
   getFollowingFeed: "./feeds/callables.js",
   getHashtagPosts: "./feeds/callables.js",
   recordPostView: "./feeds/callables.js",
+  fanOutPostToFeeds: "./feeds/jobs.js",
   onFollowerEdgeWritten: "./feeds/triggers.js",
   onPostCommentedTrend: "./feeds/triggers.js",
   onPostLikedTrend: "./feeds/triggers.js",

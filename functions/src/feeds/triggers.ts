@@ -7,13 +7,17 @@ import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/fire
 import { Collections } from "../kernel/collections.js";
 import { REGION, UPSTASH_REDIS_REST_TOKEN } from "../kernel/config.js";
 import { recordEngagement } from "./explore.js";
-import { syncFollowEdge, syncPostToFeeds } from "./fanout.js";
+import { fanoutRunOf, runFeedFanoutPage, syncFollowEdge } from "./fanout.js";
 
-/** Creates, edits (visibility), removals and deletions of posts reach the followers' feeds. */
+/**
+ * Creates, edits (visibility), removals and deletions of posts reach the followers' feeds: the first page
+ * of followers here, the others in page tasks (fanout.ts). Retried: an event whose next page could not
+ * be enqueued is delivered again.
+ */
 export const onPostWrittenSyncFeeds = onDocumentWritten(
-  { document: `${Collections.posts}/{postId}`, region: REGION, timeoutSeconds: 540, secrets: [UPSTASH_REDIS_REST_TOKEN] },
+  { document: `${Collections.posts}/{postId}`, region: REGION, timeoutSeconds: 120, retry: true, secrets: [UPSTASH_REDIS_REST_TOKEN] },
   async (event) => {
-    await syncPostToFeeds(event.params.postId);
+    await runFeedFanoutPage({ postId: event.params.postId, run: fanoutRunOf(event.id), page: 0, startAfter: null });
   },
 );
 
