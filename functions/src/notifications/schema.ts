@@ -46,6 +46,16 @@ export const NotificationTypeSchema = z.enum([
   "content-removed",
   "story-reply",
   "dm-message",
+  // agencies
+  "agency-approved",
+  "agency-rejected",
+  "agency-invitation",
+  "agency-application",
+  "agency-request-accepted",
+  "agency-request-declined",
+  "agency-member-removed",
+  "agency-deleted",
+  "agency-announcement",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
