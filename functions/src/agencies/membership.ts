@@ -9,6 +9,7 @@
  */
 import type { DocumentSnapshot, Timestamp, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
+import { publishClaims } from "../kernel/claims.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
@@ -138,7 +139,7 @@ export async function answerJoinRequest(caller: Caller, request: AnswerRequest):
     recipient,
     type: request.accept ? "agency-request-accepted" : "agency-request-declined",
     actorUid: caller.uid,
-    data: { agencyId: outcome.agency.id, agencyName: outcome.agency.name, uid: request.uid },
+    data: { agencyId: outcome.agency.id, agencyName: outcome.agency.name },
     dedupeKey: `agency-answer:${outcome.agency.id}:${request.uid}:${Date.now()}`,
   });
   return { joined: request.accept };
@@ -207,19 +208,22 @@ export type ReleaseReason = "left" | "removed" | "agency-deleted";
  * role. False when there was no membership (a retry). The member hears why, once.
  */
 export async function releaseMember(agencyId: string, uid: string, reason: ReleaseReason): Promise<boolean> {
-  const agencyName = await runTransaction(async (tx) => {
+  const released = await runTransaction(async (tx) => {
     const [member, user, agency] = await Promise.all([tx.get(memberRef(agencyId, uid)), tx.get(userRef(uid)), tx.get(agencyRef(agencyId))]);
     if (!member.exists) return null;
-    if (member.get("role") === "owner") await stageOwnerRole(tx, uid, false, user);
+    const wasOwner = member.get("role") === "owner";
+    if (wasOwner) await stageOwnerRole(tx, uid, false, user);
     const { FieldValue } = firestoreValues();
     tx.delete(member.ref);
     if (user.exists && user.get("agencyId") === agencyId) {
       tx.update(user.ref, { agencyId: null, agencyLeftAt: FieldValue.serverTimestamp(), updatedAt: FieldValue.serverTimestamp() });
     }
     if (agency.exists) tx.update(agency.ref, { memberCount: FieldValue.increment(-1) });
-    return String(agency.get("name") ?? "");
+    return { agencyName: String(agency.get("name") ?? ""), wasOwner };
   });
-  if (agencyName === null) return false;
+  if (released === null) return false;
+  if (released.wasOwner) await publishClaims(uid);
+  const { agencyName } = released;
   if (reason !== "left") {
     await notifyAfterCommit({
       recipient: uid,

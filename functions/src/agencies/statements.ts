@@ -203,6 +203,8 @@ export async function settleAgencyPeriod(agencyId: string, periodKey: string, no
       ownerUid: computed.ownerUid,
       periodKey: period.key,
       statement: computed,
+      // For the GDPR export: the statements naming a host.
+      hostUids: [...new Set(computed.hosts.map((host) => host.uid))],
       fingerprint: fingerprint(computed),
       paidAt: null,
       createdAt: firestoreValues().FieldValue.serverTimestamp(),

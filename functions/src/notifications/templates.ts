@@ -478,7 +478,7 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
     channels: INBOX_PUSH,
     push: NORMAL,
     critical: false,
-    params: ["agencyName", "agencyId", "uid"],
+    params: ["agencyName", "agencyId"],
     deepLink: "app://agency/{agencyId}",
     texts: {
       en: { title: "Welcome to {agencyName}", body: "The request to join {agencyName} was accepted" },
@@ -491,7 +491,7 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
     channels: INBOX_PUSH,
     push: NORMAL,
     critical: false,
-    params: ["agencyName", "agencyId", "uid"],
+    params: ["agencyName", "agencyId"],
     deepLink: "app://agency/{agencyId}",
     texts: {
       en: { title: "Request declined", body: "The request to join {agencyName} was declined" },
