@@ -29,7 +29,6 @@ async function agencyForStaff(caller: Caller, agencyId: string): Promise<StoredA
 }
 
 export async function getAgencyDashboard(caller: Caller, request: DashboardRequest): Promise<DashboardResponse> {
-  const agency = await agencyForStaff(caller, request.agencyId);
   const config = await agenciesConfig();
   const period = request.period ? periodOf(request.period, config) : periodAt(Date.now(), config);
   if (!period) {
@@ -37,6 +36,7 @@ export async function getAgencyDashboard(caller: Caller, request: DashboardReque
       issues: [{ path: "period", message: `not a ${config.period} period key`, code: "custom" }],
     });
   }
+  const agency = await agencyForStaff(caller, request.agencyId);
   const [members, lines, statements] = await Promise.all([
     agencyRef(agency.id).collection(Collections.agencyMembers).get(),
     hostLines(agency.id, period, config, { liveTime: true }),

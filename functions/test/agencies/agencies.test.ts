@@ -1,10 +1,17 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import {
+  announceToAgency,
+  answerAgencyRequest,
   applyForAgency,
+  createSubAgency,
   deleteAgency,
+  exportAgencyStatement,
+  getAgencyDashboard,
+  inviteToAgency,
   reviewAgency,
   searchAgencies,
+  setAgencyMemberRole,
   updateAgencyProfile,
   updateAgencySettings,
 } from "../../src/agencies/callables.js";
@@ -77,9 +84,19 @@ describe("agencies: application, review, profile, search and deletion", function
       [updateAgencySettings, { agencyId, settings: { maxMembers: 0 } }],
       [searchAgencies, { cursor: "" }],
       [searchAgencies, { cursor: "not-a-cursor" }],
+      [inviteToAgency, { agencyId, uid: "a.b" }],
+      [answerAgencyRequest, { agencyId, uid: owner.uid, accept: "yes" }],
+      [setAgencyMemberRole, { agencyId, uid: owner.uid, role: "owner" }],
+      [announceToAgency, { agencyId, message: " ", requestId: randomUUID() }],
+      [exportAgencyStatement, { agencyId, period: "last week" }],
+      [getAgencyDashboard, { agencyId, period: "2026-W99" }],
     ];
     for (const [fn, data] of bad) await expectHttpsError(call(fn, owner, data), "invalid-argument");
     await expectHttpsError(call(reviewAgency, admin, { agencyId, approve: "yes", reason: "ok then" }), "invalid-argument");
+    await expectHttpsError(
+      call(createSubAgency, admin, { agencyId, agentUid: owner.uid, name: "Sub agency", ratioBps: 20_000, requestId: randomUUID() }),
+      "invalid-argument",
+    );
     assert.deepEqual(await allPaths(), before);
   });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
 import { announceToAgency, createSubAgency, exportAgencyStatement, getAgencyDashboard, settleAgencyStatement } from "../../src/agencies/callables.js";
+import { settleLastPeriod } from "../../src/agencies/jobs.js";
 import { periodAt, previousPeriod } from "../../src/agencies/salary.js";
 import type { DashboardResponse } from "../../src/agencies/schema.js";
 import { settleAgencyPeriod } from "../../src/agencies/statements.js";
@@ -135,6 +136,17 @@ describe("agencies: statements and salary from the ledger", function () {
     const salaries = await db().collection("ledger").where("type", "==", "agency.salary").get();
     assert.equal(salaries.size, 2);
     assert.equal((await readBalances(agencyAccount(agencyId))).diamonds, 285);
+    assert.equal((await readBalances(agencyAccount(subId))).diamonds, 75);
+  });
+
+  it("the hourly job settles the last closed period of each top-level agency once", async () => {
+    // Before the settle delay has passed, nothing is settled.
+    assert.equal(await settleLastPeriod(period.endMs + 60_000), 0);
+    assert.equal(await docData(`agencyStatements/${agencyId}__${period.key}`), undefined);
+    assert.equal(await settleLastPeriod(settledAt), 1);
+    assert.ok((await docData(`agencyStatements/${agencyId}__${period.key}`))?.paidAt);
+    assert.equal(await docData(`agencyStatements/${subId}__${period.key}`), undefined, "sub-agencies are paid by their parent's statement");
+    assert.equal(await settleLastPeriod(settledAt), 0);
     assert.equal((await readBalances(agencyAccount(subId))).diamonds, 75);
   });
 
