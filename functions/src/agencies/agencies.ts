@@ -18,7 +18,7 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { agencyAccount, walletRef } from "../wallet/accounts.js";
-import { agencyOf, readAgency, requireActive, requireOwner, stageOwnerRole, toAgencyView } from "./agency-record.js";
+import { agencyOf, DEFAULT_SETTINGS, readAgency, requireActive, requireOwner, stageOwnerRole, toAgencyView } from "./agency-record.js";
 import { agenciesConfig } from "./config.js";
 import { releaseMember, writeMembership } from "./membership.js";
 import { previousPeriod } from "./salary.js";
@@ -69,7 +69,7 @@ export async function applyForAgency(caller: Caller, request: ApplyForAgencyRequ
       status: "pending",
       parentAgencyId: null,
       ratioBps: null,
-      settings: { acceptApplications: true, maxMembers: config.defaultMaxMembers, defaultCommissionBps: 500 },
+      settings: { ...DEFAULT_SETTINGS, maxMembers: config.defaultMaxMembers },
       memberCount: 0,
       createdAt: now,
       updatedAt: now,

@@ -8,6 +8,8 @@ import { type Role, rolesFromClaims } from "../kernel/roles.js";
 import type { AgencyRefusal, AgencySettings, AgencyStatus, AgencyView } from "./schema.js";
 import { agencyRef } from "./store.js";
 
+export const DEFAULT_SETTINGS: AgencySettings = { acceptApplications: true, maxMembers: 500, defaultCommissionBps: 500 };
+
 export interface StoredAgency extends AgencyView {
   ownerUid: string;
   nameLower: string;
@@ -43,7 +45,8 @@ export function agencyOf(snapshot: DocumentSnapshot): StoredAgency {
     ...toAgencyView({ id: snapshot.id, ...data }),
     ownerUid: String(data.ownerUid ?? ""),
     nameLower: String(data.nameLower ?? ""),
-    settings: data.settings as AgencySettings,
+    // Agencies created before this domain carry no settings: the defaults of a new one apply.
+    settings: { ...DEFAULT_SETTINGS, ...(data.settings as Partial<AgencySettings> | undefined) },
     ratioBps: typeof data.ratioBps === "number" ? data.ratioBps : null,
     memberCount: typeof data.memberCount === "number" ? data.memberCount : 0,
   };

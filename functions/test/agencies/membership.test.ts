@@ -10,6 +10,7 @@ import {
   updateAgencySettings,
 } from "../../src/agencies/callables.js";
 import { releaseExpiredLeaves } from "../../src/agencies/membership.js";
+import { db } from "../../src/kernel/app.js";
 import { expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { queuedFor } from "../support/notifications.js";
@@ -116,6 +117,12 @@ describe("agencies: membership (one agency at a time, anti-poaching, leaving, re
     await refusal(call(applyToAgency, host, { agencyId: rivalId }), "failed-precondition", "cooling-down");
     await setAgenciesConfig({ rejoinCooldownHours: 0 });
     await call(applyToAgency, host, { agencyId: rivalId });
+  });
+
+  it("an agency created before this domain (no status, no settings) takes applications with the default settings", async () => {
+    await db().doc("agencies/legacy").set({ ownerUid: owner.uid, name: "Legacy" });
+    assert.deepEqual(await call(applyToAgency, host, { agencyId: "legacy" }), { applied: true });
+    assert.equal((await docData(`agencies/legacy/requests/${host.uid}`))?.kind, "application");
   });
 
   it("a leave request the owner leaves unanswered takes effect when its timeout passes", async () => {
