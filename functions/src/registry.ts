@@ -3,6 +3,27 @@
  * the build bundles each module on its own, so a function's instance loads only its own code.
  */
 export const registry: Record<string, string> = {
+  // agencies: lifecycle, membership, statements and salary, dashboard
+  announceToAgency: "./agencies/callables.js",
+  answerAgencyRequest: "./agencies/callables.js",
+  applyForAgency: "./agencies/callables.js",
+  applyToAgency: "./agencies/callables.js",
+  approveAgencyLeave: "./agencies/callables.js",
+  createSubAgency: "./agencies/callables.js",
+  deleteAgency: "./agencies/callables.js",
+  exportAgencyStatement: "./agencies/callables.js",
+  getAgencyDashboard: "./agencies/callables.js",
+  inviteToAgency: "./agencies/callables.js",
+  removeAgencyMember: "./agencies/callables.js",
+  requestAgencyLeave: "./agencies/callables.js",
+  reviewAgency: "./agencies/callables.js",
+  searchAgencies: "./agencies/callables.js",
+  setAgencyMemberRole: "./agencies/callables.js",
+  settleAgencyStatement: "./agencies/callables.js",
+  updateAgencyProfile: "./agencies/callables.js",
+  updateAgencySettings: "./agencies/callables.js",
+  releaseAgencyLeaves: "./agencies/jobs.js",
+  settleAgencyPeriods: "./agencies/jobs.js",
   // chat
   deleteChatMessage: "./chat/callables.js",
   muteInVenue: "./chat/callables.js",

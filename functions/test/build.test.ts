@@ -86,7 +86,10 @@ describe("the built functions (functions/lib)", () => {
         [name, (f.__endpoint.secretEnvironmentVariables ?? []).map((s) => s.key)]))));`;
     const env: NodeJS.ProcessEnv = { ...process.env, FUNCTIONS_CONTROL_API: "true", GCLOUD_PROJECT: "demo-build" };
     delete env.NODE_OPTIONS;
-    const declared = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: FUNCTIONS_DIR, env, encoding: "utf8" })) as Record<string, string[]>;
+    const declared = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: FUNCTIONS_DIR, env, encoding: "utf8" })) as Record<
+      string,
+      string[]
+    >;
     // kernel/redis.ts reads the token when it creates the client: a bundle with that read can reach Redis.
     const undeclared = Object.keys(registry).filter((name) => {
       const readsToken = readFileSync(join(LIB, bundleOf(name)), "utf8").includes("UPSTASH_REDIS_REST_TOKEN.value()");

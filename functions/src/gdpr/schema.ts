@@ -59,6 +59,8 @@ export interface DataExportBundle {
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
   /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
   media: JsonRecord[];
+  /** Agency memberships and join requests, the user's lines in agency statements, statements of agencies they own. */
+  agencies: { memberships: JsonValue[]; joinRequests: JsonValue[]; statementLines: JsonValue[]; statementsOwned: JsonValue[] };
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -86,6 +88,7 @@ export const DELETION_STEPS = [
   "directMessages",
   "feed",
   "media",
+  "agencies",
   "profile",
   "authUser",
   "done",

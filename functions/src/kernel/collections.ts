@@ -23,7 +23,7 @@ export const Collections = {
   gifts: "gifts",
   /** rechargePackages/{packageId}: coin packages, with store product ids and web prices. */
   rechargePackages: "rechargePackages",
-  /** agencies/{agencyId}: { ownerUid, name }; hosts carry agencyId on users/{uid}. */
+  /** agencies/{agencyId}: profile, status, settings (functions/src/agencies); members carry agencyId on users/{uid}. */
   agencies: "agencies",
   /** blocks/{blockerUid}__{blockedUid}: exists while the block stands (either direction prevents gifts). */
   blocks: "blocks",
@@ -191,6 +191,12 @@ export const Collections = {
   leaderboardRewards: "rewards",
   /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (like badges). Owner reads. */
   frames: "frames",
+  /** agencies/{agencyId}/members/{uid}: { uid, agencyId, role, joinedAt, leaveRequestedAt } (personal data). Member and owner read. */
+  agencyMembers: "members",
+  /** agencies/{agencyId}/requests/{uid}: an invitation or an application to join (personal data). Invitee and owner read. */
+  agencyRequests: "requests",
+  /** agencyStatements/{agencyId}__{period}: income and salary per period, derived from the ledger. Owner and admins read. */
+  agencyStatements: "agencyStatements",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

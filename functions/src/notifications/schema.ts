@@ -48,6 +48,16 @@ export const NotificationTypeSchema = z.enum([
   "dm-message",
   // rankings
   "ranking-reward",
+  // agencies
+  "agency-approved",
+  "agency-rejected",
+  "agency-invitation",
+  "agency-application",
+  "agency-request-accepted",
+  "agency-request-declined",
+  "agency-member-removed",
+  "agency-deleted",
+  "agency-announcement",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
