@@ -47,3 +47,9 @@ export async function callOk<T = Record<string, unknown>>(name: string, data: un
   assert.equal(reply.status, 200, `${name}: ${JSON.stringify(reply)}`);
   return reply.result as T;
 }
+
+/** Signs in again: claims set since the last sign-in (a role granted by a callable) reach the new token. */
+export async function signInAgain(user: SignedUp): Promise<SignedUp> {
+  const fresh = await signInWithPassword(testStack().auth as string, user.email, PASSWORD);
+  return { ...user, idToken: fresh.idToken };
+}
