@@ -160,7 +160,11 @@ describe("e2e: agencies and rankings over HTTP", function () {
         { name: "ab", country: "IN", requestId },
       ],
     },
-    { name: "reviewAgency", base: { agencyId: id, approve: true, reason: "documents checked" }, more: [{ agencyId: id, approve: true, reason: "x" }] },
+    {
+      name: "reviewAgency",
+      base: { agencyId: id, approve: true, reason: "documents checked" },
+      more: [{ agencyId: id, approve: true, reason: "x" }],
+    },
     {
       name: "updateAgencyProfile",
       base: { agencyId: id, name: "New Name", logoMediaId: "m1", description: "d", country: "IN" },
@@ -226,7 +230,10 @@ describe("e2e: agencies and rankings over HTTP", function () {
       name: "getMyRank",
       base: { board: "charm", period: "daily", periodKey: "2026-12-05", scope: "country", scopeId: "IN" },
       optional: ["periodKey", "scope", "scopeId"],
-      more: [{ board: "rooms", period: "daily" }, { board: "agencies", period: "daily" }],
+      more: [
+        { board: "rooms", period: "daily" },
+        { board: "agencies", period: "daily" },
+      ],
     },
     {
       name: "getLeaderboardSnapshot",
