@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
+import { answerAgencyRequest, applyToAgency, getAgencyDashboard, inviteToAgency, searchAgencies } from "../../functions/src/agencies/callables.js";
+import type { DashboardResponse, SearchAgenciesResponse } from "../../functions/src/agencies/schema.js";
 import { getFollowingFeed, getHashtagPosts } from "../../functions/src/feeds/callables.js";
 import { syncFollowEdge, syncPostFeedPage } from "../../functions/src/feeds/fanout.js";
 import type { FeedPage } from "../../functions/src/feeds/schema.js";
@@ -456,5 +458,49 @@ describe("devstack: the demo world's social layer works with the real services",
     });
     assert.deepEqual([reply.conversationId, reply.state], [CONVERSATION, "open"]);
     assert.equal((await callInProcess<ListConversationsResponse>(listConversations, { user: mia, data: {} })).unreadTotal, 1);
+  });
+});
+
+describe("devstack: the demo world's agency works with the real services", function () {
+  this.timeout(60_000);
+  useCleanStack();
+  const seed = readSeed(join(ROOT, "emulator-data"));
+  const [ava, rio, kai, luna, mia, noah] = [
+    "demo-agency-ava",
+    "demo-reseller-rio",
+    "demo-host-kai",
+    "demo-host-luna",
+    "demo-viewer-mia",
+    "demo-viewer-noah",
+  ].map((uid) => demoAccount(seed, uid));
+  const AGENCY = "demo-agency-stellar";
+  const membersOf = (dashboard: DashboardResponse) => dashboard.members.map((m) => [m.uid, m.role]).sort();
+
+  beforeEach(() => clearConfigCaches());
+  after(() => resetStack());
+
+  it("Stellar Talent is found by search; its owner and manager see its four members on the dashboard; the manager recruits Noah; a host is refused the dashboard", async () => {
+    await loadInProcess(seed);
+    const found = await callInProcess<SearchAgenciesResponse>(searchAgencies, { user: mia, data: { namePrefix: "stel" } });
+    assert.deepEqual(
+      found.agencies.map((a) => [a.id, a.name, a.status]),
+      [[AGENCY, "Stellar Talent", "active"]],
+    );
+    const members = [
+      ["demo-agency-ava", "owner"],
+      ["demo-host-kai", "host"],
+      ["demo-host-luna", "host"],
+      ["demo-reseller-rio", "manager"],
+    ];
+    assert.deepEqual(membersOf(await callInProcess<DashboardResponse>(getAgencyDashboard, { user: ava, data: { agencyId: AGENCY } })), members);
+    await callInProcess(inviteToAgency, { user: rio, data: { agencyId: AGENCY, uid: "demo-viewer-noah" } });
+    await callInProcess(answerAgencyRequest, { user: noah, data: { agencyId: AGENCY, uid: "demo-viewer-noah", accept: true } });
+    assert.deepEqual(
+      membersOf(await callInProcess<DashboardResponse>(getAgencyDashboard, { user: rio, data: { agencyId: AGENCY } })),
+      [...members, ["demo-viewer-noah", "host"]].sort(),
+    );
+    await expectHttpsError(callInProcess(getAgencyDashboard, { user: kai, data: { agencyId: AGENCY } }), "permission-denied");
+    // Luna is a member: another agency may not recruit her, nor she apply again.
+    await expectHttpsError(callInProcess(applyToAgency, { user: luna, data: { agencyId: AGENCY } }), "failed-precondition");
   });
 });
