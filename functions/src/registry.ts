@@ -52,6 +52,7 @@ export const registry: Record<string, string> = {
   resumeAccountDeletions: "./gdpr/jobs.js",
   // gifts
   sendGift: "./gifts/callables.js",
+  listGiftCatalog: "./gifts/callables.js",
   // identity: sign-up/sign-in policy (blocking functions), devices, sessions, bans
   banAccount: "./identity/callables.js",
   identityBeforeUserCreated: "./identity/triggers.js",
@@ -147,6 +148,11 @@ export const registry: Record<string, string> = {
   muteConversation: "./messages/callables.js",
   sendMessage: "./messages/callables.js",
   updateMessageSettings: "./messages/callables.js",
+  // campaigns: time-limited events, progress from the ledger, reward tiers
+  adminCreateCampaign: "./campaigns/callables.js",
+  listMyCampaigns: "./campaigns/callables.js",
+  claimCampaignReward: "./campaigns/callables.js",
+  onLedgerTransactionForCampaigns: "./campaigns/triggers.js",
   // progression: levels and badges from the ledger, VIP tiers
   listMyProgression: "./progression/callables.js",
   onLedgerTransactionCreated: "./progression/triggers.js",

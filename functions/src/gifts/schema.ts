@@ -26,6 +26,52 @@ export const SendGiftRequestSchema = z
   .strict();
 export type SendGiftRequest = z.infer<typeof SendGiftRequestSchema>;
 
+/** Why a catalog gift cannot be sent by this caller now (details.reason of the refusal). */
+export const GiftRefusalSchema = z.enum([
+  /** Retired, never activated, or priced wrongly in the catalog (failed-precondition). */
+  "gift-unavailable",
+  /** Its window (activeFrom) has not opened yet (failed-precondition). */
+  "gift-not-yet-available",
+  /** Its window (activeUntil) has closed (failed-precondition). */
+  "gift-expired",
+  /** Exclusive to a campaign that is not running now (failed-precondition). */
+  "campaign-not-running",
+  /** Exclusive to VIP members from a tier the sender does not hold (permission-denied). */
+  "vip-tier-required",
+]);
+export type GiftRefusal = z.infer<typeof GiftRefusalSchema>;
+
+export const GIFT_RARITIES = ["common", "rare", "epic", "legendary"] as const;
+export type GiftRarity = (typeof GIFT_RARITIES)[number];
+
+/** Takes an optional category filter; null (what the client SDKs send for no data) lists everything. */
+export const ListGiftCatalogRequestSchema = z.object({ category: KeySafeIdSchema.optional() }).strict().nullish();
+export type ListGiftCatalogRequest = z.infer<typeof ListGiftCatalogRequestSchema>;
+
+/** One gift of the catalog as the caller sees it now. */
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  priceCoins: number;
+  category: string;
+  rarity: GiftRarity;
+  animationAssetId: string | null;
+  /** End of its seasonal/event window (ISO time), or null when it has none. */
+  availableUntil: string | null;
+  /** Lowest VIP tier that may send it; 0 for everyone. */
+  vipMinTier: number;
+  /** The campaign it is exclusive to, or null. */
+  campaignId: string | null;
+  /** Whether the caller may send it now; when not, why (shown locked, e.g. for a higher VIP tier). */
+  sendable: boolean;
+  lockedReason: GiftRefusal | null;
+}
+
+export interface ListGiftCatalogResponse {
+  /** Gifts inside their window (and of a running campaign, when exclusive), by category then price. */
+  gifts: CatalogEntry[];
+}
+
 /** What the client shows after a send (the animation to play, the combo total). */
 export interface SentGift {
   id: string;
@@ -34,6 +80,11 @@ export interface SentGift {
   count: number;
   totalCoins: number;
   animationAssetId: string | null;
+  /**
+   * Consecutive sends of this gift from this sender to this recipient, this one included: it grows while
+   * each send follows the previous one within config/gifts.streakWindowSeconds, and restarts at 1 after.
+   */
+  streak: number;
 }
 
 export interface SendGiftResponse {
@@ -56,6 +107,8 @@ export interface GiftFeedEvent {
   r: string;
   /** value in coins */
   v: number;
+  /** streak: consecutive sends of this gift between these two (see SentGift.streak) */
+  k: number;
   /** server time (ms) */
   t: number | object;
 }
