@@ -53,6 +53,9 @@ export const registry: Record<string, string> = {
   // gifts
   sendGift: "./gifts/callables.js",
   listGiftCatalog: "./gifts/callables.js",
+  myGiftAnalytics: "./gifts/callables.js",
+  topGifters: "./gifts/callables.js",
+  adminGiftRevenueReport: "./gifts/callables.js",
   // identity: sign-up/sign-in policy (blocking functions), devices, sessions, bans
   banAccount: "./identity/callables.js",
   identityBeforeUserCreated: "./identity/triggers.js",

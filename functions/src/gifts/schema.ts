@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
+import { ANALYTICS_PERIODS, type AnalyticsPeriod, periodRange } from "./periods.js";
 
 /** Combos are sent as one request with a count, so a 99× burst is one transaction, not 99. */
 export const MAX_GIFT_COUNT = 999;
@@ -111,4 +112,84 @@ export interface GiftFeedEvent {
   k: number;
   /** server time (ms) */
   t: number | object;
+}
+
+/** A UTC period of the analytics: its kind and key (day 2026-12-05, week 2026-W49, month 2026-12); the current one when the key is left out. */
+export const AnalyticsPeriodSchema = z
+  .object({
+    period: z.enum(ANALYTICS_PERIODS),
+    key: z.string().max(10).optional(),
+  })
+  .strict()
+  .refine((p) => p.key === undefined || periodRange(p.period, p.key) !== null, { message: "key does not name a period of this kind", path: ["key"] });
+
+export const MyGiftAnalyticsRequestSchema = AnalyticsPeriodSchema;
+export type MyGiftAnalyticsRequest = z.infer<typeof MyGiftAnalyticsRequestSchema>;
+
+export const TopGiftersRequestSchema = z
+  .object({
+    /** Whose gifters: those of a host (gifts received anywhere) or of a voice room (gifts sent in it). */
+    target: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("host"), uid: KeySafeUidSchema }).strict(),
+      z.object({ type: z.literal("room"), id: KeySafeIdSchema }).strict(),
+    ]),
+    period: z.enum(ANALYTICS_PERIODS),
+    key: z.string().max(10).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+  })
+  .strict()
+  .refine((p) => p.key === undefined || periodRange(p.period, p.key) !== null, { message: "key does not name a period of this kind", path: ["key"] });
+export type TopGiftersRequest = z.infer<typeof TopGiftersRequestSchema>;
+
+export const AdminGiftRevenueReportRequestSchema = AnalyticsPeriodSchema;
+export type AdminGiftRevenueReportRequest = z.infer<typeof AdminGiftRevenueReportRequestSchema>;
+
+export interface PeriodView {
+  period: AnalyticsPeriod;
+  key: string;
+  /** [from, until) in ISO time. */
+  from: string;
+  until: string;
+}
+
+export interface GiftTally {
+  giftId: string;
+  /** Gifts (a combo of 5 counts 5). */
+  gifts: number;
+  /** Their value in coins. */
+  coins: number;
+}
+
+export interface GiftTallies {
+  byGift: GiftTally[];
+  gifts: number;
+  coins: number;
+}
+
+export interface MyGiftAnalyticsResponse extends PeriodView {
+  sent: GiftTallies;
+  /** Received: coins is the gifts' value; diamonds what the caller was credited. */
+  received: GiftTallies & { diamonds: number };
+  /** True when the period held more transactions than one request reads (MAX_SCANNED): totals are partial. */
+  truncated: boolean;
+}
+
+export interface TopGifter {
+  rank: number;
+  uid: string;
+  coins: number;
+  gifts: number;
+}
+
+export interface TopGiftersResponse extends PeriodView {
+  gifters: TopGifter[];
+  truncated: boolean;
+}
+
+export interface GiftRevenueReportResponse extends PeriodView {
+  transactions: number;
+  totalCoins: number;
+  hostShare: number;
+  agencyShare: number;
+  platformShare: number;
 }
