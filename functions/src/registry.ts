@@ -158,6 +158,7 @@ export const registry: Record<string, string> = {
   onLedgerTransactionForCampaigns: "./campaigns/triggers.js",
   // progression: levels and badges from the ledger, VIP tiers
   listMyProgression: "./progression/callables.js",
+  setBadgeShowcase: "./progression/callables.js",
   onLedgerTransactionCreated: "./progression/triggers.js",
   onUserFollowersChanged: "./progression/triggers.js",
   adminGrantVip: "./progression/vip/callables.js",
