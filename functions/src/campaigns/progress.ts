@@ -7,6 +7,7 @@
  */
 import { millisOf } from "../kernel/fields.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
+import { notify } from "../notifications/notify.js";
 import { currentCampaigns } from "./active.js";
 import type { Campaign } from "./schema.js";
 import { progressCounter } from "./store.js";
@@ -49,5 +50,31 @@ export async function applyLedgerToCampaigns(transactionId: string, ledger: Reco
     for (const delta of deltas) progressCounter(delta.campaignId, delta.uid).increment(tx, { progress: delta.amount });
     return null;
   });
+  // Also on a replay: a delivery that failed after counting still owes the notices (keyed, so queued once).
+  await notifyTiersReached(deltas);
   return replayed ? [] : deltas;
+}
+
+/**
+ * Tells a participant when this transaction took them past a tier's threshold. The total read after the
+ * increment is at least this transaction's share later than before it, so (total − amount, total] holds
+ * the thresholds this transaction crossed; concurrent increments may move both ends, and then a notice
+ * can be missed, never doubled (listMyCampaigns shows every reached tier anyway).
+ */
+async function notifyTiersReached(deltas: ProgressDelta[]): Promise<void> {
+  const campaigns = new Map((await currentCampaigns()).map((c) => [c.id, c]));
+  for (const delta of deltas) {
+    const campaign = campaigns.get(delta.campaignId);
+    if (!campaign) continue;
+    const total = (await progressCounter(delta.campaignId, delta.uid).read()).progress;
+    for (const [index, tier] of campaign.tiers.entries()) {
+      if (tier.threshold > total || tier.threshold <= total - delta.amount) continue;
+      await notify({
+        recipient: delta.uid,
+        type: "campaign-tier-reached",
+        data: { campaignTitle: campaign.title, campaignId: campaign.id, tier: index + 1 },
+        dedupeKey: `${campaign.id}:${index}`,
+      });
+    }
+  }
 }

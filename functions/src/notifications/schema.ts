@@ -46,6 +46,8 @@ export const NotificationTypeSchema = z.enum([
   "content-removed",
   "story-reply",
   "dm-message",
+  // campaigns
+  "campaign-tier-reached",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
