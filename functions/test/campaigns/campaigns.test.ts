@@ -10,6 +10,7 @@ import { readBalances } from "../../src/wallet/ledger.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { createProfile, grantCoins, seedCatalog } from "../support/economy-world.js";
 import { allPaths, docData } from "../support/firestore.js";
+import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import { deliverDocumentCreated } from "../support/triggers.js";
 import { createTestUser, type TestUser } from "../support/users.js";
@@ -110,6 +111,12 @@ describe("campaigns: goals, progress from the ledger, reward tiers", () => {
     );
     // gifts-sent: the recipient made no progress.
     assert.equal((await mine(host))[0]?.progress, 0);
+    // Tier 1 was reached by the third star (whatever the redeliveries): one notice.
+    assert.deepEqual(
+      (await queuedFor(sender.uid, "campaign-tier-reached")).map((n) => n.data),
+      [{ campaignTitle: "Star week", campaignId: "star-week", tier: 1 }],
+    );
+    assert.deepEqual(await queuedFor(host.uid, "campaign-tier-reached"), []);
   });
 
   it("counts received coins for the recipient, and nothing committed outside the window", async () => {

@@ -60,11 +60,12 @@ describe("gifts: catalog availability, exclusivity and listing", () => {
 
   async function expectRefusedWith(giftId: string, code: Parameters<typeof expectHttpsError>[1], reason: string) {
     const before = await allPaths();
+    const [coinsBefore, feedBefore] = await Promise.all([readBalances(userAccount(sender.uid)), rtdb().ref("giftEvents/room_lounge").get()]);
     const err = await expectHttpsError(send(sender, giftId), code);
     assert.deepEqual(err.details, { reason, giftId });
     assert.deepEqual(await allPaths(), before, "no document written");
-    assert.equal((await readBalances(userAccount(sender.uid))).coins, 2000);
-    assert.equal((await rtdb().ref("giftEvents/room_lounge").get()).val(), null);
+    assert.deepEqual(await readBalances(userAccount(sender.uid)), coinsBefore);
+    assert.deepEqual((await rtdb().ref("giftEvents/room_lounge").get()).val(), feedBefore.val());
   }
 
   it("refuses gifts outside their window with a typed reason and writes nothing", async () => {
@@ -98,9 +99,9 @@ describe("gifts: catalog availability, exclusivity and listing", () => {
     assert.deepEqual(
       listed.gifts.map((g) => [g.id, g.category, g.rarity, g.vipMinTier, g.sendable, g.lockedReason]),
       [
-        ["dragon", "general", "common", 1, false, "vip-tier-required"],
         ["seasonal", "general", "common", 0, true, null],
         ["star", "general", "common", 0, true, null],
+        ["dragon", "general", "common", 1, false, "vip-tier-required"],
         ["crown", "royal", "epic", 3, false, "vip-tier-required"],
         ["snowflake", "winter", "rare", 0, true, null],
       ],
