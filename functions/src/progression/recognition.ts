@@ -6,15 +6,21 @@
  */
 import { rtdb } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
-import { venueGiftOf } from "../venues/gift-effects.js";
-import { VenuePaths } from "../venues/paths.js";
+import { type Venue, VenuePaths } from "../venues/paths.js";
 import type { LevelUp } from "./levels.js";
 
+/** The venue a gift transaction was sent in (meta.context), or null for anything else. */
+function giftVenueOf(ledger: Record<string, unknown>): Venue | null {
+  const context = (ledger.meta as { context?: { type?: unknown; id?: unknown } } | undefined)?.context;
+  if (ledger.type !== "gift" || (context?.type !== "stream" && context?.type !== "room") || typeof context.id !== "string") return null;
+  return { type: context.type, id: context.id };
+}
+
 export async function announceLevelUpsInVenue(transactionId: string, ledger: Record<string, unknown>, levelUps: LevelUp[]): Promise<number> {
-  const gift = venueGiftOf(transactionId, ledger);
-  if (!gift || levelUps.length === 0) return 0;
+  const venue = giftVenueOf(ledger);
+  if (!venue || levelUps.length === 0) return 0;
   const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
-  const feed = rtdb().ref(VenuePaths.recognitions(gift.venue));
+  const feed = rtdb().ref(VenuePaths.recognitions(venue));
   let announced = 0;
   for (const levelUp of levelUps) {
     try {
