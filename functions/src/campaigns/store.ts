@@ -15,10 +15,13 @@ export const campaignClaimRef = (campaignId: string, uid: string, tier: number):
 /** Spreads a popular host's concurrent gifts (as progression's point shards do). */
 export const PROGRESS_SHARD_COUNT = 16;
 
+/** campaignProgress/{campaignId}__{uid}: holds only the shards below. */
+export const campaignProgressRef = (campaignId: string, uid: string): DocumentReference =>
+  db().collection(Collections.campaignProgress).doc(`${campaignId}__${uid}`);
+
 /** campaignProgress/{campaignId}__{uid}/shards/{n}: blind increments, summed on read. */
 export function progressCounter(campaignId: string, uid: string) {
-  const parent = db().collection(Collections.campaignProgress).doc(`${campaignId}__${uid}`);
-  return shardedCounter(parent, Collections.campaignProgressShards, PROGRESS_SHARD_COUNT, ["progress"]);
+  return shardedCounter(campaignProgressRef(campaignId, uid), Collections.campaignProgressShards, PROGRESS_SHARD_COUNT, ["progress"]);
 }
 
 /** Whether a stored campaign runs at nowMs: inside [startsAt, endsAt) and not cancelled. */

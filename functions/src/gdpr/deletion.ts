@@ -29,6 +29,7 @@
  * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
+import { campaignProgressRef } from "../campaigns/store.js";
 import { feedRef } from "../feeds/store.js";
 import { gamePlayerRef } from "../games/fairness/store.js";
 import { leaveTable } from "../games/teenpatti/tables.js";
@@ -314,6 +315,18 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Uploaded images and videos: objects (upload and thumbnail) and records. */
   async media(uid) {
     await deleteMediaOf(uid);
+  },
+
+  /** Campaign claims and progress, gift streaks either way (the ledger keeps the gifts themselves). */
+  async rewards(uid) {
+    await deleteQuery(db().collection(Collections.campaignClaims).where("uid", "==", uid));
+    await deleteQuery(db().collection(Collections.giftStreaks).where("senderUid", "==", uid));
+    await deleteQuery(db().collection(Collections.giftStreaks).where("recipientUid", "==", uid));
+    // Progress lives under campaignProgress/{campaignId}__{uid}: one per campaign, and campaigns are few.
+    const campaigns = await db().collection(Collections.campaigns).select().get();
+    for (const campaign of campaigns.docs) {
+      await db().recursiveDelete(campaignProgressRef(campaign.id, uid));
+    }
   },
 
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */

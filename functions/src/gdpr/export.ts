@@ -115,6 +115,11 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
   ]);
   const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
   const directMessages = await messagesForExport(uid);
+  const [campaignClaims, streaksSent, streaksReceived] = await Promise.all([
+    readAll(db().collection(Collections.campaignClaims).where("uid", "==", uid)),
+    readAll(db().collection(Collections.giftStreaks).where("senderUid", "==", uid)),
+    readAll(db().collection(Collections.giftStreaks).where("recipientUid", "==", uid)),
+  ]);
 
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
@@ -167,6 +172,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     directMessages: { sent: directMessages.sent.map(record).sort(byCreatedAt), conversations: directMessages.conversations.map(record) },
     kyc,
     media: media.sort(byCreatedAt),
+    rewards: { campaignClaims, giftStreaks: [...streaksSent, ...streaksReceived] },
   };
 }
 

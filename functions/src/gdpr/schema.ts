@@ -59,6 +59,8 @@ export interface DataExportBundle {
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
   /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
   media: JsonRecord[];
+  /** Campaign rewards claimed and gift streaks as sender or recipient (giftStreaks records). */
+  rewards: { campaignClaims: JsonRecord[]; giftStreaks: JsonRecord[] };
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -86,6 +88,7 @@ export const DELETION_STEPS = [
   "directMessages",
   "feed",
   "media",
+  "rewards",
   "profile",
   "authUser",
   "done",
