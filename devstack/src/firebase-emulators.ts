@@ -83,7 +83,8 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
     [firebaseBin, "emulators:start", "--only", "auth,functions,tasks", "--project", options.projectId],
     {
       cwd: workDir,
-      env: { ...process.env, ...options.env, FORCE_COLOR: "0", CI: "true" },
+      // Discovery loads every bundle once; firebase-tools gives it 10 s, which a loaded 2-core machine can exceed.
+      env: { FUNCTIONS_DISCOVERY_TIMEOUT: "60", ...process.env, ...options.env, FORCE_COLOR: "0", CI: "true" },
       stdio: ["ignore", "pipe", "pipe"],
       // Own process group: stop() can end firebase-tools together with its function workers.
       detached: true,

@@ -1,4 +1,5 @@
 /** Ports and readiness probes for the local stack. */
+import type { IncomingMessage } from "node:http";
 import { createServer } from "node:net";
 import { stripVTControlCharacters } from "node:util";
 
@@ -60,4 +61,11 @@ export function collectOutput(
   child.stdout?.on("data", onChunk);
   child.stderr?.on("data", onChunk);
   return recent;
+}
+
+/** The whole body of an HTTP request. */
+export async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

@@ -30,15 +30,22 @@ export function readSeed(dir: string): Seed {
   return { users: read("auth.json").users, documents: read("firestore.json"), database: read("database.json") };
 }
 
-/** JSON → Firestore values: { "$timestamp": ISO } becomes a Timestamp, recursively. */
-export function decodeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeValue);
+/**
+ * JSON → Firestore values, recursively: { "$timestamp": ISO } becomes a Timestamp, and so does
+ * { "$hoursFromLoad": h }, `h` hours after `loadedAtMs` (what must be recent whenever the world is loaded,
+ * such as a story and its 24-hour expiry).
+ */
+export function decodeValue(value: unknown, loadedAtMs = Date.now()): unknown {
+  if (Array.isArray(value)) return value.map((item) => decodeValue(item, loadedAtMs));
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (typeof record.$timestamp === "string" && Object.keys(record).length === 1) {
       return Timestamp.fromDate(new Date(record.$timestamp));
     }
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeValue(v)]));
+    if (typeof record.$hoursFromLoad === "number" && Object.keys(record).length === 1) {
+      return Timestamp.fromMillis(loadedAtMs + record.$hoursFromLoad * 3_600_000);
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeValue(v, loadedAtMs)]));
   }
   return value;
 }
@@ -61,7 +68,7 @@ async function ownerFetch(url: string, init: RequestInit = {}) {
   return response;
 }
 
-export async function applySeed(app: App, endpoints: StackEndpoints, seed: Seed): Promise<void> {
+export async function applySeed(app: App, endpoints: StackEndpoints, seed: Seed, loadedAtMs = Date.now()): Promise<void> {
   if (endpoints.auth) {
     const auth = getAuth(app);
     for (const user of seed.users) {
@@ -73,7 +80,7 @@ export async function applySeed(app: App, endpoints: StackEndpoints, seed: Seed)
   const firestore = getFirestore(app);
   const writer = firestore.bulkWriter();
   for (const [path, data] of Object.entries(seed.documents)) {
-    void writer.set(firestore.doc(path), decodeValue(data) as Record<string, unknown>);
+    void writer.set(firestore.doc(path), decodeValue(data, loadedAtMs) as Record<string, unknown>);
   }
   await writer.close();
   // triggers=off (the offline server's flag, as the stack's reset uses it): the tree already holds what

@@ -263,6 +263,30 @@ export async function smoke(rootDir: string, projectId: string): Promise<number>
       JSON.stringify({ followed: followed.status, inbox: inbox?.result ?? inbox?.error, pushed: pushed.length }),
     );
 
+    // The social layer: Luna (followed by Mia in the demo world) posts for her followers; the post trigger
+    // fans it out and Mia's following feed shows it over HTTP. Luna deletes it again.
+    const luna = await signInWithPassword(endpoints.auth, "luna@demo.live", "demo-password");
+    const posted = await callOverHttp(
+      endpoints,
+      "createPost",
+      { text: "Smoke check: followers only #smoke", visibility: "followers", requestId: `smoke-post-${Date.now()}` },
+      luna.idToken,
+    );
+    const postId = posted.result?.postId as string | undefined;
+    let feed: CallableReply | null = null;
+    for (let i = 0; i < 60 && postId; i++) {
+      feed = await callOverHttp(endpoints, "getFollowingFeed", { limit: 5 }, follower.idToken);
+      if (((feed.result?.items as { postId?: string }[] | undefined) ?? []).some((item) => item.postId === postId)) break;
+      await sleep(500);
+    }
+    const inFeed = ((feed?.result?.items as { postId?: string }[] | undefined) ?? []).some((item) => item.postId === postId);
+    check(
+      "Luna posts for her followers: the post reaches Mia's following feed (getFollowingFeed over HTTP)",
+      posted.status === 200 && inFeed,
+      JSON.stringify({ posted: posted.result ?? posted.error, feed: feed?.result ?? feed?.error }),
+    );
+    if (postId) await callOverHttp(endpoints, "deletePost", { postId }, luna.idToken);
+
     const reconciliation = await callOverHttp(endpoints, "runReconciliation", null, adminUser.idToken);
     check(
       "the demo world's ledger reconciles (every wallet equals its entries, every currency sums to zero)",

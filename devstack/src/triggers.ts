@@ -11,8 +11,8 @@
  * whenever the functions emulator answers 404 with its list of valid keys. The stack keeps the
  * registrations in step with the loaded functions (their /backends listing).
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { freePort } from "./net.js";
+import { createServer, type Server } from "node:http";
+import { freePort, readBody } from "./net.js";
 import {
   CompiledDatabaseTrigger,
   DATABASE_EVENT_TYPES,
@@ -128,15 +128,6 @@ export class FunctionsForwarder {
     this.currentKey.set(triggerId, resolved);
     return send(resolved);
   }
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 const TRIGGER_PATH = /^\/functions\/projects\/([^/]+)\/triggers\/([^/?]+)/;

@@ -4,10 +4,19 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
-import { rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
+import { getFollowingFeed, getHashtagPosts } from "../../functions/src/feeds/callables.js";
+import { syncFollowEdge, syncPostFeedPage } from "../../functions/src/feeds/fanout.js";
+import type { FeedPage } from "../../functions/src/feeds/schema.js";
+import { db, rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
 import { clearConfigCaches } from "../../functions/src/kernel/config-document.js";
 import { endStream, joinStream, listLiveStreams, startStream } from "../../functions/src/live/callables.js";
 import type { EndStreamResponse, JoinStreamResponse, ListLiveStreamsResponse, StartStreamResponse } from "../../functions/src/live/schema.js";
+import { listConversations, listMessages, markConversationRead, sendMessage } from "../../functions/src/messages/callables.js";
+import type { ListConversationsResponse, ListMessagesResponse, SendMessageResponse } from "../../functions/src/messages/schema.js";
+import { getPost, listComments } from "../../functions/src/posts/callables.js";
+import type { ListCommentsResponse, PostView } from "../../functions/src/posts/schema.js";
+import { listStories, listStoryViewers, viewStory } from "../../functions/src/posts/stories/callables.js";
+import type { ListStoriesResponse, ListStoryViewersResponse, ViewStoryResponse } from "../../functions/src/posts/stories/schema.js";
 import { createRoom, enterRoom, getRoom, listRooms, takeSeat } from "../../functions/src/rooms/callables.js";
 import type { CreateRoomResponse, EnterRoomResponse, ListRoomsResponse, RoomView, SeatResponse } from "../../functions/src/rooms/schema.js";
 import { readSeats } from "../../functions/src/rooms/seats.js";
@@ -68,18 +77,26 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
     const decoded = decodeValue(encoded) as { at: Timestamp };
     assert.ok(decoded.at instanceof Timestamp);
     assert.equal(decoded.at.toMillis(), when.toMillis());
+    const relative = decodeValue({ live: { $hoursFromLoad: 23 }, seen: [{ $hoursFromLoad: -0.5 }] }, when.toMillis()) as {
+      live: Timestamp;
+      seen: Timestamp[];
+    };
+    assert.equal(relative.live.toMillis(), when.toMillis() + 23 * 3_600_000);
+    assert.equal(relative.seen[0]?.toMillis(), when.toMillis() - 1_800_000);
   });
 
   it("round-trips every Firestore document and the RTDB tree of emulator-data", async () => {
     const seed = readSeed(join(ROOT, "emulator-data"));
     const admin = adminAppFor(endpoints);
     try {
-      await applySeed(admin.app, endpoints, seed);
+      const loadedAtMs = Date.now();
+      await applySeed(admin.app, endpoints, seed, loadedAtMs);
       const out = mkdtempSync(join(tmpdir(), "seed-export-"));
       const counts = await exportSeed(admin.app, endpoints, out);
       assert.equal(counts.documents, Object.keys(seed.documents).length);
       const exported = JSON.parse(readFileSync(join(out, "firestore.json"), "utf8"));
-      assert.deepEqual(exported, seed.documents);
+      // Times relative to the load come back as the instants they were loaded as.
+      assert.deepEqual(exported, encodeValue(decodeValue(seed.documents, loadedAtMs)));
       assert.deepEqual(JSON.parse(readFileSync(join(out, "database.json"), "utf8")), seed.database);
     } finally {
       await admin.close();
@@ -171,32 +188,41 @@ function comparable(part: WorldPart, ids: Record<string, string> = {}): unknown 
   return times({ documents: Object.fromEntries(documents.sort(([a], [b]) => a.localeCompare(b))), database: renamed.database });
 }
 
+/** The stack's in-process project: no emulator-hosted trigger fires on its writes. */
+const inProcessEndpoints = (): StackEndpoints => ({
+  ...testStack(),
+  projectId: IN_PROCESS_PROJECT,
+  databaseNamespace: databaseNamespace(IN_PROCESS_PROJECT),
+});
+
+/** A demo account as callables see it (its custom claims from auth.json). */
+function demoAccount(seed: Seed, uid: string) {
+  const user = seed.users.find((u) => u.uid === uid);
+  assert.ok(user, `${uid} is a demo account`);
+  // Signed in now (auth_time: callables compare it with the account's revocations).
+  const authTime = Math.floor(Date.now() / 1000);
+  const token = { uid, sub: uid, email: user.email, auth_time: authTime, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
+  return { callAuth: { uid, token } };
+}
+
+async function loadInProcess(world: Seed): Promise<void> {
+  const admin = adminAppFor(inProcessEndpoints());
+  try {
+    await applySeed(admin.app, inProcessEndpoints(), world);
+  } finally {
+    await admin.close();
+  }
+}
+
 describe("devstack: the demo world's voice room and live stream are what the code writes, and work with the real services", function () {
   this.timeout(60_000);
   useCleanStack();
   const seed = readSeed(join(ROOT, "emulator-data"));
   // The stack's in-process project: no emulator-hosted trigger fires on its writes, so what is found is
   // exactly what the seed and the called services wrote.
-  const unit = (): StackEndpoints => ({ ...testStack(), projectId: IN_PROCESS_PROJECT, databaseNamespace: databaseNamespace(IN_PROCESS_PROJECT) });
-
-  /** A demo account as callables see it (its custom claims from auth.json). */
-  const demo = (uid: string) => {
-    const user = seed.users.find((u) => u.uid === uid);
-    assert.ok(user, `${uid} is a demo account`);
-    // Signed in now (auth_time: callables compare it with the account's revocations).
-    const authTime = Math.floor(Date.now() / 1000);
-    const token = { uid, sub: uid, email: user.email, auth_time: authTime, firebase: { sign_in_provider: "password" }, ...(user.customClaims ?? {}) };
-    return { callAuth: { uid, token } };
-  };
-
-  async function load(world: Seed): Promise<void> {
-    const admin = adminAppFor(unit());
-    try {
-      await applySeed(admin.app, unit(), world);
-    } finally {
-      await admin.close();
-    }
-  }
+  const unit = inProcessEndpoints;
+  const demo = (uid: string) => demoAccount(seed, uid);
+  const load = loadInProcess;
 
   /** The real-time records now in the in-process project, in the export's format. */
   async function exportedRealtime(): Promise<WorldPart> {
@@ -338,5 +364,97 @@ describe("devstack: the demo world's voice room and live stream are what the cod
     assert.equal((await inProcessRtdb().ref(`members/stream_${DEMO.streamId}`).get()).exists(), false, "the venue is cleared");
     const afterEnd = await callInProcess<ListLiveStreamsResponse>(listLiveStreams, { user: mia, data: { by: "live" } });
     assert.ok(!afterEnd.items.some((s) => s.id === DEMO.streamId), "no longer listed");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The demo world's social layer: follows, posts with likes and comments, feeds, a story, a conversation
+// ---------------------------------------------------------------------------------------------------
+
+describe("devstack: the demo world's social layer works with the real services", function () {
+  this.timeout(60_000);
+  useCleanStack();
+  const seed = readSeed(join(ROOT, "emulator-data"));
+  const [luna, kai, mia, noah] = ["demo-host-luna", "demo-host-kai", "demo-viewer-mia", "demo-viewer-noah"].map((uid) => demoAccount(seed, uid));
+  const COVER = "demo-post-luna-cover";
+  const TAPE = "demo-post-kai-tape";
+  const SETLIST = "demo-post-luna-setlist";
+  const CONVERSATION = "demo-host-luna__demo-viewer-mia";
+  const ids = (page: { items: { postId: string }[] }) => page.items.map((item) => item.postId);
+
+  beforeEach(() => clearConfigCaches());
+  after(() => resetStack());
+
+  it("feeds, posts with their counts and comments, hashtag pages; the feed entries are what the fan-out writes", async () => {
+    await loadInProcess(seed);
+    assert.deepEqual(ids(await callInProcess<FeedPage>(getFollowingFeed, { user: mia, data: {} })), [SETLIST, TAPE, COVER]);
+    assert.deepEqual(ids(await callInProcess<FeedPage>(getFollowingFeed, { user: noah, data: {} })), [SETLIST, COVER]);
+    assert.deepEqual(ids(await callInProcess<FeedPage>(getFollowingFeed, { user: kai, data: {} })), []);
+
+    const cover = await callInProcess<PostView>(getPost, { user: noah, data: { postId: COVER } });
+    assert.deepEqual(
+      [cover.authorUid, cover.hashtags, cover.counts, cover.likedByMe],
+      [luna.callAuth.uid, ["acoustic", "livemusic"], { likes: 2, comments: 2, reposts: 0 }, true],
+    );
+    const comments = await callInProcess<ListCommentsResponse>(listComments, { user: noah, data: { postId: COVER } });
+    assert.deepEqual(
+      comments.items.map((c) => [c.commentId, c.authorUid, c.counts]),
+      [["demo-comment-mia", mia.callAuth.uid, { likes: 1, replies: 1 }]],
+    );
+    const replies = await callInProcess<ListCommentsResponse>(listComments, { user: noah, data: { postId: COVER, parentId: "demo-comment-mia" } });
+    assert.deepEqual(
+      replies.items.map((c) => [c.commentId, c.authorUid]),
+      [["demo-comment-luna-reply", luna.callAuth.uid]],
+    );
+    assert.deepEqual(ids(await callInProcess<FeedPage>(getHashtagPosts, { user: kai, data: { tag: "acoustic" } })), [SETLIST, COVER]);
+    // Kai's tape is for his followers: Noah does not follow him.
+    await expectHttpsError(callInProcess(getPost, { user: noah, data: { postId: TAPE } }), "not-found");
+    assert.equal((await callInProcess<PostView>(getPost, { user: mia, data: { postId: TAPE } })).counts.likes, 1);
+
+    // The entries are exactly what the fan-out and the follow backfill write from the posts and edges.
+    const entries = async () => Object.fromEntries((await db().collectionGroup("feed").get()).docs.map((doc) => [doc.ref.path, doc.data()]));
+    const seeded = await entries();
+    for (const postId of [COVER, TAPE, SETLIST]) assert.equal((await syncPostFeedPage({ postId, run: "0", page: 0, startAfter: null })).next, null);
+    await syncFollowEdge(luna.callAuth.uid, mia.callAuth.uid);
+    assert.deepEqual(await entries(), seeded);
+    assert.equal(Object.keys(seeded).length, 5);
+  });
+
+  it("Luna's story is live whenever the world is loaded; Luna's inbox holds Mia's unread message", async () => {
+    await loadInProcess(seed);
+    const stories = await callInProcess<ListStoriesResponse>(listStories, { user: noah, data: { uid: luna.callAuth.uid } });
+    assert.deepEqual(
+      stories.items.map((s) => s.storyId),
+      ["demo-story-luna"],
+    );
+    const hoursLeft = (Date.parse(stories.items[0]?.expiresAt as string) - Date.now()) / 3_600_000;
+    assert.ok(hoursLeft > 22.9 && hoursLeft <= 23, `expires in ${hoursLeft} h`);
+    assert.equal((await callInProcess<ViewStoryResponse>(viewStory, { user: noah, data: { storyId: "demo-story-luna" } })).recorded, true);
+    const viewers = await callInProcess<ListStoryViewersResponse>(listStoryViewers, { user: luna, data: { storyId: "demo-story-luna" } });
+    assert.deepEqual([viewers.viewCount, viewers.items.map((v) => v.uid)], [2, [noah.callAuth.uid, mia.callAuth.uid]]);
+
+    const inbox = await callInProcess<ListConversationsResponse>(listConversations, { user: luna, data: {} });
+    assert.deepEqual(
+      inbox.items.map((c) => [c.conversationId, c.otherUid, c.unread, c.preview.text]),
+      [[CONVERSATION, mia.callAuth.uid, 1, "I'll be there!"]],
+    );
+    assert.equal(inbox.unreadTotal, 1);
+    const thread = await callInProcess<ListMessagesResponse>(listMessages, { user: mia, data: { conversationId: CONVERSATION } });
+    assert.deepEqual(
+      thread.items.map((m) => m.messageId),
+      ["demo-dm-3", "demo-dm-2", "demo-dm-1"],
+    );
+    assert.ok(
+      Date.parse(thread.lastReadAt[luna.callAuth.uid] as string) < Date.parse(thread.items[0]?.createdAt as string),
+      "Luna has not read the last one",
+    );
+    assert.deepEqual(await callInProcess(markConversationRead, { user: luna, data: { conversationId: CONVERSATION } }), { cleared: 1 });
+    assert.equal((await callInProcess<ListConversationsResponse>(listConversations, { user: luna, data: {} })).unreadTotal, 0);
+    const reply = await callInProcess<SendMessageResponse>(sendMessage, {
+      user: luna,
+      data: { toUid: mia.callAuth.uid, text: "See you!", requestId: randomUUID() },
+    });
+    assert.deepEqual([reply.conversationId, reply.state], [CONVERSATION, "open"]);
+    assert.equal((await callInProcess<ListConversationsResponse>(listConversations, { user: mia, data: {} })).unreadTotal, 1);
   });
 });

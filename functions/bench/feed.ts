@@ -1,7 +1,8 @@
 /**
  * Following feed benchmark, on Google's Firestore emulator:
  *   1. a post by an account with BENCH_FOLLOWERS followers (default 10,000), fanned out by the real
- *      trigger logic (syncPostToFeeds): time, entries written and batch commits;
+ *      trigger's logic (syncPostFeedPage, page after page as the trigger and its page tasks run them):
+ *      time, entries written and batch commits;
  *   2. a page read by a follower of BENCH_FOLLOWED accounts (default 300, BENCH_POSTS posts each): the
  *      feed's one query on users/{uid}/feed against the naive query it replaces (posts where authorUid
  *      in [followed…] in chunks of 30, merged), and the whole getFollowingFeed page (with its re-checks
@@ -13,8 +14,9 @@ import { cpus, loadavg } from "node:os";
 import type { Timestamp } from "firebase-admin/firestore";
 import { startFirestore } from "../../devstack/src/firestore.js";
 import { ensureFirestoreJar, ensureJava } from "../../devstack/src/system.js";
-import { syncPostToFeeds } from "../src/feeds/fanout.js";
+import { syncPostFeedPage } from "../src/feeds/fanout.js";
 import { getFollowingFeed } from "../src/feeds/following.js";
+import type { FeedPageTask } from "../src/feeds/schema.js";
 import { feedRef } from "../src/feeds/store.js";
 import { db, firestoreValues } from "../src/kernel/app.js";
 import { Collections, userRef } from "../src/kernel/collections.js";
@@ -109,7 +111,12 @@ async function main() {
       .doc(postId)
       .set({ authorUid: star, text: "hello", visibility: "public", status: "active", createdAt: Ts.now() });
     const fanStarted = performance.now();
-    const { written } = await syncPostToFeeds(postId);
+    let written = 0;
+    for (let task: FeedPageTask | null = { postId, run: "0", page: 0, startAfter: null }; task; ) {
+      const page = await syncPostFeedPage(task);
+      written += page.written;
+      task = page.next;
+    }
     const fanMs = performance.now() - fanStarted;
     console.log(`\n1. fan-out of one post to ${FOLLOWERS.toLocaleString("en")} followers`);
     console.log(

@@ -3,6 +3,27 @@
  * the build bundles each module on its own, so a function's instance loads only its own code.
  */
 export const registry: Record<string, string> = {
+  // agencies: lifecycle, membership, statements and salary, dashboard
+  announceToAgency: "./agencies/callables.js",
+  answerAgencyRequest: "./agencies/callables.js",
+  applyForAgency: "./agencies/callables.js",
+  applyToAgency: "./agencies/callables.js",
+  approveAgencyLeave: "./agencies/callables.js",
+  createSubAgency: "./agencies/callables.js",
+  deleteAgency: "./agencies/callables.js",
+  exportAgencyStatement: "./agencies/callables.js",
+  getAgencyDashboard: "./agencies/callables.js",
+  inviteToAgency: "./agencies/callables.js",
+  removeAgencyMember: "./agencies/callables.js",
+  requestAgencyLeave: "./agencies/callables.js",
+  reviewAgency: "./agencies/callables.js",
+  searchAgencies: "./agencies/callables.js",
+  setAgencyMemberRole: "./agencies/callables.js",
+  settleAgencyStatement: "./agencies/callables.js",
+  updateAgencyProfile: "./agencies/callables.js",
+  updateAgencySettings: "./agencies/callables.js",
+  releaseAgencyLeaves: "./agencies/jobs.js",
+  settleAgencyPeriods: "./agencies/jobs.js",
   // chat
   deleteChatMessage: "./chat/callables.js",
   muteInVenue: "./chat/callables.js",
@@ -41,6 +62,7 @@ export const registry: Record<string, string> = {
   getFollowingFeed: "./feeds/callables.js",
   getHashtagPosts: "./feeds/callables.js",
   recordPostView: "./feeds/callables.js",
+  fanOutPostToFeeds: "./feeds/jobs.js",
   onFollowerEdgeWritten: "./feeds/triggers.js",
   onPostCommentedTrend: "./feeds/triggers.js",
   onPostLikedTrend: "./feeds/triggers.js",
@@ -150,7 +172,6 @@ export const registry: Record<string, string> = {
   markConversationRead: "./messages/callables.js",
   muteConversation: "./messages/callables.js",
   sendMessage: "./messages/callables.js",
-  updateMessageSettings: "./messages/callables.js",
   // campaigns: time-limited events, progress from the ledger, reward tiers
   adminCreateCampaign: "./campaigns/callables.js",
   listMyCampaigns: "./campaigns/callables.js",
@@ -165,6 +186,13 @@ export const registry: Record<string, string> = {
   purchaseVip: "./progression/vip/callables.js",
   expireVipMembershipsJob: "./progression/vip/jobs.js",
   remindExpiringVipMembershipsJob: "./progression/vip/jobs.js",
+  // rankings: leaderboards from the ledger, period close and rewards
+  getLeaderboard: "./rankings/callables.js",
+  getLeaderboardSnapshot: "./rankings/callables.js",
+  getMyRank: "./rankings/callables.js",
+  rebuildLeaderboards: "./rankings/callables.js",
+  closeLeaderboardPeriods: "./rankings/jobs.js",
+  onLedgerTransactionRanked: "./rankings/triggers.js",
   // voice rooms
   closeRoom: "./rooms/callables.js",
   createRoom: "./rooms/callables.js",
@@ -202,6 +230,8 @@ export const registry: Record<string, string> = {
   unblockUser: "./social/callables.js",
   unfollowUser: "./social/callables.js",
   updateProfile: "./social/callables.js",
+  getReport: "./social/callables.js",
+  setProfilePhoto: "./social/callables.js",
   // users
   getMyProfile: "./users/callables.js",
   setUserRoles: "./users/callables.js",

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { readBody } from "../net.js";
 import { evaluateCondition, InvalidMessage, type Target, validateMessage } from "./validate.js";
 
 /** The bearer token the functions' stand-in credential presents (functions/src/notifications/push.ts). */
@@ -57,9 +58,7 @@ function invalidArgument(res: ServerResponse, err: InvalidMessage): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = (await readBody(req)).toString("utf8");
   return text ? JSON.parse(text) : {};
 }
 

@@ -11,6 +11,7 @@
 
 import type { KeyObject } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "../net.js";
 import type { ObjectResource, ObjectStore, StoredObject } from "./objects.js";
 import { isSignedRequest, verifySignedRequest } from "./signing.js";
 
@@ -32,15 +33,6 @@ class HttpError extends Error {
   ) {
     super(message);
   }
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown) {

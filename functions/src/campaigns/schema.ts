@@ -1,5 +1,5 @@
 /** The campaigns domain's API contract: time-limited events with a goal and reward tiers (importable by clients). */
-import { z } from "zod";
+import * as z from "zod";
 import { KeySafeIdSchema } from "../kernel/validation.js";
 
 /**

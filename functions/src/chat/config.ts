@@ -2,7 +2,7 @@
  * Chat settings (config/chat, admin-managed): the operator's own banned and allowed words on top of the
  * maintained English list (obscenity), how many messages stay live, and the auto-mute policy.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 
 /** Letters, digits, spaces, apostrophes and hyphens: plain words, nothing the pattern syntax would read. */

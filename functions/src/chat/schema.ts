@@ -3,7 +3,7 @@
  * (checked by database.rules.json, which repeats MAX_CHAT_MESSAGE_LENGTH and CHAT_MIN_INTERVAL_MS),
  * and the moderation callables' requests and responses.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { AuthUidSchema, KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 
 /** database.rules.json: chat/$venueKey/$messageId/text. */

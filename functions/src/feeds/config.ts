@@ -1,5 +1,5 @@
 /** Following feed settings (config/feeds, admin-managed), with defaults for every field. */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 
 export const FeedsConfigSchema = z

@@ -1,15 +1,6 @@
-/**
- * Explore: public posts ranked by decayed engagement (trend-score.ts), per country and global, in Redis:
- *   trend:{global}:{day}   ZSET postId → Σ weight · e^{λ (t - dayStart)} of that UTC day's engagements
- *   trend:{CC}:{day}       the same, counting engagements by users of country CC (users/{uid}.country)
- *   trend:seen:{day}       SET of engagement event ids already counted (the idempotency guard)
- * The guard and the increments run in one Lua script, so a redelivered event counts once even when two
- * deliveries race. Keys expire after TREND_TTL_SECONDS. Hashtag pages are a Firestore query.
- */
-import type { Query, Timestamp } from "firebase-admin/firestore";
-import { db, firestoreValues } from "../kernel/app.js";
+import { db } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
+import { pageByTime } from "../kernel/cursor.js";
 import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
@@ -151,21 +142,11 @@ export async function getExplore(caller: Caller, request: ExploreRequest): Promi
 /** Public posts with a hashtag, newest first. Index: posts (hashtags CONTAINS, status, visibility, createdAt DESC, __name__ DESC). */
 export async function getHashtagPosts(caller: Caller, request: HashtagPostsRequest): Promise<FeedPage> {
   const tag = normaliseHashtag(request.tag.replace(/^#/, ""));
-  const { FieldPath, Timestamp: Ts } = firestoreValues();
-  let query: Query = db()
+  const query = db()
     .collection(Collections.posts)
     .where("hashtags", "array-contains", tag)
     .where("status", "==", "active")
-    .where("visibility", "==", "public")
-    .orderBy("createdAt", "desc")
-    .orderBy(FieldPath.documentId(), "desc")
-    .limit(request.limit);
-  if (request.cursor) {
-    const cursor = decodeTimeCursor(request.cursor);
-    query = query.startAfter(new Ts(cursor.t[0], cursor.t[1]), cursor.id);
-  }
-  const page = await query.get();
-  const last = page.docs.at(-1);
-  const nextCursor = page.size === request.limit && last ? encodeTimeCursor(last.get("createdAt") as Timestamp, last.id) : null;
-  return { items: await publicViews(caller, page.docs), nextCursor };
+    .where("visibility", "==", "public");
+  const { docs, nextCursor } = await pageByTime(query, "createdAt", request);
+  return { items: await publicViews(caller, docs), nextCursor };
 }

@@ -5,14 +5,18 @@
  * payload: a replayed or out-of-order event converges to the same entries, which is what makes them
  * idempotent on the event.
  */
+import { createHash } from "node:crypto";
 import type { Query } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
+import { enqueueTask } from "../kernel/task-queue.js";
+import { runTransaction } from "../kernel/transactions.js";
 import type { PostRecord } from "../posts/schema.js";
 import { postRef } from "../posts/store.js";
 import { followingRef, isBlockedPair } from "../social/store.js";
 import { type FeedsConfig, feedsConfig } from "./config.js";
+import type { FeedPageTask } from "./schema.js";
 import { BATCH_WRITES, feedEntryRef, feedRef } from "./store.js";
 
 /** The visibilities that reach followers' feeds. */
@@ -49,40 +53,75 @@ export interface PostFanout {
   removed: number;
 }
 
+/** The task function (feeds/jobs.ts) that runs the pages of a post's fan-out after the first. */
+export const FEED_PAGE_TASK = "fanOutPostToFeeds";
+
+/** The run of a post's fan-out started by one write (the trigger's event id): a redelivery is the same run. */
+export const fanoutRunOf = (eventId: string): string => createHash("sha256").update(eventId).digest("hex").slice(0, 32);
+
+/** Whether the post, as stored, is one that followers' feeds show. */
+function shownInFeeds(post: PostRecord | undefined): post is PostRecord {
+  return post?.status === "active" && (FEED_VISIBILITIES as readonly string[]).includes(post.visibility);
+}
+
 /**
- * Brings every feed entry of `postId` in line with the post: written to each follower of its author while
- * it is active and public or followers-only (and its author is not pulled at read time), removed once it
- * is deleted, removed or private.
+ * One page of bringing the feed entries of `task.postId` in line with the post: while it is active and
+ * public or followers-only (and its author is not pulled at read time), its entry is set for the next
+ * `pageSize` followers (by id, after `task.startAfter`); once it is deleted, removed or private, up to
+ * `pageSize` of its entries are deleted. The entries are written in a transaction that reads the post,
+ * so a page never adds entries after a change that hides the post. No invocation handles more than one
+ * page, whatever the number of followers: the next page, if any, is returned for a task to run, and a
+ * page that is run again writes the same entries.
  */
-export async function syncPostToFeeds(postId: string): Promise<PostFanout> {
+export async function syncPostFeedPage(task: FeedPageTask, pageSize = BATCH_WRITES): Promise<PostFanout & { next: FeedPageTask | null }> {
   const config = await feedsConfig();
-  const post = (await postRef(postId).get()).data() as PostRecord | undefined;
-  const reachesFeeds =
-    post !== undefined &&
-    post.status === "active" &&
-    (FEED_VISIBILITIES as readonly string[]).includes(post.visibility) &&
-    !(await isPulledAuthor(post.authorUid, config));
-  if (!post || !reachesFeeds) {
-    const removed = await deleteAll(db().collectionGroup(Collections.feed).where("postId", "==", postId));
-    return { written: 0, removed };
+  const post = (await postRef(task.postId).get()).data() as PostRecord | undefined;
+  if (shownInFeeds(post) && !(await isPulledAuthor(post.authorUid, config))) {
+    const { FieldPath } = firestoreValues();
+    const followers = userRef(post.authorUid).collection(Collections.followers).orderBy(FieldPath.documentId()).select().limit(pageSize);
+    const page = await (task.startAfter === null ? followers : followers.startAfter(task.startAfter)).get();
+    const written = await runTransaction(async (tx) => {
+      const current = (await tx.get(postRef(task.postId))).data() as PostRecord | undefined;
+      if (!shownInFeeds(current)) return null;
+      const entry: FeedEntry = { postId: task.postId, authorUid: current.authorUid, createdAt: current.createdAt, visibility: current.visibility };
+      for (const follower of page.docs) tx.set(feedEntryRef(follower.id, task.postId), entry);
+      return page.size;
+    });
+    if (written !== null) {
+      const last = page.docs.at(-1)?.id;
+      const next = page.size === pageSize && last ? { ...task, page: task.page + 1, startAfter: last } : null;
+      log.info("post fanned out", { postId: task.postId, page: task.page, written });
+      return { written, removed: 0, next };
+    }
+    // The post changed since it was read: the removal below (or the run its change started) follows it.
   }
-  const entry: FeedEntry = { postId, authorUid: post.authorUid, createdAt: post.createdAt, visibility: post.visibility };
-  const { FieldPath } = firestoreValues();
-  const followers = userRef(post.authorUid).collection(Collections.followers).orderBy(FieldPath.documentId()).limit(BATCH_WRITES);
-  let written = 0;
-  let after: string | null = null;
-  for (;;) {
-    const page = await (after === null ? followers : followers.startAfter(after)).get();
-    if (page.empty) break;
-    const batch = db().batch();
-    for (const follower of page.docs) batch.set(feedEntryRef(follower.id, postId), entry);
-    await batch.commit();
-    written += page.size;
-    after = page.docs.at(-1)?.id ?? null;
-    if (page.size < BATCH_WRITES) break;
+  const entries = await db().collectionGroup(Collections.feed).where("postId", "==", task.postId).limit(pageSize).get();
+  if (entries.empty) return { written: 0, removed: 0, next: null };
+  const batch = db().batch();
+  for (const doc of entries.docs) batch.delete(doc.ref);
+  await batch.commit();
+  const next = entries.size === pageSize ? { ...task, page: task.page + 1, startAfter: null } : null;
+  return { written: 0, removed: entries.size, next };
+}
+
+/** Enqueues a page of a post's fan-out, named by post, run and page: a replayed page enqueues no second one. */
+async function enqueueFeedPage(task: FeedPageTask): Promise<boolean> {
+  const name = createHash("sha256").update(`${task.postId}/${task.run}`).digest("hex").slice(0, 40);
+  const outcome = await enqueueTask(FEED_PAGE_TASK, task, { atMs: Date.now(), id: `feed-${name}-p${task.page}`, context: { ...task } });
+  return outcome !== "failed";
+}
+
+/**
+ * Runs one page and hands the next to a task. Throws when the next page cannot be enqueued, so that the
+ * trigger's event (or the page's task) is delivered again: the page is then rewritten and the next one
+ * enqueued, and a fan-out never stops half-way.
+ */
+export async function runFeedFanoutPage(task: FeedPageTask): Promise<PostFanout & { next: FeedPageTask | null }> {
+  const result = await syncPostFeedPage(task);
+  if (result.next && !(await enqueueFeedPage(result.next))) {
+    throw new Error(`feed fan-out of ${task.postId}: page ${result.next.page} not enqueued`);
   }
-  log.info("post fanned out", { postId, written });
-  return { written, removed: 0 };
+  return result;
 }
 
 /**

@@ -3,8 +3,8 @@
  *   users/{uid}/feed/{postId}   FeedEntry { postId, authorUid, createdAt, visibility } (owner reads; functions write)
  * Pages are PostView lists (posts/schema.ts), newest first, with an opaque cursor.
  */
-import { z } from "zod";
-import { CursorSchema } from "../kernel/validation.js";
+import * as z from "zod";
+import { AuthUidSchema, CursorSchema } from "../kernel/validation.js";
 import { PostIdSchema } from "../posts/schema.js";
 
 export type { ListPostsResponse as FeedPage } from "../posts/schema.js";
@@ -43,3 +43,18 @@ export type HashtagPostsRequest = z.output<typeof HashtagPostsRequestSchema>;
 
 export const RecordPostViewRequestSchema = z.object({ postId: PostIdSchema }).strict();
 export type RecordPostViewRequest = z.output<typeof RecordPostViewRequestSchema>;
+
+/**
+ * One page of a post's fan-out (feeds/fanout.ts): the trigger runs page 0 and each page enqueues the next
+ * as a task named by post, run and page. `run` names the post write that started it; `startAfter` is the
+ * last follower id of the page before.
+ */
+export const FeedPageTaskSchema = z
+  .object({
+    postId: PostIdSchema,
+    run: z.string().regex(/^[0-9a-f]{1,64}$/),
+    page: z.number().int().min(0),
+    startAfter: AuthUidSchema.nullable(),
+  })
+  .strict();
+export type FeedPageTask = z.output<typeof FeedPageTaskSchema>;

@@ -23,12 +23,15 @@
  * - the following feed (users/{uid}/feed) is deleted; the entries of the user's posts in others' feeds
  *   are removed by the feeds trigger as the posts are deleted.
  * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
+ * - agencies: the agency the user owns is deleted (its last period settled, members released), their
+ *   memberships and join requests go; agency statements stay (financial records, uid only).
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
  * transaction with meta.reason "account-deletion" (a refund would need a payout identity we are
  * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
+import { eraseAgencyMembershipsOf } from "../agencies/erasure.js";
 import { campaignProgressRef } from "../campaigns/store.js";
 import { feedRef } from "../feeds/store.js";
 import { gamePlayerRef } from "../games/fairness/store.js";
@@ -315,6 +318,11 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** Uploaded images and videos: objects (upload and thumbnail) and records. */
   async media(uid) {
     await deleteMediaOf(uid);
+  },
+
+  /** The agency the user owns is deleted (settled first), memberships end, join requests go (agencies/erasure.ts). */
+  async agencies(uid) {
+    await eraseAgencyMembershipsOf(uid);
   },
 
   /** Campaign claims and progress, gift streaks either way (the ledger keeps the gifts themselves). */

@@ -12,7 +12,9 @@
  * V4 signed URL (getStorage().bucket().file(path).getSignedUrl({ action: "read", expires: +24 h })).
  * Storage is not emulated in the local stack, so that branch refuses with resource-exhausted for now.
  */
+
 import type { DocumentSnapshot, Query } from "firebase-admin/firestore";
+import { agencyDataOf } from "../agencies/erasure.js";
 import { gamePlayerRef } from "../games/fairness/store.js";
 import { auth, db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
@@ -115,6 +117,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
   ]);
   const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
   const directMessages = await messagesForExport(uid);
+  const agencies = await agencyDataOf(uid);
   const [campaignClaims, streaksSent, streaksReceived] = await Promise.all([
     readAll(db().collection(Collections.campaignClaims).where("uid", "==", uid)),
     readAll(db().collection(Collections.giftStreaks).where("senderUid", "==", uid)),
@@ -172,6 +175,12 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     directMessages: { sent: directMessages.sent.map(record).sort(byCreatedAt), conversations: directMessages.conversations.map(record) },
     kyc,
     media: media.sort(byCreatedAt),
+    agencies: {
+      memberships: agencies.memberships.map(toJson),
+      joinRequests: agencies.joinRequests.map(toJson),
+      statementLines: agencies.statementLines.map(toJson),
+      statementsOwned: agencies.statementsOwned.map(toJson),
+    },
     rewards: { campaignClaims, giftStreaks: [...streaksSent, ...streaksReceived] },
   };
 }

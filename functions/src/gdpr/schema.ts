@@ -1,5 +1,5 @@
 /** The GDPR domain's API contract: data export (Art. 15/20) and account deletion (Art. 17). */
-import { z } from "zod";
+import * as z from "zod";
 import type { KycPersonalDetails } from "../kyc/schema.js";
 
 /** details.reason of deleteMyAccount's refusals. */
@@ -59,6 +59,8 @@ export interface DataExportBundle {
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
   /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
   media: JsonRecord[];
+  /** Agency memberships and join requests, the user's lines in agency statements, statements of agencies they own. */
+  agencies: { memberships: JsonValue[]; joinRequests: JsonValue[]; statementLines: JsonValue[]; statementsOwned: JsonValue[] };
   /** Campaign rewards claimed and gift streaks as sender or recipient (giftStreaks records). */
   rewards: { campaignClaims: JsonRecord[]; giftStreaks: JsonRecord[] };
 }
@@ -88,6 +90,7 @@ export const DELETION_STEPS = [
   "directMessages",
   "feed",
   "media",
+  "agencies",
   "rewards",
   "profile",
   "authUser",

@@ -2,7 +2,7 @@
  * Gift configuration (config/gifts, admin-managed): the streak window. zod-validated with defaults, cached
  * briefly per instance because every gift reads it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 
 export const GiftsConfigSchema = z.object({

@@ -1,5 +1,5 @@
 /** The gifts domain's API contract: request and response shapes of its callables (importable by clients). */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 import { ANALYTICS_PERIODS, type AnalyticsPeriod, periodRange } from "./periods.js";

@@ -2,7 +2,7 @@
  * The identity domain's API contract: the access configuration document (config/access), the device
  * callables' requests (zod) and their response types (importable by clients).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 

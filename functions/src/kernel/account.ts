@@ -12,7 +12,7 @@
 import type { UserRecord } from "firebase-admin/auth";
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import type { CallableRequest } from "firebase-functions/v2/https";
-import { z } from "zod";
+import * as z from "zod";
 import { auth, db, firestoreValues } from "./app.js";
 import { Collections, userRef } from "./collections.js";
 import { fail, refuse } from "./errors.js";

@@ -5,7 +5,7 @@
  * an HttpsError with a meaningful code.
  */
 import { type CallableOptions, type CallableRequest, onCall } from "firebase-functions/v2/https";
-import type { z } from "zod";
+import type * as z from "zod";
 import { requireGoodStanding } from "./account.js";
 import {
   ENFORCE_APP_CHECK,

@@ -23,7 +23,7 @@ export const Collections = {
   gifts: "gifts",
   /** rechargePackages/{packageId}: coin packages, with store product ids and web prices. */
   rechargePackages: "rechargePackages",
-  /** agencies/{agencyId}: { ownerUid, name }; hosts carry agencyId on users/{uid}. */
+  /** agencies/{agencyId}: profile, status, settings (functions/src/agencies); members carry agencyId on users/{uid}. */
   agencies: "agencies",
   /** blocks/{blockerUid}__{blockedUid}: exists while the block stands (either direction prevents gifts). */
   blocks: "blocks",
@@ -107,10 +107,14 @@ export const Collections = {
   // social
   /** conversations/{a__b}: direct message conversations, the two uids sorted (functions/src/messages; personal data). Participants read. */
   conversations: "conversations",
-  /** messageInboxes/{uid}: { unreadTotal, whoMayMessage }, and threads/{conversationId} per conversation (personal data). Owner reads. */
+  /** messageInboxes/{uid}: { unreadTotal }, and threads/{conversationId} per conversation (personal data). Owner reads. */
   messageInboxes: "messageInboxes",
   /** media/{mediaId}: uploaded images and videos, { ownerUid, kind, status, path, ... } (functions/src/media/uploads owns them; posts and stories attach them; personal data). Server only. */
   media: "media",
+
+  // rankings
+  /** leaderboardSnapshots/{board}_{periodKey}_{scopeKey}: a closed period's top N and its reward state (functions/src/rankings). Signed-in users read. */
+  leaderboardSnapshots: "leaderboardSnapshots",
 
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
@@ -190,6 +194,18 @@ export const Collections = {
   campaignProgressShards: "shards",
   /** campaignClaims/{campaignId}__{uid}__{tier}: { uid, campaignId, tier, reward, claimedAt }, one per claimed tier (personal data). Server only. */
   campaignClaims: "campaignClaims",
+  /** leaderboardSnapshots/{id}/entries/{rank}: { rank, member, score } of a closed period. Signed-in users read. */
+  leaderboardEntries: "entries",
+  /** leaderboardSnapshots/{id}/rewards/{rank}: what the winner at that rank was paid, once. Server only. */
+  leaderboardRewards: "rewards",
+  /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (like badges). Owner reads. */
+  frames: "frames",
+  /** agencies/{agencyId}/members/{uid}: { uid, agencyId, role, joinedAt, leaveRequestedAt } (personal data). Member and owner read. */
+  agencyMembers: "members",
+  /** agencies/{agencyId}/requests/{uid}: an invitation or an application to join (personal data). Invitee and owner read. */
+  agencyRequests: "requests",
+  /** agencyStatements/{agencyId}__{period}: income and salary per period, derived from the ledger. Owner and admins read. */
+  agencyStatements: "agencyStatements",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

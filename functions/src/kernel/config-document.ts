@@ -4,7 +4,7 @@
  * because hot paths (every gift, every ledger event) read them. Every reader is registered here, so one
  * clearConfigCaches() makes the next read of each go to Firestore.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { db } from "./app.js";
 import { Collections } from "./collections.js";
 import { fail } from "./errors.js";

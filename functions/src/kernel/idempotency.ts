@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Transaction } from "firebase-admin/firestore";
-import { z } from "zod";
+import * as z from "zod";
 import { db, firestoreValues } from "./app.js";
 import { Collections } from "./collections.js";
 import { fail } from "./errors.js";

@@ -2,7 +2,7 @@
  * Platform roles, carried as the `roles` custom claim (set only by admins) and mirrored into users/{uid}
  * so that rules and queries can use them. Every signed-in user is implicitly a viewer.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const ROLES = ["viewer", "host", "player", "reseller", "agencyOwner", "moderator", "admin"] as const;
 export const RoleSchema = z.enum(ROLES);

@@ -1,5 +1,5 @@
 /** zod at the edge: bad input becomes invalid-argument with per-field details, before any I/O. */
-import { z } from "zod";
+import * as z from "zod";
 import { fail } from "./errors.js";
 
 export interface FieldIssue {

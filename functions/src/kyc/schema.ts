@@ -1,5 +1,5 @@
 /** The KYC domain's API contract: request and response shapes of its callables (importable by clients). */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";
 

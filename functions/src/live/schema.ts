@@ -11,7 +11,7 @@
  *   streams/{streamId}/audience/{shard}   { tally: { count, version }, viewers: { uid: at } }: counted viewers, spread
  *                                         over 16 shards by uid, the markers that keep viewer counts exact (no client access)
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema, keySafeId, LanguageTagSchema } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";

@@ -1,12 +1,11 @@
 /** How direct messages are reached by the apps. */
 import { defineCallable } from "../kernel/callable.js";
-import { answerRequest, markRead, muteConversation as mute, updateMessageSettings as saveSettings, sendMessage as send } from "./conversations.js";
+import { answerRequest, markRead, muteConversation as mute, sendMessage as send } from "./conversations.js";
 import { listConversations as readConversations, listMessages as readMessages } from "./lists.js";
 import {
   ConversationRequestSchema,
   ListConversationsRequestSchema,
   ListMessagesRequestSchema,
-  MessageSettingsRequestSchema,
   MuteConversationRequestSchema,
   SendMessageRequestSchema,
 } from "./schema.js";
@@ -52,10 +51,4 @@ export const muteConversation = defineCallable({
   name: "messages.mute",
   input: MuteConversationRequestSchema,
   handler: ({ caller, data }) => mute(caller, data),
-});
-
-export const updateMessageSettings = defineCallable({
-  name: "messages.updateSettings",
-  input: MessageSettingsRequestSchema,
-  handler: ({ caller, data }) => saveSettings(caller, data),
 });

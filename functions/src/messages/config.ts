@@ -1,5 +1,5 @@
 /** Direct messages settings (config/messages, admin-managed), with defaults for every field. */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 import { MAX_MESSAGE_CEILING } from "./schema.js";
 

@@ -15,6 +15,7 @@ import { runIdempotent } from "../kernel/idempotency.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { attachMedia, readAttachableMedia } from "../media/uploads/attachments.js";
 import { displayNameOf, notifyAfterCommit } from "../notifications/after-commit.js";
+import { privacyOf } from "../social/profile.js";
 import { followerRef, isBlockedPair } from "../social/store.js";
 import { messagesConfig } from "./config.js";
 import type {
@@ -25,11 +26,9 @@ import type {
   MarkReadResponse,
   MessageKind,
   MessageRefusal,
-  MessageSettingsRequest,
   MuteConversationRequest,
   SendMessageResponse,
   ThreadRecord,
-  WhoMayMessage,
 } from "./schema.js";
 import { conversationIdOf, conversationRef, inboxRef, MESSAGE_TX_ATTEMPTS, messagesOf, threadRef } from "./store.js";
 
@@ -42,12 +41,15 @@ export interface OutgoingMessage {
 }
 
 /**
- * Whether `recipient`'s setting lets `sender` write without a request (read in `tx`). Read only for a
- * conversation not yet open, so sends in open conversations do not contend on the recipient's inbox.
+ * Whether the recipient's privacy.messages (their profile's privacy settings) lets `sender` write without a
+ * request. Read only for a conversation not yet open, and outside the transaction: the profile takes
+ * counter writes (followers) and sends must not lock it; a setting changed at that instant applies from
+ * the next message. The follow edges are read in `tx`.
  */
 async function mayMessageDirectly(tx: Transaction, sender: string, recipient: string): Promise<boolean> {
-  const setting = ((await tx.get(inboxRef(recipient))).get("whoMayMessage") as WhoMayMessage | undefined) ?? "everyone";
+  const setting = privacyOf((await userRef(recipient).get()).data()).messages;
   if (setting === "everyone") return true;
+  if (setting === "nobody") return false;
   const [senderFollows, recipientFollows] = await tx.getAll(followerRef(recipient, sender), followerRef(sender, recipient));
   if (setting === "followers") return Boolean(senderFollows?.exists);
   return Boolean(senderFollows?.exists && recipientFollows?.exists);
@@ -242,9 +244,4 @@ export async function muteConversation(caller: Caller, { conversationId, muted }
     tx.update(thread.ref, { muted } satisfies Partial<ThreadRecord>);
     return { changed: true };
   });
-}
-
-export async function updateMessageSettings(caller: Caller, { whoMayMessage }: MessageSettingsRequest): Promise<ChangedResponse> {
-  await inboxRef(caller.uid).set({ whoMayMessage }, { merge: true });
-  return { changed: true };
 }

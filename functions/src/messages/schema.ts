@@ -2,11 +2,12 @@
  * The direct messages contract. Where messages live:
  *   conversations/{a__b}                   ConversationRecord: the two uids sorted and joined; participants read
  *   conversations/{a__b}/messages/{id}     MessageRecord; participants read
- *   messageInboxes/{uid}                   InboxRecord: total unread and "who may message me"; the owner reads
+ *   messageInboxes/{uid}                   InboxRecord: total unread; the owner reads
  *   messageInboxes/{uid}/threads/{a__b}    ThreadRecord: the owner's view of one conversation (unread, preview)
- * Clients write none of these: every change goes through the callables.
+ * Clients write none of these: every change goes through the callables. "Who may message me" is the
+ * recipient's users/{uid}.privacy.messages (social/schema.ts MESSAGE_PRIVACY, set with updateProfile).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { CursorSchema, KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 
@@ -28,8 +29,6 @@ export const MessageRefusalSchema = z.enum([
 ]);
 export type MessageRefusal = z.infer<typeof MessageRefusalSchema>;
 
-export const WHO_MAY_MESSAGE = ["everyone", "followers", "friends"] as const;
-export type WhoMayMessage = (typeof WHO_MAY_MESSAGE)[number];
 export const MAX_MESSAGE_CEILING = 4_000;
 
 const MediaIdSchema = keySafeId({ max: 128, label: "mediaId" });
@@ -50,9 +49,6 @@ export type ConversationRequest = z.output<typeof ConversationRequestSchema>;
 
 export const MuteConversationRequestSchema = z.object({ conversationId: ConversationIdSchema, muted: z.boolean() }).strict();
 export type MuteConversationRequest = z.output<typeof MuteConversationRequestSchema>;
-
-export const MessageSettingsRequestSchema = z.object({ whoMayMessage: z.enum(WHO_MAY_MESSAGE) }).strict();
-export type MessageSettingsRequest = z.output<typeof MessageSettingsRequestSchema>;
 
 export const FOLDERS = ["primary", "requests"] as const;
 export type Folder = (typeof FOLDERS)[number];
@@ -119,7 +115,6 @@ export interface ThreadRecord {
 /** messageInboxes/{uid}. unreadTotal is the sum of the threads' unread, kept in the same transactions. */
 export interface InboxRecord {
   unreadTotal: number;
-  whoMayMessage: WhoMayMessage;
 }
 
 export interface SendMessageResponse {

@@ -2,7 +2,7 @@
  * Notification delivery settings (config/notifications, admin-managed): retries and their backoff, the
  * delivery lease, the per-user push rate, and when the sweep takes over from a lost trigger or task.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 
 export const NotificationsConfigSchema = z

@@ -2,11 +2,11 @@
 import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
+import { pageByTime } from "../kernel/cursor.js";
 import { refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { deliverNotification } from "./delivery.js";
-import { page } from "./inbox.js";
 import type {
   Channel,
   DeadNotification,
@@ -35,7 +35,7 @@ function deadNotification(doc: DocumentSnapshot): DeadNotification {
 }
 
 export async function listDeadNotifications(request: ListDeadNotificationsRequest): Promise<ListDeadNotificationsResponse> {
-  const { docs, nextCursor } = await page(outboxCollection().where("status", "==", "dead"), "deadAt", request);
+  const { docs, nextCursor } = await pageByTime(outboxCollection().where("status", "==", "dead"), "deadAt", request);
   return { items: docs.map(deadNotification), nextCursor };
 }
 

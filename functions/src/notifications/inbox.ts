@@ -2,9 +2,8 @@
  * The in-app inbox (users/{uid}/notifications): newest first in cursor pages, read flags, deletion, and
  * the unread count, always counted by an aggregation query so that it is exact.
  */
-import type { DocumentSnapshot, Query, Timestamp } from "firebase-admin/firestore";
-import { firestoreValues } from "../kernel/app.js";
-import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
+import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
+import { pageByTime } from "../kernel/cursor.js";
 import { refuse } from "../kernel/errors.js";
 import { runTransaction } from "../kernel/transactions.js";
 import type {
@@ -19,20 +18,6 @@ import type {
   NotificationType,
 } from "./schema.js";
 import { inboxCollection, inboxRef, unreadCount } from "./store.js";
-
-/** `query` ordered newest first (by `field`, then id), one page from the cursor on. */
-export async function page(query: Query, field: string, request: { limit: number; cursor?: string | null }) {
-  const { FieldPath, Timestamp: Ts } = firestoreValues();
-  let ordered = query.orderBy(field, "desc").orderBy(FieldPath.documentId(), "desc").limit(request.limit);
-  if (request.cursor) {
-    const c = decodeTimeCursor(request.cursor);
-    ordered = ordered.startAfter(new Ts(c.t[0], c.t[1]), c.id);
-  }
-  const snapshot = await ordered.get();
-  const last = snapshot.docs.at(-1);
-  const nextCursor = snapshot.size === request.limit && last ? encodeTimeCursor(last.get(field) as Timestamp, last.id) : null;
-  return { docs: snapshot.docs, nextCursor };
-}
 
 const isoOf = (value: unknown) => (value as Timestamp | undefined)?.toDate?.().toISOString() ?? null;
 
@@ -52,7 +37,7 @@ function inboxItem(doc: DocumentSnapshot): InboxItem {
 }
 
 export async function listNotifications(uid: string, request: ListNotificationsRequest): Promise<ListNotificationsResponse> {
-  const [{ docs, nextCursor }, unread] = await Promise.all([page(inboxCollection(uid), "createdAt", request), unreadCount(uid)]);
+  const [{ docs, nextCursor }, unread] = await Promise.all([pageByTime(inboxCollection(uid), "createdAt", request), unreadCount(uid)]);
   return { items: docs.map(inboxItem), nextCursor, unreadCount: unread };
 }
 

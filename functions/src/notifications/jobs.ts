@@ -92,6 +92,7 @@ export const fanOutGoLive = onTaskDispatched(
     rateLimits: { maxConcurrentDispatches: 10, maxDispatchesPerSecond: 20 },
     timeoutSeconds: 120,
     memory: "512MiB",
+    secrets: [UPSTASH_REDIS_REST_TOKEN],
   },
   async (request) => {
     const task = parse(FanoutTaskSchema, request.data);
@@ -106,7 +107,7 @@ export const fanOutGoLive = onTaskDispatched(
 
 /** Every 10 minutes: fan-outs that lost a page task get it again. */
 export const sweepFanoutsJob = onSchedule(
-  { schedule: "every 10 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0 },
+  { schedule: "every 10 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0, secrets: [UPSTASH_REDIS_REST_TOKEN] },
   async () => {
     const summary = await sweepStalledFanouts(Date.now());
     if (summary.stalled > 0) log.warn("stalled fan-outs re-enqueued", { ...summary });
@@ -115,7 +116,7 @@ export const sweepFanoutsJob = onSchedule(
 
 /** Daily: tokens of devices not seen for 60 days are removed, and their topic subscriptions with them. */
 export const removeStaleTokensJob = onSchedule(
-  { schedule: "every day 03:30", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 540, retryCount: 0 },
+  { schedule: "every day 03:30", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 540, retryCount: 0, secrets: [UPSTASH_REDIS_REST_TOKEN] },
   async () => {
     const summary = await removeStaleTokens(Date.now());
     log.info("stale push tokens removed", { ...summary });

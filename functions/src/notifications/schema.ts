@@ -2,7 +2,7 @@
  * The notifications contract: every type of notification the platform sends, the record a domain's
  * notify() leaves in the outbox, and the delivery state the pipeline keeps on it. Importable by clients.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CursorSchema, keySafeId, nullMeansDefaults } from "../kernel/validation.js";
 
 /**
@@ -46,6 +46,18 @@ export const NotificationTypeSchema = z.enum([
   "content-removed",
   "story-reply",
   "dm-message",
+  // rankings
+  "ranking-reward",
+  // agencies
+  "agency-approved",
+  "agency-rejected",
+  "agency-invitation",
+  "agency-application",
+  "agency-request-accepted",
+  "agency-request-declined",
+  "agency-member-removed",
+  "agency-deleted",
+  "agency-announcement",
   // campaigns
   "campaign-tier-reached",
 ]);

@@ -21,17 +21,20 @@ export const onNotificationQueued = onDocumentCreated(
 );
 
 export const syncDeviceTopicsOnWrite = onDocumentWritten(
-  { document: `${Collections.users}/{uid}/${Collections.devices}/{deviceId}`, region: REGION },
+  { document: `${Collections.users}/{uid}/${Collections.devices}/{deviceId}`, region: REGION, secrets: [UPSTASH_REDIS_REST_TOKEN] },
   async (event) => {
     const removed = event.data?.after.exists ? undefined : event.data?.before.data();
     await syncDeviceTopics(event.params.uid, event.params.deviceId, removed);
   },
 );
 
-export const syncDeviceTopicsOnProfileChange = onDocumentUpdated({ document: `${Collections.users}/{uid}`, region: REGION }, async (event) => {
-  const before = event.data?.before;
-  const after = event.data?.after;
-  if (before?.get("country") === after?.get("country") && before?.get("language") === after?.get("language")) return;
-  const devices = await userRef(event.params.uid).collection(Collections.devices).select().get();
-  for (const device of devices.docs) await syncDeviceTopics(event.params.uid, device.id);
-});
+export const syncDeviceTopicsOnProfileChange = onDocumentUpdated(
+  { document: `${Collections.users}/{uid}`, region: REGION, secrets: [UPSTASH_REDIS_REST_TOKEN] },
+  async (event) => {
+    const before = event.data?.before;
+    const after = event.data?.after;
+    if (before?.get("country") === after?.get("country") && before?.get("language") === after?.get("language")) return;
+    const devices = await userRef(event.params.uid).collection(Collections.devices).select().get();
+    for (const device of devices.docs) await syncDeviceTopics(event.params.uid, device.id);
+  },
+);

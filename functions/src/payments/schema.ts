@@ -2,7 +2,7 @@
  * The payments domain's contract: the checkout callable's request/response, the recharge package
  * record, and the parts of RevenueCat and Stripe payloads this code relies on (validated, not trusted).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { AuthUidSchema } from "../kernel/validation.js";
 

@@ -23,7 +23,7 @@ import type { Response } from "express";
 import type { FieldValue, Transaction } from "firebase-admin/firestore";
 import type { Request } from "firebase-functions/v2/https";
 import type Stripe from "stripe";
-import type { z } from "zod";
+import type * as z from "zod";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";

@@ -3,12 +3,12 @@
  * when nothing but abuse). The post's comment count and a comment's reply count are sharded counters,
  * moved in the transaction that adds or deletes the comment, so they stay exact.
  */
-import type { DocumentSnapshot, Query, Timestamp, Transaction } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { chatConfig } from "../chat/config.js";
 import { moderateText } from "../chat/profanity.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
+import { pageByTime } from "../kernel/cursor.js";
 import { refuse } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
@@ -151,21 +151,12 @@ export async function listComments(caller: Caller, request: ListCommentsRequest)
   if (!data || !mayView(data, await relationTo(caller.uid, data.authorUid))) {
     return refuse<PostRefusal>("not-found", "post-unavailable", "No such post.");
   }
-  const { FieldPath, Timestamp: Ts } = firestoreValues();
-  let query: Query = post.ref
+  const query = post.ref
     .collection(Collections.postComments)
     .where("parentId", "==", request.parentId ?? null)
-    .where("status", "==", "active")
-    .orderBy("createdAt", "asc")
-    .orderBy(FieldPath.documentId(), "asc")
-    .limit(request.limit);
-  if (request.cursor) {
-    const cursor = decodeTimeCursor(request.cursor);
-    query = query.startAfter(new Ts(cursor.t[0], cursor.t[1]), cursor.id);
-  }
-  const page = await query.get();
-  const last = page.docs.at(-1);
-  const nextCursor = page.size === request.limit && last ? encodeTimeCursor(last.get("createdAt") as Timestamp, last.id) : null;
+    .where("status", "==", "active");
+  const page = await pageByTime(query, "createdAt", request, "asc");
+  const nextCursor = page.nextCursor;
   const authors = [...new Set(page.docs.map((doc) => doc.get("authorUid") as string).filter((uid) => uid !== caller.uid))];
   const hidden = await blockedAmong(caller.uid, authors);
   const shown = page.docs.filter((doc) => !hidden.has(doc.get("authorUid") as string));

@@ -1,5 +1,5 @@
 /** Posts and stories settings (config/posts, admin-managed), with defaults for every field. */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 import { MAX_COMMENT_CEILING, MAX_TEXT_CEILING } from "./schema.js";
 

@@ -1,7 +1,7 @@
 /** The deletion cascade of posts: the task deletePost enqueues, and the sweep behind it. */
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
-import { z } from "zod";
+import * as z from "zod";
 import { REGION } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { parse } from "../kernel/validation.js";

@@ -2,10 +2,10 @@
  * Posts: publish, edit within the window, repost with attribution, delete, and read them as the
  * caller may see them. Counts live in sharded counters (store.ts), never on the post document.
  */
-import type { DocumentSnapshot, Query, Timestamp, Transaction } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
+import { pageByTime } from "../kernel/cursor.js";
 import { refuse } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
@@ -274,22 +274,12 @@ export async function listUserPosts(caller: Caller, request: ListUserPostsReques
   const relation = await relationTo(caller.uid, request.uid);
   if (relation === "blocked") refuse<PostRefusal>("permission-denied", "blocked", "This user's posts are not visible to you.");
   const config = await postsConfig();
-  const { FieldPath, Timestamp: Ts } = firestoreValues();
-  let query: Query = db()
+  const query = db()
     .collection(Collections.posts)
     .where("authorUid", "==", request.uid)
     .where("status", "==", "active")
-    .where("visibility", "in", visibleAudiences(relation))
-    .orderBy("createdAt", "desc")
-    .orderBy(FieldPath.documentId(), "desc")
-    .limit(request.limit);
-  if (request.cursor) {
-    const cursor = decodeTimeCursor(request.cursor);
-    query = query.startAfter(new Ts(cursor.t[0], cursor.t[1]), cursor.id);
-  }
-  const page = await query.get();
-  const last = page.docs.at(-1);
-  const nextCursor = page.size === request.limit && last ? encodeTimeCursor(last.get("createdAt") as Timestamp, last.id) : null;
-  const views = await Promise.all(page.docs.map((doc) => viewOf(caller, doc, config, relation)));
+    .where("visibility", "in", visibleAudiences(relation));
+  const { docs, nextCursor } = await pageByTime(query, "createdAt", request);
+  const views = await Promise.all(docs.map((doc) => viewOf(caller, doc, config, relation)));
   return { items: views.filter((view): view is PostView => view !== null), nextCursor };
 }

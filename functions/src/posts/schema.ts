@@ -14,7 +14,7 @@
  * posts/{postId} sees every create, edit (status stays "active"), removal ("removed") and deletion
  * ("deleted", then the document and its sub-collections go).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { CursorSchema, KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 

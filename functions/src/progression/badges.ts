@@ -14,7 +14,8 @@ import type { BadgeId } from "./schema.js";
 export const GENEROUS_COINS = 1000;
 export const FOLLOWERS_BADGE_AT = 100;
 
-export function badgeRef(uid: string, badgeId: BadgeId): DocumentReference {
+/** Any badge id: the ledger rules' BadgeIds, and the ones config/rankings rewards name. */
+export function badgeRef(uid: string, badgeId: string): DocumentReference {
   return userRef(uid).collection(Collections.badges).doc(badgeId);
 }
 
@@ -39,15 +40,15 @@ export function ledgerBadgeCandidates(facts: LedgerBadgeFacts): BadgeId[] {
  * Creates the badges among `candidates` whose snapshots (read earlier in `tx`) are missing.
  * Returns the ids actually awarded.
  */
-export function awardMissingBadges(
+export function awardMissingBadges<Id extends string = BadgeId>(
   tx: Transaction,
   uid: string,
-  candidates: BadgeId[],
+  candidates: Id[],
   snapshots: DocumentSnapshot[],
   source: string,
   awardedAt: unknown,
-): BadgeId[] {
-  const awarded: BadgeId[] = [];
+): Id[] {
+  const awarded: Id[] = [];
   candidates.forEach((badgeId, i) => {
     if (snapshots[i]?.exists) return;
     tx.create(badgeRef(uid, badgeId), { awardedAt, source });

@@ -3,7 +3,7 @@
  * reward granted on reaching a level. zod-validated with defaults, so a missing document just means the
  * defaults; cached briefly per instance because every counted ledger transaction reads it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 
 /** thresholds[i] = points needed for level i; level 0 starts at 0 points. */

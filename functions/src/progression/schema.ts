@@ -1,5 +1,5 @@
 /** The progression domain's API contract: request and response shapes (importable by clients). */
-import { z } from "zod";
+import * as z from "zod";
 
 export const BADGE_IDS = ["first-gift-sent", "first-gift-received", "generous-1000", "followers-100"] as const;
 export type BadgeId = (typeof BADGE_IDS)[number];

@@ -15,7 +15,7 @@
  *   RTDB entrances/room_{roomId}/{pushId} { u: uid, v: VIP tier, e: effect, t: server ms }  VIP entrance effects
  *                                        (members read; events older than entranceFeedSeconds trimmed on publish)
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeUidSchema, keySafeId } from "../kernel/validation.js";
 import type { MediaToken } from "../media/tokens.js";

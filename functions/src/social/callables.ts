@@ -3,11 +3,13 @@ import { defineCallable } from "../kernel/callable.js";
 import { Collections } from "../kernel/collections.js";
 import { block, follow, unblock, unfollow } from "./graph.js";
 import { listEdges, suggestions } from "./lists.js";
-import { setUsername as claimUsername, updateProfile as writeProfile } from "./profile.js";
-import { report } from "./reports.js";
+import { setProfilePhoto as claimProfilePhoto, setUsername as claimUsername, updateProfile as writeProfile } from "./profile.js";
+import { getReport as readReport, report } from "./reports.js";
 import {
+  GetReportRequestSchema,
   ListEdgesRequestSchema,
   ReportRequestSchema,
+  SetProfilePhotoRequestSchema,
   SetUsernameRequestSchema,
   SuggestionsRequestSchema,
   TargetUserRequestSchema,
@@ -22,6 +24,13 @@ export const updateProfile = defineCallable({
   input: UpdateProfileRequestSchema,
   rateLimit: { perUid: { tokens: 20, windowSeconds: 60 } },
   handler: ({ caller, data }) => writeProfile(caller, data),
+});
+
+export const setProfilePhoto = defineCallable({
+  name: "social.setProfilePhoto",
+  input: SetProfilePhotoRequestSchema,
+  rateLimit: { perUid: { tokens: 20, windowSeconds: 3600 } },
+  handler: ({ caller, data }) => claimProfilePhoto(caller, data),
 });
 
 export const setUsername = defineCallable({
@@ -85,4 +94,11 @@ export const reportContent = defineCallable({
   input: ReportRequestSchema,
   rateLimit: { perUid: { tokens: REPORT_LIMIT_PER_HOUR, windowSeconds: 3600 } },
   handler: ({ caller, data }) => report(caller, data),
+});
+
+export const getReport = defineCallable({
+  name: "social.getReport",
+  input: GetReportRequestSchema,
+  roles: ["moderator"],
+  handler: ({ caller, data }) => readReport(caller, data),
 });

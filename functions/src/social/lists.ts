@@ -2,10 +2,10 @@
  * Reading the graph: paginated follower/following lists (newest first) honouring the list owner's
  * privacy.followers, and follow suggestions. Users in a block with the viewer are filtered out.
  */
-import type { DocumentData, Query, Timestamp } from "firebase-admin/firestore";
-import { db, firestoreValues } from "../kernel/app.js";
+import type { DocumentData, Timestamp } from "firebase-admin/firestore";
+import { db } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { decodeTimeCursor, encodeTimeCursor } from "../kernel/cursor.js";
+import { pageByTime } from "../kernel/cursor.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { privacyOf } from "./profile.js";
@@ -41,16 +41,8 @@ export async function listEdges(caller: Caller, direction: Direction, request: L
   if (!ownerSnap.exists) fail("not-found", "No such user.");
   await assertMayViewLists(caller.uid, owner, ownerSnap.data());
 
-  const { Timestamp: Ts } = firestoreValues();
-  const { FieldPath } = firestoreValues();
-  let query: Query = userRef(owner).collection(direction).orderBy("createdAt", "desc").orderBy(FieldPath.documentId(), "desc").limit(request.limit);
-  if (request.cursor) {
-    const c = decodeTimeCursor(request.cursor);
-    query = query.startAfter(new Ts(c.t[0], c.t[1]), c.id);
-  }
-  const page = await query.get();
-  const last = page.docs.at(-1);
-  const nextCursor = page.size === request.limit && last ? encodeTimeCursor(last.get("createdAt") as Timestamp, last.id) : null;
+  const page = await pageByTime(userRef(owner).collection(direction), "createdAt", request);
+  const nextCursor = page.nextCursor;
 
   const uids = page.docs.map((d) => d.id).filter((u) => u !== caller.uid);
   const hidden = await blockedAmong(caller.uid, uids);

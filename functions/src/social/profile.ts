@@ -5,16 +5,21 @@ import { userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { attachMedia, readAttachableMedia } from "../media/uploads/attachments.js";
+import { markMediaForDeletion } from "../media/uploads/cleanup.js";
+import type { AttachedMedia } from "../media/uploads/schema.js";
 import { ensureUserRecords } from "../users/accounts.js";
 import {
   type PrivacySettings,
+  type SetProfilePhotoRequest,
+  type SetProfilePhotoResponse,
   type SetUsernameRequest,
   type SetUsernameResponse,
   type UpdateProfileRequest,
   type UpdateProfileResponse,
   USERNAME_COOLDOWN_DAYS,
 } from "./schema.js";
-import { usernameRef } from "./store.js";
+import { GRAPH_TX_ATTEMPTS, usernameRef } from "./store.js";
 
 const DAY_MS = 86_400_000;
 
@@ -29,12 +34,6 @@ export async function ensureProfile(uid: string): Promise<void> {
 }
 
 export async function updateProfile(caller: Caller, request: UpdateProfileRequest): Promise<UpdateProfileResponse> {
-  // Ownership of the avatar object: the Storage rules let a user write only under avatars/{uid}/.
-  if (request.avatarPath !== undefined && !request.avatarPath.startsWith(`avatars/${caller.uid}/`)) {
-    fail("invalid-argument", "Invalid request: avatarPath: must be under avatars/{your uid}/", {
-      issues: [{ path: "avatarPath", message: "must be under avatars/{your uid}/", code: "custom" }],
-    });
-  }
   await ensureProfile(caller.uid);
   const { FieldValue } = firestoreValues();
   const { privacy, ...fields } = request;
@@ -43,6 +42,37 @@ export async function updateProfile(caller: Caller, request: UpdateProfileReques
   for (const [key, value] of Object.entries(privacy ?? {})) update[`privacy.${key}`] = value;
   await userRef(caller.uid).update(update);
   return { uid: caller.uid, updated: Object.keys(request).sort() };
+}
+
+/**
+ * The profile photo from an "avatar" upload of the caller's (ready, checked and measured by the media
+ * domain), claimed by the profile; the photo it replaces is marked for the media cleanup. One transaction,
+ * so two racing calls leave one photo set and the other released. Setting the current photo again changes nothing.
+ */
+export async function setProfilePhoto(caller: Caller, { mediaId }: SetProfilePhotoRequest): Promise<SetProfilePhotoResponse> {
+  await ensureProfile(caller.uid);
+  const profileRef = userRef(caller.uid);
+  return runTransaction(
+    async (tx) => {
+      const profile = await tx.get(profileRef);
+      const previous = profile.get("avatarMediaId") as string | undefined;
+      if (previous === mediaId) {
+        return {
+          avatarMediaId: mediaId,
+          avatarPath: profile.get("avatarPath") as string,
+          avatarThumbnailPath: (profile.get("avatarThumbnailPath") as string | null | undefined) ?? null,
+          replacedMediaId: null,
+        };
+      }
+      const [photo] = (await readAttachableMedia(tx, caller.uid, [mediaId], "avatar")) as [AttachedMedia];
+      if (previous) await markMediaForDeletion(tx, [previous], "avatar-replaced");
+      attachMedia(tx, [photo], profileRef.path);
+      const fields = { avatarMediaId: mediaId, avatarPath: photo.path, avatarThumbnailPath: photo.thumbnailPath };
+      tx.update(profileRef, { ...fields, updatedAt: firestoreValues().FieldValue.serverTimestamp() });
+      return { ...fields, replacedMediaId: previous ?? null };
+    },
+    { maxAttempts: GRAPH_TX_ATTEMPTS },
+  );
 }
 
 /**

@@ -1,21 +1,22 @@
 /** The social domain's API contract: request schemas and response types of its callables. */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
-import { CursorSchema, KeySafeUidSchema, LanguageTagSchema, nullMeansDefaults } from "../kernel/validation.js";
-
-/** A Storage object path: relative, no empty or dot segments. Ownership (prefix) is checked in the service. */
-const StoragePathSchema = z
-  .string()
-  .max(512)
-  .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/, "must be a Storage object path like folder/uid/file.jpg")
-  .refine((p) => !p.split("/").some((s) => s === "." || s === ".."), "must not contain . or .. segments");
+import { CursorSchema, KeySafeIdSchema, KeySafeUidSchema, LanguageTagSchema, nullMeansDefaults } from "../kernel/validation.js";
+import { type MediaContentType, MediaIdSchema, type MediaKind } from "../media/uploads/schema.js";
 
 export const VISIBILITIES = ["everyone", "friends", "nobody"] as const;
 export const VisibilitySchema = z.enum(VISIBILITIES);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 
+/**
+ * "Who may message me" (read by the messages domain when a conversation is not yet open): senders it does
+ * not admit open a message request instead. "nobody" admits no one directly: every new conversation is a request.
+ */
+export const MESSAGE_PRIVACY = ["everyone", "followers", "friends", "nobody"] as const;
+export type MessagePrivacy = (typeof MESSAGE_PRIVACY)[number];
+
 export const PrivacySchema = z
-  .object({ followers: VisibilitySchema, messages: VisibilitySchema, activity: VisibilitySchema })
+  .object({ followers: VisibilitySchema, messages: z.enum(MESSAGE_PRIVACY), activity: VisibilitySchema })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, "privacy needs at least one setting");
@@ -23,7 +24,7 @@ export const PrivacySchema = z
 /** Stored on users/{uid}.privacy; a missing setting means "everyone". */
 export interface PrivacySettings {
   followers: Visibility;
-  messages: Visibility;
+  messages: MessagePrivacy;
   activity: Visibility;
 }
 
@@ -31,7 +32,6 @@ export const UpdateProfileRequestSchema = z
   .object({
     displayName: z.string().trim().min(1).max(40),
     bio: z.string().trim().max(300),
-    avatarPath: StoragePathSchema.refine((p) => p.startsWith("avatars/"), "avatarPath must be under avatars/{uid}/"),
     interests: z
       .array(z.string().trim().min(1).max(30))
       .max(10)
@@ -48,6 +48,19 @@ export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequestSchema>;
 export interface UpdateProfileResponse {
   uid: string;
   updated: string[];
+}
+
+/** The profile photo: an upload of purpose "avatar" (requestMediaUpload), ready. The photo it replaces is released for cleanup. */
+export const SetProfilePhotoRequestSchema = z.object({ mediaId: MediaIdSchema }).strict();
+export type SetProfilePhotoRequest = z.infer<typeof SetProfilePhotoRequestSchema>;
+
+/** What users/{uid} now holds: avatarMediaId, avatarPath (the original) and avatarThumbnailPath (a JPEG). */
+export interface SetProfilePhotoResponse {
+  avatarMediaId: string;
+  avatarPath: string;
+  avatarThumbnailPath: string | null;
+  /** The previous photo's media, marked for deletion; null when there was none or it is the same. */
+  replacedMediaId: string | null;
 }
 
 export const USERNAME_PATTERN = /^[a-z0-9_.]{3,20}$/;
@@ -137,6 +150,8 @@ export const REPORT_REASONS = [
   "other",
 ] as const;
 
+export const MAX_REPORT_EVIDENCE = 5;
+
 export const ReportRequestSchema = z
   .object({
     targetType: z.enum(REPORT_TARGET_TYPES),
@@ -147,7 +162,12 @@ export const ReportRequestSchema = z
       .regex(/^[A-Za-z0-9_.:/-]+$/, "targetId has invalid characters"),
     reason: z.enum(REPORT_REASONS),
     details: z.string().trim().min(1, "details must not be empty: omit them instead").max(2000).optional(),
-    evidencePaths: z.array(StoragePathSchema).max(10).optional(),
+    /** Uploads of purpose "report-evidence" by the reporter, ready and not used elsewhere. */
+    evidenceMediaIds: z
+      .array(MediaIdSchema)
+      .max(MAX_REPORT_EVIDENCE)
+      .refine((ids) => new Set(ids).size === ids.length, "evidenceMediaIds must not repeat")
+      .optional(),
     requestId: RequestIdSchema,
   })
   .strict();
@@ -156,4 +176,29 @@ export type ReportRequest = z.infer<typeof ReportRequestSchema>;
 export interface ReportResponse {
   reportId: string;
   status: "open";
+}
+
+/** What a report keeps of each evidence upload (reports/{id}.evidence). */
+export interface ReportEvidence {
+  mediaId: string;
+  kind: MediaKind;
+  contentType: MediaContentType;
+  path: string;
+  thumbnailPath: string | null;
+}
+
+export const GetReportRequestSchema = z.object({ reportId: KeySafeIdSchema }).strict();
+export type GetReportRequest = z.infer<typeof GetReportRequestSchema>;
+
+/** A report as moderators read it: evidence with signed read URLs, valid until urlExpiresAt. */
+export interface ReportView {
+  reportId: string;
+  reporterUid: string;
+  targetType: (typeof REPORT_TARGET_TYPES)[number];
+  targetId: string;
+  reason: (typeof REPORT_REASONS)[number];
+  details: string | null;
+  status: string;
+  createdAt: string | null;
+  evidence: (Omit<ReportEvidence, "path" | "thumbnailPath"> & { url: string; thumbnailUrl: string | null; urlExpiresAt: string })[];
 }

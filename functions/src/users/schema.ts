@@ -1,5 +1,5 @@
 /** The users domain's API contract: request and response shapes of its callables (importable by clients). */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { RoleSchema } from "../kernel/roles.js";
 import { KeySafeUidSchema } from "../kernel/validation.js";

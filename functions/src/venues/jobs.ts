@@ -1,7 +1,7 @@
 /** Scheduled jobs of the venues: the presence sweep. */
 import "../composition.js";
 import { onSchedule } from "firebase-functions/v2/scheduler";
-import { REGION } from "../kernel/config.js";
+import { REGION, UPSTASH_REDIS_REST_TOKEN } from "../kernel/config.js";
 import { log } from "../kernel/logger.js";
 import { LIVEKIT_API_SECRET } from "../media/tokens.js";
 import { sweepVenuePresence } from "./presence.js";
@@ -12,7 +12,14 @@ import { sweepVenuePresence } from "./presence.js";
  * end joined media sessions (media/sessions.ts).
  */
 export const sweepVenuePresenceJob = onSchedule(
-  { schedule: "every 1 minutes", timeZone: "Etc/UTC", region: REGION, timeoutSeconds: 120, retryCount: 0, secrets: [LIVEKIT_API_SECRET] },
+  {
+    schedule: "every 1 minutes",
+    timeZone: "Etc/UTC",
+    region: REGION,
+    timeoutSeconds: 120,
+    retryCount: 0,
+    secrets: [LIVEKIT_API_SECRET, UPSTASH_REDIS_REST_TOKEN],
+  },
   async () => {
     const summary = await sweepVenuePresence();
     if (summary.failures > 0) log.warn("venue presence sweep finished with failures", { ...summary });

@@ -2,7 +2,7 @@
  * The venues' contract: what clients write and read in every venue's RTDB nodes (paths.ts names them,
  * database.rules.json checks the writes) and the operators' presence settings (config/presence).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** details.reason of the refusals venues give streams and rooms alike (their passwords). */
 export const VenueRefusalSchema = z.enum(["password-attempts", "wrong-password"]);

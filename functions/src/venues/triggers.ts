@@ -8,7 +8,7 @@ import "../composition.js";
 import { onValueCreated, onValueDeleted } from "firebase-functions/v2/database";
 import { onDocumentCreated } from "firebase-functions/v2/firestore";
 import { Collections } from "../kernel/collections.js";
-import { REGION } from "../kernel/config.js";
+import { REGION, UPSTASH_REDIS_REST_TOKEN } from "../kernel/config.js";
 import { applyVenueGift, venueGiftOf } from "./gift-effects.js";
 import { TriggerPaths } from "./paths.js";
 import { noteMemberAdmitted, notePresenceRemoved } from "./presence.js";
@@ -19,19 +19,25 @@ const eventTimeMs = (time: string): number => {
 };
 
 /** A member was admitted: index the venue for the sweep and start the grace period for their presence. */
-export const onVenueMemberAdmitted = onValueCreated({ ref: TriggerPaths.member, region: REGION }, async (event) => {
-  await noteMemberAdmitted(event.params.venueKey, event.params.uid, event.data.val(), eventTimeMs(event.time));
-});
+export const onVenueMemberAdmitted = onValueCreated(
+  { ref: TriggerPaths.member, region: REGION, secrets: [UPSTASH_REDIS_REST_TOKEN] },
+  async (event) => {
+    await noteMemberAdmitted(event.params.venueKey, event.params.uid, event.data.val(), eventTimeMs(event.time));
+  },
+);
 
 /** A member's presence disappeared (onDisconnect or the client): start the grace period before removal. */
-export const onVenuePresenceRemoved = onValueDeleted({ ref: TriggerPaths.presence, region: REGION }, async (event) => {
-  await notePresenceRemoved(event.params.venueKey, event.params.uid, eventTimeMs(event.time));
-});
+export const onVenuePresenceRemoved = onValueDeleted(
+  { ref: TriggerPaths.presence, region: REGION, secrets: [UPSTASH_REDIS_REST_TOKEN] },
+  async (event) => {
+    await notePresenceRemoved(event.params.venueKey, event.params.uid, eventTimeMs(event.time));
+  },
+);
 
 /** A ledger transaction was committed: a gift's venue effects (stream ranking, PK live score, room level). */
 export const onGiftPostedToVenue = onDocumentCreated(
   // Retried on failure: every recorder is idempotent, and a display effect lost for good is worse.
-  { document: `${Collections.ledger}/{txId}`, region: REGION, retry: true },
+  { document: `${Collections.ledger}/{txId}`, region: REGION, retry: true, secrets: [UPSTASH_REDIS_REST_TOKEN] },
   async (event) => {
     const gift = venueGiftOf(event.params.txId, event.data?.data());
     if (gift) await applyVenueGift(gift);

@@ -4,7 +4,7 @@
  * no hot system document serialises every gift or purchase.
  */
 import type { DocumentReference } from "firebase-admin/firestore";
-import { z } from "zod";
+import * as z from "zod";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { refuse } from "../kernel/errors.js";

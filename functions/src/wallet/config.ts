@@ -3,7 +3,7 @@
  * limits. Parsed with zod so a bad edit fails loudly, cached briefly per instance because every gift
  * reads it. All shares are basis points (1/100 of a percent) so amounts stay integers.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../kernel/config-document.js";
 
 export const EconomyConfigSchema = z

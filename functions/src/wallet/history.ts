@@ -7,7 +7,7 @@
  * how a client sees its history, reduced to its own movements.
  */
 import type { DocumentData, QueryDocumentSnapshot, Timestamp } from "firebase-admin/firestore";
-import { z } from "zod";
+import * as z from "zod";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";

@@ -37,6 +37,7 @@ export const LEDGER_TYPES = [
   "game.bet",
   "game.payout",
   "reward",
+  "agency.salary",
 ] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 

@@ -3,7 +3,7 @@
  * clients). Amounts are positive integers bounded well inside Number.MAX_SAFE_INTEGER so that every
  * product (diamonds × rate) stays exact.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
 import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
 import { CurrencySchema } from "./accounts.js";

@@ -11,6 +11,7 @@ import { callOverHttp } from "../support/callables.js";
 import { callOk, type SignedUp, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
 import { testStack, useCleanStack } from "../support/stack.js";
+import { mp4 } from "../support/video-files.js";
 
 interface UploadGrant {
   mediaId: string;
@@ -95,6 +96,20 @@ describe("e2e: media uploads through signed URLs, the Storage stand-in and the f
     assert.equal((await put(grant, image)).status, 412);
   });
 
+  it("a phone uploads a video: the trigger records its duration and picture size from the container", async () => {
+    const user = await signUp(stack, "filmer");
+    const video = mp4({ timescale: 30_000, duration: 30_000 * 17 + 15_000, width: 1920, height: 1080, portrait: true, moovLast: true });
+    const grant = await callOk<UploadGrant>(
+      "requestMediaUpload",
+      { kind: "video", contentType: "video/mp4", sizeBytes: video.length, purpose: "post" },
+      user,
+    );
+    assert.equal((await put(grant, video)).status, 200);
+    const ready = await settled(grant.mediaId);
+    assert.equal(ready.status, "ready", JSON.stringify(ready));
+    assert.deepEqual([ready.durationMs, ready.width, ready.height, ready.thumbnailPath], [17_500, 1080, 1920, null]);
+  });
+
   it("the stand-in refuses what the URL was not signed for (403): another content type, a larger body, a changed URL", async () => {
     const user = await signUp(stack, "refused");
     const image = await png(64, 64);
@@ -116,10 +131,16 @@ describe("e2e: media uploads through signed URLs, the Storage stand-in and the f
     const rejected = await settled(grant.mediaId);
     assert.equal(rejected.status, "rejected");
     assert.equal(rejected.rejectedReason, "unrecognized-content");
-    const [exists] = await bucket()
-      .file(rejected.path as string)
-      .exists();
-    assert.equal(exists, false);
+    // The object is deleted after the record's transaction commits.
+    await waitUntil(
+      "the rejected object deleted",
+      async () =>
+        !(
+          await bucket()
+            .file(rejected.path as string)
+            .exists()
+        )[0],
+    );
     assert.equal((await stack.firestore.doc(`reviewQueue/media__${grant.mediaId}`).get()).exists, false);
   });
 
@@ -133,7 +154,8 @@ describe("e2e: media uploads through signed URLs, the Storage stand-in and the f
       { ...valid, kind: "video" },
       { ...valid, sizeBytes: 0 },
       { ...valid, sizeBytes: 1.5 },
-      { ...valid, purpose: "avatar" },
+      { ...valid, purpose: "banner" },
+      { ...valid, purpose: "avatar", kind: "video", contentType: "video/mp4" },
       { ...valid, path: "uploads/someone-else/x" },
       "image",
     ];

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { getFollowingFeed } from "../../src/feeds/callables.js";
+import { fanoutRunOf, syncPostFeedPage } from "../../src/feeds/fanout.js";
+import type { FeedPageTask } from "../../src/feeds/schema.js";
 import { db } from "../../src/kernel/app.js";
 import { deletePost, editPost, removePostContent } from "../../src/posts/callables.js";
 import { unblockUser, unfollowUser } from "../../src/social/callables.js";
@@ -190,6 +192,54 @@ describe("feeds: the following feed", () => {
     await syncEdge(star.uid, hater.uid);
     assert.deepEqual(await wholeFeed(hater), []);
     assert.deepEqual(await wholeFeed(extraFans[0]), [...starPosts].reverse());
+  });
+
+  it("fans a post out to 1,200 followers one page of 500 per invocation, each page resumable and idempotent", async function () {
+    this.timeout(120_000);
+    const author = await makeUser();
+    const fans = Array.from({ length: 1_200 }, (_, n) => `fan-${String(n).padStart(4, "0")}`);
+    const writer = db().bulkWriter();
+    for (const fan of fans) void writer.set(db().doc(`users/${author.uid}/followers/${fan}`), { uid: fan });
+    await writer.close();
+    const { postId } = await publish(author, { text: "to everyone" });
+    const entries = async () => (await db().collectionGroup("feed").where("postId", "==", postId).count().get()).data().count;
+
+    // The trigger's invocation writes the first page only. The next page's task cannot be enqueued from
+    // mocha (the in-process project has no task queue): the invocation fails, so the event is redelivered.
+    await assert.rejects(syncPost(postId), /page 1 not enqueued/);
+    assert.equal(await entries(), 500);
+
+    // The pages as the trigger and its page tasks run them, each one at most 500 followers.
+    const run = fanoutRunOf(randomUUID());
+    const pages: number[] = [];
+    let task: FeedPageTask | null = { postId, run, page: 0, startAfter: null };
+    let second: FeedPageTask | null = null;
+    while (task) {
+      const page = await syncPostFeedPage(task);
+      pages.push(page.written);
+      if (task.page === 1) second = task;
+      task = page.next;
+    }
+    assert.deepEqual(pages, [500, 500, 200]);
+    assert.equal(await entries(), 1_200);
+    assert.deepEqual(await feedEntryIds(fans[1_199] as string), [postId]);
+    // A page run again (a retried task) writes the same entries, and names the same next page.
+    const again = await syncPostFeedPage(second as FeedPageTask);
+    assert.deepEqual([again.written, again.next?.page, again.next?.startAfter], [500, 2, fans[999]]);
+    assert.equal(await entries(), 1_200);
+
+    // Turned private while a run is under way: its later pages remove entries instead of writing them.
+    const first = await syncPostFeedPage({ postId, run, page: 0, startAfter: null });
+    await callInProcess(editPost, { user: author, data: { postId, visibility: "private" } });
+    const removed: number[] = [];
+    for (let next = first.next; next; ) {
+      const page = await syncPostFeedPage(next);
+      assert.equal(page.written, 0);
+      removed.push(page.removed);
+      next = page.next;
+    }
+    assert.deepEqual(removed, [500, 500, 200]);
+    assert.equal(await entries(), 0);
   });
 
   it("refuses malformed requests with invalid-argument and writes nothing", async () => {

@@ -13,40 +13,14 @@ import { clearConfigCaches } from "../../src/kernel/config-document.js";
 import { defaultBucket, signedReadUrl } from "../../src/kernel/storage.js";
 import { runTransaction } from "../../src/kernel/transactions.js";
 import { attachMedia, readAttachableMedia } from "../../src/media/uploads/attachments.js";
-import { requestMediaUpload, UPLOAD_REQUESTS_PER_HOUR } from "../../src/media/uploads/callables.js";
+import { UPLOAD_REQUESTS_PER_HOUR } from "../../src/media/uploads/callables.js";
 import { cleanUpMedia, markMediaForDeletion } from "../../src/media/uploads/cleanup.js";
 import { processFinalizedObject } from "../../src/media/uploads/finalize.js";
-import type { RequestMediaUploadResponse } from "../../src/media/uploads/schema.js";
-import { callInProcess, expectHttpsError } from "../support/callables.js";
+import { expectHttpsError } from "../support/callables.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser, type TestUser } from "../support/users.js";
-
-const request = (user: TestUser, data: Record<string, unknown>) =>
-  callInProcess(requestMediaUpload, {
-    user,
-    data: { kind: "image", contentType: "image/png", purpose: "post", ...data },
-  }) as Promise<RequestMediaUploadResponse>;
-
-const png = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: "#3366ff" } })
-    .png()
-    .toBuffer();
-
-/** Uploads through the granted URL, then runs the finalize processing on the stored object. */
-async function uploadAndFinalize(grant: RequestMediaUploadResponse, body: Buffer) {
-  const response = await fetch(grant.uploadUrl, { method: "PUT", headers: grant.headers, body: new Uint8Array(body) });
-  assert.equal(response.status, 200, await response.text());
-  return finalize(grant.mediaId);
-}
-
-async function finalize(mediaId: string) {
-  const path = (await db().doc(`media/${mediaId}`).get()).get("path") as string;
-  const [metadata] = await defaultBucket().file(path).getMetadata();
-  const outcome = await processFinalizedObject(randomUUID(), { name: path, size: metadata.size as string, generation: metadata.generation });
-  return { outcome, record: (await db().doc(`media/${mediaId}`).get()).data() ?? {} };
-}
-
-const exists = async (path: string) => (await defaultBucket().file(path).exists())[0];
+import { createTestUser } from "../support/users.js";
+import { mp4, webm } from "../support/video-files.js";
+import { exists, finalize, png, request, uploadAndFinalize } from "./support.js";
 
 describe("media uploads: limits, finalize processing, cleanup and GDPR", function () {
   this.timeout(30_000);
@@ -85,7 +59,7 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
     const grant = await request(user, { contentType: "image/jpeg", sizeBytes: image.length });
     const { outcome, record } = await uploadAndFinalize(grant, image);
     assert.equal(outcome, "ready");
-    assert.deepEqual([record.width, record.height, record.durationSeconds], [200, 600, null]);
+    assert.deepEqual([record.width, record.height, record.durationMs], [200, 600, null]);
     const [thumbnail] = await defaultBucket()
       .file(record.thumbnailPath as string)
       .download();
@@ -111,19 +85,51 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
     assert.equal((await db().collection("reviewQueue").get()).size, 0);
   });
 
-  it("a video is checked by its container signature (no dimensions, duration or thumbnail); a stored size other than declared is rejected", async () => {
+  it("a video becomes ready with its duration and picture size read from the container (MP4, QuickTime, WebM)", async () => {
     const user = await createTestUser();
-    const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(4000)]);
-    const grant = await request(user, { kind: "video", contentType: "video/mp4", sizeBytes: mp4.length, purpose: "story" });
-    const { outcome, record } = await uploadAndFinalize(grant, mp4);
-    assert.equal(outcome, "ready");
-    assert.deepEqual([record.width, record.height, record.durationSeconds, record.thumbnailPath], [null, null, null, null]);
+    const files: [string, Buffer, [number, number, number]][] = [
+      ["video/mp4", mp4({ timescale: 600, duration: 600 * 42, width: 1920, height: 1080, portrait: true, moovLast: true }), [42_000, 1080, 1920]],
+      ["video/quicktime", mp4({ brand: "qt  ", version: 1, duration: 3_500 }), [3_500, 1280, 720]],
+      ["video/webm", webm({ duration: 9_750, width: 640, height: 360 }), [9_750, 640, 360]],
+    ];
+    for (const [contentType, file, [durationMs, width, height]] of files) {
+      const grant = await request(user, { kind: "video", contentType, sizeBytes: file.length, purpose: "story" });
+      const { outcome, record } = await uploadAndFinalize(grant, file);
+      assert.equal(outcome, "ready", `${contentType}: ${JSON.stringify(record)}`);
+      assert.deepEqual([record.durationMs, record.width, record.height, record.thumbnailPath], [durationMs, width, height, null], contentType);
+    }
+  });
 
+  it("a video whose container cannot be read, or longer than config/media.maxVideoSeconds, is rejected and deleted", async () => {
+    const user = await createTestUser();
+    await db().doc("config/media").set({ maxVideoSeconds: 60 });
+    const signatureOnly = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(4000)]);
+    const cases: [string, Buffer, string][] = [
+      ["video/mp4", signatureOnly, "unreadable-video"],
+      ["video/webm", webm({ width: 640, height: 360 }), "unreadable-video"],
+      ["video/mp4", mp4({ duration: 60_001 }), "video-too-long"],
+      ["video/webm", webm({ timecodeScale: 1_000_000_000, duration: 61 }), "video-too-long"],
+    ];
+    for (const [contentType, file, reason] of cases) {
+      const grant = await request(user, { kind: "video", contentType, sizeBytes: file.length, purpose: "post" });
+      const { outcome, record } = await uploadAndFinalize(grant, file);
+      assert.deepEqual([outcome, record.status, record.rejectedReason], ["rejected", "rejected", reason], `${contentType} → ${reason}`);
+      assert.equal(await exists(record.path as string), false);
+    }
+    const justRight = mp4({ duration: 60_000 });
+    const grant = await request(user, { kind: "video", contentType: "video/mp4", sizeBytes: justRight.length, purpose: "post" });
+    assert.equal((await uploadAndFinalize(grant, justRight)).record.durationMs, 60_000);
+    assert.equal((await db().collection("reviewQueue").get()).size, 1);
+  });
+
+  it("a stored size other than declared is rejected", async () => {
+    const user = await createTestUser();
+    const video = mp4({ duration: 1_000 });
     // Written past the signed URL (only the backend can): the size no longer matches the record.
-    const other = await request(user, { kind: "video", contentType: "video/mp4", sizeBytes: mp4.length, purpose: "story" });
+    const other = await request(user, { kind: "video", contentType: "video/mp4", sizeBytes: video.length, purpose: "story" });
     await defaultBucket()
       .file(`uploads/${user.uid}/${other.mediaId}`)
-      .save(Buffer.concat([mp4, Buffer.alloc(10)]), { contentType: "video/mp4", resumable: false });
+      .save(Buffer.concat([video, Buffer.alloc(10)]), { contentType: "video/mp4", resumable: false });
     const resized = await finalize(other.mediaId);
     assert.deepEqual([resized.record.status, resized.record.rejectedReason], ["rejected", "size-mismatch"]);
   });
@@ -194,7 +200,7 @@ describe("media uploads: limits, finalize processing, cleanup and GDPR", functio
         thumbnailPath: readyRecord.thumbnailPath,
         width: 40,
         height: 30,
-        durationSeconds: null,
+        durationMs: null,
       },
     ]);
     const reasonOf = async (ids: string[], code: "not-found" | "failed-precondition") =>

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { buildExport } from "../../src/gdpr/export.js";
+import { db } from "../../src/kernel/app.js";
 import { sendMessage } from "../../src/messages/callables.js";
+import { updateProfile } from "../../src/social/callables.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { allPaths, docData } from "../support/firestore.js";
 import { queuedFor } from "../support/notifications.js";
@@ -111,6 +113,28 @@ describe("messages: direct messages", () => {
     await follow(ann, friend.uid);
     // Once friends, the open conversation moves to the primary list.
     assert.equal((await send(friend, ann.uid)).state, "open");
+  });
+
+  it("the privacy settings path governs sendMessage: privacy.messages is the only setting read (nobody: every sender requests)", async () => {
+    const [ann, fan, stranger] = await makeUsers(3);
+    await follow(fan, ann.uid);
+    // A stray inbox field is not a setting.
+    await db().doc(`messageInboxes/${ann.uid}`).set({ whoMayMessage: "friends" }, { merge: true });
+    assert.equal((await send(stranger, ann.uid)).state, "open");
+
+    const [, other] = await makeUsers(2);
+    await callInProcess(updateProfile, { user: other, data: { privacy: { messages: "followers", followers: "friends" } } });
+    assert.deepEqual((await docData(`users/${other.uid}`))?.privacy, { messages: "followers", followers: "friends" });
+    assert.equal((await send(stranger, other.uid)).state, "request");
+    await follow(fan, other.uid);
+    assert.equal((await send(fan, other.uid)).state, "open");
+
+    await setWhoMayMessage(ann, "nobody");
+    const [newcomer] = await makeUsers(1);
+    assert.equal((await send(fan, ann.uid)).state, "request", "following is not enough under nobody");
+    assert.equal((await send(newcomer, ann.uid)).state, "request");
+    // An open conversation stays open whatever the setting becomes.
+    assert.equal((await send(stranger, ann.uid)).state, "open");
   });
 
   it("accepting a request opens the conversation; declining stops the sender; the requester cannot answer their own request", async () => {

@@ -19,7 +19,7 @@ describe("rules: direct messages", () => {
       await setDoc(doc(db, "conversations/ann__troll"), { participants: ["ann", "troll"], state: "open", requesterUid: null, requestMessages: 0 });
       await setDoc(doc(db, "conversations/ann__troll/messages/m1"), { senderUid: "troll", kind: "text", text: "hey", mediaId: null, storyId: null });
       await setDoc(doc(db, "blocks/ann__troll"), { blockerUid: "ann", blockedUid: "troll" });
-      await setDoc(doc(db, "messageInboxes/bob"), { unreadTotal: 1, whoMayMessage: "everyone" });
+      await setDoc(doc(db, "messageInboxes/bob"), { unreadTotal: 1 });
       await setDoc(doc(db, "messageInboxes/bob/threads/ann__bob"), { conversationId: "ann__bob", otherUid: "ann", folder: "primary", unread: 1 });
     });
   });
@@ -57,7 +57,7 @@ describe("rules: direct messages", () => {
     await assertFails(deleteDoc(doc(as("bob"), "conversations/ann__bob/messages/m1")));
     const bob = as("bob");
     await assertFails(updateDoc(doc(bob, "messageInboxes/bob"), { unreadTotal: 0 }));
-    await assertFails(setDoc(doc(bob, "messageInboxes/bob"), { whoMayMessage: "friends" }, { merge: true }));
+    await assertFails(setDoc(doc(bob, "messageInboxes/bob"), { unreadTotal: 0 }, { merge: true }));
     await assertFails(updateDoc(doc(bob, "messageInboxes/bob/threads/ann__bob"), { unread: 0 }));
     await assertFails(deleteDoc(doc(bob, "messageInboxes/bob/threads/ann__bob")));
   });

@@ -9,9 +9,9 @@ import {
   markConversationRead,
   muteConversation,
   sendMessage,
-  updateMessageSettings,
 } from "../../src/messages/callables.js";
 import type { ListConversationsResponse, ListMessagesResponse, MarkReadResponse, SendMessageResponse } from "../../src/messages/schema.js";
+import { updateProfile } from "../../src/social/callables.js";
 import type { SocialUser } from "../social/support.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 
@@ -29,7 +29,8 @@ export const accept = (user: SocialUser, conversationId: string) => callInProces
 export const decline = (user: SocialUser, conversationId: string) => callInProcess(declineMessageRequest, { user, data: { conversationId } });
 export const mute = (user: SocialUser, conversationId: string, muted = true) =>
   callInProcess(muteConversation, { user, data: { conversationId, muted } });
-export const setWhoMayMessage = (user: SocialUser, whoMayMessage: string) => callInProcess(updateMessageSettings, { user, data: { whoMayMessage } });
+/** "Who may message me" is the profile's privacy.messages, set through the one privacy settings callable. */
+export const setWhoMayMessage = (user: SocialUser, messages: string) => callInProcess(updateProfile, { user, data: { privacy: { messages } } });
 
 export async function reasonOf(promise: Promise<unknown>, code: Parameters<typeof expectHttpsError>[1]): Promise<unknown> {
   return ((await expectHttpsError(promise, code)).details as { reason?: string } | undefined)?.reason;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { db } from "../../src/kernel/app.js";
+import { cleanUpMedia } from "../../src/media/uploads/cleanup.js";
 import { createStory, deleteStory, listStories, listStoryViewers, replyToStory, viewStory } from "../../src/posts/stories/callables.js";
 import type {
   CreateStoryResponse,
@@ -127,6 +128,9 @@ describe("posts: stories", () => {
       [],
     );
     assert.equal((await docData(`media/${video}`))?.deleteReason, "story-expired");
+    // The media cleanup job removes what the story cleanup marked.
+    assert.deepEqual(await cleanUpMedia(Date.now() + 1000), { markedDeleted: 1, abandonedDeleted: 0 });
+    assert.equal(await docData(`media/${video}`), undefined);
     assert.ok(await docData(`stories/${fresh.storyId}`));
     assert.equal(await cleanupExpiredStories(Date.now()), 0);
 

@@ -13,19 +13,18 @@ const file = (user: SocialUser, data: unknown) => callInProcess(reportContent, {
 describe("social: reports (moderation queue)", () => {
   useCleanStack();
 
-  const request = (reporter: SocialUser, overrides: Record<string, unknown> = {}) => ({
+  const request = (overrides: Record<string, unknown> = {}) => ({
     targetType: "stream",
     targetId: "stream-123",
     reason: "harassment",
     details: "insults in chat",
-    evidencePaths: [`reports/${reporter.uid}/shot1.png`],
     requestId: randomUUID(),
     ...overrides,
   });
 
   it("files an open report once per request id", async () => {
     const reporter = await makeUser();
-    const data = request(reporter);
+    const data = request();
     const results = await Promise.all([file(reporter, data), file(reporter, data), file(reporter, data)]);
     assert.ok(results.every((r) => r.reportId === results[0]?.reportId && r.status === "open"));
     const queue = await db().collection("reports").get();
@@ -36,7 +35,7 @@ describe("social: reports (moderation queue)", () => {
     assert.equal(report.targetType, "stream");
     assert.equal(report.targetId, "stream-123");
     assert.equal(report.reason, "harassment");
-    assert.deepEqual(report.evidencePaths, [`reports/${reporter.uid}/shot1.png`]);
+    assert.deepEqual(report.evidence, []);
     assert.ok(report.createdAt);
     // Same request id, different payload: refused.
     await expectHttpsError(file(reporter, { ...data, reason: "spam" }), "failed-precondition");
@@ -47,26 +46,25 @@ describe("social: reports (moderation queue)", () => {
     const before = await allPaths();
     const bad = [
       null,
-      request(reporter, { targetType: "planet" }),
-      request(reporter, { reason: "dislike" }),
-      request(reporter, { targetId: "" }),
-      request(reporter, { requestId: "x" }),
-      request(reporter, { details: "x".repeat(2001) }),
-      request(reporter, { details: "  " }),
-      request(reporter, { evidencePaths: ["reports/someone-else/a.png"] }),
-      request(reporter, { evidencePaths: ["../etc/passwd"] }),
-      request(reporter, { status: "closed" }),
+      request({ targetType: "planet" }),
+      request({ reason: "dislike" }),
+      request({ targetId: "" }),
+      request({ requestId: "x" }),
+      request({ details: "x".repeat(2001) }),
+      request({ details: "  " }),
+      request({ evidenceMediaIds: ["../etc/passwd"] }),
+      request({ status: "closed" }),
     ];
     for (const data of bad) await expectHttpsError(file(reporter, data), "invalid-argument");
-    await expectHttpsError(file(reporter, request(reporter, { targetType: "user", targetId: reporter.uid })), "failed-precondition");
+    await expectHttpsError(file(reporter, request({ targetType: "user", targetId: reporter.uid })), "failed-precondition");
     assert.deepEqual(await allPaths(), before);
   });
 
   it("is rate limited per reporter", async function () {
     this.timeout(30_000);
     const reporter = await makeUser();
-    for (let i = 0; i < REPORT_LIMIT_PER_HOUR; i++) await file(reporter, request(reporter, { evidencePaths: undefined }));
-    await expectHttpsError(file(reporter, request(reporter)), "resource-exhausted");
+    for (let i = 0; i < REPORT_LIMIT_PER_HOUR; i++) await file(reporter, request());
+    await expectHttpsError(file(reporter, request()), "resource-exhausted");
     assert.equal((await db().collection("reports").get()).size, REPORT_LIMIT_PER_HOUR);
   });
 });

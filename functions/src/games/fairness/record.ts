@@ -3,7 +3,7 @@
  * public round record anyone verifies. zod and the fairness core only, so the standalone verifier script
  * loads no Firebase code; schema.ts re-exports them as part of the contract.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { FAIRNESS_ALGORITHM } from "./fairness.js";
 
 export const GAME_NAMES = ["greedy", "teenpatti"] as const;

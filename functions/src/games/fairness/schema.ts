@@ -3,7 +3,7 @@
  * Greedy round and Teen Patti hand, the public round record the verifier takes, the verifyRound callable
  * and its refusals. Importable by clients.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { KeySafeIdSchema } from "../../kernel/validation.js";
 import { GameNameSchema, type PublicRoundRecord, type RecomputedOutcome } from "./record.js";
 

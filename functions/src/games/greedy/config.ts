@@ -4,7 +4,7 @@
  * Σ weights) and the overall RTP inside the admin-set bounds, so a typo cannot publish a wheel that pays
  * more than it takes or far less than advertised. A round copies the wheel, chips and caps when it opens.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../../kernel/config-document.js";
 import { overallRtp, rtpOf, totalWeight } from "./odds.js";
 import { GreedyItemSchema } from "./schema.js";

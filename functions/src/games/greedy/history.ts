@@ -3,7 +3,7 @@
  * rounds (stakes by item, result, payout, net), both newest first with opaque cursors, and the house's
  * result of one UTC day summed from the ledger.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
 import { fail } from "../../kernel/errors.js";

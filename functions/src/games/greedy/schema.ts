@@ -3,7 +3,7 @@
  * and responses, their refusal reasons, the round record (gameRounds/{roundId}) and its RTDB mirror
  * (rooms/{roomId}/greedy), importable by clients.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { CursorSchema, KeySafeIdSchema } from "../../kernel/validation.js";
 import type { FairnessRecord } from "../fairness/schema.js";

@@ -2,7 +2,7 @@
  * The responsible-gaming limits contract: a daily loss limit each player sets for themselves and
  * self-exclusion from every game, their callables and refusals. Importable by clients.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_AMOUNT } from "../../wallet/schema.js";
 
 /** details.reason of the limits' refusals (a stake refused by assertMayStake). */

@@ -3,7 +3,7 @@
  * fields in the same document). Missing fields take the defaults of TeenPattiConfigSchema; the bounds
  * must enclose the defaults, or every read fails until an admin fixes the document.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../../kernel/config-document.js";
 import { type TeenPattiConfig, TeenPattiConfigSchema } from "./schema.js";
 

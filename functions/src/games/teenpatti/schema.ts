@@ -12,7 +12,7 @@
  *   RTDB teenPatti/cards/{tableId}/{uid}                { handId, cards } once the player has seen them; read by that
  *                                                       player only, never in the shared state before a show
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { keySafeId } from "../../kernel/validation.js";
 import { A23_RANKS } from "./hand-rank.js";

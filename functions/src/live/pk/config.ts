@@ -4,7 +4,7 @@
  * Missing fields take the defaults; a battle copies its lengths at challenge time, so an edit never changes
  * a battle in flight.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { configDocument } from "../../kernel/config-document.js";
 
 export const PkConfigSchema = z.object({

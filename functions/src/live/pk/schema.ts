@@ -3,7 +3,7 @@
  * configuration (config/pk), and the shapes stored in Firestore (pkBattles/{battleId}) and mirrored to the
  * RTDB (streams/{streamId}/state/pk), importable by clients.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { KeySafeIdSchema } from "../../kernel/validation.js";
 

@@ -9,7 +9,7 @@
  * so a redelivered gift is never counted twice; a crash between the two leaves one gift off the display
  * until the result is written.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { firestoreValues } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
 import { AuthUidSchema, parse } from "../../kernel/validation.js";

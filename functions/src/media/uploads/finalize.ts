@@ -8,17 +8,20 @@
  * Idempotent on the event and on redelivery: only a record still "uploading" changes, inside the
  * transaction, so a repeated event (same id or not) changes nothing.
  *
- * Videos: the type is checked and the size recorded; duration and a poster frame would need a
- * container parser or ffmpeg, which the functions do not ship (durationSeconds stays null, no thumbnail).
+ * Videos: duration and picture size are read from the container (video-container.ts); a container
+ * that cannot be read, or a video longer than config.maxVideoSeconds, is rejected. No poster frame: that
+ * needs a decoder (ffmpeg), which the functions do not ship.
  */
+import type { File } from "@google-cloud/storage";
 import { firestoreValues } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
 import { defaultBucket, deleteObjectIfExists } from "../../kernel/storage.js";
 import { runTransaction } from "../../kernel/transactions.js";
-import { type MediaConfig, mediaConfig } from "./config.js";
+import { type MediaConfig, mediaConfig, uploadLimits } from "./config.js";
 import { SNIFF_BYTES, sniffContentType } from "./magic-bytes.js";
 import type { MediaContentType, MediaRecord, MediaRejection } from "./schema.js";
 import { mediaRef, mediaReviewRef, parseUploadPath, thumbnailPath } from "./store.js";
+import { type ByteSource, readVideoMetadata } from "./video-container.js";
 
 /** The fields of the event's object that processing reads (StorageObjectData). */
 export interface FinalizedObject {
@@ -28,7 +31,14 @@ export interface FinalizedObject {
 }
 
 type Inspection =
-  | { ok: true; contentType: MediaContentType; width: number | null; height: number | null; thumbnailPath: string | null }
+  | {
+      ok: true;
+      contentType: MediaContentType;
+      width: number | null;
+      height: number | null;
+      durationMs: number | null;
+      thumbnailPath: string | null;
+    }
   | { ok: false; reason: MediaRejection };
 
 async function inspectImage(bytes: Buffer, record: MediaRecord, uid: string, mediaId: string, config: MediaConfig): Promise<Inspection> {
@@ -49,25 +59,47 @@ async function inspectImage(bytes: Buffer, record: MediaRecord, uid: string, med
     await defaultBucket()
       .file(path)
       .save(thumbnail, { contentType: "image/jpeg", resumable: false, metadata: { cacheControl: "private, max-age=3600" } });
-    return { ok: true, contentType: record.contentType, width, height, thumbnailPath: path };
+    return { ok: true, contentType: record.contentType, width, height, durationMs: null, thumbnailPath: path };
   } catch (err) {
     log.warn("uploaded image not decodable", { mediaId, error: String(err) });
     return { ok: false, reason: "unreadable-image" };
   }
 }
 
+/** The stored object read by ranges (download's `end` is inclusive). */
+function objectSource(file: File, size: number): ByteSource {
+  return {
+    size,
+    async read(start, end) {
+      if (start >= Math.min(end, size)) return new Uint8Array();
+      const [bytes] = await file.download({ start, end: Math.min(end, size) - 1 });
+      return bytes;
+    },
+  };
+}
+
+async function inspectVideo(file: File, size: number, contentType: MediaContentType, config: MediaConfig): Promise<Inspection> {
+  const metadata = await readVideoMetadata(objectSource(file, size), contentType);
+  if (!metadata) return { ok: false, reason: "unreadable-video" };
+  if (metadata.durationMs > config.maxVideoSeconds * 1000) return { ok: false, reason: "video-too-long" };
+  return { ok: true, contentType, ...metadata, thumbnailPath: null };
+}
+
 async function inspect(object: FinalizedObject, record: MediaRecord, uid: string, mediaId: string, config: MediaConfig): Promise<Inspection> {
   const size = Number(object.size);
-  if (size !== record.sizeBytes || size > config.maxBytes[record.kind]) return { ok: false, reason: "size-mismatch" };
+  // The limits as they are now: config/media may have changed since the URL was issued.
+  const limits = uploadLimits(config, record.purpose, record.kind);
+  if (!limits) return { ok: false, reason: "unrecognized-content" };
+  if (size !== record.sizeBytes || size > limits.maxBytes) return { ok: false, reason: "size-mismatch" };
   const file = defaultBucket().file(object.name, object.generation === undefined ? {} : { generation: Number(object.generation) });
   // An image is read whole (it is decoded anyway); of a video only its first bytes.
   const [bytes] = record.kind === "image" ? await file.download() : await file.download({ start: 0, end: SNIFF_BYTES - 1 });
   const detected = sniffContentType(bytes);
-  const accepted: readonly string[] = config.allowedContentTypes[record.kind];
+  const accepted: readonly string[] = limits.contentTypes;
   if (!detected || !accepted.includes(detected)) return { ok: false, reason: "unrecognized-content" };
   if (detected !== record.contentType) return { ok: false, reason: "content-type-mismatch" };
   if (record.kind === "image") return inspectImage(bytes, record, uid, mediaId, config);
-  return { ok: true, contentType: detected, width: null, height: null, thumbnailPath: null };
+  return inspectVideo(file, size, detected, config);
 }
 
 export type FinalizeOutcome = "ready" | "rejected" | "ignored";
@@ -103,7 +135,7 @@ export async function processFinalizedObject(eventId: string, object: FinalizedO
       status: "ready",
       width: inspection.width,
       height: inspection.height,
-      durationSeconds: null,
+      durationMs: inspection.durationMs,
       thumbnailPath: inspection.thumbnailPath,
       moderation: "pending",
     });

@@ -10,26 +10,32 @@ import { refuse } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { log } from "../../kernel/logger.js";
 import { defaultBucket } from "../../kernel/storage.js";
-import { mediaConfig } from "./config.js";
+import { mediaConfig, uploadLimits } from "./config.js";
 import type { MediaUploadRefusal, RequestMediaUploadRequest, RequestMediaUploadResponse } from "./schema.js";
 import { uploadPath } from "./store.js";
 
 export async function requestMediaUpload(caller: Caller, request: RequestMediaUploadRequest): Promise<RequestMediaUploadResponse> {
   const config = await mediaConfig();
-  const allowed: readonly string[] = config.allowedContentTypes[request.kind];
+  const limits = uploadLimits(config, request.purpose, request.kind);
+  if (!limits) {
+    refuse<MediaUploadRefusal>("invalid-argument", "kind-not-allowed", `A ${request.purpose} upload may not be a ${request.kind}.`);
+  }
+  const allowed: readonly string[] = limits.contentTypes;
   if (!allowed.includes(request.contentType)) {
     refuse<MediaUploadRefusal>(
       "invalid-argument",
       "content-type-not-allowed",
-      `${request.contentType} is not accepted for ${request.kind} uploads.`,
+      `${request.contentType} is not accepted for ${request.purpose} uploads.`,
       {
         allowed,
       },
     );
   }
-  const maxBytes = config.maxBytes[request.kind];
+  const { maxBytes } = limits;
   if (request.sizeBytes > maxBytes) {
-    refuse<MediaUploadRefusal>("invalid-argument", "file-too-large", `A ${request.kind} may be at most ${maxBytes} bytes.`, { maxBytes });
+    refuse<MediaUploadRefusal>("invalid-argument", "file-too-large", `A ${request.purpose} ${request.kind} may be at most ${maxBytes} bytes.`, {
+      maxBytes,
+    });
   }
 
   const ref = db().collection(Collections.media).doc();

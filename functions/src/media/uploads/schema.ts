@@ -1,19 +1,23 @@
 /**
  * The uploads contract: what a phone asks for to upload an image or a video, and the media record
- * (media/{mediaId}) that posts, stories and direct messages attach by id.
+ * (media/{mediaId}) that posts, stories, direct messages, the profile photo and reports attach by id.
  *
  * A record's life: "uploading" (URL issued) → "ready" (the finalize trigger validated the object,
  * measured it and queued it for moderation) or "rejected" (rejectedReason says why; the object is
  * deleted). deleteRequestedAt marks a record whose post/story/message is gone: the cleanup job
  * deletes its objects and the record; it does the same for uploads never finished within a day.
  */
-import { z } from "zod";
+import * as z from "zod";
+import { keySafeId } from "../../kernel/validation.js";
 
 export const MEDIA_KINDS = ["image", "video"] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
-export const MEDIA_PURPOSES = ["post", "story", "message"] as const;
+/** What an upload is for: config/media.purposes limits each; "avatar" is set with setProfilePhoto, "report-evidence" attached to a report. */
+export const MEDIA_PURPOSES = ["post", "story", "message", "avatar", "report-evidence"] as const;
 export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
+
+export const MediaIdSchema = keySafeId({ max: 128, label: "mediaId" });
 
 /** Content types the platform can sniff from the bytes; config/media narrows what is accepted. */
 export const IMAGE_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const;
@@ -50,11 +54,11 @@ export interface RequestMediaUploadResponse {
   expiresAt: string;
 }
 
-export const MediaUploadRefusalSchema = z.enum(["content-type-not-allowed", "file-too-large"]);
+export const MediaUploadRefusalSchema = z.enum(["kind-not-allowed", "content-type-not-allowed", "file-too-large"]);
 export type MediaUploadRefusal = z.infer<typeof MediaUploadRefusalSchema>;
 
-/** Why media cannot be attached to a post, story or message (attachments.ts). */
-export const MediaAttachRefusalSchema = z.enum(["media-not-found", "media-not-ready", "media-in-use"]);
+/** Why media cannot be attached to a post, story, message, profile or report (attachments.ts). */
+export const MediaAttachRefusalSchema = z.enum(["media-not-found", "media-not-ready", "media-in-use", "media-wrong-purpose"]);
 export type MediaAttachRefusal = z.infer<typeof MediaAttachRefusalSchema>;
 
 /** What a post, story or message keeps of each attached media (readAttachableMedia). */
@@ -66,7 +70,8 @@ export interface AttachedMedia {
   thumbnailPath: string | null;
   width: number | null;
   height: number | null;
-  durationSeconds: number | null;
+  /** Videos only (milliseconds). */
+  durationMs: number | null;
 }
 
 export const MEDIA_STATUSES = ["uploading", "ready", "rejected"] as const;
@@ -82,6 +87,10 @@ export const MEDIA_REJECTIONS = [
   "size-mismatch",
   /** The image library could not decode it (corrupt, truncated, or beyond the pixel limit). */
   "unreadable-image",
+  /** The video's container gives no duration (not MP4/QuickTime/WebM as written, truncated, or no Duration). */
+  "unreadable-video",
+  /** Longer than config/media.maxVideoSeconds. */
+  "video-too-long",
 ] as const;
 export type MediaRejection = (typeof MEDIA_REJECTIONS)[number];
 
@@ -101,8 +110,8 @@ export interface MediaRecord {
   objectGeneration?: string;
   width?: number | null;
   height?: number | null;
-  /** Not measured (null): see README › Media uploads. */
-  durationSeconds?: number | null;
+  /** Videos, from the container (milliseconds); null for images. */
+  durationMs?: number | null;
   /** thumbnails/{uid}/{mediaId}.jpg for images; null for videos. */
   thumbnailPath?: string | null;
   /** "pending" once queued in reviewQueue (media__{mediaId}). */

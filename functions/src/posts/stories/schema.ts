@@ -5,7 +5,7 @@
  *   stories/{storyId}/shards/{n}       { views } blind increments
  * A reply to a story is a direct message to its author (functions/src/messages), naming the story.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { CursorSchema, KeySafeUidSchema, keySafeId } from "../../kernel/validation.js";
 import { MAX_TEXT_CEILING, MediaIdSchema } from "../schema.js";

@@ -3,12 +3,12 @@
  * expiresAt deletes them lazily (up to a day late), so every read here filters on expiresAt itself, and
  * the cleanup job deletes expired stories with their viewers and marks their media for deletion.
  */
-import type { DocumentSnapshot, Query, Timestamp } from "firebase-admin/firestore";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { chatConfig } from "../../chat/config.js";
 import { moderateText } from "../../chat/profanity.js";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
-import { decodeTimeCursor, encodeTimeCursor } from "../../kernel/cursor.js";
+import { pageByTime } from "../../kernel/cursor.js";
 import { refuse } from "../../kernel/errors.js";
 import { millisOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
@@ -151,23 +151,15 @@ export async function listStoryViewers(caller: Caller, request: ListStoryViewers
   const snapshot = await storyRef(request.storyId).get();
   if (!snapshot.exists) return refuse<StoryRefusal>("not-found", "story-unavailable", "No such story.");
   if (snapshot.get("authorUid") !== caller.uid) refuse<StoryRefusal>("permission-denied", "not-author", "Only the author sees the viewers.");
-  const { FieldPath, Timestamp: Ts } = firestoreValues();
-  let query: Query = snapshot.ref
-    .collection(Collections.storyViewers)
-    .orderBy("viewedAt", "desc")
-    .orderBy(FieldPath.documentId(), "desc")
-    .limit(request.limit);
-  if (request.cursor) {
-    const cursor = decodeTimeCursor(request.cursor);
-    query = query.startAfter(new Ts(cursor.t[0], cursor.t[1]), cursor.id);
-  }
   const { counterShards } = await postsConfig();
-  const [page, counts] = await Promise.all([query.get(), storyViewCounter(request.storyId, counterShards).read()]);
-  const last = page.docs.at(-1);
+  const [page, counts] = await Promise.all([
+    pageByTime(snapshot.ref.collection(Collections.storyViewers), "viewedAt", request),
+    storyViewCounter(request.storyId, counterShards).read(),
+  ]);
   return {
     viewCount: counts.views,
     items: page.docs.map((doc) => ({ uid: doc.id, viewedAt: iso(doc.get("viewedAt")) })),
-    nextCursor: page.size === request.limit && last ? encodeTimeCursor(last.get("viewedAt") as Timestamp, last.id) : null,
+    nextCursor: page.nextCursor,
   };
 }
 

@@ -150,12 +150,12 @@ function requireProfile(snapshot: DocumentSnapshot): Record<string, unknown> {
   return snapshot.data() ?? {};
 }
 
-/** Synchronous (the ledger's plan.writes is): the Firestore module is loaded with require, lazily. */
-function writeMembership(
+/** Synchronous (the ledger's plan.writes is): the Firestore module is loaded with require, lazily. Rankings grants reward days through it. */
+export function writeMembership(
   tx: Transaction,
   uid: string,
   change: VipChange,
-  history: { id: string; source: "purchase" | "admin-grant"; [field: string]: unknown },
+  history: { id: string; source: "purchase" | "admin-grant" | "ranking-reward"; [field: string]: unknown },
 ): void {
   const { FieldValue, Timestamp } = firestoreValues();
   const now = FieldValue.serverTimestamp();

@@ -3,7 +3,7 @@
  * response types (importable by clients). The stored shape users/{uid}.vip = { tier, expiresAt } is
  * shared with the gifts domain (isVip) and must not change.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { KeySafeUidSchema } from "../../kernel/validation.js";
 
