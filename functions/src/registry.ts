@@ -74,6 +74,10 @@ export const registry: Record<string, string> = {
   resumeAccountDeletions: "./gdpr/jobs.js",
   // gifts
   sendGift: "./gifts/callables.js",
+  listGiftCatalog: "./gifts/callables.js",
+  myGiftAnalytics: "./gifts/callables.js",
+  topGifters: "./gifts/callables.js",
+  adminGiftRevenueReport: "./gifts/callables.js",
   // identity: sign-up/sign-in policy (blocking functions), devices, sessions, bans
   banAccount: "./identity/callables.js",
   identityBeforeUserCreated: "./identity/triggers.js",
@@ -168,8 +172,14 @@ export const registry: Record<string, string> = {
   markConversationRead: "./messages/callables.js",
   muteConversation: "./messages/callables.js",
   sendMessage: "./messages/callables.js",
+  // campaigns: time-limited events, progress from the ledger, reward tiers
+  adminCreateCampaign: "./campaigns/callables.js",
+  listMyCampaigns: "./campaigns/callables.js",
+  claimCampaignReward: "./campaigns/callables.js",
+  onLedgerTransactionForCampaigns: "./campaigns/triggers.js",
   // progression: levels and badges from the ledger, VIP tiers
   listMyProgression: "./progression/callables.js",
+  setBadgeShowcase: "./progression/callables.js",
   onLedgerTransactionCreated: "./progression/triggers.js",
   onUserFollowersChanged: "./progression/triggers.js",
   adminGrantVip: "./progression/vip/callables.js",

@@ -32,6 +32,7 @@
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
 import { eraseAgencyMembershipsOf } from "../agencies/erasure.js";
+import { campaignProgressRef } from "../campaigns/store.js";
 import { feedRef } from "../feeds/store.js";
 import { gamePlayerRef } from "../games/fairness/store.js";
 import { leaveTable } from "../games/teenpatti/tables.js";
@@ -322,6 +323,18 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   /** The agency the user owns is deleted (settled first), memberships end, join requests go (agencies/erasure.ts). */
   async agencies(uid) {
     await eraseAgencyMembershipsOf(uid);
+  },
+
+  /** Campaign claims and progress, gift streaks either way (the ledger keeps the gifts themselves). */
+  async rewards(uid) {
+    await deleteQuery(db().collection(Collections.campaignClaims).where("uid", "==", uid));
+    await deleteQuery(db().collection(Collections.giftStreaks).where("senderUid", "==", uid));
+    await deleteQuery(db().collection(Collections.giftStreaks).where("recipientUid", "==", uid));
+    // Progress lives under campaignProgress/{campaignId}__{uid}: one per campaign, and campaigns are few.
+    const campaigns = await db().collection(Collections.campaigns).select().get();
+    for (const campaign of campaigns.docs) {
+      await db().recursiveDelete(campaignProgressRef(campaign.id, uid));
+    }
   },
 
   /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */

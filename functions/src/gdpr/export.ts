@@ -118,6 +118,11 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
   const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
   const directMessages = await messagesForExport(uid);
   const agencies = await agencyDataOf(uid);
+  const [campaignClaims, streaksSent, streaksReceived] = await Promise.all([
+    readAll(db().collection(Collections.campaignClaims).where("uid", "==", uid)),
+    readAll(db().collection(Collections.giftStreaks).where("senderUid", "==", uid)),
+    readAll(db().collection(Collections.giftStreaks).where("recipientUid", "==", uid)),
+  ]);
 
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
@@ -176,6 +181,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       statementLines: agencies.statementLines.map(toJson),
       statementsOwned: agencies.statementsOwned.map(toJson),
     },
+    rewards: { campaignClaims, giftStreaks: [...streaksSent, ...streaksReceived] },
   };
 }
 

@@ -61,6 +61,8 @@ export interface DataExportBundle {
   media: JsonRecord[];
   /** Agency memberships and join requests, the user's lines in agency statements, statements of agencies they own. */
   agencies: { memberships: JsonValue[]; joinRequests: JsonValue[]; statementLines: JsonValue[]; statementsOwned: JsonValue[] };
+  /** Campaign rewards claimed and gift streaks as sender or recipient (giftStreaks records). */
+  rewards: { campaignClaims: JsonRecord[]; giftStreaks: JsonRecord[] };
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -89,6 +91,7 @@ export const DELETION_STEPS = [
   "feed",
   "media",
   "agencies",
+  "rewards",
   "profile",
   "authUser",
   "done",

@@ -17,20 +17,32 @@
  * room; the money has already moved then, so a failure to publish is logged, not thrown.
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
+import { campaignRef, isCampaignRunning } from "../campaigns/store.js";
 import { db, rtdb } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { fail } from "../kernel/errors.js";
+import { fail, refuse } from "../kernel/errors.js";
 import { millisOf } from "../kernel/fields.js";
 import { log } from "../kernel/logger.js";
 import { withTimeout } from "../kernel/timeout.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
-import { isVip } from "../progression/vip/memberships.js";
+import { activeVip } from "../progression/vip/memberships.js";
 import { blockRef } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../wallet/accounts.js";
 import { economyConfig, shareOf } from "../wallet/config.js";
 import { type EntryInput, ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
-import type { GiftFeedEvent, SendGiftRequest, SendGiftResponse, SentGift } from "./schema.js";
+import { giftsConfig } from "./config.js";
+import {
+  GIFT_RARITIES,
+  type GiftFeedEvent,
+  type GiftRarity,
+  type GiftRefusal,
+  type SendGiftRequest,
+  type SendGiftResponse,
+  type SentGift,
+} from "./schema.js";
+import { giftRef, giftStreakRef } from "./store.js";
+import { nextStreak } from "./streaks.js";
 
 /** Delivers a feed event (the publisher stamps `t`); the default writes to the RTDB. The benchmark injects its own. */
 export type GiftEventPublisher = (path: string, event: Omit<GiftFeedEvent, "t">) => Promise<void>;
@@ -71,33 +83,77 @@ export function giftEntries(senderUid: string, recipientUid: string, agency: Wal
 export interface CatalogGift {
   name: string;
   priceCoins: number;
-  vipOnly: boolean;
+  category: string;
+  rarity: GiftRarity;
+  /** Lowest VIP tier that may send it; 0 for everyone (the legacy vipOnly flag means tier 1). */
+  vipMinTier: number;
+  /** The campaign it is exclusive to: sendable only while that campaign runs. */
+  campaignId: string | null;
+  availableUntilMs: number | null;
   animationAssetId: string | null;
 }
 
-/**
- * Reads a catalog entry defensively and refuses one that cannot be sent now: missing, priced wrongly,
- * inactive, or outside its [activeFrom, activeUntil) window.
- */
-export function sendableGift(snapshot: Pick<DocumentSnapshot, "exists" | "id" | "data">, nowMs: number): CatalogGift {
-  if (!snapshot.exists) fail("not-found", "No such gift.");
+/** Reads a catalog entry defensively (defaults for optional fields); null when it is missing or priced wrongly. */
+export function catalogGiftOf(snapshot: Pick<DocumentSnapshot, "exists" | "id" | "data">): CatalogGift | null {
+  if (!snapshot.exists) return null;
   const data = snapshot.data() ?? {};
   const price = data.priceCoins;
   if (typeof price !== "number" || !Number.isSafeInteger(price) || price < 1) {
     log.error("gift with an invalid price in the catalog", { giftId: snapshot.id, priceCoins: price });
-    fail("failed-precondition", "This gift is not available.");
+    return null;
   }
-  const from = millisOf(data.activeFrom);
-  const until = millisOf(data.activeUntil);
-  if (data.active !== true || (from !== null && nowMs < from) || (until !== null && nowMs >= until)) {
-    fail("failed-precondition", "This gift is not available right now.", { giftId: snapshot.id });
-  }
+  const tier = data.vipMinTier;
   return {
     name: typeof data.name === "string" ? data.name : snapshot.id,
     priceCoins: price,
-    vipOnly: data.vipOnly === true,
+    category: typeof data.category === "string" && data.category ? data.category : "general",
+    rarity: GIFT_RARITIES.includes(data.rarity) ? data.rarity : "common",
+    vipMinTier: Number.isSafeInteger(tier) && tier >= 1 ? tier : data.vipOnly === true ? 1 : 0,
+    campaignId: typeof data.campaignId === "string" && data.campaignId ? data.campaignId : null,
+    availableUntilMs: millisOf(data.activeUntil),
     animationAssetId: typeof data.animationAssetId === "string" ? data.animationAssetId : null,
   };
+}
+
+/** Why the catalog entry cannot be sent by anyone at nowMs (inactive or outside [activeFrom, activeUntil)), or null. */
+export function availabilityRefusal(data: Record<string, unknown> | undefined, nowMs: number): GiftRefusal | null {
+  if (data?.active !== true) return "gift-unavailable";
+  const from = millisOf(data.activeFrom);
+  const until = millisOf(data.activeUntil);
+  if (from !== null && nowMs < from) return "gift-not-yet-available";
+  if (until !== null && nowMs >= until) return "gift-expired";
+  return null;
+}
+
+/** Why this sender cannot send the gift (VIP tier, campaign not running), or null. */
+export function senderRefusal(gift: CatalogGift, senderVipTier: number, campaignRunning: boolean): GiftRefusal | null {
+  if (gift.campaignId !== null && !campaignRunning) return "campaign-not-running";
+  if (senderVipTier < gift.vipMinTier) return "vip-tier-required";
+  return null;
+}
+
+const REFUSAL_MESSAGES: Record<GiftRefusal, string> = {
+  "gift-unavailable": "This gift is not available.",
+  "gift-not-yet-available": "This gift is not available yet.",
+  "gift-expired": "This gift is no longer available.",
+  "campaign-not-running": "This gift belongs to an event that is not running.",
+  "vip-tier-required": "This gift is for VIP members of a higher tier.",
+};
+
+export function refuseGift(reason: GiftRefusal, giftId: string): never {
+  return refuse<GiftRefusal>(reason === "vip-tier-required" ? "permission-denied" : "failed-precondition", reason, REFUSAL_MESSAGES[reason], {
+    giftId,
+  });
+}
+
+/** Refuses a catalog entry that cannot be sent now: missing, priced wrongly, inactive, or outside its window. */
+export function sendableGift(snapshot: Pick<DocumentSnapshot, "exists" | "id" | "data">, nowMs: number): CatalogGift {
+  if (!snapshot.exists) fail("not-found", "No such gift.");
+  const gift = catalogGiftOf(snapshot);
+  if (!gift) return refuseGift("gift-unavailable", snapshot.id);
+  const refusal = availabilityRefusal(snapshot.data(), nowMs);
+  if (refusal) refuseGift(refusal, snapshot.id);
+  return gift;
 }
 
 const PUBLISH_TIMEOUT_MS = 5_000;
@@ -117,7 +173,7 @@ export const publishToRtdb: GiftEventPublisher = async (path, event) => {
 export async function sendGift(senderUid: string, request: SendGiftRequest, options: SendGiftOptions = {}): Promise<SendGiftResponse> {
   if (request.recipientUid === senderUid) fail("failed-precondition", "You cannot send a gift to yourself.");
   // Cached per instance (30 s): every gift needs it, and it is not part of the transaction's consistency.
-  const config = await economyConfig();
+  const [config, { streakWindowSeconds }] = await Promise.all([economyConfig(), giftsConfig()]);
   const transactionId = ledgerTransactionId("gift", senderUid, request.requestId);
   const { requestId, ...payload } = request;
   // Read by the transaction, for the receiver's notice (the name of the moment, the diamonds credited).
@@ -128,13 +184,15 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
     async ({ tx, wallet, get }) => {
       const nowMs = Date.now();
       // One round trip for the documents, in parallel with the sender's wallet (the ledger reads it anyway).
-      const [[giftSnap, senderSnap, recipientSnap, blockedByRecipient, blockedBySender], sender] = await Promise.all([
+      const streakRef = giftStreakRef(senderUid, request.recipientUid, request.giftId);
+      const [[giftSnap, senderSnap, recipientSnap, blockedByRecipient, blockedBySender, streakSnap], sender] = await Promise.all([
         tx.getAll(
-          db().collection(Collections.gifts).doc(request.giftId),
+          giftRef(request.giftId),
           userRef(senderUid),
           userRef(request.recipientUid),
           blockRef(request.recipientUid, senderUid),
           blockRef(senderUid, request.recipientUid),
+          streakRef,
         ),
         wallet(userAccount(senderUid)),
       ]);
@@ -142,7 +200,9 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
       if (!recipientSnap.exists || recipientSnap.get("deleted") === true) fail("not-found", "The recipient does not exist.");
       const gift = sendableGift(giftSnap, nowMs);
       if (blockedByRecipient.exists || blockedBySender.exists) fail("permission-denied", "Gifts between these users are blocked.");
-      if (gift.vipOnly && !isVip(senderSnap.data(), nowMs)) fail("permission-denied", "This gift is for VIP members only.");
+      const campaignRunning = gift.campaignId !== null && isCampaignRunning((await get(campaignRef(gift.campaignId))).data(), nowMs);
+      const refusal = senderRefusal(gift, activeVip(senderSnap.data(), nowMs)?.tier ?? 0, campaignRunning);
+      if (refusal) refuseGift(refusal, request.giftId);
 
       // The host's agency earns its share only if it exists; otherwise the platform keeps it.
       const agencyId = recipientSnap.get("agencyId");
@@ -154,6 +214,7 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
       }
 
       const split = splitGiftValue(gift.priceCoins * request.count, config, agency !== null);
+      const streak = nextStreak(streakSnap?.data(), nowMs, streakWindowSeconds * 1000);
       const senderName = senderSnap.get("displayName");
       notice = { senderName: typeof senderName === "string" ? senderName : "", diamonds: split.hostShare };
       const sent: SentGift = {
@@ -163,6 +224,7 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
         count: request.count,
         totalCoins: split.totalCoins,
         animationAssetId: gift.animationAssetId,
+        streak: streak.count,
       };
       return {
         // An insufficient balance is refused by the ledger after this plan; then this result is never stored.
@@ -175,6 +237,16 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
           agencyId: agency ? agencyId : null,
           context: request.context,
           ...split,
+          streak: streak.count,
+        },
+        writes: (writer) => {
+          writer.set(streakRef, {
+            senderUid,
+            recipientUid: request.recipientUid,
+            giftId: request.giftId,
+            ...streak,
+            lastTransactionId: transactionId,
+          });
         },
       };
     },
@@ -182,7 +254,14 @@ export async function sendGift(senderUid: string, request: SendGiftRequest, opti
   );
 
   if (!outcome.replayed) {
-    const event = { g: request.giftId, n: request.count, f: senderUid, r: request.recipientUid, v: outcome.result.gift.totalCoins };
+    const event = {
+      g: request.giftId,
+      n: request.count,
+      f: senderUid,
+      r: request.recipientUid,
+      v: outcome.result.gift.totalCoins,
+      k: outcome.result.gift.streak,
+    };
     try {
       await (options.publish ?? publishToRtdb)(VenuePaths.giftFeed(request.context), event);
     } catch (err) {

@@ -185,6 +185,15 @@ export const Collections = {
   messageThreads: "threads",
   /** users/{uid}/feed/{postId}: { postId, authorUid, createdAt, visibility }, the following feed's fanned-out entries (functions/src/feeds). Owner reads. */
   feed: "feed",
+  /** giftStreaks/{senderUid}__{recipientUid}__{giftId}: { count, best, lastAtMs, lastTransactionId }, written by sendGift's ledger transaction. Server only. */
+  giftStreaks: "giftStreaks",
+  /** campaigns/{campaignId}: admin-created time-limited events: window, goal, reward tiers (functions/src/campaigns). */
+  campaigns: "campaigns",
+  /** campaignProgress/{campaignId}__{uid}/shards/{n}: a participant's progress, blind increments per counted ledger transaction. Server only. */
+  campaignProgress: "campaignProgress",
+  campaignProgressShards: "shards",
+  /** campaignClaims/{campaignId}__{uid}__{tier}: { uid, campaignId, tier, reward, claimedAt }, one per claimed tier (personal data). Server only. */
+  campaignClaims: "campaignClaims",
   /** leaderboardSnapshots/{id}/entries/{rank}: { rank, member, score } of a closed period. Signed-in users read. */
   leaderboardEntries: "entries",
   /** leaderboardSnapshots/{id}/rewards/{rank}: what the winner at that rank was paid, once. Server only. */

@@ -58,6 +58,8 @@ export const NotificationTypeSchema = z.enum([
   "agency-member-removed",
   "agency-deleted",
   "agency-announcement",
+  // campaigns
+  "campaign-tier-reached",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 

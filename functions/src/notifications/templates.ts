@@ -551,6 +551,20 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "{agencyName}", body: "{message}" },
     },
   },
+  // campaigns
+  "campaign-tier-reached": {
+    category: "social",
+    channels: INBOX_PUSH,
+    push: NORMAL,
+    critical: false,
+    params: ["campaignTitle", "campaignId", "tier"],
+    deepLink: "app://campaigns/{campaignId}",
+    texts: {
+      en: { title: "Reward unlocked", body: "You reached tier {tier} of {campaignTitle}: claim your reward" },
+      ar: { title: "مكافأة متاحة", body: "وصلت إلى المستوى {tier} في {campaignTitle}: اطلب مكافأتك" },
+      hi: { title: "इनाम अनलॉक", body: "आप {campaignTitle} के टियर {tier} तक पहुँच गए: अपना इनाम लें" },
+    },
+  },
 };
 
 /** "ar-EG" → "ar"; a language without texts → "en". */

@@ -31,6 +31,7 @@ import { type LedgerType, postLedgerTransaction } from "../wallet/ledger.js";
 import { awardMissingBadges, badgeRef, ledgerBadgeCandidates, notifyBadges } from "./badges.js";
 import { levelFor, nextThreshold, type ProgressionConfig, progressionConfig, rewardFor, TRACKS, type Track, thresholdsOf } from "./config.js";
 import type { BadgeId, ListMyProgressionResponse, TrackProgress } from "./schema.js";
+import { badgeCategory } from "./showcase.js";
 
 /** Spending that earns wealth points (coins debited from the user). */
 const SPENDING_TYPES: ReadonlySet<string> = new Set<LedgerType>(["gift", "vip.purchase", "room.entry"]);
@@ -304,6 +305,8 @@ export async function readMyProgression(uid: string): Promise<ListMyProgressionR
           id: badge.id,
           awardedAt: at && typeof at.toDate === "function" ? at.toDate().toISOString() : null,
           source: String(badge.get("source") ?? ""),
+          category: badgeCategory(badge.id),
+          rarity: typeof badge.get("rarity") === "string" ? (badge.get("rarity") as string) : "common",
         };
       })
       .sort((a, b) => (a.awardedAt ?? "").localeCompare(b.awardedAt ?? "") || a.id.localeCompare(b.id)),

@@ -7,11 +7,13 @@ import { Collections } from "../kernel/collections.js";
 import { REGION } from "../kernel/config.js";
 import { awardFollowersBadgeOnUpdate } from "./badges.js";
 import { applyLedgerTransaction } from "./levels.js";
+import { announceLevelUpsInVenue } from "./recognition.js";
 
 export const onLedgerTransactionCreated = onDocumentCreated({ document: `${Collections.ledger}/{txId}`, region: REGION }, async (event) => {
   const ledger = event.data?.data();
   if (!ledger) return;
-  await applyLedgerTransaction(event.id, event.params.txId, ledger);
+  const { levelUps } = await applyLedgerTransaction(event.id, event.params.txId, ledger);
+  await announceLevelUpsInVenue(event.params.txId, ledger, levelUps);
 });
 
 export const onUserFollowersChanged = onDocumentUpdated({ document: `${Collections.users}/{uid}`, region: REGION }, async (event) => {

@@ -20,6 +20,7 @@
  *   venueIndex/{venueKey}                { lastJoinAt }  venues with members: the presence sweep's work list
  *   absences/{venueKey}/{uid}            sinceMs  a member without presence since then (joined, or presence removed)
  *   entrances/{venueKey}/{pushId}        VIP entrance effects of a room (rooms/entry.ts)
+ *   recognitions/{venueKey}/{pushId}     level-ups reached by a gift sent or received there (progression/recognition.ts)
  *   status/{uid}                         CLIENT-written app-wide online/offline flag
  *
  * Streams (live/) and rooms (rooms/) add their own below the venue's node: LivePaths and RoomPaths.
@@ -61,6 +62,7 @@ export const VenuePaths = {
   chatRateOf: (venue: Venue, uid: string) => `chatRate/${venueKey(venue)}/${uid}`,
   giftFeed: (venue: Venue) => `giftEvents/${venueKey(venue)}`,
   entrances: (venue: Venue) => `entrances/${venueKey(venue)}`,
+  recognitions: (venue: Venue) => `recognitions/${venueKey(venue)}`,
   venueIndex: () => "venueIndex",
   venueIndexOf: (venue: Venue) => `venueIndex/${venueKey(venue)}`,
   absences: (venue: Venue) => `absences/${venueKey(venue)}`,

@@ -48,7 +48,7 @@ describe("gifts: sendGift", () => {
     assert.deepEqual(result, {
       coins: 700,
       transactionId,
-      gift: { id: "star", name: "Star", priceCoins: 100, count: 3, totalCoins: 300, animationAssetId: "anim/star.json" },
+      gift: { id: "star", name: "Star", priceCoins: 100, count: 3, totalCoins: 300, animationAssetId: "anim/star.json", streak: 1 },
     });
 
     const ledger = await docData(`ledger/${transactionId}`);
@@ -72,6 +72,7 @@ describe("gifts: sendGift", () => {
       hostShare: 150,
       agencyShare: 30,
       platformShare: 120,
+      streak: 1,
     });
 
     assert.equal((await docData(`wallets/${sender.uid}`))?.coins, 700);
@@ -104,7 +105,7 @@ describe("gifts: sendGift", () => {
     const events = Object.values(await feedEvents());
     assert.equal(events.length, 1);
     const event = events[0] as Record<string, unknown>;
-    assert.deepEqual({ ...event, t: undefined }, { g: "star", n: 2, f: sender.uid, r: host.uid, v: 200, t: undefined });
+    assert.deepEqual({ ...event, t: undefined }, { g: "star", n: 2, f: sender.uid, r: host.uid, v: 200, k: 1, t: undefined });
     assert.equal(typeof event.t, "number");
     assert.ok(Math.abs((event.t as number) - Date.now()) < 60_000, "t is the server time");
 

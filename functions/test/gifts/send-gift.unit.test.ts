@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { giftEntries, sendableGift, splitGiftValue } from "../../src/gifts/send-gift.js";
+import { isCampaignRunning } from "../../src/campaigns/store.js";
+import { giftEntries, refuseGift, sendableGift, senderRefusal, splitGiftValue } from "../../src/gifts/send-gift.js";
+import { nextStreak } from "../../src/gifts/streaks.js";
 import { isVip } from "../../src/progression/vip/memberships.js";
 import { VenuePaths } from "../../src/venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../../src/wallet/accounts.js";
@@ -96,30 +98,76 @@ describe("gifts: who may send what (unit)", () => {
     assert.deepEqual(sendableGift(gift({ ...sellable, vipOnly: true, animationAssetId: "rose.json" }), now), {
       name: "Rose",
       priceCoins: 5,
-      vipOnly: true,
+      category: "general",
+      rarity: "common",
+      vipMinTier: 1,
+      campaignId: null,
+      availableUntilMs: null,
       animationAssetId: "rose.json",
     });
     assert.deepEqual(sendableGift(gift({ priceCoins: 1, active: true }), now), {
       name: "rose",
       priceCoins: 1,
-      vipOnly: false,
+      category: "general",
+      rarity: "common",
+      vipMinTier: 0,
+      campaignId: null,
+      availableUntilMs: null,
       animationAssetId: null,
     });
+    const seasonal = { ...sellable, category: "winter", rarity: "legendary", vipMinTier: 3, campaignId: "snow-fest", activeUntil: at(now + 5) };
+    assert.deepEqual(sendableGift(gift(seasonal), now), {
+      name: "Rose",
+      priceCoins: 5,
+      category: "winter",
+      rarity: "legendary",
+      vipMinTier: 3,
+      campaignId: "snow-fest",
+      availableUntilMs: now + 5,
+      animationAssetId: null,
+    });
+    assert.equal(sendableGift(gift({ ...sellable, rarity: "mythic", vipMinTier: 1.5 }), now).rarity, "common", "an unknown rarity reads as common");
+    assert.equal(sendableGift(gift({ ...sellable, vipMinTier: 0, vipOnly: true }), now).vipMinTier, 1);
   });
 
-  const refusals: [string, Record<string, unknown> | null, string][] = [
-    ["a missing gift", null, "not-found"],
-    ["a price of zero", { ...sellable, priceCoins: 0 }, "failed-precondition"],
-    ["a fractional price", { ...sellable, priceCoins: 1.5 }, "failed-precondition"],
-    ["a price as a string", { ...sellable, priceCoins: "5" }, "failed-precondition"],
-    ["an inactive gift", { ...sellable, active: false }, "failed-precondition"],
-    ["a gift without the active flag", { name: "Rose", priceCoins: 5 }, "failed-precondition"],
-    ["before its window opens", { ...sellable, activeFrom: at(now + 1) }, "failed-precondition"],
-    ["at the instant its window closes", { ...sellable, activeUntil: at(now) }, "failed-precondition"],
+  const refusals: [string, Record<string, unknown> | null, string, string | undefined][] = [
+    ["a missing gift", null, "not-found", undefined],
+    ["a price of zero", { ...sellable, priceCoins: 0 }, "failed-precondition", "gift-unavailable"],
+    ["a fractional price", { ...sellable, priceCoins: 1.5 }, "failed-precondition", "gift-unavailable"],
+    ["a price as a string", { ...sellable, priceCoins: "5" }, "failed-precondition", "gift-unavailable"],
+    ["an inactive gift", { ...sellable, active: false }, "failed-precondition", "gift-unavailable"],
+    ["a gift without the active flag", { name: "Rose", priceCoins: 5 }, "failed-precondition", "gift-unavailable"],
+    ["before its window opens", { ...sellable, activeFrom: at(now + 1) }, "failed-precondition", "gift-not-yet-available"],
+    ["at the instant its window closes", { ...sellable, activeUntil: at(now) }, "failed-precondition", "gift-expired"],
   ];
-  for (const [name, data, code] of refusals) {
-    it(`refuses ${name}`, () => assert.equal(refusalOf(() => sendableGift(gift(data), now))?.code, code));
+  for (const [name, data, code, reason] of refusals) {
+    it(`refuses ${name}`, () => {
+      const refusal = refusalOf(() => sendableGift(gift(data), now));
+      assert.equal(refusal?.code, code);
+      assert.equal(refusal?.details.reason, reason);
+    });
   }
+
+  it("refuses a sender below the gift's VIP tier, and a campaign gift while its campaign is not running", () => {
+    const base = sendableGift(gift(sellable), now);
+    assert.equal(senderRefusal(base, 0, false), null);
+    assert.equal(senderRefusal({ ...base, vipMinTier: 2 }, 1, false), "vip-tier-required");
+    assert.equal(senderRefusal({ ...base, vipMinTier: 2 }, 2, false), null);
+    assert.equal(senderRefusal({ ...base, campaignId: "snow-fest" }, 9, false), "campaign-not-running");
+    assert.equal(senderRefusal({ ...base, campaignId: "snow-fest" }, 0, true), null);
+    assert.equal(refusalOf(() => refuseGift("vip-tier-required", "rose"))?.code, "permission-denied");
+    assert.equal(refusalOf(() => refuseGift("campaign-not-running", "rose"))?.code, "failed-precondition");
+  });
+
+  it("a campaign runs inside [startsAt, endsAt) unless cancelled", () => {
+    const window = { startsAt: at(now), endsAt: at(now + 10) };
+    assert.equal(isCampaignRunning(window, now), true);
+    assert.equal(isCampaignRunning(window, now - 1), false);
+    assert.equal(isCampaignRunning(window, now + 10), false);
+    assert.equal(isCampaignRunning({ ...window, cancelled: true }, now), false);
+    assert.equal(isCampaignRunning({ startsAt: at(now) }, now), false);
+    assert.equal(isCampaignRunning(undefined, now), false);
+  });
 
   it("sells inside [activeFrom, activeUntil)", () => {
     assert.equal(sendableGift(gift({ ...sellable, activeFrom: at(now), activeUntil: at(now + 1) }), now).priceCoins, 5);
@@ -128,5 +176,22 @@ describe("gifts: who may send what (unit)", () => {
   it("publishes each venue's gifts to its own feed", () => {
     assert.equal(VenuePaths.giftFeed({ type: "stream", id: "s1" }), "giftEvents/stream_s1");
     assert.equal(VenuePaths.giftFeed({ type: "room", id: "s1" }), "giftEvents/room_s1");
+  });
+});
+
+describe("gifts: streaks (unit)", () => {
+  const window = 30_000;
+  it("starts at 1, grows within the window of the previous send, restarts after it", () => {
+    const first = nextStreak(undefined, 1_000, window);
+    assert.deepEqual(first, { count: 1, best: 1, lastAtMs: 1_000 });
+    const second = nextStreak({ ...first }, 31_000, window);
+    assert.deepEqual(second, { count: 2, best: 2, lastAtMs: 31_000 }, "exactly at the window's end still continues");
+    const third = nextStreak({ ...second }, 61_001, window);
+    assert.deepEqual(third, { count: 1, best: 2, lastAtMs: 61_001 }, "the best streak is kept");
+  });
+
+  it("reads malformed stored values as no streak, and never moves lastAtMs backwards", () => {
+    assert.deepEqual(nextStreak({ count: "7", lastAtMs: 5 }, 10, window), { count: 1, best: 1, lastAtMs: 10 });
+    assert.deepEqual(nextStreak({ count: 3, best: 3, lastAtMs: 2_000 }, 1_500, window), { count: 4, best: 4, lastAtMs: 2_000 });
   });
 });
