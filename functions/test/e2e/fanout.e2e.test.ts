@@ -6,12 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { setFirestoreTriggers } from "../../../devstack/src/stack.js";
 import { pushedMessages } from "../support/delivery.js";
 import { callOk, signUp, useStackAdmin } from "../support/e2e.js";
-import { countDeliveries, type FanoutWorld, seedFollowers } from "../support/fanout-world.js";
+import { countDeliveries, seedFollowers } from "../support/fanout-world.js";
 import { waitUntil } from "../support/firestore.js";
-import { resetStack, testStack, useCleanStack } from "../support/stack.js";
+import { resetStack, useCleanStack, withoutFirestoreTriggers } from "../support/stack.js";
 
 describe("e2e: go-live fan-out over HTTP, paged by the Cloud Tasks emulator", function () {
   this.timeout(240_000);
@@ -21,23 +20,12 @@ describe("e2e: go-live fan-out over HTTP, paged by the Cloud Tasks emulator", fu
   // seeded here reach no device trigger of the next suite.
   afterEach(async function () {
     this.timeout(300_000);
-    await setFirestoreTriggers(testStack(), false);
-    try {
-      await resetStack();
-    } finally {
-      await setFirestoreTriggers(testStack(), true);
-    }
+    await withoutFirestoreTriggers(resetStack);
   });
 
   it("a start sent twice notifies every opted-in follower's devices exactly once, in page tasks", async () => {
     const host = await signUp(stack, "host", { roles: ["host"] });
-    let world: FanoutWorld;
-    await setFirestoreTriggers(testStack(), false);
-    try {
-      world = await seedFollowers(stack.firestore, host.localId, 1_100);
-    } finally {
-      await setFirestoreTriggers(testStack(), true);
-    }
+    const world = await withoutFirestoreTriggers(() => seedFollowers(stack.firestore, host.localId, 1_100));
 
     const request = { requestId: randomUUID(), title: "Evening chat", category: "chat", visibility: "public", country: "IN", region: "south-asia" };
     const { streamId } = await callOk<{ streamId: string }>("startStream", request, host);

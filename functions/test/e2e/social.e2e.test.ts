@@ -6,15 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { allDocuments } from "../../../devstack/src/seed.js";
-import { setFirestoreTriggers } from "../../../devstack/src/stack.js";
 import type { ListConversationsResponse, ListMessagesResponse } from "../../src/messages/schema.js";
 import type { ListNotificationsResponse } from "../../src/notifications/schema.js";
 import type { ListPostsResponse } from "../../src/posts/schema.js";
-import { callOverHttp } from "../support/callables.js";
 import { callOk, type SignedUp, signUp, useStackAdmin } from "../support/e2e.js";
 import { waitUntil } from "../support/firestore.js";
-import { resetStack, testStack, useCleanStack } from "../support/stack.js";
+import { type CallableCase, expectMalformedRefused } from "../support/malformed.js";
+import { resetStack, useCleanStack, withoutFirestoreTriggers } from "../support/stack.js";
 
 describe("e2e: the social layer over HTTP", function () {
   this.timeout(240_000);
@@ -110,12 +108,6 @@ describe("e2e: the social layer over HTTP", function () {
    * the malformed ones: not an object, an unknown field, each required field missing, each field of the
    * wrong type, each text field far too long, plus `more` written by hand.
    */
-  interface CallableCase {
-    name: string;
-    base: Record<string, unknown>;
-    optional?: string[];
-    more?: Record<string, unknown>[];
-  }
   const id = "abc123";
   const requestId = "6f1c1a52-6c3b-4f0e-9d7e-1f1a2b3c4d5e";
   const CASES: CallableCase[] = [
@@ -220,58 +212,11 @@ describe("e2e: the social layer over HTTP", function () {
     },
   ];
 
-  const HUGE = "x".repeat(100_000);
-  const wrongTypeOf = (value: unknown): unknown =>
-    typeof value === "string" ? 12345 : typeof value === "number" ? "12" : typeof value === "boolean" ? "true" : value === null ? 7 : "not-a-list";
-
-  function malformedPayloads({ base, optional = [], more = [] }: CallableCase): unknown[] {
-    const payloads: unknown[] = [null, "a string", [base], { ...base, unexpected: true }];
-    for (const [field, value] of Object.entries(base)) {
-      if (!optional.includes(field)) payloads.push(Object.fromEntries(Object.entries(base).filter(([key]) => key !== field)));
-      payloads.push({ ...base, [field]: wrongTypeOf(value) });
-      if (typeof value === "string") payloads.push({ ...base, [field]: HUGE });
-      if (Array.isArray(value)) payloads.push({ ...base, [field]: [HUGE] });
-    }
-    return [...payloads, ...more];
-  }
-
-  /** Every document path, once the sign-up triggers have stopped writing (the same paths twice, 2 s apart). */
-  async function settledPaths(): Promise<string[]> {
-    let last = "";
-    return waitUntil(
-      "the sign-up triggers' writes",
-      async () => {
-        const paths = Object.keys(await allDocuments(stack.firestore));
-        if (JSON.stringify(paths) === last) return paths;
-        last = JSON.stringify(paths);
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-        return null;
-      },
-      60_000,
-    );
-  }
-
   it("every callable of posts, stories, feeds, messages and media uploads refuses malformed payloads with invalid-argument, writing nothing", async function () {
     this.timeout(600_000);
     // Three callers, each call on the next: the publishing callables allow 10 to 20 calls a minute per user.
     const callers = await Promise.all(["mal-1", "mal-2", "mal-3"].map((label) => signUp(stack, label, { roles: ["moderator"] })));
-    const before = await settledPaths();
-    let turn = 0;
-    const failures: string[] = [];
-    for (const callable of CASES) {
-      // One at a time: the emulator starts another worker for each concurrent request to a function.
-      for (const payload of malformedPayloads(callable)) {
-        const caller = callers[turn++ % callers.length] as SignedUp;
-        const reply = await callOverHttp(callable.name, payload, caller.idToken);
-        if (reply.error?.status !== "INVALID_ARGUMENT") {
-          failures.push(
-            `${callable.name} ${JSON.stringify(payload).slice(0, 120)} → ${reply.status} ${JSON.stringify(reply.error ?? reply.result).slice(0, 200)}`,
-          );
-        }
-      }
-    }
-    assert.deepEqual(failures, []);
-    assert.deepEqual(Object.keys(await allDocuments(stack.firestore)), before);
+    await expectMalformedRefused(stack.firestore, CASES, callers);
   });
 });
 
@@ -282,25 +227,17 @@ describe("e2e: a post's fan-out to 1,100 followers in page tasks over HTTP", fun
   // Emptying the database with triggers on would run the follow-edge trigger once per seeded follower.
   afterEach(async function () {
     this.timeout(300_000);
-    await setFirestoreTriggers(testStack(), false);
-    try {
-      await resetStack();
-    } finally {
-      await setFirestoreTriggers(testStack(), true);
-    }
+    await withoutFirestoreTriggers(resetStack);
   });
 
   it("the trigger writes the first 500 entries and the Cloud Tasks emulator runs the other pages: every follower once", async () => {
     const author = await signUp(stack, "author");
     const fans = Array.from({ length: 1_100 }, (_, n) => `fan-${String(n).padStart(4, "0")}`);
-    await setFirestoreTriggers(testStack(), false);
-    try {
+    await withoutFirestoreTriggers(async () => {
       const writer = stack.firestore.bulkWriter();
       for (const fan of fans) void writer.set(stack.firestore.doc(`users/${author.localId}/followers/${fan}`), { uid: fan });
       await writer.close();
-    } finally {
-      await setFirestoreTriggers(testStack(), true);
-    }
+    });
     const { postId } = await callOk<{ postId: string }>("createPost", { text: "hello all", visibility: "public", requestId: randomUUID() }, author);
     const entries = async () =>
       (await stack.firestore.collectionGroup("feed").where("postId", "==", postId).get()).docs.map((doc) => doc.ref.parent.parent?.id);

@@ -8,7 +8,7 @@ import { type App, deleteApp, initializeApp } from "firebase-admin/app";
 import { type Auth, getAuth } from "firebase-admin/auth";
 import { type Database, getDatabase } from "firebase-admin/database";
 import { type Firestore, getFirestore } from "firebase-admin/firestore";
-import { resetEndpoints, type StackEndpoints } from "../../../devstack/src/stack.js";
+import { resetEndpoints, type StackEndpoints, setFirestoreTriggers } from "../../../devstack/src/stack.js";
 import { forgetStanding } from "../../src/kernel/account.js";
 import { clearRateLimiterCache } from "../../src/kernel/ratelimit.js";
 
@@ -30,6 +30,19 @@ export async function resetStack(): Promise<void> {
   // The RTDB namespace and Redis are shared by both projects and were just emptied; Firestore and Auth
   // are per project.
   await resetEndpoints(testStack());
+}
+
+/**
+ * Runs `work` with the Firestore triggers switched off: seeding or emptying thousands of documents then
+ * raises no trigger (a seeded follower would otherwise run the follow-edge trigger once each).
+ */
+export async function withoutFirestoreTriggers<T>(work: () => Promise<T>): Promise<T> {
+  await setFirestoreTriggers(testStack(), false);
+  try {
+    return await work();
+  } finally {
+    await setFirestoreTriggers(testStack(), true);
+  }
 }
 
 /** Call inside a describe(): every test of that suite starts from empty Firestore, RTDB, Redis and Auth. */
