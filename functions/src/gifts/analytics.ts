@@ -9,8 +9,8 @@ import type { Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { numberOf } from "../kernel/fields.js";
+import { type CalendarPeriod, calendarPeriodAt, calendarPeriodOfKey, type PeriodRange } from "../kernel/periods.js";
 import { userAccount } from "../wallet/accounts.js";
-import { type AnalyticsPeriod, type PeriodRange, periodKeyAt, periodRange } from "./periods.js";
 import type {
   GiftRevenueReportResponse,
   GiftTallies,
@@ -25,12 +25,12 @@ import type {
 export const MAX_SCANNED = 10_000;
 const PAGE = 500;
 
-function rangeOf(period: AnalyticsPeriod, key: string | undefined): PeriodRange {
+function rangeOf(period: CalendarPeriod, key: string | undefined): PeriodRange {
   // The schema validated the key; the current period otherwise.
-  return periodRange(period, key ?? periodKeyAt(period, Date.now())) as PeriodRange;
+  return key === undefined ? calendarPeriodAt(period, Date.now()) : (calendarPeriodOfKey(period, key) as PeriodRange);
 }
 
-function viewOf(period: AnalyticsPeriod, range: PeriodRange): PeriodView {
+function viewOf(period: CalendarPeriod, range: PeriodRange): PeriodView {
   return { period, key: range.key, from: new Date(range.startMs).toISOString(), until: new Date(range.endMs).toISOString() };
 }
 
@@ -99,7 +99,7 @@ class Tallies {
 }
 
 /** The caller's gifts sent and received in a period, by gift. */
-export async function myGiftAnalytics(uid: string, period: AnalyticsPeriod, key: string | undefined): Promise<MyGiftAnalyticsResponse> {
+export async function myGiftAnalytics(uid: string, period: CalendarPeriod, key: string | undefined): Promise<MyGiftAnalyticsResponse> {
   const range = rangeOf(period, key);
   const sent = new Tallies();
   const received = new Tallies();
@@ -146,7 +146,7 @@ export async function topGifters(request: TopGiftersRequest): Promise<TopGifters
 }
 
 /** The split of every gift's value in a period: what hosts, agencies and the platform earned (operators). */
-export async function giftRevenueReport(period: AnalyticsPeriod, key: string | undefined): Promise<GiftRevenueReportResponse> {
+export async function giftRevenueReport(period: CalendarPeriod, key: string | undefined): Promise<GiftRevenueReportResponse> {
   const range = rangeOf(period, key);
   const { AggregateField } = firestoreValues();
   const sums = (

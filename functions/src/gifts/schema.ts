@@ -1,8 +1,8 @@
 /** The gifts domain's API contract: request and response shapes of its callables (importable by clients). */
 import * as z from "zod";
 import { RequestIdSchema } from "../kernel/idempotency.js";
+import { CALENDAR_PERIODS, type CalendarPeriod, calendarPeriodOfKey } from "../kernel/periods.js";
 import { KeySafeIdSchema, KeySafeUidSchema } from "../kernel/validation.js";
-import { ANALYTICS_PERIODS, type AnalyticsPeriod, periodRange } from "./periods.js";
 
 /** Combos are sent as one request with a count, so a 99× burst is one transaction, not 99. */
 export const MAX_GIFT_COUNT = 999;
@@ -117,11 +117,14 @@ export interface GiftFeedEvent {
 /** A UTC period of the analytics: its kind and key (day 2026-12-05, week 2026-W49, month 2026-12); the current one when the key is left out. */
 export const AnalyticsPeriodSchema = z
   .object({
-    period: z.enum(ANALYTICS_PERIODS),
+    period: z.enum(CALENDAR_PERIODS),
     key: z.string().max(10).optional(),
   })
   .strict()
-  .refine((p) => p.key === undefined || periodRange(p.period, p.key) !== null, { message: "key does not name a period of this kind", path: ["key"] });
+  .refine((p) => p.key === undefined || calendarPeriodOfKey(p.period, p.key) !== null, {
+    message: "key does not name a period of this kind",
+    path: ["key"],
+  });
 
 export const MyGiftAnalyticsRequestSchema = AnalyticsPeriodSchema;
 export type MyGiftAnalyticsRequest = z.infer<typeof MyGiftAnalyticsRequestSchema>;
@@ -133,19 +136,22 @@ export const TopGiftersRequestSchema = z
       z.object({ type: z.literal("host"), uid: KeySafeUidSchema }).strict(),
       z.object({ type: z.literal("room"), id: KeySafeIdSchema }).strict(),
     ]),
-    period: z.enum(ANALYTICS_PERIODS),
+    period: z.enum(CALENDAR_PERIODS),
     key: z.string().max(10).optional(),
     limit: z.number().int().min(1).max(100).default(20),
   })
   .strict()
-  .refine((p) => p.key === undefined || periodRange(p.period, p.key) !== null, { message: "key does not name a period of this kind", path: ["key"] });
+  .refine((p) => p.key === undefined || calendarPeriodOfKey(p.period, p.key) !== null, {
+    message: "key does not name a period of this kind",
+    path: ["key"],
+  });
 export type TopGiftersRequest = z.infer<typeof TopGiftersRequestSchema>;
 
 export const AdminGiftRevenueReportRequestSchema = AnalyticsPeriodSchema;
 export type AdminGiftRevenueReportRequest = z.infer<typeof AdminGiftRevenueReportRequestSchema>;
 
 export interface PeriodView {
-  period: AnalyticsPeriod;
+  period: CalendarPeriod;
   key: string;
   /** [from, until) in ISO time. */
   from: string;

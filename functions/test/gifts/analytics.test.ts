@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { adminGiftRevenueReport, myGiftAnalytics, sendGift, topGifters } from "../../src/gifts/callables.js";
-import { periodKeyAt } from "../../src/gifts/periods.js";
 import { db } from "../../src/kernel/app.js";
+import { calendarPeriodAt } from "../../src/kernel/periods.js";
 import { callInProcess, expectHttpsError } from "../support/callables.js";
 import { createAgency, createProfile, grantCoins, seedCatalog } from "../support/economy-world.js";
 import { useCleanStack } from "../support/stack.js";
@@ -46,7 +46,7 @@ describe("gifts: analytics from the ledger", () => {
     await send(bob, "star", 1, alice.uid, STREAM);
   });
 
-  const today = () => ({ period: "day" as const, key: periodKeyAt("day", Date.now()) });
+  const today = () => ({ period: "day" as const, key: calendarPeriodAt("day", Date.now()).key });
 
   /** Sums over every gift transaction in the ledger, as an auditor would compute them. */
   async function ledgerSums(): Promise<Record<string, number>> {
@@ -73,7 +73,7 @@ describe("gifts: analytics from the ledger", () => {
     assert.equal(mine.truncated, false);
 
     const hosted = await callInProcess(myGiftAnalytics, { user: host, data: { period: "month" } });
-    assert.equal(hosted.key, periodKeyAt("month", Date.now()));
+    assert.equal(hosted.key, calendarPeriodAt("month", Date.now()).key);
     assert.deepEqual(hosted.received, {
       byGift: [
         { giftId: "star", gifts: 7, coins: 700 },

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
-import { periodKeyAt, periodRange } from "../../src/gifts/periods.js";
+import { calendarPeriodAt, calendarPeriodOfKey, previousCalendarPeriod } from "../../src/kernel/periods.js";
 
-describe("gifts: analytics periods (unit)", () => {
+const periodRange = calendarPeriodOfKey;
+const periodKeyAt = (period: "day" | "week" | "month", ms: number) => calendarPeriodAt(period, ms).key;
+
+describe("kernel: UTC calendar periods (unit)", () => {
   it("names days, ISO weeks and months in UTC, as half-open ranges", () => {
     assert.deepEqual(periodRange("day", "2026-12-05"), { key: "2026-12-05", startMs: Date.UTC(2026, 11, 5), endMs: Date.UTC(2026, 11, 6) });
     assert.deepEqual(periodRange("month", "2026-12"), { key: "2026-12", startMs: Date.UTC(2026, 11, 1), endMs: Date.UTC(2027, 0, 1) });
@@ -35,5 +38,15 @@ describe("gifts: analytics periods (unit)", () => {
         assert.ok(range && range.startMs <= at && at < range.endMs, `${period} of ${new Date(at).toISOString()}`);
       }
     }
+  });
+
+  it("an offset moves every boundary and keeps the keys: a week cut off at 06:00 UTC", () => {
+    const sixHours = 6 * 3_600_000;
+    const week = calendarPeriodOfKey("week", "2026-W49", sixHours);
+    assert.deepEqual(week, { key: "2026-W49", startMs: Date.UTC(2026, 10, 30, 6), endMs: Date.UTC(2026, 11, 7, 6) });
+    // Monday 05:59 still belongs to the week before.
+    assert.equal(calendarPeriodAt("week", Date.UTC(2026, 10, 30, 5, 59), sixHours).key, "2026-W48");
+    assert.equal(calendarPeriodAt("month", Date.UTC(2026, 11, 1, 5), sixHours).key, "2026-11");
+    assert.deepEqual(previousCalendarPeriod("week", Date.UTC(2026, 11, 5), sixHours).key, "2026-W48");
   });
 });
