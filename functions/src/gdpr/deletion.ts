@@ -337,8 +337,15 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     }
   },
 
-  /** A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go). */
+  /**
+   * A tombstone replaces the profile (whitelist: bio, username, roles, counters, vip... all go), after the
+   * profile's progression records: badges, avatar frames, the VIP history, and the levels with their point shards.
+   */
   async profile(uid) {
+    for (const collection of [Collections.badges, Collections.frames, Collections.vipHistory]) {
+      await deleteQuery(userRef(uid).collection(collection));
+    }
+    await db().recursiveDelete(db().collection(Collections.progression).doc(uid));
     const { FieldValue } = firestoreValues();
     await runTransaction(async (tx) => {
       const snapshot = await tx.get(userRef(uid));

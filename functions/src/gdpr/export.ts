@@ -124,6 +124,13 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
     readAll(db().collection(Collections.giftStreaks).where("recipientUid", "==", uid)),
   ]);
 
+  const [levels, badges, frames, vipHistory] = await Promise.all([
+    db().collection(Collections.progression).doc(uid).get(),
+    readAll(profileRef.collection(Collections.badges)),
+    readAll(profileRef.collection(Collections.frames)),
+    readAll(profileRef.collection(Collections.vipHistory)),
+  ]);
+
   let kyc: DataExportBundle["kyc"] = null;
   if (kycDoc.exists) {
     const { encrypted, ...rest } = kycDoc.data() ?? {};
@@ -182,6 +189,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       statementsOwned: agencies.statementsOwned.map(toJson),
     },
     rewards: { campaignClaims, giftStreaks: [...streaksSent, ...streaksReceived] },
+    progression: { levels: levels.exists ? record(levels) : null, badges, frames, vipHistory: vipHistory.sort((a, b) => String(a.at ?? "").localeCompare(String(b.at ?? ""))) },
   };
 }
 

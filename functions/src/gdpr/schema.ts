@@ -63,6 +63,8 @@ export interface DataExportBundle {
   agencies: { memberships: JsonValue[]; joinRequests: JsonValue[]; statementLines: JsonValue[]; statementsOwned: JsonValue[] };
   /** Campaign rewards claimed and gift streaks as sender or recipient (giftStreaks records). */
   rewards: { campaignClaims: JsonRecord[]; giftStreaks: JsonRecord[] };
+  /** Levels (progression/{uid}), badges, avatar frames and the VIP history (users/{uid}/badges, frames, vipHistory). */
+  progression: { levels: JsonRecord | null; badges: JsonRecord[]; frames: JsonRecord[]; vipHistory: JsonRecord[] };
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
