@@ -67,6 +67,8 @@ describe("agencies: the agency channel (postAgencyMessage, RTDB rules, membershi
     await denied(get(ref(client(null), `agencyChat/${agencyId}/messages`)));
     await denied(set(ref(client(host.uid), `agencyChat/${agencyId}/messages/m1`), { uid: host.uid, text: "direct", at: Date.now() }));
     await denied(set(ref(client(stranger.uid), `agencyChat/${agencyId}/members/${stranger.uid}`), true));
+    assert.equal((await get(ref(client(host.uid), `agencyChat/${agencyId}/members/${host.uid}`))).val(), true);
+    await denied(get(ref(client(stranger.uid), `agencyChat/${agencyId}/members/${host.uid}`)));
     assert.deepEqual(await messagesOf(agencyId), {});
   });
 
