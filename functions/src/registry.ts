@@ -14,6 +14,7 @@ export const registry: Record<string, string> = {
   exportAgencyStatement: "./agencies/callables.js",
   getAgencyDashboard: "./agencies/callables.js",
   inviteToAgency: "./agencies/callables.js",
+  postAgencyMessage: "./agencies/callables.js",
   removeAgencyMember: "./agencies/callables.js",
   requestAgencyLeave: "./agencies/callables.js",
   reviewAgency: "./agencies/callables.js",

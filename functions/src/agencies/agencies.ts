@@ -19,6 +19,7 @@ import { runTransaction } from "../kernel/transactions.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { agencyAccount, walletRef } from "../wallet/accounts.js";
 import { agencyOf, DEFAULT_SETTINGS, readAgency, requireActive, requireOwner, stageOwnerRole, toAgencyView } from "./agency-record.js";
+import { removeAgencyChannel, syncChatMemberAfterCommit } from "./chat.js";
 import { agenciesConfig } from "./config.js";
 import { releaseMember, writeMembership } from "./membership.js";
 import { previousPeriod } from "./salary.js";
@@ -104,7 +105,10 @@ export async function reviewAgency(admin: Caller, request: ReviewAgencyRequest):
     });
     return { ownerUid: agency.ownerUid, name: agency.name, status };
   });
-  if (request.approve) await publishClaims(outcome.ownerUid);
+  if (request.approve) {
+    await publishClaims(outcome.ownerUid);
+    await syncChatMemberAfterCommit(request.agencyId, outcome.ownerUid);
+  }
   await notifyAfterCommit({
     recipient: outcome.ownerUid,
     type: request.approve ? "agency-approved" : "agency-rejected",
@@ -225,6 +229,7 @@ export async function createSubAgency(caller: Caller, request: CreateSubAgencyRe
     return { agencyId: ref.id, status: "active" as const };
   });
   await publishClaims(request.agentUid);
+  await syncChatMemberAfterCommit(result.agencyId, request.agentUid);
   return result;
 }
 
@@ -260,6 +265,7 @@ export async function deleteAgency(caller: Caller, request: AgencyRequest): Prom
     for (const member of members.docs) {
       if (await releaseMember(agencyId, member.id, "agency-deleted")) released++;
     }
+    await removeAgencyChannel(agencyId);
   }
   log.info("agency deleted", { agencyId: agency.id, subAgencies: subs.length, released });
   return { agencyId: agency.id, released };

@@ -10,6 +10,7 @@ import {
   updateAgencyProfile as updateProfile,
   updateAgencySettings as updateSettings,
 } from "./agencies.js";
+import { postAgencyMessage as post } from "./chat.js";
 import { announceToMembers, getAgencyDashboard as dashboard, exportStatementCsv } from "./dashboard.js";
 import {
   answerJoinRequest as answer,
@@ -28,6 +29,7 @@ import {
   CreateSubAgencyRequestSchema,
   DashboardRequestSchema,
   MemberRequestSchema,
+  PostAgencyMessageRequestSchema,
   ReviewAgencyRequestSchema,
   SearchAgenciesRequestSchema,
   SetMemberRoleRequestSchema,
@@ -146,6 +148,14 @@ export const announceToAgency = defineCallable({
   input: AnnounceRequestSchema,
   rateLimit: { perUid: { tokens: 5, windowSeconds: 60 } },
   handler: ({ caller, data }) => announceToMembers(caller, data),
+});
+
+/** Members post in the agency channel (read through RTDB rules: agencyChat/{agencyId}/messages). */
+export const postAgencyMessage = defineCallable({
+  name: "agencies.postMessage",
+  input: PostAgencyMessageRequestSchema,
+  rateLimit: { perUid: { tokens: 10, windowSeconds: 60 } },
+  handler: ({ caller, data }) => post(caller, data),
 });
 
 /** Admins: settle (or re-check) a closed period of an agency; the job does the same for every agency. */

@@ -1,7 +1,7 @@
 /**
  * Agencies' part of account erasure and export (steps of gdpr/). Erasure: the agency the user owns is
  * deleted (settled, members released and notified), every membership ends (users/{uid}.agencyId cleared),
- * and their invitations and applications go. Statements stay: financial records naming the host by uid
+ * their invitations and applications go, and so do their messages in agency channels. Statements stay: financial records naming the host by uid
  * only, like the ledger. Export: memberships, join requests, the statement lines about the user and the
  * statements of agencies they own.
  */
@@ -9,6 +9,7 @@ import type { Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { deleteAgency } from "./agencies.js";
+import { eraseAgencyChatOf } from "./chat.js";
 import { releaseMember } from "./membership.js";
 import type { AgencyStatement } from "./schema.js";
 
@@ -34,6 +35,7 @@ export async function eraseAgencyMembershipsOf(uid: string): Promise<void> {
     for (const request of requests) batch.delete(request.ref);
     await batch.commit();
   }
+  await eraseAgencyChatOf(uid);
 }
 
 export interface AgencyExport {

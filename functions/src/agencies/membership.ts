@@ -18,6 +18,7 @@ import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { readAgency, requireActive, type StoredAgency, stageOwnerRole } from "./agency-record.js";
+import { syncChatMemberAfterCommit } from "./chat.js";
 import { type AgenciesConfig, agenciesConfig } from "./config.js";
 import type { AgencyRefusal, AgencyRequest, AnswerRequest, MemberRequest, MemberRole, SetMemberRoleRequest } from "./schema.js";
 import { agencyRef, joinRequestRef, memberRef } from "./store.js";
@@ -133,6 +134,7 @@ export async function answerJoinRequest(caller: Caller, request: AnswerRequest):
     tx.delete(pending.ref);
     return { agency, kind: pending.get("kind") as string };
   });
+  if (request.accept) await syncChatMemberAfterCommit(outcome.agency.id, request.uid);
   // The side that did not answer hears the outcome.
   const recipient = outcome.kind === "invitation" ? outcome.agency.ownerUid : request.uid;
   await notifyAfterCommit({
@@ -221,6 +223,8 @@ export async function releaseMember(agencyId: string, uid: string, reason: Relea
     if (agency.exists) tx.update(agency.ref, { memberCount: FieldValue.increment(-1) });
     return { agencyName: String(agency.get("name") ?? ""), wasOwner };
   });
+  // Also on a retry (nothing released): the mirror write may be what failed the first time.
+  await syncChatMemberAfterCommit(agencyId, uid);
   if (released === null) return false;
   if (released.wasOwner) await publishClaims(uid);
   const { agencyName } = released;

@@ -228,3 +228,22 @@ export interface DashboardResponse {
   /** Stored statements, newest first. */
   trends: { period: string; ownEarnings: number; salary: number; ratioBps: number; volume30d: number }[];
 }
+
+/** The agency channel (agencies/chat.ts). */
+export const AGENCY_CHAT_MAX_LENGTH = 500;
+export const PostAgencyMessageRequestSchema = z
+  .object({ agencyId: AgencyIdSchema, text: z.string().trim().min(1).max(AGENCY_CHAT_MAX_LENGTH), requestId: RequestIdSchema })
+  .strict();
+export type PostAgencyMessageRequest = z.output<typeof PostAgencyMessageRequestSchema>;
+
+/** agencyChat/{agencyId}/messages/{messageId}: the text as shown (profanity masked); at in epoch ms. */
+export interface AgencyChatMessage {
+  uid: string;
+  text: string;
+  at: number;
+}
+
+export interface PostAgencyMessageResponse extends AgencyChatMessage {
+  messageId: string;
+  masked: boolean;
+}

@@ -111,6 +111,22 @@ export const TeenPattiPaths = {
   cardsOf: (tableId: string, uid: string) => `teenPatti/cards/${tableId}/${uid}`,
 } as const;
 
+/**
+ * The agency channel (agencies/chat.ts), server-written only:
+ *   agencyChat/{agencyId}/members/{uid}            true while a member (mirror of agencies/{id}/members)
+ *   agencyChat/{agencyId}/messages/{messageId}     { uid, text, at }  members read
+ *   agencyChatAuthors/{uid}/{agencyId}             true: channels the user posted in (account erasure)
+ */
+export const AgencyChatPaths = {
+  members: (agencyId: string) => `agencyChat/${agencyId}/members`,
+  member: (agencyId: string, uid: string) => `agencyChat/${agencyId}/members/${uid}`,
+  messages: (agencyId: string) => `agencyChat/${agencyId}/messages`,
+  message: (agencyId: string, messageId: string) => `agencyChat/${agencyId}/messages/${messageId}`,
+  channel: (agencyId: string) => `agencyChat/${agencyId}`,
+  authorOf: (uid: string) => `agencyChatAuthors/${uid}`,
+  authorIn: (uid: string, agencyId: string) => `agencyChatAuthors/${uid}/${agencyId}`,
+} as const;
+
 export const UserPaths = {
   status: (uid: string) => `status/${uid}`,
 } as const;

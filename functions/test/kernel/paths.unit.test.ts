@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { LivePaths, RoomPaths, TeenPattiPaths, TriggerPaths, UserPaths, VenuePaths } from "../../src/venues/paths.js";
+import { AgencyChatPaths, LivePaths, RoomPaths, TeenPattiPaths, TriggerPaths, UserPaths, VenuePaths } from "../../src/venues/paths.js";
 
 const SRC = resolve(__dirname, "../../src");
 const COLLECTIONS_MODULE = "kernel/collections.ts";
@@ -72,7 +72,7 @@ function collectionViolations(file: string, text: string, literalNames: Set<stri
 function rtdbRoots(): Set<string> {
   const anyArgument = { type: "stream", id: "x", toString: () => "x" };
   const roots = new Set<string>();
-  for (const paths of [VenuePaths, LivePaths, RoomPaths, UserPaths, TeenPattiPaths]) {
+  for (const paths of [AgencyChatPaths, VenuePaths, LivePaths, RoomPaths, UserPaths, TeenPattiPaths]) {
     for (const build of Object.values(paths) as ((...args: unknown[]) => string)[]) {
       roots.add(build(anyArgument, anyArgument).split("/")[0] as string);
     }
