@@ -72,6 +72,19 @@ export async function eraseAgencyChatOf(uid: string): Promise<void> {
   }
 }
 
+/** The messages `uid` posted in agency channels (the GDPR export), each with its channel. */
+export async function agencyChatMessagesOf(uid: string): Promise<(AgencyChatMessage & { agencyId: string; messageId: string })[]> {
+  const channels = (await rtdb().ref(AgencyChatPaths.authorOf(uid)).get()).val() as Record<string, true> | null;
+  const out: (AgencyChatMessage & { agencyId: string; messageId: string })[] = [];
+  for (const agencyId of Object.keys(channels ?? {})) {
+    const mine = await rtdb().ref(AgencyChatPaths.messages(agencyId)).orderByChild("uid").equalTo(uid).get();
+    mine.forEach((message) => {
+      out.push({ ...(message.val() as AgencyChatMessage), messageId: message.key as string, agencyId });
+    });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
 /** A deleted agency's channel goes with it (its members are released first). */
 export async function removeAgencyChannel(agencyId: string): Promise<void> {
   await rtdb().ref(AgencyChatPaths.channel(agencyId)).remove();

@@ -9,7 +9,7 @@ import type { Query, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { deleteAgency } from "./agencies.js";
-import { eraseAgencyChatOf } from "./chat.js";
+import { agencyChatMessagesOf, eraseAgencyChatOf } from "./chat.js";
 import { releaseMember } from "./membership.js";
 import type { AgencyStatement } from "./schema.js";
 
@@ -45,14 +45,17 @@ export interface AgencyExport {
   statementLines: Record<string, unknown>[];
   /** Statements of the agencies the user owns. */
   statementsOwned: Record<string, unknown>[];
+  /** Messages the user posted in agency channels. */
+  channelMessages: Record<string, unknown>[];
 }
 
 export async function agencyDataOf(uid: string): Promise<AgencyExport> {
-  const [memberships, joinRequests, aboutHost, owned] = await Promise.all([
+  const [memberships, joinRequests, aboutHost, owned, channelMessages] = await Promise.all([
     agencyChildren(Collections.agencyMembers, uid),
     agencyChildren(Collections.agencyRequests, uid),
     db().collection(Collections.agencyStatements).where("hostUids", "array-contains", uid).get(),
     db().collection(Collections.agencyStatements).where("ownerUid", "==", uid).get(),
+    agencyChatMessagesOf(uid),
   ]);
   const lines = aboutHost.docs.map((doc) => {
     const statement = doc.get("statement") as AgencyStatement;
@@ -64,5 +67,6 @@ export async function agencyDataOf(uid: string): Promise<AgencyExport> {
     joinRequests: joinRequests.map((doc) => ({ ...doc.data(), path: doc.ref.path })),
     statementLines: lines,
     statementsOwned: owned.docs.map((doc) => ({ ...(doc.get("statement") as AgencyStatement) })),
+    channelMessages: channelMessages.map((message) => ({ ...message })),
   };
 }

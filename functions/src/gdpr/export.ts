@@ -187,9 +187,15 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       joinRequests: agencies.joinRequests.map(toJson),
       statementLines: agencies.statementLines.map(toJson),
       statementsOwned: agencies.statementsOwned.map(toJson),
+      channelMessages: agencies.channelMessages.map(toJson),
     },
     rewards: { campaignClaims, giftStreaks: [...streaksSent, ...streaksReceived] },
-    progression: { levels: levels.exists ? record(levels) : null, badges, frames, vipHistory: vipHistory.sort((a, b) => String(a.at ?? "").localeCompare(String(b.at ?? ""))) },
+    progression: {
+      levels: levels.exists ? record(levels) : null,
+      badges,
+      frames,
+      vipHistory: vipHistory.sort((a, b) => String(a.at ?? "").localeCompare(String(b.at ?? ""))),
+    },
   };
 }
 

@@ -59,8 +59,14 @@ export interface DataExportBundle {
   kyc: (Omit<JsonRecord, "encrypted"> & { details: KycPersonalDetails | null }) | null;
   /** Uploaded images and videos (media/{id} records: kind, status, path, size, dimensions). */
   media: JsonRecord[];
-  /** Agency memberships and join requests, the user's lines in agency statements, statements of agencies they own. */
-  agencies: { memberships: JsonValue[]; joinRequests: JsonValue[]; statementLines: JsonValue[]; statementsOwned: JsonValue[] };
+  /** Agency memberships and join requests, the user's lines in agency statements, statements of agencies they own, agency-channel messages. */
+  agencies: {
+    memberships: JsonValue[];
+    joinRequests: JsonValue[];
+    statementLines: JsonValue[];
+    statementsOwned: JsonValue[];
+    channelMessages: JsonValue[];
+  };
   /** Campaign rewards claimed and gift streaks as sender or recipient (giftStreaks records). */
   rewards: { campaignClaims: JsonRecord[]; giftStreaks: JsonRecord[] };
   /** Levels (progression/{uid}), badges, avatar frames and the VIP history (users/{uid}/badges, frames, vipHistory). */

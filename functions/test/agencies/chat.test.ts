@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { get, ref, set } from "firebase/database";
 import { approveAgencyLeave, deleteAgency, postAgencyMessage, removeAgencyMember, requestAgencyLeave } from "../../src/agencies/callables.js";
-import { eraseAgencyMembershipsOf } from "../../src/agencies/erasure.js";
+import { agencyDataOf, eraseAgencyMembershipsOf } from "../../src/agencies/erasure.js";
 import { releaseMember } from "../../src/agencies/membership.js";
 import { rtdb } from "../../src/kernel/app.js";
 import { expectHttpsError } from "../support/callables.js";
@@ -142,9 +142,14 @@ describe("agencies: the agency channel (postAgencyMessage, RTDB rules, membershi
     assert.equal((await rtdb().ref(`agencyChat/${agencyId}`).get()).exists(), false);
   });
 
-  it("account erasure deletes the user's messages (as venue chat does) and leaves the others'", async () => {
+  it("the export carries the user's channel messages; account erasure deletes them (as venue chat does) and leaves the others'", async () => {
     const mine = await post(host, agencyId, "my words");
     const theirs = await post(owner, agencyId, "their words");
+    const exported = (await agencyDataOf(host.uid)).channelMessages;
+    assert.deepEqual(
+      exported.map((m) => [m.agencyId, m.messageId, m.text]),
+      [[agencyId, mine.messageId, "my words"]],
+    );
     await eraseAgencyMembershipsOf(host.uid);
     assert.deepEqual(Object.keys(await messagesOf(agencyId)), [theirs.messageId]);
     assert.notEqual(mine.messageId, theirs.messageId);
