@@ -3,18 +3,27 @@ import * as z from "zod";
 import { KeySafeIdSchema } from "../kernel/validation.js";
 
 /**
- * What a campaign counts, per user, from gift ledger transactions: gifts (units, a combo of 5 is 5) or
- * their value in coins, sent by the sender or received by the recipient; optionally of one gift only.
+ * What a campaign counts, per user: from gift ledger transactions, gifts (units, a combo of 5 is 5) or
+ * their value in coins, sent by the sender or received by the recipient, optionally of one gift only;
+ * rooms the user created (rooms-hosted); game rounds the user played, one per round however many bets
+ * (games-played).
  */
-export const CAMPAIGN_METRICS = ["gifts-sent", "gifts-received", "gift-coins-sent", "gift-coins-received"] as const;
+export const GIFT_METRICS = ["gifts-sent", "gifts-received", "gift-coins-sent", "gift-coins-received"] as const;
+export const ACTIVITY_METRICS = ["rooms-hosted", "games-played"] as const;
+export const CAMPAIGN_METRICS = [...GIFT_METRICS, ...ACTIVITY_METRICS] as const;
 export type CampaignMetric = (typeof CAMPAIGN_METRICS)[number];
+export type ActivityMetric = (typeof ACTIVITY_METRICS)[number];
 
 export const CampaignGoalSchema = z
   .object({
     metric: z.enum(CAMPAIGN_METRICS),
     giftId: KeySafeIdSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((goal) => goal.giftId === undefined || (GIFT_METRICS as readonly string[]).includes(goal.metric), {
+    message: "giftId only narrows a gift metric",
+    path: ["giftId"],
+  });
 export type CampaignGoal = z.infer<typeof CampaignGoalSchema>;
 
 export const BADGE_RARITIES = ["common", "rare", "epic", "legendary"] as const;
