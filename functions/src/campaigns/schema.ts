@@ -44,9 +44,22 @@ export const CampaignTierSchema = z
     threshold: z.number().int().min(1).max(1_000_000_000),
     coins: z.number().int().min(0).max(10_000_000).default(0),
     badge: EventBadgeSchema.optional(),
+    /** An avatar frame (users/{uid}/frames/{frameId}); days 0: permanent, else extended by that many days. */
+    frame: z
+      .object({ frameId: KeySafeIdSchema, days: z.number().int().min(0).max(3650) })
+      .strict()
+      .optional(),
+    /** VIP membership days at a tier (a member of a higher tier keeps theirs). */
+    vip: z
+      .object({ tier: z.number().int().min(1), days: z.number().int().min(1).max(3650) })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((tier) => tier.coins > 0 || tier.badge !== undefined, "a tier rewards coins, a badge or both");
+  .refine(
+    (tier) => tier.coins > 0 || tier.badge !== undefined || tier.frame !== undefined || tier.vip !== undefined,
+    "a tier rewards coins, a badge, a frame or VIP days",
+  );
 export type CampaignTier = z.infer<typeof CampaignTierSchema>;
 
 export const CampaignTiersSchema = z
@@ -92,6 +105,8 @@ export const CampaignRefusalSchema = z.enum([
   "campaign-closed",
   /** The caller's progress is below the tier's threshold (failed-precondition). */
   "goal-not-reached",
+  /** A tier granting VIP days claimed by a user without a profile (failed-precondition). */
+  "profile-missing",
 ]);
 export type CampaignRefusal = z.infer<typeof CampaignRefusalSchema>;
 
@@ -133,6 +148,8 @@ export interface ClaimCampaignRewardResponse {
   tier: number;
   coins: number;
   badgeId: string | null;
+  frameId: string | null;
+  vip: { tier: number; days: number } | null;
   /** True when this tier had been claimed before: nothing more was granted. */
   alreadyClaimed: boolean;
 }

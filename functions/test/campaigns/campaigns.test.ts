@@ -161,7 +161,7 @@ describe("campaigns: goals, progress from the ledger, reward tiers", () => {
     for (const claim of claims)
       assert.deepEqual(
         { ...claim, alreadyClaimed: false },
-        { campaignId: "star-week", tier: 1, coins: 200, badgeId: "event-star-week", alreadyClaimed: false },
+        { campaignId: "star-week", tier: 1, coins: 200, badgeId: "event-star-week", frameId: null, vip: null, alreadyClaimed: false },
       );
     assert.equal((await readBalances(userAccount(sender.uid))).coins, before + 200);
     const rewards = await db().collection("ledger").where("type", "==", "reward").get();
@@ -278,5 +278,67 @@ describe("campaigns: goals, progress from the ledger, reward tiers", () => {
     assert.equal((await mine(host))[0]?.progress, 1);
     const claimed = await callInProcess(claimCampaignReward, { user: sender, data: { campaignId: "game-week", tier: 0 } });
     assert.equal(claimed.coins, 30);
+  });
+
+  it("grants a tier's avatar frame and VIP days once, in the claim, under concurrent and repeated claims", async () => {
+    await callInProcess(adminCreateCampaign, {
+      user: admin,
+      data: campaign({
+        tiers: [
+          { threshold: 1, frame: { frameId: "star-frame", days: 7 }, vip: { tier: 1, days: 3 } },
+          { threshold: 2, frame: { frameId: "star-frame", days: 0 } },
+        ],
+      }),
+    });
+    await sendAndDeliver(2);
+    const claimTier = (tier: number) => callInProcess(claimCampaignReward, { user: sender, data: { campaignId: "star-week", tier } });
+    const startedMs = Date.now();
+    const claims = await Promise.all([1, 2, 3, 4].map(() => claimTier(0)));
+    assert.equal(claims.filter((c) => !c.alreadyClaimed).length, 1);
+    for (const claim of claims) {
+      assert.deepEqual(
+        { ...claim, alreadyClaimed: false },
+        { campaignId: "star-week", tier: 0, coins: 0, badgeId: null, frameId: "star-frame", vip: { tier: 1, days: 3 }, alreadyClaimed: false },
+      );
+    }
+    await claimTier(0);
+    const DAY = 24 * HOUR;
+    const frame = (await docData(`users/${sender.uid}/frames/star-frame`)) ?? {};
+    assert.equal(frame.source, "campaign:star-week:0");
+    const frameEndMs = (frame.expiresAt as { toMillis(): number }).toMillis();
+    assert.ok(frameEndMs >= startedMs + 7 * DAY && frameEndMs <= Date.now() + 7 * DAY, "7 days once, not once per claim");
+    const profile = await docData(`users/${sender.uid}`);
+    const vip = profile?.vip as { tier: number; expiresAt: { toMillis(): number } };
+    assert.equal(vip.tier, 1);
+    assert.ok(vip.expiresAt.toMillis() >= startedMs + 3 * DAY && vip.expiresAt.toMillis() <= Date.now() + 3 * DAY, "3 VIP days once");
+    const history = await db().collection(`users/${sender.uid}/vipHistory`).get();
+    assert.deepEqual(
+      history.docs.map((doc) => [doc.id, doc.get("source"), doc.get("campaignId"), doc.get("days")]),
+      [["campaign_star-week_0", "campaign-reward", "star-week", 3]],
+    );
+    // The next tier's permanent frame makes the same frame permanent.
+    await claimTier(1);
+    assert.equal((await docData(`users/${sender.uid}/frames/star-frame`))?.expiresAt, null);
+    assert.equal((await mine(sender))[0]?.tiers[0]?.frame?.frameId, "star-frame");
+  });
+
+  it("refuses VIP days to a user without a profile, writing nothing", async () => {
+    await callInProcess(adminCreateCampaign, {
+      user: admin,
+      data: campaign({ campaignId: "game-week", goal: { metric: "games-played" }, tiers: [{ threshold: 1, vip: { tier: 1, days: 3 } }] }),
+    });
+    const stranger = await createTestUser();
+    const stake = { uid: stranger.uid, roundId: "round-1", roomId: "lounge", byItem: { apple: 100 }, total: 100, placedAt: Date.now() };
+    await deliverDocumentCreated(onGreedyStakeCreatedForCampaigns, `gameRounds/round-1/greedyStakes/${stranger.uid}`, stake, "evt-stranger", {
+      roundId: "round-1",
+      uid: stranger.uid,
+    });
+    const before = await allPaths();
+    const err = await expectHttpsError(
+      callInProcess(claimCampaignReward, { user: stranger, data: { campaignId: "game-week", tier: 0 } }),
+      "failed-precondition",
+    );
+    assert.equal((err.details as { reason?: string }).reason, "profile-missing");
+    assert.deepEqual(await allPaths(), before, "no document written");
   });
 });
