@@ -6,9 +6,15 @@ import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
 import { answerAgencyRequest, applyToAgency, getAgencyDashboard, inviteToAgency, searchAgencies } from "../../functions/src/agencies/callables.js";
 import type { DashboardResponse, SearchAgenciesResponse } from "../../functions/src/agencies/schema.js";
+import { forgetCurrentCampaigns } from "../../functions/src/campaigns/active.js";
+import { claimCampaignReward, listMyCampaigns } from "../../functions/src/campaigns/callables.js";
+import type { ClaimCampaignRewardResponse, ListMyCampaignsResponse } from "../../functions/src/campaigns/schema.js";
+import { onLedgerTransactionForCampaigns } from "../../functions/src/campaigns/triggers.js";
 import { getFollowingFeed, getHashtagPosts } from "../../functions/src/feeds/callables.js";
 import { syncFollowEdge, syncPostFeedPage } from "../../functions/src/feeds/fanout.js";
 import type { FeedPage } from "../../functions/src/feeds/schema.js";
+import { sendGift } from "../../functions/src/gifts/callables.js";
+import type { SendGiftResponse } from "../../functions/src/gifts/schema.js";
 import { db, rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
 import { clearConfigCaches } from "../../functions/src/kernel/config-document.js";
 import { endStream, joinStream, listLiveStreams, startStream } from "../../functions/src/live/callables.js";
@@ -25,6 +31,7 @@ import { readSeats } from "../../functions/src/rooms/seats.js";
 import { noteMemberAdmitted } from "../../functions/src/venues/presence.js";
 import { callInProcess, expectHttpsError } from "../../functions/test/support/callables.js";
 import { IN_PROCESS_PROJECT, resetStack, testStack, useCleanStack } from "../../functions/test/support/stack.js";
+import { deliverDocumentCreated } from "../../functions/test/support/triggers.js";
 import { adminAppFor } from "../src/admin.js";
 import { type FirestoreHandle, startFirestore } from "../src/firestore.js";
 import { type RtdbHandle, startRtdb } from "../src/rtdb/index.js";
@@ -502,5 +509,64 @@ describe("devstack: the demo world's agency works with the real services", funct
     await expectHttpsError(callInProcess(getAgencyDashboard, { user: kai, data: { agencyId: AGENCY } }), "permission-denied");
     // Luna is a member: another agency may not recruit her, nor she apply again.
     await expectHttpsError(callInProcess(applyToAgency, { user: luna, data: { agencyId: AGENCY } }), "failed-precondition");
+  });
+});
+
+describe("devstack: the demo world's seasonal campaign works with the real services", function () {
+  this.timeout(60_000);
+  useCleanStack();
+  const seed = readSeed(join(ROOT, "emulator-data"));
+  const CAMPAIGN = "demo-rose-season";
+
+  beforeEach(() => {
+    clearConfigCaches();
+    forgetCurrentCampaigns();
+  });
+  after(() => resetStack());
+
+  it("Rose season runs whenever the world is loaded; Mia's roses count towards it and its first tier pays once", async () => {
+    await loadInProcess(seed);
+    // Signed in after the load: the world's sign-out markers are older than these sessions.
+    const [mia, luna] = ["demo-viewer-mia", "demo-host-luna"].map((uid) => demoAccount(seed, uid));
+    const listed = await callInProcess<ListMyCampaignsResponse>(listMyCampaigns, { user: mia, data: null });
+    assert.deepEqual(
+      listed.campaigns.map((c) => [c.id, c.running, c.progress, c.goal, c.tiers.map((t) => [t.threshold, t.reached, t.claimed])]),
+      [
+        [
+          CAMPAIGN,
+          true,
+          0,
+          { metric: "gifts-sent", giftId: "rose" },
+          [
+            [10, false, false],
+            [50, false, false],
+            [200, false, false],
+          ],
+        ],
+      ],
+    );
+    const daysLeft = (Date.parse(listed.campaigns[0]?.endsAt as string) - Date.now()) / 86_400_000;
+    assert.ok(daysLeft > 12 && daysLeft <= 13, `ends 13 days after the load (${daysLeft})`);
+
+    const sent = await callInProcess<SendGiftResponse>(sendGift, {
+      user: mia,
+      data: {
+        giftId: "rose",
+        recipientUid: luna.callAuth.uid,
+        count: 10,
+        context: { type: "room", id: "demo-room-lounge" },
+        requestId: randomUUID(),
+      },
+    });
+    const ledger = (await db().doc(`ledger/${sent.transactionId}`).get()).data() as Record<string, unknown>;
+    await deliverDocumentCreated(onLedgerTransactionForCampaigns, `ledger/${sent.transactionId}`, ledger, `evt-${sent.transactionId}`, {
+      txId: sent.transactionId,
+    });
+    const [view] = (await callInProcess<ListMyCampaignsResponse>(listMyCampaigns, { user: mia, data: null })).campaigns;
+    assert.equal(view?.progress, 10);
+    const claim = await callInProcess<ClaimCampaignRewardResponse>(claimCampaignReward, { user: mia, data: { campaignId: CAMPAIGN, tier: 0 } });
+    assert.deepEqual([claim.coins, claim.alreadyClaimed], [100, false]);
+    const again = await callInProcess<ClaimCampaignRewardResponse>(claimCampaignReward, { user: mia, data: { campaignId: CAMPAIGN, tier: 0 } });
+    assert.equal(again.alreadyClaimed, true);
   });
 });

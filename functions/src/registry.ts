@@ -178,6 +178,9 @@ export const registry: Record<string, string> = {
   listMyCampaigns: "./campaigns/callables.js",
   claimCampaignReward: "./campaigns/callables.js",
   onLedgerTransactionForCampaigns: "./campaigns/triggers.js",
+  onRoomCreatedForCampaigns: "./campaigns/triggers.js",
+  onGreedyStakeCreatedForCampaigns: "./campaigns/triggers.js",
+  onTeenPattiHandCreatedForCampaigns: "./campaigns/triggers.js",
   // progression: levels and badges from the ledger, VIP tiers
   listMyProgression: "./progression/callables.js",
   setBadgeShowcase: "./progression/callables.js",

@@ -1,16 +1,17 @@
 /**
  * Campaign rewards: a reached tier is claimed once per user. The claim record
- * (campaignClaims/{campaignId}__{uid}__{tier}) and the tier's event badge are created in one transaction
+ * (campaignClaims/{campaignId}__{uid}__{tier}), the tier's event badge, avatar frame and VIP days are written in one transaction
  * that first reads the record, so concurrent or repeated claims create them once; the coins go through
  * the ledger keyed by campaign, user and tier, so they are paid once too, and a claim that crashed
  * between the two is paid by the next attempt (which reports alreadyClaimed).
  */
-import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { refuse } from "../kernel/errors.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { frameRef, grantFrame, grantVipDays } from "../progression/grants.js";
+import { syncVipClaim } from "../progression/vip/memberships.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { postLedgerTransaction } from "../wallet/ledger.js";
 import type {
@@ -52,9 +53,17 @@ export async function claimCampaignReward(uid: string, request: ClaimCampaignRew
 
   const claimRef = campaignClaimRef(campaign.id, uid, request.tier);
   const badgeRef = tier.badge ? userRef(uid).collection(Collections.badges).doc(tier.badge.id) : null;
+  const source = `campaign:${campaign.id}:${request.tier}`;
   const fresh = await runTransaction(async (tx) => {
-    const [claim, badge] = (await tx.getAll(...[claimRef, ...(badgeRef ? [badgeRef] : [])])) as [DocumentSnapshot, DocumentSnapshot?];
+    const [claim, badge, frame, profile] = await Promise.all([
+      tx.get(claimRef),
+      badgeRef ? tx.get(badgeRef) : undefined,
+      tier.frame ? tx.get(frameRef(uid, tier.frame.frameId)) : undefined,
+      tier.vip ? tx.get(userRef(uid)) : undefined,
+    ]);
     if (claim.exists) return false;
+    if (profile && !profile.exists) refuse<CampaignRefusal>("failed-precondition", "profile-missing", "VIP days need a profile; create yours first.");
+    const nowMs = Date.now();
     const { FieldValue } = firestoreValues();
     const claimedAt = FieldValue.serverTimestamp();
     tx.create(claimRef, {
@@ -64,12 +73,24 @@ export async function claimCampaignReward(uid: string, request: ClaimCampaignRew
       threshold: tier.threshold,
       coins: tier.coins,
       badgeId: tier.badge?.id ?? null,
+      frame: tier.frame ?? null,
+      vip: tier.vip ?? null,
       claimedAt,
     });
+    if (tier.frame) grantFrame(tx, uid, tier.frame, frame, source, nowMs);
+    if (tier.vip && profile) {
+      const history = {
+        id: `campaign_${campaign.id}_${request.tier}`,
+        source: "campaign-reward" as const,
+        campaignId: campaign.id,
+        campaignTier: request.tier,
+      };
+      grantVipDays(tx, uid, profile, tier.vip, { ...history, days: tier.vip.days }, nowMs);
+    }
     if (badgeRef && tier.badge && !badge?.exists) {
       tx.create(badgeRef, {
         awardedAt: claimedAt,
-        source: `campaign:${campaign.id}:${request.tier}`,
+        source,
         category: "event",
         name: tier.badge.name,
         rarity: tier.badge.rarity,
@@ -99,7 +120,17 @@ export async function claimCampaignReward(uid: string, request: ClaimCampaignRew
     if (!outcome.replayed)
       log.info("campaign reward paid", { campaignId: campaign.id, uid, tier: request.tier, transactionId: outcome.transactionId });
   }
-  return { campaignId: campaign.id, tier: request.tier, coins: tier.coins, badgeId: tier.badge?.id ?? null, alreadyClaimed: !fresh };
+  // Also after a replay: a claim whose commit was not followed by the claim sync gets it now.
+  if (tier.vip) await syncVipClaim(uid).catch((err) => log.warn("VIP claim sync after a campaign reward failed", { uid, error: String(err) }));
+  return {
+    campaignId: campaign.id,
+    tier: request.tier,
+    coins: tier.coins,
+    badgeId: tier.badge?.id ?? null,
+    frameId: tier.frame?.frameId ?? null,
+    vip: tier.vip ?? null,
+    alreadyClaimed: !fresh,
+  };
 }
 
 /** listMyCampaigns: campaigns running or still claimable (and upcoming), with the caller's progress and claims. */

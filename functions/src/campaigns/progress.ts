@@ -9,7 +9,7 @@ import { millisOf } from "../kernel/fields.js";
 import { runOncePerEvent } from "../kernel/idempotency.js";
 import { notify } from "../notifications/notify.js";
 import { currentCampaigns } from "./active.js";
-import type { Campaign } from "./schema.js";
+import { type ActivityMetric, type Campaign, type CampaignMetric, GIFT_METRICS } from "./schema.js";
 import { progressCounter } from "./store.js";
 
 export interface ProgressDelta {
@@ -17,6 +17,8 @@ export interface ProgressDelta {
   uid: string;
   amount: number;
 }
+
+const isGiftMetric = (metric: CampaignMetric): boolean => (GIFT_METRICS as readonly string[]).includes(metric);
 
 /** What one ledger transaction adds to campaigns' progress (pure; nothing for other transactions). */
 export function campaignProgressDeltas(ledger: Record<string, unknown>, campaigns: Campaign[]): ProgressDelta[] {
@@ -32,6 +34,7 @@ export function campaignProgressDeltas(ledger: Record<string, unknown>, campaign
   for (const campaign of campaigns) {
     if (campaign.cancelled || at < campaign.startsAtMs || at >= campaign.endsAtMs) continue;
     const { metric, giftId } = campaign.goal;
+    if (!isGiftMetric(metric)) continue;
     if (giftId !== undefined && giftId !== meta.giftId) continue;
     const uid = metric === "gifts-sent" || metric === "gift-coins-sent" ? sender : recipient;
     const amount = (metric === "gifts-sent" || metric === "gifts-received" ? count : totalCoins) as number;
@@ -51,6 +54,22 @@ export async function applyLedgerToCampaigns(transactionId: string, ledger: Reco
     return null;
   });
   // Also on a replay: a delivery that failed after counting still owes the notices (keyed, so queued once).
+  await notifyTiersReached(deltas);
+  return replayed ? [] : deltas;
+}
+
+/**
+ * Counts one activity (a room created, a game round joined) for each of its users into the running
+ * campaigns with that goal whose window holds atMs, once per activity key.
+ */
+export async function applyActivityToCampaigns(metric: ActivityMetric, activityKey: string, uids: string[], atMs: number): Promise<ProgressDelta[]> {
+  const campaigns = (await currentCampaigns()).filter((c) => c.goal.metric === metric && !c.cancelled && c.startsAtMs <= atMs && atMs < c.endsAtMs);
+  const deltas = campaigns.flatMap((campaign) => [...new Set(uids)].map((uid) => ({ campaignId: campaign.id, uid, amount: 1 })));
+  if (deltas.length === 0) return [];
+  const { replayed } = await runOncePerEvent(`campaigns.${metric}`, activityKey, async (tx) => {
+    for (const delta of deltas) progressCounter(delta.campaignId, delta.uid).increment(tx, { progress: delta.amount });
+    return null;
+  });
   await notifyTiersReached(deltas);
   return replayed ? [] : deltas;
 }

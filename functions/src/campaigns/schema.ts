@@ -3,18 +3,27 @@ import * as z from "zod";
 import { KeySafeIdSchema } from "../kernel/validation.js";
 
 /**
- * What a campaign counts, per user, from gift ledger transactions: gifts (units, a combo of 5 is 5) or
- * their value in coins, sent by the sender or received by the recipient; optionally of one gift only.
+ * What a campaign counts, per user: from gift ledger transactions, gifts (units, a combo of 5 is 5) or
+ * their value in coins, sent by the sender or received by the recipient, optionally of one gift only;
+ * rooms the user created (rooms-hosted); game rounds the user played, one per round however many bets
+ * (games-played).
  */
-export const CAMPAIGN_METRICS = ["gifts-sent", "gifts-received", "gift-coins-sent", "gift-coins-received"] as const;
+export const GIFT_METRICS = ["gifts-sent", "gifts-received", "gift-coins-sent", "gift-coins-received"] as const;
+export const ACTIVITY_METRICS = ["rooms-hosted", "games-played"] as const;
+export const CAMPAIGN_METRICS = [...GIFT_METRICS, ...ACTIVITY_METRICS] as const;
 export type CampaignMetric = (typeof CAMPAIGN_METRICS)[number];
+export type ActivityMetric = (typeof ACTIVITY_METRICS)[number];
 
 export const CampaignGoalSchema = z
   .object({
     metric: z.enum(CAMPAIGN_METRICS),
     giftId: KeySafeIdSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((goal) => goal.giftId === undefined || (GIFT_METRICS as readonly string[]).includes(goal.metric), {
+    message: "giftId only narrows a gift metric",
+    path: ["giftId"],
+  });
 export type CampaignGoal = z.infer<typeof CampaignGoalSchema>;
 
 export const BADGE_RARITIES = ["common", "rare", "epic", "legendary"] as const;
@@ -35,9 +44,22 @@ export const CampaignTierSchema = z
     threshold: z.number().int().min(1).max(1_000_000_000),
     coins: z.number().int().min(0).max(10_000_000).default(0),
     badge: EventBadgeSchema.optional(),
+    /** An avatar frame (users/{uid}/frames/{frameId}); days 0: permanent, else extended by that many days. */
+    frame: z
+      .object({ frameId: KeySafeIdSchema, days: z.number().int().min(0).max(3650) })
+      .strict()
+      .optional(),
+    /** VIP membership days at a tier (a member of a higher tier keeps theirs). */
+    vip: z
+      .object({ tier: z.number().int().min(1), days: z.number().int().min(1).max(3650) })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((tier) => tier.coins > 0 || tier.badge !== undefined, "a tier rewards coins, a badge or both");
+  .refine(
+    (tier) => tier.coins > 0 || tier.badge !== undefined || tier.frame !== undefined || tier.vip !== undefined,
+    "a tier rewards coins, a badge, a frame or VIP days",
+  );
 export type CampaignTier = z.infer<typeof CampaignTierSchema>;
 
 export const CampaignTiersSchema = z
@@ -83,6 +105,8 @@ export const CampaignRefusalSchema = z.enum([
   "campaign-closed",
   /** The caller's progress is below the tier's threshold (failed-precondition). */
   "goal-not-reached",
+  /** A tier granting VIP days claimed by a user without a profile (failed-precondition). */
+  "profile-missing",
 ]);
 export type CampaignRefusal = z.infer<typeof CampaignRefusalSchema>;
 
@@ -124,6 +148,8 @@ export interface ClaimCampaignRewardResponse {
   tier: number;
   coins: number;
   badgeId: string | null;
+  frameId: string | null;
+  vip: { tier: number; days: number } | null;
   /** True when this tier had been claimed before: nothing more was granted. */
   alreadyClaimed: boolean;
 }

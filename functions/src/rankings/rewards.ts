@@ -8,18 +8,17 @@
  */
 import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { firestoreValues } from "../kernel/app.js";
-import { Collections, userRef } from "../kernel/collections.js";
-import { millisOf } from "../kernel/fields.js";
+import { userRef } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { awardMissingBadges, badgeRef } from "../progression/badges.js";
-import { activeVip, planVipChange, syncVipClaim, writeMembership } from "../progression/vip/memberships.js";
+import { frameRef, grantFrame, grantVipDays } from "../progression/grants.js";
+import { syncVipClaim } from "../progression/vip/memberships.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { ledgerTransactionId, postLedgerTransaction } from "../wallet/ledger.js";
 import type { RankReward } from "./config.js";
 import { snapshotRewardRef } from "./store.js";
 
-const DAY_MS = 86_400_000;
 export const REWARD_LEDGER_OWNER = "rankings";
 
 /** What one rank receives: every configured rule covering it, added up (the first rule with VIP gives it). */
@@ -43,8 +42,6 @@ export function prizeFor(rules: RankReward[], rank: number): RankPrize | null {
 
 export const rewardKey = (snapshotId: string, rank: number, uid: string): string => `${snapshotId}:${rank}:${uid}`;
 
-const frameRef = (uid: string, frameId: string) => userRef(uid).collection(Collections.frames).doc(frameId);
-
 interface PrizeReads {
   profile: DocumentSnapshot;
   badges: DocumentSnapshot[];
@@ -64,14 +61,6 @@ async function readForPrize(
   return { profile, badges, frames };
 }
 
-/** A frame's new expiry: permanent stays permanent; days extend from the later of now and the current expiry. */
-export function frameExpiry(current: DocumentSnapshot | undefined, days: number, nowMs: number): number | null {
-  if (current?.exists && current.get("expiresAt") === null) return null;
-  if (days === 0) return null;
-  const currentEnd = current?.exists ? (millisOf(current.get("expiresAt")) ?? 0) : 0;
-  return Math.max(nowMs, currentEnd) + days * DAY_MS;
-}
-
 /** The badges, frames, VIP days and the reward record: the writes of a payment, after its reads. */
 function writePrize(
   tx: Transaction,
@@ -81,37 +70,22 @@ function writePrize(
   transactionId: string | null,
   nowMs: number,
 ): void {
-  const { FieldValue, Timestamp } = firestoreValues();
+  const { FieldValue } = firestoreValues();
   const now = FieldValue.serverTimestamp();
   const { snapshotId, rank, uid } = target;
   const source = `ranking:${snapshotId}:${rank}`;
   const badges = awardMissingBadges(tx, uid, prize.badges, reads.badges, source, now);
-  prize.frames.forEach((frame, i) => {
-    const expiresMs = frameExpiry(reads.frames[i], frame.days, nowMs);
-    tx.set(frameRef(uid, frame.frameId), {
-      frameId: frame.frameId,
-      expiresAt: expiresMs === null ? null : Timestamp.fromMillis(expiresMs),
-      source,
-      grantedAt: now,
-    });
-  });
-  let vip: string | null = null;
-  if (prize.vip) {
-    const held = activeVip(reads.profile.data(), nowMs);
-    if (held && held.tier > prize.vip.tier) {
-      vip = "kept-higher-tier";
-    } else {
-      const change = planVipChange(reads.profile.data(), prize.vip.tier, prize.vip.days * DAY_MS, nowMs);
-      writeMembership(tx, uid, change, {
-        id: `ranking_${snapshotId}_${rank}`.slice(0, 400),
-        source: "ranking-reward",
-        snapshotId,
-        rank,
-        days: prize.vip.days,
-      });
-      vip = change.kind;
-    }
-  }
+  for (const [i, frame] of prize.frames.entries()) grantFrame(tx, uid, frame, reads.frames[i], source, nowMs);
+  const vip = prize.vip
+    ? grantVipDays(
+        tx,
+        uid,
+        reads.profile,
+        prize.vip,
+        { id: `ranking_${snapshotId}_${rank}`.slice(0, 400), source: "ranking-reward", snapshotId, rank, days: prize.vip.days },
+        nowMs,
+      )
+    : null;
   tx.create(snapshotRewardRef(snapshotId, rank), { rank, uid, ...prize, badgesAwarded: badges, vipChange: vip, transactionId, paidAt: now });
 }
 

@@ -155,7 +155,7 @@ export function writeMembership(
   tx: Transaction,
   uid: string,
   change: VipChange,
-  history: { id: string; source: "purchase" | "admin-grant" | "ranking-reward"; [field: string]: unknown },
+  history: { id: string; source: "purchase" | "admin-grant" | "ranking-reward" | "campaign-reward"; [field: string]: unknown },
 ): void {
   const { FieldValue, Timestamp } = firestoreValues();
   const now = FieldValue.serverTimestamp();
