@@ -21,6 +21,7 @@ import { feedRef } from "../src/feeds/store.js";
 import { db, firestoreValues } from "../src/kernel/app.js";
 import { Collections, userRef } from "../src/kernel/collections.js";
 import { followerRef, followingRef } from "../src/social/store.js";
+import { medianMs } from "./timing.js";
 
 const PROJECT = "demo-bench-feed";
 const FOLLOWERS = envInt("BENCH_FOLLOWERS", 10_000);
@@ -46,17 +47,6 @@ async function seed(count: number, write: (batch: FirebaseFirestore.WriteBatch, 
     if (batches.length >= 4) await Promise.all(batches.splice(0));
   }
   await Promise.all(batches);
-}
-
-async function median(times: number, run: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
 }
 
 /**
@@ -153,9 +143,9 @@ async function main() {
     if (fromFeed.join() !== fromNaive.join()) throw new Error("the two designs disagree on the first page");
 
     console.log(`\n2. first page (${PAGE} posts) for a follower of ${FOLLOWED} accounts, ${POSTS} posts each; median of ${READS}`);
-    const feedMs = await median(READS, entriesPage);
-    const naiveMs = await median(READS, () => naivePage(followed));
-    const wholeMs = await median(READS, () => getFollowingFeed({ uid: reader, roles: [], claims: {} }, { limit: PAGE, cursor: null }));
+    const feedMs = await medianMs(READS, entriesPage);
+    const naiveMs = await medianMs(READS, () => naivePage(followed));
+    const wholeMs = await medianMs(READS, () => getFollowingFeed({ uid: reader, roles: [], claims: {} }, { limit: PAGE, cursor: null }));
     console.log(`  feed entries query (1 query):                        ${feedMs.toFixed(1)} ms`);
     console.log(`  naive authorUid in [...] (${Math.ceil(FOLLOWED / IN_LIMIT)} queries, merged):      ${naiveMs.toFixed(1)} ms`);
     console.log(`  getFollowingFeed page (entries + re-checks + views): ${wholeMs.toFixed(1)} ms`);

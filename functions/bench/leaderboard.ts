@@ -18,6 +18,7 @@ import { ensureFirestoreJar, ensureJava, ensureRedisServer } from "../../devstac
 import { db } from "../src/kernel/app.js";
 import { redis, resetRedisClient } from "../src/kernel/redis.js";
 import { boardKey } from "../src/rankings/store.js";
+import { medianMs } from "./timing.js";
 
 const PROJECT = "demo-bench-leaderboard";
 const USERS = envInt("BENCH_USERS", 100_000);
@@ -33,17 +34,6 @@ function envInt(name: string, fallback: number): number {
 }
 
 const row = (label: string, ms: number) => console.log(`  ${`${label}:`.padEnd(46)} ${ms.toFixed(1).padStart(8)} ms`);
-
-async function median(times: number, run: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
-}
 
 /** Distinct scores: member n scores a fixed permutation of 1..USERS (a multiplicative hash). */
 const memberOf = (n: number) => `bench-user-${String(n).padStart(6, "0")}`;
@@ -113,10 +103,10 @@ async function main() {
     const [redisRank, firestoreRank] = [await rankFromRedis(), await rankFromFirestore()];
     if (redisRank !== firestoreRank || redisRank !== USERS - probeScore + 1) throw new Error(`rank mismatch: ${redisRank} vs ${firestoreRank}`);
 
-    const topRedisMs = await median(READS, fromRedis);
-    const topFirestoreMs = await median(READS, fromFirestore);
-    const rankRedisMs = await median(READS, rankFromRedis);
-    const rankFirestoreMs = await median(READS, rankFromFirestore);
+    const topRedisMs = await medianMs(READS, fromRedis);
+    const topFirestoreMs = await medianMs(READS, fromFirestore);
+    const rankRedisMs = await medianMs(READS, rankFromRedis);
+    const rankFirestoreMs = await medianMs(READS, rankFromFirestore);
     console.log(`\n1. top ${TOP} of ${USERS.toLocaleString("en")} (median of ${READS})`);
     row(`Redis ZRANGE 0 ${TOP - 1} WITHSCORES`, topRedisMs);
     row(`Firestore orderBy(score desc).limit(${TOP})`, topFirestoreMs);
