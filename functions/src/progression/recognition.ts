@@ -3,6 +3,8 @@
  * the gift was sent in (RTDB recognitions/{venueKey}/{pushId} { u, tr, l, t }), besides the user's own
  * "level-up" notice. A level-up is returned only by the settle that raised the level, so a redelivered
  * ledger event announces nothing again; the announcement is display only, so a failure is logged.
+ * A room that closes a period near the top of the rooms board is announced in its own feed too, under a
+ * key of the snapshot, so a repeated close writes the same entry.
  */
 import { rtdb } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
@@ -31,4 +33,24 @@ export async function announceLevelUpsInVenue(transactionId: string, ledger: Rec
     }
   }
   return announced;
+}
+
+export interface RoomRank {
+  roomId: string;
+  rank: number;
+  snapshotId: string;
+  period: string;
+  periodKey: string;
+}
+
+/** Announces a room's place on a closed rooms board in that room's feed: recognitions/room_{id}/rank_{snapshotId}. */
+export async function announceRoomRank(rank: RoomRank): Promise<void> {
+  const { ServerValue } = require("firebase-admin/database") as typeof import("firebase-admin/database");
+  try {
+    await rtdb()
+      .ref(`${VenuePaths.recognitions({ type: "room", id: rank.roomId })}/rank_${rank.snapshotId}`)
+      .set({ k: "rank", b: "rooms", r: rank.rank, p: rank.period, pk: rank.periodKey, t: ServerValue.TIMESTAMP });
+  } catch (err) {
+    log.error("room rank not announced in the room", { ...rank, error: String(err) });
+  }
 }

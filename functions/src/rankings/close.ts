@@ -16,6 +16,7 @@ import { log } from "../kernel/logger.js";
 import { redis } from "../kernel/redis.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
+import { announceRoomRank } from "../progression/recognition.js";
 import { type RankingsConfig, rankingsConfig } from "./config.js";
 import { COUNTED_TYPES } from "./contributions.js";
 import { type PeriodRange, previousPeriod } from "./periods.js";
@@ -23,6 +24,9 @@ import { rebuildPeriods } from "./rebuild.js";
 import { payRankReward, prizeFor } from "./rewards.js";
 import { BOARDS, type Board, type ClosingPeriod, isUserBoard, type StoredScope } from "./schema.js";
 import { boardKey, scopeIndexKey, seenKey, snapshotEntryRef, snapshotId, snapshotRef } from "./store.js";
+
+/** The rooms that close a period this high on the rooms board are announced in their own feed. */
+export const ANNOUNCED_ROOM_RANKS = 3;
 
 export interface SnapshotEntry {
   rank: number;
@@ -94,6 +98,11 @@ export async function closeBoard(
       data: { board, period: range.period, periodKey: range.key, scope, rank: entry.rank, coins: prize.coins, snapshotId: id },
       dedupeKey: id,
     });
+  }
+  if (board === "rooms" && scope === "global") {
+    for (const entry of entries.filter((e) => e.rank <= ANNOUNCED_ROOM_RANKS)) {
+      await announceRoomRank({ roomId: entry.member, rank: entry.rank, snapshotId: id, period: range.period, periodKey: range.key });
+    }
   }
   await snapshotRef(id).update({ status: "paid", paidAt: firestoreValues().FieldValue.serverTimestamp() });
   log.info("leaderboard closed", { snapshotId: id, entries: entries.length, paid });

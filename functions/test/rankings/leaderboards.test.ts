@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { db } from "../../src/kernel/app.js";
+import { db, rtdb } from "../../src/kernel/app.js";
 import { redis } from "../../src/kernel/redis.js";
 import { getLeaderboard, getLeaderboardSnapshot, getMyRank, rebuildLeaderboards } from "../../src/rankings/callables.js";
 import { closeDuePeriods } from "../../src/rankings/close.js";
@@ -254,6 +254,14 @@ describe("rankings: leaderboards from the ledger", () => {
     );
     const rooms = await db().doc(`leaderboardSnapshots/rooms_${yesterday.key}_global/entries/001`).get();
     assert.deepEqual([rooms.get("member"), rooms.get("score")], ["r1", 500]);
+    // The room that closed first is told so in its own feed, once however often the period is closed.
+    await closeDuePeriods();
+    const feed = (await rtdb().ref("recognitions/room_r1").get()).val() as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(feed), [`rank_rooms_${yesterday.key}_global`]);
+    assert.deepEqual(
+      Object.values(feed).map(({ k, b, r, p, pk }) => ({ k, b, r, p, pk })),
+      [{ k: "rank", b: "rooms", r: 1, p: "daily", pk: yesterday.key }],
+    );
   });
 
   it("closing a period snapshots it and pays each winner once, under two concurrent closes and a later one", async function () {
