@@ -10,7 +10,7 @@ import { runOncePerEvent } from "../kernel/idempotency.js";
 import { notify } from "../notifications/notify.js";
 import { currentCampaigns } from "./active.js";
 import { type ActivityMetric, type Campaign, type CampaignMetric, GIFT_METRICS } from "./schema.js";
-import { progressCounter } from "./store.js";
+import { campaignRunsAt, progressCounter } from "./store.js";
 
 export interface ProgressDelta {
   campaignId: string;
@@ -32,7 +32,7 @@ export function campaignProgressDeltas(ledger: Record<string, unknown>, campaign
   if (!Number.isSafeInteger(count) || !Number.isSafeInteger(totalCoins)) return [];
   const deltas: ProgressDelta[] = [];
   for (const campaign of campaigns) {
-    if (campaign.cancelled || at < campaign.startsAtMs || at >= campaign.endsAtMs) continue;
+    if (!campaignRunsAt(campaign, at)) continue;
     const { metric, giftId } = campaign.goal;
     if (!isGiftMetric(metric)) continue;
     if (giftId !== undefined && giftId !== meta.giftId) continue;
@@ -63,7 +63,7 @@ export async function applyLedgerToCampaigns(transactionId: string, ledger: Reco
  * campaigns with that goal whose window holds atMs, once per activity key.
  */
 export async function applyActivityToCampaigns(metric: ActivityMetric, activityKey: string, uids: string[], atMs: number): Promise<ProgressDelta[]> {
-  const campaigns = (await currentCampaigns()).filter((c) => c.goal.metric === metric && !c.cancelled && c.startsAtMs <= atMs && atMs < c.endsAtMs);
+  const campaigns = (await currentCampaigns()).filter((c) => c.goal.metric === metric && campaignRunsAt(c, atMs));
   const deltas = campaigns.flatMap((campaign) => [...new Set(uids)].map((uid) => ({ campaignId: campaign.id, uid, amount: 1 })));
   if (deltas.length === 0) return [];
   const { replayed } = await runOncePerEvent(`campaigns.${metric}`, activityKey, async (tx) => {

@@ -25,6 +25,10 @@ export function progressCounter(campaignId: string, uid: string) {
 }
 
 /** Whether a stored campaign runs at nowMs: inside [startsAt, endsAt) and not cancelled. */
+/** Whether a (parsed) campaign counts progress at `atMs`: not cancelled, and inside [startsAt, endsAt). */
+export const campaignRunsAt = (campaign: Campaign, atMs: number): boolean =>
+  !campaign.cancelled && campaign.startsAtMs <= atMs && atMs < campaign.endsAtMs;
+
 export function isCampaignRunning(data: Record<string, unknown> | undefined, nowMs: number): boolean {
   if (!data || data.cancelled === true) return false;
   const startsAt = millisOf(data.startsAt);
