@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { isCampaignRunning } from "../../src/campaigns/store.js";
 import { giftEntries, refuseGift, sendableGift, senderRefusal, splitGiftValue } from "../../src/gifts/send-gift.js";
 import { nextStreak } from "../../src/gifts/streaks.js";
-import { isVip } from "../../src/progression/vip/memberships.js";
+import { activeVip } from "../../src/progression/vip/memberships.js";
+
+const isVip = (user: Record<string, unknown> | undefined, nowMs: number) => activeVip(user, nowMs) !== null;
+
 import { VenuePaths } from "../../src/venues/paths.js";
 import { SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../../src/wallet/accounts.js";
 import { shareOf } from "../../src/wallet/config.js";

@@ -74,11 +74,6 @@ export function activeVip(user: Record<string, unknown> | undefined, nowMs: numb
   return { tier: vip.tier, expiresAtMs };
 }
 
-/** VIP at nowMs: what VIP-only gifts require. */
-export function isVip(user: Record<string, unknown> | undefined, nowMs: number): boolean {
-  return activeVip(user, nowMs) !== null;
-}
-
 export interface ActiveVipPrivileges extends VipPrivileges {
   /** 0 when not VIP. */
   tier: number;

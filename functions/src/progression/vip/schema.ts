@@ -1,7 +1,7 @@
 /**
  * The VIP API contract: tier configuration (config/vip), request schemas of the VIP callables and their
  * response types (importable by clients). The stored shape users/{uid}.vip = { tier, expiresAt } is
- * shared with the gifts domain (isVip) and must not change.
+ * shared with the gifts domain (activeVip: VIP-tier gifts) and must not change.
  */
 import * as z from "zod";
 import { RequestIdSchema } from "../../kernel/idempotency.js";
