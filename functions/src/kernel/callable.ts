@@ -18,7 +18,7 @@ import {
 import { toHttpsError } from "./errors.js";
 import { type Caller, requireAppCheck, requireAuth, requireRole } from "./guards.js";
 import { enforceRateLimit, type RateLimitRule } from "./ratelimit.js";
-import type { Role } from "./roles.js";
+import { type Role, STAFF_ROLES } from "./roles.js";
 import { parse } from "./validation.js";
 
 export interface CallableContext<Input> {
@@ -35,7 +35,7 @@ export interface CallableSpec<S extends z.ZodType, Result> {
   roles?: Role[];
   /**
    * Money movements and staff actions: also ask Auth whether the account is disabled or its sessions
-   * were revoked (kernel/account.ts). Defaults to true when `roles` names admin or moderator.
+   * were revoked (kernel/account.ts). Defaults to true when `roles` names a staff role.
    */
   verifySession?: boolean;
   /** Overrides the default per-minute budgets; false turns limits off for this callable. */
@@ -66,8 +66,6 @@ export function clientIp(request: Pick<CallableRequest<unknown>, "rawRequest">, 
   return trusted || raw?.ip || undefined;
 }
 
-const STAFF_ROLES: readonly Role[] = ["admin", "moderator"];
-
 async function applyRateLimits(spec: CallableSpec<z.ZodType, unknown>, request: CallableRequest<unknown>, caller: Caller) {
   if (spec.rateLimit === false) return;
   const perUid = spec.rateLimit?.perUid ?? { tokens: RATE_LIMIT_PER_UID_PER_MINUTE.value(), windowSeconds: 60 };
@@ -86,7 +84,7 @@ export async function runCallable<S extends z.ZodType, Result>(spec: CallableSpe
     // module load (deploy time); here it is read per request, and in-process runs behave the same.
     if (ENFORCE_APP_CHECK.value()) requireAppCheck(request);
     const caller = spec.roles ? requireRole(request, ...spec.roles) : requireAuth(request);
-    const verifyWithAuth = spec.verifySession ?? spec.roles?.some((role) => STAFF_ROLES.includes(role)) ?? false;
+    const verifyWithAuth = spec.verifySession ?? spec.roles?.some((role) => (STAFF_ROLES as readonly Role[]).includes(role)) ?? false;
     await requireGoodStanding(request, { verifyWithAuth });
     await applyRateLimits(spec as CallableSpec<z.ZodType, unknown>, request, caller);
     const data = parse(spec.input, request.data);
@@ -96,8 +94,16 @@ export async function runCallable<S extends z.ZodType, Result>(spec: CallableSpe
   }
 }
 
+/**
+ * Who may call, readable from the deployed function: the roles it admits (null: any signed-in user). Tests
+ * probe every role-gated callable over HTTP with the roles this leaves out.
+ */
+export interface CallableAccess {
+  readonly access: { readonly name: string; readonly roles: readonly Role[] | null };
+}
+
 export function defineCallable<S extends z.ZodType, Result>(spec: CallableSpec<S, Result>) {
-  return onCall(
+  const callable = onCall(
     {
       region: REGION,
       ...spec.options,
@@ -106,4 +112,6 @@ export function defineCallable<S extends z.ZodType, Result>(spec: CallableSpec<S
     },
     (request: CallableRequest<unknown>) => runCallable(spec, request),
   );
+  const access: CallableAccess["access"] = { name: spec.name, roles: spec.roles ?? null };
+  return Object.assign(callable, { access });
 }

@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 
-export const ROLES = ["viewer", "host", "player", "reseller", "agencyOwner", "moderator", "admin"] as const;
+export const ROLES = ["viewer", "host", "player", "reseller", "agencyOwner", "support", "finance", "moderator", "admin"] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -14,6 +14,18 @@ export const BASELINE_ROLE: Role = "viewer";
 /** Whether going from `before` to `after` takes a privilege away (replacing the baseline role does not). */
 export function isDemotion(before: readonly Role[], after: readonly Role[]): boolean {
   return before.some((role) => role !== BASELINE_ROLE && !after.includes(role));
+}
+
+/**
+ * Operations staff, each with least privilege: support looks accounts up and answers users; finance reads
+ * money and works the withdrawal queue; moderators sanction and clear the moderation queue; admins do all.
+ */
+export const STAFF_ROLES = ["support", "finance", "moderator", "admin"] as const satisfies readonly Role[];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Whether the roles include any operations role (the console admits only these accounts). */
+export function isOperationsStaff(roles: readonly string[]): boolean {
+  return roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role));
 }
 
 /** Moderators and admins: they act in every venue (end streams, remove members) whatever its owner says. */
