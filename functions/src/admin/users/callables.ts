@@ -56,7 +56,7 @@ export const bulkSanction = defineCallable({
   name: "admin.users.bulkSanction",
   input: BulkSanctionRequestSchema,
   roles: ["moderator", "admin"],
-  rateLimit: { perUid: { tokens: 5, windowSeconds: 60 } },
+  rateLimit: { perUid: { tokens: 10, windowSeconds: 60 } },
   options: { timeoutSeconds: 300 },
   handler: ({ caller, data }) => bulk.bulkSanction(caller, data),
 });
