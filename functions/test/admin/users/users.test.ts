@@ -35,19 +35,26 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
     await callOk("setUsername", { username }, user);
   }
 
+  /** One sign-up at a time: each goes through the blocking functions, and concurrent ones each start a worker. */
+  async function signUpAll(...accounts: [string, Record<string, unknown>?][]): Promise<SignedUp[]> {
+    const users: SignedUp[] = [];
+    for (const [label, claims] of accounts) users.push(await signUp(stack, label, claims));
+    return users;
+  }
+
   const auditOf = async (targetUid: string) =>
     (await stack.firestore.collection("auditLog").where("targetUid", "==", targetUid).get()).docs.map((d) => d.get("action") as string).sort();
 
   it("search by uid, username prefix, e-mail and display-name prefix; the dossier; country scope; the ledger for finance only", async () => {
     const tag = randomUUID().slice(0, 6);
-    const [admin, support, finance, brSupport, ana, carl] = await Promise.all([
-      signUp(stack, "admin", { roles: ["admin"] }),
-      signUp(stack, "support", { roles: ["support"] }),
-      signUp(stack, "finance", { roles: ["finance"] }),
-      signUp(stack, "brsupport", { roles: ["support"], staffCountries: ["BR"] }),
-      signUp(stack, "ana"),
-      signUp(stack, "carl"),
-    ]);
+    const [admin, support, finance, brSupport, ana, carl] = await signUpAll(
+      ["admin", { roles: ["admin"] }],
+      ["support", { roles: ["support"] }],
+      ["finance", { roles: ["finance"] }],
+      ["brsupport", { roles: ["support"], staffCountries: ["BR"] }],
+      ["ana"],
+      ["carl"],
+    );
     await profile(ana, "BR", "Anabel Rocha", `ana_${tag}`);
     await profile(carl, "IN", "Anand Kumar", `anx_${tag}`);
     await callOk("reportContent", { targetType: "user", targetId: ana.localId, reason: "spam", requestId: randomUUID() }, carl);
@@ -105,13 +112,13 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
   });
 
   it("bulk suspension: each account suspended, taken out of its room, refused on its next call; one failure does not stop the rest; audited once on a retry", async () => {
-    const [moderator, admin, owner, fan, bystander] = await Promise.all([
-      signUp(stack, "moderator", { roles: ["moderator"] }),
-      signUp(stack, "admin", { roles: ["admin"] }),
-      signUp(stack, "owner"),
-      signUp(stack, "fan"),
-      signUp(stack, "bystander"),
-    ]);
+    const [moderator, admin, owner, fan, bystander] = await signUpAll(
+      ["moderator", { roles: ["moderator"] }],
+      ["admin", { roles: ["admin"] }],
+      ["owner"],
+      ["fan"],
+      ["bystander"],
+    );
     const { room } = await callOk<{ room: { id: string } }>("createRoom", { name: "Late lounge", requestId: randomUUID() }, owner);
     await callOk("enterRoom", { roomId: room.id, visitId: randomUUID() }, bystander);
     const venueKey = `room_${room.id}`;
@@ -206,11 +213,7 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
   });
 
   it("notes are written with an audit entry and paged; setUserRoles sets and clears a country scope (audited)", async () => {
-    const [admin, support, target] = await Promise.all([
-      signUp(stack, "admin", { roles: ["admin"] }),
-      signUp(stack, "support", { roles: ["support"] }),
-      signUp(stack, "target"),
-    ]);
+    const [admin, support, target] = await signUpAll(["admin", { roles: ["admin"] }], ["support", { roles: ["support"] }], ["target"]);
     const requestId = randomUUID();
     const first = await callOk<{ noteId: string; text: string }>(
       "addUserNote",
@@ -259,13 +262,13 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
   });
 
   it("refuses viewers and the wrong staff roles, and malformed payloads (nothing written)", async () => {
-    const [viewer, support, finance, moderator, target] = await Promise.all([
-      signUp(stack, "viewer"),
-      signUp(stack, "support", { roles: ["support"] }),
-      signUp(stack, "finance", { roles: ["finance"] }),
-      signUp(stack, "moderator", { roles: ["moderator"] }),
-      signUp(stack, "target"),
-    ]);
+    const [viewer, support, finance, moderator, target] = await signUpAll(
+      ["viewer"],
+      ["support", { roles: ["support"] }],
+      ["finance", { roles: ["finance"] }],
+      ["moderator", { roles: ["moderator"] }],
+      ["target"],
+    );
     const uid = target.localId;
     const bulk = { uids: [uid], action: "ban", reason: "spam ring", requestId: randomUUID() };
     const calls: [string, unknown, SignedUp[]][] = [
@@ -318,8 +321,8 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
         more: [{ action: "identity..ban" }, { cursor: "garbage" }],
       },
     ];
-    // Four callers taking turns: bulkSanction allows 10 calls a minute per account.
-    const admins = await Promise.all([signUp(stack, "admin", { roles: ["admin"] }), signUp(stack, "admin2", { roles: ["admin"] })]);
-    await expectMalformedRefused(stack.firestore, cases, [moderator, ...admins, await signUp(stack, "moderator2", { roles: ["moderator"] })]);
+    // Admins (every callable admits them) taking turns: bulkSanction allows 10 calls a minute per account.
+    const callers = await signUpAll(["admin", { roles: ["admin"] }], ["admin2", { roles: ["admin"] }], ["admin3", { roles: ["admin"] }]);
+    await expectMalformedRefused(stack.firestore, cases, callers);
   });
 });
