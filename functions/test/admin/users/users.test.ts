@@ -112,12 +112,13 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
   });
 
   it("bulk suspension: each account suspended, taken out of its room, refused on its next call; one failure does not stop the rest; audited once on a retry", async () => {
-    const [moderator, admin, owner, fan, bystander] = await signUpAll(
+    const [moderator, admin, owner, fan, bystander, host] = await signUpAll(
       ["moderator", { roles: ["moderator"] }],
       ["admin", { roles: ["admin"] }],
       ["owner"],
       ["fan"],
       ["bystander"],
+      ["host", { roles: ["host"] }],
     );
     const { room } = await callOk<{ room: { id: string } }>("createRoom", { name: "Late lounge", requestId: randomUUID() }, owner);
     await callOk("enterRoom", { roomId: room.id, visitId: randomUUID() }, bystander);
@@ -129,8 +130,11 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
     await waitUntil("the other room listed", async () => (await stack.db.ref(`venueIndex/${otherKey}`).get()).exists());
     assert.ok((await stack.db.ref(`members/${otherKey}/${fan.localId}`).get()).exists());
 
+    const live = { requestId: randomUUID(), title: "late show", category: "chat", visibility: "public", country: "BR", region: "latam" };
+    const { streamId } = await callOk<{ streamId: string }>("startStream", live, host);
+
     const request = {
-      uids: [fan.localId, admin.localId, owner.localId, "no-such-account"],
+      uids: [fan.localId, admin.localId, owner.localId, "no-such-account", host.localId],
       action: "suspend",
       durationMinutes: 30,
       reason: "coordinated spam",
@@ -141,6 +145,7 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
       { uid: admin.localId, ok: false, code: "permission-denied", reason: "target-is-admin" },
       { uid: owner.localId, ok: true },
       { uid: "no-such-account", ok: false, code: "not-found" },
+      { uid: host.localId, ok: true },
     ];
     assert.deepEqual((await callOk<BulkSanctionResponse>("bulkSanction", request, moderator)).outcomes, expected);
 
@@ -149,6 +154,8 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
     assert.equal((await stack.firestore.doc(`rooms/${room.id}`).get()).get("status"), "closed");
     assert.equal((await stack.db.ref(`members/${venueKey}`).get()).exists(), false);
     assert.equal((await stack.firestore.doc(`rooms/${otherRoom.id}`).get()).get("status"), "open");
+    // The suspended host's live stream is over.
+    assert.equal((await stack.firestore.doc(`streams/${streamId}`).get()).get("status"), "ended");
 
     // The suspended fan's next call is refused (instances trust a standing for a few seconds at most).
     const refused = await waitUntil("the fan's calls refused", async () => {
@@ -186,7 +193,7 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
 
     // The audit log, newest first, filtered by action prefix and target; paged.
     const suspensions = await callOk<ListAuditLogResponse>("listAuditLog", { action: "identity.suspension" }, moderator);
-    assert.deepEqual(suspensions.items.map((i) => i.targetUid).sort(), [fan.localId, owner.localId].sort());
+    assert.deepEqual(suspensions.items.map((i) => i.targetUid).sort(), [fan.localId, owner.localId, host.localId].sort());
     const forFan = await callOk<ListAuditLogResponse>("listAuditLog", { action: "identity", targetUid: fan.localId, limit: 1 }, admin);
     assert.deepEqual([forFan.items.map((i) => i.action), forFan.nextCursor !== null], [["identity.liftBan"], true]);
     const older = await callOk<ListAuditLogResponse>(
