@@ -3,6 +3,14 @@
  * the build bundles each module on its own, so a function's instance loads only its own code.
  */
 export const registry: Record<string, string> = {
+  // operations: users and audit (staff)
+  addUserNote: "./admin/users/callables.js",
+  bulkSanction: "./admin/users/callables.js",
+  getUserDossier: "./admin/users/callables.js",
+  listAuditLog: "./admin/users/callables.js",
+  listUserLedger: "./admin/users/callables.js",
+  listUserNotes: "./admin/users/callables.js",
+  searchUsers: "./admin/users/callables.js",
   // agencies: lifecycle, membership, statements and salary, dashboard
   announceToAgency: "./agencies/callables.js",
   answerAgencyRequest: "./agencies/callables.js",

@@ -206,6 +206,12 @@ export const Collections = {
   agencyRequests: "requests",
   /** agencyStatements/{agencyId}__{period}: income and salary per period, derived from the ledger. Owner and admins read. */
   agencyStatements: "agencyStatements",
+
+  // operations: users and audit
+  /** bans/{uid}/history/{id}: { action: ban | suspension | lift, reason, actorUid, at, expiresAt, requestId }, every sanction and lift. Server only. */
+  banHistory: "history",
+  /** staffNotes/{id}: { uid, text, authorUid, createdAt, requestId }: staff notes on an account (functions/src/admin/users). Server only. */
+  staffNotes: "staffNotes",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -253,3 +253,11 @@ export async function updateStreamInvites(caller: Caller, request: UpdateStreamI
     return { invited: invited.size };
   });
 }
+
+/** Ends the live stream of `hostUid` as staff acting for `actorUid` (a sanctioned host); the ids it ended. */
+export async function endStreamsHostedBy(hostUid: string, actorUid: string): Promise<string[]> {
+  const streamId = (await liveHostRef(hostUid).get()).get("streamId") as string | undefined;
+  if (!streamId) return [];
+  const { changed } = await endStreamAs({ uid: actorUid, staff: true }, { streamId, reason: "host sanctioned" });
+  return changed ? [streamId] : [];
+}

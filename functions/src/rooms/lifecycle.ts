@@ -320,3 +320,15 @@ export async function refreshMemberCounts(pageSize = 200): Promise<number> {
     log.info("member counts: next page", { after: last });
   }
 }
+
+/** Closes every open room of `ownerUid` as staff acting for `actorUid` (a sanctioned owner); the ids it closed. */
+export async function closeRoomsOwnedBy(ownerUid: string, actorUid: string): Promise<string[]> {
+  const openRoomIds = ((await roomOwnerRef(ownerUid).get()).get("openRoomIds") as string[] | undefined) ?? [];
+  const staff: Caller = { uid: actorUid, roles: ["moderator"], claims: {} };
+  const closed: string[] = [];
+  for (const roomId of openRoomIds) {
+    const { alreadyClosed } = await closeRoom(staff, { roomId });
+    if (!alreadyClosed) closed.push(roomId);
+  }
+  return closed;
+}
