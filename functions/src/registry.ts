@@ -3,6 +3,16 @@
  * the build bundles each module on its own, so a function's instance loads only its own code.
  */
 export const registry: Record<string, string> = {
+  // admin: moderation queue, sanctions, appeals, metrics
+  decideAppeal: "./admin/moderation/callables.js",
+  getModerationItem: "./admin/moderation/callables.js",
+  getModerationMetrics: "./admin/moderation/callables.js",
+  listAppeals: "./admin/moderation/callables.js",
+  listModerationQueue: "./admin/moderation/callables.js",
+  submitAppeal: "./admin/moderation/callables.js",
+  takeModerationAction: "./admin/moderation/callables.js",
+  onReportFiled: "./admin/moderation/triggers.js",
+  onReviewEntryWritten: "./admin/moderation/triggers.js",
   // agencies: lifecycle, membership, statements and salary, dashboard
   announceToAgency: "./agencies/callables.js",
   answerAgencyRequest: "./agencies/callables.js",

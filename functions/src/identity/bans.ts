@@ -16,7 +16,8 @@ import { rolesFromClaims } from "../kernel/roles.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import type { BanAccountRequest, BanAccountResponse, IdentityRefusal, LiftBanRequest, LiftBanResponse } from "./schema.js";
 
-async function requireBannable(actor: Caller, uid: string): Promise<void> {
+/** Refuses what banAccount and liftBan refuse about the pair (self, admins, moderators by non-admins). */
+export async function requireBannable(actor: Caller, uid: string): Promise<void> {
   if (uid === actor.uid) refuse<IdentityRefusal>("failed-precondition", "self", "You cannot ban or suspend your own account.");
   const target = await requireAuthUser(uid);
   const roles = rolesFromClaims(target.customClaims);
