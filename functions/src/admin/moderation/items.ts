@@ -155,7 +155,7 @@ export interface ChatFilterHit {
 export async function recordChatFilterHit(hit: ChatFilterHit): Promise<boolean> {
   const config = await moderationConfig();
   const windowMs = config.chatFilter.windowSeconds * 1000;
-  const { result } = await runOncePerEvent("moderation.chatFilterHit", `${hit.venueKey}/${hit.messageId}`, async (tx) => {
+  const { result, replayed } = await runOncePerEvent("moderation.chatFilterHit", `${hit.venueKey}/${hit.messageId}`, async (tx) => {
     const offender = await tx.get(chatOffenderRef(hit.uid));
     const stored = (offender.get("recent") as number[] | undefined) ?? [];
     let recent = [...stored.filter((at) => at > hit.at - windowMs), hit.at].sort((a, b) => a - b).slice(-config.chatFilter.offences);
@@ -180,6 +180,6 @@ export async function recordChatFilterHit(hit: ChatFilterHit): Promise<boolean> 
     tx.set(chatOffenderRef(hit.uid), { uid: hit.uid, recent });
     return opened;
   });
-  if (result) log.info("chat repeat offender queued", { uid: hit.uid, venueKey: hit.venueKey, messageId: hit.messageId });
+  if (result && !replayed) log.info("chat repeat offender queued", { uid: hit.uid, venueKey: hit.venueKey, messageId: hit.messageId });
   return result;
 }

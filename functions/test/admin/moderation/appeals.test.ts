@@ -26,19 +26,17 @@ describe("admin/moderation: appeals", function () {
   let seq = 0;
   async function sanction(action: string, extra: Record<string, unknown> = {}): Promise<TakeModerationActionResponse> {
     const itemId = `item-${++seq}`;
-    await db()
-      .doc(`moderationItems/${itemId}`)
-      .set({
-        kind: "report",
-        source: "user-report",
-        subjectUid: subject.uid,
-        contentRef: null,
-        sourceRef: "reports/r",
-        reason: "spam",
-        priority: 40,
-        status: "open",
-        createdAt: Timestamp.now(),
-      });
+    await db().doc(`moderationItems/${itemId}`).set({
+      kind: "report",
+      source: "user-report",
+      subjectUid: subject.uid,
+      contentRef: null,
+      sourceRef: "reports/r",
+      reason: "spam",
+      priority: 40,
+      status: "open",
+      createdAt: Timestamp.now(),
+    });
     return callInProcess(takeModerationAction, {
       user: moderator,
       data: { itemId, action, reason: "spam in chat", requestId: randomUUID(), ...extra },

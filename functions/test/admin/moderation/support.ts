@@ -15,8 +15,11 @@ export async function setModerationConfig(config: Record<string, unknown>): Prom
   clearConfigCaches();
 }
 
-export const staff = () =>
-  Promise.all([createTestUser({ roles: ["moderator"] }), createTestUser({ roles: ["moderator"] }), createTestUser({ roles: ["admin"] })]);
+/** Staff for a case: two moderators and an admin. Also forgets cached configuration (a case may have changed it). */
+export const staff = () => {
+  clearConfigCaches();
+  return Promise.all([createTestUser({ roles: ["moderator"] }), createTestUser({ roles: ["moderator"] }), createTestUser({ roles: ["admin"] })]);
+};
 
 /** Files a report through the callable and delivers its creation to the queue's trigger (as Cloud Functions would). */
 export async function fileReport(
