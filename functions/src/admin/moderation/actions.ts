@@ -67,8 +67,8 @@ export async function takeModerationAction(
   const config = await moderationConfig();
   // Checked before anything commits: what the effects after the commit would refuse must refuse the action.
   const preview = (await itemRef(request.itemId).get()).data();
+  // Its status is checked in the transaction, after the replay check: a retry of this action finds it closed.
   if (!preview) return fail("not-found", "No such moderation item.");
-  if (preview.status !== "open") refuse<ModerationRefusal>("failed-precondition", "item-closed", "This item was already handled.");
   const subjectUid = (preview.subjectUid as string | null) ?? null;
   if (request.action !== "dismiss") {
     if (!subjectUid) refuse<ModerationRefusal>("failed-precondition", "no-subject", "This item names no account to act on.");
