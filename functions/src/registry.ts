@@ -11,6 +11,16 @@ export const registry: Record<string, string> = {
   listUserLedger: "./admin/users/callables.js",
   listUserNotes: "./admin/users/callables.js",
   searchUsers: "./admin/users/callables.js",
+  // admin: moderation queue, sanctions, appeals, metrics
+  decideAppeal: "./admin/moderation/callables.js",
+  getModerationItem: "./admin/moderation/callables.js",
+  getModerationMetrics: "./admin/moderation/callables.js",
+  listAppeals: "./admin/moderation/callables.js",
+  listModerationQueue: "./admin/moderation/callables.js",
+  submitAppeal: "./admin/moderation/callables.js",
+  takeModerationAction: "./admin/moderation/callables.js",
+  onReportFiled: "./admin/moderation/triggers.js",
+  onReviewEntryWritten: "./admin/moderation/triggers.js",
   // agencies: lifecycle, membership, statements and salary, dashboard
   announceToAgency: "./agencies/callables.js",
   answerAgencyRequest: "./agencies/callables.js",

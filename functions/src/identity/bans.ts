@@ -28,7 +28,8 @@ function expiryOf(request: BanAccountRequest): number | null {
   return null;
 }
 
-async function requireBannable(actor: Caller, uid: string): Promise<void> {
+/** Refuses what banAccount and liftBan refuse about the pair (self, admins, moderators by non-admins). */
+export async function requireBannable(actor: Caller, uid: string): Promise<void> {
   if (uid === actor.uid) refuse<IdentityRefusal>("failed-precondition", "self", "You cannot ban or suspend your own account.");
   const target = await requireAuthUser(uid);
   const roles = rolesFromClaims(target.customClaims);

@@ -116,6 +116,20 @@ export const Collections = {
   /** leaderboardSnapshots/{board}_{periodKey}_{scopeKey}: a closed period's top N and its reward state (functions/src/rankings). Signed-in users read. */
   leaderboardSnapshots: "leaderboardSnapshots",
 
+  // admin: moderation (functions/src/admin/moderation)
+  /** moderationItems/{id}: the moderation queue, one item per user report and per automated flag, with its outcome. Server only. */
+  moderationItems: "moderationItems",
+  /** sanctions/{id}: { subjectUid, action, step, until, itemId, actorUid, status }, what a moderation action imposed (personal data). Server only. */
+  sanctions: "sanctions",
+  /** appeals/{sanctionId}: a subject's appeal against a sanction and its decision (personal data). Server only. */
+  appeals: "appeals",
+  /** moderationSubjects/{uid}: { lastSanctionAt }, touched by every sanction so a subject's ladder steps are taken one at a time. Server only. */
+  moderationSubjects: "moderationSubjects",
+  /** moderationChatOffenders/{uid}: { recent } chat-filter hits within the window, until they raise an item. Server only. */
+  moderationChatOffenders: "moderationChatOffenders",
+  /** moderationDays/{yyyy-mm-dd}__{moderatorUid}: actions by outcome and seconds to action per item (blind writes). Server only. */
+  moderationDays: "moderationDays",
+
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
   /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */

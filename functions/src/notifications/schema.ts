@@ -60,6 +60,12 @@ export const NotificationTypeSchema = z.enum([
   "agency-announcement",
   // campaigns
   "campaign-tier-reached",
+  // admin: moderation
+  "moderation-warning",
+  "moderation-muted",
+  "moderation-content-removed",
+  "appeal-upheld",
+  "appeal-overturned",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
