@@ -246,6 +246,14 @@ export const registry: Record<string, string> = {
   sweepVenuePresenceJob: "./venues/jobs.js",
   onVenueMemberAdmitted: "./venues/triggers.js",
   onVenuePresenceRemoved: "./venues/triggers.js",
+  // admin: finance figures from the ledger, money queues
+  exportFinanceCsv: "./admin/finance/callables.js",
+  getFinanceReport: "./admin/finance/callables.js",
+  listKycQueue: "./admin/finance/callables.js",
+  listReconciliationReports: "./admin/finance/callables.js",
+  listWithdrawalQueue: "./admin/finance/callables.js",
+  recomputeFinanceDay: "./admin/finance/callables.js",
+  onLedgerTransactionForFinance: "./admin/finance/triggers.js",
   // wallet
   adminAdjustBalance: "./wallet/callables.js",
   exchangeDiamonds: "./wallet/callables.js",

@@ -206,6 +206,11 @@ export const Collections = {
   agencyRequests: "requests",
   /** agencyStatements/{agencyId}__{period}: income and salary per period, derived from the ledger. Owner and admins read. */
   agencyStatements: "agencyStatements",
+  /** financeDays/{YYYY-MM-DD}/shards/{n}: the day's finance figures, blind increments per counted ledger transaction. Server only. */
+  financeDays: "financeDays",
+  financeDayShards: "shards",
+  /** financeRecomputes/{id}: a recompute of one day's figures from the ledger, stored vs recomputed. Server only. */
+  financeRecomputes: "financeRecomputes",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */
