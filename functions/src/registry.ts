@@ -254,6 +254,12 @@ export const registry: Record<string, string> = {
   listWithdrawalQueue: "./admin/finance/callables.js",
   recomputeFinanceDay: "./admin/finance/callables.js",
   onLedgerTransactionForFinance: "./admin/finance/triggers.js",
+  // admin: live monitoring
+  getLiveOverview: "./admin/live/callables.js",
+  listLiveVenues: "./admin/live/callables.js",
+  staffCloseRoom: "./admin/live/callables.js",
+  staffEndStream: "./admin/live/callables.js",
+  onGiftForLiveMonitoring: "./admin/live/triggers.js",
   // wallet
   adminAdjustBalance: "./wallet/callables.js",
   exchangeDiamonds: "./wallet/callables.js",

@@ -60,6 +60,9 @@ export const NotificationTypeSchema = z.enum([
   "agency-announcement",
   // campaigns
   "campaign-tier-reached",
+  // live monitoring (operations staff)
+  "stream-ended-by-staff",
+  "room-closed-by-staff",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 

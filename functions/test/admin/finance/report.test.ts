@@ -55,7 +55,7 @@ describe("admin/finance: daily figures from the ledger over HTTP", function () {
         operations: 60,
         concurrency: 3,
         seed: 15_015,
-        size: { fans: 6, hosts: 2, resellers: 1, granters: 1, payers: 1, pkPairs: 0, rooms: 1 },
+        size: { fans: 6, hosts: 2, resellers: 1, granters: 2, payers: 1, pkPairs: 0, rooms: 1 },
         earlyRefunds: true,
         log: () => {},
       },
@@ -74,8 +74,8 @@ describe("admin/finance: daily figures from the ledger over HTTP", function () {
 
   it("reports totals equal to the ledger's own sums, per day and in all; recompute matches and is audited; the CSV has a row per day", async () => {
     const kinds = new Set(ledger.map((doc) => doc.type));
-    for (const kind of ["purchase", "purchase.clawback", "gift", "exchange", "withdrawal.request", "withdrawal.payout"])
-      assert.ok(kinds.has(kind), kind);
+    for (const kind of ["purchase", "gift", "exchange", "withdrawal.request"]) assert.ok(kinds.has(kind), `${kind} in ${[...kinds]}`);
+    assert.ok(kinds.has("purchase.clawback") || kinds.has("withdrawal.refund"), `no refund of any kind in ${[...kinds]}`);
 
     const { days: reported, totals } = await report(days[0] as string, days.at(-1) as string);
     assert.deepEqual(
@@ -107,7 +107,7 @@ describe("admin/finance: daily figures from the ledger over HTTP", function () {
         on("system:mint", "coins", -1),
       ),
     );
-    assert.ok(totals.coinsPurchasedStripe > 0 && totals.coinsSpentGifts > 0 && totals.diamondsWithdrawn > 0);
+    assert.ok(purchased > 0 && totals.coinsSpentGifts > 0 && totals.diamondsWithdrawalRequested > 0);
 
     for (const day of days) {
       const recompute = await callOk<{ matches: boolean; stored: FinanceFigures; recomputed: FinanceFigures; reportId: string }>(
@@ -177,14 +177,14 @@ describe("admin/finance: daily figures from the ledger over HTTP", function () {
     }
     for (const data of [
       { from: "2026-01-10", to: "2026-01-09" },
-      { from: "2026-01-01", to: "2026-04-02" },
+      { from: "2026-01-01", to: "2026-04-03" },
       { from: "2026-02-30", to: "2026-03-01" },
       { from: "yesterday", to: day },
       { from: day, to: day, extra: 1 },
       null,
     ]) {
       const reply = await callOverHttp("getFinanceReport", data, finance.idToken);
-      assert.equal(reply.error?.status, "INVALID_ARGUMENT", JSON.stringify({ data, reply }));
+      assert.equal(reply.error?.status, "INVALID_ARGUMENT", JSON.stringify({ data, status: reply.status, error: reply.error }));
     }
     const bad = await callOverHttp("recomputeFinanceDay", { day: "2026-13-01", requestId: "bad-day-request" }, finance.idToken);
     assert.equal(bad.error?.status, "INVALID_ARGUMENT");
