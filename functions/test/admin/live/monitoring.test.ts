@@ -6,7 +6,8 @@ import { onGiftForLiveMonitoring } from "../../../src/admin/live/triggers.js";
 import { sendGift } from "../../../src/gifts/callables.js";
 import { db } from "../../../src/kernel/app.js";
 import { clearConfigCaches } from "../../../src/kernel/config-document.js";
-import { callInProcess, expectHttpsError } from "../../support/callables.js";
+import { callInProcess, callOverHttp, expectHttpsError } from "../../support/callables.js";
+import { callOk, signUp, useStackAdmin } from "../../support/e2e.js";
 import { grantCoins, seedCatalog } from "../../support/economy-world.js";
 import { allPaths } from "../../support/firestore.js";
 import { host, moderator, type Person, people, person, start, streamDoc } from "../../support/live-world.js";
@@ -166,5 +167,55 @@ describe("admin/live: monitoring and staff actions", () => {
     await expectHttpsError(callInProcess(getLiveOverview, { user: staff.user, data: { extra: true } }), "invalid-argument");
     assert.deepEqual(await allPaths(), before);
     assert.equal((await streamDoc(streamId)).status, "live");
+  });
+});
+
+describe("admin/live: the monitoring callables over HTTP", function () {
+  this.timeout(120_000);
+  useCleanStack();
+  const admin = useStackAdmin();
+
+  it("answers moderators and support, refuses viewers and finance staff, and refuses malformed or unknown targets", async () => {
+    const [watcher, finance, support, staff] = await Promise.all([
+      signUp(admin, "viewer"),
+      signUp(admin, "finance", { roles: ["finance"] }),
+      signUp(admin, "support", { roles: ["support"] }),
+      signUp(admin, "moderator", { roles: ["moderator"] }),
+    ]);
+    for (const who of [staff, support]) {
+      const overview = await callOk<GetLiveOverviewResponse>("getLiveOverview", {}, who);
+      assert.deepEqual([overview.liveStreams, overview.openRooms, overview.giftsPerMinute.length, overview.topPerformers], [0, 0, 30, []]);
+      assert.deepEqual(await callOk("listLiveVenues", { kind: "stream" }, who), { items: [], nextCursor: null });
+    }
+    for (const who of [watcher, finance]) {
+      for (const [name, data] of [
+        ["getLiveOverview", {}],
+        ["listLiveVenues", { kind: "room" }],
+        ["staffEndStream", { streamId: "some-stream", reason: "spam stream", requestId: "request-0001" }],
+        ["staffCloseRoom", { roomId: "some-room", reason: "spam room", requestId: "request-0002" }],
+      ] as const) {
+        assert.equal((await callOverHttp(name, data, who.idToken)).error?.status, "PERMISSION_DENIED", `${name}`);
+      }
+    }
+    assert.equal(
+      (await callOverHttp("staffEndStream", { streamId: "some-stream", reason: "spam stream", requestId: "request-0003" }, support.idToken)).error
+        ?.status,
+      "PERMISSION_DENIED",
+    );
+    assert.equal(
+      (await callOverHttp("staffEndStream", { streamId: "no-such-stream", reason: "spam stream", requestId: "request-0004" }, staff.idToken)).error
+        ?.status,
+      "NOT_FOUND",
+    );
+    assert.equal(
+      (await callOverHttp("staffCloseRoom", { roomId: "no-such-room", reason: "spam room", requestId: "request-0005" }, staff.idToken)).error?.status,
+      "NOT_FOUND",
+    );
+    assert.equal(
+      (await callOverHttp("staffCloseRoom", { roomId: "no-such-room", reason: "", requestId: "request-0006" }, staff.idToken)).error?.status,
+      "INVALID_ARGUMENT",
+    );
+    assert.equal((await callOverHttp("listLiveVenues", { kind: "pk" }, staff.idToken)).error?.status, "INVALID_ARGUMENT");
+    assert.equal((await admin.firestore.collection("auditLog").get()).size, 0);
   });
 });
