@@ -264,6 +264,20 @@ export const registry: Record<string, string> = {
   sweepVenuePresenceJob: "./venues/jobs.js",
   onVenueMemberAdmitted: "./venues/triggers.js",
   onVenuePresenceRemoved: "./venues/triggers.js",
+  // admin: finance figures from the ledger, money queues
+  exportFinanceCsv: "./admin/finance/callables.js",
+  getFinanceReport: "./admin/finance/callables.js",
+  listKycQueue: "./admin/finance/callables.js",
+  listReconciliationReports: "./admin/finance/callables.js",
+  listWithdrawalQueue: "./admin/finance/callables.js",
+  recomputeFinanceDay: "./admin/finance/callables.js",
+  onLedgerTransactionForFinance: "./admin/finance/triggers.js",
+  // admin: live monitoring
+  getLiveOverview: "./admin/live/callables.js",
+  listLiveVenues: "./admin/live/callables.js",
+  staffCloseRoom: "./admin/live/callables.js",
+  staffEndStream: "./admin/live/callables.js",
+  onGiftForLiveMonitoring: "./admin/live/triggers.js",
   // wallet
   adminAdjustBalance: "./wallet/callables.js",
   exchangeDiamonds: "./wallet/callables.js",

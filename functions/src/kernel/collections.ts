@@ -226,6 +226,11 @@ export const Collections = {
   banHistory: "history",
   /** staffNotes/{id}: { uid, text, authorUid, createdAt, requestId }: staff notes on an account (functions/src/admin/users). Server only. */
   staffNotes: "staffNotes",
+  /** financeDays/{YYYY-MM-DD}/shards/{n}: the day's finance figures, blind increments per counted ledger transaction. Server only. */
+  financeDays: "financeDays",
+  financeDayShards: "shards",
+  /** financeRecomputes/{id}: a recompute of one day's figures from the ledger, stored vs recomputed. Server only. */
+  financeRecomputes: "financeRecomputes",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -136,6 +136,8 @@ export interface EndActor {
   /** null: the platform itself (the sweep). */
   uid: string | null;
   staff: boolean;
+  /** The staff request that ends it, recorded in the audit entry. */
+  requestId?: string;
 }
 
 /** Marks the stream ended (idempotent); true when this call ended it. */
@@ -157,6 +159,7 @@ async function closeStream(streamId: string, actor: EndActor, reason: string): P
         actorUid: actor.uid,
         targetUid: stream.hostUid,
         reason,
+        requestId: actor.requestId ?? null,
         details: { streamId },
       });
     }

@@ -66,6 +66,9 @@ export const NotificationTypeSchema = z.enum([
   "moderation-content-removed",
   "appeal-upheld",
   "appeal-overturned",
+  // live monitoring (operations staff)
+  "stream-ended-by-staff",
+  "room-closed-by-staff",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 

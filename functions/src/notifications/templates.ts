@@ -631,6 +631,33 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "अपील स्वीकार", body: "आपकी अपील स्वीकार हुई और प्रतिबंध हटा दिया गया: {reason}" },
     },
   },
+  // live monitoring (operations staff)
+  "stream-ended-by-staff": {
+    category: "live",
+    channels: INBOX_PUSH,
+    push: HIGH,
+    critical: true,
+    params: ["streamId", "reason"],
+    deepLink: "app://stream/{streamId}",
+    texts: {
+      en: { title: "Your stream was ended", body: "A moderator ended your live stream: {reason}" },
+      ar: { title: "تم إنهاء بثك", body: "أنهى أحد المشرفين بثك المباشر: {reason}" },
+      hi: { title: "आपकी स्ट्रीम समाप्त की गई", body: "एक मॉडरेटर ने आपकी लाइव स्ट्रीम समाप्त कर दी: {reason}" },
+    },
+  },
+  "room-closed-by-staff": {
+    category: "live",
+    channels: INBOX_PUSH,
+    push: HIGH,
+    critical: true,
+    params: ["roomId", "roomName", "reason"],
+    deepLink: "app://room/{roomId}",
+    texts: {
+      en: { title: "Your room was closed", body: "A moderator closed your room {roomName}: {reason}" },
+      ar: { title: "تم إغلاق غرفتك", body: "أغلق أحد المشرفين غرفتك {roomName}: {reason}" },
+      hi: { title: "आपका रूम बंद किया गया", body: "एक मॉडरेटर ने आपका रूम {roomName} बंद कर दिया: {reason}" },
+    },
+  },
 };
 
 /** "ar-EG" → "ar"; a language without texts → "en". */
