@@ -1,4 +1,6 @@
 /** How moderators and admins work the moderation queue, and how users appeal their sanctions. */
+// Suspensions and bans take accounts out of live venues, through the adapters composition.ts registers.
+import "../../composition.js";
 import { defineCallable } from "../../kernel/callable.js";
 import * as actions from "./actions.js";
 import * as appeals from "./appeals.js";
