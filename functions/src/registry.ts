@@ -13,6 +13,7 @@ export const registry: Record<string, string> = {
   searchUsers: "./admin/users/callables.js",
   // admin: moderation queue, sanctions, appeals, metrics
   decideAppeal: "./admin/moderation/callables.js",
+  fileAppealForUser: "./admin/moderation/callables.js",
   getModerationItem: "./admin/moderation/callables.js",
   getModerationMetrics: "./admin/moderation/callables.js",
   listAppeals: "./admin/moderation/callables.js",

@@ -49,18 +49,44 @@ function appealView(doc: DocumentSnapshot): AppealView {
   };
 }
 
-export async function submitAppeal(caller: Caller, request: SubmitAppealRequest): Promise<SubmitAppealResponse> {
-  const { result } = await runIdempotent({ scope: "moderation.appeal", key: request.requestId, owner: caller.uid, payload: request }, async (tx) => {
+/** The subject appeals their own sanction. */
+export function submitAppeal(caller: Caller, request: SubmitAppealRequest): Promise<SubmitAppealResponse> {
+  return fileAppeal(caller, request, "subject");
+}
+
+/**
+ * Support files the appeal a user sent through another channel: a banned account cannot sign in, and a
+ * suspended one cannot call in until its suspension ends. Audited; the filer is kept on the appeal.
+ */
+export function fileAppealForUser(caller: Caller, request: SubmitAppealRequest): Promise<SubmitAppealResponse> {
+  return fileAppeal(caller, request, "support");
+}
+
+async function fileAppeal(caller: Caller, request: SubmitAppealRequest, filer: "subject" | "support"): Promise<SubmitAppealResponse> {
+  const scope = filer === "subject" ? "moderation.appeal" : "moderation.appealForUser";
+  const { result } = await runIdempotent({ scope, key: request.requestId, owner: caller.uid, payload: request }, async (tx) => {
     const [sanction, existing] = await tx.getAll(sanctionRef(request.sanctionId), appealRef(request.sanctionId));
-    // Someone else's sanction reads as absent: its existence is not the caller's business.
-    if (!sanction?.exists || sanction.get("subjectUid") !== caller.uid) {
+    // Someone else's sanction reads as absent to a user: its existence is not the caller's business.
+    if (!sanction?.exists || (filer === "subject" && sanction.get("subjectUid") !== caller.uid)) {
       return refuse<ModerationRefusal>("not-found", "not-your-sanction", "No such sanction on your account.");
     }
     if (existing?.exists) refuse<ModerationRefusal>("failed-precondition", "already-appealed", "This sanction was already appealed.");
     const { FieldValue } = firestoreValues();
+    const subjectUid = sanction.get("subjectUid") as string;
+    if (filer === "support") {
+      recordAudit(tx, {
+        action: "moderation.appeal.fileForUser",
+        actorUid: caller.uid,
+        targetUid: subjectUid,
+        reason: request.text,
+        requestId: request.requestId,
+        details: { sanctionId: request.sanctionId },
+      });
+    }
     tx.create(appealRef(request.sanctionId), {
       sanctionId: request.sanctionId,
-      subjectUid: caller.uid,
+      subjectUid,
+      filedByUid: caller.uid,
       text: request.text,
       status: "pending",
       sanctionActorUid: sanction.get("actorUid"),

@@ -45,6 +45,14 @@ export const submitAppeal = defineCallable({
   handler: ({ caller, data }) => appeals.submitAppeal(caller, data),
 });
 
+/** Support files an appeal for a user who cannot call in (a banned or suspended account). */
+export const fileAppealForUser = defineCallable({
+  name: "moderation.fileAppealForUser",
+  input: SubmitAppealRequestSchema,
+  roles: ["support"],
+  handler: ({ caller, data }) => appeals.fileAppealForUser(caller, data),
+});
+
 export const listAppeals = defineCallable({
   name: "moderation.listAppeals",
   input: ListAppealsRequestSchema,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Timestamp } from "firebase-admin/firestore";
-import { decideAppeal, listAppeals, submitAppeal, takeModerationAction } from "../../../src/admin/moderation/callables.js";
+import { decideAppeal, fileAppealForUser, listAppeals, submitAppeal, takeModerationAction } from "../../../src/admin/moderation/callables.js";
 import type { ListAppealsResponse, TakeModerationActionResponse } from "../../../src/admin/moderation/schema.js";
 import { forgetStanding } from "../../../src/kernel/account.js";
 import { db, rtdb } from "../../../src/kernel/app.js";
@@ -94,6 +94,29 @@ describe("admin/moderation: appeals", function () {
     assert.deepEqual(await decide(warned.sanctionId as string, "uphold", secondModerator), { appealId: warned.sanctionId, status: "upheld" });
     assert.equal((await db().doc(`sanctions/${warned.sanctionId}`).get()).get("status"), "active");
     assert.equal((await queuedFor(subject.uid, "appeal-upheld")).length, 1);
+  });
+
+  it("a banned user cannot call in: support files the appeal for them (audited), a second moderator overturns and the ban is lifted", async () => {
+    const banned = await sanction("ban");
+    const sanctionId = banned.sanctionId as string;
+    await expectHttpsError(appeal(sanctionId), "permission-denied");
+    const support = await createTestUser({ roles: ["support"] });
+    const text = "User wrote to support: the account was shared with a sibling.";
+    const filing = (by: TestUser) => callInProcess(fileAppealForUser, { user: by, data: { sanctionId, text, requestId: randomUUID() } });
+    await expectHttpsError(filing(subject), "permission-denied");
+    await expectHttpsError(filing(await createTestUser({ roles: ["finance"] })), "permission-denied");
+    assert.deepEqual(await filing(support), { appealId: sanctionId, status: "pending" });
+    const filed = await db().doc(`appeals/${sanctionId}`).get();
+    assert.equal(filed.get("subjectUid"), subject.uid);
+    assert.equal(filed.get("filedByUid"), support.uid);
+    const audit = await db().collection("auditLog").where("action", "==", "moderation.appeal.fileForUser").get();
+    assert.equal(audit.size, 1);
+    assert.equal(audit.docs[0]?.get("targetUid"), subject.uid);
+    assert.equal(((await expectHttpsError(filing(support), "failed-precondition")).details as { reason?: string }).reason, "already-appealed");
+
+    await expectHttpsError(decide(sanctionId, "overturn", moderator), "permission-denied");
+    await decide(sanctionId, "overturn", secondModerator);
+    assert.equal((await db().doc(`bans/${subject.uid}`).get()).exists, false);
   });
 
   it("lists pending appeals oldest first, cursor-paged; refuses non-moderators and malformed payloads", async () => {
