@@ -3,6 +3,14 @@
  * the build bundles each module on its own, so a function's instance loads only its own code.
  */
 export const registry: Record<string, string> = {
+  // admin: platform configuration, feature flags, health, backups
+  getConfig: "./admin/platform/callables.js",
+  getMyFeatureFlags: "./admin/platform/callables.js",
+  listConfigs: "./admin/platform/callables.js",
+  listConfigVersions: "./admin/platform/callables.js",
+  updateConfig: "./admin/platform/callables.js",
+  health: "./admin/platform/webhooks.js",
+  exportFirestoreBackup: "./admin/platform/jobs.js",
   // agencies: lifecycle, membership, statements and salary, dashboard
   announceToAgency: "./agencies/callables.js",
   answerAgencyRequest: "./agencies/callables.js",
