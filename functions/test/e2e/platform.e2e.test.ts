@@ -18,14 +18,17 @@ async function editConfig(admin: SignedUp, id: string, value: Record<string, unk
   await callOk("updateConfig", { id, value, expectedVersion: version, reason: "e2e edit", requestId: randomUUID() }, admin);
 }
 
-/** Calls `probe` until it answers `wanted`; returns how long that took. */
-async function msUntil(probe: () => Promise<boolean>, limitMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await probe())) {
-    assert.ok(Date.now() - started < limitMs, `not in effect after ${limitMs} ms`);
+/**
+ * Calls `probe` until it answers true, and checks that no call started later than `withinMs` after
+ * `sinceMs` answered false (a slow call that started before that may still see the old value).
+ */
+async function inEffectWithin(probe: () => Promise<boolean>, sinceMs: number, withinMs: number): Promise<void> {
+  for (;;) {
+    const startedMs = Date.now();
+    if (await probe()) return;
+    assert.ok(startedMs - sinceMs <= withinMs, `a call started ${startedMs - sinceMs} ms after the edit still saw the old value`);
     await sleep(200);
   }
-  return Date.now() - started;
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -35,7 +38,7 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
 }
 
 describe("e2e: platform configuration, maintenance and health over HTTP", function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   useCleanStack();
   const stack = useStackAdmin();
 
@@ -52,15 +55,17 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
     const viewer = await signUp(stack, "flags-viewer");
     assert.deepEqual((await callOk<{ flags: Record<string, boolean> }>("getMyFeatureFlags", {}, viewer)).flags.newInbox, undefined);
     await editConfig(admin, "flags", { flags: { newInbox: { enabled: true, rolloutPercent: 100 } } });
-    const ms = await msUntil(
+    const editedMs = Date.now();
+    await inEffectWithin(
       async () => (await callOk<{ flags: Record<string, boolean> }>("getMyFeatureFlags", {}, viewer)).flags.newInbox === true,
-      6_000,
+      editedMs,
+      5_500,
     );
-    assert.ok(ms <= 5_500, `${ms} ms`);
   });
 
   it("maintenance mode: every callable refuses a viewer with unavailable and lets an admin through", async function () {
-    this.timeout(600_000);
+    // Every callable's instance starts cold in the emulator: minutes on a loaded machine.
+    this.timeout(1_200_000);
     const callables = await listCallables();
     assert.ok(callables.length > 100, `${callables.length} callables found`);
     const admin = await signUp(stack, "maintenance-admin", { roles: ["admin"] });
@@ -69,7 +74,7 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
     // Instances that read the document before the edit keep it up to MAINTENANCE_CACHE_MS.
     await sleep(MAINTENANCE_CACHE_MS + 500);
 
-    const viewerOutcomes = await mapLimited(callables, 6, async ({ name }) => {
+    const viewerOutcomes = await mapLimited(callables, 8, async ({ name }) => {
       const reply = await callOverHttp(name, {}, viewer.idToken);
       return { name, status: reply.error?.status, details: (reply.error as { details?: unknown } | undefined)?.details };
     });
@@ -82,7 +87,7 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
     }
 
     // The admin's probes are made with an empty payload: most are refused as invalid, any refusal but unavailable will do.
-    const adminOutcomes = await mapLimited(callables, 6, async ({ name }) => ({
+    const adminOutcomes = await mapLimited(callables, 8, async ({ name }) => ({
       name,
       status: (await callOverHttp(name, {}, admin.idToken)).error?.status,
     }));

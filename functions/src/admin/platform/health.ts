@@ -40,17 +40,22 @@ async function timed(probe: Probe, timeoutMs: number): Promise<CheckResult> {
 }
 
 export async function checkHealth(timeoutMs = HEALTH_CHECK_TIMEOUT_MS): Promise<HealthReport> {
+  // The clients are made (their modules loaded, synchronously) before any clock starts: a cold instance's
+  // loading time is not the backends' answer time, and would hold the timers back besides.
+  const firestoreClient = db();
+  const databaseClient = rtdb();
+  const redisClient = redis();
   const [firestore, database, cache] = await Promise.all([
     timed(async () => {
-      await db().collection(Collections.config).doc("maintenance").get();
+      await firestoreClient.collection(Collections.config).doc("maintenance").get();
       return undefined;
     }, timeoutMs),
     timed(async () => {
-      await rtdb().ref(RTDB_PROBE_PATH).get();
+      await databaseClient.ref(RTDB_PROBE_PATH).get();
       return undefined;
     }, timeoutMs),
     timed(async () => {
-      const client = redis();
+      const client = redisClient;
       if (!client) return "not configured";
       const answer = await client.ping();
       if (answer !== "PONG") throw new Error(`unexpected PING answer: ${String(answer)}`);
