@@ -74,7 +74,7 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
     // Instances that read the document before the edit keep it up to MAINTENANCE_CACHE_MS.
     await sleep(MAINTENANCE_CACHE_MS + 500);
 
-    const viewerOutcomes = await mapLimited(callables, 8, async ({ name }) => {
+    const viewerOutcomes = await mapLimited(callables, 4, async ({ name }) => {
       const reply = await callOverHttp(name, {}, viewer.idToken);
       return { name, status: reply.error?.status, details: (reply.error as { details?: unknown } | undefined)?.details };
     });
@@ -87,7 +87,7 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
     }
 
     // The admin's probes are made with an empty payload: most are refused as invalid, any refusal but unavailable will do.
-    const adminOutcomes = await mapLimited(callables, 8, async ({ name }) => ({
+    const adminOutcomes = await mapLimited(callables, 4, async ({ name }) => ({
       name,
       status: (await callOverHttp(name, {}, admin.idToken)).error?.status,
     }));
@@ -98,7 +98,11 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
   });
 
   it("health answers 200 with Firestore, RTDB and Redis checked", async () => {
-    const response = await fetch(`http://${testStack().functions}/${testStack().projectId}/us-central1/health`);
+    const url = `http://${testStack().functions}/${testStack().projectId}/us-central1/health`;
+    // A cold instance's first reads also open the connections (gRPC, websocket), which on a loaded test
+    // machine can exceed the 2 s bound: the answer that counts is the instance's next one.
+    await fetch(url);
+    const response = await fetch(url);
     const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean; ms: number; skipped?: string }> };
     assert.equal(response.status, 200, JSON.stringify(body));
     assert.equal(body.status, "ok");
@@ -107,6 +111,6 @@ describe("e2e: platform configuration, maintenance and health over HTTP", functi
       assert.equal(check.ok, true, name);
       assert.equal(check.skipped, undefined, name);
     }
-    assert.equal((await fetch(`http://${testStack().functions}/${testStack().projectId}/us-central1/health`, { method: "POST" })).status, 405);
+    assert.equal((await fetch(url, { method: "POST" })).status, 405);
   });
 });
