@@ -22,6 +22,14 @@ export const registry: Record<string, string> = {
   takeModerationAction: "./admin/moderation/callables.js",
   onReportFiled: "./admin/moderation/triggers.js",
   onReviewEntryWritten: "./admin/moderation/triggers.js",
+  // admin: platform configuration, feature flags, health, backups
+  getConfig: "./admin/platform/callables.js",
+  getMyFeatureFlags: "./admin/platform/callables.js",
+  listConfigs: "./admin/platform/callables.js",
+  listConfigVersions: "./admin/platform/callables.js",
+  updateConfig: "./admin/platform/callables.js",
+  health: "./admin/platform/webhooks.js",
+  exportFirestoreBackup: "./admin/platform/jobs.js",
   // agencies: lifecycle, membership, statements and salary, dashboard
   announceToAgency: "./agencies/callables.js",
   answerAgencyRequest: "./agencies/callables.js",

@@ -214,6 +214,8 @@ export const Collections = {
   leaderboardRewards: "rewards",
   /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (like badges). Owner reads. */
   frames: "frames",
+  /** config/{id}/versions/{version}: { value, before, actorUid, reason, at }, each edit of a configuration document (admin/platform). Admins read. */
+  configVersions: "versions",
   /** agencies/{agencyId}/members/{uid}: { uid, agencyId, role, joinedAt, leaveRequestedAt } (personal data). Member and owner read. */
   agencyMembers: "members",
   /** agencies/{agencyId}/requests/{uid}: an invitation or an application to join (personal data). Invitee and owner read. */
