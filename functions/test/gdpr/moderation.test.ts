@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { fileAppealForUser } from "../../src/admin/moderation/callables.js";
 import { exportMyData } from "../../src/gdpr/callables.js";
 import { runAccountDeletion } from "../../src/gdpr/deletion.js";
 import { db } from "../../src/kernel/app.js";
@@ -8,6 +10,7 @@ import { useCleanStack } from "../support/stack.js";
 import { createTestUser, type TestUser } from "../support/users.js";
 
 const APPEAL_TEXT = "I was quoting a film, not insulting anyone";
+const TEXT_THROUGH_SUPPORT = "My brother used my phone that evening, it was not me";
 const NOTE_TEXT = "Called support twice about the suspension, calm";
 
 interface OperationsWorld {
@@ -185,5 +188,28 @@ describe("gdpr: operations records (moderation, bans, staff notes)", () => {
     assert.equal(afterStaff["auditLog/a1"]?.actorUid, m);
     assert.ok(afterStaff[`moderationDays/2026-11-30__${m}`]);
     assert.equal(afterStaff[`moderationSubjects/${o}`]?.lastSanctionId, "sanction-2");
+  });
+
+  it("an appeal support filed for a banned user leaves no copy of the user's words once the account is deleted", async () => {
+    const { subject, moderator } = await buildOperationsWorld();
+    const support = await createTestUser({ roles: ["support"] });
+    await db()
+      .doc("sanctions/sanction-3")
+      .set({ subjectUid: subject.uid, action: "ban", step: 3, actorUid: moderator.uid, status: "active", createdAt: new Date() });
+    await callInProcess(fileAppealForUser, {
+      user: support,
+      data: { sanctionId: "sanction-3", text: TEXT_THROUGH_SUPPORT, requestId: randomUUID() },
+    });
+    const { bundle } = await callInProcess(exportMyData, { user: subject });
+    assert.equal(bundle.moderation.appeals.find((a) => a.id === "sanction-3")?.text, TEXT_THROUGH_SUPPORT);
+
+    assert.equal((await runAccountDeletion(subject.uid)).status, "done");
+    const audit = await db().collection("auditLog").where("action", "==", "moderation.appeal.fileForUser").get();
+    assert.equal(audit.size, 1, "the filing stays audited");
+    const mentioning: string[] = [];
+    for (const path of await allPaths()) {
+      if (JSON.stringify(await docData(path)).includes(TEXT_THROUGH_SUPPORT)) mentioning.push(path);
+    }
+    assert.deepEqual(mentioning, [], "the audit log keeps no copy of the appeal text");
   });
 });
