@@ -153,6 +153,7 @@ export const registry: Record<string, string> = {
   markNotificationsRead: "./notifications/callables.js",
   retryDeadNotification: "./notifications/callables.js",
   sendAnnouncement: "./notifications/callables.js",
+  getAnnouncement: "./notifications/callables.js",
   setNotificationPreferences: "./notifications/callables.js",
   fanOutGoLive: "./notifications/jobs.js",
   notificationWindowSummary: "./notifications/jobs.js",

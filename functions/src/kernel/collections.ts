@@ -233,6 +233,8 @@ export const Collections = {
   financeDayShards: "shards",
   /** financeRecomputes/{id}: a recompute of one day's figures from the ledger, stored vs recomputed. Server only. */
   financeRecomputes: "financeRecomputes",
+  /** announcements/{id}: { title, body, countries, roles, language, createdBy, requestId, createdAt }: an admin's announcement, fanned out as notificationFanouts/announcement-{id}. Server only. */
+  announcements: "announcements",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -1,12 +1,14 @@
 /** How the apps reach their inbox and notification preferences, and how admins see dead letters and send announcements. */
 import { defineCallable } from "../kernel/callable.js";
 import { UPSTASH_REDIS_REST_TOKEN } from "../kernel/config.js";
+import { getAnnouncement as readAnnouncement, sendAnnouncement as startAnnouncement } from "./announcements.js";
 import { listDeadNotifications as listDead, retryDeadNotification as retryDead } from "./dead-letters.js";
 import { deleteNotification as deleteEntry, listNotifications as listInbox, markAllRead, markRead } from "./inbox.js";
 import { SMTP_PASSWORD } from "./mail.js";
 import { getPreferences, setPreferences } from "./preferences.js";
 import {
   DeleteNotificationRequestSchema,
+  GetAnnouncementRequestSchema,
   GetNotificationPreferencesRequestSchema,
   ListDeadNotificationsRequestSchema,
   ListNotificationsRequestSchema,
@@ -16,7 +18,6 @@ import {
   SendAnnouncementRequestSchema,
   SetNotificationPreferencesRequestSchema,
 } from "./schema.js";
-import { sendAnnouncement as broadcastAnnouncement } from "./topics.js";
 
 export const getNotificationPreferences = defineCallable({
   name: "notifications.getPreferences",
@@ -77,5 +78,12 @@ export const sendAnnouncement = defineCallable({
   input: SendAnnouncementRequestSchema,
   roles: ["admin"],
   rateLimit: { perUid: { tokens: 10, windowSeconds: 60 } },
-  handler: ({ caller, data }) => broadcastAnnouncement(caller, data),
+  handler: ({ caller, data }) => startAnnouncement(caller, data),
+});
+
+export const getAnnouncement = defineCallable({
+  name: "notifications.getAnnouncement",
+  input: GetAnnouncementRequestSchema,
+  roles: ["admin"],
+  handler: ({ data }) => readAnnouncement(data),
 });

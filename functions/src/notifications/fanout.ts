@@ -1,7 +1,9 @@
 /**
- * Fan-out of one notification to all of a host's followers (a host going live): a fan-out record
- * (notificationFanouts/{id}, created once per stream), then one Cloud Task per page of followers
- * (users/{host}/followers ordered by id), each page claimed in a transaction. A page fixes its follower
+ * Fan-out of one notification to an audience in pages: a host's followers (a host going live, inbox
+ * entries and pushes written here) or the users matching an announcement's countries / roles / language
+ * (each queued through notify(), so delivery follows their preferences). A fan-out record
+ * (notificationFanouts/{id}, created once), then one Cloud Task per page of the audience's source
+ * (users/{host}/followers or users, ordered by id), each page claimed in a transaction. A page fixes its follower
  * range, enqueues the next page (a named task: a replay adds none), then walks its followers in chunks:
  * inbox entries (ids derived from the fan-out, so a rewrite is harmless) and pushes (sendEach ≤500),
  * recording its progress after each chunk so that a retried page resumes where the last attempt stopped.
@@ -14,6 +16,7 @@ import { Collections, userRef } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { enqueueTask } from "../kernel/task-queue.js";
 import { runTransaction } from "../kernel/transactions.js";
+import { notify } from "./notify.js";
 import { decideChannels, preferencesFrom } from "./preferences.js";
 import { type DevicePush, deviceTokensOf, sendPushes } from "./push.js";
 import type { NotificationData, NotificationType } from "./schema.js";
@@ -56,7 +59,14 @@ export interface FanoutPageResults {
   skippedPreference: number;
   skippedQuietHours: number;
   withoutDevices: number;
+  /** Users the notification was written or queued for (an announcement's audience among the users scanned). */
+  reached: number;
 }
+
+/** Who a fan-out reaches: a host's followers, or the users matching every filter given (any of its values). */
+export type FanoutAudience =
+  | { kind: "followers"; hostUid: string }
+  | { kind: "users"; countries: string[] | null; roles: string[] | null; language: string | null };
 
 const EMPTY_RESULTS: FanoutPageResults = {
   followers: 0,
@@ -67,11 +77,35 @@ const EMPTY_RESULTS: FanoutPageResults = {
   skippedPreference: 0,
   skippedQuietHours: 0,
   withoutDevices: 0,
+  reached: 0,
 };
 
 export const fanoutRef = (fanoutId: string) => db().collection(Collections.notificationFanouts).doc(fanoutId);
 export const fanoutPageRef = (fanoutId: string, page: number) => fanoutRef(fanoutId).collection(Collections.fanoutPages).doc(String(page));
 const followersOf = (hostUid: string) => userRef(hostUid).collection(Collections.followers);
+
+/** Records written before audiences existed are go-live fan-outs to the host's followers. */
+function audienceOf(fanout: FirebaseFirestore.DocumentData): FanoutAudience {
+  return (fanout.audience as FanoutAudience | undefined) ?? { kind: "followers", hostUid: fanout.hostUid };
+}
+
+/** The collection a fan-out pages through by document id; users are read with the fields the filters need. */
+function sourceQuery(audience: FanoutAudience): FirebaseFirestore.Query {
+  const { FieldPath } = firestoreValues();
+  if (audience.kind === "followers") return followersOf(audience.hostUid).orderBy(FieldPath.documentId()).select();
+  return db().collection(Collections.users).orderBy(FieldPath.documentId()).select("country", "roles", "language");
+}
+
+/** Whether a profile is in a users audience: in any of its countries, with any of its roles, speaking its language. */
+export function matchesAudience(audience: Extract<FanoutAudience, { kind: "users" }>, profile: FirebaseFirestore.DocumentData): boolean {
+  const roles: unknown[] = Array.isArray(profile.roles) ? profile.roles : [];
+  const language = typeof profile.language === "string" ? profile.language.split(/[-_]/)[0]?.toLowerCase() : undefined;
+  return (
+    (!audience.countries || audience.countries.includes(profile.country)) &&
+    (!audience.roles || audience.roles.some((role) => roles.includes(role))) &&
+    (!audience.language || audience.language === language)
+  );
+}
 
 export const goLiveFanoutId = (streamId: string) => `go-live-${streamId}`;
 /** The inbox entry of one follower for one fan-out: the same id on every attempt. */
@@ -102,25 +136,42 @@ export async function startGoLiveFanout(stream: {
   const created = await runTransaction(async (tx) => {
     const snap = await tx.get(fanoutRef(fanoutId));
     if (snap.exists) return false;
-    const { FieldValue } = firestoreValues();
-    tx.create(fanoutRef(fanoutId), {
-      type: "go-live" satisfies NotificationType,
+    createFanout(tx, fanoutId, {
+      type: "go-live",
+      data,
+      audience: { kind: "followers", hostUid: stream.hostUid },
       hostUid: stream.hostUid,
       streamId: stream.id,
-      data,
-      status: "running",
-      pagesDone: 0,
-      pages: null,
-      totals: EMPTY_RESULTS,
-      createdAt: FieldValue.serverTimestamp(),
-      updatedAt: FieldValue.serverTimestamp(),
-      completedAt: null,
     });
-    tx.create(fanoutPageRef(fanoutId, 0), newPage(0, null));
     return true;
   });
-  if (!(await enqueuePage(fanoutId, 0))) log.warn("fan-out: first page not enqueued; sweepFanouts will", { fanoutId });
+  await enqueueFirstPage(fanoutId);
   return { fanoutId, created };
+}
+
+/** Creates a fan-out record and its first page in the caller's transaction (which has made sure it is new). */
+export function createFanout(
+  tx: Transaction,
+  fanoutId: string,
+  fanout: { type: NotificationType; data: NotificationData; audience: FanoutAudience; [field: string]: unknown },
+): void {
+  const { FieldValue } = firestoreValues();
+  tx.create(fanoutRef(fanoutId), {
+    ...fanout,
+    status: "running",
+    pagesDone: 0,
+    pages: null,
+    totals: EMPTY_RESULTS,
+    createdAt: FieldValue.serverTimestamp(),
+    updatedAt: FieldValue.serverTimestamp(),
+    completedAt: null,
+  });
+  tx.create(fanoutPageRef(fanoutId, 0), newPage(0, null));
+}
+
+/** Enqueues the first page (named: a repeat adds none); a failure is left to the sweep. */
+export async function enqueueFirstPage(fanoutId: string): Promise<void> {
+  if (!(await enqueuePage(fanoutId, 0))) log.warn("fan-out: first page not enqueued; sweepFanouts will", { fanoutId });
 }
 
 function newPage(page: number, startAfter: string | null) {
@@ -187,11 +238,10 @@ async function holdPage(
 async function fixRange(
   fanoutId: string,
   page: number,
-  hostUid: string,
+  audience: FanoutAudience,
   startAfter: string | null,
 ): Promise<{ endAt: string | null; hasNext: boolean }> {
-  const { FieldPath } = firestoreValues();
-  let query = followersOf(hostUid).orderBy(FieldPath.documentId()).select().limit(FANOUT_PAGE_SIZE);
+  let query = sourceQuery(audience).limit(FANOUT_PAGE_SIZE);
   if (startAfter) query = query.startAfter(startAfter);
   const ids = (await query.get()).docs.map((doc) => doc.id);
   const endAt = ids.at(-1) ?? null;
@@ -241,7 +291,7 @@ async function deliverChunk(fanoutId: string, fanout: FirebaseFirestore.Document
   const type = fanout.type as NotificationType;
   const data = fanout.data as NotificationData;
   const { FieldValue } = firestoreValues();
-  const results = { ...EMPTY_RESULTS, followers: followers.length };
+  const results = { ...EMPTY_RESULTS, followers: followers.length, reached: followers.filter((f) => f.inbox).length };
   const batch = db().batch();
   for (const follower of followers.filter((f) => f.inbox)) {
     const rendered = renderNotification(type, follower.language, data);
@@ -280,9 +330,26 @@ async function deliverChunk(fanoutId: string, fanout: FirebaseFirestore.Document
   return results;
 }
 
-/** Followers in id order, CHUNK_FOLLOWERS at a time: progress is recorded after each chunk. */
-function chunksOf(followers: Follower[]): Follower[][] {
-  const chunks: Follower[][] = [];
+/**
+ * One chunk of an announcement's users: those in its audience each get the notification queued through
+ * notify() (deduplicated on the fan-out, so a resent chunk queues nothing twice); delivery does the rest.
+ */
+async function queueChunk(
+  fanoutId: string,
+  fanout: FirebaseFirestore.DocumentData,
+  users: FirebaseFirestore.QueryDocumentSnapshot[],
+): Promise<FanoutPageResults> {
+  const audience = audienceOf(fanout);
+  const reached = audience.kind === "users" ? users.filter((user) => matchesAudience(audience, user.data())) : [];
+  await mapLimited(reached, PARALLEL_READS, (user) =>
+    notify({ recipient: user.id, type: fanout.type as NotificationType, data: fanout.data as NotificationData, dedupeKey: fanoutId }),
+  );
+  return { ...EMPTY_RESULTS, followers: users.length, reached: reached.length };
+}
+
+/** Items in id order, CHUNK_FOLLOWERS at a time: progress is recorded after each chunk. */
+function chunksOf<T>(followers: T[]): T[][] {
+  const chunks: T[][] = [];
   for (let start = 0; start < followers.length; start += CHUNK_FOLLOWERS) chunks.push(followers.slice(start, start + CHUNK_FOLLOWERS));
   return chunks;
 }
@@ -317,7 +384,8 @@ export async function runFanoutPage(
 
   let { endAt } = claim;
   let hasNext: boolean;
-  if (endAt === null) ({ endAt, hasNext } = await fixRange(fanoutId, page, fanout.hostUid, claim.startAfter));
+  const audience = audienceOf(fanout);
+  if (endAt === null) ({ endAt, hasNext } = await fixRange(fanoutId, page, audience, claim.startAfter));
   else hasNext = (await fanoutPageRef(fanoutId, page).get()).get("hasNext") === true;
   // The next page starts now, in parallel with this one (as far as the queue's rate limits allow).
   const nextEnqueued = !hasNext || (await enqueuePage(fanoutId, page + 1));
@@ -325,15 +393,27 @@ export async function runFanoutPage(
   let results = claim.results;
   const resumeAfter = claim.progress ?? claim.startAfter;
   if (endAt !== null && resumeAfter !== endAt) {
-    const { FieldPath } = firestoreValues();
-    let query = followersOf(fanout.hostUid).orderBy(FieldPath.documentId()).select().endAt(endAt);
+    let query = sourceQuery(audience).endAt(endAt);
     if (resumeAfter) query = query.startAfter(resumeAfter);
-    const uids = (await query.get()).docs.map((doc) => doc.id);
-    const followers = await readFollowers(uids, fanout.type, nowMs);
+    const docs = (await query.get()).docs;
+    // Followers get their inbox entries and pushes here; an announcement's users through notify().
+    const chunks: { last: string | undefined; deliver: () => Promise<FanoutPageResults> }[] =
+      audience.kind === "followers"
+        ? chunksOf(
+            await readFollowers(
+              docs.map((doc) => doc.id),
+              fanout.type,
+              nowMs,
+            ),
+          ).map((chunk) => ({
+            last: chunk.at(-1)?.uid,
+            deliver: () => deliverChunk(fanoutId, fanout, chunk),
+          }))
+        : chunksOf(docs).map((chunk) => ({ last: chunk.at(-1)?.id, deliver: () => queueChunk(fanoutId, fanout, chunk) }));
     let progress = claim.progress;
     const startedAt = Date.now();
     let chunksSent = 0;
-    for (const chunk of chunksOf(followers)) {
+    for (const chunk of chunks) {
       // At least one chunk per attempt, so a page always moves on.
       if (chunksSent > 0 && Date.now() - startedAt > attemptBudgetMs) {
         if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }, true))) return { outcome: "busy", nextEnqueued };
@@ -344,9 +424,9 @@ export async function runFanoutPage(
       // Renewed just before sending: an attempt stalled past its lease stops here instead of sending
       // what the attempt that took the page over sends too.
       if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }))) return { outcome: "busy", nextEnqueued };
-      results = add(results, await deliverChunk(fanoutId, fanout, chunk));
+      results = add(results, await chunk.deliver());
       chunksSent++;
-      progress = chunk.at(-1)?.uid ?? progress;
+      progress = chunk.last ?? progress;
       if (!(await holdPage(fanoutId, page, claim.leaseOwner, { progress, results }))) return { outcome: "busy", nextEnqueued };
     }
   }

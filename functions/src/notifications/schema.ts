@@ -3,6 +3,7 @@
  * notify() leaves in the outbox, and the delivery state the pipeline keeps on it. Importable by clients.
  */
 import * as z from "zod";
+import { RequestIdSchema } from "../kernel/idempotency.js";
 import { BASELINE_ROLE, RoleSchema } from "../kernel/roles.js";
 import { CursorSchema, keySafeId, nullMeansDefaults } from "../kernel/validation.js";
 
@@ -70,6 +71,8 @@ export const NotificationTypeSchema = z.enum([
   // live monitoring (operations staff)
   "stream-ended-by-staff",
   "room-closed-by-staff",
+  // system announcements (admins, fanned out to their audience)
+  "system-announcement",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
@@ -188,11 +191,12 @@ const CountryCodeSchema = z.string().regex(/^[A-Z]{2}$/, "country must be an ISO
 export const MAX_ANNOUNCEMENT_TOPICS = 5;
 
 /**
- * sendAnnouncement (admins): a broadcast to every device, or to an audience: any of some countries, any of
- * some roles, one language (each given narrows it).
+ * sendAnnouncement (admins): a notification to every user, or to an audience: any of some countries, any of
+ * some roles, one language (each given narrows it). One announcement per requestId.
  */
 export const SendAnnouncementRequestSchema = z
   .object({
+    requestId: RequestIdSchema,
     title: z.string().trim().min(1).max(100),
     body: z.string().trim().min(1).max(500),
     country: CountryCodeSchema.optional(),
@@ -212,7 +216,32 @@ export const SendAnnouncementRequestSchema = z
   );
 export type SendAnnouncementRequest = z.infer<typeof SendAnnouncementRequestSchema>;
 
-export type SendAnnouncementResponse = { announcementId: string; messageName: string } & ({ topic: string } | { condition: string });
+/** created is false when the requestId had already sent this announcement (nothing new is sent). */
+export interface SendAnnouncementResponse {
+  announcementId: string;
+  created: boolean;
+}
+
+export const GetAnnouncementRequestSchema = z.object({ id: keySafeId({ label: "id" }) }).strict();
+export type GetAnnouncementRequest = z.infer<typeof GetAnnouncementRequestSchema>;
+
+/** An announcement and its fan-out: pages done of pages (null until the last page is known), users scanned and reached. */
+export interface AnnouncementProgress {
+  id: string;
+  title: string;
+  body: string;
+  countries: string[] | null;
+  roles: string[] | null;
+  language: string | null;
+  createdBy: string;
+  createdAt: string | null;
+  status: "running" | "done";
+  pagesDone: number;
+  pages: number | null;
+  usersScanned: number;
+  usersReached: number;
+  completedAt: string | null;
+}
 
 /** The payload of one fan-out page task (fanOutGoLive). */
 export const FanoutTaskSchema = z.object({ fanoutId: z.string().min(1).max(200), page: z.number().int().min(0) }).strict();
@@ -224,7 +253,7 @@ export const WindowSummaryTaskSchema = z
   .strict();
 
 /** Why a notifications callable refuses (details.reason). */
-export const NotificationRefusalSchema = z.enum(["notification-not-found", "not-dead"]);
+export const NotificationRefusalSchema = z.enum(["notification-not-found", "not-dead", "announcement-not-found"]);
 export type NotificationRefusal = z.infer<typeof NotificationRefusalSchema>;
 
 /** An inbox entry or outbox record id: the outbox id (hex) or an older key-safe id. */

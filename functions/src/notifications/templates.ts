@@ -658,6 +658,22 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "आपका रूम बंद किया गया", body: "एक मॉडरेटर ने आपका रूम {roomName} बंद कर दिया: {reason}" },
     },
   },
+  // system announcements: the platform speaking to its users (maintenance, rules, events), not marketing, so
+  // "system"; inbox and push (e-mail is for the user's own account and money); quiet hours still apply.
+  "system-announcement": {
+    category: "system",
+    channels: INBOX_PUSH,
+    push: { priority: "normal", collapseKey: "announcement", collapseParam: "announcementId" },
+    critical: false,
+    params: ["headline", "message", "announcementId"],
+    deepLink: "app://announcements/{announcementId}",
+    // The admin writes one text; the languages share it.
+    texts: {
+      en: { title: "{headline}", body: "{message}" },
+      ar: { title: "{headline}", body: "{message}" },
+      hi: { title: "{headline}", body: "{message}" },
+    },
+  },
 };
 
 /** "ar-EG" → "ar"; a language without texts → "en". */

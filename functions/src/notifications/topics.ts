@@ -1,19 +1,15 @@
 /**
  * Broadcast topics: each device's push token is subscribed to its owner's country, language and role
- * topics (country-IN, lang-hi, role-host), kept in step with the device document, and operators broadcast
- * announcements to a topic or a condition over them.
+ * topics (country-IN, lang-hi, role-host), kept in step with the device document, so that a broadcast can
+ * address them (announcements go through the notifications fan-out instead: announcements.ts).
  */
-import { randomUUID } from "node:crypto";
 import type { DocumentData } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
-import { recordAudit } from "../kernel/audit.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { messaging } from "./push.js";
-import { AnnouncementRoleSchema, type SendAnnouncementRequest, type SendAnnouncementResponse } from "./schema.js";
-import { renderNotification } from "./templates.js";
+import { AnnouncementRoleSchema } from "./schema.js";
 
 /** Every device with a token is in this topic: announcements to everyone go there. */
 export const EVERYONE_TOPIC = "all";
@@ -90,57 +86,4 @@ export async function leaveTopics(token: string, topics: string[]): Promise<void
   } catch (err) {
     log.warn("topic unsubscribe failed", { topics, error: String(err) });
   }
-}
-
-/**
- * The FCM target of an announcement: everyone, or the devices in any of the countries, any of the roles
- * and the language given (a single topic, or a condition).
- */
-export function announcementTarget(
-  request: Pick<SendAnnouncementRequest, "country" | "countries" | "language" | "roles">,
-): { topic: string } | { condition: string } {
-  const countries = request.countries ?? (request.country ? [request.country] : []);
-  const groups = [
-    countries.map((country) => `country-${country}`),
-    (request.roles ?? []).map((role) => `role-${role}`),
-    request.language ? [`lang-${request.language}`] : [],
-  ].filter((group) => group.length > 0);
-  if (groups.length === 0) return { topic: EVERYONE_TOPIC };
-  if (groups.length === 1 && groups[0]?.length === 1) return { topic: groups[0][0] as string };
-  const anyOf = (group: string[]) => {
-    const terms = group.map((topic) => `'${topic}' in topics`);
-    return terms.length === 1 ? (terms[0] as string) : `(${terms.join(" || ")})`;
-  };
-  return { condition: groups.map(anyOf).join(" && ") };
-}
-
-/**
- * Broadcasts an operator's announcement to a topic or condition and records it in the audit log. The
- * audit entry is written first: an announcement that reached phones is always on record.
- */
-export async function sendAnnouncement(caller: Caller, request: SendAnnouncementRequest): Promise<SendAnnouncementResponse> {
-  const announcementId = randomUUID();
-  const target = announcementTarget(request);
-  const rendered = renderNotification("announcement", request.language ?? "en", {
-    headline: request.title,
-    message: request.body,
-    announcementId,
-  });
-  const batch = db().batch();
-  recordAudit(batch, {
-    action: "notifications.announcement.send",
-    actorUid: caller.uid,
-    targetUid: null,
-    details: { announcementId, title: request.title, body: request.body, ...target },
-  });
-  await batch.commit();
-  const messageName = await messaging().send({
-    ...target,
-    notification: { title: request.title, body: request.body },
-    data: { type: "announcement", announcementId, deepLink: rendered.deepLink },
-    android: { priority: "normal" },
-    apns: { headers: { "apns-priority": "5" } },
-  });
-  log.info("announcement sent", { announcementId, ...target, messageName });
-  return { announcementId, messageName, ...target };
 }

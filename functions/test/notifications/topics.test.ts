@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { db, firestoreValues } from "../../src/kernel/app.js";
-import { sendAnnouncement } from "../../src/notifications/callables.js";
 import { removeStaleTokens, STALE_TOKEN_DAYS } from "../../src/notifications/tokens.js";
 import { syncDeviceTopics } from "../../src/notifications/topics.js";
-import { callInProcess, expectHttpsError } from "../support/callables.js";
-import { pushedMessages, topicMembers } from "../support/delivery.js";
-import { allPaths } from "../support/firestore.js";
+import { topicMembers } from "../support/delivery.js";
 import { useCleanStack } from "../support/stack.js";
-import { createTestUser } from "../support/users.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const deviceRef = (uid: string, deviceId: string) => db().doc(`users/${uid}/devices/${deviceId}`);
@@ -99,71 +95,6 @@ describe("notifications: topic subscriptions follow devices and profiles", () =>
     // A second pass finds nothing left to do.
     assert.deepEqual(await removeStaleTokens(now), { examined: 0, removed: 0 });
   });
-});
-
-describe("notifications: sendAnnouncement (admins) broadcasts to a topic or a condition", () => {
-  useCleanStack();
-
-  it("sends to one country and language through a condition, audited", async () => {
-    const admin = await createTestUser({ roles: ["admin"] });
-    await db().doc("users/a1").set({ country: "IN", language: "hi" });
-    await db().doc("users/a2").set({ country: "IN", language: "en" });
-    await addDevice("a1", "phone", "token-a1-phone");
-    await addDevice("a2", "phone", "token-a2-phone");
-    await syncDeviceTopics("a1", "phone");
-    await syncDeviceTopics("a2", "phone");
-
-    const result = await callInProcess(sendAnnouncement, {
-      user: admin,
-      data: { title: "Diwali gifts", body: "New gifts are in", country: "IN", language: "hi" },
-    });
-
-    assert.equal("condition" in result && result.condition, "'country-IN' in topics && 'lang-hi' in topics");
-    const [sent, ...others] = await pushedMessages();
-    assert.equal(others.length, 0);
-    assert.deepEqual(sent?.deliveredTo, ["token-a1-phone"]);
-    assert.deepEqual(sent?.message.notification, { title: "Diwali gifts", body: "New gifts are in" });
-    const audit = await db().collection("auditLog").where("action", "==", "notifications.announcement.send").get();
-    assert.equal(audit.size, 1);
-    assert.equal(audit.docs[0]?.get("actorUid"), admin.uid);
-    assert.equal(audit.docs[0]?.get("details.announcementId"), result.announcementId);
-  });
-
-  it("reaches an audience of countries and roles: any of the countries and any of the roles (role topics from the profile)", async () => {
-    const admin = await createTestUser({ roles: ["admin"] });
-    const audience = {
-      inHost: { country: "IN", roles: ["viewer", "host"] },
-      pkAgency: { country: "PK", roles: ["viewer", "agencyOwner"] },
-      inViewer: { country: "IN", roles: ["viewer"] },
-      usHost: { country: "US", roles: ["viewer", "host"] },
-    };
-    for (const [uid, profile] of Object.entries(audience)) {
-      await db().doc(`users/${uid}`).set(profile);
-      await addDevice(uid, "phone", `token-${uid}`);
-      await syncDeviceTopics(uid, "phone");
-    }
-    // Every account is a viewer: the "all" topic reaches them, no role topic is kept for it.
-    assert.deepEqual(await membershipOf("token-inHost", "token-inViewer"), {
-      all: ["token-inHost", "token-inViewer"],
-      "country-IN": ["token-inHost", "token-inViewer"],
-      "role-host": ["token-inHost"],
-    });
-
-    const result = await callInProcess(sendAnnouncement, {
-      user: admin,
-      data: { title: "Host week", body: "Double rewards for hosts", countries: ["IN", "PK"], roles: ["host", "agencyOwner"] },
-    });
-
-    assert.equal(
-      "condition" in result && result.condition,
-      "('country-IN' in topics || 'country-PK' in topics) && ('role-host' in topics || 'role-agencyOwner' in topics)",
-    );
-    const [sent, ...others] = await pushedMessages();
-    assert.equal(others.length, 0);
-    assert.deepEqual(sent?.deliveredTo.sort(), ["token-inHost", "token-pkAgency"]);
-    const audit = await db().collection("auditLog").where("action", "==", "notifications.announcement.send").get();
-    assert.equal(audit.docs[0]?.get("details.condition"), "condition" in result ? result.condition : undefined);
-  });
 
   it("follows a role granted after the device registered", async () => {
     await db()
@@ -176,33 +107,5 @@ describe("notifications: sendAnnouncement (admins) broadcasts to a topic or a co
       .update({ roles: ["viewer", "reseller"] });
     await syncDeviceTopics("r1", "phone");
     assert.deepEqual(await membershipOf("token-r1"), { all: ["token-r1"], "country-IN": ["token-r1"], "role-reseller": ["token-r1"] });
-  });
-
-  it("refuses an audience FCM cannot evaluate (more than 5 topics) and the baseline role", async () => {
-    const admin = await createTestUser({ roles: ["admin"] });
-    const send = (audience: Record<string, unknown>) =>
-      expectHttpsError(callInProcess(sendAnnouncement, { user: admin, data: { title: "x", body: "y", ...audience } }), "invalid-argument");
-    await send({ countries: ["IN", "PK", "BD", "NP"], roles: ["host", "player"] });
-    await send({ roles: ["viewer"] });
-    await send({ country: "IN", countries: ["PK"] });
-    assert.deepEqual(await pushedMessages(), []);
-  });
-
-  it("sends to everyone through the 'all' topic when no country or language is given", async () => {
-    const admin = await createTestUser({ roles: ["admin"] });
-    const result = await callInProcess(sendAnnouncement, { user: admin, data: { title: "Maintenance", body: "Tonight 02:00 UTC" } });
-    assert.equal("topic" in result && result.topic, "all");
-  });
-
-  it("refuses non-admins (permission-denied) and malformed input (invalid-argument), sending and writing nothing", async () => {
-    const admin = await createTestUser({ roles: ["admin"] });
-    const viewer = await createTestUser({ roles: ["viewer"] });
-    const before = await allPaths();
-    await expectHttpsError(callInProcess(sendAnnouncement, { user: viewer, data: { title: "x", body: "y" } }), "permission-denied");
-    await expectHttpsError(callInProcess(sendAnnouncement, { user: admin, data: { title: "", body: "y" } }), "invalid-argument");
-    await expectHttpsError(callInProcess(sendAnnouncement, { user: admin, data: { title: "x", body: "y", country: "india" } }), "invalid-argument");
-    await expectHttpsError(callInProcess(sendAnnouncement, { user: admin, data: { title: "x", body: "y", extra: 1 } }), "invalid-argument");
-    assert.deepEqual(await allPaths(), before);
-    assert.deepEqual(await pushedMessages(), []);
   });
 });
