@@ -68,6 +68,7 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       mailControl: "",
       storage: null,
       storageSignerCredentials: null,
+      console: null,
     };
   });
   after(async () => {
