@@ -17,6 +17,7 @@ export type { TeenPattiRefusal } from "../../functions/src/games/teenpatti/schem
 export type { GdprRefusal } from "../../functions/src/gdpr/schema.js";
 export type { GiftRefusal } from "../../functions/src/gifts/schema.js";
 export type { IdentityRefusal } from "../../functions/src/identity/schema.js";
+export type { StandingRefusal } from "../../functions/src/kernel/account.js";
 export type { Role, StaffRole } from "../../functions/src/kernel/roles.js";
 export type { LiveRefusal } from "../../functions/src/live/schema.js";
 export type { MediaAttachRefusal, MediaUploadRefusal } from "../../functions/src/media/uploads/schema.js";

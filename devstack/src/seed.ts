@@ -7,7 +7,20 @@ import { join } from "node:path";
 import type { App } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { type DocumentReference, type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
+import { callOverHttp, signInWithPassword } from "./smoke.js";
 import type { StackEndpoints } from "./stack.js";
+
+/** Every demo account's password (demo only: the accounts exist in the local stack alone). */
+export const DEMO_PASSWORD = "demo-password";
+
+/** The demo world's operations staff (emulator-data/auth.json), who sign in to the console. */
+export const DEMO_STAFF = [
+  { uid: "demo-admin", email: "admin@demo.live", role: "admin" },
+  { uid: "demo-admin-2", email: "admin2@demo.live", role: "admin" },
+  { uid: "demo-moderator", email: "mod@demo.live", role: "moderator" },
+  { uid: "demo-support", email: "support@demo.live", role: "support" },
+  { uid: "demo-finance", email: "finance@demo.live", role: "finance" },
+] as const;
 
 export interface SeedUser {
   uid: string;
@@ -140,4 +153,51 @@ export async function exportSeed(app: App, endpoints: StackEndpoints, dir: strin
   write("firestore.json", documents);
   write("database.json", database);
   return { users: users.length, documents: Object.keys(documents).length };
+}
+
+/** The console's demo work items, made through the callables when the world is loaded (see openDemoWork). */
+export const DEMO_WORK = {
+  /** Luna (KYC approved) asks to withdraw part of her diamonds. */
+  withdrawal: { requestId: "demo-world-withdrawal-luna", diamonds: 200 },
+  /** Mia reports Noah's account. */
+  report: { requestId: "demo-world-report-noah", targetType: "user", targetId: "demo-viewer-noah" },
+} as const;
+
+/**
+ * Work for the console's queues: a pending withdrawal and an open report, made over HTTP as the apps make
+ * them (a static seed would have to copy the ledger hold and the report's fan-out by hand). Fixed request
+ * ids make a second load a replay. Needs the Auth and functions emulators.
+ */
+export async function openDemoWork(endpoints: StackEndpoints): Promise<{ withdrawalId: string; reportId: string }> {
+  if (!endpoints.auth || !endpoints.functions) throw new Error("the demo work needs the Auth and functions emulators");
+  const luna = await signInWithPassword(endpoints.auth, "luna@demo.live", DEMO_PASSWORD);
+  const withdrawal = await callOverHttp(
+    endpoints,
+    "requestWithdrawal",
+    {
+      diamonds: DEMO_WORK.withdrawal.diamonds,
+      payoutMethod: { type: "paypal", accountRef: "luna@paypal.demo" },
+      requestId: DEMO_WORK.withdrawal.requestId,
+    },
+    luna.idToken,
+  );
+  if (withdrawal.status !== 200) throw new Error(`requestWithdrawal: ${JSON.stringify(withdrawal)}`);
+  const mia = await signInWithPassword(endpoints.auth, "mia@demo.live", DEMO_PASSWORD);
+  const report = await callOverHttp(
+    endpoints,
+    "reportContent",
+    {
+      targetType: DEMO_WORK.report.targetType,
+      targetId: DEMO_WORK.report.targetId,
+      reason: "spam",
+      details: "Sends the same link to everyone in the Lounge.",
+      requestId: DEMO_WORK.report.requestId,
+    },
+    mia.idToken,
+  );
+  if (report.status !== 200) throw new Error(`reportContent: ${JSON.stringify(report)}`);
+  return {
+    withdrawalId: (withdrawal.result as { withdrawalId: string }).withdrawalId,
+    reportId: (report.result as { reportId: string }).reportId,
+  };
 }

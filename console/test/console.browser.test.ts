@@ -1,0 +1,81 @@
+/**
+ * The operations console in a real browser against the test stack: who may sign in and what they see,
+ * and staff actions that take effect on the platform.
+ */
+import assert from "node:assert/strict";
+import { callOverHttp } from "../../functions/test/support/callables.js";
+import { useStackAdmin } from "../../functions/test/support/e2e.js";
+import { waitUntil } from "../../functions/test/support/firestore.js";
+import { pagesFor } from "../src/access.js";
+import { createAccount, idTokenOf, openConsole, screenshot, signIn } from "./browser.js";
+
+describe("console (Chromium): staff sign-in", function () {
+  this.timeout(120_000);
+  const admin = useStackAdmin();
+
+  for (const role of ["admin", "moderator", "support", "finance"] as const) {
+    it(`signs a ${role} in and shows exactly the pages a ${role} may use`, async () => {
+      const staff = await createAccount(admin, role, [role]);
+      const tab = await openConsole();
+      try {
+        await signIn(tab.page, staff);
+        const who = tab.page.getByTestId("signed-in-as");
+        await who.waitFor();
+        assert.match((await who.textContent()) ?? "", new RegExp(`${staff.email} · ${role}`));
+        const links = await tab.page.getByRole("navigation", { name: "Pages" }).getByRole("link").allTextContents();
+        assert.deepEqual(
+          links,
+          pagesFor([role]).map((page) => page.label),
+        );
+        if (role === "admin") await screenshot(tab.page, "users");
+      } finally {
+        await tab.close();
+      }
+    });
+  }
+
+  it("refuses a viewer after reading the roles claim, with a clear message", async () => {
+    const viewer = await createAccount(admin, "viewer", ["viewer"]);
+    const tab = await openConsole();
+    try {
+      await signIn(tab.page, viewer);
+      const alert = tab.page.getByRole("alert");
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? "", /not operations staff/);
+      assert.equal(await tab.page.getByTestId("signed-in-as").count(), 0);
+      await screenshot(tab.page, "sign-in-refused");
+    } finally {
+      await tab.close();
+    }
+  });
+});
+
+describe("console (Chromium): staff actions take effect", function () {
+  this.timeout(120_000);
+  const admin = useStackAdmin();
+
+  it("a moderator bans a user from the user's page, and the user's next callable is refused", async () => {
+    const moderator = await createAccount(admin, "mod", ["moderator"]);
+    const target = await createAccount(admin, "spammer", ["viewer"]);
+    const token = await idTokenOf(target);
+    assert.equal((await callOverHttp("getMyProfile", null, token)).status, 200);
+
+    const tab = await openConsole(`/users/${target.uid}`);
+    try {
+      await signIn(tab.page, moderator);
+      await tab.page.getByLabel("Reason (kept in the audit log)").fill("Spam links in every room");
+      await tab.page.getByRole("button", { name: "Ban", exact: true }).click();
+      const outcome = tab.page.getByTestId("action-outcome");
+      await outcome.waitFor();
+      assert.match((await outcome.textContent()) ?? "", /Ban: done/);
+    } finally {
+      await tab.close();
+    }
+    const refused = await waitUntil("the banned user's callable is refused", async () => {
+      const reply = await callOverHttp("getMyProfile", null, token);
+      return reply.status === 200 ? null : reply;
+    });
+    assert.equal(refused.error?.status, "PERMISSION_DENIED");
+    assert.equal((refused.error as { details?: { reason?: string } }).details?.reason, "account-banned");
+  });
+});
