@@ -48,7 +48,7 @@ export async function openConsole(path = "/"): Promise<ConsoleTab> {
 
 export async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
   await page.getByLabel("E-mail").fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.locator('input[autocomplete="current-password"]').fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 

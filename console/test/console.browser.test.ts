@@ -14,7 +14,7 @@ describe("console (Chromium): staff sign-in", function () {
   const admin = useStackAdmin();
 
   for (const role of ["admin", "moderator", "support", "finance"] as const) {
-    it(`signs a ${role} in and shows exactly the pages a ${role} may use`, async () => {
+    it(`signs in a member of staff with the ${role} role and shows exactly the pages that role may use`, async () => {
       const staff = await createAccount(admin, role, [role]);
       const tab = await openConsole();
       try {
