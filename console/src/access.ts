@@ -5,13 +5,13 @@
 import type { StaffRole } from "@live-platform/client";
 
 export const PAGES = [
-  { path: "/users", label: "Users", roles: ["support", "moderator"] },
+  { path: "/users", label: "Users", roles: ["support", "moderator", "finance"] },
   { path: "/moderation", label: "Moderation", roles: ["moderator"] },
-  { path: "/withdrawals", label: "Withdrawals & KYC", roles: ["finance"] },
+  { path: "/withdrawals", label: "Withdrawals & KYC", roles: ["finance", "moderator"] },
   { path: "/finance", label: "Finance", roles: ["finance"] },
   { path: "/live", label: "Live now", roles: ["moderator"] },
-  { path: "/config", label: "Configuration", roles: [] },
-  { path: "/audit", label: "Audit log", roles: [] },
+  { path: "/config", label: "Configuration", roles: ["finance"] },
+  { path: "/audit", label: "Audit log", roles: ["moderator"] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly StaffRole[] }[];
 
 export type PagePath = (typeof PAGES)[number]["path"];

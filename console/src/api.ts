@@ -13,35 +13,105 @@ export interface Page<Row = Record<string, unknown>> {
 
 type Loose = Record<string, unknown>;
 
+/** Until the slices land in main: the fields the pages use, as their branches' schemas declare them. */
+type Cursor = { cursor?: string | null; limit?: number };
+type Summary = {
+  uid: string;
+  displayName: string | null;
+  username?: string | null;
+  roles?: string[];
+  standing?: { state: string; until: string | null };
+};
 interface Pending {
-  searchUsers: { input: Loose; output: Page };
-  getUserDossier: { input: { uid: string }; output: Loose };
-  listUserLedger: { input: Loose; output: Page };
-  addUserNote: { input: Loose; output: Loose };
-  listUserNotes: { input: Loose; output: Page };
-  bulkSanction: { input: Loose; output: Loose };
-  listAuditLog: { input: Loose; output: Page };
-  listModerationQueue: { input: Loose; output: Page };
-  getModerationItem: { input: Loose; output: Loose };
-  takeModerationAction: { input: Loose; output: Loose };
-  listAppeals: { input: Loose; output: Page };
-  decideAppeal: { input: Loose; output: Loose };
-  getModerationMetrics: { input: Loose; output: Loose };
-  getFinanceReport: { input: Loose; output: Loose };
-  recomputeFinanceDay: { input: Loose; output: Loose };
-  exportFinanceCsv: { input: Loose; output: Loose };
-  listWithdrawalQueue: { input: Loose; output: Page };
-  listKycQueue: { input: Loose; output: Page };
-  listReconciliationReports: { input: Loose; output: Page };
+  searchUsers: {
+    input: { query: string } & Cursor;
+    output: { users: (Summary & { createdAt: string | null; country: string | null })[]; nextCursor: string | null };
+  };
+  getUserDossier: { input: { uid: string }; output: { summary: Summary & { roles: string[] }; [key: string]: unknown } };
+  listUserLedger: {
+    input: { uid: string } & Cursor;
+    output: Page<{ id: string; type: string; amounts: Partial<Record<"coins" | "diamonds", number>>; createdAt: string | null }>;
+  };
+  addUserNote: { input: { uid: string; text: string; requestId: string }; output: Loose };
+  listUserNotes: { input: { uid: string } & Cursor; output: Page<{ noteId: string; text: string; authorUid: string; createdAt: string | null }> };
+  listAuditLog: {
+    input: { action?: string; actorUid?: string; targetUid?: string } & Cursor;
+    output: Page<{ id: string; action: string; actorUid: string; targetUid: string | null; reason: string | null; at: string | null }>;
+  };
+  listModerationQueue: { input: { status?: "open" | "actioned" | "dismissed" } & Cursor; output: Page<ModerationItem> };
+  getModerationItem: { input: { itemId: string }; output: { item: ModerationItem; report: unknown; flag: unknown; recentSanctions: unknown[] } };
+  takeModerationAction: {
+    input: {
+      itemId: string;
+      action: "dismiss" | "warn" | "remove-content" | "mute" | "suspend" | "ban" | "escalate";
+      reason: string;
+      requestId: string;
+    };
+    output: { outcome: string };
+  };
+  listAppeals: {
+    input: Cursor;
+    output: {
+      appeals: { appealId: string; subjectUid: string; text: string; sanctionActorUid: string; status: string }[];
+      nextCursor: string | null;
+    };
+  };
+  decideAppeal: { input: { appealId: string; decision: "uphold" | "overturn"; reason: string; requestId: string }; output: { status: string } };
+  getModerationMetrics: { input: { from: string; to: string }; output: Loose };
+  getFinanceReport: {
+    input: { from: string; to: string };
+    output: { days: { day: string; figures: Record<string, number> }[]; totals: Record<string, number> };
+  };
+  recomputeFinanceDay: { input: { day: string; requestId: string }; output: { matches: boolean } };
+  exportFinanceCsv: { input: { from: string; to: string }; output: { filename: string; csv: string } };
+  listWithdrawalQueue: {
+    input: Cursor;
+    output: Page<{
+      withdrawalId: string;
+      uid: string;
+      status: string;
+      diamonds: number;
+      payoutCents: number;
+      createdAt: string | null;
+      reviewedBy: string | null;
+      user: { displayName: string | null };
+      kycStatus: string;
+    }>;
+  };
+  listKycQueue: {
+    input: Cursor;
+    output: Page<{ uid: string; status: string; documentType: string | null; submittedAt: string | null; user: { displayName: string | null } }>;
+  };
+  listReconciliationReports: {
+    input: Cursor;
+    output: Page<{ reportId: string; ok: boolean; trigger: string; mismatchCount: number; startedAt: string | null }>;
+  };
   getLiveOverview: { input: Loose; output: Loose };
   listLiveVenues: { input: Loose; output: Page };
   staffEndStream: { input: Loose; output: Loose };
   staffCloseRoom: { input: Loose; output: Loose };
-  listConfigs: { input: Loose; output: Loose };
-  getConfig: { input: Loose; output: Loose };
-  updateConfig: { input: Loose; output: Loose };
-  listConfigVersions: { input: Loose; output: Page };
-  getMyFeatureFlags: { input: Loose; output: Loose };
+  listConfigs: { input: Record<string, never>; output: { configs: { id: string; description: string; version: number }[] } };
+  getConfig: { input: { id: string }; output: { version: number; value: unknown; raw: Record<string, unknown>; issues: string[] | null } };
+  updateConfig: {
+    input: { id: string; value: Record<string, unknown>; expectedVersion: number; reason: string; requestId: string };
+    output: { version: number };
+  };
+  listConfigVersions: {
+    input: { id: string } & Cursor;
+    output: { versions: { version: number; actorUid: string; reason: string; at: string | null }[]; nextCursor: string | null };
+  };
+  getMyFeatureFlags: { input: Record<string, never>; output: { flags: Record<string, boolean> } };
+}
+
+interface ModerationItem {
+  itemId: string;
+  kind: string;
+  source: string;
+  subjectUid: string | null;
+  reason: string;
+  priority: number;
+  status: string;
+  createdAt: string | null;
 }
 
 export type ApiName = CallableName | keyof Pending;

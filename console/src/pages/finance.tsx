@@ -1,52 +1,33 @@
-/** Finance: daily figures from the ledger for a date range, a chart of them, and the CSV export. */
+/**
+ * Finance: the ledger's daily figures for a date range (a table with the range's totals, a chart), a
+ * day's recompute against the ledger, and the CSV export.
+ */
 import { BarChart } from "@mantine/charts";
 import { Alert, Button, Group, Stack, Table, TextInput } from "@mantine/core";
-import { type FormEvent, useCallback, useEffect, useState } from "react";
-import { describeError, newRequestId } from "../api";
+import { type FormEvent, useCallback, useState } from "react";
+import { newRequestId } from "../api";
 import { show } from "../paged-table";
 import { useCall } from "../session";
-import { PageTitle, useAction } from "./parts";
+import { PageTitle, useAction, useResource } from "./parts";
 
-type Row = Record<string, unknown>;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-
-function defaultRange() {
-  const to = new Date();
-  const from = new Date(to.getTime() - 13 * 86_400_000);
-  return { from: isoDay(from), to: isoDay(to) };
-}
-
-/** The numeric figures of a day (what the table and chart show), whatever else the report carries. */
-function figures(day: Row): [string, number][] {
-  const flat = (prefix: string, value: unknown): [string, number][] => {
-    if (typeof value === "number") return [[prefix, value]];
-    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => flat(prefix ? `${prefix}.${k}` : k, v));
-    return [];
-  };
-  return flat("", day).filter(([key]) => key !== "version");
-}
+/** What the chart shows of each day: money coming in and going out. */
+const CHARTED = [
+  { name: "coinsPurchasedStripe", color: "blue.6" },
+  { name: "coinsPurchasedApple", color: "gray.6" },
+  { name: "coinsPurchasedGoogle", color: "teal.6" },
+  { name: "coinsSpentGifts", color: "pink.6" },
+  { name: "diamondsWithdrawn", color: "orange.6" },
+];
 
 export function FinancePage() {
   const call = useCall();
-  const [draft, setDraft] = useState(defaultRange);
+  const [draft, setDraft] = useState(() => ({ from: isoDay(Date.now() - 13 * 86_400_000), to: isoDay(Date.now()) }));
   const [range, setRange] = useState(draft);
-  const [days, setDays] = useState<Row[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const loadReport = useCallback(() => call("getFinanceReport", range), [call, range]);
+  const { data: report, error, reload } = useResource(loadReport);
   const { run, busy, view } = useAction();
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const report = (await call("getFinanceReport", range)) as Row;
-      setDays((report.days as Row[] | undefined) ?? []);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }, [call, range]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -54,19 +35,24 @@ export function FinancePage() {
   };
   const download = () =>
     run("CSV export", async () => {
-      const result = (await call("exportFinanceCsv", range)) as Row;
-      const blob = new Blob([String(result.csv ?? "")], { type: "text/csv" });
+      const { filename, csv } = await call("exportFinanceCsv", range);
       const link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `finance-${range.from}-${range.to}.csv`;
+      link.href = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+      link.download = filename;
       link.click();
       URL.revokeObjectURL(link.href);
-      return result;
+      return { status: filename };
+    });
+  const recompute = () =>
+    run(`Recompute ${range.to}`, async () => {
+      const result = await call("recomputeFinanceDay", { day: range.to, requestId: newRequestId() });
+      reload();
+      return { status: result.matches ? "matches the ledger" : "differed from the ledger: corrected" };
     });
 
-  const columns = [...new Set(days.flatMap((day) => figures(day).map(([key]) => key)))];
-  const chartSeries = columns.filter((key) => /minted|spent|revenue/i.test(key)).slice(0, 4);
-  const chartData = days.map((day) => ({ day: String(day.day ?? day.id), ...Object.fromEntries(figures(day)) }));
+  const days = report?.days ?? [];
+  const figures = Object.keys(report?.totals ?? {});
+  const totals = (report?.totals ?? {}) as Record<string, number>;
   return (
     <Stack>
       <PageTitle>Finance</PageTitle>
@@ -78,11 +64,7 @@ export function FinancePage() {
           <Button variant="default" onClick={() => void download()} disabled={busy}>
             Download CSV
           </Button>
-          <Button
-            variant="subtle"
-            disabled={busy}
-            onClick={() => void run("Recompute", () => call("recomputeFinanceDay", { day: range.to, requestId: newRequestId() })).then(() => load())}
-          >
+          <Button variant="subtle" disabled={busy} onClick={() => void recompute()}>
             Recompute {range.to}
           </Button>
         </Group>
@@ -93,40 +75,38 @@ export function FinancePage() {
           {error}
         </Alert>
       )}
-      {chartSeries.length > 0 && (
+      {days.length > 0 && (
         <BarChart
           h={260}
-          data={chartData}
+          data={days.map((day) => ({ day: day.day, ...day.figures }))}
           dataKey="day"
-          series={chartSeries.map((name, i) => ({ name, color: ["blue.6", "teal.6", "orange.6", "grape.6"][i] ?? "gray.6" }))}
-          aria-label="Daily figures chart"
+          series={CHARTED}
+          withLegend
+          aria-label="Coins bought and spent, diamonds withdrawn, per day"
         />
       )}
       <Table.ScrollContainer minWidth={600}>
-        <Table striped withTableBorder data-testid="finance-table">
-          <Table.Caption>Daily figures from the ledger</Table.Caption>
+        <Table striped withTableBorder withColumnBorders data-testid="finance-table">
+          <Table.Caption>Daily figures from the ledger (coins and diamonds)</Table.Caption>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Day</Table.Th>
-              {columns.map((key) => (
-                <Table.Th key={key}>{key}</Table.Th>
+              <Table.Th>Figure</Table.Th>
+              <Table.Th>Total</Table.Th>
+              {days.map((day) => (
+                <Table.Th key={day.day}>{day.day}</Table.Th>
               ))}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {days.map((day) => {
-              const values = Object.fromEntries(figures(day));
-              return (
-                <Table.Tr key={String(day.day ?? day.id)}>
-                  <Table.Td>{show(day.day ?? day.id)}</Table.Td>
-                  {columns.map((key) => (
-                    <Table.Td key={key} data-figure={key}>
-                      {show(values[key])}
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              );
-            })}
+            {figures.map((figure) => (
+              <Table.Tr key={figure}>
+                <Table.Th scope="row">{figure}</Table.Th>
+                <Table.Td data-total={figure}>{show(totals[figure])}</Table.Td>
+                {days.map((day) => (
+                  <Table.Td key={day.day}>{show((day.figures as Record<string, number>)[figure])}</Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>

@@ -2,7 +2,7 @@
 import type { Role } from "@live-platform/client";
 import { Alert, Anchor, Button, Group, MultiSelect, Paper, Stack, Tabs, Text, Textarea, TextInput } from "@mantine/core";
 import { type FormEvent, useCallback, useState } from "react";
-import { newRequestId } from "../api";
+import { newRequestId, type Page } from "../api";
 import { PagedTable, show } from "../paged-table";
 import { navigate, usePath } from "../router";
 import { useCall, useSession } from "../session";
@@ -18,11 +18,46 @@ export function UsersPage() {
   return uid ? <UserDossier uid={uid} /> : <UserSearch />;
 }
 
+function userLink(uid: string, label: string) {
+  const href = `/users/${encodeURIComponent(uid)}`;
+  return (
+    <Anchor
+      href={href}
+      onClick={(event) => {
+        event.preventDefault();
+        navigate(href);
+      }}
+    >
+      {label}
+    </Anchor>
+  );
+}
+
+function backToUsers() {
+  return (
+    <Anchor
+      href="/users"
+      onClick={(event) => {
+        event.preventDefault();
+        navigate("/users");
+      }}
+    >
+      ← Users
+    </Anchor>
+  );
+}
+
 function UserSearch() {
   const call = useCall();
   const [draft, setDraft] = useState("");
   const [query, setQuery] = useState("");
-  const load = useCallback((cursor: string | null) => call("searchUsers", { query, limit: 20, ...(cursor ? { cursor } : {}) }), [call, query]);
+  const load = useCallback(
+    async (cursor: string | null): Promise<Page<Row>> => {
+      const page = await call("searchUsers", { query, limit: 20, ...(cursor ? { cursor } : {}) });
+      return { items: page.users as unknown as Row[], nextCursor: page.nextCursor };
+    },
+    [call, query],
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setQuery(draft.trim());
@@ -47,25 +82,12 @@ function UserSearch() {
           load={load}
           rowKey={(row) => String(row.uid)}
           columns={[
-            {
-              label: "User",
-              render: (row) => (
-                <Anchor
-                  href={`/users/${encodeURIComponent(String(row.uid))}`}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    navigate(`/users/${encodeURIComponent(String(row.uid))}`);
-                  }}
-                >
-                  {show(row.displayName)}
-                </Anchor>
-              ),
-            },
+            { label: "User", render: (row) => userLink(String(row.uid), show(row.displayName)) },
             { label: "uid", render: (row) => show(row.uid) },
             { label: "Username", render: (row) => show(row.username) },
-            { label: "E-mail", render: (row) => show(row.email) },
+            { label: "Country", render: (row) => show(row.country) },
             { label: "Roles", render: (row) => show(Array.isArray(row.roles) ? row.roles.join(", ") : row.roles) },
-            { label: "Standing", render: (row) => show(row.standing ?? row.status) },
+            { label: "Standing", render: (row) => show((row.standing as Row | undefined)?.state) },
           ]}
           empty="No user matches."
         />
@@ -78,84 +100,95 @@ function UserDossier({ uid }: { uid: string }) {
   const call = useCall();
   const { session } = useSession();
   const [version, setVersion] = useState(0);
-  const isAdmin = session?.roles.includes("admin") ?? false;
-  const loadDossier = useCallback(async () => (await call("getUserDossier", { uid })) as Row, [call, uid]);
+  const roles = session?.roles ?? [];
+  const isAdmin = roles.includes("admin");
+  const maySanction = isAdmin || roles.includes("moderator");
+  const mayReadLedger = isAdmin || roles.includes("finance");
+  const loadDossier = useCallback(() => call("getUserDossier", { uid }), [call, uid]);
   const { data: dossier, error, reload } = useResource(loadDossier);
 
   const refresh = () => {
     reload();
     setVersion((v) => v + 1);
   };
-  const loadLedger = useCallback((cursor: string | null) => call("listUserLedger", { uid, limit: 20, ...(cursor ? { cursor } : {}) }), [call, uid]);
-  const loadNotes = useCallback((cursor: string | null) => call("listUserNotes", { uid, limit: 20, ...(cursor ? { cursor } : {}) }), [call, uid]);
+  const loadLedger = useCallback(
+    async (cursor: string | null): Promise<Page<Row>> => {
+      const page = await call("listUserLedger", { uid, limit: 20, ...(cursor ? { cursor } : {}) });
+      return { items: page.items as unknown as Row[], nextCursor: page.nextCursor };
+    },
+    [call, uid],
+  );
+  const loadNotes = useCallback(
+    async (cursor: string | null): Promise<Page<Row>> => {
+      const page = await call("listUserNotes", { uid, limit: 20, ...(cursor ? { cursor } : {}) });
+      return { items: page.items as unknown as Row[], nextCursor: page.nextCursor };
+    },
+    [call, uid],
+  );
+  // The ledger and the notes have their own tabs.
+  const { ledger: _ledger, notes: _notes, ...record } = (dossier ?? {}) as Row;
 
   return (
     <Stack>
-      <Group>
-        <Anchor
-          href="/users"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate("/users");
-          }}
-        >
-          ← Users
-        </Anchor>
-      </Group>
+      {backToUsers()}
       <PageTitle>User {uid}</PageTitle>
       {error && (
         <Alert color="red" role="alert" title="Could not load the dossier">
           {error}
         </Alert>
       )}
-      <ReasonForm
-        title="Sanctions"
-        actions={[
-          {
-            label: "Suspend",
-            color: "orange",
-            withDuration: true,
-            run: (reason, hours) => call("banAccount", { uid, reason, durationHours: hours ?? 1, requestId: newRequestId() }).finally(refresh),
-          },
-          { label: "Ban", color: "red", run: (reason) => call("banAccount", { uid, reason, requestId: newRequestId() }).finally(refresh) },
-          { label: "Lift ban", run: (reason) => call("liftBan", { uid, reason, requestId: newRequestId() }).finally(refresh) },
-        ]}
-      />
-      {isAdmin && dossier && <RolesForm uid={uid} current={rolesOf(dossier)} onChanged={refresh} />}
+      {maySanction && (
+        <ReasonForm
+          title="Sanctions"
+          actions={[
+            {
+              label: "Suspend",
+              color: "orange",
+              withDuration: true,
+              run: (reason, hours) => call("banAccount", { uid, reason, durationHours: hours ?? 1, requestId: newRequestId() }).finally(refresh),
+            },
+            { label: "Ban", color: "red", run: (reason) => call("banAccount", { uid, reason, requestId: newRequestId() }).finally(refresh) },
+            { label: "Lift ban", run: (reason) => call("liftBan", { uid, reason, requestId: newRequestId() }).finally(refresh) },
+          ]}
+        />
+      )}
+      {isAdmin && dossier && <RolesForm uid={uid} current={dossier.summary.roles as Role[]} onChanged={refresh} />}
       <Tabs defaultValue="dossier" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="dossier">Dossier</Tabs.Tab>
-          <Tabs.Tab value="ledger">Ledger</Tabs.Tab>
+          {mayReadLedger && <Tabs.Tab value="ledger">Ledger</Tabs.Tab>}
           <Tabs.Tab value="notes">Notes</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="dossier" pt="sm">
-          {dossier ? <RecordView record={dossier} caption="Profile, devices, wallet, reports and bans" /> : !error && <Text>Loading…</Text>}
+          {dossier ? <RecordView record={record} caption="Account, profile, devices, wallet, reports and bans" /> : !error && <Text>Loading…</Text>}
         </Tabs.Panel>
-        <Tabs.Panel value="ledger" pt="sm">
-          <PagedTable<Row>
-            caption="Ledger transactions"
-            load={loadLedger}
-            rowKey={(row) => String(row.transactionId ?? row.id)}
-            columns={[
-              { label: "When", render: (row) => show(row.createdAt) },
-              { label: "Kind", render: (row) => show(row.kind ?? row.type) },
-              { label: "Coins", render: (row) => show(row.coins) },
-              { label: "Diamonds", render: (row) => show(row.diamonds) },
-              { label: "Transaction", render: (row) => show(row.transactionId ?? row.id) },
-            ]}
-          />
-        </Tabs.Panel>
+        {mayReadLedger && (
+          <Tabs.Panel value="ledger" pt="sm">
+            <PagedTable<Row>
+              caption="Ledger transactions"
+              load={loadLedger}
+              rowKey={(row) => String(row.id)}
+              columns={[
+                { label: "When", render: (row) => show(row.createdAt) },
+                { label: "Type", render: (row) => show(row.type) },
+                { label: "Coins", render: (row) => show((row.amounts as Row | undefined)?.coins) },
+                { label: "Diamonds", render: (row) => show((row.amounts as Row | undefined)?.diamonds) },
+                { label: "Transaction", render: (row) => show(row.id) },
+              ]}
+            />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="notes" pt="sm">
           <NoteForm uid={uid} onAdded={refresh} />
           <PagedTable<Row>
             key={version}
             caption="Staff notes"
             load={loadNotes}
-            rowKey={(row) => String(row.noteId ?? row.id)}
+            rowKey={(row) => String(row.noteId)}
             columns={[
               { label: "When", render: (row) => show(row.createdAt) },
-              { label: "By", render: (row) => show(row.authorUid ?? row.by) },
-              { label: "Note", render: (row) => show(row.text ?? row.note) },
+              { label: "By", render: (row) => show(row.authorUid) },
+              { label: "Note", render: (row) => show(row.text) },
             ]}
           />
         </Tabs.Panel>
@@ -164,31 +197,22 @@ function UserDossier({ uid }: { uid: string }) {
   );
 }
 
-function rolesOf(dossier: Row): Role[] {
-  const profile = (dossier.profile ?? dossier) as Row;
-  return Array.isArray(profile.roles) ? (profile.roles as Role[]) : [];
-}
-
 function NoteForm({ uid, onAdded }: { uid: string; onAdded(): void }) {
   const call = useCall();
   const [text, setText] = useState("");
   const { run, busy, view } = useAction();
+  const add = async () => {
+    if (await run("Add note", () => call("addUserNote", { uid, text: text.trim(), requestId: newRequestId() }))) {
+      setText("");
+      onAdded();
+    }
+  };
   return (
     <Paper withBorder p="md" mb="sm">
       <Stack gap="xs">
         <Textarea label="New note" value={text} onChange={(e) => setText(e.currentTarget.value)} autosize minRows={2} />
         <Group>
-          <Button
-            disabled={busy || !text.trim()}
-            onClick={() =>
-              void run("Add note", () => call("addUserNote", { uid, text: text.trim(), requestId: newRequestId() })).then((ok) => {
-                if (ok) {
-                  setText("");
-                  onAdded();
-                }
-              })
-            }
-          >
+          <Button disabled={busy || !text.trim()} onClick={() => void add()}>
             Add note
           </Button>
         </Group>
@@ -203,21 +227,18 @@ function RolesForm({ uid, current, onChanged }: { uid: string; current: Role[]; 
   const [roles, setRoles] = useState<string[]>(current);
   const [reason, setReason] = useState("");
   const { run, busy, view } = useAction();
+  const save = async () => {
+    if (await run("Set roles", () => call("setUserRoles", { uid, roles: roles as Role[], reason: reason.trim(), requestId: newRequestId() })))
+      onChanged();
+  };
   return (
     <Paper withBorder p="md">
       <Stack gap="xs">
         <Text fw={600}>Roles (admins only)</Text>
         <MultiSelect label="Roles" data={ALL_ROLES} value={roles} onChange={setRoles} />
-        <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <TextInput label="Reason for the role change" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         <Group>
-          <Button
-            disabled={busy || reason.trim().length < 3}
-            onClick={() =>
-              void run("Set roles", () =>
-                call("setUserRoles", { uid, roles: roles as Role[], reason: reason.trim(), requestId: newRequestId() }),
-              ).then((ok) => ok && onChanged())
-            }
-          >
+          <Button disabled={busy || reason.trim().length < 3} onClick={() => void save()}>
             Save roles
           </Button>
         </Group>

@@ -1,42 +1,48 @@
 /**
- * Withdrawals and KYC: the pending queues, approve or reject with a reason. A withdrawal under the
- * four-eyes rule needs a second admin: the queue shows who approved first.
+ * Withdrawals and KYC: the pending queues, approve or reject with a reason. Finance works the withdrawals,
+ * moderators the KYC submissions. A withdrawal under the four-eyes rule (its reviewer recently adjusted,
+ * verified or granted the account) is refused to that reviewer: another member of staff approves it.
  */
 import { Button, Stack, Tabs } from "@mantine/core";
 import { useCallback, useState } from "react";
-import { newRequestId } from "../api";
+import { newRequestId, type Page } from "../api";
 import { PagedTable, show } from "../paged-table";
-import { useCall } from "../session";
+import { useCall, useSession } from "../session";
 import { PageTitle, ReasonForm } from "./parts";
 
 type Row = Record<string, unknown>;
 
-/** Who gave the first of two approvals, in whichever shape the queue reports it. */
-function firstApprover(row: Row): unknown {
-  const first = (row.firstApproval ?? (Array.isArray(row.approvals) ? row.approvals[0] : null)) as Row | string | null;
-  if (first && typeof first === "object") return first.by ?? first.uid ?? first.reviewerUid;
-  return first ?? row.firstApprovedBy;
-}
+const displayName = (row: Row) => show((row.user as Row | undefined)?.displayName ?? row.uid);
 
 export function WithdrawalsPage() {
+  const roles = useSession().session?.roles ?? [];
+  const isAdmin = roles.includes("admin");
+  const money = isAdmin || roles.includes("finance");
+  const kyc = isAdmin || roles.includes("moderator");
   return (
     <Stack>
       <PageTitle>Withdrawals and KYC</PageTitle>
-      <Tabs defaultValue="withdrawals" keepMounted={false}>
+      <Tabs defaultValue={money ? "withdrawals" : "kyc"} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="withdrawals">Withdrawals</Tabs.Tab>
-          <Tabs.Tab value="kyc">KYC</Tabs.Tab>
-          <Tabs.Tab value="reconciliation">Reconciliation</Tabs.Tab>
+          {money && <Tabs.Tab value="withdrawals">Withdrawals</Tabs.Tab>}
+          {kyc && <Tabs.Tab value="kyc">KYC</Tabs.Tab>}
+          {money && <Tabs.Tab value="reconciliation">Reconciliation</Tabs.Tab>}
         </Tabs.List>
-        <Tabs.Panel value="withdrawals" pt="sm">
-          <WithdrawalQueue />
-        </Tabs.Panel>
-        <Tabs.Panel value="kyc" pt="sm">
-          <KycQueue />
-        </Tabs.Panel>
-        <Tabs.Panel value="reconciliation" pt="sm">
-          <ReconciliationReports />
-        </Tabs.Panel>
+        {money && (
+          <Tabs.Panel value="withdrawals" pt="sm">
+            <WithdrawalQueue />
+          </Tabs.Panel>
+        )}
+        {kyc && (
+          <Tabs.Panel value="kyc" pt="sm">
+            <KycQueue />
+          </Tabs.Panel>
+        )}
+        {money && (
+          <Tabs.Panel value="reconciliation" pt="sm">
+            <ReconciliationReports />
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );
@@ -46,32 +52,38 @@ function WithdrawalQueue() {
   const call = useCall();
   const [selected, setSelected] = useState<Row | null>(null);
   const [version, setVersion] = useState(0);
-  const load = useCallback((cursor: string | null) => call("listWithdrawalQueue", { limit: 20, ...(cursor ? { cursor } : {}) }), [call]);
-  const id = (row: Row) => String(row.withdrawalId ?? row.id);
+  const load = useCallback(
+    async (cursor: string | null): Promise<Page<Row>> => {
+      const page = await call("listWithdrawalQueue", { limit: 20, ...(cursor ? { cursor } : {}) });
+      return { items: page.items as unknown as Row[], nextCursor: page.nextCursor };
+    },
+    [call],
+  );
   const decide = (decision: "approve" | "reject") => (reason: string) =>
-    call("reviewWithdrawal", { withdrawalId: id(selected ?? {}), decision, reason, requestId: newRequestId() }).finally(() =>
+    call("reviewWithdrawal", { withdrawalId: String(selected?.withdrawalId), decision, reason, requestId: newRequestId() }).finally(() =>
       setVersion((v) => v + 1),
     );
   return (
     <Stack>
       <PagedTable<Row>
         key={version}
-        caption="Pending withdrawals, oldest first"
+        caption="Pending withdrawals"
         load={load}
-        rowKey={id}
+        rowKey={(row) => String(row.withdrawalId)}
         columns={[
-          { label: "Withdrawal", render: (row) => show(id(row)) },
-          { label: "User", render: (row) => show(row.uid) },
+          { label: "Withdrawal", render: (row) => show(row.withdrawalId) },
+          { label: "User", render: displayName },
           { label: "Diamonds", render: (row) => show(row.diamonds) },
           { label: "Payout (cents)", render: (row) => show(row.payoutCents) },
+          { label: "KYC", render: (row) => show(row.kycStatus) },
           { label: "Status", render: (row) => show(row.status) },
-          { label: "First approval by", render: (row) => show(firstApprover(row)) },
+          { label: "Reviewed by", render: (row) => show(row.reviewedBy) },
           { label: "Requested", render: (row) => show(row.createdAt) },
           {
             label: "Review",
             render: (row) => (
-              <Button size="xs" variant={selected && id(selected) === id(row) ? "filled" : "default"} onClick={() => setSelected(row)}>
-                Review {id(row)}
+              <Button size="xs" variant="default" onClick={() => setSelected(row)}>
+                Review {show(row.withdrawalId)}
               </Button>
             ),
           },
@@ -80,8 +92,8 @@ function WithdrawalQueue() {
       />
       {selected && (
         <ReasonForm
-          key={id(selected)}
-          title={`Withdrawal ${id(selected)} of ${show(selected.uid)}`}
+          key={String(selected.withdrawalId)}
+          title={`Withdrawal ${show(selected.withdrawalId)} of ${displayName(selected)}`}
           actions={[
             { label: "Approve", color: "green", run: decide("approve") },
             { label: "Reject", color: "red", run: decide("reject") },
@@ -96,27 +108,33 @@ function KycQueue() {
   const call = useCall();
   const [selected, setSelected] = useState<Row | null>(null);
   const [version, setVersion] = useState(0);
-  const load = useCallback((cursor: string | null) => call("listKycQueue", { limit: 20, ...(cursor ? { cursor } : {}) }), [call]);
-  const uid = (row: Row) => String(row.uid ?? row.id);
+  const load = useCallback(
+    async (cursor: string | null): Promise<Page<Row>> => {
+      const page = await call("listKycQueue", { limit: 20, ...(cursor ? { cursor } : {}) });
+      return { items: page.items as unknown as Row[], nextCursor: page.nextCursor };
+    },
+    [call],
+  );
   const decide = (decision: "approve" | "reject") => (reason: string) =>
-    call("reviewKyc", { uid: uid(selected ?? {}), decision, reason, requestId: newRequestId() }).finally(() => setVersion((v) => v + 1));
+    call("reviewKyc", { uid: String(selected?.uid), decision, reason, requestId: newRequestId() }).finally(() => setVersion((v) => v + 1));
   return (
     <Stack>
       <PagedTable<Row>
         key={version}
         caption="KYC submissions waiting for review"
         load={load}
-        rowKey={uid}
+        rowKey={(row) => String(row.uid)}
         columns={[
-          { label: "User", render: (row) => show(uid(row)) },
+          { label: "User", render: displayName },
+          { label: "uid", render: (row) => show(row.uid) },
+          { label: "Document", render: (row) => show(row.documentType) },
           { label: "Status", render: (row) => show(row.status) },
-          { label: "Country", render: (row) => show(row.country) },
-          { label: "Submitted", render: (row) => show(row.submittedAt ?? row.createdAt) },
+          { label: "Submitted", render: (row) => show(row.submittedAt) },
           {
             label: "Review",
             render: (row) => (
               <Button size="xs" variant="default" onClick={() => setSelected(row)}>
-                Review {uid(row)}
+                Review {show(row.uid)}
               </Button>
             ),
           },
@@ -125,8 +143,8 @@ function KycQueue() {
       />
       {selected && (
         <ReasonForm
-          key={uid(selected)}
-          title={`KYC of ${uid(selected)}`}
+          key={String(selected.uid)}
+          title={`KYC of ${displayName(selected)}`}
           actions={[
             { label: "Approve", color: "green", run: decide("approve") },
             { label: "Reject", color: "red", run: decide("reject") },
@@ -139,16 +157,23 @@ function KycQueue() {
 
 function ReconciliationReports() {
   const call = useCall();
-  const load = useCallback((cursor: string | null) => call("listReconciliationReports", { limit: 20, ...(cursor ? { cursor } : {}) }), [call]);
+  const load = useCallback(
+    async (cursor: string | null): Promise<Page<Row>> => {
+      const page = await call("listReconciliationReports", { limit: 20, ...(cursor ? { cursor } : {}) });
+      return { items: page.items as unknown as Row[], nextCursor: page.nextCursor };
+    },
+    [call],
+  );
   return (
     <PagedTable<Row>
-      caption="Daily reconciliation reports"
+      caption="Reconciliation runs, newest first"
       load={load}
-      rowKey={(row) => String(row.id ?? row.day)}
+      rowKey={(row) => String(row.reportId)}
       columns={[
-        { label: "Day", render: (row) => show(row.day ?? row.id) },
-        { label: "Result", render: (row) => show(row.ok ?? row.status) },
-        { label: "Mismatches", render: (row) => show(row.mismatches) },
+        { label: "Started", render: (row) => show(row.startedAt) },
+        { label: "Trigger", render: (row) => show(row.trigger) },
+        { label: "Balanced", render: (row) => (row.ok ? "yes" : "NO") },
+        { label: "Mismatches", render: (row) => show(row.mismatchCount) },
       ]}
     />
   );
