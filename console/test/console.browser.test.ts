@@ -3,11 +3,12 @@
  * and staff actions that take effect on the platform.
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { callOverHttp } from "../../functions/test/support/callables.js";
 import { useStackAdmin } from "../../functions/test/support/e2e.js";
 import { waitUntil } from "../../functions/test/support/firestore.js";
 import { pagesFor } from "../src/access.js";
-import { createAccount, idTokenOf, openConsole, screenshot, signIn } from "./browser.js";
+import { type Account, createAccount, idTokenOf, openConsole, screenshot, signIn } from "./browser.js";
 
 describe("console (Chromium): staff sign-in", function () {
   this.timeout(120_000);
@@ -77,5 +78,44 @@ describe("console (Chromium): staff actions take effect", function () {
     });
     assert.equal(refused.error?.status, "PERMISSION_DENIED");
     assert.equal((refused.error as { details?: { reason?: string } }).details?.reason, "account-banned");
+  });
+  it("a withdrawal the first admin may not pay (four eyes) is paid by the second admin", async () => {
+    const [firstAdmin, secondAdmin] = [await createAccount(admin, "admin-a", ["admin"]), await createAccount(admin, "admin-b", ["admin"])];
+    const host = await createAccount(admin, "host", ["host"]);
+    await admin.firestore.doc(`kyc/${host.uid}`).set({ status: "approved", reviewedBy: secondAdmin.uid });
+    // The first admin credits the host's diamonds: that admin may not approve the host's payouts for a while.
+    const credit = await callOverHttp(
+      "adminAdjustBalance",
+      { uid: host.uid, currency: "diamonds", amount: 1500, reason: "Event prize paid by hand", requestId: randomUUID() },
+      await idTokenOf(firstAdmin),
+    );
+    assert.equal(credit.status, 200, JSON.stringify(credit));
+    const requested = await callOverHttp(
+      "requestWithdrawal",
+      { diamonds: 1200, payoutMethod: { type: "paypal", accountRef: "host@paypal.test" }, requestId: randomUUID() },
+      await idTokenOf(host),
+    );
+    assert.equal(requested.status, 200, JSON.stringify(requested));
+    const { withdrawalId } = requested.result as { withdrawalId: string };
+
+    const review = async (reviewer: Account) => {
+      const tab = await openConsole("/withdrawals");
+      try {
+        await signIn(tab.page, reviewer);
+        await tab.page.getByRole("button", { name: `Review ${withdrawalId}` }).click();
+        await tab.page.getByLabel("Reason (kept in the audit log)").fill("Payout details checked");
+        await tab.page.getByRole("button", { name: "Approve", exact: true }).click();
+        const outcome = tab.page.getByTestId("action-outcome");
+        await outcome.waitFor();
+        if (reviewer === secondAdmin) await screenshot(tab.page, "withdrawals");
+        return (await outcome.textContent()) ?? "";
+      } finally {
+        await tab.close();
+      }
+    };
+    assert.match(await review(firstAdmin), /another admin must approve.*conflict-of-interest/);
+    assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "pending");
+    assert.match(await review(secondAdmin), /Approve: done \(paid\)/);
+    assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "paid");
   });
 });
