@@ -155,49 +155,45 @@ export async function exportSeed(app: App, endpoints: StackEndpoints, dir: strin
   return { users: users.length, documents: Object.keys(documents).length };
 }
 
-/** The console's demo work items, made through the callables when the world is loaded (see openDemoWork). */
+/**
+ * The console's demo work: Luna (KYC approved) asks to withdraw part of her diamonds, and Mia reports Noah's
+ * account. Fixed request ids make a second load a replay.
+ */
 export const DEMO_WORK = {
-  /** Luna (KYC approved) asks to withdraw part of her diamonds. */
-  withdrawal: { requestId: "demo-world-withdrawal-luna", diamonds: 200 },
-  /** Mia reports Noah's account. */
-  report: { requestId: "demo-world-report-noah", targetType: "user", targetId: "demo-viewer-noah" },
+  withdrawal: {
+    uid: "demo-host-luna",
+    email: "luna@demo.live",
+    request: { diamonds: 200, payoutMethod: { type: "paypal", accountRef: "luna@paypal.demo" }, requestId: "demo-world-withdrawal-luna" },
+  },
+  report: {
+    uid: "demo-viewer-mia",
+    email: "mia@demo.live",
+    request: {
+      targetType: "user",
+      targetId: "demo-viewer-noah",
+      reason: "spam",
+      details: "Sends the same link to everyone in the Lounge.",
+      requestId: "demo-world-report-noah",
+    },
+  },
 } as const;
 
 /**
- * Work for the console's queues: a pending withdrawal and an open report, made over HTTP as the apps make
- * them (a static seed would have to copy the ledger hold and the report's fan-out by hand). Fixed request
- * ids make a second load a replay. Needs the Auth and functions emulators.
+ * Makes the demo work over HTTP as the apps make it (a static seed would have to copy the ledger hold and
+ * the report's fan-out by hand). Needs the Auth and functions emulators.
  */
 export async function openDemoWork(endpoints: StackEndpoints): Promise<{ withdrawalId: string; reportId: string }> {
   if (!endpoints.auth || !endpoints.functions) throw new Error("the demo work needs the Auth and functions emulators");
-  const luna = await signInWithPassword(endpoints.auth, "luna@demo.live", DEMO_PASSWORD);
-  const withdrawal = await callOverHttp(
-    endpoints,
-    "requestWithdrawal",
-    {
-      diamonds: DEMO_WORK.withdrawal.diamonds,
-      payoutMethod: { type: "paypal", accountRef: "luna@paypal.demo" },
-      requestId: DEMO_WORK.withdrawal.requestId,
-    },
-    luna.idToken,
-  );
-  if (withdrawal.status !== 200) throw new Error(`requestWithdrawal: ${JSON.stringify(withdrawal)}`);
-  const mia = await signInWithPassword(endpoints.auth, "mia@demo.live", DEMO_PASSWORD);
-  const report = await callOverHttp(
-    endpoints,
-    "reportContent",
-    {
-      targetType: DEMO_WORK.report.targetType,
-      targetId: DEMO_WORK.report.targetId,
-      reason: "spam",
-      details: "Sends the same link to everyone in the Lounge.",
-      requestId: DEMO_WORK.report.requestId,
-    },
-    mia.idToken,
-  );
-  if (report.status !== 200) throw new Error(`reportContent: ${JSON.stringify(report)}`);
-  return {
-    withdrawalId: (withdrawal.result as { withdrawalId: string }).withdrawalId,
-    reportId: (report.result as { reportId: string }).reportId,
-  };
+  const results: string[] = [];
+  for (const [name, work] of [
+    ["requestWithdrawal", DEMO_WORK.withdrawal],
+    ["reportContent", DEMO_WORK.report],
+  ] as const) {
+    const { idToken } = await signInWithPassword(endpoints.auth, work.email, DEMO_PASSWORD);
+    const reply = await callOverHttp(endpoints, name, work.request, idToken);
+    if (reply.status !== 200) throw new Error(`${name}: ${JSON.stringify(reply)}`);
+    const result = reply.result as { withdrawalId?: string; reportId?: string };
+    results.push(String(result.withdrawalId ?? result.reportId));
+  }
+  return { withdrawalId: results[0] as string, reportId: results[1] as string };
 }
