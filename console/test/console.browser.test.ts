@@ -28,7 +28,6 @@ describe("console (Chromium): staff sign-in", function () {
           links,
           pagesFor([role]).map((page) => page.label),
         );
-        if (role === "admin") await screenshot(tab.page, "users");
       } finally {
         await tab.close();
       }
@@ -45,6 +44,38 @@ describe("console (Chromium): staff sign-in", function () {
       assert.match((await alert.textContent()) ?? "", /not operations staff/);
       assert.equal(await tab.page.getByTestId("signed-in-as").count(), 0);
       await screenshot(tab.page, "sign-in-refused");
+    } finally {
+      await tab.close();
+    }
+  });
+});
+
+describe("console (Chromium): every page of an admin loads from its callables", function () {
+  this.timeout(180_000);
+  const admin = useStackAdmin();
+
+  it("opens each page from the navigation by keyboard, with its data and no error", async () => {
+    const staff = await createAccount(admin, "admin", ["admin"]);
+    const tab = await openConsole();
+    try {
+      await signIn(tab.page, staff);
+      await tab.page.getByTestId("signed-in-as").waitFor();
+      for (const page of pagesFor(["admin"])) {
+        const link = tab.page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: page.label });
+        await link.focus();
+        await tab.page.keyboard.press("Enter");
+        await tab.page.waitForURL(`**${page.path}`);
+        await tab.page.getByRole("heading", { level: 2 }).waitFor();
+        if (page.path === "/users") {
+          await tab.page.getByLabel(/Search by uid/).fill(staff.email);
+          await tab.page.keyboard.press("Enter");
+          await tab.page.getByRole("cell", { name: staff.uid }).waitFor();
+        }
+        await tab.page.waitForLoadState("networkidle");
+        const alerts = await tab.page.getByRole("alert").allTextContents();
+        assert.deepEqual(alerts, [], `${page.label}: ${alerts.join(" | ")}`);
+        await screenshot(tab.page, page.path.slice(1));
+      }
     } finally {
       await tab.close();
     }
@@ -107,7 +138,7 @@ describe("console (Chromium): staff actions take effect", function () {
         await tab.page.getByRole("button", { name: "Approve", exact: true }).click();
         const outcome = tab.page.getByTestId("action-outcome");
         await outcome.waitFor();
-        if (reviewer === secondAdmin) await screenshot(tab.page, "withdrawals");
+        if (reviewer === secondAdmin) await screenshot(tab.page, "withdrawal-approved");
         return (await outcome.textContent()) ?? "";
       } finally {
         await tab.close();

@@ -577,7 +577,8 @@ describe("devstack: the demo world's seasonal campaign works with the real servi
 });
 
 describe("devstack: the demo world's operations staff and the console's work", function () {
-  this.timeout(60_000);
+  // Loading the whole world twice, then three money and report calls: slow on a loaded machine.
+  this.timeout(120_000);
   useCleanStack();
   const seed = readSeed(join(ROOT, "emulator-data"));
 
