@@ -9,7 +9,7 @@ export const PAGES = [
   { path: "/moderation", label: "Moderation", roles: ["moderator"] },
   { path: "/withdrawals", label: "Withdrawals & KYC", roles: ["finance", "moderator"] },
   { path: "/finance", label: "Finance", roles: ["finance"] },
-  { path: "/live", label: "Live now", roles: ["moderator"] },
+  { path: "/live", label: "Live now", roles: ["moderator", "support"] },
   { path: "/config", label: "Configuration", roles: ["finance"] },
   { path: "/audit", label: "Audit log", roles: ["moderator"] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly StaffRole[] }[];

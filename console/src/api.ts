@@ -86,10 +86,19 @@ interface Pending {
     input: Cursor;
     output: Page<{ reportId: string; ok: boolean; trigger: string; mismatchCount: number; startedAt: string | null }>;
   };
-  getLiveOverview: { input: Loose; output: Loose };
-  listLiveVenues: { input: Loose; output: Page };
-  staffEndStream: { input: Loose; output: Loose };
-  staffCloseRoom: { input: Loose; output: Loose };
+  getLiveOverview: {
+    input: Record<string, never>;
+    output: {
+      liveStreams: number;
+      openRooms: number;
+      viewers: number;
+      giftsPerMinute: { minute: string; coins: number; count: number }[];
+      topPerformers: { uid: string; displayName: string | null; coins: number }[];
+    };
+  };
+  listLiveVenues: { input: { kind: "stream" | "room" } & Cursor; output: Page<{ kind: "stream" | "room"; id: string; title: string }> };
+  staffEndStream: { input: { streamId: string; reason: string; requestId: string }; output: Loose };
+  staffCloseRoom: { input: { roomId: string; reason: string; requestId: string }; output: Loose };
   listConfigs: { input: Record<string, never>; output: { configs: { id: string; description: string; version: number }[] } };
   getConfig: { input: { id: string }; output: { version: number; value: unknown; raw: Record<string, unknown>; issues: string[] | null } };
   updateConfig: {

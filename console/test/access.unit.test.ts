@@ -12,7 +12,7 @@ describe("console: pages per staff role", () => {
 
   it("shows admins every page, and each other role the pages its callables admit", () => {
     assert.equal(labels(["admin"]).length, 7);
-    assert.deepEqual(labels(["support"]), ["Users"]);
+    assert.deepEqual(labels(["support"]), ["Users", "Live now"]);
     assert.deepEqual(labels(["finance"]), ["Users", "Withdrawals & KYC", "Finance", "Configuration"]);
     assert.deepEqual(labels(["moderator"]), ["Users", "Moderation", "Withdrawals & KYC", "Live now", "Audit log"]);
     assert.deepEqual(labels(["support", "finance"]), labels(["finance"]));
