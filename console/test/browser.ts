@@ -33,9 +33,19 @@ export interface ConsoleTab {
   close(): Promise<void>;
 }
 
-/** A new browser context on the console's start page (the console is built once per run first). */
+/** Builds the console and starts the browser once per run (in a describe: before its tests, with time for both). */
+export function useConsole(): void {
+  before(async function () {
+    this.timeout(180_000);
+    built ??= buildConsole();
+    await built;
+    await sharedBrowser();
+  });
+}
+
+/** A new browser context on the console's start page. */
 export async function openConsole(path = "/"): Promise<ConsoleTab> {
-  built ??= buildConsole();
+  if (!built) throw new Error("call useConsole() in the describe first");
   await built;
   const url = testStack().console;
   if (!url) throw new Error("the test stack serves no console (it was started without the functions emulator)");

@@ -8,11 +8,12 @@ import { callOverHttp } from "../../functions/test/support/callables.js";
 import { useStackAdmin } from "../../functions/test/support/e2e.js";
 import { waitUntil } from "../../functions/test/support/firestore.js";
 import { pagesFor } from "../src/access.js";
-import { type Account, createAccount, idTokenOf, openConsole, screenshot, signIn } from "./browser.js";
+import { type Account, createAccount, idTokenOf, openConsole, screenshot, signIn, useConsole } from "./browser.js";
 
 describe("console (Chromium): staff sign-in", function () {
   this.timeout(120_000);
   const admin = useStackAdmin();
+  useConsole();
 
   for (const role of ["admin", "moderator", "support", "finance"] as const) {
     it(`signs in a member of staff with the ${role} role and shows exactly the pages that role may use`, async () => {
@@ -53,6 +54,7 @@ describe("console (Chromium): staff sign-in", function () {
 describe("console (Chromium): every page of an admin loads from its callables", function () {
   this.timeout(180_000);
   const admin = useStackAdmin();
+  useConsole();
 
   it("opens each page from the navigation by keyboard, with its data and no error", async () => {
     const staff = await createAccount(admin, "admin", ["admin"]);
@@ -85,6 +87,7 @@ describe("console (Chromium): every page of an admin loads from its callables", 
 describe("console (Chromium): staff actions take effect", function () {
   this.timeout(120_000);
   const admin = useStackAdmin();
+  useConsole();
 
   it("a moderator bans a user from the user's page, and the user's next callable is refused", async () => {
     const moderator = await createAccount(admin, "mod", ["moderator"]);
