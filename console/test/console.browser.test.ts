@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { callOverHttp } from "../../functions/test/support/callables.js";
 import { useStackAdmin } from "../../functions/test/support/e2e.js";
 import { waitUntil } from "../../functions/test/support/firestore.js";
+import { useCleanStack } from "../../functions/test/support/stack.js";
 import { pagesFor } from "../src/access.js";
 import { type Account, createAccount, idTokenOf, openConsole, screenshot, signIn, useConsole } from "./browser.js";
 
@@ -151,5 +152,115 @@ describe("console (Chromium): staff actions take effect", function () {
     assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "pending");
     assert.match(await review(secondAdmin), /Approve: done \(paid\)/);
     assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "paid");
+  });
+});
+
+describe("console (Chromium): the moderation queue, configuration and finance pages act on the platform", function () {
+  this.timeout(180_000);
+  useCleanStack();
+  const admin = useStackAdmin();
+  useConsole();
+
+  it("a moderator resolves a user's report from the queue with a warning", async () => {
+    const [moderator, reporter, spammer] = [
+      await createAccount(admin, "mod", ["moderator"]),
+      await createAccount(admin, "reporter", ["viewer"]),
+      await createAccount(admin, "spammer", ["viewer"]),
+    ];
+    const reported = await callOverHttp(
+      "reportContent",
+      { targetType: "user", targetId: spammer.uid, reason: "spam", requestId: randomUUID() },
+      await idTokenOf(reporter),
+    );
+    assert.equal(reported.status, 200, JSON.stringify(reported));
+    const itemId = `report__${(reported.result as { reportId: string }).reportId}`;
+    await waitUntil(`moderationItems/${itemId}`, async () => (await admin.firestore.doc(`moderationItems/${itemId}`).get()).exists);
+
+    const tab = await openConsole("/moderation");
+    try {
+      await signIn(tab.page, moderator);
+      await tab.page.getByRole("button", { name: `Open ${itemId}` }).click();
+      await tab.page.getByLabel("Reason (kept in the audit log)").fill("Link spam, first offence");
+      await tab.page.getByRole("button", { name: "Warn", exact: true }).click();
+      const outcome = tab.page.getByTestId("action-outcome");
+      await outcome.waitFor();
+      assert.match((await outcome.textContent()) ?? "", /Warn: done/);
+      await screenshot(tab.page, "moderation-item");
+    } finally {
+      await tab.close();
+    }
+    const item = (await admin.firestore.doc(`moderationItems/${itemId}`).get()).data();
+    assert.deepEqual([item?.status, item?.outcome, item?.actorUid], ["actioned", "warn", moderator.uid]);
+  });
+
+  it("an admin's config edit is refused field by field when invalid, then takes effect for users", async () => {
+    const [editor, user] = [await createAccount(admin, "admin", ["admin"]), await createAccount(admin, "user", ["viewer"])];
+    const flagsOf = async () =>
+      ((await callOverHttp("getMyFeatureFlags", {}, await idTokenOf(user))).result as { flags: Record<string, boolean> }).flags;
+    assert.equal((await flagsOf()).consoleLaunch, undefined);
+
+    const tab = await openConsole("/config");
+    try {
+      await signIn(tab.page, editor);
+      await tab.page.getByLabel("Document").click();
+      await tab.page.getByRole("option", { name: "config/flags" }).click();
+      const editorBox = tab.page.locator("textarea");
+      await tab.page.getByLabel("Reason for the change").fill("Launch the console flag");
+      await editorBox.fill(JSON.stringify({ flags: { consoleLaunch: { enabled: true, rolloutPercent: 150 } } }));
+      await tab.page.getByRole("button", { name: "Save", exact: true }).click();
+      const issues = tab.page.getByTestId("config-issues");
+      await issues.waitFor();
+      assert.match((await issues.textContent()) ?? "", /flags\.consoleLaunch\.rolloutPercent/);
+      await editorBox.fill(JSON.stringify({ flags: { consoleLaunch: { enabled: true, rolloutPercent: 100 } } }));
+      await tab.page.getByRole("button", { name: "Save", exact: true }).click();
+      await tab.page.getByText("Save: done (version 1)").waitFor();
+    } finally {
+      await tab.close();
+    }
+    // The flags document is cached for a few seconds by each function instance.
+    await waitUntil("the flag is on for the user", async () => (await flagsOf()).consoleLaunch === true);
+  });
+
+  it("the finance page's totals for today equal the sums of the ledger's transactions", async () => {
+    const [granter, officer] = [await createAccount(admin, "admin", ["admin"]), await createAccount(admin, "finance", ["finance"])];
+    const adminToken = await idTokenOf(granter);
+    for (const [label, coins] of [
+      ["winner-a", 700],
+      ["winner-b", 300],
+    ] as const) {
+      const winner = await createAccount(admin, label, ["viewer"]);
+      const granted = await callOverHttp(
+        "adminAdjustBalance",
+        { uid: winner.uid, currency: "coins", amount: coins, reason: "Contest prize", requestId: randomUUID() },
+        adminToken,
+      );
+      assert.equal(granted.status, 200, JSON.stringify(granted));
+    }
+    // From the ledger itself: every transaction, and the coins admins granted to users.
+    const ledger = (await admin.firestore.collection("ledger").get()).docs.map((doc) => doc.data());
+    const grantedCoins = ledger
+      .filter((tx) => tx.type === "admin.grant")
+      .flatMap((tx) => tx.entries as { account: string; currency: string; amount: number }[])
+      .filter((entry) => entry.account.startsWith("user:") && entry.currency === "coins")
+      .reduce((sum, entry) => sum + entry.amount, 0);
+    assert.ok(grantedCoins > 0);
+    const today = new Date().toISOString().slice(0, 10);
+    const officerToken = await idTokenOf(officer);
+    await waitUntil("the ledger trigger counted both grants", async () => {
+      const report = await callOverHttp("getFinanceReport", { from: today, to: today }, officerToken);
+      return (report.result as { totals?: { coinsGranted?: number } } | undefined)?.totals?.coinsGranted === grantedCoins;
+    });
+
+    const tab = await openConsole("/finance");
+    try {
+      await signIn(tab.page, officer);
+      const total = (figure: string) => tab.page.locator(`[data-total="${figure}"]`);
+      await total("coinsGranted").waitFor();
+      assert.equal(await total("coinsGranted").textContent(), String(grantedCoins));
+      assert.equal(await total("transactions").textContent(), String(ledger.length));
+      await screenshot(tab.page, "finance-today");
+    } finally {
+      await tab.close();
+    }
   });
 });
