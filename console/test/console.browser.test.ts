@@ -258,7 +258,6 @@ describe("console (Chromium): the moderation queue, configuration and finance pa
       await total("coinsGranted").waitFor();
       assert.equal(await total("coinsGranted").textContent(), String(grantedCoins));
       assert.equal(await total("transactions").textContent(), String(ledger.length));
-      await screenshot(tab.page, "finance-today");
     } finally {
       await tab.close();
     }
