@@ -27,7 +27,7 @@ export function PagedTable<Row>({ load, columns, rowKey, caption, empty = "Nothi
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
-  const show = useCallback(
+  const showPage = useCallback(
     async (stack: (string | null)[]) => {
       setLoading(true);
       setError(null);
@@ -44,8 +44,8 @@ export function PagedTable<Row>({ load, columns, rowKey, caption, empty = "Nothi
   );
 
   useEffect(() => {
-    void show([null]);
-  }, [show]);
+    void showPage([null]);
+  }, [showPage]);
 
   const rows = page?.items ?? [];
   return (
@@ -82,13 +82,13 @@ export function PagedTable<Row>({ load, columns, rowKey, caption, empty = "Nothi
         </Table.Tbody>
       </Table>
       <Group mt="sm" gap="xs">
-        <Button variant="default" disabled={loading || cursors.length <= 1} onClick={() => void show(cursors.slice(0, -1))}>
+        <Button variant="default" disabled={loading || cursors.length <= 1} onClick={() => void showPage(cursors.slice(0, -1))}>
           Previous
         </Button>
-        <Button variant="default" disabled={loading || !page?.nextCursor} onClick={() => void show([...cursors, page?.nextCursor ?? null])}>
+        <Button variant="default" disabled={loading || !page?.nextCursor} onClick={() => void showPage([...cursors, page?.nextCursor ?? null])}>
           Next
         </Button>
-        <Button variant="subtle" disabled={loading} onClick={() => void show(cursors)}>
+        <Button variant="subtle" disabled={loading} onClick={() => void showPage(cursors)}>
           Refresh
         </Button>
         {loading && <Loader size="xs" aria-label="Loading" />}
