@@ -5,17 +5,21 @@
  */
 import { recordPkGift } from "./live/pk/score.js";
 import { recordStreamGift } from "./live/ranking.js";
+import { endStreamsHostedBy } from "./live/streams.js";
 import { releaseStreamOccupant } from "./live/viewers.js";
 import { recordRoomGift } from "./rooms/level.js";
+import { closeRoomsOwnedBy } from "./rooms/lifecycle.js";
 import { releaseSeatsOf } from "./rooms/seats.js";
 import { registerVenueAdapter } from "./venues/ports.js";
 
 registerVenueAdapter("stream", {
   releaseOccupant: releaseStreamOccupant,
+  endHostedBy: endStreamsHostedBy,
   giftRecorders: { "stream ranking": recordStreamGift, "pk score": recordPkGift },
 });
 
 registerVenueAdapter("room", {
   releaseOccupant: releaseSeatsOf,
+  endHostedBy: closeRoomsOwnedBy,
   giftRecorders: { "room level": recordRoomGift },
 });

@@ -3,6 +3,33 @@
  * the build bundles each module on its own, so a function's instance loads only its own code.
  */
 export const registry: Record<string, string> = {
+  // operations: users and audit (staff)
+  addUserNote: "./admin/users/callables.js",
+  bulkSanction: "./admin/users/callables.js",
+  getUserDossier: "./admin/users/callables.js",
+  listAuditLog: "./admin/users/callables.js",
+  listUserLedger: "./admin/users/callables.js",
+  listUserNotes: "./admin/users/callables.js",
+  searchUsers: "./admin/users/callables.js",
+  // admin: moderation queue, sanctions, appeals, metrics
+  decideAppeal: "./admin/moderation/callables.js",
+  fileAppealForUser: "./admin/moderation/callables.js",
+  getModerationItem: "./admin/moderation/callables.js",
+  getModerationMetrics: "./admin/moderation/callables.js",
+  listAppeals: "./admin/moderation/callables.js",
+  listModerationQueue: "./admin/moderation/callables.js",
+  submitAppeal: "./admin/moderation/callables.js",
+  takeModerationAction: "./admin/moderation/callables.js",
+  onReportFiled: "./admin/moderation/triggers.js",
+  onReviewEntryWritten: "./admin/moderation/triggers.js",
+  // admin: platform configuration, feature flags, health, backups
+  getConfig: "./admin/platform/callables.js",
+  getMyFeatureFlags: "./admin/platform/callables.js",
+  listConfigs: "./admin/platform/callables.js",
+  listConfigVersions: "./admin/platform/callables.js",
+  updateConfig: "./admin/platform/callables.js",
+  health: "./admin/platform/webhooks.js",
+  exportFirestoreBackup: "./admin/platform/jobs.js",
   // agencies: lifecycle, membership, statements and salary, dashboard
   announceToAgency: "./agencies/callables.js",
   answerAgencyRequest: "./agencies/callables.js",
@@ -246,6 +273,20 @@ export const registry: Record<string, string> = {
   sweepVenuePresenceJob: "./venues/jobs.js",
   onVenueMemberAdmitted: "./venues/triggers.js",
   onVenuePresenceRemoved: "./venues/triggers.js",
+  // admin: finance figures from the ledger, money queues
+  exportFinanceCsv: "./admin/finance/callables.js",
+  getFinanceReport: "./admin/finance/callables.js",
+  listKycQueue: "./admin/finance/callables.js",
+  listReconciliationReports: "./admin/finance/callables.js",
+  listWithdrawalQueue: "./admin/finance/callables.js",
+  recomputeFinanceDay: "./admin/finance/callables.js",
+  onLedgerTransactionForFinance: "./admin/finance/triggers.js",
+  // admin: live monitoring
+  getLiveOverview: "./admin/live/callables.js",
+  listLiveVenues: "./admin/live/callables.js",
+  staffCloseRoom: "./admin/live/callables.js",
+  staffEndStream: "./admin/live/callables.js",
+  onGiftForLiveMonitoring: "./admin/live/triggers.js",
   // wallet
   adminAdjustBalance: "./wallet/callables.js",
   exchangeDiamonds: "./wallet/callables.js",

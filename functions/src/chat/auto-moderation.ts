@@ -11,6 +11,7 @@
  * delivery, and each of them is idempotent, so a replay after a crash finishes the job.
  */
 import { createHash } from "node:crypto";
+import { recordChatFilterHit } from "../admin/moderation/items.js";
 import { banRef, isBanActive } from "../kernel/account.js";
 import { firestoreValues, rtdb } from "../kernel/app.js";
 import { millisOf } from "../kernel/fields.js";
@@ -143,6 +144,10 @@ export async function moderateChatMessage(event: ChatMessageCreated): Promise<Mo
   const config = await chatConfig();
   const { outcome, replayed } = await decideOnce(event, venue, config);
   await applyOutcome(venue, event.messageId, parsed.data.uid, outcome, config);
+  // Repeat offenders reach the moderation queue (counted once per message, also on a replay).
+  if (outcome.verdict !== "clean" && !outcome.senderBanned) {
+    await recordChatFilterHit({ venueKey: event.venueKey, messageId: event.messageId, uid: parsed.data.uid, at: parsed.data.createdAt });
+  }
   if (!replayed && (outcome.verdict !== "clean" || outcome.autoMutedUntil !== null)) {
     log.info("chat message moderated", {
       venueKey: event.venueKey,

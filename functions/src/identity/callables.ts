@@ -1,4 +1,6 @@
 /** How the identity domain is reached by the apps and by moderators. */
+// A ban takes the account out of live venues, through the adapters composition.ts registers.
+import "../composition.js";
 import { defineCallable } from "../kernel/callable.js";
 import * as bans from "./bans.js";
 import * as devices from "./devices.js";

@@ -126,8 +126,14 @@ export async function registerDevice(caller: Caller, request: RegisterDeviceRequ
 }
 
 export async function listDevices(caller: Caller): Promise<ListDevicesResponse> {
-  const [{ maxDevices }, snap] = await Promise.all([accessConfig(), refs(caller.uid).devices.orderBy("lastSeenAt", "desc").get()]);
-  return { devices: snap.docs.map((doc) => toDeviceView(doc.data())), maxDevices };
+  const [{ maxDevices }, devices] = await Promise.all([accessConfig(), devicesOf(caller.uid)]);
+  return { devices, maxDevices };
+}
+
+/** The account's registered devices, most recently seen first (at most config/access.maxDevices). */
+export async function devicesOf(uid: string): Promise<DeviceView[]> {
+  const snap = await refs(uid).devices.orderBy("lastSeenAt", "desc").get();
+  return snap.docs.map((doc) => toDeviceView(doc.data()));
 }
 
 /** Only the caller's own devices are addressable: another account's deviceId is simply not found. */

@@ -124,15 +124,23 @@ export const MAX_SUSPENSION_HOURS = 24 * 365;
 
 const AuditReasonSchema = z.string().trim().min(3, "reason is required for the audit log").max(500);
 
+export const MAX_SUSPENSION_MINUTES = MAX_SUSPENSION_HOURS * 60;
+
 export const BanAccountRequestSchema = z
   .object({
     uid: KeySafeUidSchema,
     reason: AuditReasonSchema,
-    /** Omit for a ban; a suspension ends by itself after this many hours. */
+    /** Omit both durations for a ban; a suspension ends by itself after its duration (one of the two). */
+    durationMinutes: z.number().int().min(1).max(MAX_SUSPENSION_MINUTES).optional(),
+    /** The older unit, kept for clients that send it. */
     durationHours: z.number().int().min(1).max(MAX_SUSPENSION_HOURS).optional(),
     requestId: RequestIdSchema,
   })
-  .strict();
+  .strict()
+  .refine((r) => r.durationMinutes === undefined || r.durationHours === undefined, {
+    message: "give durationMinutes or durationHours, not both",
+    path: ["durationMinutes"],
+  });
 export type BanAccountRequest = z.infer<typeof BanAccountRequestSchema>;
 
 export const LiftBanRequestSchema = z.object({ uid: KeySafeUidSchema, reason: AuditReasonSchema, requestId: RequestIdSchema }).strict();
@@ -145,6 +153,18 @@ export interface BanAccountResponse {
   expiresAt: string | null;
   /** Every session of the account was signed out; callables refuse it within seconds. */
   sessionsRevokedAt: string;
+  /** Venue keys (stream_{id}, room_{id}) the account hosted and that were ended, and those it was removed from. */
+  venues: { ended: string[]; left: string[] };
+}
+
+/** bans/{uid}/history/{id}: one entry per ban, suspension and lift, newest last. */
+export interface BanHistoryEntry {
+  action: "ban" | "suspension" | "lift";
+  reason: string;
+  actorUid: string;
+  at: string | null;
+  /** When a suspension ends; null for bans and lifts. */
+  expiresAt: string | null;
 }
 
 export interface LiftBanResponse {

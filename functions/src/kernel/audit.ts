@@ -24,11 +24,18 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** "wallet.withdrawal.approve" → ["wallet", "wallet.withdrawal", "wallet.withdrawal.approve"]: what an action-prefix filter matches (array-contains, newest first). */
+export function actionScopes(action: string): string[] {
+  const parts = action.split(".");
+  return parts.map((_, i) => parts.slice(0, i + 1).join("."));
+}
+
 /** auditLog/{id}: every field present (null or {} when the action has none), stamped with the server time. */
 export function recordAudit(writer: Transaction | WriteBatch, entry: AuditEntry): void {
   const { FieldValue } = firestoreValues();
   writer.create(db().collection(Collections.auditLog).doc(), {
     action: entry.action,
+    actionScopes: actionScopes(entry.action),
     actorUid: entry.actorUid,
     targetUid: entry.targetUid,
     reason: entry.reason ?? null,

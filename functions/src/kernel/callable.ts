@@ -1,6 +1,6 @@
 /**
  * The one way callables are built. Every callable gets, in this order: App Check (when enforced),
- * authentication and role guards, the account's standing (bans, suspensions, signed-out sessions),
+ * authentication, maintenance mode (admins exempt), role guards, the account's standing (bans, suspensions, signed-out sessions),
  * per-uid and per-IP rate limits, zod validation of the payload, then the handler; any error leaves as
  * an HttpsError with a meaningful code.
  */
@@ -17,6 +17,7 @@ import {
 } from "./config.js";
 import { toHttpsError } from "./errors.js";
 import { type Caller, requireAppCheck, requireAuth, requireRole } from "./guards.js";
+import { refuseDuringMaintenance } from "./maintenance.js";
 import { enforceRateLimit, type RateLimitRule } from "./ratelimit.js";
 import { type Role, STAFF_ROLES } from "./roles.js";
 import { parse } from "./validation.js";
@@ -83,6 +84,8 @@ export async function runCallable<S extends z.ZodType, Result>(spec: CallableSpe
     // Checked here rather than through onCall's enforceAppCheck option, which reads the param at
     // module load (deploy time); here it is read per request, and in-process runs behave the same.
     if (ENFORCE_APP_CHECK.value()) requireAppCheck(request);
+    // Maintenance before roles: a user learns the platform is down, not that a callable is not theirs.
+    await refuseDuringMaintenance(requireAuth(request));
     const caller = spec.roles ? requireRole(request, ...spec.roles) : requireAuth(request);
     const verifyWithAuth = spec.verifySession ?? spec.roles?.some((role) => (STAFF_ROLES as readonly Role[]).includes(role)) ?? false;
     await requireGoodStanding(request, { verifyWithAuth });

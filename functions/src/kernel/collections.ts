@@ -116,6 +116,20 @@ export const Collections = {
   /** leaderboardSnapshots/{board}_{periodKey}_{scopeKey}: a closed period's top N and its reward state (functions/src/rankings). Signed-in users read. */
   leaderboardSnapshots: "leaderboardSnapshots",
 
+  // admin: moderation (functions/src/admin/moderation)
+  /** moderationItems/{id}: the moderation queue, one item per user report and per automated flag, with its outcome. Server only. */
+  moderationItems: "moderationItems",
+  /** sanctions/{id}: { subjectUid, action, step, until, itemId, actorUid, status }, what a moderation action imposed (personal data). Server only. */
+  sanctions: "sanctions",
+  /** appeals/{sanctionId}: a subject's appeal against a sanction and its decision (personal data). Server only. */
+  appeals: "appeals",
+  /** moderationSubjects/{uid}: { lastSanctionAt }, touched by every sanction so a subject's ladder steps are taken one at a time. Server only. */
+  moderationSubjects: "moderationSubjects",
+  /** moderationChatOffenders/{uid}: { recent } chat-filter hits within the window, until they raise an item. Server only. */
+  moderationChatOffenders: "moderationChatOffenders",
+  /** moderationDays/{yyyy-mm-dd}__{moderatorUid}: actions by outcome and seconds to action per item (blind writes). Server only. */
+  moderationDays: "moderationDays",
+
   // Nested collections: {parent}/{id}/<name>/{docId}.
 
   /** users/{uid}/private/{doc}: owner-only account data (account: email, phone; sessions: revokedAt). */
@@ -200,12 +214,25 @@ export const Collections = {
   leaderboardRewards: "rewards",
   /** users/{uid}/frames/{frameId}: { frameId, expiresAt, source, grantedAt }, avatar frames won (like badges). Owner reads. */
   frames: "frames",
+  /** config/{id}/versions/{version}: { value, before, actorUid, reason, at }, each edit of a configuration document (admin/platform). Admins read. */
+  configVersions: "versions",
   /** agencies/{agencyId}/members/{uid}: { uid, agencyId, role, joinedAt, leaveRequestedAt } (personal data). Member and owner read. */
   agencyMembers: "members",
   /** agencies/{agencyId}/requests/{uid}: an invitation or an application to join (personal data). Invitee and owner read. */
   agencyRequests: "requests",
   /** agencyStatements/{agencyId}__{period}: income and salary per period, derived from the ledger. Owner and admins read. */
   agencyStatements: "agencyStatements",
+
+  // operations: users and audit
+  /** bans/{uid}/history/{id}: { action: ban | suspension | lift, reason, actorUid, at, expiresAt, requestId }, every sanction and lift. Server only. */
+  banHistory: "history",
+  /** staffNotes/{id}: { uid, text, authorUid, createdAt, requestId }: staff notes on an account (functions/src/admin/users). Server only. */
+  staffNotes: "staffNotes",
+  /** financeDays/{YYYY-MM-DD}/shards/{n}: the day's finance figures, blind increments per counted ledger transaction. Server only. */
+  financeDays: "financeDays",
+  financeDayShards: "shards",
+  /** financeRecomputes/{id}: a recompute of one day's figures from the ledger, stored vs recomputed. Server only. */
+  financeRecomputes: "financeRecomputes",
 } as const;
 
 /** users/{uid}: the public profile, read by every domain. */

@@ -31,6 +31,20 @@ export function clearConfigCaches(): void {
   for (const cache of registry) cache.clear();
 }
 
+/**
+ * Fields the configuration editor stamps on config/{id} beside the settings (its optimistic version and
+ * who changed it last): not settings, so they are removed before parsing (many schemas are strict).
+ */
+export const CONFIG_METADATA_FIELDS = ["version", "updatedAt", "updatedBy"] as const;
+
+/** The settings of a config/{id} document: its data without the editor's metadata. */
+export function configSettings(raw: unknown): Record<string, unknown> {
+  if (!raw || typeof raw !== "object") return {};
+  const settings = { ...(raw as Record<string, unknown>) };
+  for (const field of CONFIG_METADATA_FIELDS) delete settings[field];
+  return settings;
+}
+
 /** Parses config/{id} as `whenInvalid` says. */
 export function parseConfig<S extends z.ZodType>(
   id: string,
@@ -38,7 +52,7 @@ export function parseConfig<S extends z.ZodType>(
   raw: unknown,
   whenInvalid: ConfigOptions["whenInvalid"] = "refuse",
 ): z.output<S> {
-  const parsed = schema.safeParse(raw ?? {});
+  const parsed = schema.safeParse(configSettings(raw));
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   if (whenInvalid === "defaults") {

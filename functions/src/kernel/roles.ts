@@ -39,3 +39,11 @@ export function rolesFromClaims(claims: Record<string, unknown> | undefined): Ro
   if (!Array.isArray(raw)) return [];
   return raw.filter((r): r is Role => RoleSchema.safeParse(r).success);
 }
+
+/** The `staffCountries` claim: the countries a staff account is limited to, or null for every country. */
+export function staffCountriesFromClaims(claims: Record<string, unknown> | undefined): string[] | null {
+  const raw = claims?.staffCountries;
+  if (!Array.isArray(raw)) return null;
+  const countries = raw.filter((c): c is string => typeof c === "string" && /^[A-Z]{2}$/.test(c));
+  return countries.length ? countries : null;
+}

@@ -18,3 +18,11 @@ export async function withTimeout<T>(
     clearTimeout(timer);
   }
 }
+
+/** How long one RTDB operation may take before a callable gives up on it. */
+export const RTDB_TIMEOUT_MS = 10_000;
+
+/** An RTDB operation bounded by RTDB_TIMEOUT_MS, failing with an error that names it. */
+export function boundedRtdb<T>(operation: PromiseLike<T>, what: string): Promise<T> {
+  return withTimeout(operation, RTDB_TIMEOUT_MS, () => new Error(`RTDB ${what} timed out after ${RTDB_TIMEOUT_MS} ms`));
+}

@@ -7,7 +7,7 @@ import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { configDocument } from "../kernel/config-document.js";
 import { fail } from "../kernel/errors.js";
-import { withTimeout } from "../kernel/timeout.js";
+import { boundedRtdb } from "../kernel/timeout.js";
 import type { Venue } from "../venues/paths.js";
 import { type LiveConfig, LiveConfigSchema, type StreamAnalytics, type StreamSummary, type StreamVisibility } from "./schema.js";
 
@@ -90,12 +90,8 @@ export function summaryOf(stream: StoredStream): StreamSummary {
 // RTDB helpers
 // ---------------------------------------------------------------------------------------------------
 
-const RTDB_TIMEOUT_MS = 10_000;
-
 /** The RTDB client queues operations forever while disconnected: a callable must not hang on it. */
-export function bounded<T>(operation: PromiseLike<T>, what: string): Promise<T> {
-  return withTimeout(operation, RTDB_TIMEOUT_MS, () => new Error(`RTDB ${what} timed out after ${RTDB_TIMEOUT_MS} ms`));
-}
+export const bounded = boundedRtdb;
 
 export async function readValue<T>(path: string): Promise<T | null> {
   const snapshot = await bounded(rtdb().ref(path).get(), `read ${path}`);

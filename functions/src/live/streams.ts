@@ -136,6 +136,8 @@ export interface EndActor {
   /** null: the platform itself (the sweep). */
   uid: string | null;
   staff: boolean;
+  /** The staff request that ends it, recorded in the audit entry. */
+  requestId?: string;
 }
 
 /** Marks the stream ended (idempotent); true when this call ended it. */
@@ -157,6 +159,7 @@ async function closeStream(streamId: string, actor: EndActor, reason: string): P
         actorUid: actor.uid,
         targetUid: stream.hostUid,
         reason,
+        requestId: actor.requestId ?? null,
         details: { streamId },
       });
     }
@@ -252,4 +255,12 @@ export async function updateStreamInvites(caller: Caller, request: UpdateStreamI
     tx.set(streamSecretRef(request.streamId), { invitedUids: [...invited].sort() }, { merge: true });
     return { invited: invited.size };
   });
+}
+
+/** Ends the live stream of `hostUid` as staff acting for `actorUid` (a sanctioned host); the ids it ended. */
+export async function endStreamsHostedBy(hostUid: string, actorUid: string): Promise<string[]> {
+  const streamId = (await liveHostRef(hostUid).get()).get("streamId") as string | undefined;
+  if (!streamId) return [];
+  const { changed } = await endStreamAs({ uid: actorUid, staff: true }, { streamId, reason: "host sanctioned" });
+  return changed ? [streamId] : [];
 }

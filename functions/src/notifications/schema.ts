@@ -3,6 +3,7 @@
  * notify() leaves in the outbox, and the delivery state the pipeline keeps on it. Importable by clients.
  */
 import * as z from "zod";
+import { BASELINE_ROLE, RoleSchema } from "../kernel/roles.js";
 import { CursorSchema, keySafeId, nullMeansDefaults } from "../kernel/validation.js";
 
 /**
@@ -60,6 +61,15 @@ export const NotificationTypeSchema = z.enum([
   "agency-announcement",
   // campaigns
   "campaign-tier-reached",
+  // admin: moderation
+  "moderation-warning",
+  "moderation-muted",
+  "moderation-content-removed",
+  "appeal-upheld",
+  "appeal-overturned",
+  // live monitoring (operations staff)
+  "stream-ended-by-staff",
+  "room-closed-by-staff",
 ]);
 export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 
@@ -169,21 +179,37 @@ export interface NotificationPreferencesResponse {
 /** What delivery does with one channel: send, or skip and why. */
 export type ChannelDecision = "send" | "skip:preference" | "skip:quiet-hours" | "skip:rate";
 
-/** sendAnnouncement (admins): a broadcast to every device, or to one country and/or language. */
+/** Roles an announcement may target (every account is a viewer: an announcement to everyone names none). */
+export const AnnouncementRoleSchema = RoleSchema.exclude([BASELINE_ROLE]);
+
+const CountryCodeSchema = z.string().regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. IN)");
+
+/** FCM evaluates a condition of at most five topics. */
+export const MAX_ANNOUNCEMENT_TOPICS = 5;
+
+/**
+ * sendAnnouncement (admins): a broadcast to every device, or to an audience: any of some countries, any of
+ * some roles, one language (each given narrows it).
+ */
 export const SendAnnouncementRequestSchema = z
   .object({
     title: z.string().trim().min(1).max(100),
     body: z.string().trim().min(1).max(500),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, "country must be an ISO 3166-1 alpha-2 code (e.g. IN)")
-      .optional(),
+    country: CountryCodeSchema.optional(),
+    countries: z.array(CountryCodeSchema).min(1).max(MAX_ANNOUNCEMENT_TOPICS).optional(),
+    roles: z.array(AnnouncementRoleSchema).min(1).max(MAX_ANNOUNCEMENT_TOPICS).optional(),
     language: z
       .string()
       .regex(/^[a-z]{2,3}$/, "language must be a primary language subtag (e.g. hi)")
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine((request) => !(request.country && request.countries), "give country or countries, not both")
+  .refine(
+    (request) =>
+      (request.countries?.length ?? (request.country ? 1 : 0)) + (request.roles?.length ?? 0) + (request.language ? 1 : 0) <= MAX_ANNOUNCEMENT_TOPICS,
+    `an audience names at most ${MAX_ANNOUNCEMENT_TOPICS} countries, roles and languages in all`,
+  );
 export type SendAnnouncementRequest = z.infer<typeof SendAnnouncementRequestSchema>;
 
 export type SendAnnouncementResponse = { announcementId: string; messageName: string } & ({ topic: string } | { condition: string });

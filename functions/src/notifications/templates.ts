@@ -565,6 +565,99 @@ export const TEMPLATES: Record<NotificationType, NotificationTemplate> = {
       hi: { title: "इनाम अनलॉक", body: "आप {campaignTitle} के टियर {tier} तक पहुँच गए: अपना इनाम लें" },
     },
   },
+  // admin: moderation
+  "moderation-warning": {
+    category: "account",
+    channels: ALL_CHANNELS,
+    push: HIGH,
+    critical: true,
+    params: ["reason"],
+    deepLink: "app://account/status",
+    texts: {
+      en: { title: "Warning from a moderator", body: "A moderator warned you: {reason}. Repeated violations lead to suspension." },
+      ar: { title: "تحذير من مشرف", body: "حذّرك أحد المشرفين: {reason}. تكرار المخالفات يؤدي إلى تعليق الحساب." },
+      hi: { title: "मॉडरेटर की चेतावनी", body: "एक मॉडरेटर ने आपको चेतावनी दी: {reason}। बार-बार उल्लंघन पर खाता निलंबित होगा।" },
+    },
+  },
+  "moderation-muted": {
+    category: "account",
+    channels: ALL_CHANNELS,
+    push: HIGH,
+    critical: true,
+    params: ["until", "reason"],
+    deepLink: "app://account/status",
+    texts: {
+      en: { title: "Chat muted", body: "You cannot chat until {until}: {reason}" },
+      ar: { title: "تم كتم الدردشة", body: "لا يمكنك الدردشة حتى {until}: {reason}" },
+      hi: { title: "चैट म्यूट", body: "आप {until} तक चैट नहीं कर सकते: {reason}" },
+    },
+  },
+  "moderation-content-removed": {
+    category: "account",
+    channels: ALL_CHANNELS,
+    push: NORMAL,
+    critical: false,
+    params: ["reason"],
+    deepLink: "app://account/status",
+    texts: {
+      en: { title: "Message removed", body: "A moderator removed your message: {reason}" },
+      ar: { title: "تمت إزالة رسالة", body: "أزال أحد المشرفين رسالتك: {reason}" },
+      hi: { title: "संदेश हटाया गया", body: "एक मॉडरेटर ने आपका संदेश हटा दिया: {reason}" },
+    },
+  },
+  "appeal-upheld": {
+    category: "account",
+    channels: ALL_CHANNELS,
+    push: NORMAL,
+    critical: true,
+    params: ["reason"],
+    deepLink: "app://account/status",
+    texts: {
+      en: { title: "Appeal reviewed", body: "Your appeal was reviewed and the decision stands: {reason}" },
+      ar: { title: "تمت مراجعة الطعن", body: "تمت مراجعة طعنك وبقي القرار كما هو: {reason}" },
+      hi: { title: "अपील की समीक्षा हुई", body: "आपकी अपील की समीक्षा हुई और निर्णय बना रहेगा: {reason}" },
+    },
+  },
+  "appeal-overturned": {
+    category: "account",
+    channels: ALL_CHANNELS,
+    push: HIGH,
+    critical: true,
+    params: ["reason"],
+    deepLink: "app://account/status",
+    texts: {
+      en: { title: "Appeal accepted", body: "Your appeal was accepted and the sanction lifted: {reason}" },
+      ar: { title: "تم قبول الطعن", body: "تم قبول طعنك ورفع العقوبة: {reason}" },
+      hi: { title: "अपील स्वीकार", body: "आपकी अपील स्वीकार हुई और प्रतिबंध हटा दिया गया: {reason}" },
+    },
+  },
+  // live monitoring (operations staff)
+  "stream-ended-by-staff": {
+    category: "live",
+    channels: INBOX_PUSH,
+    push: HIGH,
+    critical: true,
+    params: ["streamId", "reason"],
+    deepLink: "app://stream/{streamId}",
+    texts: {
+      en: { title: "Your stream was ended", body: "A moderator ended your live stream: {reason}" },
+      ar: { title: "تم إنهاء بثك", body: "أنهى أحد المشرفين بثك المباشر: {reason}" },
+      hi: { title: "आपकी स्ट्रीम समाप्त की गई", body: "एक मॉडरेटर ने आपकी लाइव स्ट्रीम समाप्त कर दी: {reason}" },
+    },
+  },
+  "room-closed-by-staff": {
+    category: "live",
+    channels: INBOX_PUSH,
+    push: HIGH,
+    critical: true,
+    params: ["roomId", "roomName", "reason"],
+    deepLink: "app://room/{roomId}",
+    texts: {
+      en: { title: "Your room was closed", body: "A moderator closed your room {roomName}: {reason}" },
+      ar: { title: "تم إغلاق غرفتك", body: "أغلق أحد المشرفين غرفتك {roomName}: {reason}" },
+      hi: { title: "आपका रूम बंद किया गया", body: "एक मॉडरेटर ने आपका रूम {roomName} बंद कर दिया: {reason}" },
+    },
+  },
 };
 
 /** "ar-EG" → "ar"; a language without texts → "en". */

@@ -1,7 +1,7 @@
 /**
- * Broadcast topics: each device's push token is subscribed to its owner's country and language topics
- * (country-IN, lang-hi), kept in step with the device document, and operators broadcast announcements
- * to a topic or a condition over them.
+ * Broadcast topics: each device's push token is subscribed to its owner's country, language and role
+ * topics (country-IN, lang-hi, role-host), kept in step with the device document, and operators broadcast
+ * announcements to a topic or a condition over them.
  */
 import { randomUUID } from "node:crypto";
 import type { DocumentData } from "firebase-admin/firestore";
@@ -12,19 +12,22 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { messaging } from "./push.js";
-import type { SendAnnouncementRequest, SendAnnouncementResponse } from "./schema.js";
+import { AnnouncementRoleSchema, type SendAnnouncementRequest, type SendAnnouncementResponse } from "./schema.js";
 import { renderNotification } from "./templates.js";
 
 /** Every device with a token is in this topic: announcements to everyone go there. */
 export const EVERYONE_TOPIC = "all";
 
-/** The country and language topics of a profile: country-{CC} and lang-{xx} (primary language subtag). */
+/** The country, language and role topics of a profile: country-{CC}, lang-{xx} (primary language subtag), role-{role}. */
 function profileTopics(profile: DocumentData | undefined): string[] {
   const topics: string[] = [];
   const country = profile?.country;
   if (typeof country === "string" && /^[A-Z]{2}$/.test(country)) topics.push(`country-${country}`);
   const language = typeof profile?.language === "string" ? profile.language.split(/[-_]/)[0]?.toLowerCase() : undefined;
   if (language && /^[a-z]{2,3}$/.test(language)) topics.push(`lang-${language}`);
+  // The baseline role is everyone's: the "all" topic already reaches them.
+  const roles: unknown[] = Array.isArray(profile?.roles) ? profile.roles : [];
+  for (const role of roles) if (AnnouncementRoleSchema.safeParse(role).success) topics.push(`role-${role}`);
   return topics;
 }
 
@@ -89,12 +92,26 @@ export async function leaveTopics(token: string, topics: string[]): Promise<void
   }
 }
 
-/** The FCM target of an announcement: everyone, one country, one language, or both (a condition). */
-export function announcementTarget(request: Pick<SendAnnouncementRequest, "country" | "language">): { topic: string } | { condition: string } {
-  const topics = profileTopics({ country: request.country, language: request.language });
-  if (topics.length === 0) return { topic: EVERYONE_TOPIC };
-  if (topics.length === 1) return { topic: topics[0] as string };
-  return { condition: topics.map((topic) => `'${topic}' in topics`).join(" && ") };
+/**
+ * The FCM target of an announcement: everyone, or the devices in any of the countries, any of the roles
+ * and the language given (a single topic, or a condition).
+ */
+export function announcementTarget(
+  request: Pick<SendAnnouncementRequest, "country" | "countries" | "language" | "roles">,
+): { topic: string } | { condition: string } {
+  const countries = request.countries ?? (request.country ? [request.country] : []);
+  const groups = [
+    countries.map((country) => `country-${country}`),
+    (request.roles ?? []).map((role) => `role-${role}`),
+    request.language ? [`lang-${request.language}`] : [],
+  ].filter((group) => group.length > 0);
+  if (groups.length === 0) return { topic: EVERYONE_TOPIC };
+  if (groups.length === 1 && groups[0]?.length === 1) return { topic: groups[0][0] as string };
+  const anyOf = (group: string[]) => {
+    const terms = group.map((topic) => `'${topic}' in topics`);
+    return terms.length === 1 ? (terms[0] as string) : `(${terms.join(" || ")})`;
+  };
+  return { condition: groups.map(anyOf).join(" && ") };
 }
 
 /**

@@ -33,7 +33,8 @@ export const syncDeviceTopicsOnProfileChange = onDocumentUpdated(
   async (event) => {
     const before = event.data?.before;
     const after = event.data?.after;
-    if (before?.get("country") === after?.get("country") && before?.get("language") === after?.get("language")) return;
+    const unchanged = (field: string) => JSON.stringify(before?.get(field) ?? null) === JSON.stringify(after?.get(field) ?? null);
+    if (unchanged("country") && unchanged("language") && unchanged("roles")) return;
     const devices = await userRef(event.params.uid).collection(Collections.devices).select().get();
     for (const device of devices.docs) await syncDeviceTopics(event.params.uid, device.id);
   },

@@ -8,6 +8,7 @@
  */
 import type { Query } from "firebase-admin/firestore";
 import { db, firestoreValues, rtdb } from "../kernel/app.js";
+import { recordAudit } from "../kernel/audit.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
@@ -226,17 +227,34 @@ export async function setRoomAnnouncement(caller: Caller, request: SetAnnounceme
   return { room: roomView(room) };
 }
 
-/** Closing is final (a new room is created instead); a retry finishes the realtime clean-up. */
-export async function closeRoom(caller: Caller, request: RoomRequest): Promise<{ roomId: string; alreadyClosed: boolean }> {
+/**
+ * Closing is final (a new room is created instead); a retry finishes the realtime clean-up. Staff closing
+ * someone else's room is audited with the reason and request they give.
+ */
+export async function closeRoom(
+  caller: Caller,
+  request: RoomRequest,
+  staffAction: { reason?: string; requestId?: string } = {},
+): Promise<{ roomId: string; alreadyClosed: boolean }> {
   const { FieldValue } = firestoreValues();
   const alreadyClosed = await runTransaction(async (tx) => {
     const current = roomFromSnapshot(await tx.get(roomRef(request.roomId)));
     if (!current) return fail("not-found", "No such room.");
-    requireRoomOwner(current, caller);
+    const authority = requireRoomOwner(current, caller);
     if (current.status === "closed") return true;
     const now = FieldValue.serverTimestamp();
     tx.update(roomRef(current.id), { status: "closed", closedAt: now, updatedAt: now, version: FieldValue.increment(1) });
     tx.set(roomOwnerRef(current.ownerUid), { openRoomIds: FieldValue.arrayRemove(current.id) }, { merge: true });
+    if (authority === "staff") {
+      recordAudit(tx, {
+        action: "rooms.close",
+        actorUid: caller.uid,
+        targetUid: current.ownerUid,
+        reason: staffAction.reason ?? null,
+        requestId: staffAction.requestId ?? null,
+        details: { roomId: current.id },
+      });
+    }
     return false;
   });
   const venue = roomVenue(request.roomId);
@@ -319,4 +337,16 @@ export async function refreshMemberCounts(pageSize = 200): Promise<number> {
     if (!last) return updated;
     log.info("member counts: next page", { after: last });
   }
+}
+
+/** Closes every open room of `ownerUid` as staff acting for `actorUid` (a sanctioned owner); the ids it closed. */
+export async function closeRoomsOwnedBy(ownerUid: string, actorUid: string): Promise<string[]> {
+  const openRoomIds = ((await roomOwnerRef(ownerUid).get()).get("openRoomIds") as string[] | undefined) ?? [];
+  const staff: Caller = { uid: actorUid, roles: ["moderator"], claims: {} };
+  const closed: string[] = [];
+  for (const roomId of openRoomIds) {
+    const { alreadyClosed } = await closeRoom(staff, { roomId });
+    if (!alreadyClosed) closed.push(roomId);
+  }
+  return closed;
 }

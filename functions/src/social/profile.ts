@@ -8,7 +8,7 @@ import { runTransaction } from "../kernel/transactions.js";
 import { attachMedia, readAttachableMedia } from "../media/uploads/attachments.js";
 import { markMediaForDeletion } from "../media/uploads/cleanup.js";
 import type { AttachedMedia } from "../media/uploads/schema.js";
-import { ensureUserRecords } from "../users/accounts.js";
+import { displayNameKey, ensureUserRecords } from "../users/accounts.js";
 import {
   type PrivacySettings,
   type SetProfilePhotoRequest,
@@ -38,6 +38,7 @@ export async function updateProfile(caller: Caller, request: UpdateProfileReques
   const { FieldValue } = firestoreValues();
   const { privacy, ...fields } = request;
   const update: Record<string, unknown> = { ...fields, updatedAt: FieldValue.serverTimestamp() };
+  if (fields.displayName !== undefined) update.displayNameLower = displayNameKey(fields.displayName);
   // Dotted paths: a partial privacy change keeps the other settings.
   for (const [key, value] of Object.entries(privacy ?? {})) update[`privacy.${key}`] = value;
   await userRef(caller.uid).update(update);

@@ -12,7 +12,7 @@ import { fail } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent, runOncePerEvent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
-import { isDemotion, rolesFromClaims } from "../kernel/roles.js";
+import { isDemotion, rolesFromClaims, staffCountriesFromClaims } from "../kernel/roles.js";
 import { shardedCounter } from "../kernel/sharded-counter.js";
 import { runTransaction } from "../kernel/transactions.js";
 import { userAccount } from "../wallet/accounts.js";
@@ -31,6 +31,11 @@ export interface AuthUserSnapshot {
 
 export function defaultDisplayName(uid: string): string {
   return `user-${uid.slice(0, 6).toLowerCase()}`;
+}
+
+/** The display name as searched (users/{uid}.displayNameLower): prefix queries are case-insensitive. */
+export function displayNameKey(displayName: string): string {
+  return displayName.normalize("NFKC").trim().toLowerCase();
 }
 
 function refs(uid: string) {
@@ -53,9 +58,11 @@ async function createMissingRecords(tx: Transaction, user: AuthUserSnapshot): Pr
   const [profileSnap, accountSnap, walletSnap] = await tx.getAll(profile, account, wallet);
   const now = FieldValue.serverTimestamp();
   if (!profileSnap.exists) {
+    const displayName = user.displayName?.trim() || defaultDisplayName(user.uid);
     tx.create(profile, {
       uid: user.uid,
-      displayName: user.displayName?.trim() || defaultDisplayName(user.uid),
+      displayName,
+      displayNameLower: displayNameKey(displayName),
       photoURL: user.photoURL ?? null,
       roles: rolesFromClaims(user.customClaims ?? undefined),
       createdAt: now,
@@ -125,8 +132,14 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
     async (tx): Promise<SetUserRolesResponse> => {
       const { profile } = refs(request.uid);
       const profileSnap = await tx.get(profile);
-      const { before } = await stageClaims(tx, request.uid, (claims) => ({ ...claims, roles: request.roles }));
+      const { before, after } = await stageClaims(tx, request.uid, (claims) => {
+        const next: Record<string, unknown> = { ...claims, roles: request.roles };
+        if (request.staffCountries?.length) next.staffCountries = request.staffCountries;
+        else if (request.staffCountries) delete next.staffCountries;
+        return next;
+      });
       const previousRoles = rolesFromClaims(before);
+      const staffCountries = staffCountriesFromClaims(after);
       const demoted = isDemotion(previousRoles, request.roles);
       if (profileSnap.exists) {
         tx.update(profile, { roles: request.roles, updatedAt: FieldValue.serverTimestamp() });
@@ -139,8 +152,9 @@ export async function setUserRoles(actor: Caller, request: SetUserRolesRequest):
         after: request.roles,
         reason: request.reason,
         requestId: request.requestId,
+        details: request.staffCountries ? { staffCountries: { before: staffCountriesFromClaims(before), after: staffCountries } } : {},
       });
-      return { uid: request.uid, roles: request.roles, takesEffect: demoted ? "sessions-revoked" : "next-token-refresh" };
+      return { uid: request.uid, roles: request.roles, takesEffect: demoted ? "sessions-revoked" : "next-token-refresh", staffCountries };
     },
   );
   // On a replay too: a first attempt may have stopped between its commit and these steps (revoking

@@ -17,6 +17,15 @@ export const SetUserRolesRequestSchema = z
       .max(7)
       .refine((roles) => new Set(roles).size === roles.length, "roles must not repeat"),
     reason: z.string().trim().min(3, "reason is required for the audit log").max(500),
+    /**
+     * Staff only: the countries (ISO 3166-1 alpha-2) whose users this account may look up and act on,
+     * the `staffCountries` claim. Omit to keep the current scope; [] removes it (every country).
+     */
+    staffCountries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, "country codes are ISO 3166-1 alpha-2 (e.g. IN)"))
+      .max(30)
+      .refine((list) => new Set(list).size === list.length, "staffCountries must not repeat")
+      .optional(),
     requestId: RequestIdSchema,
   })
   .strict();
@@ -48,4 +57,6 @@ export interface SetUserRolesResponse {
    * role ends every session of the user at once: they sign in again and get the new claims.
    */
   takesEffect: "next-token-refresh" | "sessions-revoked";
+  /** The account's country scope after the change; null: every country. */
+  staffCountries: string[] | null;
 }

@@ -6,6 +6,7 @@
  */
 import { rtdb } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
+import { boundedRtdb } from "../kernel/timeout.js";
 import { revokeMediaSession } from "../media/sessions.js";
 import { type Venue, VenuePaths, venueKey } from "./paths.js";
 import { type RemovalReason, venueAdapter } from "./ports.js";
@@ -17,15 +18,28 @@ export interface RemovalOutcome {
   released: number;
 }
 
-/** Ends the membership; true when it existed, so exactly one of concurrent removals sees true. */
+/**
+ * Ends the membership; true when it existed, so exactly one of concurrent removals sees true. The SDK
+ * aborts a transaction not yet sent (Error "set") when this process writes the same node meanwhile: that is
+ * a join of the same user admitted after this removal began, and the newer write stands, so this removal
+ * ended nothing.
+ */
 async function endMembership(venue: Venue, uid: string): Promise<boolean> {
   let existed = false;
-  await rtdb()
-    .ref(VenuePaths.member(venue, uid))
-    .transaction((current) => {
-      existed = current !== null;
-      return null;
-    });
+  try {
+    await boundedRtdb(
+      rtdb()
+        .ref(VenuePaths.member(venue, uid))
+        .transaction((current) => {
+          existed = current !== null;
+          return null;
+        }),
+      "membership removal",
+    );
+  } catch (error) {
+    if ((error as Error).message === "set") return false;
+    throw error;
+  }
   return existed;
 }
 
@@ -38,13 +52,16 @@ async function endMembership(venue: Venue, uid: string): Promise<boolean> {
 export async function removeFromVenue(venue: Venue, uid: string, reason: RemovalReason): Promise<RemovalOutcome> {
   const wasMember = await endMembership(venue, uid);
   const released = await venueAdapter(venue.type).releaseOccupant(venue.id, uid, reason);
-  await rtdb()
-    .ref()
-    .update({
-      [VenuePaths.presenceOf(venue, uid)]: null,
-      [VenuePaths.typingOf(venue, uid)]: null,
-      [VenuePaths.absenceOf(venue, uid)]: null,
-    });
+  await boundedRtdb(
+    rtdb()
+      .ref()
+      .update({
+        [VenuePaths.presenceOf(venue, uid)]: null,
+        [VenuePaths.typingOf(venue, uid)]: null,
+        [VenuePaths.absenceOf(venue, uid)]: null,
+      }),
+    "presence clean-up",
+  );
   // A joined media session outlives its token: end it too (best effort; every call, so a retry after a
   // crash here still ends it).
   await revokeMediaSession(venue, uid);

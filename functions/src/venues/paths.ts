@@ -22,6 +22,7 @@
  *   entrances/{venueKey}/{pushId}        VIP entrance effects of a room (rooms/entry.ts)
  *   recognitions/{venueKey}/{pushId}     level-ups reached by a gift sent or received there (progression/recognition.ts)
  *   status/{uid}                         CLIENT-written app-wide online/offline flag
+ *   chatMutes/{uid}                      untilMs       platform-wide chat mute (moderation); every venue's chat rule checks it
  *
  * Streams (live/) and rooms (rooms/) add their own below the venue's node: LivePaths and RoomPaths.
  */
@@ -53,6 +54,7 @@ export const VenuePaths = {
   typing: (venue: Venue) => `typing/${venueKey(venue)}`,
   typingOf: (venue: Venue, uid: string) => `typing/${venueKey(venue)}/${uid}`,
   mutes: (venue: Venue) => `mutes/${venueKey(venue)}`,
+  chatMuteEverywhere: (uid: string) => `chatMutes/${uid}`,
   muteOf: (venue: Venue, uid: string) => `mutes/${venueKey(venue)}/${uid}`,
   bans: (venue: Venue) => `bans/${venueKey(venue)}`,
   banOf: (venue: Venue, uid: string) => `bans/${venueKey(venue)}/${uid}`,

@@ -29,6 +29,11 @@ export interface VenueAdapter {
    * slot and viewer count) and returns how many seats or guest slots it released. Idempotent.
    */
   releaseOccupant(venueId: string, uid: string, reason: RemovalReason): Promise<number>;
+  /**
+   * Ends the venues `hostUid` hosts of this type (their live stream, their open rooms), as staff acting
+   * for `actorUid`; returns the ids of the venues it ended. Idempotent: an ended venue is not listed again.
+   */
+  endHostedBy(hostUid: string, actorUid: string): Promise<string[]>;
   /** The venue type's gift effects, by name (for logs). */
   giftRecorders: Readonly<Record<string, VenueGiftRecorder>>;
 }

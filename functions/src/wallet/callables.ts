@@ -36,10 +36,11 @@ export const requestWithdrawal = defineCallable({
   handler: ({ caller, data }) => withdraw(caller, data),
 });
 
+/** Finance staff work the withdrawal queue; the four-eyes rule (withdrawals.ts) holds for every reviewer. */
 export const reviewWithdrawal = defineCallable({
   name: "wallet.reviewWithdrawal",
   input: ReviewWithdrawalRequestSchema,
-  roles: ["admin"],
+  roles: ["finance"],
   rateLimit: MONEY_RATE_LIMIT,
   handler: ({ caller, data }) => review(caller, data),
 });

@@ -109,9 +109,14 @@ function toItem(doc: QueryDocumentSnapshot<DocumentData>, uid: string): LedgerHi
   };
 }
 
-export async function getLedgerHistory(caller: Caller, request: GetLedgerHistoryRequest): Promise<GetLedgerHistoryResponse> {
+export function getLedgerHistory(caller: Caller, request: GetLedgerHistoryRequest): Promise<GetLedgerHistoryResponse> {
+  return ledgerHistoryOf(caller.uid, request);
+}
+
+/** The history of `uid` as that account sees it (staff read it the same way: getUserDossier, listUserLedger). */
+export async function ledgerHistoryOf(uid: string, request: GetLedgerHistoryRequest): Promise<GetLedgerHistoryResponse> {
   const { FieldPath, Timestamp } = firestoreValues();
-  const account = userAccount(caller.uid);
+  const account = userAccount(uid);
   let query = request.currency
     ? db().collection(Collections.ledger).where("accountCurrencies", "array-contains", `${account}|${request.currency}`)
     : db().collection(Collections.ledger).where("accounts", "array-contains", account);
@@ -130,5 +135,5 @@ export async function getLedgerHistory(caller: Caller, request: GetLedgerHistory
     snapshot.docs.length > request.limit && last && lastCreatedAt
       ? encodeCursor({ id: last.id, s: lastCreatedAt.seconds, n: lastCreatedAt.nanoseconds })
       : null;
-  return { items: page.map((doc) => toItem(doc, caller.uid)), nextCursor };
+  return { items: page.map((doc) => toItem(doc, uid)), nextCursor };
 }

@@ -172,7 +172,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
       const current = withdrawal.get("status") as WithdrawalStatus;
       if (current !== "pending") fail("failed-precondition", `This withdrawal was already decided (${current}).`, { status: current });
       const uid = withdrawal.get("uid") as string;
-      if (uid === caller.uid) fail("failed-precondition", "Admins cannot review their own withdrawals.");
+      if (uid === caller.uid) fail("failed-precondition", "Reviewers cannot review their own withdrawals.");
       owner = uid;
       // Paying out is refused to an admin who recently favoured the account; rejecting returns the
       // diamonds to the user, so anyone may do it.
@@ -184,7 +184,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
           refuse<WalletRefusal>(
             "failed-precondition",
             "conflict-of-interest",
-            "You recently adjusted, verified or granted this account: another admin must approve its withdrawal.",
+            "You recently adjusted, verified or granted this account: another reviewer must approve its withdrawal.",
             { interactions },
           );
         }

@@ -51,6 +51,18 @@ describe("rules: chat (database.rules.json)", () => {
     await denied(sendChat(client("bob"), VENUE, "bob", { text: "banned but still a member node" }));
   });
 
+  it("rejects users muted platform-wide by a moderator (chatMutes/{uid}) in every venue until the mute ends; each reads only their own", async () => {
+    await admin.db.ref("members/room_r1/alice").set({ role: "viewer", at: Date.now() });
+    await admin.db.ref("chatMutes/alice").set(Date.now() + 60_000);
+    await denied(sendChat(client("alice"), VENUE, "alice", { text: "muted everywhere?" }));
+    await denied(sendChat(client("alice"), "room_r1", "alice", { text: "here too?" }));
+    assert.ok((await get(ref(client("alice"), "chatMutes/alice"))).exists());
+    await denied(get(ref(client("bob"), "chatMutes/alice")));
+    await denied(set(ref(client("alice"), "chatMutes/alice"), null));
+    await admin.db.ref("chatMutes/alice").set(Date.now() - 1_000);
+    await sendChat(client("alice"), VENUE, "alice", { text: "mute over" });
+  });
+
   it("accepts 500 characters and rejects oversize, empty, blank and non-string text", async () => {
     const alice = client("alice");
     await denied(sendChat(alice, VENUE, "alice", { text: "x".repeat(501) }));

@@ -129,6 +129,65 @@ describe("notifications: sendAnnouncement (admins) broadcasts to a topic or a co
     assert.equal(audit.docs[0]?.get("details.announcementId"), result.announcementId);
   });
 
+  it("reaches an audience of countries and roles: any of the countries and any of the roles (role topics from the profile)", async () => {
+    const admin = await createTestUser({ roles: ["admin"] });
+    const audience = {
+      inHost: { country: "IN", roles: ["viewer", "host"] },
+      pkAgency: { country: "PK", roles: ["viewer", "agencyOwner"] },
+      inViewer: { country: "IN", roles: ["viewer"] },
+      usHost: { country: "US", roles: ["viewer", "host"] },
+    };
+    for (const [uid, profile] of Object.entries(audience)) {
+      await db().doc(`users/${uid}`).set(profile);
+      await addDevice(uid, "phone", `token-${uid}`);
+      await syncDeviceTopics(uid, "phone");
+    }
+    // Every account is a viewer: the "all" topic reaches them, no role topic is kept for it.
+    assert.deepEqual(await membershipOf("token-inHost", "token-inViewer"), {
+      all: ["token-inHost", "token-inViewer"],
+      "country-IN": ["token-inHost", "token-inViewer"],
+      "role-host": ["token-inHost"],
+    });
+
+    const result = await callInProcess(sendAnnouncement, {
+      user: admin,
+      data: { title: "Host week", body: "Double rewards for hosts", countries: ["IN", "PK"], roles: ["host", "agencyOwner"] },
+    });
+
+    assert.equal(
+      "condition" in result && result.condition,
+      "('country-IN' in topics || 'country-PK' in topics) && ('role-host' in topics || 'role-agencyOwner' in topics)",
+    );
+    const [sent, ...others] = await pushedMessages();
+    assert.equal(others.length, 0);
+    assert.deepEqual(sent?.deliveredTo.sort(), ["token-inHost", "token-pkAgency"]);
+    const audit = await db().collection("auditLog").where("action", "==", "notifications.announcement.send").get();
+    assert.equal(audit.docs[0]?.get("details.condition"), "condition" in result ? result.condition : undefined);
+  });
+
+  it("follows a role granted after the device registered", async () => {
+    await db()
+      .doc("users/r1")
+      .set({ country: "IN", roles: ["viewer"] });
+    await addDevice("r1", "phone", "token-r1");
+    await syncDeviceTopics("r1", "phone");
+    await db()
+      .doc("users/r1")
+      .update({ roles: ["viewer", "reseller"] });
+    await syncDeviceTopics("r1", "phone");
+    assert.deepEqual(await membershipOf("token-r1"), { all: ["token-r1"], "country-IN": ["token-r1"], "role-reseller": ["token-r1"] });
+  });
+
+  it("refuses an audience FCM cannot evaluate (more than 5 topics) and the baseline role", async () => {
+    const admin = await createTestUser({ roles: ["admin"] });
+    const send = (audience: Record<string, unknown>) =>
+      expectHttpsError(callInProcess(sendAnnouncement, { user: admin, data: { title: "x", body: "y", ...audience } }), "invalid-argument");
+    await send({ countries: ["IN", "PK", "BD", "NP"], roles: ["host", "player"] });
+    await send({ roles: ["viewer"] });
+    await send({ country: "IN", countries: ["PK"] });
+    assert.deepEqual(await pushedMessages(), []);
+  });
+
   it("sends to everyone through the 'all' topic when no country or language is given", async () => {
     const admin = await createTestUser({ roles: ["admin"] });
     const result = await callInProcess(sendAnnouncement, { user: admin, data: { title: "Maintenance", body: "Tonight 02:00 UTC" } });

@@ -32,7 +32,7 @@ describe("users: setUserRoles (admin-only, audited, idempotent)", () => {
   it("sets the roles claim (keeping other claims), mirrors it on the profile and writes an audit entry", async () => {
     const data = request();
     const result = await callInProcess(setUserRoles, { user: admin, data });
-    assert.deepEqual(result, { uid: target.uid, roles: ["host", "player"], takesEffect: "next-token-refresh" });
+    assert.deepEqual(result, { uid: target.uid, roles: ["host", "player"], takesEffect: "next-token-refresh", staffCountries: null });
     const claims = (await auth().getUser(target.uid)).customClaims;
     assert.deepEqual(claims, { vipTier: 2, roles: ["host", "player"] });
     assert.deepEqual((await docData(`users/${target.uid}`))?.roles, ["host", "player"]);

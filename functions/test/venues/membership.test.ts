@@ -70,4 +70,21 @@ describe("venues: removeFromVenue", () => {
     const counts = (await rtdb().ref("streams/s1/state/viewers").get()).val();
     assert.deepEqual([counts.current, counts.peak], [1, 2]);
   });
+  it("a removal racing a rejoin written by the same instance settles: the newer membership stands and nothing fails", async () => {
+    await seedRoomMember("alice", 1);
+    // Two removals queue two transactions on the member node; the rejoin's write lands while the second
+    // waits, and the client aborts that one locally.
+    const rejoin = rtdb().ref("members/room_r1/alice").set({ role: "member", at: Date.now() });
+    const first = removeFromVenue(ROOM, "alice", "left");
+    const second = removeFromVenue(ROOM, "alice", "left");
+    const rejoinAfter = rtdb().ref("members/room_r1/alice").set({ role: "member", at: Date.now() });
+    const outcomes = await Promise.allSettled([rejoin, first, second, rejoinAfter]);
+    assert.deepEqual(
+      outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)),
+      [],
+    );
+    const removals = outcomes.slice(1, 3).map((o) => (o as PromiseFulfilledResult<{ wasMember: boolean }>).value.wasMember);
+    assert.deepEqual(removals, [true, false], "one removal ended the membership; the superseded one ended nothing");
+    assert.equal(await exists("members/room_r1/alice"), true, "the rejoin written last stands");
+  });
 });

@@ -335,3 +335,65 @@ describe("wallet: withdrawals need an approver who did not favour the account", 
     assert.equal((await review("approve")).status, "paid");
   });
 });
+
+describe("wallet: finance staff review withdrawals under the same four-eyes rule", () => {
+  useCleanStack();
+  let host: TestUser;
+  let finance: TestUser;
+  let withdrawalId: string;
+
+  beforeEach(async () => {
+    await setEconomy({ withdrawMinDiamonds: 100, fourEyesWindowDays: 30 });
+    [host, finance] = await Promise.all([walletUser(["host"]), walletUser(["finance"])]);
+    await approveKyc(host.uid);
+    await fund(host.uid, { diamonds: 3000 });
+    ({ withdrawalId } = await callInProcess(requestWithdrawal, { user: host, data: { diamonds: 2000, payoutMethod, requestId: requestId() } }));
+  });
+
+  const review = (decision: "approve" | "reject", user: TestUser, id = withdrawalId) =>
+    callInProcess(reviewWithdrawal, { user, data: { withdrawalId: id, decision, reason: "payout checked", requestId: requestId() } });
+
+  it("a finance reviewer approves and is audited; support and moderators are refused and change nothing", async () => {
+    const [support, moderator] = await Promise.all([walletUser(["support"]), walletUser(["moderator"])]);
+    const before = await allPaths();
+    await expectHttpsError(review("approve", support), "permission-denied");
+    await expectHttpsError(review("approve", moderator), "permission-denied");
+    assert.deepEqual(await allPaths(), before);
+
+    assert.equal((await review("approve", finance)).status, "paid");
+    assert.equal((await docData(`withdrawals/${withdrawalId}`))?.reviewedBy, finance.uid);
+    const audit = await db().collection("auditLog").where("action", "==", "wallet.withdrawal.approve").get();
+    assert.deepEqual(
+      audit.docs.map((doc) => doc.get("actorUid")),
+      [finance.uid],
+    );
+  });
+
+  it("refuses a finance reviewer their own withdrawal, and one who approved the account's KYC", async () => {
+    await approveKyc(finance.uid);
+    await fund(finance.uid, { diamonds: 500 });
+    const own = await callInProcess(requestWithdrawal, { user: finance, data: { diamonds: 500, payoutMethod, requestId: requestId() } });
+    await expectHttpsError(review("approve", finance, own.withdrawalId), "failed-precondition");
+
+    const kycReviewer = await walletUser(["finance", "moderator"]);
+    await db().doc(`kyc/${host.uid}`).delete();
+    await callInProcess(submitKyc, {
+      user: host,
+      data: {
+        documentType: "passport",
+        documentPaths: [`kyc/${host.uid}/front.jpg`],
+        legalName: "Hugo Host",
+        dateOfBirth: "1990-01-01",
+        documentNumber: "P1234567",
+        requestId: randomUUID(),
+      },
+    });
+    await callInProcess(reviewKyc, {
+      user: kycReviewer,
+      data: { uid: host.uid, decision: "approve", reason: "documents match", requestId: randomUUID() },
+    });
+    const err = await expectHttpsError(review("approve", kycReviewer), "failed-precondition");
+    assert.equal((err.details as { reason: string }).reason, "conflict-of-interest");
+    assert.equal((await review("approve", finance)).status, "paid");
+  });
+});

@@ -80,7 +80,7 @@ export const GreedyConfigSchema = z
 export type GreedyConfig = z.output<typeof GreedyConfigSchema>;
 
 /** config/games: each game reads its own field (this schema ignores the others'). */
-const GamesConfigSchema = z.object({ greedy: GreedyConfigSchema.default(GreedyConfigSchema.parse({})) });
+export const GamesConfigSchema = z.object({ greedy: GreedyConfigSchema.default(GreedyConfigSchema.parse({})) });
 
 const games = configDocument("games", GamesConfigSchema);
 

@@ -10,7 +10,7 @@ import { type TeenPattiConfig, TeenPattiConfigSchema } from "./schema.js";
 const within = (config: TeenPattiConfig, [min, value, max]: [keyof TeenPattiConfig, keyof TeenPattiConfig, keyof TeenPattiConfig]) =>
   (config[min] as number) <= (config[value] as number) && (config[value] as number) <= (config[max] as number);
 
-const GamesConfigSchema = z.object({
+export const GamesConfigSchema = z.object({
   teenPatti: TeenPattiConfigSchema.prefault({})
     .refine((c) => c.minBoot <= c.maxBoot, "minBoot must not exceed maxBoot")
     .refine((c) => within(c, ["minPotLimitBoots", "defaultPotLimitBoots", "maxPotLimitBoots"]), "defaultPotLimitBoots must lie within its bounds")
