@@ -6,6 +6,9 @@
 import { type Functions, type HttpsCallableOptions, httpsCallable } from "firebase/functions";
 import type { CallableInput, CallableName, CallableOutput } from "../../functions/src/contract.js";
 
+export type { ModerationRefusal } from "../../functions/src/admin/moderation/schema.js";
+export type { PlatformRefusal } from "../../functions/src/admin/platform/schema.js";
+export type { AdminUsersRefusal } from "../../functions/src/admin/users/schema.js";
 export type { AgencyRefusal } from "../../functions/src/agencies/schema.js";
 export type { CampaignRefusal } from "../../functions/src/campaigns/schema.js";
 export type { CallableInput, CallableName, CallableOutput, Callables } from "../../functions/src/contract.js";

@@ -2,12 +2,10 @@
  * The signed-in staff member: Firebase Auth (e-mail and password), the roles claim read from the ID token,
  * and a typed `call` to the callables. Accounts without a staff role are signed out again at once.
  */
-import type { StaffRole } from "@live-platform/client";
+import { type CallableInput, type CallableName, type CallableOutput, callFunction, type StaffRole } from "@live-platform/client";
 import { onIdTokenChanged, signInWithEmailAndPassword, signOut, type User } from "firebase/auth";
-import { httpsCallable } from "firebase/functions";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { staffRoles } from "./access";
-import type { ApiInput, ApiName, ApiOutput } from "./api";
 import type { FirebaseHandles } from "./firebase";
 
 export interface StaffSession {
@@ -75,12 +73,11 @@ export function useSession(): SessionState {
   return state;
 }
 
-/** The typed callable client of the signed-in session (callFunction of @live-platform/client, widened by api.ts). */
+/** The typed callable client of the signed-in session. */
 export function useCall() {
   const { firebase } = useSession();
   return useCallback(
-    async <N extends ApiName>(name: N, input: ApiInput<N>): Promise<ApiOutput<N>> =>
-      (await httpsCallable<ApiInput<N>, ApiOutput<N>>(firebase.functions, name)(input)).data,
+    <N extends CallableName>(name: N, input: CallableInput<N>): Promise<CallableOutput<N>> => callFunction(firebase.functions, name, input),
     [firebase.functions],
   );
 }

@@ -2,6 +2,11 @@
  * The callables' typed contract, for clients (client/ re-exports it): every callables module, type-only,
  * so a client bundle never pulls server code. A name here is the deployed function's name (registry.ts).
  */
+import type * as adminFinance from "./admin/finance/callables.js";
+import type * as adminLive from "./admin/live/callables.js";
+import type * as adminModeration from "./admin/moderation/callables.js";
+import type * as adminPlatform from "./admin/platform/callables.js";
+import type * as adminUsers from "./admin/users/callables.js";
 import type * as agencies from "./agencies/callables.js";
 import type * as campaigns from "./campaigns/callables.js";
 import type * as chat from "./chat/callables.js";
@@ -32,6 +37,11 @@ import type * as users from "./users/callables.js";
 import type * as wallet from "./wallet/callables.js";
 
 type Modules = [
+  typeof adminFinance,
+  typeof adminLive,
+  typeof adminModeration,
+  typeof adminPlatform,
+  typeof adminUsers,
   typeof agencies,
   typeof campaigns,
   typeof chat,

@@ -1,11 +1,12 @@
 /** The audit log: every staff action, newest first, filtered by actor, target or action. */
+import type { CallableOutput } from "@live-platform/client";
 import { Button, Group, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, useCallback, useState } from "react";
 import { PagedTable, show } from "../paged-table";
 import { useCall } from "../session";
 import { PageTitle } from "./parts";
 
-type Row = Record<string, unknown>;
+type Entry = CallableOutput<"listAuditLog">["items"][number];
 
 interface Filters {
   actorUid: string;
@@ -42,15 +43,15 @@ export function AuditPage() {
           <Button type="submit">Filter</Button>
         </Group>
       </form>
-      <PagedTable<Row>
+      <PagedTable<Entry>
         caption="Staff actions, newest first"
         load={load}
-        rowKey={(row) => String(row.id ?? row.auditId)}
+        rowKey={(row) => row.id}
         columns={[
-          { label: "When", render: (row) => show(row.at ?? row.createdAt) },
-          { label: "Staff", render: (row) => show(row.actorUid ?? row.actor) },
+          { label: "When", render: (row) => show(row.at) },
+          { label: "Staff", render: (row) => show(row.actorUid) },
           { label: "Action", render: (row) => show(row.action) },
-          { label: "Target", render: (row) => show(row.targetUid ?? row.target) },
+          { label: "Target", render: (row) => show(row.targetUid) },
           { label: "Reason", render: (row) => show(row.reason) },
         ]}
         empty="No audit entry matches."
