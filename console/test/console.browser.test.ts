@@ -148,7 +148,7 @@ describe("console (Chromium): staff actions take effect", function () {
         await tab.close();
       }
     };
-    assert.match(await review(firstAdmin), /another admin must approve.*conflict-of-interest/);
+    assert.match(await review(firstAdmin), /must approve its withdrawal.*\(conflict-of-interest\)/);
     assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "pending");
     assert.match(await review(secondAdmin), /Approve: done \(paid\)/);
     assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "paid");
@@ -202,9 +202,11 @@ describe("console (Chromium): the moderation queue, configuration and finance pa
     const tab = await openConsole("/config");
     try {
       await signIn(tab.page, editor);
-      await tab.page.getByLabel("Document").click();
+      await tab.page.getByRole("combobox", { name: "Document" }).click();
       await tab.page.getByRole("option", { name: "config/flags" }).click();
-      const editorBox = tab.page.locator("textarea");
+      // Filled once the stored document has loaded (loading replaces the editor's text).
+      const editorBox = tab.page.getByRole("textbox", { name: "config/flags (version 0)" });
+      await editorBox.waitFor();
       await tab.page.getByLabel("Reason for the change").fill("Launch the console flag");
       await editorBox.fill(JSON.stringify({ flags: { consoleLaunch: { enabled: true, rolloutPercent: 150 } } }));
       await tab.page.getByRole("button", { name: "Save", exact: true }).click();
