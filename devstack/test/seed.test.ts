@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
+import { searchUsers } from "../../functions/src/admin/users/callables.js";
+import type { SearchUsersResponse } from "../../functions/src/admin/users/schema.js";
 import { answerAgencyRequest, applyToAgency, getAgencyDashboard, inviteToAgency, searchAgencies } from "../../functions/src/agencies/callables.js";
 import type { DashboardResponse, SearchAgenciesResponse } from "../../functions/src/agencies/schema.js";
 import { forgetCurrentCampaigns } from "../../functions/src/campaigns/active.js";
@@ -594,6 +596,18 @@ describe("devstack: the demo world's operations staff and the console's work", f
       assert.deepEqual(user.customClaims?.roles, [staff.role], staff.email);
       assert.deepEqual((await db().doc(`users/${staff.uid}`).get()).get("roles"), [staff.role], staff.email);
     }
+  });
+
+  it("lets support find demo accounts by display-name prefix in the console's search", async () => {
+    await loadInProcess(seed);
+    const found = await callInProcess<SearchUsersResponse>(searchUsers, {
+      user: demoAccount(seed, "demo-support"),
+      data: { query: "Lu", field: "displayName" },
+    });
+    assert.deepEqual(
+      found.users.map((user) => user.uid),
+      ["demo-host-luna"],
+    );
   });
 
   it("gives Luna a withdrawal to ask for and Mia a report to file, which the second admin and the queue can work", async () => {
