@@ -25,12 +25,18 @@
  * - uploaded media (media/{id}, their objects and thumbnails) is deleted.
  * - agencies: the agency the user owns is deleted (its last period settled, members released), their
  *   memberships and join requests go; agency statements stay (financial records, uid only).
+ * - operations records: sanctions, moderation items and the ban history stay (safety, uid only; like
+ *   bans/{uid} and reports); the text of the user's appeals is erased (the decision stays); staff notes
+ *   on the account are deleted (free text about the person, useless once the account is gone); the
+ *   per-user helpers moderationSubjects/{uid} and moderationChatOffenders/{uid} go. A deleted staff
+ *   member's uid stays in what they did (actorUid, authorUid, auditLog, moderationDays): audit integrity.
  *
  * A positive balance is forfeited: coins and diamonds go to system:burn in one "admin.adjust" ledger
  * transaction with meta.reason "account-deletion" (a refund would need a payout identity we are
  * deleting; the app warns before the user confirms). A negative balance (debt) is left as it is. Deletion is refused while a withdrawal is pending: the payout must settle first.
  */
 import type { DocumentReference, Query } from "firebase-admin/firestore";
+import { chatOffenderRef, subjectRef } from "../admin/moderation/store.js";
 import { eraseAgencyMembershipsOf } from "../agencies/erasure.js";
 import { campaignProgressRef } from "../campaigns/store.js";
 import { feedRef } from "../feeds/store.js";
@@ -335,6 +341,22 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
     for (const campaign of campaigns.docs) {
       await db().recursiveDelete(campaignProgressRef(campaign.id, uid));
     }
+  },
+
+  /** Appeal texts erased (the decision stays), staff notes on the account deleted, the moderation helpers of the uid deleted. */
+  async moderation(uid) {
+    const { FieldValue } = firestoreValues();
+    const appeals = (await db().collection(Collections.appeals).where("subjectUid", "==", uid).get()).docs;
+    const unredacted = appeals.filter((appeal) => appeal.get("redacted") !== true);
+    for (let start = 0; start < unredacted.length; start += BATCH) {
+      const batch = db().batch();
+      for (const appeal of unredacted.slice(start, start + BATCH)) {
+        batch.update(appeal.ref, { text: null, redacted: true, redactedAt: FieldValue.serverTimestamp() });
+      }
+      await batch.commit();
+    }
+    await Promise.all([subjectRef(uid).delete(), chatOffenderRef(uid).delete()]);
+    await deleteQuery(db().collection(Collections.staffNotes).where("uid", "==", uid));
   },
 
   /**

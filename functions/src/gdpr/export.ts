@@ -4,7 +4,9 @@
  * personal data is not (follow edges list uids only, as the app shows them). Chat messages the user
  * sent are exported from the moderation archive with their venue, time and moderation outcome; the
  * streams they hosted, the rooms they own and their PK battles come with them, and so do their posts,
- * comments, likes, stories and direct messages (story replies among them).
+ * comments, likes, stories and direct messages (story replies among them). Operations records about the
+ * user come too (their ban and its history, sanctions, appeals, moderation items, staff notes), without
+ * the uids of the reporters, of the other accounts an item names, or of the staff who acted.
  *
  * Delivery: inline when the serialized bundle is under 1 MB (the callable's response limit is 10 MB,
  * 1 MB keeps mobile clients comfortable). Larger bundles in production would be written to Cloud
@@ -68,6 +70,44 @@ async function readAll(query: Query): Promise<JsonRecord[]> {
 
 const byCreatedAt = (a: JsonRecord, b: JsonRecord) => String(a.createdAt ?? "").localeCompare(String(b.createdAt ?? ""));
 
+/** Fields of operations records that name someone else: reporters, other accounts involved, staff. */
+const OTHERS_IN_OPERATIONS = [
+  "relatedUids",
+  "sourceRef",
+  "actorUid",
+  "authorUid",
+  "bannedBy",
+  "filedByUid",
+  "sanctionActorUid",
+  "deciderUid",
+  "overturnedBy",
+];
+
+function withoutOthers(entry: JsonRecord): JsonRecord {
+  return Object.fromEntries(Object.entries(entry).filter(([key]) => !OTHERS_IN_OPERATIONS.includes(key))) as JsonRecord;
+}
+
+/** What operators recorded about the user: their ban and its history, sanctions, appeals, queue items, staff notes. */
+async function operationsRecordsAbout(uid: string): Promise<DataExportBundle["moderation"]> {
+  const banRef = db().collection(Collections.bans).doc(uid);
+  const [ban, banHistory, sanctions, appeals, items, staffNotes] = await Promise.all([
+    banRef.get(),
+    readAll(banRef.collection(Collections.banHistory)),
+    readAll(db().collection(Collections.sanctions).where("subjectUid", "==", uid)),
+    readAll(db().collection(Collections.appeals).where("subjectUid", "==", uid)),
+    readAll(db().collection(Collections.moderationItems).where("subjectUid", "==", uid)),
+    readAll(db().collection(Collections.staffNotes).where("uid", "==", uid)),
+  ]);
+  return {
+    ban: ban.exists ? withoutOthers(record(ban)) : null,
+    banHistory: banHistory.map(withoutOthers).sort((a, b) => String(a.at ?? "").localeCompare(String(b.at ?? ""))),
+    sanctions: sanctions.map(withoutOthers).sort(byCreatedAt),
+    appeals: appeals.map(withoutOthers).sort(byCreatedAt),
+    items: items.map(withoutOthers).sort(byCreatedAt),
+    staffNotes: staffNotes.map(withoutOthers).sort(byCreatedAt),
+  };
+}
+
 export async function buildExport(uid: string): Promise<DataExportBundle> {
   const profileRef = userRef(uid);
   const account = userAccount(uid);
@@ -118,6 +158,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
   const media = await readAll(db().collection(Collections.media).where("ownerUid", "==", uid));
   const directMessages = await messagesForExport(uid);
   const agencies = await agencyDataOf(uid);
+  const moderation = await operationsRecordsAbout(uid);
   const [campaignClaims, streaksSent, streaksReceived] = await Promise.all([
     readAll(db().collection(Collections.campaignClaims).where("uid", "==", uid)),
     readAll(db().collection(Collections.giftStreaks).where("senderUid", "==", uid)),
@@ -196,6 +237,7 @@ export async function buildExport(uid: string): Promise<DataExportBundle> {
       frames,
       vipHistory: vipHistory.sort((a, b) => String(a.at ?? "").localeCompare(String(b.at ?? ""))),
     },
+    moderation,
   };
 }
 

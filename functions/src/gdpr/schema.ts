@@ -71,6 +71,19 @@ export interface DataExportBundle {
   rewards: { campaignClaims: JsonRecord[]; giftStreaks: JsonRecord[] };
   /** Levels (progression/{uid}), badges, avatar frames and the VIP history (users/{uid}/badges, frames, vipHistory). */
   progression: { levels: JsonRecord | null; badges: JsonRecord[]; frames: JsonRecord[]; vipHistory: JsonRecord[] };
+  /**
+   * What operators recorded about the user: the current ban or suspension (bans/{uid}) and its history,
+   * sanctions, appeals (with the text the user wrote), moderation queue items about them and staff notes
+   * on the account. Without reporters, other accounts named by an item, or the staff who acted.
+   */
+  moderation: {
+    ban: JsonRecord | null;
+    banHistory: JsonRecord[];
+    sanctions: JsonRecord[];
+    appeals: JsonRecord[];
+    items: JsonRecord[];
+    staffNotes: JsonRecord[];
+  };
 }
 
 /** Inline only for now; production adds { delivery: "signed-url", url, expiresAt } for large bundles. */
@@ -100,6 +113,7 @@ export const DELETION_STEPS = [
   "media",
   "agencies",
   "rewards",
+  "moderation",
   "profile",
   "authUser",
   "done",

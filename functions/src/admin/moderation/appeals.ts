@@ -78,7 +78,8 @@ async function fileAppeal(caller: Caller, request: SubmitAppealRequest, filer: "
         action: "moderation.appeal.fileForUser",
         actorUid: caller.uid,
         targetUid: subjectUid,
-        reason: request.text,
+        // Not the appeal text: the user's words stay on the appeal, which account deletion erases; the audit log is kept.
+        reason: "appeal filed for the user by support",
         requestId: request.requestId,
         details: { sanctionId: request.sanctionId },
       });
