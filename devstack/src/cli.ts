@@ -84,7 +84,7 @@ function onShutdown(stop: () => Promise<void>) {
 async function start() {
   if (!buildFunctions() || !buildConsole()) process.exit(1);
   const verbose = process.argv.includes("--verbose");
-  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks, FCM stand-in, SMTP catcher)");
+  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks, Hosting, FCM stand-in, SMTP catcher)");
   const stack = await startStack({
     rootDir: ROOT,
     projectId: DEV_PROJECT_ID,
@@ -155,7 +155,7 @@ function test(): number {
   ];
   for (const [label, command, args] of steps) if (!run(label, command, args)) return 1;
   if (!buildFunctions() || !buildConsole()) return 1;
-  const ok = run("tests (mocha: unit, emulator, rules, end-to-end)", bin("mocha"), ["--config", "devstack/mocharc.cjs", ...passArgs]);
+  const ok = run("tests (mocha: unit, emulator, rules, end-to-end, browser)", bin("mocha"), ["--config", "devstack/mocharc.cjs", ...passArgs]);
   return ok ? 0 : 1;
 }
 
