@@ -114,6 +114,27 @@ describe("console (Chromium): staff actions take effect", function () {
     assert.equal(refused.error?.status, "PERMISSION_DENIED");
     assert.equal((refused.error as { details?: { reason?: string } }).details?.reason, "account-banned");
   });
+  it("a moderator bans a selection of search results in one bulk action", async () => {
+    const moderator = await createAccount(admin, "mod", ["moderator"]);
+    const target = await createAccount(admin, "bot", ["viewer"]);
+    const token = await idTokenOf(target);
+    const tab = await openConsole("/users");
+    try {
+      await signIn(tab.page, moderator);
+      await tab.page.getByLabel(/Search by uid/).fill(target.email);
+      await tab.page.keyboard.press("Enter");
+      await tab.page.getByRole("checkbox", { name: `Select ${target.uid}` }).check();
+      await tab.page.getByLabel("Reason (kept in the audit log)").fill("Bot network");
+      await tab.page.getByRole("button", { name: "Ban selected" }).click();
+      const outcome = tab.page.getByTestId("action-outcome");
+      await outcome.waitFor();
+      assert.match((await outcome.textContent()) ?? "", /Ban selected: done \(1 of 1 done\)/);
+    } finally {
+      await tab.close();
+    }
+    await waitUntil("the banned user's callable is refused", async () => (await callOverHttp("getMyProfile", null, token)).status === 403);
+  });
+
   it("a withdrawal the first admin may not pay (four eyes) is paid by the second admin", async () => {
     const [firstAdmin, secondAdmin] = [await createAccount(admin, "admin-a", ["admin"]), await createAccount(admin, "admin-b", ["admin"])];
     const host = await createAccount(admin, "host", ["host"]);

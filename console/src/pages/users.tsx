@@ -1,6 +1,6 @@
 /** Users: search (uid, username, e-mail, phone, display-name prefix), then a user's dossier and actions. */
 import type { Role } from "@live-platform/client";
-import { Alert, Anchor, Button, Group, MultiSelect, Paper, Stack, Tabs, Text, Textarea, TextInput } from "@mantine/core";
+import { Alert, Anchor, Button, Checkbox, Group, MultiSelect, Paper, Stack, Tabs, Text, Textarea, TextInput } from "@mantine/core";
 import { type FormEvent, useCallback, useState } from "react";
 import { newRequestId, type Page } from "../api";
 import { PagedTable, show } from "../paged-table";
@@ -49,8 +49,25 @@ function backToUsers() {
 
 function UserSearch() {
   const call = useCall();
+  const roles = useSession().session?.roles ?? [];
+  const maySanction = roles.includes("admin") || roles.includes("moderator");
   const [draft, setDraft] = useState("");
   const [query, setQuery] = useState("");
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (uid: string) => setSelected((current) => (current.includes(uid) ? current.filter((u) => u !== uid) : [...current, uid]));
+  const bulk = (action: "suspend" | "ban" | "unban") => async (reason: string, hours: number | null) => {
+    const { outcomes } = await call("bulkSanction", {
+      uids: selected,
+      action,
+      reason,
+      ...(action === "suspend" ? { durationMinutes: (hours ?? 1) * 60 } : {}),
+      requestId: newRequestId(),
+    });
+    const refused = outcomes.filter((outcome) => !outcome.ok);
+    return {
+      status: `${outcomes.length - refused.length} of ${outcomes.length} done${refused.length ? `; refused: ${refused.map((o) => `${o.uid} (${o.reason ?? o.code})`).join(", ")}` : ""}`,
+    };
+  };
   const load = useCallback(
     async (cursor: string | null): Promise<Page<Row>> => {
       const page = await call("searchUsers", { query, limit: 20, ...(cursor ? { cursor } : {}) });
@@ -61,6 +78,7 @@ function UserSearch() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setQuery(draft.trim());
+    setSelected([]);
   };
   return (
     <Stack>
@@ -82,6 +100,20 @@ function UserSearch() {
           load={load}
           rowKey={(row) => String(row.uid)}
           columns={[
+            ...(maySanction
+              ? [
+                  {
+                    label: "Select",
+                    render: (row: Row) => (
+                      <Checkbox
+                        aria-label={`Select ${String(row.uid)}`}
+                        checked={selected.includes(String(row.uid))}
+                        onChange={() => toggle(String(row.uid))}
+                      />
+                    ),
+                  },
+                ]
+              : []),
             { label: "User", render: (row) => userLink(String(row.uid), show(row.displayName)) },
             { label: "uid", render: (row) => show(row.uid) },
             { label: "Username", render: (row) => show(row.username) },
@@ -90,6 +122,16 @@ function UserSearch() {
             { label: "Standing", render: (row) => show((row.standing as Row | undefined)?.state) },
           ]}
           empty="No user matches."
+        />
+      )}
+      {maySanction && selected.length > 0 && (
+        <ReasonForm
+          title={`Bulk action on ${selected.length} selected account(s)`}
+          actions={[
+            { label: "Suspend selected", color: "orange", withDuration: true, run: bulk("suspend") },
+            { label: "Ban selected", color: "red", run: bulk("ban") },
+            { label: "Lift bans of selected", run: bulk("unban") },
+          ]}
         />
       )}
     </Stack>
