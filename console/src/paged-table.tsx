@@ -25,7 +25,8 @@ export function PagedTable<Row>({ load, columns, rowKey, caption, empty = "Nothi
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<Page<Row> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  // True from the first render: the first page is on its way.
+  const [loading, setLoading] = useState(true);
 
   const showPage = useCallback(
     async (stack: (string | null)[]) => {

@@ -72,9 +72,10 @@ describe("console (Chromium): every page of an admin loads from its callables", 
         if (page.path === "/users") {
           await tab.page.getByLabel(/Search by uid/).fill(staff.email);
           await tab.page.keyboard.press("Enter");
-          await tab.page.getByRole("cell", { name: staff.uid }).waitFor();
+          await tab.page.getByRole("cell", { name: staff.uid, exact: true }).waitFor();
         }
-        await tab.page.waitForLoadState("networkidle");
+        // Every page marks what it is still loading with aria-busy.
+        await tab.page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
         const alerts = await tab.page.getByRole("alert").allTextContents();
         assert.deepEqual(alerts, [], `${page.label}: ${alerts.join(" | ")}`);
         await screenshot(tab.page, page.path.slice(1));

@@ -94,7 +94,7 @@ function Documents() {
   const configs = list.data?.configs ?? [];
   const chosen = configs.find((config) => config.id === id);
   return (
-    <Stack>
+    <Stack aria-busy={!list.data && !list.error}>
       <Select
         label="Document"
         data={configs.map((config) => ({ value: config.id, label: `config/${config.id}` }))}

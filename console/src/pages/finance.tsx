@@ -54,7 +54,7 @@ export function FinancePage() {
   const figures = Object.keys(report?.totals ?? {});
   const totals = (report?.totals ?? {}) as Record<string, number>;
   return (
-    <Stack>
+    <Stack aria-busy={!report && !error}>
       <PageTitle>Finance</PageTitle>
       <form onSubmit={submit}>
         <Group align="end">

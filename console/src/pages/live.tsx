@@ -52,7 +52,7 @@ export function LivePage() {
   };
   const perMinute = (overview?.giftsPerMinute ?? []).map((m) => ({ ...m, minute: m.minute.slice(11, 16) }));
   return (
-    <Stack>
+    <Stack aria-busy={!overview && !error}>
       <PageTitle>Live now</PageTitle>
       {error && (
         <Alert color="red" role="alert">
