@@ -39,20 +39,35 @@ function knownConfig(id: string): EditableConfig {
 const isoOf = (value: unknown): string | null =>
   value && typeof (value as Timestamp).toDate === "function" ? (value as Timestamp).toDate().toISOString() : null;
 
-function summaryOf(id: string, snapshot: DocumentSnapshot): ConfigSummary {
-  return {
-    id,
-    description: EDITABLE_CONFIGS[id]?.description ?? "",
-    version: (snapshot.get("version") as number | undefined) ?? 0,
-    updatedAt: isoOf(snapshot.get("updatedAt")),
-    updatedBy: (snapshot.get("updatedBy") as string | undefined) ?? null,
-  };
+const versionOf = (snapshot: DocumentSnapshot): number => (snapshot.get("version") as number | undefined) ?? 0;
+
+/**
+ * Each document's summary. Who edited it is read from its latest history entry: apps read config documents
+ * directly (firestore.rules), and the editing admin's uid is not theirs to see.
+ */
+async function summariesOf(ids: string[], snapshots: DocumentSnapshot[]): Promise<ConfigSummary[]> {
+  const latest = snapshots.map((snapshot, index) =>
+    versionOf(snapshot) > 0 ? versionsOf(ids[index] as string).doc(String(versionOf(snapshot))) : null,
+  );
+  const edited = latest.filter((ref) => ref !== null);
+  const entries = edited.length ? await db().getAll(...edited) : [];
+  const actorOf = new Map(entries.map((entry) => [entry.ref.path, (entry.get("actorUid") as string | undefined) ?? null]));
+  return snapshots.map((snapshot, index) => {
+    const id = ids[index] as string;
+    return {
+      id,
+      description: EDITABLE_CONFIGS[id]?.description ?? "",
+      version: versionOf(snapshot),
+      updatedAt: isoOf(snapshot.get("updatedAt")),
+      updatedBy: actorOf.get(latest[index]?.path ?? "") ?? null,
+    };
+  });
 }
 
 export async function listConfigs(): Promise<ListConfigsResponse> {
   const ids = Object.keys(EDITABLE_CONFIGS).sort();
   const snapshots = await db().getAll(...ids.map(configRef));
-  return { configs: snapshots.map((snapshot, index) => summaryOf(ids[index] as string, snapshot)) };
+  return { configs: await summariesOf(ids, snapshots) };
 }
 
 export async function getConfig(request: GetConfigRequest): Promise<GetConfigResponse> {
@@ -61,7 +76,7 @@ export async function getConfig(request: GetConfigRequest): Promise<GetConfigRes
   const raw = configSettings(snapshot.data());
   const parsed = config.schema.safeParse(raw);
   return {
-    ...summaryOf(request.id, snapshot),
+    ...((await summariesOf([request.id], [snapshot]))[0] as ConfigSummary),
     value: parsed.success ? parsed.data : null,
     raw,
     issues: parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
@@ -90,7 +105,7 @@ export async function updateConfig(caller: Caller, request: UpdateConfigRequest)
     const { FieldValue } = firestoreValues();
     // The settings as the operator wrote them (the readers apply the defaults), so a default changed
     // in code still reaches every field the operator left out.
-    tx.set(configRef(request.id), { ...request.value, version: next, updatedAt: FieldValue.serverTimestamp(), updatedBy: caller.uid });
+    tx.set(configRef(request.id), { ...request.value, version: next, updatedAt: FieldValue.serverTimestamp() });
     tx.create(versionsOf(request.id).doc(String(next)), {
       version: next,
       value: request.value,
