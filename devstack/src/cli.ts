@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { adminAppFor } from "./admin.js";
-import { applySeed, exportSeed, readSeed } from "./seed.js";
+import { applySeed, DEMO_PASSWORD, DEMO_STAFF, exportSeed, openDemoWork, readSeed } from "./seed.js";
 import { callOverHttp, DEMO_ROOM_ID, signInWithPassword } from "./smoke.js";
 import { readRunningStack, type Stack, startStack } from "./stack.js";
 import { MissingDependencyError } from "./system.js";
@@ -29,6 +29,11 @@ export function buildFunctions(): boolean {
   return run("build functions (one bundle per entry module)", bin("tsx"), [join(ROOT, "functions", "scripts", "build.ts")]);
 }
 
+/** The operations console (console/dist), served by the stack's Hosting emulator. */
+export function buildConsole(): boolean {
+  return run("build the operations console (esbuild)", bin("tsx"), [join(ROOT, "console", "build.ts")]);
+}
+
 function printEndpoints(stack: Stack) {
   const e = stack.endpoints;
   const rows: [string, string][] = [
@@ -44,11 +49,14 @@ function printEndpoints(stack: Stack) {
     ["FCM stand-in", `http://${e.fcm}/control/messages  (sent pushes; /control/topics)`],
     ["SMTP catcher", `smtp://${e.smtp}  mail read at ${e.mailControl}/messages`],
     ["Cloud Storage (stand-in)", `${e.storage}  (uploads through signed URLs from requestMediaUpload)`],
+    ["Operations console", `${e.console}  (Firebase Hosting emulator)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\nLocal stack for project ${e.projectId} is up:`);
   for (const [name, url] of rows) console.log(`  ${name.padEnd(width)}  ${url}`);
-  console.log("\nDemo accounts: admin@demo.live, luna@demo.live, mia@demo.live, ... (password: demo-password)");
+  console.log(`\nDemo accounts: admin@demo.live, luna@demo.live, mia@demo.live, ... (password: ${DEMO_PASSWORD})`);
+  console.log(`Console staff: ${DEMO_STAFF.map((s) => `${s.email} (${s.role})`).join(", ")}`);
+  console.log(`Open the operations console: ${e.console}`);
   console.log("Point the apps' SDKs here: see README.md › 'Connect an app'. Rules reload on save.");
   console.log("Stop with Ctrl-C.\n");
 }
@@ -74,9 +82,9 @@ function onShutdown(stop: () => Promise<void>) {
 }
 
 async function start() {
-  if (!buildFunctions()) process.exit(1);
+  if (!buildFunctions() || !buildConsole()) process.exit(1);
   const verbose = process.argv.includes("--verbose");
-  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks, FCM stand-in, SMTP catcher)");
+  console.log("\n▶ starting the local stack (Firestore, Realtime Database, Redis, Auth, Functions, Tasks, Hosting, FCM stand-in, SMTP catcher)");
   const stack = await startStack({
     rootDir: ROOT,
     projectId: DEV_PROJECT_ID,
@@ -106,6 +114,9 @@ async function start() {
   await admin.close();
   console.log("✔ demo world loaded from emulator-data/");
   await startDemoGreedy(stack.endpoints);
+  await openDemoWork(stack.endpoints)
+    .then(({ withdrawalId, reportId }) => console.log(`✔ console work: withdrawal ${withdrawalId} pending, report ${reportId} open`))
+    .catch((err) => console.log(`⚠ the console's demo work was not created: ${(err as Error).message}`));
   printEndpoints(stack);
 }
 
@@ -139,11 +150,12 @@ function test(): number {
   const steps: [string, string, string[]][] = [
     ["typecheck functions", bin("tsc"), ["-p", "functions/tsconfig.test.json"]],
     ["typecheck devstack", bin("tsc"), ["-p", "devstack/tsconfig.json"]],
+    ["typecheck console and client", bin("tsc"), ["-p", "console/tsconfig.json"]],
     ["lint and format (biome)", bin("biome"), ["check", "--error-on-warnings"]],
   ];
   for (const [label, command, args] of steps) if (!run(label, command, args)) return 1;
-  if (!buildFunctions()) return 1;
-  const ok = run("tests (mocha: unit, emulator, rules, end-to-end)", bin("mocha"), ["--config", "devstack/mocharc.cjs", ...passArgs]);
+  if (!buildFunctions() || !buildConsole()) return 1;
+  const ok = run("tests (mocha: unit, emulator, rules, end-to-end, browser)", bin("mocha"), ["--config", "devstack/mocharc.cjs", ...passArgs]);
   return ok ? 0 : 1;
 }
 

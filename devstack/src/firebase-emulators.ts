@@ -1,11 +1,11 @@
 /**
- * firebase-tools' pure-Node emulators (Auth, Functions, Cloud Tasks), run from the project's own
+ * firebase-tools' pure-Node emulators (Auth, Functions, Cloud Tasks, Hosting), run from the project's own
  * firebase-tools with a generated config so ports can be chosen per run. Firestore and the RTDB are
  * not theirs to start here (their jars cannot be downloaded); the functions runtime reaches ours
  * through the emulator host variables it inherits.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { collectOutput, httpOk, waitFor } from "./net.js";
 
@@ -15,6 +15,7 @@ export interface FirebaseEmulatorPorts {
   tasks: number;
   hub: number;
   logging: number;
+  hosting: number;
 }
 
 export interface FirebaseEmulators {
@@ -23,6 +24,8 @@ export interface FirebaseEmulators {
   functionsBaseUrl: string;
   tasksHost: string;
   hubHost: string;
+  /** http://host:port of the Hosting emulator serving the operations console. */
+  hostingUrl: string;
   stop(): Promise<void>;
 }
 
@@ -36,7 +39,31 @@ export interface StartFirebaseEmulatorsOptions {
   /** Values of the functions' params and secrets for this local project. */
   params: Record<string, string>;
   secrets: Record<string, string>;
+  /** The built console (console/dist) the Hosting emulator serves, and its runtime settings for this stack. */
+  hosting: { consoleDist: string; consoleEnv: ConsoleEnv };
   log?: (line: string) => void;
+}
+
+/**
+ * /console-env.json: how the console served by a local stack reaches that stack's emulators (ports are
+ * chosen per run). Deployed consoles have no such file and read /__/firebase/init.json instead.
+ */
+export interface ConsoleEnv {
+  projectId: string;
+  apiKey: string;
+  region: string;
+  authEmulatorUrl: string;
+  functionsEmulator: { host: string; port: number };
+}
+
+/**
+ * The Hosting emulator's public folder for one run: the built console, linked (a rebuild shows at the next
+ * reload), next to this run's console-env.json, so two stacks never share the settings file.
+ */
+function writeHostingFolder(dir: string, consoleDist: string, env: ConsoleEnv) {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ["index.html", "assets"]) symlinkSync(join(consoleDist, entry), join(dir, entry));
+  writeFileSync(join(dir, "console-env.json"), JSON.stringify(env, null, 2));
 }
 
 function writeEnvFile(path: string, values: Record<string, string>, header: string) {
@@ -52,11 +79,14 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
   mkdirSync(workDir, { recursive: true });
   const functionsDir = join(options.rootDir, "functions");
   const endpoint = (port: number) => ({ host, port });
+  const hostingDir = join(workDir, "hosting");
+  writeHostingFolder(hostingDir, options.hosting.consoleDist, options.hosting.consoleEnv);
   writeFileSync(
     join(workDir, "firebase.json"),
     JSON.stringify(
       {
         functions: [{ source: relative(workDir, functionsDir), codebase: "default", runtime: "nodejs20" }],
+        hosting: { public: "hosting", rewrites: [{ source: "**", destination: "/index.html" }] },
         emulators: {
           // Tests also use the Auth emulator under a second project id (see envFor).
           singleProjectMode: false,
@@ -65,6 +95,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
           tasks: endpoint(options.ports.tasks),
           hub: endpoint(options.ports.hub),
           logging: endpoint(options.ports.logging),
+          hosting: endpoint(options.ports.hosting),
           ui: { enabled: false },
         },
       },
@@ -80,7 +111,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
   const firebaseBin = join(options.rootDir, "node_modules", "firebase-tools", "lib", "bin", "firebase.js");
   const child: ChildProcess = spawn(
     process.execPath,
-    [firebaseBin, "emulators:start", "--only", "auth,functions,tasks", "--project", options.projectId],
+    [firebaseBin, "emulators:start", "--only", "auth,functions,tasks,hosting", "--project", options.projectId],
     {
       cwd: workDir,
       // Discovery loads every bundle once; firebase-tools gives it 10 s, which a loaded 2-core machine can exceed.
@@ -117,10 +148,11 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
   const functionsBaseUrl = `http://${host}:${options.ports.functions}`;
   try {
     await waitFor(
-      "firebase-tools emulators (auth, functions, tasks)",
+      "firebase-tools emulators (auth, functions, tasks, hosting)",
       async () => {
         if (exited) throw new Error(`firebase-tools exited early:\n${recent.join("\n")}`);
         if (!(await httpOk(`http://${host}:${options.ports.auth}/`))) return false;
+        if (!(await httpOk(`http://${host}:${options.ports.hosting}/console-env.json`))) return false;
         const response = await fetch(`${functionsBaseUrl}/backends`);
         if (!response.ok) return false;
         const { backends } = (await response.json()) as { backends: { functionTriggers: unknown[] }[] };
@@ -143,6 +175,7 @@ export async function startFirebaseEmulators(options: StartFirebaseEmulatorsOpti
     functionsBaseUrl,
     tasksHost: `${host}:${options.ports.tasks}`,
     hubHost: `${host}:${options.ports.hub}`,
+    hostingUrl: `http://${host}:${options.ports.hosting}`,
     async stop() {
       process.off("exit", killOnExit);
       if (exited) return;

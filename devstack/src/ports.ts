@@ -14,6 +14,8 @@ export const DEV_PORTS = {
   smtp: 2525,
   mailControl: 8025,
   storage: 9199,
+  /** Firebase Hosting emulator: the operations console. */
+  hosting: 5002,
 } as const;
 
 export type StackPorts = { [K in keyof typeof DEV_PORTS]: number };

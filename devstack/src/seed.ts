@@ -7,7 +7,20 @@ import { join } from "node:path";
 import type { App } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { type DocumentReference, type Firestore, getFirestore, Timestamp } from "firebase-admin/firestore";
+import { callOverHttp, signInWithPassword } from "./smoke.js";
 import type { StackEndpoints } from "./stack.js";
+
+/** Every demo account's password (demo only: the accounts exist in the local stack alone). */
+export const DEMO_PASSWORD = "demo-password";
+
+/** The demo world's operations staff (emulator-data/auth.json), who sign in to the console. */
+export const DEMO_STAFF = [
+  { uid: "demo-admin", email: "admin@demo.live", role: "admin" },
+  { uid: "demo-admin-2", email: "admin2@demo.live", role: "admin" },
+  { uid: "demo-moderator", email: "mod@demo.live", role: "moderator" },
+  { uid: "demo-support", email: "support@demo.live", role: "support" },
+  { uid: "demo-finance", email: "finance@demo.live", role: "finance" },
+] as const;
 
 export interface SeedUser {
   uid: string;
@@ -140,4 +153,47 @@ export async function exportSeed(app: App, endpoints: StackEndpoints, dir: strin
   write("firestore.json", documents);
   write("database.json", database);
   return { users: users.length, documents: Object.keys(documents).length };
+}
+
+/**
+ * The console's demo work: Luna (KYC approved) asks to withdraw part of her diamonds, and Mia reports Noah's
+ * account. Fixed request ids make a second load a replay.
+ */
+export const DEMO_WORK = {
+  withdrawal: {
+    uid: "demo-host-luna",
+    email: "luna@demo.live",
+    request: { diamonds: 200, payoutMethod: { type: "paypal", accountRef: "luna@paypal.demo" }, requestId: "demo-world-withdrawal-luna" },
+  },
+  report: {
+    uid: "demo-viewer-mia",
+    email: "mia@demo.live",
+    request: {
+      targetType: "user",
+      targetId: "demo-viewer-noah",
+      reason: "spam",
+      details: "Sends the same link to everyone in the Lounge.",
+      requestId: "demo-world-report-noah",
+    },
+  },
+} as const;
+
+/**
+ * Makes the demo work over HTTP as the apps make it (a static seed would have to copy the ledger hold and
+ * the report's fan-out by hand). Needs the Auth and functions emulators.
+ */
+export async function openDemoWork(endpoints: StackEndpoints): Promise<{ withdrawalId: string; reportId: string }> {
+  if (!endpoints.auth || !endpoints.functions) throw new Error("the demo work needs the Auth and functions emulators");
+  const results: string[] = [];
+  for (const [name, work] of [
+    ["requestWithdrawal", DEMO_WORK.withdrawal],
+    ["reportContent", DEMO_WORK.report],
+  ] as const) {
+    const { idToken } = await signInWithPassword(endpoints.auth, work.email, DEMO_PASSWORD);
+    const reply = await callOverHttp(endpoints, name, work.request, idToken);
+    if (reply.status !== 200) throw new Error(`${name}: ${JSON.stringify(reply)}`);
+    const result = reply.result as { withdrawalId?: string; reportId?: string };
+    results.push(String(result.withdrawalId ?? result.reportId));
+  }
+  return { withdrawalId: results[0] as string, reportId: results[1] as string };
 }

@@ -2,7 +2,8 @@
  * The local stack: Firestore (Google's emulator jar), the Realtime Database (official jar or our offline
  * server), Redis behind an Upstash REST bridge, and firebase-tools' Auth/Functions/Tasks emulators,
  * and a Cloud Storage stand-in (storage/), wired so that functions see every emulator and Firestore,
- * Realtime Database and Cloud Storage triggers fire (the latter two from our own servers). One implementation serves
+ * Realtime Database and Cloud Storage triggers fire (the latter two from our own servers), and the Hosting emulator
+ * serves the operations console (console/dist). One implementation serves
  * `npm start` (fixed ports, seeded demo world) and the tests (free ports, empty data).
  */
 import { mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
@@ -89,6 +90,8 @@ export interface StackEndpoints {
   storage: string | null;
   /** The service-account credential the functions sign upload URLs with locally (storage/README.md). */
   storageSignerCredentials: string | null;
+  /** http://host:port of the operations console (the Hosting emulator; null without the functions emulator). */
+  console: string | null;
 }
 
 export interface Stack {
@@ -297,10 +300,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       mailControl: smtp.url,
       storage: storage.url,
       storageSignerCredentials: storage.signerCredentialsPath,
+      console: null,
     };
 
     if (options.functions) {
-      const functionPorts = { auth: ports.auth, functions: ports.functions, tasks: ports.tasks, hub: ports.hub, logging: ports.logging };
+      const functionPorts = {
+        auth: ports.auth,
+        functions: ports.functions,
+        tasks: ports.tasks,
+        hub: ports.hub,
+        logging: ports.logging,
+        hosting: ports.hosting,
+      };
       endpoints.auth = `${host}:${ports.auth}`;
       endpoints.tasks = `${host}:${ports.tasks}`;
       const env = envFor(endpoints);
@@ -313,10 +324,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // Params without a value in functions/.env* make firebase-tools prompt (and write .env.local).
         params: { UPSTASH_REDIS_REST_URL: redis.restUrl, ...smtpParams(endpoints) },
         secrets: { UPSTASH_REDIS_REST_TOKEN: redis.restToken, ...LOCAL_SECRETS },
+        hosting: {
+          consoleDist: join(options.rootDir, "console", "dist"),
+          consoleEnv: {
+            projectId: options.projectId,
+            // The Auth emulator accepts any key; the SDK only requires one.
+            apiKey: "local-emulator-key",
+            region: "us-central1",
+            authEmulatorUrl: `http://${endpoints.auth}`,
+            functionsEmulator: { host, port: ports.functions },
+          },
+        },
         log: say("functions"),
       });
       stoppers.push(() => firebase?.stop() ?? Promise.resolve());
       endpoints.functions = firebase.functionsHost;
+      endpoints.console = firebase.hostingUrl;
       const loaded = await listEventTriggers(firebase.functionsBaseUrl);
       await registerFirestoreTriggers(firestore.baseUrl, options.projectId, loaded.firestore);
       if (rtdb.observeWrites) {

@@ -157,3 +157,22 @@ export function ensureRedisServer(find: () => string | null, log: (line: string)
     "redis-server was not found. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_SERVER_BIN.",
   );
 }
+
+/** Chromium for the console's browser tests: CHROMIUM_BIN, then chromium or chromium-browser on PATH. */
+export function findChromium(): string | null {
+  const fromEnv = process.env.CHROMIUM_BIN;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  return which("chromium") ?? which("chromium-browser");
+}
+
+export function ensureChromium(log: (line: string) => void): string {
+  const found = findChromium();
+  if (found) return found;
+  if (aptInstall(["chromium"], log)) {
+    const installed = findChromium();
+    if (installed) return installed;
+  }
+  throw new MissingDependencyError(
+    "Chromium was not found for the console's browser tests. Install it (Debian: apt-get install chromium; macOS: brew install --cask chromium) or set CHROMIUM_BIN to its executable.",
+  );
+}

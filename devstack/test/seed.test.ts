@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Timestamp } from "firebase-admin/firestore";
+import { searchUsers } from "../../functions/src/admin/users/callables.js";
+import type { SearchUsersResponse } from "../../functions/src/admin/users/schema.js";
 import { answerAgencyRequest, applyToAgency, getAgencyDashboard, inviteToAgency, searchAgencies } from "../../functions/src/agencies/callables.js";
 import type { DashboardResponse, SearchAgenciesResponse } from "../../functions/src/agencies/schema.js";
 import { forgetCurrentCampaigns } from "../../functions/src/campaigns/active.js";
@@ -15,7 +17,7 @@ import { syncFollowEdge, syncPostFeedPage } from "../../functions/src/feeds/fano
 import type { FeedPage } from "../../functions/src/feeds/schema.js";
 import { sendGift } from "../../functions/src/gifts/callables.js";
 import type { SendGiftResponse } from "../../functions/src/gifts/schema.js";
-import { db, rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
+import { auth, db, rtdb as inProcessRtdb } from "../../functions/src/kernel/app.js";
 import { clearConfigCaches } from "../../functions/src/kernel/config-document.js";
 import { endStream, joinStream, listLiveStreams, startStream } from "../../functions/src/live/callables.js";
 import type { EndStreamResponse, JoinStreamResponse, ListLiveStreamsResponse, StartStreamResponse } from "../../functions/src/live/schema.js";
@@ -28,14 +30,18 @@ import type { ListStoriesResponse, ListStoryViewersResponse, ViewStoryResponse }
 import { createRoom, enterRoom, getRoom, listRooms, takeSeat } from "../../functions/src/rooms/callables.js";
 import type { CreateRoomResponse, EnterRoomResponse, ListRoomsResponse, RoomView, SeatResponse } from "../../functions/src/rooms/schema.js";
 import { readSeats } from "../../functions/src/rooms/seats.js";
+import { reportContent } from "../../functions/src/social/callables.js";
+import type { ReportResponse } from "../../functions/src/social/schema.js";
 import { noteMemberAdmitted } from "../../functions/src/venues/presence.js";
+import { requestWithdrawal, reviewWithdrawal } from "../../functions/src/wallet/callables.js";
+import type { RequestWithdrawalResponse, ReviewWithdrawalResponse } from "../../functions/src/wallet/schema.js";
 import { callInProcess, expectHttpsError } from "../../functions/test/support/callables.js";
 import { IN_PROCESS_PROJECT, resetStack, testStack, useCleanStack } from "../../functions/test/support/stack.js";
 import { deliverDocumentCreated } from "../../functions/test/support/triggers.js";
 import { adminAppFor } from "../src/admin.js";
 import { type FirestoreHandle, startFirestore } from "../src/firestore.js";
 import { type RtdbHandle, startRtdb } from "../src/rtdb/index.js";
-import { applySeed, decodeValue, encodeValue, exportSeed, readSeed, type Seed } from "../src/seed.js";
+import { applySeed, DEMO_STAFF, DEMO_WORK, decodeValue, encodeValue, exportSeed, readSeed, type Seed } from "../src/seed.js";
 import { databaseNamespace, type StackEndpoints } from "../src/stack.js";
 import { ensureFirestoreJar, ensureJava } from "../src/system.js";
 
@@ -68,6 +74,7 @@ describe("devstack: the demo world (emulator-data) loads and exports without los
       mailControl: "",
       storage: null,
       storageSignerCredentials: null,
+      console: null,
     };
   });
   after(async () => {
@@ -568,5 +575,55 @@ describe("devstack: the demo world's seasonal campaign works with the real servi
     assert.deepEqual([claim.coins, claim.alreadyClaimed], [100, false]);
     const again = await callInProcess<ClaimCampaignRewardResponse>(claimCampaignReward, { user: mia, data: { campaignId: CAMPAIGN, tier: 0 } });
     assert.equal(again.alreadyClaimed, true);
+  });
+});
+
+describe("devstack: the demo world's operations staff and the console's work", function () {
+  // Loading the whole world twice, then three money and report calls: slow on a loaded machine.
+  this.timeout(120_000);
+  useCleanStack();
+  const seed = readSeed(join(ROOT, "emulator-data"));
+
+  beforeEach(() => clearConfigCaches());
+  after(() => resetStack());
+
+  it("loads the five staff accounts with their roles, in Auth and on their profiles", async () => {
+    await loadInProcess(seed);
+    assert.deepEqual(DEMO_STAFF.map((staff) => staff.role).sort(), ["admin", "admin", "finance", "moderator", "support"]);
+    for (const staff of DEMO_STAFF) {
+      const user = await auth().getUser(staff.uid);
+      assert.equal(user.email, staff.email);
+      assert.deepEqual(user.customClaims?.roles, [staff.role], staff.email);
+      assert.deepEqual((await db().doc(`users/${staff.uid}`).get()).get("roles"), [staff.role], staff.email);
+    }
+  });
+
+  it("lets support find demo accounts by display-name prefix in the console's search", async () => {
+    await loadInProcess(seed);
+    const found = await callInProcess<SearchUsersResponse>(searchUsers, {
+      user: demoAccount(seed, "demo-support"),
+      data: { query: "Lu", field: "displayName" },
+    });
+    assert.deepEqual(
+      found.users.map((user) => user.uid),
+      ["demo-host-luna"],
+    );
+  });
+
+  it("gives Luna a withdrawal to ask for and Mia a report to file, which the second admin and the queue can work", async () => {
+    await loadInProcess(seed);
+    const luna = demoAccount(seed, DEMO_WORK.withdrawal.uid);
+    const withdrawal = await callInProcess<RequestWithdrawalResponse>(requestWithdrawal, { user: luna, data: DEMO_WORK.withdrawal.request });
+    assert.equal(withdrawal.status, "pending");
+    const report = await callInProcess<ReportResponse>(reportContent, {
+      user: demoAccount(seed, DEMO_WORK.report.uid),
+      data: DEMO_WORK.report.request,
+    });
+    assert.equal(report.status, "open");
+    const paid = await callInProcess<ReviewWithdrawalResponse>(reviewWithdrawal, {
+      user: demoAccount(seed, "demo-admin-2"),
+      data: { withdrawalId: withdrawal.withdrawalId, decision: "approve", reason: "Demo payout checked", requestId: "demo-review" },
+    });
+    assert.equal(paid.status, "paid");
   });
 });

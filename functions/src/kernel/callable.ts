@@ -4,7 +4,7 @@
  * per-uid and per-IP rate limits, zod validation of the payload, then the handler; any error leaves as
  * an HttpsError with a meaningful code.
  */
-import { type CallableOptions, type CallableRequest, onCall } from "firebase-functions/v2/https";
+import { type CallableFunction, type CallableOptions, type CallableRequest, onCall } from "firebase-functions/v2/https";
 import type * as z from "zod";
 import { requireGoodStanding } from "./account.js";
 import {
@@ -105,7 +105,13 @@ export interface CallableAccess {
   readonly access: { readonly name: string; readonly roles: readonly Role[] | null };
 }
 
-export function defineCallable<S extends z.ZodType, Result>(spec: CallableSpec<S, Result>) {
+/**
+ * A deployed callable typed with what a client sends (the schema's input) and what it gets back (the
+ * handler's result): functions/src/contract.ts collects these types for the apps' client package.
+ */
+export type TypedCallable<Input, Result> = CallableFunction<Input, Promise<Result>> & CallableAccess;
+
+export function defineCallable<S extends z.ZodType, Result>(spec: CallableSpec<S, Result>): TypedCallable<z.input<S>, Result> {
   const callable = onCall(
     {
       region: REGION,
@@ -116,5 +122,6 @@ export function defineCallable<S extends z.ZodType, Result>(spec: CallableSpec<S
     (request: CallableRequest<unknown>) => runCallable(spec, request),
   );
   const access: CallableAccess["access"] = { name: spec.name, roles: spec.roles ?? null };
-  return Object.assign(callable, { access });
+  // onCall receives unknown data (validated by the pipeline); the type states the contract the schema enforces.
+  return Object.assign(callable as unknown as CallableFunction<z.input<S>, Promise<Result>>, { access });
 }
