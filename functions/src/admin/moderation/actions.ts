@@ -104,6 +104,15 @@ export async function takeModerationAction(
         sanctionId: sanction?.id ?? null,
         actionReason: request.reason,
       });
+      // The report itself follows its item, so the reporter's record and getReport say how it ended.
+      const sourceRef = item.get("sourceRef");
+      if (item.get("kind") === "report" && typeof sourceRef === "string" && sourceRef.startsWith(`${Collections.reports}/`)) {
+        tx.set(
+          db().doc(sourceRef),
+          { status: outcome === "dismiss" ? "dismissed" : "actioned", resolvedAt: Timestamp.fromMillis(now) },
+          { merge: true },
+        );
+      }
       if (sanction && subjectUid) {
         tx.create(sanction, {
           subjectUid,

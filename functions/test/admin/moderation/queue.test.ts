@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getModerationItem, listModerationQueue } from "../../../src/admin/moderation/callables.js";
+import { getModerationItem, listModerationQueue, takeModerationAction } from "../../../src/admin/moderation/callables.js";
 import type { GetModerationItemResponse, ListModerationQueueResponse } from "../../../src/admin/moderation/schema.js";
 import { onChatMessageCreated } from "../../../src/chat/triggers.js";
 import { db, rtdb } from "../../../src/kernel/app.js";
@@ -45,6 +45,23 @@ describe("admin/moderation: the queue", function () {
     assert.equal(detail.report?.reportId, reportId);
     assert.equal(detail.report?.reason, "harassment");
     assert.deepEqual(detail.recentSanctions, []);
+  });
+
+  it("the report follows its item: actioned or dismissed, with the time, so the reporter's record says how it ended", async () => {
+    const subject = await createTestUser();
+    const warned = await fileReport(reporters[0] as TestUser, { targetType: "user", targetId: subject.uid });
+    const dismissed = await fileReport(reporters[1] as TestUser, { targetType: "user", targetId: subject.uid });
+    const act = (reportId: string, action: string) =>
+      callInProcess(takeModerationAction, {
+        user: moderator,
+        data: { itemId: `report__${reportId}`, action, reason: "checked the chat log", requestId: `act-${reportId}` },
+      });
+    await act(warned, "warn");
+    await act(dismissed, "dismiss");
+    const [warnedReport, dismissedReport] = await Promise.all([db().doc(`reports/${warned}`).get(), db().doc(`reports/${dismissed}`).get()]);
+    assert.equal(warnedReport.get("status"), "actioned");
+    assert.equal(dismissedReport.get("status"), "dismissed");
+    assert.ok(warnedReport.get("resolvedAt"));
   });
 
   it("repeat reports on the same subject raise the priority (base and step from config/moderation)", async () => {
