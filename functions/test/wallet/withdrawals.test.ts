@@ -246,6 +246,22 @@ describe("wallet: withdrawals", () => {
   });
 });
 
+/** Starts the account's KYC over, pending review again. */
+async function resubmitKyc(user: TestUser): Promise<void> {
+  await db().doc(`kyc/${user.uid}`).delete();
+  await callInProcess(submitKyc, {
+    user,
+    data: {
+      documentType: "passport",
+      documentPaths: [`kyc/${user.uid}/front.jpg`],
+      legalName: "Hugo Host",
+      dateOfBirth: "1990-01-01",
+      documentNumber: "P1234567",
+      requestId: randomUUID(),
+    },
+  });
+}
+
 describe("wallet: withdrawals need an approver who did not favour the account", () => {
   useCleanStack();
   let host: TestUser;
@@ -299,18 +315,7 @@ describe("wallet: withdrawals need an approver who did not favour the account", 
   });
 
   it("refuses the approval by the admin who approved the account's KYC", async () => {
-    await db().doc(`kyc/${host.uid}`).delete();
-    await callInProcess(submitKyc, {
-      user: host,
-      data: {
-        documentType: "passport",
-        documentPaths: [`kyc/${host.uid}/front.jpg`],
-        legalName: "Hugo Host",
-        dateOfBirth: "1990-01-01",
-        documentNumber: "P1234567",
-        requestId: randomUUID(),
-      },
-    });
+    await resubmitKyc(host);
     await callInProcess(reviewKyc, { user: admin, data: { uid: host.uid, decision: "approve", reason: "documents match", requestId: randomUUID() } });
     await expectConflict();
     assert.equal((await review("approve", colleague)).status, "paid");
@@ -376,18 +381,7 @@ describe("wallet: finance staff review withdrawals under the same four-eyes rule
     await expectHttpsError(review("approve", finance, own.withdrawalId), "failed-precondition");
 
     const kycReviewer = await walletUser(["finance", "moderator"]);
-    await db().doc(`kyc/${host.uid}`).delete();
-    await callInProcess(submitKyc, {
-      user: host,
-      data: {
-        documentType: "passport",
-        documentPaths: [`kyc/${host.uid}/front.jpg`],
-        legalName: "Hugo Host",
-        dateOfBirth: "1990-01-01",
-        documentNumber: "P1234567",
-        requestId: randomUUID(),
-      },
-    });
+    await resubmitKyc(host);
     await callInProcess(reviewKyc, {
       user: kycReviewer,
       data: { uid: host.uid, decision: "approve", reason: "documents match", requestId: randomUUID() },

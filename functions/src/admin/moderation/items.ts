@@ -13,19 +13,11 @@ import { runOncePerEvent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { basePriority, type ModerationConfig, moderationConfig } from "./config.js";
-import type { ContentRef, ItemKind, ItemSource } from "./schema.js";
+import type { ItemSource, ModerationItemView } from "./schema.js";
 import { chatFilterItemId, chatOffenderRef, flagItemId, itemRef, reportItemId } from "./store.js";
 
-export interface NewItem {
-  itemId: string;
-  kind: ItemKind;
-  source: ItemSource;
-  subjectUid: string | null;
-  relatedUids: string[];
-  contentRef: ContentRef | null;
-  sourceRef: string;
-  reason: string;
-}
+/** What a source gives a new item; priority, status and times are the queue's. */
+export type NewItem = Pick<ModerationItemView, "itemId" | "kind" | "source" | "subjectUid" | "relatedUids" | "contentRef" | "sourceRef" | "reason">;
 
 /** Reads first, then creates the item unless it exists; returns whether it did. The caller writes only after. */
 async function openItem(tx: Transaction, item: NewItem, config: ModerationConfig): Promise<boolean> {
