@@ -1,7 +1,8 @@
 /**
  * Withdrawals and KYC: the pending queues, approve or reject with a reason. Finance works the withdrawals,
  * moderators the KYC submissions. A withdrawal under the four-eyes rule (its reviewer recently adjusted,
- * verified or granted the account) is refused to that reviewer: another member of staff approves it.
+ * verified or granted the account) is refused to that reviewer: another member of staff approves it. A large
+ * withdrawal is paid on its second approval: the queue says who approved it once, and the button asks for the second.
  */
 import { Button, Stack, Tabs } from "@mantine/core";
 import { useCallback, useState } from "react";
@@ -13,6 +14,7 @@ import { PageTitle, ReasonForm } from "./parts";
 type Row = Record<string, unknown>;
 
 const displayName = (row: Row) => show((row.user as Row | undefined)?.displayName ?? row.uid);
+const firstApprover = (row: Row) => (row.firstApproval as Row | null | undefined)?.uid;
 
 export function WithdrawalsPage() {
   const roles = useSession().session?.roles ?? [];
@@ -77,6 +79,10 @@ function WithdrawalQueue() {
           { label: "Payout (cents)", render: (row) => show(row.payoutCents) },
           { label: "KYC", render: (row) => show(row.kycStatus) },
           { label: "Status", render: (row) => show(row.status) },
+          {
+            label: "Approvals",
+            render: (row) => (firstApprover(row) ? `Approved once by ${show(firstApprover(row))}, needs a second reviewer` : show(null)),
+          },
           { label: "Reviewed by", render: (row) => show(row.reviewedBy) },
           { label: "Requested", render: (row) => show(row.createdAt) },
           {
@@ -95,7 +101,7 @@ function WithdrawalQueue() {
           key={String(selected.withdrawalId)}
           title={`Withdrawal ${show(selected.withdrawalId)} of ${displayName(selected)}`}
           actions={[
-            { label: "Approve", color: "green", run: decide("approve") },
+            { label: firstApprover(selected) ? "Approve as second reviewer" : "Approve", color: "green", run: decide("approve") },
             { label: "Reject", color: "red", run: decide("reject") },
           ]}
         />

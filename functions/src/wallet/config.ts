@@ -22,6 +22,11 @@ export const EconomyConfigSchema = z
     /** Cents paid out per diamond withdrawn (after the fee). */
     withdrawCentsPerDiamond: z.number().int().min(1).default(1),
     /**
+     * Withdrawals of at least this many diamonds are paid only after two approvals by different
+     * reviewers; 0 or null: every withdrawal is. The default is half the default per-request maximum.
+     */
+    withdrawalDualApprovalDiamonds: z.number().int().min(0).nullable().default(50_000),
+    /**
      * Resellers: most coins one transfer may move, and their commission in coins (earned only on
      * transfers to ordinary users). Per reseller and UTC day: transfers beyond the transfer cap are
      * refused; commission beyond the commission cap is not paid.

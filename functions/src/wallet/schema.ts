@@ -24,6 +24,7 @@ export const WalletRefusalSchema = z.enum([
   "negative-balance",
   "own-account",
   "same-admin",
+  "same-approver",
 ]);
 export type WalletRefusal = z.infer<typeof WalletRefusalSchema>;
 
@@ -106,14 +107,26 @@ export const ReviewWithdrawalRequestSchema = z
   .strict();
 export type ReviewWithdrawalRequest = z.infer<typeof ReviewWithdrawalRequestSchema>;
 
-export interface ReviewWithdrawalResponse {
+/** The first of the two approvals a large withdrawal needs (config/economy withdrawalDualApprovalDiamonds). */
+export interface WithdrawalFirstApproval {
+  uid: string;
+  /** ISO 8601. */
+  at: string;
+  reason: string;
+  requestId: string;
+}
+
+interface ReviewedWithdrawal {
   withdrawalId: string;
-  status: Exclude<WithdrawalStatus, "pending">;
   diamonds: number;
   feeDiamonds: number;
   payoutCents: number;
-  transactionId: string;
 }
+
+/** Paid or rejected (a ledger transaction), or approved once and waiting for a second reviewer (nothing moved). */
+export type ReviewWithdrawalResponse =
+  | (ReviewedWithdrawal & { status: Exclude<WithdrawalStatus, "pending">; transactionId: string })
+  | (ReviewedWithdrawal & { status: "awaiting-second-approval"; firstApproval: WithdrawalFirstApproval });
 
 // ---------- reseller ----------
 

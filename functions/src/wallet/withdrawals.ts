@@ -4,14 +4,20 @@
  * platform) or rejects it (payable → user, an exact refund). The withdrawal id is the request's ledger
  * transaction id, so a retried request finds its own record. An admin who recently favoured the account
  * (see interactions.ts) cannot approve its withdrawals.
+ *
+ * Dual control: a withdrawal of at least config/economy withdrawalDualApprovalDiamonds is paid on its
+ * second approval, by a reviewer other than the first. The first approval moves nothing: it is recorded on
+ * the withdrawal (firstApproval) in a transaction that decides whether it is the first; the payout's own
+ * transaction checks again that another reviewer approved first.
  */
-import type { Query, Transaction } from "firebase-admin/firestore";
+import type { DocumentReference, DocumentSnapshot, Query, Timestamp, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { recordAudit } from "../kernel/audit.js";
 import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
 import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
+import { runTransaction } from "../kernel/transactions.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "./accounts.js";
 import { type EconomyConfig, economyConfig, shareOf } from "./config.js";
@@ -24,6 +30,7 @@ import type {
   ReviewWithdrawalRequest,
   ReviewWithdrawalResponse,
   WalletRefusal,
+  WithdrawalFirstApproval,
   WithdrawalStatus,
 } from "./schema.js";
 
@@ -137,6 +144,7 @@ export async function requestWithdrawal(caller: Caller, request: RequestWithdraw
             reviewedAt: null,
             reviewReason: null,
             decisionTransactionId: null,
+            firstApproval: null,
           });
         },
       };
@@ -154,15 +162,119 @@ export async function requestWithdrawal(caller: Caller, request: RequestWithdraw
   return outcome.result;
 }
 
+/** True when a withdrawal of `diamonds` is paid only after two approvals by different reviewers. */
+export function needsTwoApprovals(diamonds: number, config: Pick<EconomyConfig, "withdrawalDualApprovalDiamonds">): boolean {
+  const threshold = config.withdrawalDualApprovalDiamonds;
+  return !threshold || diamonds >= threshold;
+}
+
+/** withdrawals/{id}.firstApproval as the contract gives it. */
+export function firstApprovalOf(withdrawal: DocumentSnapshot): WithdrawalFirstApproval | null {
+  const stored = withdrawal.get("firstApproval") as (Omit<WithdrawalFirstApproval, "at"> & { at: Timestamp }) | null | undefined;
+  return stored ? { ...stored, at: stored.at.toDate().toISOString() } : null;
+}
+
+/**
+ * Refuses an approval by a reviewer who recently favoured the account (see interactions.ts), or by the
+ * first approver a second time. Rejecting returns the diamonds to the user, so anyone may do it.
+ */
+async function refuseApprover(
+  get: (ref: DocumentReference) => Promise<DocumentSnapshot>,
+  withdrawal: DocumentSnapshot,
+  caller: Caller,
+  config: EconomyConfig,
+): Promise<void> {
+  const sinceMs = Date.now() - config.fourEyesWindowDays * DAY_MS;
+  const interactions = interactionsSince(await get(adminInteractionRef(withdrawal.get("uid") as string, caller.uid)), sinceMs);
+  if (interactions.length) {
+    refuse<WalletRefusal>(
+      "failed-precondition",
+      "conflict-of-interest",
+      "You recently adjusted, verified or granted this account: another reviewer must approve its withdrawal.",
+      { interactions },
+    );
+  }
+  if (firstApprovalOf(withdrawal)?.uid === caller.uid) {
+    refuse<WalletRefusal>("failed-precondition", "same-approver", "You approved this withdrawal once: a second reviewer must approve it.");
+  }
+}
+
+function refuseOwnWithdrawal(withdrawal: DocumentSnapshot, caller: Caller): void {
+  if (withdrawal.get("uid") === caller.uid) fail("failed-precondition", "Reviewers cannot review their own withdrawals.");
+}
+
+type AwaitingSecondApproval = Extract<ReviewWithdrawalResponse, { status: "awaiting-second-approval" }>;
+type Decided = Extract<ReviewWithdrawalResponse, { transactionId: string }>;
+
+function awaitingSecondApproval(withdrawal: DocumentSnapshot, firstApproval: WithdrawalFirstApproval): AwaitingSecondApproval {
+  return {
+    withdrawalId: withdrawal.id,
+    status: "awaiting-second-approval",
+    diamonds: withdrawal.get("diamonds") as number,
+    feeDiamonds: withdrawal.get("feeDiamonds") as number,
+    payoutCents: withdrawal.get("payoutCents") as number,
+    firstApproval,
+  };
+}
+
+/**
+ * An approval's first step, in one transaction: a withdrawal that needs two approvals and has none gets
+ * this one recorded (nothing moves) and the answer to give; otherwise null, and the payout decides. A
+ * resent first approval answers the same, even once the withdrawal is decided.
+ */
+async function recordFirstApproval(
+  caller: Caller,
+  request: ReviewWithdrawalRequest,
+  config: EconomyConfig,
+): Promise<{ response: AwaitingSecondApproval; replayed: boolean } | null> {
+  const { FieldValue, Timestamp } = firestoreValues();
+  return runTransaction(async (tx) => {
+    const ref = withdrawalRef(request.withdrawalId);
+    const withdrawal = await tx.get(ref);
+    if (!withdrawal.exists) fail("not-found", "No such withdrawal.");
+    const recorded = firstApprovalOf(withdrawal);
+    if (recorded?.uid === caller.uid && recorded.requestId === request.requestId) {
+      return { response: awaitingSecondApproval(withdrawal, recorded), replayed: true };
+    }
+    // A decided withdrawal: the payout replays this reviewer's own decision or refuses.
+    if (withdrawal.get("status") !== "pending") return null;
+    refuseOwnWithdrawal(withdrawal, caller);
+    await refuseApprover((r) => tx.get(r), withdrawal, caller, config);
+    if (recorded || !needsTwoApprovals(withdrawal.get("diamonds") as number, config)) return null;
+
+    const at = Timestamp.now();
+    const firstApproval = { uid: caller.uid, at, reason: request.reason, requestId: request.requestId };
+    tx.update(ref, { firstApproval, updatedAt: FieldValue.serverTimestamp() });
+    recordAudit(tx, {
+      action: "wallet.withdrawal.firstApproval",
+      actorUid: caller.uid,
+      targetUid: withdrawal.get("uid") as string,
+      reason: request.reason,
+      requestId: request.requestId,
+      details: { withdrawalId: request.withdrawalId, currency: "diamonds", amount: withdrawal.get("diamonds") as number },
+    });
+    return { response: awaitingSecondApproval(withdrawal, { ...firstApproval, at: at.toDate().toISOString() }), replayed: false };
+  });
+}
+
 export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawalRequest): Promise<ReviewWithdrawalResponse> {
   const approve = request.decision === "approve";
+  // One reading of the config for both steps, so they agree on whether two approvals are needed.
+  const config = await economyConfig();
+  if (approve) {
+    const first = await recordFirstApproval(caller, request, config);
+    if (first) {
+      if (!first.replayed) log.info("withdrawal approved once", { actorUid: caller.uid, withdrawalId: request.withdrawalId });
+      return first.response;
+    }
+  }
   const type = approve ? "withdrawal.payout" : "withdrawal.refund";
   const status = approve ? "paid" : "rejected";
   const decisionTransactionId = ledgerTransactionId(type, caller.uid, request.requestId);
   const { FieldValue } = firestoreValues();
   let owner: string | undefined;
 
-  const outcome = await postLedgerTransaction<Omit<ReviewWithdrawalResponse, "transactionId">>(
+  const outcome = await postLedgerTransaction<Omit<Decided, "transactionId">>(
     { type, owner: caller.uid, key: request.requestId, payload: request, actor: caller.uid },
     async (ctx) => {
       await refuseKeyUsedByOtherType(ctx, [approve ? "withdrawal.refund" : "withdrawal.payout"], caller.uid, request.requestId);
@@ -171,25 +283,18 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
       if (!withdrawal.exists) fail("not-found", "No such withdrawal.");
       const current = withdrawal.get("status") as WithdrawalStatus;
       if (current !== "pending") fail("failed-precondition", `This withdrawal was already decided (${current}).`, { status: current });
+      refuseOwnWithdrawal(withdrawal, caller);
       const uid = withdrawal.get("uid") as string;
-      if (uid === caller.uid) fail("failed-precondition", "Reviewers cannot review their own withdrawals.");
       owner = uid;
-      // Paying out is refused to an admin who recently favoured the account; rejecting returns the
-      // diamonds to the user, so anyone may do it.
-      if (approve) {
-        const config = await economyConfig();
-        const sinceMs = Date.now() - config.fourEyesWindowDays * DAY_MS;
-        const interactions = interactionsSince(await ctx.get(adminInteractionRef(uid, caller.uid)), sinceMs);
-        if (interactions.length) {
-          refuse<WalletRefusal>(
-            "failed-precondition",
-            "conflict-of-interest",
-            "You recently adjusted, verified or granted this account: another reviewer must approve its withdrawal.",
-            { interactions },
-          );
-        }
-      }
       const diamonds = withdrawal.get("diamonds") as number;
+      const firstApproval = firstApprovalOf(withdrawal);
+      if (approve) {
+        // Checked again here: the payout never relies on the step before it.
+        await refuseApprover(ctx.get, withdrawal, caller, config);
+        if (needsTwoApprovals(diamonds, config) && !firstApproval) fail("failed-precondition", "This withdrawal needs a first approval.");
+      } else if (firstApproval?.uid === caller.uid && firstApproval.requestId === request.requestId) {
+        fail("failed-precondition", "This request id was already used for a different request.");
+      }
       const feeDiamonds = withdrawal.get("feeDiamonds") as number;
       const entries = withdrawalDecisionEntries(approve, uid, diamonds, feeDiamonds);
       return {
@@ -212,7 +317,13 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
             targetUid: uid,
             reason: request.reason,
             requestId: request.requestId,
-            details: { withdrawalId: request.withdrawalId, currency: "diamonds", amount: diamonds, transactionId: decisionTransactionId },
+            details: {
+              withdrawalId: request.withdrawalId,
+              currency: "diamonds",
+              amount: diamonds,
+              transactionId: decisionTransactionId,
+              firstApprovedBy: firstApproval?.uid ?? null,
+            },
           });
         },
       };
@@ -221,7 +332,7 @@ export async function reviewWithdrawal(caller: Caller, request: ReviewWithdrawal
   if (!outcome.replayed) log.info("withdrawal reviewed", { actorUid: caller.uid, withdrawalId: request.withdrawalId, status });
   if (!outcome.replayed && owner) {
     const { diamonds, payoutCents } = outcome.result;
-    // Approval pays out at once (there is no separate "approved" state): the user hears "paid" or "rejected".
+    // The approval that pays is the last one (a first of two tells the user nothing): they hear "paid" or "rejected".
     await notifyAfterCommit({
       recipient: owner,
       type: approve ? "withdrawal-paid" : "withdrawal-rejected",

@@ -5,7 +5,13 @@ import { EconomyConfigSchema } from "../../src/wallet/config.js";
 import { exchangeQuote } from "../../src/wallet/exchange.js";
 import { validateEntries } from "../../src/wallet/ledger.js";
 import { checkDailyTransferCap, resellerCommission, reversesRecentTransfer } from "../../src/wallet/reseller.js";
-import { checkDailyWithdrawalLimit, checkWithdrawalAmount, withdrawalDecisionEntries, withdrawalQuote } from "../../src/wallet/withdrawals.js";
+import {
+  checkDailyWithdrawalLimit,
+  checkWithdrawalAmount,
+  needsTwoApprovals,
+  withdrawalDecisionEntries,
+  withdrawalQuote,
+} from "../../src/wallet/withdrawals.js";
 import { reasonOf, refusalOf } from "../support/refusals.js";
 
 const HOUR_MS = 3_600_000;
@@ -51,6 +57,16 @@ describe("wallet: reseller policy (unit)", () => {
 });
 
 describe("wallet: withdrawal policy (unit)", () => {
+  it("two approvals from withdrawalDualApprovalDiamonds up (default 50 000); 0 or null: always", () => {
+    assert.equal(economy.withdrawalDualApprovalDiamonds, 50_000);
+    assert.deepEqual(
+      [49_999, 50_000, 100_000].map((diamonds) => needsTwoApprovals(diamonds, economy)),
+      [false, true, true],
+    );
+    for (const threshold of [0, null]) assert.equal(needsTwoApprovals(1, { withdrawalDualApprovalDiamonds: threshold }), true);
+    assert.equal(EconomyConfigSchema.safeParse({ withdrawalDualApprovalDiamonds: -1 }).success, false);
+  });
+
   const limits = { withdrawMinDiamonds: 1_000, withdrawMaxDiamondsPerRequest: 100_000, withdrawMaxDiamondsPerDay: 150_000 };
 
   const amounts: [number, string | null][] = [

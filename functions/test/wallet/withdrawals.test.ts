@@ -12,7 +12,7 @@ import { allPaths, docData } from "../support/firestore.js";
 import { queuedFor } from "../support/notifications.js";
 import { useCleanStack } from "../support/stack.js";
 import type { TestUser } from "../support/users.js";
-import { approveKyc, balancesOf, entrySet, fund, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
+import { approveKyc, balancesOf, entrySet, fund, type LedgerDoc, ledgerBalance, ledgerOfType, requestId, setEconomy, walletUser } from "./support.js";
 
 const payoutMethod = { type: "paypal", accountRef: "host@example.test" };
 
@@ -389,5 +389,130 @@ describe("wallet: finance staff review withdrawals under the same four-eyes rule
     const err = await expectHttpsError(review("approve", kycReviewer), "failed-precondition");
     assert.equal((err.details as { reason: string }).reason, "conflict-of-interest");
     assert.equal((await review("approve", finance)).status, "paid");
+  });
+});
+
+describe("wallet: withdrawals at or above withdrawalDualApprovalDiamonds need two reviewers", () => {
+  useCleanStack();
+  let host: TestUser;
+  let first: TestUser;
+  let second: TestUser;
+  let withdrawalId: string;
+
+  beforeEach(async () => {
+    await setEconomy({ withdrawMinDiamonds: 100, withdrawMaxDiamondsPerRequest: 5000, withdrawalDualApprovalDiamonds: 1000 });
+    [host, first, second] = await Promise.all([walletUser(["host"]), walletUser(["finance"]), walletUser(["admin"])]);
+    await approveKyc(host.uid);
+    await fund(host.uid, { diamonds: 3000 });
+    ({ withdrawalId } = await withdraw(2000));
+  });
+
+  const withdraw = (diamonds: number) => callInProcess(requestWithdrawal, { user: host, data: { diamonds, payoutMethod, requestId: requestId() } });
+  const review = (user: TestUser, decision: "approve" | "reject" = "approve", id = requestId(), withdrawal = withdrawalId) =>
+    callInProcess(reviewWithdrawal, { user, data: { withdrawalId: withdrawal, decision, reason: `checked by ${user.uid}`, requestId: id } });
+  const auditActions = async () => (await db().collection("auditLog").orderBy("at").get()).docs.map((doc) => doc.get("action") as string);
+
+  it("the first approval moves nothing, records who approved and is audited; resends answer the same", async () => {
+    const id = requestId();
+    const results = await Promise.all(Array.from({ length: 3 }, () => review(first, "approve", id)));
+    for (const r of results) assert.deepEqual(r, results[0]);
+    const [result] = results;
+    assert.equal(result?.status, "awaiting-second-approval");
+    assert.ok(result?.status === "awaiting-second-approval");
+    assert.deepEqual(
+      { ...result.firstApproval, at: typeof result.firstApproval.at },
+      { uid: first.uid, reason: `checked by ${first.uid}`, requestId: id, at: "string" },
+    );
+    assert.deepEqual([result.diamonds, result.feeDiamonds, result.payoutCents], [2000, 40, 1960]);
+
+    assert.equal((await ledgerOfType("withdrawal.payout")).length, 0);
+    assert.equal(await ledgerBalance("system:payable", "diamonds"), 2000);
+    const record = await docData(`withdrawals/${withdrawalId}`);
+    assert.equal(record?.status, "pending");
+    assert.equal((record?.firstApproval as { uid: string } | undefined)?.uid, first.uid);
+    const audit = await db().collection("auditLog").get();
+    assert.deepEqual(
+      audit.docs.map((doc) => [doc.get("action"), doc.get("actorUid"), doc.get("targetUid"), doc.get("details.withdrawalId")]),
+      [["wallet.withdrawal.firstApproval", first.uid, host.uid, withdrawalId]],
+    );
+    assert.deepEqual(await queuedFor(host.uid, "withdrawal-paid"), []);
+  });
+
+  it("refuses the second approval to the first approver (same-approver) and changes nothing", async () => {
+    const firstId = requestId();
+    await review(first, "approve", firstId);
+    const before = await allPaths();
+    const err = await expectHttpsError(review(first), "failed-precondition");
+    assert.equal((err.details as { reason: string }).reason, "same-approver");
+    // The first approval's request id cannot be turned into a rejection either.
+    await expectHttpsError(review(first, "reject", firstId), "failed-precondition");
+    assert.deepEqual(await allPaths(), before);
+  });
+
+  it("a second reviewer pays once (resends replay), audited with the first approver; the first approver's resend still answers its own step", async () => {
+    const firstId = requestId();
+    await review(first, "approve", firstId);
+    const secondId = requestId();
+    const paid = await Promise.all(Array.from({ length: 3 }, () => review(second, "approve", secondId)));
+    for (const r of paid) assert.deepEqual(r, paid[0]);
+    assert.equal(paid[0]?.status, "paid");
+    const payouts = await ledgerOfType("withdrawal.payout");
+    assert.equal(payouts.length, 1);
+    assert.deepEqual(
+      entrySet(payouts[0] as LedgerDoc),
+      ["system:payable diamonds -2000", "system:burn diamonds 1960", "system:platform diamonds 40"].sort(),
+    );
+    const record = await docData(`withdrawals/${withdrawalId}`);
+    assert.equal(record?.status, "paid");
+    assert.equal(record?.reviewedBy, second.uid);
+    assert.deepEqual(await auditActions(), ["wallet.withdrawal.firstApproval", "wallet.withdrawal.approve"]);
+    const approval = await db().collection("auditLog").where("action", "==", "wallet.withdrawal.approve").get();
+    assert.equal(approval.docs[0]?.get("details.firstApprovedBy"), first.uid);
+    assert.equal((await queuedFor(host.uid, "withdrawal-paid")).length, 1);
+    assert.equal((await review(first, "approve", firstId)).status, "awaiting-second-approval");
+    assert.equal((await runReconciliation("admin")).ok, true);
+  });
+
+  it("the second approval follows the conflict-of-interest rule", async () => {
+    await review(first);
+    await callInProcess(adminAdjustBalance, {
+      user: second,
+      data: { uid: host.uid, currency: "diamonds", amount: 10, reason: "goodwill", requestId: requestId() },
+    });
+    const err = await expectHttpsError(review(second), "failed-precondition");
+    assert.equal((err.details as { reason: string }).reason, "conflict-of-interest");
+    assert.equal((await ledgerOfType("withdrawal.payout")).length, 0);
+    assert.equal((await review(await walletUser(["finance"]))).status, "paid");
+  });
+
+  it("concurrent approvals by three reviewers: one is the first, one pays, the third finds it decided", async () => {
+    const third = await walletUser(["finance"]);
+    const outcomes = await Promise.allSettled([review(first), review(second), review(third)]);
+    const statuses = outcomes.map((o) => (o.status === "fulfilled" ? o.value.status : "refused")).sort();
+    assert.deepEqual(statuses, ["awaiting-second-approval", "paid", "refused"]);
+    assert.equal((await ledgerOfType("withdrawal.payout")).length, 1);
+    assert.equal(await ledgerBalance("system:payable", "diamonds"), 0);
+    assert.deepEqual((await auditActions()).sort(), ["wallet.withdrawal.approve", "wallet.withdrawal.firstApproval"]);
+    const record = await docData(`withdrawals/${withdrawalId}`);
+    assert.notEqual((record?.firstApproval as { uid: string } | undefined)?.uid, record?.reviewedBy);
+    assert.equal((await runReconciliation("admin")).ok, true);
+  });
+
+  it("a rejection after the first approval refunds exactly; no approval pays it afterwards", async () => {
+    await review(first);
+    assert.equal((await review(first, "reject")).status, "rejected");
+    assert.deepEqual(await balancesOf(host.uid), { coins: 0, diamonds: 3000 });
+    assert.equal(await ledgerBalance("system:payable", "diamonds"), 0);
+    await expectHttpsError(review(second), "failed-precondition");
+    assert.equal((await ledgerOfType("withdrawal.payout")).length, 0);
+    assert.equal((await queuedFor(host.uid, "withdrawal-rejected")).length, 1);
+  });
+
+  it("below the threshold one approval pays as before; at the threshold it takes two", async () => {
+    await fund(host.uid, { diamonds: 2000 });
+    const small = await withdraw(999);
+    assert.equal((await review(first, "approve", requestId(), small.withdrawalId)).status, "paid");
+    const atThreshold = await withdraw(1000);
+    assert.equal((await review(first, "approve", requestId(), atThreshold.withdrawalId)).status, "awaiting-second-approval");
   });
 });

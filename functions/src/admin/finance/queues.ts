@@ -6,6 +6,7 @@ import { Collections, userRef } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
 import type { KycStatus } from "../../kyc/schema.js";
 import type { WithdrawalStatus } from "../../wallet/schema.js";
+import { firstApprovalOf } from "../../wallet/withdrawals.js";
 import type {
   KycQueueRow,
   ListKycQueueRequest,
@@ -55,6 +56,7 @@ export async function listWithdrawalQueue(request: ListWithdrawalQueueRequest): 
       createdAt: iso(doc.get("createdAt")),
       reviewedBy: stringOr(doc.get("reviewedBy")),
       reviewedAt: iso(doc.get("reviewedAt")),
+      firstApproval: firstApprovalOf(doc),
       user: users.get(uid) as UserSummary,
       kycStatus: ((kycs[n] as DocumentSnapshot | undefined)?.get("status") as KycStatus | undefined) ?? ("none" as const),
     };

@@ -4,7 +4,7 @@ import { RequestIdSchema } from "../../kernel/idempotency.js";
 import { calendarPeriodOfKey } from "../../kernel/periods.js";
 import { CursorSchema } from "../../kernel/validation.js";
 import { KYC_STATUSES, type KycStatus } from "../../kyc/schema.js";
-import { WITHDRAWAL_STATUSES, type WithdrawalStatus } from "../../wallet/schema.js";
+import { WITHDRAWAL_STATUSES, type WithdrawalFirstApproval, type WithdrawalStatus } from "../../wallet/schema.js";
 
 export const PURCHASE_STORES = ["apple", "google", "stripe", "other"] as const;
 export type PurchaseStore = (typeof PURCHASE_STORES)[number];
@@ -135,6 +135,8 @@ export interface WithdrawalQueueRow {
   createdAt: string | null;
   reviewedBy: string | null;
   reviewedAt: string | null;
+  /** The first of two approvals, when the withdrawal needs two and one reviewer has approved. */
+  firstApproval: WithdrawalFirstApproval | null;
   user: UserSummary;
   kycStatus: KycStatus | "none";
 }

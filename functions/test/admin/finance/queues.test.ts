@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import { listKycQueue, listReconciliationReports } from "../../../src/admin/finance/callables.js";
-import type { ListKycQueueResponse, ListReconciliationReportsResponse } from "../../../src/admin/finance/schema.js";
+import { listKycQueue, listReconciliationReports, listWithdrawalQueue } from "../../../src/admin/finance/callables.js";
+import type { ListKycQueueResponse, ListReconciliationReportsResponse, ListWithdrawalQueueResponse } from "../../../src/admin/finance/schema.js";
 import { db } from "../../../src/kernel/app.js";
 import { runReconciliation } from "../../../src/wallet/reconciliation.js";
 import { callInProcess, expectHttpsError } from "../../support/callables.js";
@@ -80,5 +80,36 @@ describe("admin/finance: KYC and reconciliation queues", () => {
     await expectHttpsError(callInProcess(listKycQueue, { user: support, data: {} }), "permission-denied");
     await expectHttpsError(callInProcess(listKycQueue, { user: moderator, data: { status: "unknown" } }), "invalid-argument");
     await expectHttpsError(callInProcess(listReconciliationReports, { user: finance, data: { limit: 0 } }), "invalid-argument");
+  });
+
+  it("shows who approved a withdrawal once, so the console can ask for a second reviewer", async () => {
+    const finance = await createTestUser({ roles: ["finance"] });
+    const at = Timestamp.fromMillis(Date.parse("2026-11-02T09:30:00Z"));
+    const batch = db().batch();
+    batch.set(db().doc("users/payee"), { uid: "payee", displayName: "Payee" });
+    for (const [id, firstApproval] of [
+      ["approved-once", { uid: "reviewer-1", at, reason: "payout checked", requestId: "req-first-1" }],
+      ["not-yet", null],
+    ] as const) {
+      batch.set(db().doc(`withdrawals/${id}`), {
+        uid: "payee",
+        status: "pending",
+        diamonds: 60_000,
+        feeDiamonds: 1200,
+        payoutCents: 58_800,
+        payoutMethod: { type: "paypal", accountRef: "payee@example.test" },
+        createdAt: Timestamp.fromMillis(Date.parse(id === "approved-once" ? "2026-11-02T09:00:00Z" : "2026-11-02T10:00:00Z")),
+        firstApproval,
+      });
+    }
+    await batch.commit();
+    const page = await callInProcess<ListWithdrawalQueueResponse>(listWithdrawalQueue, { user: finance, data: {} });
+    assert.deepEqual(
+      page.items.map((item) => [item.withdrawalId, item.firstApproval]),
+      [
+        ["approved-once", { uid: "reviewer-1", at: "2026-11-02T09:30:00.000Z", reason: "payout checked", requestId: "req-first-1" }],
+        ["not-yet", null],
+      ],
+    );
   });
 });
