@@ -18,3 +18,9 @@ export function millisOf(value: unknown): number | null {
   const toMillis = (value as { toMillis?: unknown } | null | undefined)?.toMillis;
   return typeof toMillis === "function" ? (toMillis.call(value) as number) : null;
 }
+
+/** A stored instant as an ISO 8601 string (for responses), or null, on millisOf's terms. */
+export function isoOf(value: unknown): string | null {
+  const ms = millisOf(value);
+  return ms === null ? null : new Date(ms).toISOString();
+}

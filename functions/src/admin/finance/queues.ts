@@ -4,6 +4,7 @@ import { banRef } from "../../kernel/account.js";
 import { db } from "../../kernel/app.js";
 import { Collections, userRef } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
+import { isoOf } from "../../kernel/fields.js";
 import type { KycStatus } from "../../kyc/schema.js";
 import type { WithdrawalStatus } from "../../wallet/schema.js";
 import { firstApprovalOf } from "../../wallet/withdrawals.js";
@@ -18,7 +19,6 @@ import type {
   UserSummary,
 } from "./schema.js";
 
-const iso = (value: unknown): string | null => (value as { toDate?: () => Date } | null | undefined)?.toDate?.().toISOString() ?? null;
 const stringOr = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 /** Profiles and ban records of the page's users, one round trip. */
@@ -53,9 +53,9 @@ export async function listWithdrawalQueue(request: ListWithdrawalQueueRequest): 
       feeDiamonds: Number(doc.get("feeDiamonds") ?? 0),
       payoutCents: Number(doc.get("payoutCents") ?? 0),
       payoutType: stringOr(doc.get("payoutMethod.type")),
-      createdAt: iso(doc.get("createdAt")),
+      createdAt: isoOf(doc.get("createdAt")),
       reviewedBy: stringOr(doc.get("reviewedBy")),
-      reviewedAt: iso(doc.get("reviewedAt")),
+      reviewedAt: isoOf(doc.get("reviewedAt")),
       firstApproval: firstApprovalOf(doc),
       user: users.get(uid) as UserSummary,
       kycStatus: ((kycs[n] as DocumentSnapshot | undefined)?.get("status") as KycStatus | undefined) ?? ("none" as const),
@@ -72,9 +72,9 @@ export async function listKycQueue(request: ListKycQueueRequest): Promise<ListKy
     uid: doc.id,
     status: doc.get("status") as KycStatus,
     documentType: stringOr(doc.get("documentType")),
-    submittedAt: iso(doc.get("submittedAt")),
+    submittedAt: isoOf(doc.get("submittedAt")),
     reviewedBy: stringOr(doc.get("reviewedBy")),
-    reviewedAt: iso(doc.get("reviewedAt")),
+    reviewedAt: isoOf(doc.get("reviewedAt")),
     user: users.get(doc.id) as UserSummary,
   }));
   return { items, nextCursor: page.nextCursor };
@@ -90,8 +90,8 @@ export async function listReconciliationReports(request: ListReconciliationRepor
     checkedTransactions: Number(doc.get("checkedTransactions") ?? 0),
     mismatchCount: Number(doc.get("mismatchCount") ?? 0),
     mismatches: (doc.get("mismatches") ?? []) as unknown[],
-    startedAt: iso(doc.get("startedAt")),
-    finishedAt: iso(doc.get("finishedAt")),
+    startedAt: isoOf(doc.get("startedAt")),
+    finishedAt: isoOf(doc.get("finishedAt")),
     actorUid: stringOr(doc.get("actorUid")),
   }));
   return { items, nextCursor: page.nextCursor };

@@ -3,6 +3,7 @@ import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections, userRef } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
+import { isoOf } from "../../kernel/fields.js";
 import { calendarPeriodAt } from "../../kernel/periods.js";
 import { giftsPerMinute, topRecipients, venueGiftsToday } from "./gift-activity.js";
 import {
@@ -13,7 +14,6 @@ import {
   TOP_PERFORMERS,
 } from "./schema.js";
 
-const iso = (value: unknown): string | null => (value as { toDate?: () => Date } | null | undefined)?.toDate?.().toISOString() ?? null;
 const stringOr = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 const liveStreams = () => db().collection(Collections.streams).where("status", "==", "live");
@@ -76,7 +76,7 @@ export async function listLiveVenues(request: ListLiveVenuesRequest, nowMs = Dat
       hostName: (stream ? stringOr(doc.get("hostName")) : null) ?? names.get(hostUid) ?? null,
       title: String((stream ? doc.get("title") : doc.get("name")) ?? ""),
       viewers: Number((stream ? doc.get("viewerCount") : doc.get("memberCount")) ?? 0),
-      startedAt: iso(stream ? doc.get("startedAt") : doc.get("createdAt")),
+      startedAt: isoOf(stream ? doc.get("startedAt") : doc.get("createdAt")),
       giftsTodayCoins: gifts[i] ?? 0,
     };
   });

@@ -10,7 +10,7 @@ import { recordAudit } from "../../kernel/audit.js";
 import { Collections } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
 import { fail, refuse } from "../../kernel/errors.js";
-import { millisOf } from "../../kernel/fields.js";
+import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
@@ -28,11 +28,6 @@ import type {
 } from "./schema.js";
 import { appealRef, sanctionRef } from "./store.js";
 
-const iso = (value: unknown): string | null => {
-  const ms = millisOf(value);
-  return ms === null ? null : new Date(ms).toISOString();
-};
-
 function appealView(doc: DocumentSnapshot): AppealView {
   const d = doc.data() ?? {};
   return {
@@ -44,8 +39,8 @@ function appealView(doc: DocumentSnapshot): AppealView {
     sanctionActorUid: d.sanctionActorUid,
     deciderUid: d.deciderUid ?? null,
     decisionReason: d.decisionReason ?? null,
-    createdAt: iso(d.createdAt),
-    decidedAt: iso(d.decidedAt),
+    createdAt: isoOf(d.createdAt),
+    decidedAt: isoOf(d.decidedAt),
   };
 }
 

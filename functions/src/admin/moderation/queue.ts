@@ -7,7 +7,7 @@ import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
 import { fail } from "../../kernel/errors.js";
-import { millisOf } from "../../kernel/fields.js";
+import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { getReport } from "../../social/reports.js";
 import { moderationConfig } from "./config.js";
@@ -20,11 +20,6 @@ import type {
   SanctionView,
 } from "./schema.js";
 import { itemRef } from "./store.js";
-
-const iso = (value: unknown): string | null => {
-  const ms = millisOf(value);
-  return ms === null ? null : new Date(ms).toISOString();
-};
 
 export function itemView(doc: DocumentSnapshot): ModerationItemView {
   const d = doc.data() ?? {};
@@ -39,8 +34,8 @@ export function itemView(doc: DocumentSnapshot): ModerationItemView {
     reason: d.reason,
     priority: d.priority,
     status: d.status,
-    createdAt: iso(d.createdAt),
-    actionedAt: iso(d.actionedAt),
+    createdAt: isoOf(d.createdAt),
+    actionedAt: isoOf(d.actionedAt),
     actorUid: d.actorUid ?? null,
     outcome: d.outcome ?? null,
     sanctionId: d.sanctionId ?? null,
@@ -54,12 +49,12 @@ export function sanctionView(doc: DocumentSnapshot): SanctionView {
     subjectUid: d.subjectUid,
     action: d.action,
     step: d.step,
-    until: iso(d.until),
+    until: isoOf(d.until),
     itemId: d.itemId,
     actorUid: d.actorUid,
     reason: d.reason,
     status: d.status,
-    createdAt: iso(d.createdAt),
+    createdAt: isoOf(d.createdAt),
   };
 }
 

@@ -5,13 +5,14 @@
  * in the same transaction. The editing instance forgets its cached documents at once; other instances
  * keep theirs for up to their cache time (30 s; 5 s for flags and maintenance).
  */
-import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { recordAudit } from "../../kernel/audit.js";
 import { Collections } from "../../kernel/collections.js";
 import { clearConfigCaches, configSettings } from "../../kernel/config-document.js";
 import { pageByTime } from "../../kernel/cursor.js";
 import { refuse } from "../../kernel/errors.js";
+import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { parse } from "../../kernel/validation.js";
@@ -35,9 +36,6 @@ const versionsOf = (id: string) => configRef(id).collection(Collections.configVe
 function knownConfig(id: string): EditableConfig {
   return editableConfig(id) ?? refuse<PlatformRefusal>("not-found", "unknown-config", `There is no editable configuration "${id}".`);
 }
-
-const isoOf = (value: unknown): string | null =>
-  value && typeof (value as Timestamp).toDate === "function" ? (value as Timestamp).toDate().toISOString() : null;
 
 const versionOf = (snapshot: DocumentSnapshot): number => (snapshot.get("version") as number | undefined) ?? 0;
 

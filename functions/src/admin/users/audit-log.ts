@@ -6,8 +6,8 @@ import type { Query } from "firebase-admin/firestore";
 import { db } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
+import { isoOf } from "../../kernel/fields.js";
 import type { AuditLogItem, ListAuditLogRequest, ListAuditLogResponse } from "./schema.js";
-import { isoOf } from "./summaries.js";
 
 export async function listAuditLog(request: ListAuditLogRequest): Promise<ListAuditLogResponse> {
   let query: Query = db().collection(Collections.auditLog);

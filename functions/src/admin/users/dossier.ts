@@ -10,7 +10,7 @@ import { banRef, findAuthUser } from "../../kernel/account.js";
 import { db } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
-import { millisOf, numberOf } from "../../kernel/fields.js";
+import { isoOf, millisOf, numberOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { userAccount } from "../../wallet/accounts.js";
 import { ledgerHistoryOf } from "../../wallet/history.js";
@@ -18,7 +18,7 @@ import { readBalances } from "../../wallet/ledger.js";
 import { listUserNotes } from "./notes.js";
 import type { ListUserLedgerResponse, ReportSummary, UidRequest, UserDossier, UserPageRequest } from "./schema.js";
 import { requireUserInScope } from "./scope.js";
-import { isoOf, summaryOf } from "./summaries.js";
+import { summaryOf } from "./summaries.js";
 
 const LEDGER_PAGE = 20;
 const LATEST_REPORTS = 10;

@@ -4,11 +4,11 @@ import { db, firestoreValues } from "../../kernel/app.js";
 import { recordAudit } from "../../kernel/audit.js";
 import { Collections } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
+import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import type { AddUserNoteRequest, ListUserNotesResponse, StaffNote, UserPageRequest } from "./schema.js";
 import { requireUserInScope } from "./scope.js";
-import { isoOf } from "./summaries.js";
 
 function noteOf(doc: DocumentSnapshot): StaffNote {
   return { noteId: doc.id, uid: doc.get("uid"), text: doc.get("text"), authorUid: doc.get("authorUid"), createdAt: isoOf(doc.get("createdAt")) };

@@ -2,13 +2,8 @@
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { banRef } from "../../kernel/account.js";
 import { db } from "../../kernel/app.js";
-import { millisOf } from "../../kernel/fields.js";
+import { isoOf, millisOf } from "../../kernel/fields.js";
 import type { Standing, UserSummary } from "./schema.js";
-
-export const isoOf = (value: unknown): string | null => {
-  const ms = millisOf(value);
-  return ms === null ? null : new Date(ms).toISOString();
-};
 
 export function standingOf(ban: DocumentSnapshot | undefined, nowMs = Date.now()): Standing {
   if (!ban?.exists) return { state: "active", until: null };
