@@ -241,8 +241,21 @@ describe("console (Chromium): the moderation queue, configuration and finance pa
     } finally {
       await tab.close();
     }
-    // The flags document is cached for a few seconds by each function instance.
-    await waitUntil("the flag is on for the user", async () => (await flagsOf()).consoleLaunch === true);
+    const stored = (await admin.firestore.doc("config/flags").get()).data();
+    assert.deepEqual([stored?.version, stored?.flags], [1, { consoleLaunch: { enabled: true, rolloutPercent: 100 } }]);
+    // The flags document is cached for a few seconds by each function instance; the bound is generous
+    // because instances answer slowly on a loaded machine. What the user saw last explains a timeout.
+    let seen: Record<string, boolean> = {};
+    await waitUntil(
+      "the flag is on for the user",
+      async () => {
+        seen = await flagsOf();
+        return seen.consoleLaunch === true;
+      },
+      30_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the user's flags were last ${JSON.stringify(seen)}`);
+    });
   });
 
   it("the finance page's totals for today equal the sums of the ledger's transactions", async () => {

@@ -8,6 +8,7 @@ import { revokeSessions, sessionsRef } from "../kernel/account.js";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { fail } from "../kernel/errors.js";
+import { isoOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
@@ -32,18 +33,14 @@ function refs(uid: string) {
   };
 }
 
-function iso(value: unknown): string | null {
-  return (value as { toDate?: () => Date } | null)?.toDate?.().toISOString() ?? null;
-}
-
 function toDeviceView(data: DocumentData): DeviceView {
   return {
     deviceId: data.deviceId,
     platform: data.platform,
     appVersion: data.appVersion,
     hasPushToken: typeof data.fcmToken === "string",
-    createdAt: iso(data.createdAt),
-    lastSeenAt: iso(data.lastSeenAt),
+    createdAt: isoOf(data.createdAt),
+    lastSeenAt: isoOf(data.lastSeenAt),
   };
 }
 

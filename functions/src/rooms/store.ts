@@ -6,16 +6,11 @@ import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firesto
 import { db, rtdb } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { fail, refuse } from "../kernel/errors.js";
-import { millisOf } from "../kernel/fields.js";
+import { isoOf, millisOf } from "../kernel/fields.js";
 import type { Caller } from "../kernel/guards.js";
 import { isStaff } from "../kernel/roles.js";
 import { type Venue, VenuePaths } from "../venues/paths.js";
 import type { LockMode, RoomMemberRole, RoomRefusal, RoomStatus, RoomView } from "./schema.js";
-
-function isoOf(value: unknown): string | null {
-  const ms = millisOf(value);
-  return ms === null ? null : new Date(ms).toISOString();
-}
 
 /** rooms/{roomId} as stored. */
 export interface RoomRecord {

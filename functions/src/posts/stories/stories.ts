@@ -10,7 +10,7 @@ import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
 import { refuse } from "../../kernel/errors.js";
-import { millisOf } from "../../kernel/fields.js";
+import { isoOf, millisOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
@@ -43,11 +43,6 @@ import { storyRef, storyViewCounter, storyViewerRef } from "./store.js";
 
 const VIEW_TX_ATTEMPTS = 30;
 
-const iso = (value: unknown): string | null => {
-  const ms = millisOf(value);
-  return ms === null ? null : new Date(ms).toISOString();
-};
-
 function isLive(story: Pick<StoryRecord, "expiresAt">, nowMs: number): boolean {
   return (millisOf(story.expiresAt) ?? 0) > nowMs;
 }
@@ -67,8 +62,8 @@ function viewOf(storyId: string, story: StoryRecord, viewCount: number | null): 
     text: story.text,
     mediaId: story.mediaId,
     visibility: story.visibility,
-    createdAt: iso(story.createdAt),
-    expiresAt: iso(story.expiresAt),
+    createdAt: isoOf(story.createdAt),
+    expiresAt: isoOf(story.expiresAt),
     viewCount,
   };
 }
@@ -158,7 +153,7 @@ export async function listStoryViewers(caller: Caller, request: ListStoryViewers
   ]);
   return {
     viewCount: counts.views,
-    items: page.docs.map((doc) => ({ uid: doc.id, viewedAt: iso(doc.get("viewedAt")) })),
+    items: page.docs.map((doc) => ({ uid: doc.id, viewedAt: isoOf(doc.get("viewedAt")) })),
     nextCursor: page.nextCursor,
   };
 }
