@@ -191,7 +191,7 @@ describe("console (Chromium): the moderation queue, configuration and finance pa
     ];
     const reported = await callOverHttp(
       "reportContent",
-      { targetType: "user", targetId: spammer.uid, reason: "spam", requestId: randomUUID() },
+      { targetType: "user", targetId: spammer.uid, reason: "spam", details: "Posts the same link in every room", requestId: randomUUID() },
       await idTokenOf(reporter),
     );
     assert.equal(reported.status, 200, JSON.stringify(reported));
@@ -202,6 +202,14 @@ describe("console (Chromium): the moderation queue, configuration and finance pa
     try {
       await signIn(tab.page, moderator);
       await tab.page.getByRole("button", { name: `Open ${itemId}` }).click();
+      // The item laid out for a decision: the subject and the reporter as links to their pages, the report's words.
+      const details = tab.page.getByTestId("moderation-item");
+      await details.waitFor();
+      const row = (label: string) => details.getByRole("row").filter({ has: tab.page.getByRole("rowheader", { name: label, exact: true }) });
+      assert.equal(await row("Subject").getByRole("link").getAttribute("href"), `/users/${spammer.uid}`);
+      assert.equal(await row("Reported by").getByRole("link").getAttribute("href"), `/users/${reporter.uid}`);
+      assert.equal((await row("In the reporter's words").textContent())?.trim(), "In the reporter's wordsPosts the same link in every room");
+      assert.match((await details.textContent()) ?? "", /no sanction within the ladder's window/);
       await tab.page.getByLabel("Reason (kept in the audit log)").fill("Link spam, first offence");
       await tab.page.getByRole("button", { name: "Warn", exact: true }).click();
       const outcome = tab.page.getByTestId("action-outcome");

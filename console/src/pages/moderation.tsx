@@ -4,6 +4,7 @@ import { useCallback, useState } from "react";
 import { newRequestId, type Page } from "../api";
 import { PagedTable, show } from "../paged-table";
 import { useCall } from "../session";
+import { ModerationItemDetails } from "./moderation-item";
 import { PageTitle, ReasonForm, RecordView, useResource } from "./parts";
 
 type Row = Record<string, unknown>;
@@ -57,7 +58,7 @@ function Queue() {
     },
     [call, status],
   );
-  const loadItem = useCallback(async () => (await call("getModerationItem", { itemId: selected ?? "" })) as unknown as Row, [call, selected]);
+  const loadItem = useCallback(() => call("getModerationItem", { itemId: selected ?? "" }), [call, selected]);
   const { data: item, error, reload } = useResource(selected ? loadItem : null);
   const acted = () => {
     reload();
@@ -104,7 +105,7 @@ function Queue() {
               {error}
             </Alert>
           )}
-          {item && <RecordView record={item} caption={`Item ${selected}: the report or flag, and the subject's recent sanctions`} />}
+          {item && <ModerationItemDetails details={item} />}
           <ReasonForm
             key={selected}
             title={`Act on ${selected}`}

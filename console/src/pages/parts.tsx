@@ -1,14 +1,31 @@
 /** Small pieces the pages share: a titled section, a read-only record, an action form with a reason. */
-import { Alert, Button, Code, Group, NumberInput, Paper, Stack, Table, Text, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Code, Group, NumberInput, Paper, Stack, Table, Text, Textarea, Title } from "@mantine/core";
 import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { describeError } from "../api";
 import { show } from "../paged-table";
+import { navigate } from "../router";
 
 export function PageTitle({ children }: { children: ReactNode }) {
   return (
     <Title order={2} mb="md">
       {children}
     </Title>
+  );
+}
+
+/** A link to a user's page in the console (its dossier). */
+export function UserLink({ uid, children }: { uid: string; children?: ReactNode }) {
+  const href = `/users/${encodeURIComponent(uid)}`;
+  return (
+    <Anchor
+      href={href}
+      onClick={(event) => {
+        event.preventDefault();
+        navigate(href);
+      }}
+    >
+      {children ?? uid}
+    </Anchor>
   );
 }
 

@@ -6,7 +6,7 @@ import { newRequestId, type Page } from "../api";
 import { PagedTable, show } from "../paged-table";
 import { navigate, usePath } from "../router";
 import { useCall, useSession } from "../session";
-import { PageTitle, ReasonForm, RecordView, useAction, useResource } from "./parts";
+import { PageTitle, ReasonForm, RecordView, UserLink, useAction, useResource } from "./parts";
 
 type Row = Record<string, unknown>;
 
@@ -16,21 +16,6 @@ export function UsersPage() {
   const { path } = usePath();
   const uid = path.startsWith("/users/") ? decodeURIComponent(path.slice("/users/".length)) : null;
   return uid ? <UserDossier uid={uid} /> : <UserSearch />;
-}
-
-function userLink(uid: string, label: string) {
-  const href = `/users/${encodeURIComponent(uid)}`;
-  return (
-    <Anchor
-      href={href}
-      onClick={(event) => {
-        event.preventDefault();
-        navigate(href);
-      }}
-    >
-      {label}
-    </Anchor>
-  );
 }
 
 function backToUsers() {
@@ -114,7 +99,7 @@ function UserSearch() {
                   },
                 ]
               : []),
-            { label: "User", render: (row) => userLink(String(row.uid), show(row.displayName)) },
+            { label: "User", render: (row) => <UserLink uid={String(row.uid)}>{show(row.displayName)}</UserLink> },
             { label: "uid", render: (row) => show(row.uid) },
             { label: "Username", render: (row) => show(row.username) },
             { label: "Country", render: (row) => show(row.country) },

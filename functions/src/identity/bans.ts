@@ -16,6 +16,7 @@ import type { Caller } from "../kernel/guards.js";
 import { runIdempotent } from "../kernel/idempotency.js";
 import { log } from "../kernel/logger.js";
 import { rolesFromClaims } from "../kernel/roles.js";
+import { requireAccountInScope } from "../kernel/staff-scope.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
 import { evictFromVenues } from "../venues/eviction.js";
 import type { BanAccountRequest, BanAccountResponse, IdentityRefusal, LiftBanRequest, LiftBanResponse } from "./schema.js";
@@ -28,9 +29,13 @@ function expiryOf(request: BanAccountRequest): number | null {
   return null;
 }
 
-/** Refuses what banAccount and liftBan refuse about the pair (self, admins, moderators by non-admins). */
+/**
+ * Refuses what banAccount and liftBan refuse about the pair (self, admins, moderators by non-admins, an
+ * account outside a country-scoped caller's countries).
+ */
 export async function requireBannable(actor: Caller, uid: string): Promise<void> {
   if (uid === actor.uid) refuse<IdentityRefusal>("failed-precondition", "self", "You cannot ban or suspend your own account.");
+  await requireAccountInScope(actor, uid);
   const target = await requireAuthUser(uid);
   const roles = rolesFromClaims(target.customClaims);
   if (roles.includes("admin"))

@@ -12,6 +12,7 @@ export const IdentityRefusalSchema = z.enum([
   "blocked-region",
   "disposable-email",
   "not-banned",
+  "out-of-country-scope",
   "self",
   "target-is-admin",
   "target-is-staff",

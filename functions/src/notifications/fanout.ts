@@ -89,11 +89,17 @@ function audienceOf(fanout: FirebaseFirestore.DocumentData): FanoutAudience {
   return (fanout.audience as FanoutAudience | undefined) ?? { kind: "followers", hostUid: fanout.hostUid };
 }
 
-/** The collection a fan-out pages through by document id; users are read with the fields the filters need. */
+/**
+ * The collection a fan-out pages through by document id; users are read with the fields the filters need.
+ * An audience of some countries (at most MAX_ANNOUNCEMENT_TOPICS) reads only those countries' users, through
+ * the single-field index on country; roles and language are filtered per chunk.
+ */
 function sourceQuery(audience: FanoutAudience): FirebaseFirestore.Query {
   const { FieldPath } = firestoreValues();
   if (audience.kind === "followers") return followersOf(audience.hostUid).orderBy(FieldPath.documentId()).select();
-  return db().collection(Collections.users).orderBy(FieldPath.documentId()).select("country", "roles", "language");
+  let users: FirebaseFirestore.Query = db().collection(Collections.users);
+  if (audience.countries?.length) users = users.where("country", "in", audience.countries);
+  return users.orderBy(FieldPath.documentId()).select("country", "roles", "language");
 }
 
 /** Whether a profile is in a users audience: in any of its countries, with any of its roles, speaking its language. */

@@ -20,6 +20,8 @@ export const ModerationRefusalSchema = z.enum([
   "appeal-decided",
   /** decideAppeal by the moderator who imposed the sanction. */
   "same-moderator",
+  /** A country-scoped moderator acting on an account of another country (kernel/staff-scope.ts). */
+  "out-of-country-scope",
 ]);
 export type ModerationRefusal = z.infer<typeof ModerationRefusalSchema>;
 

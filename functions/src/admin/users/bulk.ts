@@ -9,8 +9,8 @@ import { refuse } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { log } from "../../kernel/logger.js";
 import { forEachLimited } from "../../kernel/pool.js";
+import { requireUserInScope } from "../../kernel/staff-scope.js";
 import type { AdminUsersRefusal, BulkOutcome, BulkSanctionRequest, BulkSanctionResponse } from "./schema.js";
-import { requireUserInScope } from "./scope.js";
 
 /** Accounts sanctioned at once: each costs a few Auth calls and a transaction. */
 const IN_FLIGHT = 4;

@@ -12,12 +12,12 @@ import { Collections } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
 import { isoOf, millisOf, numberOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
+import { requireUserInScope } from "../../kernel/staff-scope.js";
 import { userAccount } from "../../wallet/accounts.js";
 import { ledgerHistoryOf } from "../../wallet/history.js";
 import { readBalances } from "../../wallet/ledger.js";
 import { listUserNotes } from "./notes.js";
 import type { ListUserLedgerResponse, ReportSummary, UidRequest, UserDossier, UserPageRequest } from "./schema.js";
-import { requireUserInScope } from "./scope.js";
 import { summaryOf } from "./summaries.js";
 
 const LEDGER_PAGE = 20;

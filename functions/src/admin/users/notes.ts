@@ -7,8 +7,8 @@ import { pageByTime } from "../../kernel/cursor.js";
 import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
+import { requireUserInScope } from "../../kernel/staff-scope.js";
 import type { AddUserNoteRequest, ListUserNotesResponse, StaffNote, UserPageRequest } from "./schema.js";
-import { requireUserInScope } from "./scope.js";
 
 function noteOf(doc: DocumentSnapshot): StaffNote {
   return { noteId: doc.id, uid: doc.get("uid"), text: doc.get("text"), authorUid: doc.get("authorUid"), createdAt: isoOf(doc.get("createdAt")) };

@@ -10,9 +10,9 @@ import { auth, db, firestoreValues } from "../../kernel/app.js";
 import { Collections, userRef } from "../../kernel/collections.js";
 import { fail } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
+import { countryScopeOf, isInScope } from "../../kernel/staff-scope.js";
 import { displayNameKey } from "../../users/accounts.js";
 import type { SearchField, SearchUsersRequest, SearchUsersResponse } from "./schema.js";
-import { countryScopeOf, isInScope } from "./scope.js";
 import { summariesOf } from "./summaries.js";
 
 const PREFIX_FIELDS = { username: "usernameLower", displayName: "displayNameLower" } as const;

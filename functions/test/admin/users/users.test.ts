@@ -219,6 +219,37 @@ describe("admin/users: staff user operations and the audit log over HTTP", funct
     assert.equal((await refusal("banAccount", both, moderator)).status, "INVALID_ARGUMENT");
   });
 
+  it("a country-scoped moderator suspends and lifts within its countries, and is refused outside them (nothing written)", async () => {
+    const [brModerator, ana, carl, stateless] = await signUpAll(
+      ["brmoderator", { roles: ["moderator"], staffCountries: ["BR"] }],
+      ["ana"],
+      ["carl"],
+      ["stateless"],
+    );
+    const tag = randomUUID().slice(0, 6);
+    await profile(ana, "BR", "Ana Scope", `anas_${tag}`);
+    await profile(carl, "IN", "Carl Scope", `carls_${tag}`);
+    const suspend = (uid: string) => ({ uid, reason: "spam in rooms", durationMinutes: 30, requestId: randomUUID() });
+
+    for (const outside of [carl, stateless]) {
+      assert.deepEqual(await refusal("banAccount", suspend(outside.localId), brModerator), {
+        status: "PERMISSION_DENIED",
+        reason: "out-of-country-scope",
+      });
+      assert.equal((await stack.firestore.doc(`bans/${outside.localId}`).get()).exists, false);
+      assert.deepEqual(await auditOf(outside.localId), []);
+    }
+    assert.deepEqual(await refusal("liftBan", { uid: carl.localId, reason: "appeal upheld", requestId: randomUUID() }, brModerator), {
+      status: "PERMISSION_DENIED",
+      reason: "out-of-country-scope",
+    });
+
+    const suspended = await callOk<{ kind: string }>("banAccount", suspend(ana.localId), brModerator);
+    assert.equal(suspended.kind, "suspension");
+    await callOk("liftBan", { uid: ana.localId, reason: "appeal upheld", requestId: randomUUID() }, brModerator);
+    assert.deepEqual(await auditOf(ana.localId), ["identity.liftBan", "identity.suspension"]);
+  });
+
   it("notes are written with an audit entry and paged; setUserRoles sets and clears a country scope (audited)", async () => {
     const [admin, support, target] = await signUpAll(["admin", { roles: ["admin"] }], ["support", { roles: ["support"] }], ["target"]);
     const requestId = randomUUID();
