@@ -5,8 +5,9 @@
  */
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import type { Campaign } from "./schema.js";
-import { campaignOf } from "./store.js";
+import { millisOf } from "../kernel/fields.js";
+import { log } from "../kernel/logger.js";
+import { type Campaign, CampaignGoalSchema, CampaignTiersSchema } from "./schema.js";
 
 const CACHE_MS = 30_000;
 let cached: { campaigns: Campaign[]; at: number } | undefined;
@@ -28,4 +29,20 @@ export async function currentCampaigns(): Promise<Campaign[]> {
 /** After a change on this instance (and between tests). */
 export function forgetCurrentCampaigns(): void {
   cached = undefined;
+}
+
+/** A stored campaign read defensively: null when its window, goal or tiers are malformed. */
+export function campaignOf(id: string, data: Record<string, unknown> | undefined): Campaign | null {
+  if (!data) return null;
+  const startsAtMs = millisOf(data.startsAt);
+  const endsAtMs = millisOf(data.endsAt);
+  const claimUntilMs = millisOf(data.claimUntil) ?? endsAtMs;
+  const goal = CampaignGoalSchema.safeParse(data.goal);
+  const tiers = CampaignTiersSchema.safeParse(data.tiers);
+  if (startsAtMs === null || endsAtMs === null || claimUntilMs === null || !goal.success || !tiers.success) {
+    log.error("malformed campaign ignored", { campaignId: id });
+    return null;
+  }
+  const title = typeof data.title === "string" ? data.title : id;
+  return { id, title, startsAtMs, endsAtMs, claimUntilMs, cancelled: data.cancelled === true, goal: goal.data, tiers: tiers.data };
 }

@@ -14,6 +14,7 @@ import { frameRef, grantFrame, grantVipDays } from "../progression/grants.js";
 import { syncVipClaim } from "../progression/vip/memberships.js";
 import { SYSTEM_ACCOUNTS, userAccount } from "../wallet/accounts.js";
 import { postLedgerTransaction } from "../wallet/ledger.js";
+import { campaignOf } from "./active.js";
 import type {
   Campaign,
   CampaignRefusal,
@@ -22,7 +23,7 @@ import type {
   ClaimCampaignRewardResponse,
   ListMyCampaignsResponse,
 } from "./schema.js";
-import { campaignClaimRef, campaignOf, campaignRef, progressCounter } from "./store.js";
+import { campaignClaimRef, campaignRef, progressCounter } from "./store.js";
 
 async function loadCampaign(campaignId: string): Promise<Campaign> {
   const campaign = campaignOf(campaignId, (await campaignRef(campaignId).get()).data());

@@ -1,11 +1,10 @@
-/** Where the campaigns domain keeps its documents, and the reading of a stored campaign's window. */
+/** Where the campaigns domain keeps its documents, and the reading of a stored campaign's window (no schema: gifts read it on every send). */
 import type { DocumentReference } from "firebase-admin/firestore";
 import { db } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { millisOf } from "../kernel/fields.js";
-import { log } from "../kernel/logger.js";
 import { shardedCounter } from "../kernel/sharded-counter.js";
-import { type Campaign, CampaignGoalSchema, CampaignTiersSchema } from "./schema.js";
+import type { Campaign } from "./schema.js";
 
 export const campaignRef = (campaignId: string): DocumentReference => db().collection(Collections.campaigns).doc(campaignId);
 
@@ -24,30 +23,14 @@ export function progressCounter(campaignId: string, uid: string) {
   return shardedCounter(campaignProgressRef(campaignId, uid), Collections.campaignProgressShards, PROGRESS_SHARD_COUNT, ["progress"]);
 }
 
-/** Whether a stored campaign runs at nowMs: inside [startsAt, endsAt) and not cancelled. */
 /** Whether a (parsed) campaign counts progress at `atMs`: not cancelled, and inside [startsAt, endsAt). */
 export const campaignRunsAt = (campaign: Campaign, atMs: number): boolean =>
   !campaign.cancelled && campaign.startsAtMs <= atMs && atMs < campaign.endsAtMs;
 
+/** Whether a stored campaign runs at nowMs: inside [startsAt, endsAt) and not cancelled. */
 export function isCampaignRunning(data: Record<string, unknown> | undefined, nowMs: number): boolean {
   if (!data || data.cancelled === true) return false;
   const startsAt = millisOf(data.startsAt);
   const endsAt = millisOf(data.endsAt);
   return startsAt !== null && endsAt !== null && startsAt <= nowMs && nowMs < endsAt;
-}
-
-/** A stored campaign read defensively: null when its window, goal or tiers are malformed. */
-export function campaignOf(id: string, data: Record<string, unknown> | undefined): Campaign | null {
-  if (!data) return null;
-  const startsAtMs = millisOf(data.startsAt);
-  const endsAtMs = millisOf(data.endsAt);
-  const claimUntilMs = millisOf(data.claimUntil) ?? endsAtMs;
-  const goal = CampaignGoalSchema.safeParse(data.goal);
-  const tiers = CampaignTiersSchema.safeParse(data.tiers);
-  if (startsAtMs === null || endsAtMs === null || claimUntilMs === null || !goal.success || !tiers.success) {
-    log.error("malformed campaign ignored", { campaignId: id });
-    return null;
-  }
-  const title = typeof data.title === "string" ? data.title : id;
-  return { id, title, startsAtMs, endsAtMs, claimUntilMs, cancelled: data.cancelled === true, goal: goal.data, tiers: tiers.data };
 }

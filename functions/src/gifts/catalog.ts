@@ -7,7 +7,7 @@
 import { campaignRef, isCampaignRunning } from "../campaigns/store.js";
 import { db } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
-import { activeVip } from "../progression/vip/memberships.js";
+import { activeVip } from "../progression/vip/store.js";
 import type { CatalogEntry, ListGiftCatalogRequest, ListGiftCatalogResponse } from "./schema.js";
 import { availabilityRefusal, catalogGiftOf, senderRefusal } from "./send-gift.js";
 

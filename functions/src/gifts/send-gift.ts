@@ -25,7 +25,7 @@ import { millisOf } from "../kernel/fields.js";
 import { log } from "../kernel/logger.js";
 import { withTimeout } from "../kernel/timeout.js";
 import { notifyAfterCommit } from "../notifications/after-commit.js";
-import { activeVip } from "../progression/vip/memberships.js";
+import { activeVip } from "../progression/vip/store.js";
 import { blockRef } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
 import { agencyAccount, SYSTEM_ACCOUNTS, userAccount, type WalletAccount } from "../wallet/accounts.js";

@@ -16,7 +16,7 @@ import type { Caller } from "../kernel/guards.js";
 import { log } from "../kernel/logger.js";
 import { redis } from "../kernel/redis.js";
 import { isStaff } from "../kernel/roles.js";
-import { activeVip } from "../progression/vip/memberships.js";
+import { activeVip } from "../progression/vip/store.js";
 import { isBlockedPair } from "../social/store.js";
 import { VenuePaths } from "../venues/paths.js";
 import type { VenueGift, VenueGiftRecorder } from "../venues/ports.js";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
-import { type NotifyInput, NotifyInputSchema, type OutboxRecord } from "./schema.js";
+import { type NotifyInput, NotifyInputSchema, type OutboxRecord } from "./outbox.js";
 
 /** The outbox id of one notification: the same event for the same recipient always maps to one record. */
 export function outboxIdFor(recipient: string, type: string, dedupeKey: string): string {

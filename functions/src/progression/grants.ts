@@ -6,7 +6,8 @@ import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-
 import { firestoreValues } from "../kernel/app.js";
 import { Collections, userRef } from "../kernel/collections.js";
 import { millisOf } from "../kernel/fields.js";
-import { activeVip, planVipChange, writeMembership } from "./vip/memberships.js";
+import { planVipChange, writeMembership } from "./vip/memberships.js";
+import { activeVip } from "./vip/store.js";
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { isCampaignRunning } from "../../src/campaigns/store.js";
 import { giftEntries, refuseGift, sendableGift, senderRefusal, splitGiftValue } from "../../src/gifts/send-gift.js";
 import { nextStreak } from "../../src/gifts/streaks.js";
-import { activeVip } from "../../src/progression/vip/memberships.js";
+import { activeVip } from "../../src/progression/vip/store.js";
 
 const isVip = (user: Record<string, unknown> | undefined, nowMs: number) => activeVip(user, nowMs) !== null;
 

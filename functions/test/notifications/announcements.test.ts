@@ -87,7 +87,8 @@ describe("notifications: system announcements fan out to their audience through 
       const batch = db().batch();
       for (let n = start; n < start + 400; n++) batch.set(db().doc(`users/np-${String(n).padStart(4, "0")}`), { country: "NP", roles: ["viewer"] });
       // Interleaved by id with the audience: a country's users are found by the query, not by a scan.
-      for (let n = start; n < start + 100; n++) batch.set(db().doc(`users/np-${String(n).padStart(4, "0")}-in`), { country: "IN", roles: ["viewer"] });
+      for (let n = start; n < start + 100; n++)
+        batch.set(db().doc(`users/np-${String(n).padStart(4, "0")}-in`), { country: "IN", roles: ["viewer"] });
       await batch.commit();
     }
     const { announcementId } = await callInProcess(sendAnnouncement, {

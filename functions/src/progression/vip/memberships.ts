@@ -41,6 +41,7 @@ import {
   type VipRefusal,
   type VipTierConfig,
 } from "./schema.js";
+import { activeVip } from "./store.js";
 
 const DAY_MS = 86_400_000;
 
@@ -65,14 +66,6 @@ export function tierConfig(config: VipConfig, tier: number): VipTierConfig {
 // ---------------------------------------------------------------------------------------------------
 // Pure membership logic
 // ---------------------------------------------------------------------------------------------------
-
-/** The stored membership if it is well-formed and active at nowMs. */
-export function activeVip(user: Record<string, unknown> | undefined, nowMs: number): { tier: number; expiresAtMs: number } | null {
-  const vip = user?.vip as Partial<StoredVip> | undefined;
-  const expiresAtMs = millisOf(vip?.expiresAt);
-  if (typeof vip?.tier !== "number" || vip.tier < 1 || expiresAtMs === null || expiresAtMs <= nowMs) return null;
-  return { tier: vip.tier, expiresAtMs };
-}
 
 export interface ActiveVipPrivileges extends VipPrivileges {
   /** 0 when not VIP. */
