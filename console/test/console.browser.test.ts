@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { DEFAULT_CONFIG_CACHE_MS } from "../../functions/src/kernel/config-document.js";
 import { callOverHttp } from "../../functions/test/support/callables.js";
 import { useStackAdmin } from "../../functions/test/support/e2e.js";
 import { waitUntil } from "../../functions/test/support/firestore.js";
@@ -174,6 +175,72 @@ describe("console (Chromium): staff actions take effect", function () {
     assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "pending");
     assert.match(await review(secondAdmin), /Approve: done \(paid\)/);
     assert.equal((await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).get("status"), "paid");
+  });
+  it("a withdrawal at the two-approval threshold: the first reviewer's approval pays nothing and the queue says so; a second reviewer pays it", async function () {
+    this.timeout(180_000);
+    // The limits this test needs, whatever earlier suites left in config/economy; instances that read it
+    // before keep their copy for up to DEFAULT_CONFIG_CACHE_MS.
+    await admin.firestore
+      .doc("config/economy")
+      .set({ withdrawMinDiamonds: 100, withdrawMaxDiamondsPerRequest: 5_000, withdrawalDualApprovalDiamonds: 2_000 }, { merge: true });
+    const configWritten = Date.now();
+    const granter = await createAccount(admin, "granter", ["admin"]);
+    const firstReviewer = await createAccount(admin, "finance-a", ["finance"]);
+    const secondReviewer = await createAccount(admin, "finance-b", ["finance"]);
+    const host = await createAccount(admin, "big-host", ["host"]);
+    await admin.firestore.doc(`kyc/${host.uid}`).set({ status: "approved", reviewedBy: granter.uid });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, configWritten + DEFAULT_CONFIG_CACHE_MS + 500 - Date.now())));
+    // Credited in parts below any adjustment limit that asks for a second admin.
+    const granterToken = await idTokenOf(granter);
+    for (let n = 0; n < 2; n++) {
+      const credit = await callOverHttp(
+        "adminAdjustBalance",
+        { uid: host.uid, currency: "diamonds", amount: 1_500, reason: "Season prize, paid in parts", requestId: randomUUID() },
+        granterToken,
+      );
+      assert.equal(credit.status, 200, JSON.stringify(credit));
+    }
+    const requested = await callOverHttp(
+      "requestWithdrawal",
+      { diamonds: 2_000, payoutMethod: { type: "paypal", accountRef: "big-host@paypal.test" }, requestId: randomUUID() },
+      await idTokenOf(host),
+    );
+    assert.equal(requested.status, 200, JSON.stringify(requested));
+    const { withdrawalId } = requested.result as { withdrawalId: string };
+
+    const review = async (reviewer: Account, button: string) => {
+      const tab = await openConsole("/withdrawals");
+      try {
+        await signIn(tab.page, reviewer);
+        const row = tab.page.getByRole("row").filter({ has: tab.page.getByRole("button", { name: `Review ${withdrawalId}` }) });
+        await row.waitFor();
+        const approvals = (await row.getByRole("cell").allTextContents()).find((text) => text.startsWith("Approved once by")) ?? null;
+        await tab.page.getByRole("button", { name: `Review ${withdrawalId}` }).click();
+        await tab.page.getByLabel("Reason (kept in the audit log)").fill("Payout details checked");
+        await tab.page.getByRole("button", { name: button, exact: true }).click();
+        const outcome = tab.page.getByTestId("action-outcome");
+        await outcome.waitFor();
+        return { approvals, outcome: (await outcome.textContent()) ?? "" };
+      } finally {
+        await tab.close();
+      }
+    };
+    const walletDiamonds = async () => (await admin.firestore.doc(`wallets/${host.uid}`).get()).get("diamonds") as number;
+    const diamondsBefore = await walletDiamonds();
+
+    const first = await review(firstReviewer, "Approve");
+    assert.deepEqual(first, { approvals: null, outcome: "Approve: done (awaiting-second-approval)" });
+    const afterFirst = (await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).data();
+    assert.deepEqual([afterFirst?.status, afterFirst?.firstApproval?.uid], ["pending", firstReviewer.uid]);
+    assert.equal(await walletDiamonds(), diamondsBefore, "the first approval moves nothing");
+
+    const second = await review(secondReviewer, "Approve as second reviewer");
+    assert.deepEqual(second, {
+      approvals: `Approved once by ${firstReviewer.uid}, needs a second reviewer`,
+      outcome: "Approve as second reviewer: done (paid)",
+    });
+    const paid = (await admin.firestore.doc(`withdrawals/${withdrawalId}`).get()).data();
+    assert.deepEqual([paid?.status, paid?.reviewedBy], ["paid", secondReviewer.uid]);
   });
 });
 

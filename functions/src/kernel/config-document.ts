@@ -62,8 +62,11 @@ export function parseConfig<S extends z.ZodType>(
   return fail("failed-precondition", `The ${id} configuration is invalid; an admin must fix config/${id}.`, { issues });
 }
 
+/** How long an instance keeps a configuration document unless its reader says otherwise. */
+export const DEFAULT_CONFIG_CACHE_MS = 30_000;
+
 export function configDocument<S extends z.ZodType>(id: string, schema: S, options: ConfigOptions = {}): ConfigDocument<z.output<S>> {
-  const cacheMs = options.cacheMs ?? 30_000;
+  const cacheMs = options.cacheMs ?? DEFAULT_CONFIG_CACHE_MS;
   let cached: { value: z.output<S>; at: number } | undefined;
   registry.add({
     clear() {
