@@ -4,7 +4,7 @@
  * flags as the server evaluates them for the signed-in account. Finance reads; admins edit.
  */
 import { Alert, Button, Code, Group, JsonInput, List, Select, Stack, Tabs, Text, TextInput } from "@mantine/core";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { describeError, newRequestId, type Page } from "../api";
 import { PagedTable, show } from "../paged-table";
 import { useCall, useSession } from "../session";
@@ -53,9 +53,16 @@ function Documents() {
   const list = useResource(loadList);
   const loadConfig = useCallback(() => call("getConfig", { id: id ?? "" }), [call, id]);
   const current = useResource(id ? loadConfig : null);
+  // The editor takes the stored text when another document or version arrives, not on every reload: a
+  // refused save reloads the same version, and the operator's text must survive it.
+  const shown = useRef<string | null>(null);
   useEffect(() => {
-    if (current.data) setText(JSON.stringify(current.data.raw, null, 2));
-  }, [current.data]);
+    if (!current.data || !id) return;
+    const loaded = `${id}@${current.data.version}`;
+    if (shown.current === loaded) return;
+    shown.current = loaded;
+    setText(JSON.stringify(current.data.raw, null, 2));
+  }, [current.data, id]);
 
   const loadVersions = useCallback(
     async (cursor: string | null): Promise<Page<Row>> => {

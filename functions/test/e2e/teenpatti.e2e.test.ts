@@ -44,7 +44,7 @@ describe("e2e: a Teen Patti hand over HTTP, dealt and timed by the Cloud Tasks e
         const table = await tableOf(tableId);
         return table?.hand ? table : null;
       },
-      30_000,
+      60_000,
     );
     const hand = dealt.hand as NonNullable<TeenPattiTable["hand"]>;
     // The mirror is written just after the deal commits.

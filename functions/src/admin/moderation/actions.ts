@@ -17,6 +17,7 @@ import { millisOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
+import { requireAccountInScope } from "../../kernel/staff-scope.js";
 import { notifyAfterCommit } from "../../notifications/after-commit.js";
 import { removeContent } from "../../posts/moderation.js";
 import { parseVenueKey, VenuePaths } from "../../venues/paths.js";
@@ -73,6 +74,9 @@ export async function takeModerationAction(
   if (request.action !== "dismiss") {
     if (!subjectUid) refuse<ModerationRefusal>("failed-precondition", "no-subject", "This item names no account to act on.");
     await requireBannable(caller, subjectUid);
+  } else if (subjectUid) {
+    // Dismissing decides about the account too: a country-scoped moderator dismisses only its countries' items.
+    await requireAccountInScope(caller, subjectUid);
   }
   const contentRef = (preview.contentRef as ContentRef | null) ?? null;
   if (request.action === "remove-content" && !(contentRef && REMOVABLE_CONTENT.has(contentRef.type))) {

@@ -179,6 +179,22 @@ describe("admin/moderation: actions and the escalation ladder", function () {
     assert.deepEqual(await allPaths(), before);
   });
 
+  it("a country-scoped moderator acts on and dismisses items about its countries' accounts only, writing nothing otherwise", async () => {
+    const brModerator = await createTestUser({ roles: ["moderator"], claims: { staffCountries: ["BR"] } });
+    await db().doc(`users/${subject.uid}`).set({ country: "IN" }, { merge: true });
+    const before = await allPaths();
+    for (const action of ["warn", "dismiss"]) {
+      const refused = await expectHttpsError(act(await openItem(), action, {}, brModerator), "permission-denied");
+      assert.equal((refused.details as { reason?: string }).reason, "out-of-country-scope", action);
+    }
+    assert.equal((await allPaths()).filter((path) => !before.includes(path) && !path.startsWith("moderationItems/")).length, 0);
+
+    await db().doc(`users/${subject.uid}`).set({ country: "BR" }, { merge: true });
+    const warned = await act(await openItem(), "warn", {}, brModerator);
+    assert.equal(warned.outcome, "warn");
+    assert.equal((await act(await openItem(), "dismiss", {}, brModerator)).outcome, "dismiss");
+  });
+
   it("refuses viewers, hosts, support and finance staff, and malformed payloads, writing nothing", async () => {
     const itemId = await openItem();
     const before = await allPaths();
