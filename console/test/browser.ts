@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { signInWithPassword, signUpWithPassword } from "../../devstack/src/smoke.js";
 import { ensureChromium } from "../../devstack/src/system.js";
+import { callOverHttp } from "../../functions/test/support/callables.js";
 import { waitUntil } from "../../functions/test/support/firestore.js";
 import type { StackAdmin } from "../../functions/test/support/stack.js";
 import { testStack } from "../../functions/test/support/stack.js";
@@ -82,6 +83,35 @@ export async function createAccount(admin: StackAdmin, label: string, roles: str
 /** An ID token of the account, as its app would hold one now. */
 export async function idTokenOf(account: Account): Promise<string> {
   return (await signInWithPassword(testStack().auth as string, account.email, account.password)).idToken;
+}
+
+/**
+ * A withdrawal request of `diamonds` by a host whose KYC `kycReviewer` approved, after `granter` credited
+ * the host's diamonds in the given parts (each below the adjustment limit that asks for a second admin).
+ * Answers the withdrawal's id.
+ */
+export async function fundedWithdrawal(
+  admin: StackAdmin,
+  request: { host: Account; granter: Account; kycReviewer: Account; credits: number[]; diamonds: number },
+): Promise<string> {
+  const { host, granter, kycReviewer, credits, diamonds } = request;
+  await admin.firestore.doc(`kyc/${host.uid}`).set({ status: "approved", reviewedBy: kycReviewer.uid });
+  const granterToken = await idTokenOf(granter);
+  for (const amount of credits) {
+    const credit = await callOverHttp(
+      "adminAdjustBalance",
+      { uid: host.uid, currency: "diamonds", amount, reason: "Event prize paid by hand", requestId: randomUUID() },
+      granterToken,
+    );
+    if (credit.status !== 200) throw new Error(`adminAdjustBalance: ${JSON.stringify(credit)}`);
+  }
+  const requested = await callOverHttp(
+    "requestWithdrawal",
+    { diamonds, payoutMethod: { type: "paypal", accountRef: `${host.uid}@paypal.test` }, requestId: randomUUID() },
+    await idTokenOf(host),
+  );
+  if (requested.status !== 200) throw new Error(`requestWithdrawal: ${JSON.stringify(requested)}`);
+  return (requested.result as { withdrawalId: string }).withdrawalId;
 }
 
 const SCREENSHOTS_DIR = join(__dirname, "..", "..", "docs", "console");

@@ -10,7 +10,7 @@ import { useStackAdmin } from "../../functions/test/support/e2e.js";
 import { waitUntil } from "../../functions/test/support/firestore.js";
 import { useCleanStack } from "../../functions/test/support/stack.js";
 import { pagesFor } from "../src/access.js";
-import { type Account, createAccount, idTokenOf, openConsole, screenshot, signIn, useConsole } from "./browser.js";
+import { type Account, createAccount, fundedWithdrawal, idTokenOf, openConsole, screenshot, signIn, useConsole } from "./browser.js";
 
 describe("console (Chromium): staff sign-in", function () {
   this.timeout(120_000);
@@ -140,21 +140,8 @@ describe("console (Chromium): staff actions take effect", function () {
   it("a withdrawal the first admin may not pay (four eyes) is paid by the second admin", async () => {
     const [firstAdmin, secondAdmin] = [await createAccount(admin, "admin-a", ["admin"]), await createAccount(admin, "admin-b", ["admin"])];
     const host = await createAccount(admin, "host", ["host"]);
-    await admin.firestore.doc(`kyc/${host.uid}`).set({ status: "approved", reviewedBy: secondAdmin.uid });
     // The first admin credits the host's diamonds: that admin may not approve the host's payouts for a while.
-    const credit = await callOverHttp(
-      "adminAdjustBalance",
-      { uid: host.uid, currency: "diamonds", amount: 1500, reason: "Event prize paid by hand", requestId: randomUUID() },
-      await idTokenOf(firstAdmin),
-    );
-    assert.equal(credit.status, 200, JSON.stringify(credit));
-    const requested = await callOverHttp(
-      "requestWithdrawal",
-      { diamonds: 1200, payoutMethod: { type: "paypal", accountRef: "host@paypal.test" }, requestId: randomUUID() },
-      await idTokenOf(host),
-    );
-    assert.equal(requested.status, 200, JSON.stringify(requested));
-    const { withdrawalId } = requested.result as { withdrawalId: string };
+    const withdrawalId = await fundedWithdrawal(admin, { host, granter: firstAdmin, kycReviewer: secondAdmin, credits: [1_500], diamonds: 1_200 });
 
     const review = async (reviewer: Account) => {
       const tab = await openConsole("/withdrawals");
@@ -188,25 +175,9 @@ describe("console (Chromium): staff actions take effect", function () {
     const firstReviewer = await createAccount(admin, "finance-a", ["finance"]);
     const secondReviewer = await createAccount(admin, "finance-b", ["finance"]);
     const host = await createAccount(admin, "big-host", ["host"]);
-    await admin.firestore.doc(`kyc/${host.uid}`).set({ status: "approved", reviewedBy: granter.uid });
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, configWritten + DEFAULT_CONFIG_CACHE_MS + 500 - Date.now())));
     // Credited in parts below any adjustment limit that asks for a second admin.
-    const granterToken = await idTokenOf(granter);
-    for (let n = 0; n < 2; n++) {
-      const credit = await callOverHttp(
-        "adminAdjustBalance",
-        { uid: host.uid, currency: "diamonds", amount: 1_500, reason: "Season prize, paid in parts", requestId: randomUUID() },
-        granterToken,
-      );
-      assert.equal(credit.status, 200, JSON.stringify(credit));
-    }
-    const requested = await callOverHttp(
-      "requestWithdrawal",
-      { diamonds: 2_000, payoutMethod: { type: "paypal", accountRef: "big-host@paypal.test" }, requestId: randomUUID() },
-      await idTokenOf(host),
-    );
-    assert.equal(requested.status, 200, JSON.stringify(requested));
-    const { withdrawalId } = requested.result as { withdrawalId: string };
+    const withdrawalId = await fundedWithdrawal(admin, { host, granter, kycReviewer: granter, credits: [1_500, 1_500], diamonds: 2_000 });
 
     const review = async (reviewer: Account, button: string) => {
       const tab = await openConsole("/withdrawals");

@@ -2,6 +2,8 @@
  * bulkSanction: one sanction over a selection of accounts. Each account goes through the single action
  * (identity/bans.ts), idempotent per account with the key `${requestId}:${uid}`, so a retried bulk
  * request redoes nothing already done; a refusal for one account is its outcome and the rest go on.
+ * The single action checks the account (it exists, it is bannable, it is in a scoped caller's countries),
+ * so bulk adds no check of its own.
  */
 import { HttpsError } from "firebase-functions/v2/https";
 import { banAccount, liftBan } from "../../identity/bans.js";
@@ -9,14 +11,12 @@ import { refuse } from "../../kernel/errors.js";
 import type { Caller } from "../../kernel/guards.js";
 import { log } from "../../kernel/logger.js";
 import { forEachLimited } from "../../kernel/pool.js";
-import { requireUserInScope } from "../../kernel/staff-scope.js";
 import type { AdminUsersRefusal, BulkOutcome, BulkSanctionRequest, BulkSanctionResponse } from "./schema.js";
 
 /** Accounts sanctioned at once: each costs a few Auth calls and a transaction. */
 const IN_FLIGHT = 4;
 
 async function sanctionOne(caller: Caller, request: BulkSanctionRequest, uid: string): Promise<void> {
-  await requireUserInScope(caller, uid);
   const single = { uid, reason: request.reason, requestId: `${request.requestId}:${uid}` };
   if (request.action === "unban") await liftBan(caller, single);
   else await banAccount(caller, request.action === "suspend" ? { ...single, durationMinutes: request.durationMinutes } : single);
