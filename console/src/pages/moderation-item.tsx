@@ -56,6 +56,7 @@ export function ModerationItemDetails({ details }: { details: ItemDetails }) {
         rows={[
           ["Reason", item.reason],
           ["Subject", user(item.subjectUid)],
+          ["Subject's country", show(item.subjectCountry)],
           ["Also involved", involved],
           ["Content", item.contentRef ? `${item.contentRef.type} ${item.contentRef.id}` : "—"],
           ["Raised from", item.sourceRef],

@@ -85,6 +85,7 @@ function Queue() {
           { label: "Priority", render: (row) => show(row.priority) },
           { label: "Source", render: (row) => show(row.source) },
           { label: "Subject", render: (row) => show(row.subjectUid) },
+          { label: "Country", render: (row) => show(row.subjectCountry) },
           { label: "Reason", render: (row) => show(row.reason) },
           { label: "Status", render: (row) => show(row.status) },
           {

@@ -20,7 +20,7 @@ export const listModerationQueue = defineCallable({
   name: "moderation.listQueue",
   input: ListModerationQueueRequestSchema,
   roles: ["moderator"],
-  handler: ({ data }) => queue.listModerationQueue(data),
+  handler: ({ caller, data }) => queue.listModerationQueue(caller, data),
 });
 
 export const getModerationItem = defineCallable({

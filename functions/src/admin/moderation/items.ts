@@ -7,7 +7,7 @@
  */
 import type { Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
-import { Collections } from "../../kernel/collections.js";
+import { Collections, userRef } from "../../kernel/collections.js";
 import { millisOf } from "../../kernel/fields.js";
 import { runOncePerEvent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
@@ -16,7 +16,7 @@ import { basePriority, type ModerationConfig, moderationConfig } from "./config.
 import type { ItemSource, ModerationItemView } from "./schema.js";
 import { chatFilterItemId, chatOffenderRef, flagItemId, itemRef, reportItemId } from "./store.js";
 
-/** What a source gives a new item; priority, status and times are the queue's. */
+/** What a source gives a new item; the subject's country, priority, status and times are the queue's. */
 export type NewItem = Pick<ModerationItemView, "itemId" | "kind" | "source" | "subjectUid" | "relatedUids" | "contentRef" | "sourceRef" | "reason">;
 
 /** Reads first, then creates the item unless it exists; returns whether it did. The caller writes only after. */
@@ -25,14 +25,19 @@ async function openItem(tx: Transaction, item: NewItem, config: ModerationConfig
   const existing = await tx.get(ref);
   if (existing.exists) return false;
   let others = 0;
+  let subjectCountry: string | null = null;
   if (item.subjectUid) {
     const open = db().collection(Collections.moderationItems).where("subjectUid", "==", item.subjectUid).where("status", "==", "open").count();
-    others = (await tx.get(open)).data().count;
+    const [count, profile] = await Promise.all([tx.get(open), tx.get(userRef(item.subjectUid))]);
+    others = count.data().count;
+    const country = profile.get("country");
+    subjectCountry = typeof country === "string" ? country : null;
   }
   const priority = Math.min(100, basePriority(config, item.source) + config.repeatBoost * others);
   const { FieldValue } = firestoreValues();
   tx.create(ref, {
     ...item,
+    subjectCountry,
     priority,
     status: "open",
     createdAt: FieldValue.serverTimestamp(),

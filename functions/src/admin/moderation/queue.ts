@@ -1,14 +1,16 @@
 /**
  * Reading the queue: items by priority (highest first) then age (oldest first), cursor-paged, and one item
  * with what a moderator needs to decide: the report and its evidence, or the flag's review entry, and the
- * subject's recent sanctions.
+ * subject's recent sanctions. A country-scoped moderator reads the items whose subject was of its
+ * countries when the item opened; acting on one checks the subject's country as it is then.
  */
 import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
-import { fail } from "../../kernel/errors.js";
+import { fail, refuse } from "../../kernel/errors.js";
 import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
+import { countryScopeOf } from "../../kernel/staff-scope.js";
 import { getReport } from "../../social/reports.js";
 import { moderationConfig } from "./config.js";
 import type {
@@ -17,6 +19,7 @@ import type {
   ListModerationQueueRequest,
   ListModerationQueueResponse,
   ModerationItemView,
+  ModerationRefusal,
   SanctionView,
 } from "./schema.js";
 import { itemRef } from "./store.js";
@@ -28,6 +31,7 @@ export function itemView(doc: DocumentSnapshot): ModerationItemView {
     kind: d.kind,
     source: d.source,
     subjectUid: d.subjectUid ?? null,
+    subjectCountry: d.subjectCountry ?? null,
     relatedUids: d.relatedUids ?? [],
     contentRef: d.contentRef ?? null,
     sourceRef: d.sourceRef,
@@ -86,9 +90,11 @@ function decodeCursor(raw: string): [number, [number, number], string] {
   });
 }
 
-export async function listModerationQueue(request: ListModerationQueueRequest): Promise<ListModerationQueueResponse> {
+export async function listModerationQueue(caller: Caller, request: ListModerationQueueRequest): Promise<ListModerationQueueResponse> {
   const { FieldPath, Timestamp: Ts } = firestoreValues();
   let query = db().collection(Collections.moderationItems).where("status", "==", request.status);
+  const scope = countryScopeOf(caller);
+  if (scope) query = query.where("subjectCountry", "in", scope);
   if (request.kind) query = query.where("kind", "==", request.kind);
   if (request.source) query = query.where("source", "==", request.source);
   if (request.minPriority !== undefined) query = query.where("priority", ">=", request.minPriority);
@@ -106,6 +112,10 @@ export async function getModerationItem(caller: Caller, request: GetModerationIt
   const snapshot = await itemRef(request.itemId).get();
   if (!snapshot.exists) return fail("not-found", "No such moderation item.");
   const item = itemView(snapshot);
+  const scope = countryScopeOf(caller);
+  if (scope && !(item.subjectCountry && scope.includes(item.subjectCountry))) {
+    refuse<ModerationRefusal>("permission-denied", "out-of-country-scope", "This item is about an account outside the countries you may act on.");
+  }
   const [collection, sourceId] = item.sourceRef.split("/");
   const report = item.kind === "report" && sourceId ? await getReport(caller, { reportId: sourceId }) : null;
   const flag =

@@ -54,6 +54,11 @@ export interface ModerationItemView {
   source: ItemSource;
   /** The account the item is about; null when the source names none. */
   subjectUid: string | null;
+  /**
+   * The subject's country when the item opened (users/{uid}.country), null without one. A country-scoped
+   * moderator's queue holds the items of its countries only.
+   */
+  subjectCountry: string | null;
   /** Other accounts involved (the second member of a reseller ring or a colluding pair). */
   relatedUids: string[];
   contentRef: ContentRef | null;

@@ -197,6 +197,38 @@ describe("admin/moderation: the queue", function () {
     await expectHttpsError(list({ cursor: "not-a-cursor" }), "invalid-argument");
   });
 
+  it("a country-scoped moderator lists and opens only the items whose subject is of its countries", async () => {
+    const [brSubject, inSubject] = await Promise.all([createTestUser(), createTestUser()]);
+    await db().doc(`users/${brSubject.uid}`).set({ country: "BR" }, { merge: true });
+    await db().doc(`users/${inSubject.uid}`).set({ country: "IN" }, { merge: true });
+    const brItem = `report__${await fileReport(reporters[0] as TestUser, { targetType: "user", targetId: brSubject.uid })}`;
+    const inItem = `report__${await fileReport(reporters[1] as TestUser, { targetType: "user", targetId: inSubject.uid })}`;
+    const noProfileItem = `report__${await fileReport(reporters[2] as TestUser, { targetType: "user", targetId: "no-profile" })}`;
+    // The country is the subject's when the item opened.
+    await db().doc(`users/${brSubject.uid}`).set({ country: "PT" }, { merge: true });
+
+    const everyCountry = await list({});
+    assert.deepEqual(new Set(everyCountry.items.map((item) => item.itemId)), new Set([brItem, inItem, noProfileItem]));
+    assert.deepEqual(Object.fromEntries(everyCountry.items.map((item) => [item.itemId, item.subjectCountry])), {
+      [brItem]: "BR",
+      [inItem]: "IN",
+      [noProfileItem]: null,
+    });
+
+    const brModerator = await createTestUser({ roles: ["moderator"], claims: { staffCountries: ["BR", "AR"] } });
+    const scoped = (await callInProcess(listModerationQueue, { user: brModerator, data: {} })) as ListModerationQueueResponse;
+    assert.deepEqual(
+      scoped.items.map((item) => item.itemId),
+      [brItem],
+    );
+    const opened = (await callInProcess(getModerationItem, { user: brModerator, data: { itemId: brItem } })) as GetModerationItemResponse;
+    assert.equal(opened.item.subjectUid, brSubject.uid);
+    for (const itemId of [inItem, noProfileItem]) {
+      const refused = await expectHttpsError(callInProcess(getModerationItem, { user: brModerator, data: { itemId } }), "permission-denied");
+      assert.equal((refused.details as { reason?: string }).reason, "out-of-country-scope", itemId);
+    }
+  });
+
   it("refuses malformed requests", async () => {
     for (const data of [null, { status: "closed" }, { limit: 0 }, { limit: 101 }, { minPriority: -1 }, { kind: "rumour" }, { extra: 1 }]) {
       await expectHttpsError(list(data), "invalid-argument");
