@@ -145,6 +145,7 @@ function Appeals() {
         columns={[
           { label: "Appeal", render: (row) => show(row.appealId) },
           { label: "User", render: (row) => show(row.subjectUid) },
+          { label: "Country", render: (row) => show(row.subjectCountry) },
           { label: "Sanctioned by", render: (row) => show(row.sanctionActorUid) },
           { label: "Statement", render: (row) => show(row.text) },
           {

@@ -2,18 +2,22 @@
  * Appeals: the subject of a sanction appeals it once (appeals/{sanctionId}); another moderator than the
  * one who imposed it decides. Overturning marks the sanction overturned (it no longer counts on the
  * ladder) and lifts what still holds: the ban or suspension (identity's liftBan) and a chat mute.
+ * Country scope (kernel/staff-scope.ts): a scoped moderator lists the appeals of its countries' accounts
+ * and decides only those, and scoped support files appeals only for them; refused before anything is
+ * written, so an appeal is never marked overturned with its sanction left in place.
  */
-import type { DocumentSnapshot } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { liftBan } from "../../identity/bans.js";
 import { db, firestoreValues, rtdb } from "../../kernel/app.js";
 import { recordAudit } from "../../kernel/audit.js";
-import { Collections } from "../../kernel/collections.js";
+import { Collections, userRef } from "../../kernel/collections.js";
 import { pageByTime } from "../../kernel/cursor.js";
 import { fail, refuse } from "../../kernel/errors.js";
 import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
+import { countryScopeOf, isInScope } from "../../kernel/staff-scope.js";
 import { notifyAfterCommit } from "../../notifications/after-commit.js";
 import { VenuePaths } from "../../venues/paths.js";
 import type {
@@ -34,6 +38,7 @@ function appealView(doc: DocumentSnapshot): AppealView {
     appealId: doc.id,
     sanctionId: d.sanctionId,
     subjectUid: d.subjectUid,
+    subjectCountry: d.subjectCountry ?? null,
     text: d.text,
     status: d.status,
     sanctionActorUid: d.sanctionActorUid,
@@ -43,6 +48,23 @@ function appealView(doc: DocumentSnapshot): AppealView {
     decidedAt: isoOf(d.decidedAt),
   };
 }
+
+/**
+ * The subject's profile, read in the transaction; refused to a country-scoped caller when the subject is
+ * outside its countries.
+ */
+async function subjectInScope(tx: Transaction, caller: Caller, subjectUid: string): Promise<DocumentSnapshot> {
+  const profile = await tx.get(userRef(subjectUid));
+  if (!isInScope(countryScopeOf(caller), profile)) {
+    refuse<ModerationRefusal>("permission-denied", "out-of-country-scope", "This account is outside the countries you may act on.");
+  }
+  return profile;
+}
+
+const countryOf = (profile: DocumentSnapshot): string | null => {
+  const country = profile.get("country");
+  return typeof country === "string" ? country : null;
+};
 
 /** The subject appeals their own sanction. */
 export function submitAppeal(caller: Caller, request: SubmitAppealRequest): Promise<SubmitAppealResponse> {
@@ -66,8 +88,10 @@ async function fileAppeal(caller: Caller, request: SubmitAppealRequest, filer: "
       return refuse<ModerationRefusal>("not-found", "not-your-sanction", "No such sanction on your account.");
     }
     if (existing?.exists) refuse<ModerationRefusal>("failed-precondition", "already-appealed", "This sanction was already appealed.");
-    const { FieldValue } = firestoreValues();
     const subjectUid = sanction.get("subjectUid") as string;
+    // The subject is in its own scope; support filing for it must be in theirs.
+    const profile = filer === "support" ? await subjectInScope(tx, caller, subjectUid) : await tx.get(userRef(subjectUid));
+    const { FieldValue } = firestoreValues();
     if (filer === "support") {
       recordAudit(tx, {
         action: "moderation.appeal.fileForUser",
@@ -82,6 +106,7 @@ async function fileAppeal(caller: Caller, request: SubmitAppealRequest, filer: "
     tx.create(appealRef(request.sanctionId), {
       sanctionId: request.sanctionId,
       subjectUid,
+      subjectCountry: countryOf(profile),
       filedByUid: caller.uid,
       text: request.text,
       status: "pending",
@@ -97,8 +122,10 @@ async function fileAppeal(caller: Caller, request: SubmitAppealRequest, filer: "
   return result;
 }
 
-export async function listAppeals(request: ListAppealsRequest): Promise<ListAppealsResponse> {
-  const query = db().collection(Collections.appeals).where("status", "==", request.status);
+export async function listAppeals(caller: Caller, request: ListAppealsRequest): Promise<ListAppealsResponse> {
+  let query = db().collection(Collections.appeals).where("status", "==", request.status);
+  const scope = countryScopeOf(caller);
+  if (scope) query = query.where("subjectCountry", "in", scope);
   // Oldest first: the queue is worked in order of arrival.
   const page = await pageByTime(query, "createdAt", request, "asc");
   return { appeals: page.docs.map(appealView), nextCursor: page.nextCursor };
@@ -114,12 +141,14 @@ export async function decideAppeal(caller: Caller, request: DecideAppealRequest)
         refuse<ModerationRefusal>("permission-denied", "same-moderator", "Another moderator must decide an appeal against your own sanction.");
       }
       if (appeal.get("status") !== "pending") refuse<ModerationRefusal>("failed-precondition", "appeal-decided", "This appeal was already decided.");
+      const subjectUid = sanction.get("subjectUid") as string;
+      // The subject's country as it is now, as the moderation actions check it.
+      if (countryScopeOf(caller)) await subjectInScope(tx, caller, subjectUid);
       const status = request.decision === "overturn" ? ("overturned" as const) : ("upheld" as const);
       const { FieldValue } = firestoreValues();
       tx.update(appeal.ref, { status, deciderUid: caller.uid, decisionReason: request.reason, decidedAt: FieldValue.serverTimestamp() });
       if (status === "overturned")
         tx.update(sanction.ref, { status: "overturned", overturnedBy: caller.uid, overturnedAt: FieldValue.serverTimestamp() });
-      const subjectUid = sanction.get("subjectUid") as string;
       recordAudit(tx, {
         action: `moderation.appeal.${request.decision}`,
         actorUid: caller.uid,

@@ -57,7 +57,7 @@ export const listAppeals = defineCallable({
   name: "moderation.listAppeals",
   input: ListAppealsRequestSchema,
   roles: ["moderator"],
-  handler: ({ data }) => appeals.listAppeals(data),
+  handler: ({ caller, data }) => appeals.listAppeals(caller, data),
 });
 
 export const decideAppeal = defineCallable({

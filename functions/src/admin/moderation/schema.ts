@@ -183,6 +183,8 @@ export interface AppealView {
   appealId: string;
   sanctionId: string;
   subjectUid: string;
+  /** The subject's country when the appeal was filed; a country-scoped moderator lists its countries' appeals. */
+  subjectCountry: string | null;
   text: string;
   status: AppealStatus;
   /** Who imposed the sanction (cannot decide the appeal). */

@@ -119,6 +119,40 @@ describe("admin/moderation: appeals", function () {
     assert.equal((await db().doc(`bans/${subject.uid}`).get()).exists, false);
   });
 
+  it("country scope: support files, and moderators list and decide, only for their countries' accounts; nothing written otherwise", async () => {
+    await db().doc(`users/${subject.uid}`).set({ country: "IN" }, { merge: true });
+    const sanctionId = (await sanction("ban")).sanctionId as string;
+    const [brSupport, inSupport, brModerator, inModerator] = await Promise.all([
+      createTestUser({ roles: ["support"], claims: { staffCountries: ["BR"] } }),
+      createTestUser({ roles: ["support"], claims: { staffCountries: ["IN"] } }),
+      createTestUser({ roles: ["moderator"], claims: { staffCountries: ["BR"] } }),
+      createTestUser({ roles: ["moderator"], claims: { staffCountries: ["IN", "BD"] } }),
+    ]);
+    const text = "User wrote to support: the account was shared with a sibling.";
+    const filing = (by: TestUser) => callInProcess(fileAppealForUser, { user: by, data: { sanctionId, text, requestId: randomUUID() } });
+    const reasonOf = (err: { details?: unknown }) => (err.details as { reason?: string }).reason;
+
+    assert.equal(reasonOf(await expectHttpsError(filing(brSupport), "permission-denied")), "out-of-country-scope");
+    assert.equal((await db().doc(`appeals/${sanctionId}`).get()).exists, false);
+    assert.deepEqual(await filing(inSupport), { appealId: sanctionId, status: "pending" });
+
+    const listed = async (by: TestUser) =>
+      ((await callInProcess(listAppeals, { user: by, data: {} })) as ListAppealsResponse).appeals.map((a) => [a.appealId, a.subjectCountry]);
+    assert.deepEqual(await listed(brModerator), []);
+    assert.deepEqual(await listed(inModerator), [[sanctionId, "IN"]]);
+    assert.deepEqual(await listed(secondModerator), [[sanctionId, "IN"]]);
+
+    // Refused before the transaction writes: the appeal stays pending and the ban in place.
+    assert.equal(reasonOf(await expectHttpsError(decide(sanctionId, "overturn", brModerator), "permission-denied")), "out-of-country-scope");
+    assert.equal((await db().doc(`appeals/${sanctionId}`).get()).get("status"), "pending");
+    assert.equal((await db().doc(`sanctions/${sanctionId}`).get()).get("status"), "active");
+    assert.equal((await db().doc(`bans/${subject.uid}`).get()).exists, true);
+    assert.equal((await db().collection("auditLog").where("action", "==", "moderation.appeal.overturn").get()).size, 0);
+
+    assert.deepEqual(await decide(sanctionId, "overturn", inModerator), { appealId: sanctionId, status: "overturned" });
+    assert.equal((await db().doc(`bans/${subject.uid}`).get()).exists, false);
+  });
+
   it("lists pending appeals oldest first, cursor-paged; refuses non-moderators and malformed payloads", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
