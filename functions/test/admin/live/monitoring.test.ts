@@ -15,6 +15,7 @@ import { queuedFor } from "../../support/notifications.js";
 import { openRoom } from "../../support/rooms-world.js";
 import { useCleanStack } from "../../support/stack.js";
 import { deliverDocumentCreated } from "../../support/triggers.js";
+import { createTestUser } from "../../support/users.js";
 
 /** Sends `count` stars (100 coins each) through the real sendGift; returns the ledger document the trigger receives. */
 async function gift(from: Person, to: Person, count: number, context: { type: "stream" | "room"; id: string }) {
@@ -119,6 +120,27 @@ describe("admin/live: monitoring and staff actions", () => {
       (await queuedFor(rex.uid, "room-closed-by-staff")).map((n) => n.data),
       [{ roomId, roomName: "Night lounge", reason: "spam room" }],
     );
+  });
+
+  it("a country-scoped moderator ends only the venues of its countries' hosts, changing nothing otherwise", async () => {
+    const [luna, rex] = await Promise.all([host({ country: "IN" }), host({ country: "BR" })]);
+    const { streamId } = await start(luna);
+    const roomId = await openRoom(rex.user);
+    const brModerator = await createTestUser({ roles: ["moderator"], claims: { staffCountries: ["BR"] } });
+    const inModerator = await createTestUser({ roles: ["moderator"], claims: { staffCountries: ["IN"] } });
+    const before = await allPaths();
+    const reasonOf = (err: { details?: unknown }) => (err.details as { reason?: string }).reason;
+    const endStream = (by: typeof brModerator) =>
+      callInProcess(staffEndStream, { user: by, data: { streamId, reason: "violent content", requestId: randomUUID() } });
+    const closeRoom = (by: typeof brModerator) =>
+      callInProcess(staffCloseRoom, { user: by, data: { roomId, reason: "spam room", requestId: randomUUID() } });
+    assert.equal(reasonOf(await expectHttpsError(endStream(brModerator), "permission-denied")), "out-of-country-scope");
+    assert.equal(reasonOf(await expectHttpsError(closeRoom(inModerator), "permission-denied")), "out-of-country-scope");
+    assert.deepEqual(await allPaths(), before);
+    assert.equal((await streamDoc(streamId)).status, "live");
+
+    assert.deepEqual(await endStream(inModerator), { streamId, changed: true });
+    assert.deepEqual(await closeRoom(brModerator), { roomId, alreadyClosed: false });
   });
 
   it("refuses viewers, hosts and the wrong staff role, unknown venues and malformed payloads, changing nothing", async () => {
