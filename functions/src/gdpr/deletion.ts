@@ -201,13 +201,14 @@ const steps: Record<Exclude<DeletionStep, "done">, StepRunner> = {
   },
 
   /**
-   * The inbox, the outbox records addressed to the user, their aggregation windows and the go-live
+   * The inbox, the outbox records addressed to the user, their aggregation windows and counted events, and the go-live
    * fan-outs of their streams (with their pages); preferences go with privateData.
    */
   async notifications(uid) {
     await deleteQuery(userRef(uid).collection(Collections.notifications));
     await deleteQuery(db().collection(Collections.notificationOutbox).where("recipient", "==", uid));
     await deleteQuery(db().collection(Collections.notificationWindows).where("uid", "==", uid));
+    await deleteQuery(db().collection(Collections.notificationWindowEvents).where("uid", "==", uid));
     const fanouts = await db().collection(Collections.notificationFanouts).where("hostUid", "==", uid).get();
     for (const fanout of fanouts.docs) await db().recursiveDelete(fanout.ref);
   },

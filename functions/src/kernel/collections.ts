@@ -96,8 +96,13 @@ export const Collections = {
   notificationOutbox: "notificationOutbox",
   /** notificationFanouts/{id}: one fan-out of a notification to a host's followers (e.g. go-live), with its page records nested. Server only. */
   notificationFanouts: "notificationFanouts",
-  /** notificationWindows/{uid}__{type}: the open aggregation window of an aggregated type (gifts), { windowId, endsAt, count }. Server only. */
+  /** notificationWindows/{uid}__{type}: the open aggregation window of an aggregated type (gifts), { windowId, endsAtMs, summaryPending }. Server only. */
   notificationWindows: "notificationWindows",
+  /**
+   * notificationWindowEvents/{outboxId}: one event counted in an aggregation window { uid, type, windowId,
+   * actor, atMs, expiresAt (TTL) }; the window's count is theirs, so counting writes no shared document. Server only.
+   */
+  notificationWindowEvents: "notificationWindowEvents",
 
   /** posts/{postId}: posts and reposts (functions/src/posts), readable as their visibility says (personal data). */
   posts: "posts",

@@ -1,9 +1,15 @@
 /**
  * Aggregated types (gifts): the first event of a window is delivered at once and opens the window; later
- * ones within it only count, updating one inbox entry ("Mia and 12 others sent you gifts"). At the
+ * ones within it only count, and one inbox entry says so ("Mia and 12 others sent you gifts"). At the
  * window's end a task pushes that summary if more than the first event arrived.
+ *
+ * A popular host receives hundreds of gifts a second, so counting writes no shared document: each event
+ * is its own notificationWindowEvents/{outboxId} record (created with the outbox record's update, in one
+ * batch), and the window's count and latest actors are read from those records. The window pointer is
+ * written in a transaction only when a window opens. The inbox entry is refreshed from the records at
+ * most every ENTRY_REFRESH_MS by the deliveries, and exactly by the summary at the window's end.
  */
-import type { Transaction } from "firebase-admin/firestore";
+import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
@@ -13,13 +19,18 @@ import { notificationsConfig } from "./config.js";
 import { decideChannels, readPreferences } from "./preferences.js";
 import type { NotificationType, OutboxRecord } from "./schema.js";
 import { pushRendered, readRecipient } from "./sending.js";
-import { inboxRef, outboxRef, windowRef } from "./store.js";
+import { inboxRef, outboxRef, windowEventRef, windowEventsOf, windowRef } from "./store.js";
 import { renderNotification, TEMPLATES } from "./templates.js";
 
 /** The task function that pushes a window's summary (jobs.ts). */
 export const SUMMARY_TASK = "notificationWindowSummary";
 /** Actors remembered per window (the newest first), for the app to show faces. */
 const ACTORS_KEPT = 5;
+/** How often deliveries may rewrite a window's inbox entry: bounds the writes to it whatever the gift rate. */
+export const ENTRY_REFRESH_MS = 2_000;
+/** How long an event record outlives its window (the TTL policy on expiresAt deletes it). */
+const EVENT_RETENTION_MS = 24 * 3_600_000;
+const ALREADY_EXISTS = 6;
 
 export type WindowRole = "first" | "counted";
 
@@ -36,6 +47,8 @@ interface WindowState {
   /** The summary push: null until the window's task ran, then its channel record. */
   summary: string | null;
   summaryLeaseUntilMs?: number;
+  /** When a delivery or the summary last rewrote the entry from the window's events (epoch ms, server clock). */
+  refreshedAtMs?: number;
 }
 
 function aggregateOf(record: OutboxRecord): { windowSeconds: number; actorName: string } {
@@ -44,56 +57,132 @@ function aggregateOf(record: OutboxRecord): { windowSeconds: number; actorName: 
   return { windowSeconds: aggregate.windowSeconds, actorName: String(record.data[aggregate.actorParam] ?? "") };
 }
 
-/** Counts the event in the window, within the transaction that records the inbox channel as sent. */
-async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, language: string | null, nowMs: number) {
+const isOpen = (pointer: DocumentSnapshot, nowMs: number) => {
+  const endsAtMs = pointer.get("endsAtMs") as number | undefined;
+  return pointer.exists && endsAtMs !== undefined && endsAtMs > nowMs;
+};
+
+function eventRecord(id: string, record: OutboxRecord, windowId: string, endsAtMs: number, nowMs: number) {
+  const { Timestamp } = firestoreValues();
+  const actor: WindowActor = { uid: record.actorUid ?? null, name: aggregateOf(record).actorName };
+  return {
+    uid: record.recipient,
+    type: record.type,
+    windowId,
+    outboxId: id,
+    actor,
+    atMs: nowMs,
+    expiresAt: Timestamp.fromMillis(Math.max(endsAtMs, nowMs) + EVENT_RETENTION_MS),
+  };
+}
+
+/** The window's count and newest distinct actors, from its event records. */
+async function windowTally(windowId: string): Promise<{ count: number; actors: WindowActor[] }> {
+  const events = windowEventsOf(windowId);
+  const [counted, latest] = await Promise.all([
+    events.count().get(),
+    events
+      .orderBy("atMs", "desc")
+      .limit(ACTORS_KEPT * 4)
+      .get(),
+  ]);
+  const actors: WindowActor[] = [];
+  for (const doc of latest.docs) {
+    const actor = doc.get("actor") as WindowActor;
+    if (actor.uid !== null && actors.some((a) => a.uid === actor.uid)) continue;
+    actors.push(actor);
+    if (actors.length === ACTORS_KEPT) break;
+  }
+  return { count: counted.data().count, actors };
+}
+
+/**
+ * Rewrites the window's inbox entry from its events (the entry is written again, whole, if the user
+ * deleted it). Without `force`, skipped while the entry was refreshed within ENTRY_REFRESH_MS.
+ */
+async function refreshEntry(
+  record: Pick<OutboxRecord, "recipient" | "type" | "data">,
+  windowId: string,
+  endsAtMs: number,
+  language: string | null,
+  options: { force?: boolean } = {},
+): Promise<{ count: number; actors: WindowActor[] } | null> {
+  const { FieldValue } = firestoreValues();
+  const ref = inboxRef(record.recipient, windowId);
+  const entry = await ref.get();
+  const now = Date.now();
+  const refreshedAtMs = (entry.get("aggregate.refreshedAtMs") as number | undefined) ?? 0;
+  if (!options.force && entry.exists && refreshedAtMs > now - ENTRY_REFRESH_MS) return null;
+  const tally = await windowTally(windowId);
+  const actorName = tally.actors[0]?.name ?? "";
+  const texts = renderNotification(record.type, language, record.data, { count: tally.count, actorName });
+  if (entry.exists) {
+    await ref.update({
+      ...texts,
+      data: record.data,
+      read: false,
+      "aggregate.count": tally.count,
+      "aggregate.actors": tally.actors,
+      "aggregate.refreshedAtMs": now,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+  } else {
+    await ref.set({
+      type: record.type,
+      ...texts,
+      data: record.data,
+      read: false,
+      createdAt: FieldValue.serverTimestamp(),
+      aggregate: { count: tally.count, actors: tally.actors, endsAtMs, summary: null, refreshedAtMs: now } satisfies WindowState,
+    });
+  }
+  return tally;
+}
+
+/**
+ * Counts the event in an open window: its event record and the outbox record's inbox channel, in one
+ * batch. An event record that exists already was counted by an earlier attempt (the batch wrote both).
+ */
+async function countInOpenWindow(id: string, record: OutboxRecord, pointer: DocumentSnapshot, nowMs: number): Promise<void> {
+  const windowId = pointer.get("windowId") as string;
+  const batch = db().batch();
+  batch.create(windowEventRef(id), eventRecord(id, record, windowId, pointer.get("endsAtMs") as number, nowMs));
+  batch.update(outboxRef(id), { "channels.inbox": "sent", windowId, windowRole: "counted" });
+  try {
+    await batch.commit();
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+  }
+  // The window now owes a summary; written once, not per event (the sweep finds windows whose task was lost by it).
+  if (pointer.get("summaryPending") !== true) await pointer.ref.update({ summaryPending: true });
+}
+
+/**
+ * No open window seen: in a transaction, opens one named after this event's outbox record, or counts the
+ * event in the window a concurrent delivery has just opened. A summary the ended window still owes (its
+ * task lost or late) is pushed by this delivery, before the new window's first push.
+ */
+async function openOrCount(tx: Transaction, id: string, record: OutboxRecord, language: string | null, nowMs: number) {
   const { FieldValue } = firestoreValues();
   const uid = record.recipient;
-  const { windowSeconds, actorName } = aggregateOf(record);
   const outbox = await tx.get(outboxRef(id));
   const counted = outbox.get("windowRole") as WindowRole | undefined;
   if (counted) return { role: counted, windowId: outbox.get("windowId") as string, endsAtMs: 0, opened: false, overdueSummary: null };
   const pointer = await tx.get(windowRef(uid, record.type));
-  const actor: WindowActor = { uid: record.actorUid ?? null, name: actorName };
-  const endsAtMs = pointer.get("endsAtMs") as number | undefined;
-
-  if (pointer.exists && endsAtMs !== undefined && endsAtMs > nowMs) {
+  if (isOpen(pointer, nowMs)) {
     const windowId = pointer.get("windowId") as string;
-    const entry = await tx.get(inboxRef(uid, windowId));
-    const previous = (pointer.get("actors") as WindowActor[] | undefined) ?? [];
-    const count = ((pointer.get("count") as number | undefined) ?? 1) + 1;
-    const actors = [actor, ...previous.filter((a) => a.uid === null || a.uid !== actor.uid)].slice(0, ACTORS_KEPT);
-    const texts = renderNotification(record.type, language, record.data, { count, actorName });
-    // summaryPending: the window owes a summary push; the sweep finds windows whose task was lost by it.
-    tx.update(pointer.ref, { count, actors, summaryPending: true });
-    const fields = {
-      ...texts,
-      data: record.data,
-      read: false,
-      "aggregate.count": count,
-      "aggregate.actors": actors,
-      updatedAt: FieldValue.serverTimestamp(),
-    };
-    // The user may have deleted the window's entry: then it is written again, whole.
-    if (entry.exists) tx.update(entry.ref, fields);
-    else
-      tx.set(entry.ref, {
-        type: record.type,
-        ...texts,
-        data: record.data,
-        read: false,
-        createdAt: FieldValue.serverTimestamp(),
-        aggregate: { count, actors, endsAtMs, summary: null } satisfies WindowState,
-      });
+    const endsAtMs = pointer.get("endsAtMs") as number;
+    tx.create(windowEventRef(id), eventRecord(id, record, windowId, endsAtMs, nowMs));
+    tx.update(pointer.ref, { summaryPending: true });
     tx.update(outbox.ref, { "channels.inbox": "sent", windowId, windowRole: "counted" });
     return { role: "counted" as const, windowId, endsAtMs, opened: false, overdueSummary: null };
   }
-
-  // No open window: this event opens one, named after its own outbox record. A summary the ended window
-  // still owes (its task lost or late) is pushed by this delivery, before the new window's first push.
   const overdueSummary = pointer.get("summaryPending") === true ? (pointer.get("windowId") as string) : null;
   const windowId = id;
-  const opensUntil = nowMs + windowSeconds * 1000;
-  tx.set(pointer.ref, { uid, type: record.type, windowId, endsAtMs: opensUntil, count: 1, actors: [actor], summaryPending: false });
+  const endsAtMs = nowMs + aggregateOf(record).windowSeconds * 1000;
+  const event = eventRecord(id, record, windowId, endsAtMs, nowMs);
+  tx.set(pointer.ref, { uid, type: record.type, windowId, endsAtMs, summaryPending: false });
+  tx.create(windowEventRef(id), event);
   tx.set(inboxRef(uid, windowId), {
     type: record.type,
     ...renderNotification(record.type, language, record.data),
@@ -101,10 +190,10 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
     read: false,
     createdAt: FieldValue.serverTimestamp(),
     ...(record.actorUid ? { actorUid: record.actorUid } : {}),
-    aggregate: { count: 1, actors: [actor], endsAtMs: opensUntil, summary: null } satisfies WindowState,
+    aggregate: { count: 1, actors: [event.actor], endsAtMs, summary: null, refreshedAtMs: Date.now() } satisfies WindowState,
   });
   tx.update(outbox.ref, { "channels.inbox": "sent", windowId, windowRole: "first" });
-  return { role: "first" as const, windowId, endsAtMs: opensUntil, opened: true, overdueSummary };
+  return { role: "first" as const, windowId, endsAtMs, opened: true, overdueSummary };
 }
 
 /**
@@ -112,7 +201,15 @@ async function countInWindow(tx: Transaction, id: string, record: OutboxRecord, 
  * ("counted": no push of its own). A window just opened gets its summary task at its end.
  */
 export async function aggregateIntoWindow(id: string, record: OutboxRecord, language: string | null, nowMs: number): Promise<{ role: WindowRole }> {
-  const result = await runTransaction((tx) => countInWindow(tx, id, record, language, nowMs));
+  const [outbox, pointer] = await Promise.all([outboxRef(id).get(), windowRef(record.recipient, record.type).get()]);
+  const counted = outbox.get("windowRole") as WindowRole | undefined;
+  if (counted) return { role: counted };
+  if (isOpen(pointer, nowMs)) {
+    await countInOpenWindow(id, record, pointer, nowMs);
+    await refreshEntry(record, pointer.get("windowId") as string, pointer.get("endsAtMs") as number, language);
+    return { role: "counted" };
+  }
+  const result = await runTransaction((tx) => openOrCount(tx, id, record, language, nowMs));
   if (result.overdueSummary) await pushWindowSummary(record.recipient, record.type, result.overdueSummary, nowMs);
   if (result.opened) {
     await enqueueTask(
@@ -120,6 +217,8 @@ export async function aggregateIntoWindow(id: string, record: OutboxRecord, lang
       { uid: record.recipient, type: record.type, windowId: result.windowId },
       { atMs: result.endsAtMs, id: `summary-${result.windowId}`, context: { outboxId: id } },
     );
+  } else if (result.endsAtMs) {
+    await refreshEntry(record, result.windowId, result.endsAtMs, language);
   }
   return { role: result.role };
 }
@@ -143,7 +242,7 @@ export async function pushWindowSummary(
     if (!entry.exists) return { outcome: "missing" as const };
     const state = entry.get("aggregate") as WindowState;
     if (nowMs < state.endsAtMs) return { outcome: "not-due" as const, endsAtMs: state.endsAtMs };
-    if (state.summary !== null || state.count <= 1) return { outcome: "nothing-to-add" as const };
+    if (state.summary !== null) return { outcome: "nothing-to-add" as const };
     if ((state.summaryLeaseUntilMs ?? 0) > nowMs) return { outcome: "leased" as const };
     tx.update(entryRef, { "aggregate.summaryLeaseUntilMs": nowMs + config.leaseSeconds * 1000 });
     return { outcome: "claimed" as const, state, data: entry.get("data") as OutboxRecord["data"] };
@@ -151,14 +250,24 @@ export async function pushWindowSummary(
   if (claimed.outcome === "missing" || claimed.outcome === "nothing-to-add") await settleWindow(uid, type, windowId);
   if (claimed.outcome !== "claimed") return claimed;
   const { state, data } = claimed;
+  // The entry, exact at last: every event the window counted.
+  const recipient = await readRecipient(uid);
+  const tally = (await refreshEntry({ recipient: uid, type, data }, windowId, state.endsAtMs, recipient.language, { force: true })) as {
+    count: number;
+    actors: WindowActor[];
+  };
+  if (tally.count <= 1) {
+    await entryRef.update({ "aggregate.summaryLeaseUntilMs": 0 });
+    await settleWindow(uid, type, windowId);
+    return { outcome: "nothing-to-add" };
+  }
   const decision = decideChannels(type, await readPreferences(uid), nowMs).push;
   let result: string;
   if (decision === undefined) result = "skipped:no-push";
   else if (decision !== "send") result = decision.replace("skip:", "skipped:");
   else {
-    const recipient = await readRecipient(uid);
-    const actorName = state.actors[0]?.name ?? "";
-    const texts = renderNotification(type, recipient.language, data, { count: state.count, actorName });
+    const actorName = tally.actors[0]?.name ?? "";
+    const texts = renderNotification(type, recipient.language, data, { count: tally.count, actorName });
     result = await pushRendered(uid, windowId, { type, data }, texts, config);
   }
   const failed = result.startsWith("failed:");
