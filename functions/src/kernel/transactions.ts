@@ -17,6 +17,13 @@ const RETRIES_EXHAUSTED = /exceeded maximum number of retries/i;
 const WHOLE_ATTEMPTS = 3;
 /** gRPC ABORTED: what kernel/errors.ts maps to the callable code `aborted`. */
 const ABORTED = 10;
+/** gRPC ALREADY_EXISTS: what a `create()` of an existing document throws. */
+const ALREADY_EXISTS = 6;
+
+/** Whether a Firestore write failed because `create()` found the document there already. */
+export function isAlreadyExists(err: unknown): boolean {
+  return (err as { code?: unknown } | undefined)?.code === ALREADY_EXISTS;
+}
 
 export function isExpiredTransaction(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 3 && EXPIRED_TRANSACTION.test(String((err as Error)?.message));

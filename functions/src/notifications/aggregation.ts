@@ -14,7 +14,7 @@ import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
 import { log } from "../kernel/logger.js";
 import { enqueueTask } from "../kernel/task-queue.js";
-import { runTransaction } from "../kernel/transactions.js";
+import { isAlreadyExists, runTransaction } from "../kernel/transactions.js";
 import { notificationsConfig } from "./config.js";
 import { decideChannels, readPreferences } from "./preferences.js";
 import type { NotificationType, OutboxRecord } from "./schema.js";
@@ -30,7 +30,6 @@ const ACTORS_KEPT = 5;
 export const ENTRY_REFRESH_MS = 2_000;
 /** How long an event record outlives its window (the TTL policy on expiresAt deletes it). */
 const EVENT_RETENTION_MS = 24 * 3_600_000;
-const ALREADY_EXISTS = 6;
 
 export type WindowRole = "first" | "counted";
 
@@ -151,7 +150,7 @@ async function countInOpenWindow(id: string, record: OutboxRecord, pointer: Docu
   try {
     await batch.commit();
   } catch (err) {
-    if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+    if (!isAlreadyExists(err)) throw err;
   }
   // The window now owes a summary; written once, not per event (the sweep finds windows whose task was lost by it).
   if (pointer.get("summaryPending") !== true) await pointer.ref.update({ summaryPending: true });

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { auth, firestoreValues } from "../kernel/app.js";
 import { log } from "../kernel/logger.js";
 import { enqueueTask } from "../kernel/task-queue.js";
-import { runTransaction } from "../kernel/transactions.js";
+import { isAlreadyExists, runTransaction } from "../kernel/transactions.js";
 import { isBlockedPair } from "../social/store.js";
 import { aggregateIntoWindow, type WindowRole } from "./aggregation.js";
 import { backoffSeconds, type NotificationsConfig, notificationsConfig } from "./config.js";
@@ -33,8 +33,6 @@ export interface DeliveryResult {
 
 /** A channel whose recorded result is final: sent or skipped (a failure is tried again). */
 const isSettled = (result: string | undefined) => result !== undefined && !result.startsWith("failed:");
-
-const ALREADY_EXISTS = 6;
 
 type Claim = { claimed: true; record: OutboxRecord; leaseOwner: string } | { claimed: false; outcome: DeliveryOutcome; nextAttemptAtMs?: number };
 
@@ -81,7 +79,7 @@ async function writeInbox(uid: string, id: string, record: OutboxRecord, rendere
     });
   } catch (err) {
     // The entry of this record exists already: an earlier attempt wrote it.
-    if ((err as { code?: unknown }).code !== ALREADY_EXISTS) throw err;
+    if (!isAlreadyExists(err)) throw err;
   }
 }
 

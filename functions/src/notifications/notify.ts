@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { db, firestoreValues } from "../kernel/app.js";
 import { Collections } from "../kernel/collections.js";
+import { isAlreadyExists } from "../kernel/transactions.js";
 import { type NotifyInput, NotifyInputSchema, type OutboxRecord } from "./outbox.js";
 
 /** The outbox id of one notification: the same event for the same recipient always maps to one record. */
@@ -27,8 +28,6 @@ function outboxRecord(input: NotifyInput): Omit<OutboxRecord, "createdAt"> & { c
   };
 }
 
-const ALREADY_EXISTS = 6;
-
 /**
  * Queues one notification. Returns the outbox id and whether this call created it (false: this event
  * was already queued for this recipient). A malformed input is a programming error and throws.
@@ -40,7 +39,7 @@ export async function notify(input: NotifyInput): Promise<{ id: string; created:
     await outboxRef(id).create(outboxRecord(parsed));
     return { id, created: true };
   } catch (err) {
-    if ((err as { code?: unknown }).code === ALREADY_EXISTS) return { id, created: false };
+    if (isAlreadyExists(err)) return { id, created: false };
     throw err;
   }
 }

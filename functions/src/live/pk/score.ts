@@ -12,6 +12,7 @@
 import * as z from "zod";
 import { firestoreValues } from "../../kernel/app.js";
 import { log } from "../../kernel/logger.js";
+import { isAlreadyExists } from "../../kernel/transactions.js";
 import { AuthUidSchema, parse } from "../../kernel/validation.js";
 import type { VenueGiftRecorder } from "../../venues/ports.js";
 import { incrementLiveScore } from "./mirror.js";
@@ -31,7 +32,6 @@ const VenueGiftSchema = z
 
 /** Markers only need to outlive trigger redeliveries (a TTL policy on expiresAt removes them). */
 const MARKER_RETAIN_MS = 7 * 86_400_000;
-const ALREADY_EXISTS = 6;
 
 /**
  * The side of `battle` a gift on `streamId` scores for, or null: only while the battle is active, only
@@ -67,7 +67,7 @@ export const recordPkGift: VenueGiftRecorder = async (input) => {
       expiresAt: timestampOf(Date.now() + MARKER_RETAIN_MS),
     });
   } catch (err) {
-    if ((err as { code?: unknown })?.code === ALREADY_EXISTS) return;
+    if (isAlreadyExists(err)) return;
     throw err;
   }
   try {
