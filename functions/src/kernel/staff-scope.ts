@@ -17,21 +17,39 @@ export type StaffScopeRefusal = z.infer<typeof StaffScopeRefusalSchema>;
 
 export const countryScopeOf = (caller: Caller): string[] | null => staffCountriesFromClaims(caller.claims);
 
+/** users/{uid}.country of a profile, or null without one. */
+export function countryOf(profile: DocumentSnapshot): string | null {
+  const country = profile.get("country");
+  return typeof country === "string" ? country : null;
+}
+
 export function isInScope(scope: string[] | null, profile: DocumentSnapshot): boolean {
-  if (!scope) return true;
-  const country = profile.get("country") as string | undefined;
-  return country !== undefined && scope.includes(country);
+  return isCountryInScope(scope, countryOf(profile));
+}
+
+function isCountryInScope(scope: string[] | null, country: string | null): boolean {
+  return !scope || (country !== null && scope.includes(country));
 }
 
 function refuseOutOfScope(): never {
   return refuse<StaffScopeRefusal>("permission-denied", "out-of-country-scope", "This account is outside the countries you may act on.");
 }
 
+/** Refuses a scoped caller a profile the caller has read (e.g. in its transaction) outside its countries. */
+export function requireProfileInScope(caller: Caller, profile: DocumentSnapshot): void {
+  if (!isInScope(countryScopeOf(caller), profile)) refuseOutOfScope();
+}
+
+/** Refuses a scoped caller a record about an account of `country` (as stored with the record) outside its countries. */
+export function requireCountryInScope(caller: Caller, country: string | null): void {
+  if (!isCountryInScope(countryScopeOf(caller), country)) refuseOutOfScope();
+}
+
 /** The account's profile, refused when it is outside the caller's countries (not-found without a profile). */
 export async function requireUserInScope(caller: Caller, uid: string): Promise<DocumentSnapshot> {
   const profile = await userRef(uid).get();
   if (!profile.exists) return fail("not-found", "No such user.");
-  if (!isInScope(countryScopeOf(caller), profile)) refuseOutOfScope();
+  requireProfileInScope(caller, profile);
   return profile;
 }
 
@@ -40,8 +58,6 @@ export async function requireUserInScope(caller: Caller, uid: string): Promise<D
  * whose sign-up never finished) is left to the action's own checks: only an unscoped caller may act on it.
  */
 export async function requireAccountInScope(caller: Caller, uid: string): Promise<void> {
-  const scope = countryScopeOf(caller);
-  if (!scope) return;
-  const profile = await userRef(uid).get();
-  if (!isInScope(scope, profile)) refuseOutOfScope();
+  if (!countryScopeOf(caller)) return;
+  requireProfileInScope(caller, await userRef(uid).get());
 }

@@ -6,7 +6,7 @@
  * and decides only those, and scoped support files appeals only for them; refused before anything is
  * written, so an appeal is never marked overturned with its sanction left in place.
  */
-import type { DocumentSnapshot, Transaction } from "firebase-admin/firestore";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
 import { liftBan } from "../../identity/bans.js";
 import { db, firestoreValues, rtdb } from "../../kernel/app.js";
 import { recordAudit } from "../../kernel/audit.js";
@@ -17,7 +17,7 @@ import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
 import { runIdempotent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
-import { countryScopeOf, isInScope } from "../../kernel/staff-scope.js";
+import { countryOf, countryScopeOf, requireProfileInScope } from "../../kernel/staff-scope.js";
 import { notifyAfterCommit } from "../../notifications/after-commit.js";
 import { VenuePaths } from "../../venues/paths.js";
 import type {
@@ -49,23 +49,6 @@ function appealView(doc: DocumentSnapshot): AppealView {
   };
 }
 
-/**
- * The subject's profile, read in the transaction; refused to a country-scoped caller when the subject is
- * outside its countries.
- */
-async function subjectInScope(tx: Transaction, caller: Caller, subjectUid: string): Promise<DocumentSnapshot> {
-  const profile = await tx.get(userRef(subjectUid));
-  if (!isInScope(countryScopeOf(caller), profile)) {
-    refuse<ModerationRefusal>("permission-denied", "out-of-country-scope", "This account is outside the countries you may act on.");
-  }
-  return profile;
-}
-
-const countryOf = (profile: DocumentSnapshot): string | null => {
-  const country = profile.get("country");
-  return typeof country === "string" ? country : null;
-};
-
 /** The subject appeals their own sanction. */
 export function submitAppeal(caller: Caller, request: SubmitAppealRequest): Promise<SubmitAppealResponse> {
   return fileAppeal(caller, request, "subject");
@@ -89,8 +72,9 @@ async function fileAppeal(caller: Caller, request: SubmitAppealRequest, filer: "
     }
     if (existing?.exists) refuse<ModerationRefusal>("failed-precondition", "already-appealed", "This sanction was already appealed.");
     const subjectUid = sanction.get("subjectUid") as string;
+    const profile = await tx.get(userRef(subjectUid));
     // The subject is in its own scope; support filing for it must be in theirs.
-    const profile = filer === "support" ? await subjectInScope(tx, caller, subjectUid) : await tx.get(userRef(subjectUid));
+    if (filer === "support") requireProfileInScope(caller, profile);
     const { FieldValue } = firestoreValues();
     if (filer === "support") {
       recordAudit(tx, {
@@ -143,7 +127,7 @@ export async function decideAppeal(caller: Caller, request: DecideAppealRequest)
       if (appeal.get("status") !== "pending") refuse<ModerationRefusal>("failed-precondition", "appeal-decided", "This appeal was already decided.");
       const subjectUid = sanction.get("subjectUid") as string;
       // The subject's country as it is now, as the moderation actions check it.
-      if (countryScopeOf(caller)) await subjectInScope(tx, caller, subjectUid);
+      if (countryScopeOf(caller)) requireProfileInScope(caller, await tx.get(userRef(subjectUid)));
       const status = request.decision === "overturn" ? ("overturned" as const) : ("upheld" as const);
       const { FieldValue } = firestoreValues();
       tx.update(appeal.ref, { status, deciderUid: caller.uid, decisionReason: request.reason, decidedAt: FieldValue.serverTimestamp() });

@@ -11,6 +11,7 @@ import { Collections, userRef } from "../../kernel/collections.js";
 import { millisOf } from "../../kernel/fields.js";
 import { runOncePerEvent } from "../../kernel/idempotency.js";
 import { log } from "../../kernel/logger.js";
+import { countryOf } from "../../kernel/staff-scope.js";
 import { runTransaction } from "../../kernel/transactions.js";
 import { basePriority, type ModerationConfig, moderationConfig } from "./config.js";
 import type { ItemSource, ModerationItemView } from "./schema.js";
@@ -30,8 +31,7 @@ async function openItem(tx: Transaction, item: NewItem, config: ModerationConfig
     const open = db().collection(Collections.moderationItems).where("subjectUid", "==", item.subjectUid).where("status", "==", "open").count();
     const [count, profile] = await Promise.all([tx.get(open), tx.get(userRef(item.subjectUid))]);
     others = count.data().count;
-    const country = profile.get("country");
-    subjectCountry = typeof country === "string" ? country : null;
+    subjectCountry = countryOf(profile);
   }
   const priority = Math.min(100, basePriority(config, item.source) + config.repeatBoost * others);
   const { FieldValue } = firestoreValues();

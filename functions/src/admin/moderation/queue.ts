@@ -7,10 +7,10 @@
 import type { DocumentSnapshot, Timestamp } from "firebase-admin/firestore";
 import { db, firestoreValues } from "../../kernel/app.js";
 import { Collections } from "../../kernel/collections.js";
-import { fail, refuse } from "../../kernel/errors.js";
+import { fail } from "../../kernel/errors.js";
 import { isoOf } from "../../kernel/fields.js";
 import type { Caller } from "../../kernel/guards.js";
-import { countryScopeOf } from "../../kernel/staff-scope.js";
+import { countryScopeOf, requireCountryInScope } from "../../kernel/staff-scope.js";
 import { getReport } from "../../social/reports.js";
 import { moderationConfig } from "./config.js";
 import type {
@@ -19,7 +19,6 @@ import type {
   ListModerationQueueRequest,
   ListModerationQueueResponse,
   ModerationItemView,
-  ModerationRefusal,
   SanctionView,
 } from "./schema.js";
 import { itemRef } from "./store.js";
@@ -112,10 +111,7 @@ export async function getModerationItem(caller: Caller, request: GetModerationIt
   const snapshot = await itemRef(request.itemId).get();
   if (!snapshot.exists) return fail("not-found", "No such moderation item.");
   const item = itemView(snapshot);
-  const scope = countryScopeOf(caller);
-  if (scope && !(item.subjectCountry && scope.includes(item.subjectCountry))) {
-    refuse<ModerationRefusal>("permission-denied", "out-of-country-scope", "This item is about an account outside the countries you may act on.");
-  }
+  requireCountryInScope(caller, item.subjectCountry);
   const [collection, sourceId] = item.sourceRef.split("/");
   const report = item.kind === "report" && sourceId ? await getReport(caller, { reportId: sourceId }) : null;
   const flag =
