@@ -76,7 +76,7 @@ function eventRecord(id: string, record: OutboxRecord, windowId: string, endsAtM
 }
 
 /** The window's count and newest distinct actors, from its event records. */
-async function windowTally(windowId: string): Promise<{ count: number; actors: WindowActor[] }> {
+async function windowTally(windowId: string): Promise<Tally> {
   const events = windowEventsOf(windowId);
   const [counted, latest] = await Promise.all([
     events.count().get(),
@@ -95,47 +95,49 @@ async function windowTally(windowId: string): Promise<{ count: number; actors: W
   return { count: counted.data().count, actors };
 }
 
+type Tally = { count: number; actors: WindowActor[] };
+
+/** The entry's texts for the window's tally, in the recipient's language. */
+function tallyTexts(record: Pick<OutboxRecord, "type" | "data">, tally: Tally, language: string | null) {
+  return renderNotification(record.type, language, record.data, { count: tally.count, actorName: tally.actors[0]?.name ?? "" });
+}
+
+/** What an entry update from the window's tally writes. */
+function tallyFields(record: Pick<OutboxRecord, "data">, tally: Tally, texts: ReturnType<typeof renderNotification>) {
+  return {
+    ...texts,
+    data: record.data,
+    read: false,
+    "aggregate.count": tally.count,
+    "aggregate.actors": tally.actors,
+    "aggregate.refreshedAtMs": Date.now(),
+    updatedAt: firestoreValues().FieldValue.serverTimestamp(),
+  };
+}
+
 /**
  * Rewrites the window's inbox entry from its events (the entry is written again, whole, if the user
- * deleted it). Without `force`, skipped while the entry was refreshed within ENTRY_REFRESH_MS.
+ * deleted it), unless it was refreshed within ENTRY_REFRESH_MS.
  */
-async function refreshEntry(
-  record: Pick<OutboxRecord, "recipient" | "type" | "data">,
-  windowId: string,
-  endsAtMs: number,
-  language: string | null,
-  options: { force?: boolean } = {},
-): Promise<{ count: number; actors: WindowActor[] } | null> {
-  const { FieldValue } = firestoreValues();
+async function refreshEntry(record: OutboxRecord, windowId: string, endsAtMs: number, language: string | null): Promise<void> {
   const ref = inboxRef(record.recipient, windowId);
   const entry = await ref.get();
-  const now = Date.now();
   const refreshedAtMs = (entry.get("aggregate.refreshedAtMs") as number | undefined) ?? 0;
-  if (!options.force && entry.exists && refreshedAtMs > now - ENTRY_REFRESH_MS) return null;
+  if (entry.exists && refreshedAtMs > Date.now() - ENTRY_REFRESH_MS) return;
   const tally = await windowTally(windowId);
-  const actorName = tally.actors[0]?.name ?? "";
-  const texts = renderNotification(record.type, language, record.data, { count: tally.count, actorName });
+  const texts = tallyTexts(record, tally, language);
   if (entry.exists) {
-    await ref.update({
-      ...texts,
-      data: record.data,
-      read: false,
-      "aggregate.count": tally.count,
-      "aggregate.actors": tally.actors,
-      "aggregate.refreshedAtMs": now,
-      updatedAt: FieldValue.serverTimestamp(),
-    });
-  } else {
-    await ref.set({
-      type: record.type,
-      ...texts,
-      data: record.data,
-      read: false,
-      createdAt: FieldValue.serverTimestamp(),
-      aggregate: { count: tally.count, actors: tally.actors, endsAtMs, summary: null, refreshedAtMs: now } satisfies WindowState,
-    });
+    await ref.update(tallyFields(record, tally, texts));
+    return;
   }
-  return tally;
+  await ref.set({
+    type: record.type,
+    ...texts,
+    data: record.data,
+    read: false,
+    createdAt: firestoreValues().FieldValue.serverTimestamp(),
+    aggregate: { count: tally.count, actors: tally.actors, endsAtMs, summary: null, refreshedAtMs: Date.now() } satisfies WindowState,
+  });
 }
 
 /**
@@ -200,9 +202,9 @@ async function openOrCount(tx: Transaction, id: string, record: OutboxRecord, la
  * ("counted": no push of its own). A window just opened gets its summary task at its end.
  */
 export async function aggregateIntoWindow(id: string, record: OutboxRecord, language: string | null, nowMs: number): Promise<{ role: WindowRole }> {
-  const [outbox, pointer] = await Promise.all([outboxRef(id).get(), windowRef(record.recipient, record.type).get()]);
-  const counted = outbox.get("windowRole") as WindowRole | undefined;
-  if (counted) return { role: counted };
+  // Called while the outbox record's inbox channel is open, so the record (read by the delivery's claim) is
+  // not counted yet; the transaction below checks again, and the event record's create() on the fast path.
+  const pointer = await windowRef(record.recipient, record.type).get();
   if (isOpen(pointer, nowMs)) {
     await countInOpenWindow(id, record, pointer, nowMs);
     await refreshEntry(record, pointer.get("windowId") as string, pointer.get("endsAtMs") as number, language);
@@ -244,34 +246,32 @@ export async function pushWindowSummary(
     if (state.summary !== null) return { outcome: "nothing-to-add" as const };
     if ((state.summaryLeaseUntilMs ?? 0) > nowMs) return { outcome: "leased" as const };
     tx.update(entryRef, { "aggregate.summaryLeaseUntilMs": nowMs + config.leaseSeconds * 1000 });
-    return { outcome: "claimed" as const, state, data: entry.get("data") as OutboxRecord["data"] };
+    return { outcome: "claimed" as const, data: entry.get("data") as OutboxRecord["data"] };
   });
   if (claimed.outcome === "missing" || claimed.outcome === "nothing-to-add") await settleWindow(uid, type, windowId);
   if (claimed.outcome !== "claimed") return claimed;
-  const { state, data } = claimed;
-  // The entry, exact at last: every event the window counted.
-  const recipient = await readRecipient(uid);
-  const tally = (await refreshEntry({ recipient: uid, type, data }, windowId, state.endsAtMs, recipient.language, { force: true })) as {
-    count: number;
-    actors: WindowActor[];
-  };
+  const { data } = claimed;
+  // Exact at last: every event the window counted.
+  const tally = await windowTally(windowId);
   if (tally.count <= 1) {
     await entryRef.update({ "aggregate.summaryLeaseUntilMs": 0 });
     await settleWindow(uid, type, windowId);
     return { outcome: "nothing-to-add" };
   }
+  const recipient = await readRecipient(uid);
+  const texts = tallyTexts({ type, data }, tally, recipient.language);
   const decision = decideChannels(type, await readPreferences(uid), nowMs).push;
   let result: string;
   if (decision === undefined) result = "skipped:no-push";
   else if (decision !== "send") result = decision.replace("skip:", "skipped:");
-  else {
-    const actorName = tally.actors[0]?.name ?? "";
-    const texts = renderNotification(type, recipient.language, data, { count: tally.count, actorName });
-    result = await pushRendered(uid, windowId, { type, data }, texts, config);
-  }
+  else result = await pushRendered(uid, windowId, { type, data }, texts, config);
   const failed = result.startsWith("failed:");
-  // A failed push frees the entry again, so the task's retry can push it.
-  await entryRef.update(failed ? { "aggregate.summaryLeaseUntilMs": 0 } : { "aggregate.summary": result, "aggregate.summaryLeaseUntilMs": 0 });
+  // The entry takes the exact tally either way; a failed push frees it again, so the task's retry can push it.
+  await entryRef.update({
+    ...tallyFields({ data }, tally, texts),
+    "aggregate.summaryLeaseUntilMs": 0,
+    ...(failed ? {} : { "aggregate.summary": result }),
+  });
   if (!failed) await settleWindow(uid, type, windowId);
   return { outcome: failed ? "failed" : result === "sent" ? "pushed" : "skipped", result };
 }
